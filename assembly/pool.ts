@@ -1,0 +1,90 @@
+// assembly/pool.ts — max/avg pooling forward and backward over PoolAttrs window tables (see
+// src/backend/backend.ts): per axis, output i reads count[i] taps from start[i] with step `step`.
+// Tables are i32 arrays in the heap; 1/divisor per axis is an f32 table (avgPool). Planes (N·C) are
+// split across threads; the backward kernels zero and scatter into their own planes only.
+
+import { ldf, stf, ldi, sti, shareLo, zero } from './common';
+
+/** Max pooling; NaN wins and the first NaN's index is kept, as in PyTorch (and ref). */
+export function maxPool(tid: i32, nt: i32, planes: i32, H: i32, W: i32, OH: i32, OW: i32,
+                        hs: i32, hc: i32, hstep: i32, ws: i32, wc: i32, wstep: i32, x: i32, out: i32, arg: i32): void {
+  const lo = shareLo(planes, tid, nt), hi = shareLo(planes, tid + 1, nt);
+  for (let p = lo; p < hi; p++) {
+    const base = x + p * H * W * 4;
+    let o = p * OH * OW;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = ldi(hs + oh * 4), hn = ldi(hc + oh * 4);
+      for (let ow = 0; ow < OW; ow++, o++) {
+        const w0 = ldi(ws + ow * 4), wn = ldi(wc + ow * 4);
+        let best: f32 = -Infinity, bi = h0 * W + w0;
+        let ih = h0;
+        for (let i = 0; i < hn; i++, ih += hstep) {
+          let idx = ih * W + w0;
+          let j = 0;
+          for (; j < wn; j++, idx += wstep) {
+            const v = ldf(base + idx * 4);
+            if (v > best || v != v) { best = v; bi = idx; if (v != v) break; }
+          }
+          if (best != best) break;
+        }
+        stf(out + o * 4, best);
+        sti(arg + o * 4, bi);
+      }
+    }
+  }
+}
+
+export function maxPoolGrad(tid: i32, nt: i32, planes: i32, HW: i32, OHW: i32, dy: i32, arg: i32, dx: i32): void {
+  const lo = shareLo(planes, tid, nt), hi = shareLo(planes, tid + 1, nt);
+  for (let p = lo; p < hi; p++) {
+    const d = dx + p * HW * 4;
+    zero(d, HW * 4);
+    for (let o = p * OHW, e = o + OHW; o < e; o++) {
+      const t = d + ldi(arg + o * 4) * 4;
+      stf(t, ldf(t) + ldf(dy + o * 4));
+    }
+  }
+}
+
+/** Average pooling: sum of the in-bounds taps times 1/divisor(oh)·1/divisor(ow). */
+export function avgPool(tid: i32, nt: i32, planes: i32, H: i32, W: i32, OH: i32, OW: i32,
+                        hs: i32, hc: i32, hinv: i32, ws: i32, wc: i32, winv: i32, x: i32, out: i32): void {
+  const lo = shareLo(planes, tid, nt), hi = shareLo(planes, tid + 1, nt);
+  for (let p = lo; p < hi; p++) {
+    const base = x + p * H * W * 4;
+    let o = out + p * OH * OW * 4;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = ldi(hs + oh * 4), hn = ldi(hc + oh * 4), fh = ldf(hinv + oh * 4);
+      for (let ow = 0; ow < OW; ow++, o += 4) {
+        const w0 = ldi(ws + ow * 4), wn = ldi(wc + ow * 4);
+        let s: f32 = 0;
+        for (let ih = h0; ih < h0 + hn; ih++) {
+          const r = base + (ih * W + w0) * 4;
+          for (let j = 0; j < wn; j++) s += ldf(r + j * 4);
+        }
+        stf(o, s * (fh * ldf(winv + ow * 4)));
+      }
+    }
+  }
+}
+
+export function avgPoolGrad(tid: i32, nt: i32, planes: i32, H: i32, W: i32, OH: i32, OW: i32,
+                            hs: i32, hc: i32, hinv: i32, ws: i32, wc: i32, winv: i32, dy: i32, dx: i32): void {
+  const lo = shareLo(planes, tid, nt), hi = shareLo(planes, tid + 1, nt);
+  for (let p = lo; p < hi; p++) {
+    const base = dx + p * H * W * 4;
+    zero(base, H * W * 4);
+    let o = dy + p * OH * OW * 4;
+    for (let oh = 0; oh < OH; oh++) {
+      const h0 = ldi(hs + oh * 4), hn = ldi(hc + oh * 4), fh = ldf(hinv + oh * 4);
+      for (let ow = 0; ow < OW; ow++, o += 4) {
+        const w0 = ldi(ws + ow * 4), wn = ldi(wc + ow * 4);
+        const g = ldf(o) * (fh * ldf(winv + ow * 4));
+        for (let ih = h0; ih < h0 + hn; ih++) {
+          const r = base + (ih * W + w0) * 4;
+          for (let j = 0; j < wn; j++) stf(r + j * 4, ldf(r + j * 4) + g);
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,113 @@
+// nn/conv.ts — Conv1d and Conv2d. One base class validates the arguments and owns the parameters, as
+// PyTorch's _ConvNd; the subclasses only fix the number of spatial dims and call F.
+//
+// Output size per spatial axis: floor((L + 2·padding − dilation·(kernelSize − 1) − 1) / stride) + 1.
+// Weight: [outChannels, inChannels / groups, …kernelSize]; PyTorch's default initialisation,
+// Kaiming-uniform with a = √5 (bound 1/√fanIn) for the weight and uniform ±1/√fanIn for the bias.
+
+import { Tensor } from '../tensor/tensor.js';
+import { zeros } from '../tensor/creation.js';
+import { conv1d, conv2d, type ConvPadding, type PaddingMode } from '../ops/conv.js';
+import { oneOf, tupleArg, type Size } from '../ops/args.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+
+export interface ConvLayerOptions {
+  stride?: Size;
+  padding?: ConvPadding;
+  dilation?: Size;
+  groups?: number;
+  bias?: boolean;
+  paddingMode?: PaddingMode;
+}
+
+const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+abstract class ConvNd extends Module {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[] | 'same' | 'valid';
+  readonly dilation: number[];
+  readonly groups: number;
+  readonly paddingMode: PaddingMode;
+  weight: Parameter;
+  bias: Parameter | null;
+
+  constructor(op: string, spatial: number, inChannels: number, outChannels: number, kernelSize: Size, opts: ConvLayerOptions) {
+    super();
+    for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
+      if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    }
+    const groups = opts.groups ?? 1;
+    if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be a positive integer, got ${JSON.stringify(groups)}`);
+    if (inChannels % groups !== 0) throw new Error(`${op}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
+    if (outChannels % groups !== 0) throw new Error(`${op}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
+    this.inChannels = inChannels;
+    this.outChannels = outChannels;
+    this.kernelSize = tupleArg(op, 'kernelSize', kernelSize, spatial, 1);
+    this.stride = tupleArg(op, 'stride', opts.stride, spatial, 1, 1);
+    this.dilation = tupleArg(op, 'dilation', opts.dilation, spatial, 1, 1);
+    const p = opts.padding ?? 0;
+    if (p === 'same' || p === 'valid') {
+      if (p === 'same' && this.stride.some((s) => s !== 1)) {
+        throw new Error(`${op}: padding='same' is not supported for strided convolutions (stride=${JSON.stringify(opts.stride)})`);
+      }
+      this.padding = p;
+    } else {
+      this.padding = tupleArg(op, 'padding', p as Size, spatial, 0);
+    }
+    this.groups = groups;
+    this.paddingMode = oneOf(op, 'paddingMode', opts.paddingMode, PADDING_MODES, 'zeros');
+    this.weight = new Parameter(zeros([outChannels, inChannels / groups, ...this.kernelSize]));
+    this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels]));
+    this.resetParameters();
+  }
+
+  resetParameters(): void {
+    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
+    if (this.bias) {
+      const [fanIn] = calculateFanInAndFanOut(this.weight);
+      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+      uniform_(this.bias, -bound, bound);
+    }
+  }
+
+  protected convOptions() {
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode };
+  }
+
+  override extraRepr(): string {
+    const tuple = (v: number[]) => `(${v.join(', ')}${v.length === 1 ? ',' : ''})`;
+    const parts = [`${this.inChannels}`, `${this.outChannels}`, `kernel_size=${tuple(this.kernelSize)}`, `stride=${tuple(this.stride)}`];
+    if (typeof this.padding === 'string') parts.push(`padding=${this.padding}`);
+    else if (this.padding.some((v) => v !== 0)) parts.push(`padding=${tuple(this.padding)}`);
+    if (this.dilation.some((v) => v !== 1)) parts.push(`dilation=${tuple(this.dilation)}`);
+    if (this.groups !== 1) parts.push(`groups=${this.groups}`);
+    if (!this.bias) parts.push('bias=False');
+    if (this.paddingMode !== 'zeros') parts.push(`padding_mode=${this.paddingMode}`);
+    return parts.join(', ');
+  }
+}
+
+export class Conv2d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvLayerOptions = {}) {
+    super('Conv2d', 2, inChannels, outChannels, kernelSize, opts);
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, this.convOptions());
+  }
+}
+
+export class Conv1d extends ConvNd {
+  constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvLayerOptions = {}) {
+    super('Conv1d', 1, inChannels, outChannels, kernelSize, opts);
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv1d(x, this.weight, this.bias, this.convOptions());
+  }
+}

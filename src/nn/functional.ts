@@ -1,0 +1,12 @@
+// nn/functional.ts — `F`, as torch.nn.functional: the stateless forms of every layer.
+
+export { conv1d, conv2d, corr2d, convolve2d } from '../ops/conv.js';
+export type { ConvOptions, ConvPadding, PaddingMode, Convolve2dOptions } from '../ops/conv.js';
+export { pad } from '../ops/pad.js';
+export type { PadOptions } from '../ops/pad.js';
+export {
+  maxPool1d, maxPool2d, avgPool1d, avgPool2d,
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d,
+} from '../ops/pool.js';
+export type { MaxPoolOptions, AvgPoolOptions } from '../ops/pool.js';
+export { relu, sigmoid, tanh } from '../ops/elementwise.js';

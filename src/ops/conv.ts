@@ -1,0 +1,203 @@
+// ops/conv.ts — convolution as PyTorch computes it (cross-correlation) in 1-D and 2-D, and the tutorial's
+// corr2d / convolve2d on plain 2-D arrays.
+//
+// Rules (torch.nn.functional.conv2d / nn.Conv2d):
+// - output size per axis: floor((H + padLo + padHi − d·(k − 1) − 1) / s) + 1;
+// - padding 'valid' = 0; 'same' pads d·(k − 1) in total, the odd extra on the bottom/right, stride 1 only;
+// - paddingMode other than 'zeros' means F.pad with that mode by the padding, then a convolution with
+//   padding 0 (nn.Conv2d's padding_mode);
+// - unbatched input (C, H, W) is treated as a batch of one;
+// - gradients are themselves convolutions: dX is the transposed convolution of dY with W, dW correlates X
+//   with dY (backend conv2dGradInput / conv2dGradWeight), db sums dY over N, H, W.
+
+import { backend, type Conv2dAttrs, type FloatArray, type PadMode } from '../backend/backend.js';
+import { record } from '../autograd/tape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { shapeStr } from '../tensor/shape.js';
+import { checkOptions, oneOf, tupleArg, type Size } from './args.js';
+import { cast, promote, requireTensor, wrap } from './util.js';
+import { reshape, squeeze, unsqueeze, flip } from './shape.js';
+import { sum } from './reduce.js';
+import { padAs } from './pad.js';
+
+export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+export type ConvPadding = number | readonly number[] | 'same' | 'valid';
+
+export interface ConvOptions {
+  stride?: Size;
+  padding?: ConvPadding;
+  dilation?: Size;
+  groups?: number;
+  paddingMode?: PaddingMode;
+}
+
+const CONV_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'paddingMode'] as const;
+const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+/** Resolves `padding` into [lo, hi] per spatial axis. */
+function resolvePadding(op: string, padding: ConvPadding | undefined, k: number[], d: number[], s: number[]): [number, number][] {
+  const n = k.length;
+  if (padding === 'valid' || padding === undefined) return k.map(() => [0, 0]);
+  if (padding === 'same') {
+    if (s.some((v) => v !== 1)) {
+      throw new Error(`${op}: padding='same' is not supported for strided convolutions (stride=${JSON.stringify(n === 1 ? s[0] : s)}); give the padding as a number`);
+    }
+    return k.map((kk, i) => {
+      const total = d[i] * (kk - 1);
+      const lo = Math.floor(total / 2);
+      return [lo, total - lo];
+    });
+  }
+  if (typeof padding === 'string') {
+    throw new Error(`${op}: padding must be a number, a list of ${n} numbers, 'same' or 'valid', got '${padding}'`);
+  }
+  return tupleArg(op, 'padding', padding, n, 0).map((p) => [p, p]);
+}
+
+/** Shared by conv1d and conv2d: input 4-D [N, C, H, W], weight [OC, C/groups, KH, KW]. */
+function convCore(op: string, x: Tensor, w: Tensor, bias: Tensor | null, opts: ConvOptions, spatial: 1 | 2): Tensor {
+  checkOptions(op, opts, CONV_OPTIONS);
+  const paddingMode = oneOf(op, 'paddingMode', opts.paddingMode, PADDING_MODES, 'zeros');
+  const groups = opts.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be a positive integer, got ${JSON.stringify(opts.groups)}`);
+  // 1-D convs run as 2-D with H = 1; every per-axis list below is [h, w].
+  const lift1 = (v: number[]) => (spatial === 1 ? [1, v[0]] : v);
+  const stride = lift1(tupleArg(op, 'stride', opts.stride, spatial, 1, 1));
+  const dilation = lift1(tupleArg(op, 'dilation', opts.dilation, spatial, 1, 1));
+  const [N, C, H, W] = x.shape;
+  const [OC, Cg, KH, KW] = w.shape;
+  const kSpatial = spatial === 1 ? [KW] : [KH, KW];
+  const pads = resolvePadding(op, opts.padding, kSpatial, spatial === 1 ? [dilation[1]] : dilation, spatial === 1 ? [stride[1]] : stride);
+  const [[pT, pB], [pL, pR]] = spatial === 1 ? [[0, 0], pads[0]] : pads;
+  const wShape = spatial === 1 ? [OC, Cg, KW] : [OC, Cg, KH, KW];
+
+  if (C % groups !== 0) throw new Error(`${op}: groups=${groups} must divide the ${C} input channels`);
+  if (OC % groups !== 0) throw new Error(`${op}: groups=${groups} must divide the ${OC} output channels of weight ${shapeStr(wShape)}`);
+  if (Cg * groups !== C) {
+    throw new Error(`${op}: input has ${C} channels but weight ${shapeStr(wShape)} with groups=${groups} expects ${Cg * groups}`);
+  }
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== OC)) {
+    throw new Error(`${op}: bias must have shape [${OC}] (one per output channel of weight ${shapeStr(wShape)}), got ${shapeStr(bias.shape)}`);
+  }
+  if (x.numel() === 0) throw new Error(`${op}: input of shape ${shapeStr(x.shape)} is empty`);
+
+  let input = x;
+  let [padTop, padBottom, padLeft, padRight] = [pT, pB, pL, pR];
+  if (paddingMode !== 'zeros' && (pT || pB || pL || pR)) {
+    // nn.Conv2d's padding_mode: pad explicitly with that mode, then convolve without padding.
+    input = padAs(op, x, spatial === 1 ? [pL, pR] : [pL, pR, pT, pB], { mode: paddingMode as PadMode });
+    [padTop, padBottom, padLeft, padRight] = [0, 0, 0, 0];
+  }
+  const Hp = input.shape[2] + padTop + padBottom, Wp = input.shape[3] + padLeft + padRight;
+  const ekH = dilation[0] * (KH - 1) + 1, ekW = dilation[1] * (KW - 1) + 1;
+  if (ekH > Hp || ekW > Wp) {
+    const k = spatial === 1 ? `${ekW}` : `${ekH}x${ekW}`;
+    const inp = spatial === 1 ? `${Wp}` : `${Hp}x${Wp}`;
+    throw new Error(`${op}: kernel size ${k} (after dilation) is larger than the padded input ${inp} (input ${shapeStr(x.shape)})`);
+  }
+  const a: Conv2dAttrs = {
+    N, C, H: input.shape[2], W: input.shape[3], OC, KH, KW,
+    OH: Math.floor((Hp - ekH) / stride[0]) + 1, OW: Math.floor((Wp - ekW) / stride[1]) + 1,
+    strideH: stride[0], strideW: stride[1], padTop, padLeft,
+    dilationH: dilation[0], dilationW: dilation[1], groups,
+  };
+  let dtype = promote(x.dtype, w.dtype);
+  if (bias) dtype = promote(dtype, bias.dtype);
+  if (dtype === 'int32') dtype = 'float32';
+  const xs = cast(input, dtype).storage as FloatArray, ws = cast(w, dtype).storage as FloatArray;
+  const bs = bias ? (cast(bias, dtype).storage as FloatArray) : null;
+  const out = wrap(backend().conv2d(xs, ws, bs, a), [N, OC, a.OH, a.OW]);
+  const inputs = bias ? [input, w, bias] : [input, w];
+  return record(op, out, inputs, (g) => {
+    const gs = g.storage as FloatArray;
+    return [
+      input.requiresGrad ? wrap(backend().conv2dGradInput(gs, ws, a), input.shape) : null,
+      w.requiresGrad ? wrap(backend().conv2dGradWeight(xs, gs, a), w.shape) : null,
+      bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
+    ];
+  });
+}
+
+function splitBias(b: Tensor | null | undefined | ConvOptions, opts: ConvOptions | undefined): [Tensor | null, ConvOptions] {
+  // Allows conv2d(x, w, { stride: 2 }) as well as conv2d(x, w, bias, { stride: 2 }).
+  if (b instanceof Tensor || b === null || b === undefined) return [b ?? null, opts ?? {}];
+  if (opts !== undefined) throw new Error('conv: bias must be a Tensor or null');
+  return [null, b];
+}
+
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
+  requireTensor('conv2d', 'input', input);
+  requireTensor('conv2d', 'weight', weight);
+  const [b, opts] = splitBias(bias, options);
+  if (input.ndim !== 3 && input.ndim !== 4) {
+    throw new Error(`conv2d: expected input to be 3-D (C, H, W) or 4-D (N, C, H, W), got shape ${shapeStr(input.shape)}`);
+  }
+  if (weight.ndim !== 4) {
+    throw new Error(`conv2d: expected weight to be 4-D (outChannels, inChannels/groups, kH, kW), got shape ${shapeStr(weight.shape)}`);
+  }
+  if (input.ndim === 3) return squeeze(convCore('conv2d', unsqueeze(input, 0), weight, b, opts, 2), 0);
+  return convCore('conv2d', input, weight, b, opts, 2);
+}
+
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
+  requireTensor('conv1d', 'input', input);
+  requireTensor('conv1d', 'weight', weight);
+  const [b, opts] = splitBias(bias, options);
+  if (input.ndim !== 2 && input.ndim !== 3) {
+    throw new Error(`conv1d: expected input to be 2-D (C, L) or 3-D (N, C, L), got shape ${shapeStr(input.shape)}`);
+  }
+  if (weight.ndim !== 3) {
+    throw new Error(`conv1d: expected weight to be 3-D (outChannels, inChannels/groups, k), got shape ${shapeStr(weight.shape)}`);
+  }
+  const x3 = input.ndim === 2 ? unsqueeze(input, 0) : input;
+  const y = convCore('conv1d', unsqueeze(x3, 2), unsqueeze(weight, 2), b, opts, 1);
+  const y3 = squeeze(y, 2);
+  return input.ndim === 2 ? squeeze(y3, 0) : y3;
+}
+
+function check2d(op: string, name: string, t: Tensor): void {
+  requireTensor(op, name, t);
+  if (t.ndim !== 2) throw new Error(`${op}: ${name} must be 2-D (H, W), got shape ${shapeStr(t.shape)}`);
+}
+
+/** The tutorial's 2-D cross-correlation: Y[i, j] = Σ_a Σ_b X[i + a, j + b] · K[a, b] ('valid' size). */
+export function corr2d(X: Tensor, K: Tensor): Tensor {
+  check2d('corr2d', 'X', X);
+  check2d('corr2d', 'K', K);
+  if (K.shape[0] > X.shape[0] || K.shape[1] > X.shape[1]) {
+    throw new Error(`corr2d: kernel ${shapeStr(K.shape)} is larger than the input ${shapeStr(X.shape)}`);
+  }
+  const [h, w] = K.shape;
+  const y = conv2d(reshape(X, [1, 1, ...X.shape]), reshape(K, [1, 1, h, w]));
+  return reshape(y, y.shape.slice(2));
+}
+
+export interface Convolve2dOptions {
+  /** 'valid' (default, the size corr2d gives), 'full' (every overlap), 'same' (the input's size, centred as scipy). */
+  mode?: 'valid' | 'full' | 'same';
+}
+
+/** True 2-D convolution, the signal-processing definition: the kernel is rotated by 180° before sliding,
+ *  Y[i, j] = Σ_a Σ_b X[i − a, j − b] · K[a, b]. With mode 'valid' this is corr2d(X, flip(K)). */
+export function convolve2d(X: Tensor, K: Tensor, opts: Convolve2dOptions = {}): Tensor {
+  check2d('convolve2d', 'X', X);
+  check2d('convolve2d', 'K', K);
+  checkOptions('convolve2d', opts, ['mode']);
+  const mode = oneOf('convolve2d', 'mode', opts.mode, ['valid', 'full', 'same'] as const, 'valid');
+  const [kh, kw] = K.shape;
+  const rotated = reshape(flip(K, [0, 1]), [1, 1, kh, kw]);
+  const x4 = reshape(X, [1, 1, ...X.shape]);
+  if (mode === 'valid') {
+    if (kh > X.shape[0] || kw > X.shape[1]) {
+      throw new Error(`convolve2d: kernel ${shapeStr(K.shape)} is larger than the input ${shapeStr(X.shape)} (use mode 'full' or 'same')`);
+    }
+    const y = conv2d(x4, rotated);
+    return reshape(y, y.shape.slice(2));
+  }
+  // full: pad k − 1 on every side; same: the centre of full, i.e. ceil((k−1)/2) before, floor after.
+  const lo = (k: number) => (mode === 'full' ? k - 1 : Math.ceil((k - 1) / 2));
+  const hi = (k: number) => (mode === 'full' ? k - 1 : Math.floor((k - 1) / 2));
+  const padded = padAs('convolve2d', x4, [lo(kw), hi(kw), lo(kh), hi(kh)], {});
+  const y = conv2d(padded, rotated);
+  return reshape(y, y.shape.slice(2));
+}

@@ -1,0 +1,50 @@
+// ops/matmul.ts — torch.matmul: dot (1-D·1-D), matrix–vector, matrix product and batched products
+// with broadcast batch dims. One recorded primitive, bmm on [B, M, K]·[B, K, N]; everything around it
+// (unsqueeze, expand, reshape) is differentiable already, so broadcasting needs no gradient code here.
+//   d(A·B)/dA = G·Bᵀ,  d(A·B)/dB = Aᵀ·G
+
+import { backend, type FloatArray } from '../backend/backend.js';
+import { record } from '../autograd/tape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { broadcastShapes, numel, shapeStr } from '../tensor/shape.js';
+import { cast, promote, requireTensor, wrap } from './util.js';
+import { expand, reshape, squeeze, transpose, unsqueeze } from './shape.js';
+
+/** [B, M, K] · [B, K, N] → [B, M, N]. */
+export function bmm(a: Tensor, b: Tensor): Tensor {
+  if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
+    throw new Error(`bmm: expected [B, M, K] and [B, K, N], got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  }
+  const [B, M, K] = a.shape, N = b.shape[2];
+  let dtype = promote(a.dtype, b.dtype);
+  if (dtype === 'int32') dtype = 'float32';
+  const ac = cast(a, dtype), bc = cast(b, dtype);
+  const out = wrap(backend().matmul(ac.storage as FloatArray, bc.storage as FloatArray, B, M, K, N), [B, M, N]);
+  return record('bmm', out, [a, b], (g) => [
+    a.requiresGrad ? bmm(g, transpose(bc, 1, 2)) : null,
+    b.requiresGrad ? bmm(transpose(ac, 1, 2), g) : null,
+  ]);
+}
+
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  requireTensor('matmul', 'input', a);
+  requireTensor('matmul', 'other', b);
+  if (a.ndim === 0 || b.ndim === 0) {
+    throw new Error(`matmul: both arguments need at least 1 dimension, got shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
+  }
+  const a2 = a.ndim === 1 ? unsqueeze(a, 0) : a;   // a vector on the left is a row
+  const b2 = b.ndim === 1 ? unsqueeze(b, -1) : b;  // a vector on the right is a column
+  const M = a2.shape[a2.ndim - 2], K = a2.shape[a2.ndim - 1];
+  const K2 = b2.shape[b2.ndim - 2], N = b2.shape[b2.ndim - 1];
+  if (K !== K2) {
+    throw new Error(`matmul: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)} cannot be multiplied (${M}x${K} and ${K2}x${N})`);
+  }
+  const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
+  const B = numel(batch);
+  const a3 = reshape(expand(a2, [...batch, M, K]), [B, M, K]);
+  const b3 = reshape(expand(b2, [...batch, K, N]), [B, K, N]);
+  let out = reshape(bmm(a3, b3), [...batch, M, N]);
+  if (a.ndim === 1) out = squeeze(out, -2);
+  if (b.ndim === 1) out = squeeze(out, -1);
+  return out;
+}

@@ -1,0 +1,146 @@
+// ops/methods.ts — the Tensor methods PyTorch users expect (x.add(y), x.sum(1), x.reshape(…)), attached
+// to Tensor.prototype here so that tensor/ stays free of any dependency on ops/.
+
+import { Tensor } from '../tensor/tensor.js';
+import * as ew from './elementwise.js';
+import * as red from './reduce.js';
+import * as sh from './shape.js';
+import { matmul } from './matmul.js';
+import type { TensorOrNumber } from './util.js';
+import type { DType } from '../backend/backend.js';
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    add(other: TensorOrNumber): Tensor;
+    sub(other: TensorOrNumber): Tensor;
+    mul(other: TensorOrNumber): Tensor;
+    div(other: TensorOrNumber): Tensor;
+    pow(exponent: TensorOrNumber): Tensor;
+    maximum(other: TensorOrNumber): Tensor;
+    minimum(other: TensorOrNumber): Tensor;
+    eq(other: TensorOrNumber): Tensor;
+    ne(other: TensorOrNumber): Tensor;
+    lt(other: TensorOrNumber): Tensor;
+    le(other: TensorOrNumber): Tensor;
+    gt(other: TensorOrNumber): Tensor;
+    ge(other: TensorOrNumber): Tensor;
+    neg(): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    sqrt(): Tensor;
+    abs(): Tensor;
+    relu(): Tensor;
+    sigmoid(): Tensor;
+    tanh(): Tensor;
+    sign(): Tensor;
+    square(): Tensor;
+    reciprocal(): Tensor;
+    clamp(min?: number | null, max?: number | null): Tensor;
+    matmul(other: Tensor): Tensor;
+    sum(dim?: number | number[], keepdim?: boolean): Tensor;
+    mean(dim?: number | number[], keepdim?: boolean): Tensor;
+    amax(dim?: number | number[], keepdim?: boolean): Tensor;
+    amin(dim?: number | number[], keepdim?: boolean): Tensor;
+    max(): Tensor;
+    max(dim: number, keepdim?: boolean): red.ValuesIndices;
+    min(): Tensor;
+    min(dim: number, keepdim?: boolean): red.ValuesIndices;
+    argmax(dim?: number, keepdim?: boolean): Tensor;
+    argmin(dim?: number, keepdim?: boolean): Tensor;
+    var(dim?: number | number[], opts?: red.VarOptions): Tensor;
+    std(dim?: number | number[], opts?: red.VarOptions): Tensor;
+    logSumExp(dim: number | number[], keepdim?: boolean): Tensor;
+    prod(dim?: number | number[], keepdim?: boolean): Tensor;
+    reshape(...shape: number[] | [readonly number[]]): Tensor;
+    view(...shape: number[] | [readonly number[]]): Tensor;
+    flatten(startDim?: number, endDim?: number): Tensor;
+    squeeze(dim?: number | number[]): Tensor;
+    unsqueeze(dim: number): Tensor;
+    permute(...dims: number[] | [readonly number[]]): Tensor;
+    transpose(dim0: number, dim1: number): Tensor;
+    t(): Tensor;
+    readonly T: Tensor;
+    expand(...shape: number[] | [readonly number[]]): Tensor;
+    expandAs(other: Tensor): Tensor;
+    contiguous(): Tensor;
+    clone(): Tensor;
+    narrow(dim: number, start: number, length: number): Tensor;
+    slice(dim: number, start?: number, end?: number): Tensor;
+    select(dim: number, index: number): Tensor;
+    split(size: number | number[], dim?: number): Tensor[];
+    chunk(chunks: number, dim?: number): Tensor[];
+    flip(dims: number | number[]): Tensor;
+    to(dtype: DType): Tensor;
+    float(): Tensor;
+    double(): Tensor;
+    int(): Tensor;
+  }
+}
+
+/** Accepts reshape(2, 3) and reshape([2, 3]) alike, as PyTorch. */
+function shapeArgs(args: (number | readonly number[])[]): number[] {
+  return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]);
+}
+
+const P = Tensor.prototype;
+P.add = function (o) { return ew.add(this, o); };
+P.sub = function (o) { return ew.sub(this, o); };
+P.mul = function (o) { return ew.mul(this, o); };
+P.div = function (o) { return ew.div(this, o); };
+P.pow = function (o) { return ew.pow(this, o); };
+P.maximum = function (o) { return ew.maximum(this, o); };
+P.minimum = function (o) { return ew.minimum(this, o); };
+P.eq = function (o) { return ew.eq(this, o); };
+P.ne = function (o) { return ew.ne(this, o); };
+P.lt = function (o) { return ew.lt(this, o); };
+P.le = function (o) { return ew.le(this, o); };
+P.gt = function (o) { return ew.gt(this, o); };
+P.ge = function (o) { return ew.ge(this, o); };
+P.neg = function () { return ew.neg(this); };
+P.exp = function () { return ew.exp(this); };
+P.log = function () { return ew.log(this); };
+P.sqrt = function () { return ew.sqrt(this); };
+P.abs = function () { return ew.abs(this); };
+P.relu = function () { return ew.relu(this); };
+P.sigmoid = function () { return ew.sigmoid(this); };
+P.tanh = function () { return ew.tanh(this); };
+P.sign = function () { return ew.sign(this); };
+P.square = function () { return ew.square(this); };
+P.reciprocal = function () { return ew.reciprocal(this); };
+P.clamp = function (lo, hi) { return ew.clamp(this, lo, hi); };
+P.matmul = function (o) { return matmul(this, o); };
+P.sum = function (d, k) { return red.sum(this, d, k); };
+P.mean = function (d, k) { return red.mean(this, d, k); };
+P.amax = function (d, k) { return red.amax(this, d, k); };
+P.amin = function (d, k) { return red.amin(this, d, k); };
+P.max = function (this: Tensor, d?: number, k?: boolean) { return d === undefined ? red.max(this) : red.max(this, d, k); } as Tensor['max'];
+P.min = function (this: Tensor, d?: number, k?: boolean) { return d === undefined ? red.min(this) : red.min(this, d, k); } as Tensor['min'];
+P.argmax = function (d, k) { return red.argmax(this, d, k); };
+P.argmin = function (d, k) { return red.argmin(this, d, k); };
+P.var = function (d, o) { return red.variance(this, d, o); };
+P.std = function (d, o) { return red.std(this, d, o); };
+P.logSumExp = function (d, k) { return red.logSumExp(this, d, k); };
+P.prod = function (d, k) { return red.prod(this, d, k); };
+P.reshape = function (...s) { return sh.reshape(this, shapeArgs(s)); };
+P.view = function (...s) { return sh.reshape(this, shapeArgs(s)); };
+P.flatten = function (a, b) { return sh.flatten(this, a, b); };
+P.squeeze = function (d) { return sh.squeeze(this, d); };
+P.unsqueeze = function (d) { return sh.unsqueeze(this, d); };
+P.permute = function (...d) { return sh.permute(this, shapeArgs(d)); };
+P.transpose = function (a, b) { return sh.transpose(this, a, b); };
+P.t = function () { return sh.t(this); };
+Object.defineProperty(P, 'T', { get(this: Tensor) { return sh.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); } });
+P.expand = function (...s) { return sh.expand(this, shapeArgs(s)); };
+P.expandAs = function (o) { return sh.expand(this, o.shape); };
+P.contiguous = function () { return this; };
+P.clone = function () { return sh.clone(this); };
+P.narrow = function (d, s, l) { return sh.narrow(this, d, s, l); };
+P.slice = function (d, s, e) { return sh.slice(this, d, s, e); };
+P.select = function (d, i) { return sh.select(this, d, i); };
+P.split = function (s, d) { return sh.split(this, s, d); };
+P.chunk = function (c, d) { return sh.chunk(this, c, d); };
+P.flip = function (d) { return sh.flip(this, d); };
+P.to = function (dtype) { return sh.toDtype(this, dtype); };
+P.float = function () { return sh.toDtype(this, 'float32'); };
+P.double = function () { return sh.toDtype(this, 'float64'); };
+P.int = function () { return sh.toDtype(this, 'int32'); };

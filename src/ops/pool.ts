@@ -1,0 +1,214 @@
+// ops/pool.ts — max, average and adaptive pooling over the last one or two dims (PyTorch semantics).
+//
+// Every variant is reduced to per-axis window tables (PoolAxis) so one pair of kernels does all:
+// - output size: floor or ceil((L + 2p − d·(k − 1) − 1) / s) + 1; in ceil mode a last window that would
+//   start in the right padding or beyond is dropped (windows must start inside the input or left padding);
+// - padding is at most half the kernel; stride defaults to the kernel size;
+// - max pooling skips out-of-range taps (−∞ padding); the gradient goes to the arg-max of each window;
+// - average pooling divides by the window clipped to the padded input (countIncludePad, the default) or
+//   to the real input (countIncludePad: false), or by divisorOverride;
+// - adaptive pooling uses windows [floor(i·L/O), ceil((i+1)·L/O)).
+
+import { backend, type FloatArray, type PoolAttrs, type PoolAxis } from '../backend/backend.js';
+import { record } from '../autograd/tape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { numel, shapeStr } from '../tensor/shape.js';
+import { boolArg, checkOptions, tupleArg, type Size } from './args.js';
+import { requireTensor, wrap } from './util.js';
+
+export interface MaxPoolOptions {
+  stride?: Size;
+  padding?: Size;
+  dilation?: Size;
+  ceilMode?: boolean;
+  returnIndices?: boolean;
+}
+
+export interface AvgPoolOptions {
+  stride?: Size;
+  padding?: Size;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number;
+}
+
+type AdaptiveSize = number | null | readonly (number | null)[];
+
+function outputLength(L: number, k: number, s: number, p: number, d: number, ceil: boolean): number {
+  const span = L + 2 * p - d * (k - 1) - 1;
+  let out = (ceil ? Math.ceil(span / s) : Math.floor(span / s)) + 1;
+  if (ceil && (out - 1) * s >= L + p) out--;
+  return out;
+}
+
+function windowAxis(L: number, k: number, s: number, p: number, d: number, ceil: boolean, countIncludePad: boolean): PoolAxis {
+  const outSize = outputLength(L, k, s, p, d, ceil);
+  const start = new Int32Array(outSize), count = new Int32Array(outSize), divisor = new Float64Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const s0 = o * s - p;
+    const first = s0 < 0 ? Math.ceil(-s0 / d) : 0;             // first tap inside the input
+    const last = Math.min(k - 1, Math.floor((L - 1 - s0) / d)); // last tap inside the input
+    const c = Math.max(0, last - first + 1);
+    start[o] = c > 0 ? s0 + first * d : 0;
+    count[o] = c;
+    // Average pooling (d = 1): window clipped to the padded input, or to the input itself.
+    const padded = Math.min(s0 + k, L + p) - s0;
+    divisor[o] = c === 0 ? 1 : countIncludePad ? padded : c;
+  }
+  return { size: L, outSize, start, count, step: d, divisor };
+}
+
+function adaptiveAxis(L: number, outSize: number): PoolAxis {
+  const start = new Int32Array(outSize), count = new Int32Array(outSize), divisor = new Float64Array(outSize);
+  for (let o = 0; o < outSize; o++) {
+    const a = Math.floor((o * L) / outSize), b = Math.ceil(((o + 1) * L) / outSize);
+    start[o] = a;
+    count[o] = b - a;
+    divisor[o] = b - a;
+  }
+  return { size: L, outSize, start, count, step: 1, divisor };
+}
+
+const FULL_AXIS = (L: number): PoolAxis => adaptiveAxis(L, L);
+const UNIT_AXIS: PoolAxis = adaptiveAxis(1, 1);
+
+/** Checks the input's rank: 1-D pools take (C, L) or (N, C, L); 2-D pools (C, H, W) or (N, C, H, W). */
+function checkInput(op: string, x: Tensor, spatial: 1 | 2): void {
+  requireTensor(op, 'input', x);
+  if (x.ndim !== spatial + 1 && x.ndim !== spatial + 2) {
+    const want = spatial === 1 ? '2-D (C, L) or 3-D (N, C, L)' : '3-D (C, H, W) or 4-D (N, C, H, W)';
+    throw new Error(`${op}: expected a ${want} input, got shape ${shapeStr(x.shape)}`);
+  }
+  if (x.dtype === 'int32') throw new Error(`${op}: input must be a floating-point tensor, got int32`);
+  const sp = x.shape.slice(-spatial);
+  if (sp.some((d) => d === 0) || numel(x.shape) === 0) throw new Error(`${op}: input of shape ${shapeStr(x.shape)} is empty`);
+}
+
+interface WindowSpec { k: number[]; s: number[]; p: number[]; d: number[]; ceil: boolean }
+
+function windowAttrs(op: string, x: Tensor, spatial: 1 | 2, w: WindowSpec, countIncludePad: boolean, maxPadFromDilation: boolean): PoolAttrs {
+  const sizes = x.shape.slice(-spatial);
+  for (let i = 0; i < spatial; i++) {
+    const limit = maxPadFromDilation ? Math.floor(((w.k[i] - 1) * w.d[i] + 1) / 2) : Math.floor(w.k[i] / 2);
+    if (w.p[i] > limit) {
+      throw new Error(`${op}: padding ${w.p[i]} must be at most half of the ${maxPadFromDilation ? 'effective ' : ''}kernel size ` +
+        `(kernelSize=${w.k[i]}${maxPadFromDilation ? `, dilation=${w.d[i]}` : ''}, so at most ${limit})`);
+    }
+  }
+  const axes = sizes.map((L, i) => windowAxis(L, w.k[i], w.s[i], w.p[i], w.d[i], w.ceil, countIncludePad));
+  axes.forEach((a, i) => {
+    if (a.outSize < 1) {
+      throw new Error(`${op}: input size ${shapeStr(sizes)} is too small for kernelSize=${JSON.stringify(w.k)}, ` +
+        `padding=${JSON.stringify(w.p)}, dilation=${JSON.stringify(w.d)}: calculated output size along dim ${i - spatial} is ${a.outSize}`);
+    }
+  });
+  const planes = numel(x.shape.slice(0, -spatial));
+  return spatial === 2 ? { planes, h: axes[0], w: axes[1] } : { planes, h: UNIT_AXIS, w: axes[0] };
+}
+
+function outShape(x: Tensor, a: PoolAttrs, spatial: 1 | 2): number[] {
+  const lead = x.shape.slice(0, -spatial);
+  return spatial === 2 ? [...lead, a.h.outSize, a.w.outSize] : [...lead, a.w.outSize];
+}
+
+function runMax(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2): { out: Tensor; indices: Tensor } {
+  const { out, argmax } = backend().maxPool(x.storage as FloatArray, a);
+  const shape = outShape(x, a, spatial);
+  const y = record(op, wrap(out, shape), [x], (g) => [wrap(backend().maxPoolGrad(g.storage as FloatArray, argmax, a), x.shape)]);
+  return { out: y, indices: wrap(argmax, shape) };
+}
+
+function runAvg(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2): Tensor {
+  const y = wrap(backend().avgPool(x.storage as FloatArray, a), outShape(x, a, spatial));
+  return record(op, y, [x], (g) => [wrap(backend().avgPoolGrad(g.storage as FloatArray, a), x.shape)]);
+}
+
+const MAX_OPTIONS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'];
+const AVG_OPTIONS = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'];
+
+function maxPool(op: string, spatial: 1 | 2, x: Tensor, kernelSize: Size, opts: MaxPoolOptions): Tensor | [Tensor, Tensor] {
+  checkInput(op, x, spatial);
+  checkOptions(op, opts, MAX_OPTIONS);
+  const k = tupleArg(op, 'kernelSize', kernelSize, spatial, 1);
+  const s = opts.stride === undefined || (Array.isArray(opts.stride) && opts.stride.length === 0) ? k : tupleArg(op, 'stride', opts.stride, spatial, 1);
+  const p = tupleArg(op, 'padding', opts.padding, spatial, 0, 0);
+  const d = tupleArg(op, 'dilation', opts.dilation, spatial, 1, 1);
+  const ceil = boolArg(op, 'ceilMode', opts.ceilMode, false);
+  const a = windowAttrs(op, x, spatial, { k, s, p, d, ceil }, true, spatial === 1);
+  const { out, indices } = runMax(op, x, a, spatial);
+  return boolArg(op, 'returnIndices', opts.returnIndices, false) ? [out, indices] : out;
+}
+
+function avgPool(op: string, spatial: 1 | 2, x: Tensor, kernelSize: Size, opts: AvgPoolOptions): Tensor {
+  checkInput(op, x, spatial);
+  checkOptions(op, opts, spatial === 2 ? AVG_OPTIONS : AVG_OPTIONS.slice(0, 4));
+  const k = tupleArg(op, 'kernelSize', kernelSize, spatial, 1);
+  const s = opts.stride === undefined || (Array.isArray(opts.stride) && opts.stride.length === 0) ? k : tupleArg(op, 'stride', opts.stride, spatial, 1);
+  const p = tupleArg(op, 'padding', opts.padding, spatial, 0, 0);
+  const ceil = boolArg(op, 'ceilMode', opts.ceilMode, false);
+  const countIncludePad = boolArg(op, 'countIncludePad', opts.countIncludePad, true);
+  const div = opts.divisorOverride;
+  if (div !== undefined && div !== null && (!Number.isInteger(div) || div === 0)) {
+    throw new Error(`${op}: divisorOverride must be a non-zero integer, got ${JSON.stringify(div)}`);
+  }
+  const a = windowAttrs(op, x, spatial, { k, s, p, d: k.map(() => 1), ceil }, countIncludePad, false);
+  if (div !== undefined && div !== null) a.divisorOverride = div;
+  return runAvg(op, x, a, spatial);
+}
+
+export function maxPool2d(x: Tensor, kernelSize: Size, opts?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  return maxPool('maxPool2d', 2, x, kernelSize, opts);
+}
+
+export function maxPool1d(x: Tensor, kernelSize: Size, opts?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool1d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
+export function maxPool1d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
+  return maxPool('maxPool1d', 1, x, kernelSize, opts);
+}
+
+export function avgPool2d(x: Tensor, kernelSize: Size, opts: AvgPoolOptions = {}): Tensor {
+  return avgPool('avgPool2d', 2, x, kernelSize, opts);
+}
+
+export function avgPool1d(x: Tensor, kernelSize: Size, opts: Omit<AvgPoolOptions, 'divisorOverride'> = {}): Tensor {
+  return avgPool('avgPool1d', 1, x, kernelSize, opts);
+}
+
+function adaptiveAttrs(op: string, x: Tensor, spatial: 1 | 2, outputSize: AdaptiveSize): PoolAttrs {
+  checkInput(op, x, spatial);
+  const sizes = x.shape.slice(-spatial);
+  const list = outputSize === null || typeof outputSize === 'number' ? new Array(spatial).fill(outputSize) : [...outputSize];
+  if (list.length !== spatial) {
+    throw new Error(`${op}: outputSize must be an integer or a list of ${spatial}, got ${JSON.stringify(outputSize)}`);
+  }
+  const outs = list.map((o, i) => {
+    if (o === null || o === undefined) return sizes[i];
+    if (!Number.isInteger(o) || o < 1) throw new Error(`${op}: outputSize must contain positive integers or null, got ${JSON.stringify(outputSize)}`);
+    return o as number;
+  });
+  const axes = sizes.map((L, i) => (outs[i] === L ? FULL_AXIS(L) : adaptiveAxis(L, outs[i])));
+  const planes = numel(x.shape.slice(0, -spatial));
+  return spatial === 2 ? { planes, h: axes[0], w: axes[1] } : { planes, h: UNIT_AXIS, w: axes[0] };
+}
+
+export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+  return runAvg('adaptiveAvgPool2d', x, adaptiveAttrs('adaptiveAvgPool2d', x, 2, outputSize), 2);
+}
+
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices: true }): [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+  const { out, indices } = runMax('adaptiveMaxPool2d', x, adaptiveAttrs('adaptiveMaxPool2d', x, 2, outputSize), 2);
+  return opts.returnIndices ? [out, indices] : out;
+}
+
+export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+  return runAvg('adaptiveAvgPool1d', x, adaptiveAttrs('adaptiveAvgPool1d', x, 1, outputSize), 1);
+}
+
+export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
+  return runMax('adaptiveMaxPool1d', x, adaptiveAttrs('adaptiveMaxPool1d', x, 1, outputSize), 1).out;
+}
+

@@ -1,0 +1,269 @@
+// ops/shape.ts — reshaping, reordering, slicing and joining.
+// Tensors are always contiguous: reshape/view/flatten/squeeze/unsqueeze share storage (O(1)); permute,
+// transpose, expand, narrow, cat and flip copy. Slicing is cropping, i.e. F.pad with negative
+// amounts, so it reuses pad's kernel and its adjoint.
+
+import { backend, type PadAttrs } from '../backend/backend.js';
+import { record } from '../autograd/tape.js';
+import { Tensor, allocDType } from '../tensor/tensor.js';
+import { broadcastShapes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
+import { cast, promote, requireTensor, wrap } from './util.js';
+import { sumTo } from './reduce.js';
+
+function view(x: Tensor, shape: readonly number[], name: string): Tensor {
+  const out = new Tensor(x.storage, shape, x.dtype);
+  return record(name, out, [x], (g) => [reshape(g, x.shape)]);
+}
+
+/** reshape(x, [2, -1]): one dimension may be −1 and is inferred. Shares storage. */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  requireTensor('reshape', 'input', x);
+  const n = x.numel();
+  const infer = shape.filter((d) => d === -1).length;
+  if (infer > 1) throw new Error(`reshape: only one dimension can be -1, got ${shapeStr(shape)}`);
+  for (const d of shape) {
+    if (!Number.isInteger(d) || d < -1) throw new Error(`reshape: invalid size ${d} in ${shapeStr(shape)}`);
+  }
+  let resolved = [...shape];
+  if (infer) {
+    const known = numel(shape.filter((d) => d !== -1));
+    if (known === 0 || n % known !== 0) {
+      throw new Error(`reshape: shape ${shapeStr(shape)} is invalid for input of size ${n} (shape ${shapeStr(x.shape)})`);
+    }
+    resolved = shape.map((d) => (d === -1 ? n / known : d));
+  }
+  if (numel(resolved) !== n) {
+    throw new Error(`reshape: shape ${shapeStr(shape)} is invalid for input of size ${n} (shape ${shapeStr(x.shape)})`);
+  }
+  if (sameShape(resolved, x.shape)) return x;
+  return view(x, resolved, 'reshape');
+}
+
+export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  requireTensor('flatten', 'input', x);
+  if (x.ndim === 0) return reshape(x, [1]);
+  const s = normAxis('flatten', startDim, x.ndim, 'startDim');
+  const e = normAxis('flatten', endDim, x.ndim, 'endDim');
+  if (s > e) throw new Error(`flatten: startDim (${startDim}) must not come after endDim (${endDim})`);
+  const shape = [...x.shape.slice(0, s), numel(x.shape.slice(s, e + 1)), ...x.shape.slice(e + 1)];
+  return reshape(x, shape);
+}
+
+export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
+  requireTensor('squeeze', 'input', x);
+  if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
+  const axes = (Array.isArray(dim) ? dim : [dim]).map((d) => normAxis('squeeze', d, x.ndim));
+  return reshape(x, x.shape.filter((d, i) => !(axes.includes(i) && d === 1)));
+}
+
+export function unsqueeze(x: Tensor, dim: number): Tensor {
+  requireTensor('unsqueeze', 'input', x);
+  const a = normAxis('unsqueeze', dim, x.ndim + 1);
+  const shape = [...x.shape];
+  shape.splice(a, 0, 1);
+  return reshape(x, shape);
+}
+
+export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  requireTensor('permute', 'input', x);
+  if (dims.length !== x.ndim) {
+    throw new Error(`permute: dims ${shapeStr(dims)} has ${dims.length} entries but the input has ${x.ndim} dimensions`);
+  }
+  const perm = dims.map((d) => normAxis('permute', d, x.ndim));
+  if (new Set(perm).size !== perm.length) throw new Error(`permute: dims ${shapeStr(dims)} repeats a dimension`);
+  if (perm.every((p, i) => p === i)) return x;
+  const out = wrap(backend().permute(x.storage, x.shape, perm), perm.map((p) => x.shape[p]));
+  const inverse = new Array<number>(perm.length);
+  perm.forEach((p, i) => { inverse[p] = i; });
+  return record('permute', out, [x], (g) => [permute(g, inverse)]);
+}
+
+export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
+  requireTensor('transpose', 'input', x);
+  const a = normAxis('transpose', dim0, x.ndim, 'dim0'), b = normAxis('transpose', dim1, x.ndim, 'dim1');
+  const perm = x.shape.map((_, i) => i);
+  perm[a] = b; perm[b] = a;
+  return permute(x, perm);
+}
+
+/** Transpose of a matrix (2-D), or the tensor itself when it has fewer than 2 dims, as torch.t. */
+export function t(x: Tensor): Tensor {
+  if (x.ndim > 2) throw new Error(`t: expects a tensor with at most 2 dimensions, got shape ${shapeStr(x.shape)}`);
+  return x.ndim < 2 ? x : transpose(x, 0, 1);
+}
+
+/** Broadcasts to `shape` (−1 keeps a size), materialised. */
+export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  requireTensor('expand', 'input', x);
+  const lead = shape.length - x.ndim;
+  if (lead < 0) throw new Error(`expand: target ${shapeStr(shape)} has fewer dimensions than the input ${shapeStr(x.shape)}`);
+  const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
+  const got = broadcastShapes('expand', x.shape, target);
+  if (!sameShape(got, target)) {
+    throw new Error(`expand: the input of shape ${shapeStr(x.shape)} cannot be expanded to ${shapeStr(shape)}`);
+  }
+  if (sameShape(x.shape, target)) return x;
+  const out = wrap(backend().expand(x.storage, x.shape, target), target);
+  return record('expand', out, [x], (g) => [sumTo(g, x.shape)]);
+}
+
+/** Always contiguous already; kept for PyTorch code that calls it. */
+export function contiguous(x: Tensor): Tensor {
+  return x;
+}
+
+export function clone(x: Tensor): Tensor {
+  requireTensor('clone', 'input', x);
+  const out = new Tensor(x.storage.slice(), x.shape, x.dtype);
+  return record('clone', out, [x], (g) => [g]);
+}
+
+function cropAttrs(x: Tensor, axis: number, start: number, length: number): PadAttrs {
+  const tail = x.shape.slice(axis);
+  const before = tail.map((_, i) => (i === 0 ? -start : 0));
+  const after = tail.map((d, i) => (i === 0 ? -(d - start - length) : 0));
+  const outShape = x.shape.map((d, i) => (i === axis ? length : d));
+  return { shape: x.shape, outShape, before, after, mode: 'constant', value: 0 };
+}
+
+/** Elements start … start+length−1 along dim. */
+export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  requireTensor('narrow', 'input', x);
+  const axis = normAxis('narrow', dim, x.ndim);
+  const size = x.shape[axis];
+  if (!Number.isInteger(start) || start < -size || start > size) {
+    throw new Error(`narrow: start ${start} is out of range for dimension ${dim} of size ${size}`);
+  }
+  const s = start < 0 ? start + size : start;
+  if (!Number.isInteger(length) || length < 0 || s + length > size) {
+    throw new Error(`narrow: start (${s}) + length (${length}) exceeds dimension ${dim} of size ${size}`);
+  }
+  if (s === 0 && length === size) return x;
+  const a = cropAttrs(x, axis, s, length);
+  const out = wrap(backend().pad(x.storage, a), a.outShape);
+  const inverse: PadAttrs = { shape: a.outShape, outShape: a.shape, before: a.before.map((v) => -v), after: a.after.map((v) => -v), mode: 'constant', value: 0 };
+  return record('narrow', out, [x], (g) => [wrap(backend().pad(g.storage, inverse), x.shape)]);
+}
+
+/** Python-style slice along one dim: x[start:end] with negative indices and clamping; step 1. */
+export function slice(x: Tensor, dim: number, start = 0, end?: number): Tensor {
+  requireTensor('slice', 'input', x);
+  const axis = normAxis('slice', dim, x.ndim);
+  const size = x.shape[axis];
+  const norm = (v: number) => Math.min(size, Math.max(0, v < 0 ? v + size : v));
+  const s = norm(start), e = end === undefined ? size : norm(end);
+  return narrow(x, axis, s, Math.max(0, e - s));
+}
+
+/** The sub-tensor at `index` along dim (that dim removed). */
+export function select(x: Tensor, dim: number, index: number): Tensor {
+  requireTensor('select', 'input', x);
+  const axis = normAxis('select', dim, x.ndim);
+  const size = x.shape[axis];
+  if (!Number.isInteger(index) || index < -size || index >= size) {
+    throw new Error(`select: index ${index} is out of range for dimension ${dim} of size ${size}`);
+  }
+  return squeeze(narrow(x, axis, index < 0 ? index + size : index, 1), axis);
+}
+
+function isList(v: unknown): boolean {
+  return Array.isArray(v);
+}
+
+export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!isList(tensors) || tensors.length === 0) throw new Error('cat: expected a non-empty list of tensors');
+  tensors.forEach((t, i) => requireTensor('cat', `tensors[${i}]`, t));
+  const first = tensors[0];
+  const axis = normAxis('cat', dim, first.ndim);
+  tensors.forEach((t, i) => {
+    if (t.ndim !== first.ndim || t.shape.some((d, j) => j !== axis && d !== first.shape[j])) {
+      throw new Error(`cat: tensors[${i}] has shape ${shapeStr(t.shape)} but tensors[0] has ${shapeStr(first.shape)}; ` +
+        `all sizes must match except along dimension ${dim}`);
+    }
+  });
+  const dtype = tensors.map((t) => t.dtype).reduce(promote);
+  const outShape = [...first.shape];
+  outShape[axis] = tensors.reduce((s, t) => s + t.shape[axis], 0);
+  const outer = numel(first.shape.slice(0, axis)), inner = numel(first.shape.slice(axis + 1));
+  const out = allocDType(dtype, numel(outShape));
+  const rowOut = outShape[axis] * inner;
+  let offset = 0;
+  for (const t of tensors) {
+    const src = cast(t, dtype).storage, row = t.shape[axis] * inner;
+    for (let o = 0; o < outer; o++) out.set(src.subarray(o * row, (o + 1) * row), o * rowOut + offset);
+    offset += row;
+  }
+  const result = new Tensor(out, outShape, dtype);
+  return record('cat', result, tensors, (g) => {
+    let start = 0;
+    return tensors.map((t) => {
+      const piece = narrow(g, axis, start, t.shape[axis]);
+      start += t.shape[axis];
+      return piece;
+    });
+  });
+}
+
+export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+  if (!isList(tensors) || tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');
+  tensors.forEach((t, i) => {
+    requireTensor('stack', `tensors[${i}]`, t);
+    if (!sameShape(t.shape, tensors[0].shape)) {
+      throw new Error(`stack: tensors[${i}] has shape ${shapeStr(t.shape)} but tensors[0] has ${shapeStr(tensors[0].shape)}; all must match`);
+    }
+  });
+  const axis = normAxis('stack', dim, tensors[0].ndim + 1);
+  return cat(tensors.map((t) => unsqueeze(t, axis)), axis);
+}
+
+/** Splits into pieces of `size` along dim (the last may be smaller), or into the listed sizes. */
+export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
+  requireTensor('split', 'input', x);
+  const axis = normAxis('split', dim, x.ndim);
+  const total = x.shape[axis];
+  let sizes: number[];
+  if (Array.isArray(size)) {
+    if (size.reduce((a, b) => a + b, 0) !== total) {
+      throw new Error(`split: sizes ${shapeStr(size)} do not add up to ${total}, the size of dimension ${dim}`);
+    }
+    sizes = size;
+  } else {
+    if (!Number.isInteger(size) || size <= 0) throw new Error(`split: size must be a positive integer, got ${size}`);
+    sizes = [];
+    for (let s = 0; s < total; s += size) sizes.push(Math.min(size, total - s));
+  }
+  let start = 0;
+  return sizes.map((len) => { const p = narrow(x, axis, start, len); start += len; return p; });
+}
+
+export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+  const axis = normAxis('chunk', dim, x.ndim);
+  if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
+  return split(x, Math.max(1, Math.ceil(x.shape[axis] / chunks)), axis);
+}
+
+/** Reverses the order of elements along the given dims. */
+export function flip(x: Tensor, dims: number | number[]): Tensor {
+  requireTensor('flip', 'input', x);
+  const axes = (Array.isArray(dims) ? dims : [dims]).map((d) => normAxis('flip', d, x.ndim));
+  const src = x.storage, out = allocDType(x.dtype, src.length);
+  const shape = x.shape, nd = shape.length;
+  const strides = shape.map((_, i) => numel(shape.slice(i + 1)));
+  const idx = new Array<number>(nd).fill(0);
+  for (let o = 0; o < src.length; o++) {
+    let s = 0;
+    for (let d = 0; d < nd; d++) s += (axes.includes(d) ? shape[d] - 1 - idx[d] : idx[d]) * strides[d];
+    out[o] = src[s];
+    for (let d = nd - 1; d >= 0; d--) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
+  }
+  const result = new Tensor(out, shape, x.dtype);
+  return record('flip', result, [x], (g) => [flip(g, axes)]);
+}
+
+/** Converts to another dtype; differentiable between float types (the gradient is cast back). */
+export function toDtype(x: Tensor, dtype: import('../backend/backend.js').DType): Tensor {
+  requireTensor('to', 'input', x);
+  if (x.dtype === dtype) return x;
+  const out = cast(x, dtype);
+  return record('to', out, [x], (g) => [cast(g, x.dtype)]);
+}

@@ -1,0 +1,76 @@
+// tensor/random.ts — the seeded generator behind rand/randn/randint/shuffles, so runs are reproducible.
+// xoshiro128** (32-bit state words, fast in JS); seeded by splitmix32 from one integer.
+
+let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+let spare: number | null = null; // Box–Muller's second value, cleared by a reseed
+
+function splitmix32(seed: number): () => number {
+  let z = seed >>> 0;
+  return () => {
+    z = (z + 0x9e3779b9) >>> 0;
+    let t = z;
+    t = Math.imul(t ^ (t >>> 16), 0x85ebca6b) >>> 0;
+    t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35) >>> 0;
+    return (t ^ (t >>> 16)) >>> 0;
+  };
+}
+
+/** Seeds the global generator, as torch.manual_seed. */
+export function manualSeed(seed: number): void {
+  if (!Number.isFinite(seed)) throw new Error(`manualSeed: seed must be a finite number, got ${seed}`);
+  const next = splitmix32(Math.floor(seed));
+  s0 = next(); s1 = next(); s2 = next(); s3 = next();
+  spare = null;
+  if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
+}
+
+manualSeed(Date.now() ^ (Math.random() * 0x7fffffff));
+
+function rotl(x: number, k: number): number {
+  return (x << k) | (x >>> (32 - k));
+}
+
+export function nextUint32(): number {
+  const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+  const t = s1 << 9;
+  s2 ^= s0; s3 ^= s1; s1 ^= s2; s0 ^= s3;
+  s2 ^= t;
+  s3 = rotl(s3, 11);
+  return result;
+}
+
+/** Uniform in [0, 1) with 53 random bits. */
+export function uniform(): number {
+  return (nextUint32() * 2 ** 21 + (nextUint32() >>> 11)) / 2 ** 53;
+}
+
+/** Standard normal by the Box–Muller transform. */
+export function normal(): number {
+  if (spare !== null) {
+    const v = spare;
+    spare = null;
+    return v;
+  }
+  let u = 0;
+  while (u === 0) u = uniform();
+  const v = uniform();
+  const r = Math.sqrt(-2 * Math.log(u));
+  spare = r * Math.sin(2 * Math.PI * v);
+  return r * Math.cos(2 * Math.PI * v);
+}
+
+/** Integer in [lo, hi). */
+export function randomInt(lo: number, hi: number): number {
+  return lo + Math.floor(uniform() * (hi - lo));
+}
+
+/** A seeded permutation of 0..n-1 (Fisher–Yates). */
+export function randperm(n: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = randomInt(0, i + 1);
+    const t = p[i]; p[i] = p[j]; p[j] = t;
+  }
+  return p;
+}

@@ -5,6 +5,7 @@ import type { Tensor } from './tensor.js';
 
 const SUMMARIZE_ABOVE = 1000;
 const EDGE = 3;
+const LINE_WIDTH = 80;
 
 function floatFormatter(values: number[]): (v: number) => string {
   const finite = values.filter((v) => Number.isFinite(v));
@@ -15,7 +16,7 @@ function floatFormatter(values: number[]): (v: number) => string {
   const minAbs = nz.length ? Math.min(...nz) : 0;
   const special = (v: number) => (Number.isNaN(v) ? 'nan' : v > 0 ? 'inf' : '-inf');
   if (allInt) {
-    if (maxAbs >= 1e8) return (v) => (Number.isFinite(v) ? v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2') : special(v));
+    if (maxAbs > 1e8 || (minAbs > 0 && maxAbs / minAbs > 1000)) return (v) => (Number.isFinite(v) ? v.toExponential(4).replace(/e([+-])(\d)$/, 'e$10$2') : special(v));
     return (v) => (Number.isFinite(v) ? `${Object.is(v, -0) ? '-0' : v}.` : special(v));
   }
   if (maxAbs >= 1e8 || (minAbs > 0 && (minAbs < 1e-4 || maxAbs / minAbs > 1000))) {
@@ -44,20 +45,27 @@ export function formatTensor(t: Tensor): string {
   const width = Math.max(1, ...shown.map((v) => fmt(v).length));
   const cell = (v: number) => fmt(v).padStart(width);
 
+  // As PyTorch's _tensor_str: the last dim wraps at 80 columns; outer dims separate their slices by
+  // one blank line per remaining dim; summarised dims show '...' (' ...' inside a row).
   const render = (dim: number, offset: number, indent: number): string => {
-    if (dim === shape.length) return cell(storage[offset]);
     let inner = 1;
     for (let d = dim + 1; d < shape.length; d++) inner *= shape[d];
     const len = shape[dim];
     const parts: string[] = [];
+    const last = dim === shape.length - 1;
     for (let i = 0; i < len; i++) {
       if (summarize && len > 2 * EDGE && i === EDGE) {
-        parts.push('...');
+        parts.push(last ? ' ...' : '...');
         i = len - EDGE;
       }
-      parts.push(render(dim + 1, offset + i * inner, indent + 1));
+      parts.push(last ? cell(storage[offset + i]) : render(dim + 1, offset + i * inner, indent + 1));
     }
-    if (dim === shape.length - 1) return `[${parts.join(', ')}]`;
+    if (last) {
+      const perLine = Math.max(1, Math.floor((LINE_WIDTH - indent) / (width + 2)));
+      const lines: string[] = [];
+      for (let i = 0; i < parts.length; i += perLine) lines.push(parts.slice(i, i + perLine).join(', '));
+      return `[${lines.join(',\n' + ' '.repeat(indent + 1))}]`;
+    }
     const sep = ',' + '\n'.repeat(shape.length - dim - 1) + ' '.repeat(indent + 1);
     return `[${parts.join(sep)}]`;
   };
@@ -68,7 +76,13 @@ export function formatTensor(t: Tensor): string {
   if (storage.length === 0 && shape.length > 1) extras.push(`size=(${shape.join(', ')})`);
   if (dtype === 'int32') extras.push('dtype=torch.int32');
   if (dtype === 'float64') extras.push('dtype=torch.float64');
-  if (t.gradFn) extras.push(`grad_fn=<${t.gradFn.name}>`);
+  if (t.gradFn) extras.push(`grad_fn=<${backwardName(t.gradFn.name)}>`);
   else if (t.requiresGrad) extras.push('requires_grad=True');
   return `${prefix}${body}${extras.map((e) => ', ' + e).join('')})`;
+}
+
+/** 'mul' → 'MulBackward0', the way PyTorch names its backward nodes. */
+function backwardName(op: string): string {
+  const base = op.replace(/\(.*\)$/, '');
+  return `${base.charAt(0).toUpperCase()}${base.slice(1)}Backward0`;
 }

@@ -1,0 +1,100 @@
+// Randomized: conv2d against its definition written as plain nested loops, on random shapes and options
+// (stride, zero padding incl. 'same', dilation, groups, padding modes, bias), forward and all gradients.
+// The gradients of the definition are taken by the same nested loops (the adjoint of each multiply-add).
+
+import { describe, it, before } from 'node:test';
+import { F, manualSeed, randn, listBackends, setBackend } from '../src/index.js';
+import { randomInt } from '../src/tensor/random.js';
+import { assertClose } from './helpers/assert.js';
+
+interface Spec {
+  N: number; C: number; H: number; W: number; OC: number; KH: number; KW: number;
+  s: [number, number]; d: [number, number]; g: number;
+  pad: [number, number, number, number]; // top, bottom, left, right (after resolving 'same')
+  padding: number | [number, number] | 'same';
+  mode: 'zeros' | 'reflect' | 'replicate' | 'circular';
+}
+
+function source(mode: Spec['mode'], p: number, size: number): number {
+  if (p >= 0 && p < size) return p;
+  if (mode === 'zeros') return -1;
+  if (mode === 'replicate') return p < 0 ? 0 : size - 1;
+  if (mode === 'reflect') return p < 0 ? -p : 2 * (size - 1) - p;
+  return ((p % size) + size) % size;
+}
+
+/** y[n,o,i,j] = b[o] + Σ_c Σ_a Σ_b x[n, g·Cg + c, i·s − pT + a·d, j·s − pL + b·d] · w[o, c, a, b]. */
+function definition(x: Float32Array, w: Float32Array, b: Float32Array, dy: Float32Array, sp: Spec) {
+  const { N, C, H, W, OC, KH, KW, s, d, g, pad, mode } = sp;
+  const Cg = C / g, OCg = OC / g;
+  const OH = Math.floor((H + pad[0] + pad[1] - d[0] * (KH - 1) - 1) / s[0]) + 1;
+  const OW = Math.floor((W + pad[2] + pad[3] - d[1] * (KW - 1) - 1) / s[1]) + 1;
+  const y = new Float64Array(N * OC * OH * OW), dx = new Float64Array(x.length), dw = new Float64Array(w.length), db = new Float64Array(OC);
+  for (let n = 0; n < N; n++) for (let o = 0; o < OC; o++) for (let i = 0; i < OH; i++) for (let j = 0; j < OW; j++) {
+    const yi = ((n * OC + o) * OH + i) * OW + j;
+    let acc = b[o];
+    const group = Math.floor(o / OCg);
+    for (let c = 0; c < Cg; c++) for (let a = 0; a < KH; a++) for (let bb = 0; bb < KW; bb++) {
+      const ih = source(mode, i * s[0] - pad[0] + a * d[0], H), iw = source(mode, j * s[1] - pad[2] + bb * d[1], W);
+      if (ih < 0 || iw < 0) continue;
+      const xi = ((n * C + group * Cg + c) * H + ih) * W + iw, wi = ((o * Cg + c) * KH + a) * KW + bb;
+      acc += x[xi] * w[wi];
+      dx[xi] += dy[yi] * w[wi];
+      dw[wi] += dy[yi] * x[xi];
+    }
+    y[yi] = acc;
+    db[o] += dy[yi];
+  }
+  return { y, dx, dw, db, shape: [N, OC, OH, OW] };
+}
+
+function randomSpec(): Spec {
+  const g = [1, 1, 2, 3][randomInt(0, 4)];
+  const C = g * randomInt(1, 3), OC = g * randomInt(1, 3);
+  const KH = randomInt(1, 4), KW = randomInt(1, 4);
+  const d: [number, number] = [randomInt(1, 3), randomInt(1, 3)];
+  const mode = (['zeros', 'zeros', 'reflect', 'replicate', 'circular'] as const)[randomInt(0, 5)];
+  const same = randomInt(0, 4) === 0;
+  const s: [number, number] = same ? [1, 1] : [randomInt(1, 3), randomInt(1, 3)];
+  const H = d[0] * (KH - 1) + 1 + randomInt(0, 5), W = d[1] * (KW - 1) + 1 + randomInt(0, 5);
+  let padding: Spec['padding'];
+  let pad: Spec['pad'];
+  if (same) {
+    padding = 'same';
+    const th = d[0] * (KH - 1), tw = d[1] * (KW - 1);
+    pad = [Math.floor(th / 2), th - Math.floor(th / 2), Math.floor(tw / 2), tw - Math.floor(tw / 2)];
+  } else {
+    const ph = randomInt(0, 3), pw = randomInt(0, 3);
+    padding = ph === pw && randomInt(0, 2) ? ph : [ph, pw];
+    pad = [ph, ph, pw, pw];
+  }
+  // reflect needs pad < size; circular pad <= size
+  const limit = mode === 'reflect' ? 1 : 0;
+  if (mode !== 'zeros' && (Math.max(pad[0], pad[1]) > H - limit || Math.max(pad[2], pad[3]) > W - limit)) return randomSpec();
+  return { N: randomInt(1, 3), C, H, W, OC, KH, KW, s, d, g, pad, padding, mode };
+}
+
+for (const backendName of listBackends()) {
+  describe(`conv2d vs nested-loop definition, random cases [${backendName}]`, () => {
+    before(() => { setBackend(backendName); manualSeed(7); });
+    for (let k = 0; k < 60; k++) {
+      it(`random case ${k}`, () => {
+        const sp = randomSpec();
+        const x = randn([sp.N, sp.C, sp.H, sp.W], { requiresGrad: true });
+        const w = randn([sp.OC, sp.C / sp.g, sp.KH, sp.KW], { requiresGrad: true });
+        const b = randn([sp.OC], { requiresGrad: true });
+        const opts = { stride: sp.s, dilation: sp.d, groups: sp.g, padding: sp.padding, paddingMode: sp.mode };
+        const label = JSON.stringify({ x: x.shape, w: w.shape, ...opts });
+        const y = F.conv2d(x, w, b, opts);
+        const dy = randn(y.shape);
+        const ref = definition(x.storage as Float32Array, w.storage as Float32Array, b.storage as Float32Array, dy.storage as Float32Array, sp);
+        assertClose(y.shape, ref.shape, `${label} shape`);
+        assertClose(y.dataSync(), ref.y, `${label} forward`, 1e-4, 1e-4);
+        y.backward(dy);
+        assertClose(x.grad!.dataSync(), ref.dx, `${label} dx`, 1e-4, 1e-4);
+        assertClose(w.grad!.dataSync(), ref.dw, `${label} dw`, 1e-4, 1e-4);
+        assertClose(b.grad!.dataSync(), ref.db, `${label} db`, 1e-4, 1e-4);
+      });
+    }
+  });
+}

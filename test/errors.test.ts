@@ -1,0 +1,72 @@
+// Errors are part of the API: each names the op, the argument, what was expected and what came.
+
+import { describe, it } from 'node:test';
+import { F, nn, randn, tensor, zeros, ones } from '../src/index.js';
+import { assertThrowsMessage as throwsMsg } from './helpers/assert.js';
+
+const x4 = () => randn([1, 3, 5, 5]);
+
+describe('error messages', () => {
+  it('conv2d: channel mismatch', () => {
+    throwsMsg(() => F.conv2d(randn([1, 3, 5, 5]), randn([8, 4, 3, 3])), /^conv2d: input has 3 channels but weight \[8, 4, 3, 3\] with groups=1 expects 4$/);
+  });
+  it('conv2d: groups not dividing channels', () => {
+    throwsMsg(() => F.conv2d(x4(), randn([4, 1, 3, 3]), null, { groups: 2 }), /conv2d: groups=2 must divide the 3 input channels/);
+    throwsMsg(() => F.conv2d(randn([1, 4, 5, 5]), randn([3, 2, 3, 3]), null, { groups: 2 }), /conv2d: groups=2 must divide the 3 output channels/);
+    throwsMsg(() => new nn.Conv2d(3, 6, 3, { groups: 2 }), /Conv2d: inChannels \(3\) must be divisible by groups \(2\)/);
+  });
+  it('conv2d: kernel larger than the padded input', () => {
+    throwsMsg(() => F.conv2d(randn([1, 1, 2, 2]), randn([1, 1, 3, 3])), /conv2d: kernel size 3x3 \(after dilation\) is larger than the padded input 2x2/);
+    throwsMsg(() => F.conv2d(randn([1, 1, 4, 4]), randn([1, 1, 3, 3]), null, { dilation: 2 }), /kernel size 5x5 \(after dilation\) is larger than the padded input 4x4/);
+  });
+  it("conv2d: 'same' with stride > 1", () => {
+    throwsMsg(() => F.conv2d(x4(), randn([2, 3, 3, 3]), null, { padding: 'same', stride: 2 }), /conv2d: padding='same' is not supported for strided convolutions/);
+  });
+  it('conv2d: bad ranks, bias, options', () => {
+    throwsMsg(() => F.conv2d(randn([3, 5]), randn([2, 3, 3, 3])), /conv2d: expected input to be 3-D \(C, H, W\) or 4-D \(N, C, H, W\), got shape \[3, 5\]/);
+    throwsMsg(() => F.conv2d(x4(), randn([2, 3, 3])), /conv2d: expected weight to be 4-D/);
+    throwsMsg(() => F.conv2d(x4(), randn([2, 3, 3, 3]), randn([3])), /conv2d: bias must have shape \[2\]/);
+    throwsMsg(() => F.conv2d(x4(), randn([2, 3, 3, 3]), null, { strides: 2 } as never), /conv2d: unknown option 'strides'/);
+    throwsMsg(() => F.conv2d(x4(), randn([2, 3, 3, 3]), null, { paddingMode: 'mirror' as never }), /conv2d: paddingMode must be one of 'zeros', 'reflect', 'replicate', 'circular', got "mirror"/);
+  });
+  it('zero, negative or fractional sizes', () => {
+    throwsMsg(() => F.conv2d(x4(), randn([2, 3, 3, 3]), null, { stride: 0 }), /conv2d: stride must be positive integer/);
+    throwsMsg(() => F.conv2d(x4(), randn([2, 3, 3, 3]), null, { padding: -1 }), /conv2d: padding must be non-negative integer/);
+    throwsMsg(() => F.conv2d(x4(), randn([2, 3, 3, 3]), null, { dilation: 1.5 }), /conv2d: dilation must be positive integer/);
+    throwsMsg(() => F.maxPool2d(x4(), 0), /maxPool2d: kernelSize must be positive integer/);
+    throwsMsg(() => F.avgPool2d(x4(), 2.5), /avgPool2d: kernelSize must be positive integer/);
+    throwsMsg(() => new nn.Conv2d(0, 3, 3), /Conv2d: inChannels must be a positive integer, got 0/);
+    throwsMsg(() => zeros([2, -1]), /full: size must be a list of non-negative integers, got \[2, -1\]/);
+  });
+  it('reflect padding must be smaller than the dimension', () => {
+    throwsMsg(() => F.pad(randn([1, 1, 3, 3]), [3, 0], { mode: 'reflect' }), /pad: reflect padding 3 on dimension -1 \(size 3\) must be smaller than the size/);
+    throwsMsg(() => F.conv2d(randn([1, 1, 2, 4]), randn([1, 1, 1, 1]), null, { padding: 2, paddingMode: 'reflect' }), /conv2d: reflect padding 2 on dimension -2 \(size 2\)/);
+    throwsMsg(() => F.pad(randn([1, 2]), [3, 3], { mode: 'circular' }), /pad: circular padding 3 on dimension -1 \(size 2\) must be at most the size/);
+    throwsMsg(() => F.pad(randn([2, 2]), [1, 1, 1], {}), /pad: pad must be a non-empty list of even length/);
+    throwsMsg(() => F.pad(randn([2, 2]), [1, 1], { mode: 'wrap' as never }), /pad: mode must be one of 'constant', 'reflect', 'replicate', 'circular', got "wrap"/);
+  });
+  it('pooling: padding over half the kernel, output too small, bad rank', () => {
+    throwsMsg(() => F.maxPool2d(x4(), 2, { padding: 2 }), /maxPool2d: padding 2 must be at most half of the kernel size/);
+    throwsMsg(() => F.avgPool2d(randn([1, 1, 2, 2]), 3), /avgPool2d: input size \[2, 2\] is too small for kernelSize=\[3,3\]/);
+    throwsMsg(() => F.maxPool2d(randn([5, 5]), 2), /maxPool2d: expected a 3-D \(C, H, W\) or 4-D \(N, C, H, W\) input, got shape \[5, 5\]/);
+    throwsMsg(() => F.avgPool2d(x4(), 2, { divisorOverride: 0 }), /avgPool2d: divisorOverride must be a non-zero integer/);
+    throwsMsg(() => F.adaptiveAvgPool2d(x4(), [2, 0]), /adaptiveAvgPool2d: outputSize must contain positive integers or null/);
+  });
+  it('broadcasting mismatch', () => {
+    throwsMsg(() => randn([2, 3]).add(randn([4])), /^add: shapes \[2, 3\] and \[4\] cannot be broadcast: size 3 vs 4 at dimension -1/);
+    throwsMsg(() => randn([2, 3]).matmul(randn([2, 3])), /matmul: shapes \[2, 3\] and \[2, 3\] cannot be multiplied \(2x3 and 2x3\)/);
+  });
+  it('backward on a non-scalar without a gradient, and on a tensor that needs none', () => {
+    const w = randn([3], { requiresGrad: true });
+    throwsMsg(() => w.mul(2).backward(), /backward: a gradient can be created implicitly only for scalar outputs, this output has shape \[3\]/);
+    throwsMsg(() => randn([3]).sum().backward(), /backward: this tensor does not require grad/);
+    throwsMsg(() => w.mul(2).backward(ones([2])), /backward: gradient has shape \[2\] but the output has shape \[3\]/);
+  });
+  it('shapes and views', () => {
+    throwsMsg(() => randn([2, 3]).reshape(4, -1), /reshape: shape \[4, -1\] is invalid for input of size 6/);
+    throwsMsg(() => randn([2, 3]).sum(2), /sum: dim=2 is out of range for a tensor with 2 dimensions \(expected -2..1\)/);
+    throwsMsg(() => tensor([[1, 2], [3]]), /tensor: ragged nested array: expected length 2 at \[1\], got length 1/);
+    throwsMsg(() => randn([2, 3]).item(), /item: only a tensor with one element can be converted to a number/);
+    throwsMsg(() => F.corr2d(randn([3, 3, 3]), randn([2, 2])), /corr2d: X must be 2-D \(H, W\), got shape \[3, 3, 3\]/);
+  });
+});

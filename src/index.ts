@@ -32,3 +32,4 @@ export { matmul, bmm } from './ops/matmul.js';
 
 export * as F from './nn/functional.js';
 export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';

@@ -10,3 +10,11 @@ export {
 } from '../ops/pool.js';
 export type { MaxPoolOptions, AvgPoolOptions } from '../ops/pool.js';
 export { relu, sigmoid, tanh } from '../ops/elementwise.js';
+export { linear } from '../ops/linear.js';
+export { softmax, logSoftmax, leakyRelu } from '../ops/activation.js';
+export { dropout } from '../ops/dropout.js';
+export type { DropoutOptions } from '../ops/dropout.js';
+export { batchNorm } from '../ops/norm.js';
+export type { BatchNormOptions } from '../ops/norm.js';
+export { crossEntropy, nllLoss, mseLoss, binaryCrossEntropyWithLogits, oneHot } from '../ops/loss.js';
+export type { CrossEntropyOptions, NllLossOptions, LossOptions, BceWithLogitsOptions, Reduction } from '../ops/loss.js';

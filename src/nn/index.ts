@@ -7,3 +7,16 @@ export { Conv1d, Conv2d } from './conv.js';
 export type { ConvLayerOptions } from './conv.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
+export { Linear, Identity } from './linear.js';
+export type { LinearOptions } from './linear.js';
+export { Flatten } from './flatten.js';
+export { ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax } from './activation.js';
+export { Dropout } from './dropout.js';
+export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
+export type { BatchNormLayerOptions } from './batchnorm.js';
+export {
+  MaxPool1d, MaxPool2d, AvgPool1d, AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d,
+} from './pooling.js';
+export type { MaxPoolLayerOptions, AvgPoolLayerOptions } from './pooling.js';
+export { Sequential, ModuleList } from './container.js';
+export { MSELoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss } from './loss.js';

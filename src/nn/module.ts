@@ -141,25 +141,40 @@ export abstract class Module {
     return this;
   }
 
-  /** Parameters and buffers by dotted name; the tensors are detached copies. */
+  /** Each module's own parameters then buffers, module by module (depth first): PyTorch's state_dict order.
+   *  Unlike namedParameters(), a tensor shared by two modules appears under both names, as in PyTorch. */
+  private *stateEntries(): Generator<[string, Tensor]> {
+    for (const [path, m] of this.namedModules()) {
+      const pre = path ? `${path}.` : '';
+      for (const [k, v] of m.ownEntries()) if (v instanceof Parameter) yield [pre + k, v];
+      for (const name of m._buffers) {
+        const v = (m as unknown as Record<string, unknown>)[name];
+        if (v instanceof Tensor) yield [pre + name, v];
+      }
+    }
+  }
+
+  /** Parameters and buffers by dotted name, in PyTorch's order; the tensors are detached copies. */
   stateDict(): Map<string, Tensor> {
     const sd = new Map<string, Tensor>();
-    for (const [k, p] of this.namedParameters()) sd.set(k, new Tensor(p.storage.slice(), p.shape, p.dtype));
-    for (const [k, b] of this.namedBuffers()) sd.set(k, new Tensor(b.storage.slice(), b.shape, b.dtype));
+    for (const [k, t] of this.stateEntries()) sd.set(k, new Tensor(t.storage.slice(), t.shape, t.dtype));
     return sd;
   }
 
-  /** Copies values in by name. strict (default): every key must match and nothing may be left over. */
+  /** Copies values in by name. strict (default): every key must match and nothing may be left over.
+   *  Shape mismatches are always an error; the message lists every problem at once. */
   loadStateDict(sd: Map<string, Tensor> | Record<string, Tensor>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
     const strict = opts.strict ?? true;
     const entries = sd instanceof Map ? sd : new Map(Object.entries(sd));
-    const targets = new Map<string, Tensor>([...this.namedParameters(), ...this.namedBuffers()]);
+    const targets = new Map<string, Tensor>([...this.stateEntries()]);
     const missingKeys = [...targets.keys()].filter((k) => !entries.has(k));
     const unexpectedKeys = [...entries.keys()].filter((k) => !targets.has(k));
     const mismatched: string[] = [];
     for (const [k, t] of targets) {
       const v = entries.get(k);
-      if (v && !sameShape(v.shape, t.shape)) mismatched.push(`${k}: checkpoint ${shapeStr(v.shape)} vs model ${shapeStr(t.shape)}`);
+      if (v === undefined) continue;
+      if (!(v instanceof Tensor)) mismatched.push(`${k}: checkpoint value is not a Tensor`);
+      else if (!sameShape(v.shape, t.shape)) mismatched.push(`${k}: checkpoint ${shapeStr(v.shape)} vs model ${shapeStr(t.shape)}`);
     }
     const problems: string[] = [];
     if (mismatched.length) problems.push(`size mismatch for ${mismatched.join('; ')}`);

@@ -1,0 +1,139 @@
+// nn/batchnorm.ts — BatchNorm1d and BatchNorm2d, as torch.nn's _BatchNorm.
+//
+// Buffers keep PyTorch's state-dict names: running_mean (zeros), running_var (ones) and
+// num_batches_tracked (int32 here; int64 in PyTorch). In train() the batch statistics normalise (biased
+// variance) and the running buffers move towards them with weight `momentum` (unbiased variance);
+// momentum null means a cumulative average, 1/num_batches_tracked. In eval() the running statistics
+// normalise — unless trackRunningStats is false, which keeps no buffers and always uses the batch.
+
+import { Tensor } from '../tensor/tensor.js';
+import { ones, zeros } from '../tensor/creation.js';
+import { shapeStr } from '../tensor/shape.js';
+import { batchNorm } from '../ops/norm.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
+import { pyBool, pyFloat } from './repr.js';
+
+export interface BatchNormLayerOptions {
+  eps?: number;
+  /** Weight of each new batch in the running statistics (default 0.1); null = cumulative average. */
+  momentum?: number | null;
+  /** Learnable per-channel scale (weight) and shift (bias); default true. */
+  affine?: boolean;
+  /** Keep running statistics for eval(); default true. */
+  trackRunningStats?: boolean;
+}
+
+abstract class BatchNormBase extends Module {
+  readonly numFeatures: number;
+  readonly eps: number;
+  momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  weight: Parameter | null;
+  bias: Parameter | null;
+  declare running_mean: Tensor | null;
+  declare running_var: Tensor | null;
+  declare num_batches_tracked: Tensor | null;
+
+  constructor(op: string, numFeatures: number, opts: BatchNormLayerOptions) {
+    super();
+    if (typeof numFeatures !== 'number' || !Number.isInteger(numFeatures) || numFeatures < 1) {
+      throw new Error(`${op}: numFeatures must be a positive integer, got ${JSON.stringify(numFeatures)}`);
+    }
+    const eps = opts.eps ?? 1e-5;
+    if (typeof eps !== 'number' || !(eps >= 0)) throw new Error(`${op}: eps must be a non-negative number, got ${JSON.stringify(opts.eps)}`);
+    const momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+    if (momentum !== null && (typeof momentum !== 'number' || !Number.isFinite(momentum))) {
+      throw new Error(`${op}: momentum must be a number or null, got ${JSON.stringify(momentum)}`);
+    }
+    this.numFeatures = numFeatures;
+    this.eps = eps;
+    this.momentum = momentum;
+    this.affine = opts.affine ?? true;
+    this.trackRunningStats = opts.trackRunningStats ?? true;
+    this.weight = this.affine ? new Parameter(ones([numFeatures])) : null;
+    this.bias = this.affine ? new Parameter(zeros([numFeatures])) : null;
+    if (this.trackRunningStats) {
+      this.registerBuffer('running_mean', zeros([numFeatures]));
+      this.registerBuffer('running_var', ones([numFeatures]));
+      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }));
+    } else {
+      this.registerBuffer('running_mean', null);
+      this.registerBuffer('running_var', null);
+      this.registerBuffer('num_batches_tracked', null);
+    }
+  }
+
+  resetRunningStats(): void {
+    if (!this.trackRunningStats) return;
+    this.running_mean!.storage.fill(0);
+    this.running_var!.storage.fill(1);
+    this.num_batches_tracked!.storage.fill(0);
+  }
+
+  resetParameters(): void {
+    this.resetRunningStats();
+    if (this.affine) {
+      this.weight!.storage.fill(1);
+      this.bias!.storage.fill(0);
+    }
+  }
+
+  protected abstract checkInputDim(x: Tensor): void;
+
+  forward(x: Tensor): Tensor {
+    this.checkInputDim(x);
+    if (x.shape[1] !== this.numFeatures) {
+      throw new Error(`${this.constructor.name}: input of shape ${shapeStr(x.shape)} has ${x.shape[1]} channels (dim 1) ` +
+        `but the layer was built for numFeatures=${this.numFeatures}`);
+    }
+    let factor = this.momentum ?? 0;
+    if (this.training && this.trackRunningStats && this.num_batches_tracked) {
+      this.num_batches_tracked.storage[0] += 1;
+      factor = this.momentum ?? 1 / this.num_batches_tracked.storage[0];
+    }
+    const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
+    const useRunning = !this.training || this.trackRunningStats;
+    return batchNorm(
+      x,
+      useRunning ? this.running_mean : null,
+      useRunning ? this.running_var : null,
+      this.weight,
+      this.bias,
+      { training: bnTraining, momentum: factor, eps: this.eps },
+    );
+  }
+
+  override extraRepr(): string {
+    const m = this.momentum === null ? 'None' : pyFloat(this.momentum);
+    return `${this.numFeatures}, eps=${pyFloat(this.eps)}, momentum=${m}, affine=${pyBool(this.affine)}, ` +
+      `track_running_stats=${pyBool(this.trackRunningStats)}`;
+  }
+}
+
+/** Batch normalisation over [N, C] or [N, C, L] inputs. */
+export class BatchNorm1d extends BatchNormBase {
+  constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
+    super('BatchNorm1d', numFeatures, opts);
+  }
+
+  protected checkInputDim(x: Tensor): void {
+    if (!(x instanceof Tensor) || (x.ndim !== 2 && x.ndim !== 3)) {
+      throw new Error(`BatchNorm1d: expected 2D or 3D input [N, C] or [N, C, L], got ${x instanceof Tensor ? `${x.ndim}D input of shape ${shapeStr(x.shape)}` : typeof x}`);
+    }
+  }
+}
+
+/** Batch normalisation over [N, C, H, W] inputs. */
+export class BatchNorm2d extends BatchNormBase {
+  constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
+    super('BatchNorm2d', numFeatures, opts);
+  }
+
+  protected checkInputDim(x: Tensor): void {
+    if (!(x instanceof Tensor) || x.ndim !== 4) {
+      throw new Error(`BatchNorm2d: expected 4D input [N, C, H, W], got ${x instanceof Tensor ? `${x.ndim}D input of shape ${shapeStr(x.shape)}` : typeof x}`);
+    }
+  }
+}

@@ -1,0 +1,120 @@
+// nn/container.ts — Sequential and ModuleList.
+//
+// Children are ordinary fields named '0', '1', … (or the names of an ordered record), so Module's
+// reflection gives PyTorch's dotted names: features.0.weight. `length` is the number of children and
+// at(i) takes negative indices, as Python's len() and seq[i].
+
+import { Module } from './module.js';
+
+function checkModule(op: string, m: unknown, where: string): Module {
+  if (!(m instanceof Module)) {
+    throw new Error(`${op}: ${where} is not a Module (got ${m === null ? 'null' : typeof m}); ` +
+      'wrap functions in a Module subclass');
+  }
+  return m;
+}
+
+/** Installs `length` (a function's own property) as the number of children. */
+function defineLength(self: Module): void {
+  Object.defineProperty(self, 'length', {
+    get: () => [...self.namedChildren()].length,
+    enumerable: false,
+    configurable: true,
+  });
+}
+
+function setChild(op: string, self: Module, name: string, m: unknown): void {
+  if (name === '' || name.includes('.') || name.startsWith('_')) {
+    throw new Error(`${op}: module name ${JSON.stringify(name)} must be non-empty and contain no '.' nor start with '_'`);
+  }
+  if (name in self && !(/^\d+$/.test(name))) {
+    throw new Error(`${op}: module name ${JSON.stringify(name)} clashes with an attribute of ${op}`);
+  }
+  (self as unknown as Record<string, Module>)[name] = checkModule(op, m, `module ${JSON.stringify(name)}`);
+}
+
+function indexOf(op: string, n: number, i: number): number {
+  if (!Number.isInteger(i) || i < -n || i >= n) throw new Error(`${op}: index ${i} is out of range for ${n} modules`);
+  return i < 0 ? i + n : i;
+}
+
+/** Runs its modules in order, each on the previous one's output. */
+export class Sequential extends Module {
+  [index: number]: Module;
+
+  /** new Sequential(m0, m1, …) names the children '0', '1', …; new Sequential({ conv: …, relu: … })
+   *  (or a Map) keeps the given names in order. */
+  constructor(...modules: Module[] | [Record<string, Module> | Map<string, Module>]) {
+    super();
+    defineLength(this);
+    const first = modules[0] as unknown;
+    if (modules.length === 1 && !(first instanceof Module) && first !== null && typeof first === 'object') {
+      const entries = first instanceof Map ? [...first.entries()] : Object.entries(first as Record<string, Module>);
+      for (const [k, m] of entries) setChild('Sequential', this, k, m);
+    } else {
+      (modules as Module[]).forEach((m, i) => setChild('Sequential', this, String(i), m));
+    }
+  }
+
+  forward(x: unknown): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+    let out = x;
+    for (const m of this.children()) out = m(out);
+    return out;
+  }
+
+  /** The i-th module (negative i counts from the end). */
+  at(i: number): Module {
+    const kids = [...this.children()];
+    return kids[indexOf('Sequential', kids.length, i)];
+  }
+
+  /** Modules start…end−1 as a new Sequential that keeps their names, as seq[start:end]. */
+  slice(start = 0, end?: number): Sequential {
+    const kids = [...this.namedChildren()].slice(start, end);
+    return new Sequential(new Map(kids));
+  }
+
+  append(m: Module): this {
+    setChild('Sequential', this, String([...this.namedChildren()].length), m);
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children();
+  }
+}
+
+/** Holds modules in a list (registered, so their parameters are found); it has no forward of its own. */
+export class ModuleList extends Module {
+  [index: number]: Module;
+
+  constructor(modules: Iterable<Module> = []) {
+    super();
+    defineLength(this);
+    this.extend(modules);
+  }
+
+  forward(): never {
+    throw new Error('ModuleList: a ModuleList has no forward(); iterate over it and call its modules');
+  }
+
+  at(i: number): Module {
+    const kids = [...this.children()];
+    return kids[indexOf('ModuleList', kids.length, i)];
+  }
+
+  append(m: Module): this {
+    setChild('ModuleList', this, String([...this.namedChildren()].length), m);
+    return this;
+  }
+
+  extend(modules: Iterable<Module>): this {
+    for (const m of modules) this.append(m);
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<Module> {
+    return this.children();
+  }
+}
+

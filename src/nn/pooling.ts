@@ -1,0 +1,182 @@
+// nn/pooling.ts — MaxPool1d/2d, AvgPool1d/2d, AdaptiveAvgPool1d/2d, AdaptiveMaxPool1d/2d as modules over
+// the F forms in ops/pool.ts (which document the output-size and divisor rules). Arguments are kept as
+// given (stride defaulting to the kernel size), so toString() prints what PyTorch's repr prints.
+
+import { Tensor } from '../tensor/tensor.js';
+import {
+  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
+} from '../ops/pool.js';
+import { tupleArg, type Size } from '../ops/args.js';
+import { Module } from './module.js';
+import { pyBool, pySize } from './repr.js';
+
+export interface MaxPoolLayerOptions {
+  stride?: Size | null;
+  padding?: Size;
+  dilation?: Size;
+  returnIndices?: boolean;
+  ceilMode?: boolean;
+}
+
+export interface AvgPoolLayerOptions {
+  stride?: Size | null;
+  padding?: Size;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
+abstract class MaxPoolNd extends Module {
+  readonly kernelSize: Size;
+  readonly stride: Size;
+  readonly padding: Size;
+  readonly dilation: Size;
+  readonly returnIndices: boolean;
+  readonly ceilMode: boolean;
+
+  constructor(op: string, spatial: number, kernelSize: Size, opts: MaxPoolLayerOptions) {
+    super();
+    tupleArg(op, 'kernelSize', kernelSize, spatial, 1);
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    this.dilation = opts.dilation ?? 1;
+    tupleArg(op, 'stride', this.stride, spatial, 1);
+    tupleArg(op, 'padding', this.padding, spatial, 0);
+    tupleArg(op, 'dilation', this.dilation, spatial, 1);
+    this.returnIndices = opts.returnIndices ?? false;
+    this.ceilMode = opts.ceilMode ?? false;
+  }
+
+  protected poolOptions() {
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, ceilMode: this.ceilMode };
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${pySize(this.padding)}, ` +
+      `dilation=${pySize(this.dilation)}, ceil_mode=${pyBool(this.ceilMode)}`;
+  }
+}
+
+export class MaxPool2d extends MaxPoolNd {
+  constructor(kernelSize: Size, opts: MaxPoolLayerOptions = {}) {
+    super('MaxPool2d', 2, kernelSize, opts);
+  }
+
+  /** The pooled tensor, or [pooled, indices] when built with returnIndices: true. */
+  forward(x: Tensor): Tensor | [Tensor, Tensor] {
+    if (this.returnIndices) return maxPool2d(x, this.kernelSize, { ...this.poolOptions(), returnIndices: true });
+    return maxPool2d(x, this.kernelSize, this.poolOptions());
+  }
+}
+
+export class MaxPool1d extends MaxPoolNd {
+  constructor(kernelSize: Size, opts: MaxPoolLayerOptions = {}) {
+    super('MaxPool1d', 1, kernelSize, opts);
+  }
+
+  forward(x: Tensor): Tensor | [Tensor, Tensor] {
+    if (this.returnIndices) return maxPool1d(x, this.kernelSize, { ...this.poolOptions(), returnIndices: true });
+    return maxPool1d(x, this.kernelSize, this.poolOptions());
+  }
+}
+
+export class AvgPool2d extends Module {
+  readonly kernelSize: Size;
+  readonly stride: Size;
+  readonly padding: Size;
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+  readonly divisorOverride: number | null;
+
+  constructor(kernelSize: Size, opts: AvgPoolLayerOptions = {}) {
+    super();
+    tupleArg('AvgPool2d', 'kernelSize', kernelSize, 2, 1);
+    this.kernelSize = kernelSize;
+    this.stride = opts.stride ?? kernelSize;
+    this.padding = opts.padding ?? 0;
+    tupleArg('AvgPool2d', 'stride', this.stride, 2, 1);
+    tupleArg('AvgPool2d', 'padding', this.padding, 2, 0);
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+    this.divisorOverride = opts.divisorOverride ?? null;
+  }
+
+  forward(x: Tensor): Tensor {
+    return avgPool2d(x, this.kernelSize, {
+      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad,
+      divisorOverride: this.divisorOverride ?? undefined,
+    });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${pySize(this.padding)}`;
+  }
+}
+
+/** As PyTorch's AvgPool1d, which stores (and prints) its sizes as 1-tuples. */
+export class AvgPool1d extends Module {
+  readonly kernelSize: number[];
+  readonly stride: number[];
+  readonly padding: number[];
+  readonly ceilMode: boolean;
+  readonly countIncludePad: boolean;
+
+  constructor(kernelSize: Size, opts: Omit<AvgPoolLayerOptions, 'divisorOverride'> = {}) {
+    super();
+    this.kernelSize = tupleArg('AvgPool1d', 'kernelSize', kernelSize, 1, 1);
+    this.stride = tupleArg('AvgPool1d', 'stride', opts.stride ?? kernelSize, 1, 1);
+    this.padding = tupleArg('AvgPool1d', 'padding', opts.padding ?? 0, 1, 0);
+    this.ceilMode = opts.ceilMode ?? false;
+    this.countIncludePad = opts.countIncludePad ?? true;
+  }
+
+  forward(x: Tensor): Tensor {
+    return avgPool1d(x, this.kernelSize, {
+      stride: this.stride, padding: this.padding, ceilMode: this.ceilMode, countIncludePad: this.countIncludePad,
+    });
+  }
+
+  override extraRepr(): string {
+    return `kernel_size=${pySize(this.kernelSize)}, stride=${pySize(this.stride)}, padding=${pySize(this.padding)}`;
+  }
+}
+
+type AdaptiveSize = number | null | readonly (number | null)[];
+
+abstract class AdaptivePool extends Module {
+  readonly outputSize: AdaptiveSize;
+
+  constructor(outputSize: AdaptiveSize) {
+    super();
+    this.outputSize = outputSize;
+  }
+
+  override extraRepr(): string {
+    return `output_size=${pySize(this.outputSize as number | (number | null)[] | null)}`;
+  }
+}
+
+export class AdaptiveAvgPool2d extends AdaptivePool {
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool2d(x, this.outputSize);
+  }
+}
+
+export class AdaptiveMaxPool2d extends AdaptivePool {
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPool2d(x, this.outputSize);
+  }
+}
+
+export class AdaptiveAvgPool1d extends AdaptivePool {
+  forward(x: Tensor): Tensor {
+    return adaptiveAvgPool1d(x, this.outputSize as number);
+  }
+}
+
+export class AdaptiveMaxPool1d extends AdaptivePool {
+  forward(x: Tensor): Tensor {
+    return adaptiveMaxPool1d(x, this.outputSize as number);
+  }
+}

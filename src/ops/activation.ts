@@ -1,0 +1,115 @@
+// ops/activation.ts — softmax, logSoftmax and leakyRelu as single fused ops with hand-written backward.
+//
+// Along `dim`, a tensor is viewed as [outer, n, inner]; every (outer, inner) pair is one row of n values.
+//   softmax:    y = exp(x − max) / Σ exp(x − max)            dx = y ⊙ (g − Σ g⊙y)
+//   logSoftmax: y = x − max − log Σ exp(x − max)             dx = g − exp(y) · Σ g
+//   leakyRelu:  y = x > 0 ? x : slope·x                       dx = g · (x > 0 ? 1 : slope)
+// Shifting by the row maximum keeps exp() from overflowing, so large logits give exact results, not NaN.
+// A row whose maximum is −∞ (all −∞) gives NaN, as PyTorch does.
+
+import { allocFloat, type FloatArray } from '../backend/backend.js';
+import { record } from '../autograd/tape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { normAxis } from '../tensor/shape.js';
+import { cast, requireTensor, wrap } from './util.js';
+
+/** [outer, n, inner] around one axis. */
+export function axisLayout(shape: readonly number[], axis: number): { outer: number; n: number; inner: number } {
+  let outer = 1, inner = 1;
+  for (let i = 0; i < axis; i++) outer *= shape[i];
+  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
+  return { outer, n: shape.length === 0 ? 1 : shape[axis], inner };
+}
+
+function floatInput(op: string, x: Tensor): Tensor {
+  requireTensor(op, 'input', x);
+  return x.dtype === 'int32' ? cast(x, 'float32') : x;
+}
+
+/** Writes softmax (log = false) or logSoftmax (log = true) of x into out, row by row. */
+export function softmaxKernel(x: FloatArray, out: FloatArray, outer: number, n: number, inner: number, log: boolean): void {
+  for (let o = 0; o < outer; o++) {
+    const base = o * n * inner;
+    for (let i = 0; i < inner; i++) {
+      const b = base + i;
+      let m = -Infinity;
+      for (let k = 0, p = b; k < n; k++, p += inner) if (x[p] > m) m = x[p];
+      if (m === Infinity || m === -Infinity) m = m === Infinity ? m : 0; // all −∞ → NaN below; +∞ → NaN as torch
+      let s = 0;
+      if (log) {
+        for (let k = 0, p = b; k < n; k++, p += inner) s += Math.exp(x[p] - m);
+        const lse = m + Math.log(s);
+        for (let k = 0, p = b; k < n; k++, p += inner) out[p] = x[p] - lse;
+      } else {
+        for (let k = 0, p = b; k < n; k++, p += inner) { const e = Math.exp(x[p] - m); out[p] = e; s += e; }
+        const r = 1 / s;
+        for (let k = 0, p = b; k < n; k++, p += inner) out[p] *= r;
+      }
+    }
+  }
+}
+
+function softmaxLike(op: 'softmax' | 'logSoftmax', input: Tensor, dim: number): Tensor {
+  const x = floatInput(op, input);
+  if (dim === undefined || dim === null) {
+    throw new Error(`${op}: dim is required (the dimension to normalise over, e.g. 1 for [N, C] logits)`);
+  }
+  const axis = normAxis(op, dim, x.ndim);
+  const { outer, n, inner } = axisLayout(x.shape, axis);
+  const xs = x.storage as FloatArray;
+  const ys = allocFloat(xs, xs.length);
+  const log = op === 'logSoftmax';
+  softmaxKernel(xs, ys, outer, n, inner, log);
+  const out = wrap(ys, x.shape);
+  return record(op, out, [x], (g) => {
+    const gs = g.storage as FloatArray;
+    const dx = allocFloat(ys, ys.length);
+    for (let o = 0; o < outer; o++) {
+      const base = o * n * inner;
+      for (let i = 0; i < inner; i++) {
+        const b = base + i;
+        let s = 0;
+        if (log) {
+          for (let k = 0, p = b; k < n; k++, p += inner) s += gs[p];
+          for (let k = 0, p = b; k < n; k++, p += inner) dx[p] = gs[p] - Math.exp(ys[p]) * s;
+        } else {
+          for (let k = 0, p = b; k < n; k++, p += inner) s += gs[p] * ys[p];
+          for (let k = 0, p = b; k < n; k++, p += inner) dx[p] = ys[p] * (gs[p] - s);
+        }
+      }
+    }
+    return [wrap(dx, x.shape)];
+  });
+}
+
+/** softmax(x, dim): exp(x) / Σ exp(x) along dim, computed stably. */
+export function softmax(x: Tensor, dim: number): Tensor {
+  return softmaxLike('softmax', x, dim);
+}
+
+/** logSoftmax(x, dim): x − log Σ exp(x) along dim, computed stably. */
+export function logSoftmax(x: Tensor, dim: number): Tensor {
+  return softmaxLike('logSoftmax', x, dim);
+}
+
+/** PyTorch's legacy rule for a softmax without dim: 0 for 0-, 1- and 3-D inputs, else 1. */
+export function legacySoftmaxDim(ndim: number): number {
+  return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
+}
+
+/** leakyRelu(x, negativeSlope = 0.01): x where x > 0, negativeSlope·x elsewhere. */
+export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
+  const x = floatInput('leakyRelu', input);
+  if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) {
+    throw new Error(`leakyRelu: negativeSlope must be a finite number, got ${JSON.stringify(negativeSlope)}`);
+  }
+  const xs = x.storage as FloatArray;
+  const ys = allocFloat(xs, xs.length);
+  for (let i = 0; i < xs.length; i++) { const v = xs[i]; ys[i] = v > 0 ? v : v * negativeSlope; }
+  return record('leakyRelu', wrap(ys, x.shape), [x], (g) => {
+    const gs = g.storage as FloatArray;
+    const dx = allocFloat(xs, xs.length);
+    for (let i = 0; i < xs.length; i++) dx[i] = xs[i] > 0 ? gs[i] : gs[i] * negativeSlope;
+    return [wrap(dx, x.shape)];
+  });
+}

@@ -1,0 +1,88 @@
+// optim/adam.ts — Adam and AdamW, as torch.optim.Adam / AdamW. Per parameter, at step t:
+//   g = ±grad (− when maximize)
+//   Adam:  g += weightDecay·p                       (L2 penalty folded into the gradient)
+//   AdamW: p *= 1 − lr·weightDecay                  (decoupled decay, applied first)
+//   m = β1·m + (1 − β1)·g;   v = β2·v + (1 − β2)·g²;   amsgrad: v̂ = max(v̂, v), else v̂ = v
+//   p -= (lr / (1 − β1ᵗ)) · m / (√v̂ / √(1 − β2ᵗ) + eps)
+// State per parameter: step, expAvg, expAvgSq (and maxExpAvgSq with amsgrad), PyTorch's exp_avg … .
+
+import { Tensor } from '../tensor/tensor.js';
+import { Optimizer, zerosLikeParam, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
+
+export interface AdamOptions extends GroupOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+abstract class AdamBase extends Optimizer<AdamOptions> {
+  private readonly decoupled: boolean;
+
+  constructor(name: string, decoupled: boolean, params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions>, defaultDecay: number) {
+    super(name, params, {
+      lr: opts.lr ?? 1e-3, betas: opts.betas ?? [0.9, 0.999], eps: opts.eps ?? 1e-8,
+      weightDecay: opts.weightDecay ?? defaultDecay, amsgrad: opts.amsgrad ?? false, maximize: opts.maximize ?? false,
+    });
+    this.decoupled = decoupled;
+  }
+
+  protected override validate(g: ParamGroup<AdamOptions>): void {
+    super.validate(g);
+    if (!(g.eps >= 0)) throw new Error(`${this.opName}: invalid epsilon value: ${g.eps}`);
+    if (!Array.isArray(g.betas) || g.betas.length !== 2) throw new Error(`${this.opName}: betas must be a pair [beta1, beta2], got ${JSON.stringify(g.betas)}`);
+    if (!(g.betas[0] >= 0 && g.betas[0] < 1)) throw new Error(`${this.opName}: invalid beta parameter at index 0: ${g.betas[0]}`);
+    if (!(g.betas[1] >= 0 && g.betas[1] < 1)) throw new Error(`${this.opName}: invalid beta parameter at index 1: ${g.betas[1]}`);
+    if (!(g.weightDecay >= 0)) throw new Error(`${this.opName}: invalid weightDecay value: ${g.weightDecay}`);
+  }
+
+  protected updateGroup(g: ParamGroup<AdamOptions>): void {
+    const { lr, eps, weightDecay: wd, amsgrad, maximize } = g;
+    const [b1, b2] = g.betas;
+    const sign = maximize ? -1 : 1;
+    const l2 = this.decoupled ? 0 : wd;
+    const decay = this.decoupled ? 1 - lr * wd : 1;
+    for (const p of g.params) {
+      if (!p.grad) continue;
+      const s = this.stateOf(p);
+      if (s.step === undefined) {
+        s.step = 0;
+        s.expAvg = zerosLikeParam(p);
+        s.expAvgSq = zerosLikeParam(p);
+        if (amsgrad) s.maxExpAvgSq = zerosLikeParam(p);
+      }
+      if (amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = zerosLikeParam(p);
+      const step = (s.step as number) + 1;
+      s.step = step;
+      const stepSize = lr / (1 - b1 ** step);
+      const bc2Sqrt = Math.sqrt(1 - b2 ** step);
+      const x = p.storage, gr = p.grad.storage, n = x.length;
+      const m = (s.expAvg as Tensor).storage, v = (s.expAvgSq as Tensor).storage;
+      const vmax = amsgrad ? (s.maxExpAvgSq as Tensor).storage : null;
+      for (let i = 0; i < n; i++) {
+        if (decay !== 1) x[i] *= decay;
+        const gi = sign * gr[i] + l2 * x[i];
+        m[i] = b1 * m[i] + (1 - b1) * gi;
+        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
+        let vh = v[i];
+        if (vmax) { if (vh > vmax[i]) vmax[i] = vh; else vh = vmax[i]; }
+        x[i] -= stepSize * m[i] / (Math.sqrt(vh) / bc2Sqrt + eps);
+      }
+    }
+  }
+}
+
+export class Adam extends AdamBase {
+  constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    super('Adam', false, params, opts, 0);
+  }
+}
+
+/** Adam with decoupled weight decay (Loshchilov & Hutter); weightDecay defaults to 0.01. */
+export class AdamW extends AdamBase {
+  constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
+    super('AdamW', true, params, opts, 1e-2);
+  }
+}

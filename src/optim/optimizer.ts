@@ -1,0 +1,208 @@
+// optim/optimizer.ts — the Optimizer base, as torch.optim.Optimizer.
+//
+// - Parameters come as a list (one group with the defaults) or as groups { params, ...options } whose
+//   options override the defaults per group (e.g. a smaller lr for a pretrained backbone).
+// - step() updates parameter storage in place: subclasses run plain loops over p.storage and
+//   p.grad.storage (the hot path of training; no tensors are built, no autograd is involved).
+//   Parameters whose .grad is null are skipped and get no state, as in PyTorch.
+// - stateDict() is PyTorch's structure in camelCase: { state: { [index]: { step, expAvg, … } },
+//   paramGroups: [{ lr, …options, params: [indices] }] }, where indices number the parameters across
+//   the groups in order. loadStateDict() checks the groups line up and copies the state in.
+
+import { Tensor } from '../tensor/tensor.js';
+import { shapeStr } from '../tensor/shape.js';
+import { withGrad } from '../autograd/tape.js';
+
+export interface GroupOptions {
+  lr: number;
+  /** Set by learning-rate schedulers: the lr the schedule starts from (PyTorch's initial_lr). */
+  initialLr?: number;
+  [option: string]: unknown;
+}
+
+/** A parameter group as the user passes it: its tensors and any options that differ from the defaults. */
+export type ParamGroupSpec<O> = { params: Iterable<Tensor> } & Partial<O>;
+
+export type ParamsArg<O> = Iterable<Tensor> | ParamGroupSpec<O>[];
+
+export type ParamGroup<O> = O & { params: Tensor[]; initialLr?: number };
+
+/** One parameter's optimizer state: numbers (step counts) and tensors (moment buffers). */
+export type ParamState = Record<string, Tensor | number | null>;
+
+export interface OptimizerStateDict<O> {
+  state: Record<number, ParamState>;
+  paramGroups: (O & { params: number[]; initialLr?: number })[];
+}
+
+function copyState(s: ParamState): ParamState {
+  const out: ParamState = {};
+  for (const [k, v] of Object.entries(s)) out[k] = v instanceof Tensor ? new Tensor(v.storage.slice(), v.shape, v.dtype) : v;
+  return out;
+}
+
+export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
+  readonly defaults: O;
+  readonly paramGroups: ParamGroup<O>[] = [];
+  /** Per-parameter state, created lazily by step(). */
+  readonly state = new Map<Tensor, ParamState>();
+  protected readonly opName: string;
+
+  constructor(opName: string, params: ParamsArg<O>, defaults: O) {
+    this.opName = opName;
+    this.defaults = defaults;
+    if (params instanceof Tensor) {
+      throw new Error(`${opName}: params must be an iterable of Tensors (e.g. model.parameters()), got a single Tensor; wrap it in a list`);
+    }
+    if (params === null || params === undefined || typeof (params as Iterable<unknown>)[Symbol.iterator] !== 'function') {
+      throw new Error(`${opName}: params must be an iterable of Tensors or a list of parameter groups, got ${params === null ? 'null' : typeof params}`);
+    }
+    const list = [...(params as Iterable<unknown>)];
+    if (list.length === 0) throw new Error(`${opName}: optimizer got an empty parameter list`);
+    if (list.every((p) => p instanceof Tensor)) this.addParamGroup({ params: list as Tensor[] } as unknown as ParamGroupSpec<O>);
+    else for (const g of list) this.addParamGroup(g as ParamGroupSpec<O>);
+  }
+
+  /** Adds a group; options it leaves out take the defaults. A parameter may be in only one group. */
+  addParamGroup(spec: ParamGroupSpec<O>): void {
+    if (spec === null || typeof spec !== 'object' || spec instanceof Tensor || !('params' in spec)) {
+      throw new Error(`${this.opName}: a parameter group must be an object { params, ...options }`);
+    }
+    const params = spec.params instanceof Tensor ? [spec.params] : [...spec.params];
+    params.forEach((p, i) => {
+      if (!(p instanceof Tensor)) throw new Error(`${this.opName}: params[${i}] of group ${this.paramGroups.length} is not a Tensor`);
+      if (!p.isFloatingPoint) throw new Error(`${this.opName}: params[${i}] is an int32 tensor; only floating-point tensors can be optimized`);
+      if (!p.isLeaf) throw new Error(`${this.opName}: can't optimize a non-leaf Tensor (params[${i}] was computed by ${p.gradFn!.name}); use a Parameter or a detached tensor`);
+    });
+    const seen = new Set<Tensor>();
+    for (const g of this.paramGroups) for (const p of g.params) seen.add(p);
+    const local = new Set<Tensor>();
+    for (const p of params) {
+      if (seen.has(p)) throw new Error(`${this.opName}: some parameters appear in more than one parameter group`);
+      if (local.has(p)) throw new Error(`${this.opName}: a parameter group lists the same parameter twice`);
+      local.add(p);
+    }
+    const group = { ...this.defaults, ...spec, params } as ParamGroup<O>;
+    for (const k of Object.keys(spec)) {
+      if (k !== 'params' && k !== 'initialLr' && !(k in this.defaults)) {
+        throw new Error(`${this.opName}: unknown option '${k}' in a parameter group (expected ${Object.keys(this.defaults).join(', ')})`);
+      }
+    }
+    this.validate(group);
+    this.paramGroups.push(group);
+  }
+
+  /** Checks a group's options (lr ≥ 0 …); subclasses add their own rules. */
+  protected validate(group: ParamGroup<O>): void {
+    if (typeof group.lr !== 'number' || !(group.lr >= 0)) throw new Error(`${this.opName}: invalid learning rate: ${group.lr}`);
+  }
+
+  /** Clears every parameter's gradient: to null (default, as PyTorch 2) or, with setToNone false, to zeros. */
+  zeroGrad(opts: { setToNone?: boolean } = {}): void {
+    const setToNone = opts.setToNone ?? true;
+    for (const g of this.paramGroups) {
+      for (const p of g.params) {
+        if (!p.grad) continue;
+        if (setToNone) p.grad = null;
+        else p.grad.storage.fill(0);
+      }
+    }
+  }
+
+  /** Updates every parameter that has a gradient. With a closure, first re-evaluates the loss (with
+   *  gradients on) and returns it. */
+  step(closure?: () => Tensor | number): Tensor | number | undefined {
+    let loss: Tensor | number | undefined;
+    if (closure) loss = withGrad(true, closure);
+    for (const group of this.paramGroups) this.updateGroup(group);
+    return loss;
+  }
+
+  protected abstract updateGroup(group: ParamGroup<O>): void;
+
+  /** The state of one parameter, created empty on first use. */
+  protected stateOf(p: Tensor): ParamState {
+    let s = this.state.get(p);
+    if (!s) { s = {}; this.state.set(p, s); }
+    return s;
+  }
+
+  /** PyTorch's structure: { state: { index: {...} }, paramGroups: [{ ...options, params: [indices] }] } (copies). */
+  stateDict(): OptimizerStateDict<O> {
+    const state: Record<number, ParamState> = {};
+    let index = 0;
+    const paramGroups = this.paramGroups.map((g) => {
+      const params: number[] = [];
+      for (const p of g.params) {
+        const s = this.state.get(p);
+        if (s) state[index] = copyState(s);
+        params.push(index++);
+      }
+      const { params: _drop, ...options } = g;
+      void _drop;
+      const copy = JSON.parse(JSON.stringify(options)) as O;
+      return { ...copy, params };
+    });
+    return { state, paramGroups };
+  }
+
+  /** Restores options and state saved by stateDict(); the groups must have the same sizes. */
+  loadStateDict(sd: OptimizerStateDict<O>): void {
+    const op = `${this.opName}.loadStateDict`;
+    if (!sd || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object' || sd.state === null) {
+      throw new Error(`${op}: expected { state, paramGroups }, got ${sd === null ? 'null' : typeof sd}`);
+    }
+    if (sd.paramGroups.length !== this.paramGroups.length) {
+      throw new Error(`${op}: loaded state dict has ${sd.paramGroups.length} parameter groups, this optimizer has ${this.paramGroups.length}`);
+    }
+    const byIndex = new Map<number, Tensor>();
+    sd.paramGroups.forEach((sg, gi) => {
+      const mine = this.paramGroups[gi];
+      if (!Array.isArray(sg.params) || sg.params.length !== mine.params.length) {
+        throw new Error(`${op}: loaded parameter group ${gi} has ${Array.isArray(sg.params) ? sg.params.length : 'no'} parameters, ` +
+          `this optimizer's group ${gi} has ${mine.params.length}`);
+      }
+      sg.params.forEach((idx, k) => byIndex.set(idx, mine.params[k]));
+    });
+    const newState = new Map<Tensor, ParamState>();
+    for (const [key, s] of Object.entries(sd.state)) {
+      const p = byIndex.get(Number(key));
+      if (!p) throw new Error(`${op}: state for parameter index ${key} does not belong to any parameter group`);
+      const out: ParamState = {};
+      for (const [k, v] of Object.entries(s)) {
+        if (v instanceof Tensor) {
+          if (v.numel() !== p.numel() && v.numel() !== 1) {
+            throw new Error(`${op}: state '${k}' of parameter ${key} has shape ${shapeStr(v.shape)} but the parameter has shape ${shapeStr(p.shape)}`);
+          }
+          const storage = v.numel() === p.numel() ? new (p.storage.constructor as Float32ArrayConstructor)(v.storage) : v.storage.slice();
+          out[k] = new Tensor(storage, v.numel() === p.numel() ? p.shape : v.shape);
+        } else {
+          out[k] = v;
+        }
+      }
+      newState.set(p, out);
+    }
+    sd.paramGroups.forEach((sg, gi) => {
+      const { params: _drop, ...options } = sg;
+      void _drop;
+      Object.assign(this.paramGroups[gi], JSON.parse(JSON.stringify(options)));
+    });
+    this.state.clear();
+    for (const [p, s] of newState) this.state.set(p, s);
+  }
+
+  toString(): string {
+    const lines = [`${this.constructor.name} (`];
+    this.paramGroups.forEach((g, i) => {
+      lines.push(`Parameter Group ${i}`);
+      for (const k of Object.keys(g).filter((k) => k !== 'params').sort()) lines.push(`    ${k}: ${JSON.stringify(g[k as keyof typeof g])}`);
+    });
+    lines.push(')');
+    return lines.join('\n');
+  }
+}
+
+/** A float buffer of the parameter's type and size (zeros). */
+export function zerosLikeParam(p: Tensor): Tensor {
+  return new Tensor(new (p.storage.constructor as Float32ArrayConstructor)(p.storage.length), p.shape);
+}

@@ -19,6 +19,7 @@ describe('creation', () => {
     assert.deepEqual(tensor(3.5).shape, []);
     assert.equal(tensor(3.5).item(), 3.5);
     assert.equal(tensor([1.7, -2.2], { dtype: 'int32' }).toString(), 'tensor([ 1, -2], dtype=torch.int32)');
+    assert.equal(tensor([[0.1]], { dtype: 'float64' }).storage[0], 0.1); // no detour through float32
   });
   it('constant fills, ranges and the identity', () => {
     assert.deepEqual(zeros([2, 2]).toArray(), [[0, 0], [0, 0]]);

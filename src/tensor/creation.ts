@@ -63,7 +63,8 @@ export function tensor(data: TensorLike | Tensor, opts: TensorOptions = {}): Ten
     shape = inferShape(data);
     storage = new Float64Array(shape.reduce((a, b) => a * b, 1));
     flatten('tensor', data, shape, storage);
-    storage = Float32Array.from(storage);
+    // Numbers become float32 unless a dtype was asked for (then converted below, from full precision).
+    if (opts.dtype === undefined || opts.dtype === 'float32') storage = Float32Array.from(storage);
   } else {
     throw new Error(`tensor: data must be a number, a nested array or a typed array, got ${typeof data}`);
   }

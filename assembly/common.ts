@@ -6,7 +6,7 @@
 //   per worker over one shared memory.
 // - Pointers and sizes are i32 (the heap stays below 2 GiB); helpers cast to usize at the access.
 // - Multi-threaded kernels take (tid, nt, ...) and pick their share of the work themselves; JS only
-//   runs the same call on every thread and waits for all of them (src/backend/wasm/pool.ts).
+//   runs the same call on every thread and waits for all of them (src/backend/wasm/threads.ts).
 
 @inline export function ldf(p: i32): f32 { return load<f32>(<usize>p); }
 @inline export function stf(p: i32, v: f32): void { store<f32>(<usize>p, v); }

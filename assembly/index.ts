@@ -5,3 +5,4 @@ export { convForward, convForwardScratch, convGradWeight, convGradWeightScratch,
 export { depthwiseForward, depthwiseGradWeight, depthwiseGradInput, depthwiseScratch } from './depthwise';
 export { maxPool, maxPoolGrad, avgPool, avgPoolGrad } from './pool';
 export function heapBase(): i32 { return <i32>__heap_base; }
+export { unary, binary, reduce } from './elementwise';

@@ -3,6 +3,7 @@
 //   import { tensor, randn, nn, F, optim } from 'convnet';
 
 import './backend/ref/index.js';
+import './backend/wasm/index.js';
 import './autograd/tape.js';
 import './ops/methods.js';
 
@@ -15,6 +16,7 @@ export {
 export type { TensorOptions, TensorLike } from './tensor/creation.js';
 export { manualSeed, randperm } from './tensor/random.js';
 export { setBackend, getBackend, listBackends } from './backend/backend.js';
+export { setNumThreads, getNumThreads, wasmInfo } from './backend/wasm/index.js';
 export { noGrad, isGradEnabled, withGrad } from './autograd/tape.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';

@@ -100,7 +100,10 @@ export interface Backend {
 
 const registry = new Map<string, () => Backend>();
 let current: Backend | null = null;
-let currentName = 'ref';
+let currentName: string | null = null;
+
+/** Preferred first: the fastest backend that loads here becomes the default. */
+const PREFERENCE = ['wasm', 'ref'];
 
 export function registerBackend(name: string, factory: () => Backend): void {
   registry.set(name, factory);
@@ -116,13 +119,28 @@ export function setBackend(name: string): void {
   currentName = name;
 }
 
+function chooseDefault(): void {
+  for (const name of PREFERENCE) {
+    if (!registry.has(name)) continue;
+    try {
+      setBackend(name);
+      return;
+    } catch {
+      // e.g. WebAssembly without SIMD: fall through to the next backend
+    }
+  }
+  throw new Error('backend: no backend could be loaded');
+}
+
+/** The name of the active backend (the default is 'wasm' where WebAssembly SIMD works, else 'ref'). */
 export function getBackend(): string {
-  return currentName;
+  if (!current) chooseDefault();
+  return currentName!;
 }
 
 /** The active backend; ops call this and never name a backend themselves. */
 export function backend(): Backend {
-  if (!current) setBackend(currentName);
+  if (!current) chooseDefault();
   return current!;
 }
 

@@ -1,0 +1,259 @@
+// bench/peers.ts — `npm run bench`: convnet (ref, wasm) against the libraries a user would pick
+// instead, in one run, on the same inputs: @tensorflow/tfjs-backend-cpu, @tensorflow/tfjs-backend-wasm,
+// onnxruntime-node (inference only, on one-operator ONNX models built by bench/onnx.ts) and PyTorch
+// when /usr/bin/python3 has torch (bench/torch_bench.py, run in a child process, twice: with this
+// machine's default OpenBLAS core type and with OPENBLAS_CORETYPE=SkylakeX + glibc malloc tuning).
+//
+// Workloads (issue 5): W1–W5 conv2d forward, W3 backward (dX + dW), W6 max-pool 2×2 s2 on
+// N8 64×112×112, W7 1024³ matmul. T1 (LeNet-5 training step) waits for nn/optim and is not run yet.
+// Prints median ms, GFLOP/s and each library's time as a multiple of convnet-wasm's (ratio > 1: slower
+// than convnet-wasm); writes bench/results/peers-<date>.json. Options: --quick (fewer runs), --no-ref,
+// --slow (also tfjs-cpu's W3 backward, ~2 minutes a call).
+// Layouts: each library gets its native layout (tfjs NHWC, the others NCHW); conversion is not timed.
+
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Backend, PoolAttrs, PoolAxis } from '../src/backend/backend.js';
+import { refBackend } from '../src/backend/ref/index.js';
+import { getNumThreads, wasmBackend, wasmInfo } from '../src/backend/wasm/index.js';
+import { oneOpModel } from './onnx.js';
+import { CONV_WORKLOADS, convFlops, randomF32, timeMedian } from './workloads.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+const argv = process.argv.slice(2);
+const RUNS = argv.includes('--quick') ? 5 : 15;
+const THREADS = 2;
+
+interface Row { lib: string; threads: number | string; key: string; ms: number | null; note?: string }
+const rows: Row[] = [];
+const add = (lib: string, threads: number | string, key: string, ms: number | null, note?: string): void => {
+  rows.push({ lib, threads, key, ms, note });
+  process.stderr.write(`  ${lib.padEnd(22)} ${key.padEnd(7)} ${ms === null ? 'n/a' : ms.toFixed(2) + ' ms'}${note ? ' (' + note + ')' : ''}\n`);
+};
+
+async function timeAsync(fn: () => Promise<unknown>, runs: number, warm = 2, budgetMs = 4000): Promise<number> {
+  for (let i = 0; i < warm; i++) await fn();
+  const t: number[] = [];
+  const start = performance.now();
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    t.push(performance.now() - t0);
+    if (performance.now() - start > budgetMs && t.length >= 3) break;
+  }
+  t.sort((a, b) => a - b);
+  return t[t.length >> 1];
+}
+
+// ---- the work ---------------------------------------------------------------------------------
+
+const POOL = { N: 8, C: 64, H: 112, W: 112 };
+const MM = 1024;
+const FLOPS: Record<string, number> = { 'W6 fwd': 0, 'W7 fwd': 2 * MM ** 3 };
+for (const w of CONV_WORKLOADS) {
+  FLOPS[`${w.id} fwd`] = convFlops(w.attrs);
+  if (w.id === 'W3') FLOPS['W3 bwd'] = 2 * convFlops(w.attrs);
+}
+const data = CONV_WORKLOADS.map((w) => {
+  const a = w.attrs;
+  return {
+    w, x: randomF32(a.N * a.C * a.H * a.W, 1), wt: randomF32(a.OC * (a.C / a.groups) * a.KH * a.KW, 2),
+    bias: randomF32(a.OC, 3), dy: randomF32(a.N * a.OC * a.OH * a.OW, 4),
+  };
+});
+const poolX = randomF32(POOL.N * POOL.C * POOL.H * POOL.W, 5);
+const mmA = randomF32(MM * MM, 6), mmB = randomF32(MM * MM, 7);
+
+function poolAxis(L: number): PoolAxis {
+  const out = L >> 1;
+  return { size: L, outSize: out, start: Int32Array.from({ length: out }, (_, i) => 2 * i),
+    count: new Int32Array(out).fill(2), step: 1, divisor: new Float64Array(out).fill(2) };
+}
+const poolAttrs: PoolAttrs = { planes: POOL.N * POOL.C, h: poolAxis(POOL.H), w: poolAxis(POOL.W) };
+
+// ---- convnet ----------------------------------------------------------------------------------
+
+function benchConvnet(b: Backend, threads: number): void {
+  const runs = b === refBackend ? 3 : RUNS;
+  const lib = `convnet-${b.name}`;
+  for (const { w, x, wt, bias, dy } of data) {
+    add(lib, threads, `${w.id} fwd`, timeMedian(() => b.conv2d(x, wt, bias, w.attrs), runs));
+    if (w.id === 'W3') {
+      add(lib, threads, 'W3 bwd', timeMedian(() => { b.conv2dGradInput(dy, wt, w.attrs); b.conv2dGradWeight(x, dy, w.attrs); }, runs));
+    }
+  }
+  add(lib, threads, 'W6 fwd', timeMedian(() => b.maxPool(poolX, poolAttrs), runs));
+  add(lib, threads, 'W7 fwd', timeMedian(() => b.matmul(mmA, mmB, 1, MM, MM, MM), runs));
+}
+
+// ---- tfjs -------------------------------------------------------------------------------------
+
+type Tf = typeof import('@tensorflow/tfjs-core');
+
+/** NCHW → NHWC, OIHW → HWIO (or HWC1 for depthwise): tfjs's layouts. */
+function nhwc(x: Float32Array, N: number, C: number, H: number, W: number): Float32Array {
+  const o = new Float32Array(x.length);
+  for (let n = 0; n < N; n++) for (let c = 0; c < C; c++) for (let h = 0; h < H; h++) for (let w = 0; w < W; w++) {
+    o[((n * H + h) * W + w) * C + c] = x[((n * C + c) * H + h) * W + w];
+  }
+  return o;
+}
+function hwio(wt: Float32Array, O: number, I: number, KH: number, KW: number): Float32Array {
+  const o = new Float32Array(wt.length);
+  for (let a = 0; a < O; a++) for (let i = 0; i < I; i++) for (let h = 0; h < KH; h++) for (let w = 0; w < KW; w++) {
+    o[((h * KW + w) * I + i) * O + a] = wt[((a * I + i) * KH + h) * KW + w];
+  }
+  return o;
+}
+
+async function benchTfjs(tf: Tf, backend: 'cpu' | 'wasm', threads: number): Promise<void> {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const lib = `tfjs-${backend}`;
+  const runs = backend === 'cpu' ? 3 : RUNS;
+  const timed = (f: () => import('@tensorflow/tfjs-core').Tensor | import('@tensorflow/tfjs-core').Tensor[]): number =>
+    timeMedian(() => { const r = f(); for (const t of Array.isArray(r) ? r : [r]) { t.dataSync(); t.dispose(); } }, runs);
+  for (const { w, x, wt, bias, dy } of data) {
+    const a = w.attrs;
+    const tx = tf.tensor4d(nhwc(x, a.N, a.C, a.H, a.W), [a.N, a.H, a.W, a.C]);
+    const dw = a.groups === a.C && a.C === a.OC && a.C > 1;
+    const tw = dw ? tf.tensor4d(hwio(wt, a.OC, 1, a.KH, a.KW), [a.KH, a.KW, a.C, 1])
+      : tf.tensor4d(hwio(wt, a.OC, a.C, a.KH, a.KW), [a.KH, a.KW, a.C, a.OC]);
+    const tb = tf.tensor1d(bias);
+    const s: [number, number] = [a.strideH, a.strideW];
+    add(lib, threads, `${w.id} fwd`, timed(() => tf.tidy(() => tf.add(dw
+      ? tf.depthwiseConv2d(tx, tw as import('@tensorflow/tfjs-core').Tensor4D, s, a.padTop)
+      : tf.conv2d(tx, tw as import('@tensorflow/tfjs-core').Tensor4D, s, a.padTop), tb))));
+    if (w.id === 'W3' && backend === 'cpu' && !argv.includes('--slow')) {
+      add(lib, threads, 'W3 bwd', null, 'skipped: about 115 s a call here (run with --slow)');
+    } else if (w.id === 'W3') {
+      const tdy = tf.tensor4d(nhwc(dy, a.N, a.OC, a.OH, a.OW), [a.N, a.OH, a.OW, a.OC]);
+      const attrs = { strides: s, pad: a.padTop, dataFormat: 'NHWC', dimRoundingMode: undefined };
+      try {
+        add(lib, threads, 'W3 bwd', timed(() => [
+          tf.engine().runKernel('Conv2DBackpropInput', { dy: tdy, filter: tw }, { ...attrs, inputShape: tx.shape } as never) as import('@tensorflow/tfjs-core').Tensor,
+          tf.engine().runKernel('Conv2DBackpropFilter', { x: tx, dy: tdy }, { ...attrs, filterShape: tw.shape } as never) as import('@tensorflow/tfjs-core').Tensor,
+        ]));
+      } catch (e) {
+        add(lib, threads, 'W3 bwd', null, `no kernel: ${(e as Error).message.split('\n')[0].slice(0, 60)}`);
+      }
+      tdy.dispose();
+    }
+    tx.dispose(); tw.dispose(); tb.dispose();
+  }
+  const tp = tf.tensor4d(nhwc(poolX, POOL.N, POOL.C, POOL.H, POOL.W), [POOL.N, POOL.H, POOL.W, POOL.C]);
+  add(lib, threads, 'W6 fwd', timed(() => tf.maxPool(tp, 2, 2, 0)));
+  tp.dispose();
+  const ta = tf.tensor2d(mmA, [MM, MM]), tb2 = tf.tensor2d(mmB, [MM, MM]);
+  add(lib, threads, 'W7 fwd', timed(() => tf.matMul(ta, tb2)));
+  ta.dispose(); tb2.dispose();
+}
+
+// ---- onnxruntime ------------------------------------------------------------------------------
+
+async function benchOrt(): Promise<void> {
+  const ort = await import('onnxruntime-node');
+  const opts = { intraOpNumThreads: THREADS, interOpNumThreads: 1, executionProviders: ['cpu'], graphOptimizationLevel: 'all' as const };
+  const lib = 'onnxruntime-node';
+  const run = async (model: Uint8Array, feeds: Record<string, import('onnxruntime-node').Tensor>, key: string): Promise<void> => {
+    const session = await ort.InferenceSession.create(model, opts);
+    add(lib, THREADS, key, await timeAsync(() => session.run(feeds), RUNS));
+    await session.release();
+  };
+  for (const { w, x, wt, bias } of data) {
+    const a = w.attrs;
+    const model = oneOpModel('Conv', [
+      { name: 'x', shape: [a.N, a.C, a.H, a.W] },
+      { name: 'w', shape: [a.OC, a.C / a.groups, a.KH, a.KW], data: wt },
+      { name: 'b', shape: [a.OC], data: bias },
+    ], [a.N, a.OC, a.OH, a.OW], {
+      kernel_shape: [a.KH, a.KW], strides: [a.strideH, a.strideW], dilations: [1, 1], group: a.groups,
+      pads: [a.padTop, a.padLeft, a.padTop, a.padLeft],
+    });
+    await run(model, { x: new ort.Tensor('float32', x, [a.N, a.C, a.H, a.W]) }, `${w.id} fwd`);
+    if (w.id === 'W3') add(lib, THREADS, 'W3 bwd', null, 'inference only');
+  }
+  const OH = POOL.H >> 1;
+  await run(oneOpModel('MaxPool', [{ name: 'x', shape: [POOL.N, POOL.C, POOL.H, POOL.W] }], [POOL.N, POOL.C, OH, OH],
+    { kernel_shape: [2, 2], strides: [2, 2] }), { x: new ort.Tensor('float32', poolX, [POOL.N, POOL.C, POOL.H, POOL.W]) }, 'W6 fwd');
+  await run(oneOpModel('MatMul', [{ name: 'a', shape: [MM, MM] }, { name: 'b', shape: [MM, MM], data: mmB }], [MM, MM], {}),
+    { a: new ort.Tensor('float32', mmA, [MM, MM]) }, 'W7 fwd');
+}
+
+// ---- PyTorch ----------------------------------------------------------------------------------
+
+function benchTorch(label: string, env: Record<string, string>): void {
+  const spec = {
+    runs: RUNS, pool: POOL, matmul: MM,
+    convs: CONV_WORKLOADS.map((w) => ({ id: w.id, attrs: w.attrs, backward: w.id === 'W3' })),
+  };
+  const r = spawnSync('/usr/bin/python3', [join(here, 'torch_bench.py'), String(THREADS)], {
+    input: JSON.stringify(spec), env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600_000,
+  });
+  if (r.status !== 0) { add(label, '-', 'all', null, `python3 failed: ${(r.stderr || r.error?.message || '').trim().split('\n').pop()}`); return; }
+  const out = JSON.parse(r.stdout) as { threads: number; version: string; results: Record<string, number> };
+  for (const [k, ms] of Object.entries(out.results)) add(`${label} ${out.version}`, out.threads, k, ms);
+}
+
+function hasTorch(): boolean {
+  return spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' }).status === 0;
+}
+
+// ---- run and report ---------------------------------------------------------------------------
+
+const info = wasmInfo();
+process.stderr.write(`convnet peers bench — node ${process.version}, convnet-wasm ${getNumThreads()} threads, relaxed-simd ${info.relaxedSimd}\n`);
+benchConvnet(wasmBackend, getNumThreads());
+if (!argv.includes('--no-ref')) benchConvnet(refBackend, 1);
+
+try {
+  const tf = await import('@tensorflow/tfjs-core');
+  await import('@tensorflow/tfjs-backend-cpu');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const wasmDir = dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
+  wasm.setWasmPaths(wasmDir + '/');
+  // tfjs-wasm picks its threaded build only where it can start Web Workers (not in Node): one thread.
+  tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  await benchTfjs(tf, 'wasm', 1);
+  const tfjsWasmThreads = wasm.getThreadsCount?.() ?? 1;
+  for (const r of rows) if (r.lib === 'tfjs-wasm') r.threads = tfjsWasmThreads;
+  await benchTfjs(tf, 'cpu', 1);
+} catch (e) {
+  add('tfjs', '-', 'all', null, `failed: ${(e as Error).message}`);
+}
+
+try { await benchOrt(); } catch (e) { add('onnxruntime-node', '-', 'all', null, `failed: ${(e as Error).message}`); }
+
+if (hasTorch()) {
+  benchTorch('pytorch', {});
+  benchTorch('pytorch-skx', { OPENBLAS_CORETYPE: 'SkylakeX', MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '4294967296' });
+} else {
+  add('pytorch', '-', 'all', null, '/usr/bin/python3 has no torch');
+}
+
+const keys = [...new Set(rows.filter((r) => r.key !== 'all').map((r) => r.key))].sort();
+const base = new Map(rows.filter((r) => r.lib === 'convnet-wasm').map((r) => [r.key, r.ms]));
+const table = rows.filter((r) => r.key !== 'all').map((r) => ({
+  ...r,
+  gflops: r.ms && FLOPS[r.key] ? FLOPS[r.key] / r.ms / 1e6 : null,
+  ratioToConvnetWasm: r.ms && base.get(r.key) ? r.ms / base.get(r.key)! : null,
+}));
+console.log(`\n${'workload'.padEnd(8)} ${'library'.padEnd(24)} ${'thr'.padStart(3)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'× wasm'.padStart(7)}`);
+for (const k of keys) {
+  for (const r of table.filter((t) => t.key === k)) {
+    console.log(`${k.padEnd(8)} ${r.lib.padEnd(24)} ${String(r.threads).padStart(3)} ${(r.ms === null ? 'n/a' : r.ms.toFixed(2)).padStart(10)} ` +
+      `${(r.gflops === null ? '' : r.gflops.toFixed(1)).padStart(8)} ${(r.ratioToConvnetWasm === null ? '' : r.ratioToConvnetWasm.toFixed(2)).padStart(7)}` +
+      `${r.note ? '  ' + r.note : ''}`);
+  }
+}
+for (const r of rows.filter((x) => x.key === 'all')) console.log(`${r.lib}: ${r.note}`);
+console.log('T1 (LeNet-5 training step, batch 64): not run yet — needs nn/optim.');
+const dir = join(here, 'results');
+mkdirSync(dir, { recursive: true });
+const file = join(dir, `peers-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+writeFileSync(file, JSON.stringify({ node: process.version, wasm: info, date: new Date().toISOString(), rows: table }, null, 2));
+console.log(`wrote ${file}`);

@@ -1,0 +1,113 @@
+// backend/wasm/threads.ts — worker threads that run the same kernel call as the main thread, each on its
+// share of the work (the kernels split the work themselves from (tid, nt)).
+//
+// The backend API is synchronous, so the main thread cannot await messages: hand-off goes through a
+// small SharedArrayBuffer. The main thread writes the kernel index and arguments, bumps a generation
+// counter and wakes the workers (Atomics.notify); each worker runs kernel(tid, nt, ...args) on its own
+// instance of the module over the one shared WebAssembly.Memory, then counts itself done. Both sides
+// spin briefly before sleeping in Atomics.wait, because a futex wake-up costs tens of microseconds and
+// the kernels of a small CNN layer take about that long.
+//
+// Shutdown: workers are unref'd, so they never keep Node alive; at exit Node terminates them (this
+// interrupts Atomics.wait). close() asks them to leave their loop first, for a clean early stop.
+// Node only: in a browser the backend runs on one thread (see runtime.ts).
+
+type WorkerCtor = typeof import('node:worker_threads').Worker;
+
+// process.getBuiltinModule (Node ≥ 20.16) loads Node modules synchronously without a static import, so
+// browser bundles need no stub and no top-level await; elsewhere the backend runs on one thread.
+const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
+const wt = (builtin?.('node:worker_threads') ?? null) as typeof import('node:worker_threads') | null;
+const os = (builtin?.('node:os') ?? null) as typeof import('node:os') | null;
+
+export const nodeThreads: { Worker: WorkerCtor | null; available: number } = {
+  Worker: wt ? wt.Worker : null,
+  available: wt && os ? (os.availableParallelism?.() ?? os.cpus().length) : 1,
+};
+
+// Control block layout (Int32 slots), then arguments as Float64 from byte 128.
+const GEN = 0, DONE = 1, KERNEL = 2, NT = 3, ARGC = 4, ERROR = 5;
+const ARGS = 16, MAX_ARGS = 24;
+const SPIN = 20000;
+
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { module, memory, ctl, tid, names } = workerData;
+const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
+const fns = names.map((n) => ex[n]);
+const i32 = new Int32Array(ctl), f64 = new Float64Array(ctl, ${ARGS * 8});
+let seen = 0;
+for (;;) {
+  let g, spin = 0;
+  while ((g = Atomics.load(i32, ${GEN})) === seen) {
+    if (++spin > ${SPIN}) Atomics.wait(i32, ${GEN}, seen);
+  }
+  seen = g;
+  const k = i32[${KERNEL}];
+  if (k < 0) break;
+  const nt = i32[${NT}];
+  if (tid < nt) {
+    const a = [tid, nt];
+    for (let i = 0, n = i32[${ARGC}]; i < n; i++) a.push(f64[i]);
+    try { fns[k].apply(null, a); } catch (e) { Atomics.store(i32, ${ERROR}, 1); }
+  }
+  if (Atomics.add(i32, ${DONE}, 1) + 1 === workerData.size) Atomics.notify(i32, ${DONE});
+}
+`;
+
+export class Pool {
+  readonly size: number;
+  private readonly i32: Int32Array;
+  private readonly f64: Float64Array;
+  private readonly names: string[];
+  private readonly index = new Map<string, number>();
+  private workers: import('node:worker_threads').Worker[] = [];
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number) {
+    if (!nodeThreads.Worker) throw new Error('wasm backend: worker threads are not available here');
+    this.size = size;
+    const ctl = new SharedArrayBuffer(ARGS * 8 + MAX_ARGS * 8);
+    this.i32 = new Int32Array(ctl);
+    this.f64 = new Float64Array(ctl, ARGS * 8);
+    this.names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
+    this.names.forEach((n, i) => this.index.set(n, i));
+    for (let t = 1; t <= size; t++) {
+      const w = new nodeThreads.Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { module, memory, ctl, tid: t, names: this.names, size },
+      });
+      w.unref();
+      this.workers.push(w);
+    }
+  }
+
+  run(exports: Record<string, (...a: number[]) => number>, kernel: string, args: number[], nt: number): void {
+    const k = this.index.get(kernel);
+    if (k === undefined) throw new Error(`wasm backend: no kernel '${kernel}'`);
+    if (args.length > MAX_ARGS) throw new Error(`wasm backend: too many arguments for '${kernel}'`);
+    const { i32, f64 } = this;
+    for (let i = 0; i < args.length; i++) f64[i] = args[i];
+    i32[ARGC] = args.length;
+    i32[KERNEL] = k;
+    i32[NT] = nt;
+    Atomics.store(i32, DONE, 0);
+    Atomics.add(i32, GEN, 1);
+    Atomics.notify(i32, GEN);
+    let err: unknown = null;
+    try { exports[kernel](0, nt, ...args); } catch (e) { err = e; }
+    let d: number, spin = 0;
+    while ((d = Atomics.load(i32, DONE)) !== this.size) {
+      if (++spin > SPIN) Atomics.wait(i32, DONE, d);
+    }
+    if (err) throw err;
+    if (Atomics.exchange(i32, ERROR, 0)) throw new Error(`wasm backend: kernel '${kernel}' failed in a worker`);
+  }
+
+  close(): void {
+    const { i32 } = this;
+    i32[KERNEL] = -1;
+    Atomics.add(i32, GEN, 1);
+    Atomics.notify(i32, GEN);
+    this.workers = [];
+  }
+}

@@ -98,6 +98,12 @@ describe('math', () => {
     assert.deepEqual(a.sum(0).toArray(), [5, 7, 9]);
     assert.deepEqual(a.sum(1, true).shape, [2, 1]);
     assert.deepEqual(a.mean([0, 1]).item(), 3.5);
+    // Non-adjacent dims, against the definition written as loops.
+    const b = arange(2 * 3 * 4 * 5).reshape(2, 3, 4, 5);
+    const want = [0, 1, 2].map((j) => [0, 1, 2, 3].reduce((s, k) => s + [0, 1].reduce((t, i) => t + [0, 1, 2, 3, 4].reduce((u, l) => u + ((i * 3 + j) * 4 + k) * 5 + l, 0), 0), 0));
+    assert.deepEqual(b.sum([0, 2, 3]).toArray(), want);
+    assert.deepEqual(b.amax([0, 2], true).shape, [1, 3, 1, 5]);
+    assert.deepEqual((b.amax([0, 2]).toArray() as number[][])[2], [1, 2, 3, 4, 5].map((l) => ((1 * 3 + 2) * 4 + 3) * 5 + l - 1));
     assert.deepEqual(a.amax(1).toArray(), [5, 6]);
     const [values, indices] = a.max(1);
     assert.deepEqual(values.toArray(), [5, 6]);

@@ -1,10 +1,8 @@
 // backend/ref/reduce.ts — reductions over any set of axes.
-// Reduced axes that form one contiguous block are read in place as [outer, R, inner]; other sets are
-// first permuted so the reduced axes come last.
+// Each run of adjacent reduced axes is read in place as [outer, R, inner], last run first.
 
 import type { DataArray, ReduceOp } from '../backend.js';
 import { allocLike } from '../backend.js';
-import { permute } from './elementwise.js';
 
 function splitAt(shape: number[], first: number, last: number): [number, number, number] {
   let outer = 1, r = 1, inner = 1;
@@ -36,17 +34,15 @@ function reduceBlock(op: ReduceOp, x: DataArray, outer: number, R: number, inner
 
 export function reduce(op: ReduceOp, x: DataArray, shape: number[], axes: number[]): DataArray {
   if (axes.length === 0) return x.slice();
-  const contiguous = axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
-  if (contiguous) {
-    const [outer, R, inner] = splitAt(shape, axes[0], axes[axes.length - 1]);
-    return reduceBlock(op, x, outer, R, inner);
-  }
-  const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
-  const perm = [...kept, ...axes];
-  const moved = permute(x, shape, perm);
-  const outer = kept.reduce((p, i) => p * shape[i], 1);
-  const R = axes.reduce((p, i) => p * shape[i], 1);
-  return reduceBlock(op, moved, outer, R, 1);
+  // Reduce the last run of adjacent axes in place ([outer, R, inner]), then the runs before it: no
+  // transposing copy is needed (conv's bias gradient sums over [0, 2, 3] this way).
+  let first = axes.length - 1;
+  while (first > 0 && axes[first - 1] === axes[first] - 1) first--;
+  const [outer, R, inner] = splitAt(shape, axes[first], axes[axes.length - 1]);
+  const out = reduceBlock(op, x, outer, R, inner);
+  if (first === 0) return out;
+  const kept = shape.map((d, i) => (i >= axes[first] && i <= axes[axes.length - 1] ? 1 : d));
+  return reduce(op, out, kept, axes.slice(0, first));
 }
 
 export function argReduce(op: 'argmax' | 'argmin', x: DataArray, shape: number[], axis: number): Int32Array {

@@ -35,3 +35,29 @@ export { matmul, bmm } from './ops/matmul.js';
 export * as F from './nn/functional.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+
+// data, checkpoints and training (issue 3)
+export {
+  Dataset, TensorDataset, Subset, randomSplit, DataLoader, defaultCollate, MNIST, FashionMNIST, KMNIST,
+  FASHION_MNIST_MEAN, FASHION_MNIST_STD, MNIST_MEAN, MNIST_STD, readIdx, parseIdx, encodeIdx, IdxFormatError, Generator,
+} from './data/index.js';
+export type { DataLoaderOptions, MNISTOptions, IdxData, Transform, SampleOp } from './data/index.js';
+export * as data from './data/index.js';
+export * as transforms from './data/transforms.js';
+export * as safetensors from './io/safetensors.js';
+export { writeFileAtomic } from './io/atomic.js';
+export * as train from './train/index.js';
+export { fit, evaluate, Progress, saveCheckpoint, loadCheckpoint } from './train/index.js';
+export type { FitOptions, EpochResult, EvalResult } from './train/index.js';
+export * as models from './train/models.js';
+
+// issue 4: images, kernels, visualisation, signals
+export { kernels, filter2d } from './kernels.js';
+export type { Filter2dOptions } from './kernels.js';
+export { decodeImage, encodePng, toRgba, rgbToGrey, fromRgba, upscale } from './io/image.js';
+export type { ImageReadMode, ImageEncodeOptions, DecodeImageOptions, RgbaImage, ColorMap } from './io/image.js';
+export { readImage, writeImage } from './io/image-file.js';
+export * as vis from './vis/index.js';
+export * as fft from './signal/index.js';
+export { Complex, complex } from './signal/fft.js';
+export { setFftConvPolicy, getFftConvPolicy } from './ops/fft-conv.js';

@@ -10,7 +10,7 @@
 // - gradients are themselves convolutions: dX is the transposed convolution of dY with W, dW correlates X
 //   with dY (backend conv2dGradInput / conv2dGradWeight), db sums dY over N, H, W.
 
-import { backend, type Conv2dAttrs, type FloatArray, type PadMode } from '../backend/backend.js';
+import { backend, type Conv2dAttrs, type DType, type FloatArray, type PadMode } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
@@ -104,6 +104,9 @@ function convCore(op: string, x: Tensor, w: Tensor, bias: Tensor | null, opts: C
   let dtype = promote(x.dtype, w.dtype);
   if (bias) dtype = promote(dtype, bias.dtype);
   if (dtype === 'int32') dtype = 'float32';
+  // [issue 4 hook] large kernels may run through the FFT (ops/fft-conv.ts registers the hook; null = direct).
+  const viaFft = conv2dFftHook?.(input, w, bias, a, dtype);
+  if (viaFft) return viaFft;
   const xs = cast(input, dtype).storage as FloatArray, ws = cast(w, dtype).storage as FloatArray;
   const bs = bias ? (cast(bias, dtype).storage as FloatArray) : null;
   const out = wrap(backend().conv2d(xs, ws, bs, a), [N, OC, a.OH, a.OW]);
@@ -117,6 +120,11 @@ function convCore(op: string, x: Tensor, w: Tensor, bias: Tensor | null, opts: C
     ];
   });
 }
+
+// [issue 4 hook] set by ops/fft-conv.ts: computes the convolution by FFT, or returns null for the direct kernel.
+type Conv2dFftHook = (input: Tensor, w: Tensor, bias: Tensor | null, a: Conv2dAttrs, dtype: DType) => Tensor | null;
+let conv2dFftHook: Conv2dFftHook | null = null;
+export function setConv2dFftHook(hook: Conv2dFftHook | null): void { conv2dFftHook = hook; }
 
 function splitBias(b: Tensor | null | undefined | ConvOptions, opts: ConvOptions | undefined): [Tensor | null, ConvOptions] {
   // Allows conv2d(x, w, { stride: 2 }) as well as conv2d(x, w, bias, { stride: 2 }).

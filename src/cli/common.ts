@@ -1,0 +1,89 @@
+// cli/common.ts — what train, eval and start share: finding the data, picking the backend, building the
+// optimizer and the loaders, and printing what a model learned.
+
+import { existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { getBackend, listBackends, setBackend } from '../backend/backend.js';
+import { FashionMNIST, FASHION_MNIST_MEAN, FASHION_MNIST_STD } from '../data/mnist.js';
+import { DataLoader } from '../data/dataloader.js';
+import { compose, normalize, randomCrop, randomHorizontalFlip } from '../data/transforms.js';
+import type { Module } from '../nn/module.js';
+import { Adam, AdamW } from '../optim/adam.js';
+import { SGD } from '../optim/sgd.js';
+import { formatConfusion, type EvalResult } from '../train/fit.js';
+import { UsageError } from './registry.js';
+
+/** The Fashion-MNIST subset shipped in the repository (data/fashion-mnist-subset). */
+export const SHIPPED_SUBSET = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/fashion-mnist-subset');
+
+/** --data, else the Debian dataset directory when installed, else the shipped subset. */
+export function resolveDataDir(flag: string | undefined, log: (s: string) => void): string {
+  if (flag) return flag;
+  if (existsSync(FashionMNIST.defaultRoot)) return FashionMNIST.defaultRoot;
+  log(`note: ${FashionMNIST.defaultRoot} not found (apt install dataset-fashion-mnist); using the shipped subset ${SHIPPED_SUBSET}`);
+  return SHIPPED_SUBSET;
+}
+
+export const BACKEND_CHOICES = ['auto', 'ref', 'wasm', 'webgpu'] as const;
+
+/** 'auto' takes wasm when it is registered, else ref. */
+export function selectBackend(name: string): string {
+  const available = listBackends();
+  const pick = name === 'auto' ? (available.includes('wasm') ? 'wasm' : 'ref') : name;
+  if (!available.includes(pick)) throw new UsageError(`--backend ${pick} is not available here (registered: ${available.join(', ')})`);
+  setBackend(pick);
+  return getBackend();
+}
+
+export const OPTIMIZERS = ['sgd', 'adam', 'adamw'] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+export function defaultLr(opt: OptimizerName): number {
+  return opt === 'sgd' ? 0.05 : 1e-3;
+}
+
+export function buildOptimizer(name: OptimizerName, model: Module, lr: number, momentum: number, weightDecay: number): SGD | Adam | AdamW {
+  const params = model.parameters();
+  if (name === 'sgd') return new SGD(params, { lr, momentum, weightDecay });
+  if (name === 'adam') return new Adam(params, { lr, weightDecay });
+  return new AdamW(params, { lr, weightDecay: weightDecay || 0.01 });
+}
+
+export interface LoaderSettings {
+  dataDir: string;
+  batchSize: number;
+  seed: number;
+  limit?: number;
+  testLimit?: number;
+  augment?: boolean;
+}
+
+export function makeLoaders(s: LoaderSettings) {
+  const norm = normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+  const trainTf = s.augment ? compose([randomCrop(28, { padding: 2 }), randomHorizontalFlip(), norm]) : norm;
+  const trainSet = new FashionMNIST(s.dataDir, { train: true, transform: trainTf, limit: s.limit });
+  const testSet = new FashionMNIST(s.dataDir, { train: false, transform: norm, limit: s.testLimit });
+  return {
+    trainSet, testSet,
+    trainLoader: new DataLoader(trainSet, { batchSize: s.batchSize, shuffle: true, seed: s.seed }),
+    testLoader: new DataLoader(testSet, { batchSize: 500 }),
+  };
+}
+
+/** The confusion matrix, per-class accuracy and the most confused pairs, as text. */
+export function describeResult(ev: EvalResult, classes: readonly string[]): string {
+  const lines = [formatConfusion(ev.confusion, classes), ''];
+  const pairs: [number, number, number][] = [];
+  ev.confusion.forEach((row, i) => row.forEach((v, j) => { if (i !== j && v > 0) pairs.push([v, i, j]); }));
+  pairs.sort((a, b) => b[0] - a[0]);
+  const perClass = ev.confusion.map((row, i) => [i, row[i] / Math.max(1, row.reduce((a, b) => a + b, 0))] as const);
+  const best = [...perClass].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([i, a]) => `${classes[i]} ${(100 * a).toFixed(0)}%`);
+  const worst = [...perClass].sort((a, b) => a[1] - b[1]).slice(0, 3).map(([i, a]) => `${classes[i]} ${(100 * a).toFixed(0)}%`);
+  lines.push(`easiest classes: ${best.join(', ')}`);
+  lines.push(`hardest classes: ${worst.join(', ')}`);
+  if (pairs.length) {
+    lines.push(`most confused: ${pairs.slice(0, 3).map(([v, i, j]) => `${classes[i]} taken for ${classes[j]} (${v}×)`).join(', ')}`);
+  }
+  return lines.join('\n');
+}

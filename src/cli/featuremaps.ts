@@ -1,0 +1,50 @@
+// cli/featuremaps.ts — `convnet featuremaps --checkpoint F --layer NAME IMAGE -o maps.png`: what one layer
+// of a trained model computes on a photo, one tile per channel. The layer is hooked with
+// registerForwardHook (vis/hooks.ts) and named as in namedModules() (features.0, features.3, …). The photo
+// is read as grey, area-averaged down to the model's input size (28×28 for lenet5, as Fashion-MNIST), and
+// optionally inverted (Fashion-MNIST shows light objects on black).
+
+import { readImage, writeImage } from '../io/image-file.js';
+import { rgbToGrey } from '../io/image.js';
+import { adaptiveAvgPool2d } from '../ops/pool.js';
+import { rsubScalar } from './vis-tensor.js';
+import { captureActivations } from '../vis/hooks.js';
+import { featureMapGrid } from '../vis/grid.js';
+import { intOption, loadModel, parse, requireOption, runCommand, type OptionSpec, type VisCommand } from './vis-common.js';
+
+const usage = 'convnet featuremaps --checkpoint F --layer NAME IMAGE -o maps.png [--model lenet5] [--size 28] [--invert] [--scale N]';
+
+const options: OptionSpec = {
+      checkpoint: { type: 'string', short: 'c' }, layer: { type: 'string', short: 'l' }, out: { type: 'string', short: 'o' },
+      model: { type: 'string' }, size: { type: 'string' }, invert: { type: 'boolean' }, scale: { type: 'string' },
+    };
+
+export const featuremapsCommand: VisCommand = {
+  options,
+  name: 'featuremaps',
+  summary: 'the feature maps one layer of a trained model computes on an image, as a grid',
+  usage,
+  run: (argv) => runCommand(() => {
+    const { values, positionals } = parse(featuremapsCommand, argv, options, 1);
+    if (values.help) { console.log(`usage: ${usage}`); return 0; }
+    const checkpoint = requireOption(featuremapsCommand, values, 'checkpoint');
+    const layer = requireOption(featuremapsCommand, values, 'layer');
+    const out = requireOption(featuremapsCommand, values, 'out');
+    const size = intOption('featuremaps', 'size', values.size, 28);
+    const { model, name } = loadModel(checkpoint, values.model as string | undefined);
+    let img = readImage(positionals[0]);
+    if (img.shape[0] === 2 || img.shape[0] === 4) img = img.narrow(0, 0, img.shape[0] - 1);
+    if (img.shape[0] === 3) img = rgbToGrey(img);
+    let x = adaptiveAvgPool2d(img.unsqueeze(0), [size, size]);
+    if (values.invert) x = rsubScalar(1, x);
+    const maps = captureActivations(model, [layer], x).get(layer);
+    if (!maps || maps.ndim !== 4) throw new Error(`convnet featuremaps: layer '${layer}' did not output a 4-D feature map (got ${maps ? `shape [${maps.shape.join(', ')}]` : 'no tensor'})`);
+    const scale = intOption('featuremaps', 'scale', values.scale, Math.max(1, Math.floor(96 / maps.shape[2])));
+    writeImage(out, featureMapGrid(maps, { scale, padding: 2 }));
+    const means = Array.from({ length: maps.shape[1] }, (_, c) => maps.select(1, c).mean().item());
+    console.log(`${name} ${layer}: input [${x.shape.join(', ')}] → feature maps [${maps.shape.join(', ')}]`);
+    console.log(`mean activation per channel: ${means.map((m) => m.toFixed(4)).join(' ')}`);
+    console.log(`wrote ${out} (${maps.shape[1]} tiles, each normalised min–max)`);
+    return 0;
+  }),
+};

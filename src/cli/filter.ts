@@ -1,0 +1,55 @@
+// cli/filter.ts — `convnet filter IMAGE --kernel K [--padding MODE] [--stride S] -o OUT.png`: one kernel
+// applied to every channel of a photo (a depthwise conv2d), written as a picture.
+//
+// Output normalisation follows what the kernel computes: smoothing and sharpening kernels (sum ≈ 1) give
+// an image again, shown in the fixed range [0, 1]; derivative kernels (sum ≈ 0: sobel-x, sobel-y,
+// laplacian) give signed maps, shown with the diverging colour map (one channel) or centred grey (colour
+// images); 'sobel' (gradient magnitude) is stretched min–max. --normalize / --cmap override.
+
+import { readImage, writeImage } from '../io/image-file.js';
+import { rgbToGrey, type ColorMap, type Normalize } from '../io/image.js';
+import { filter2d, kernelFromSpec, FILTER_NAMES } from '../kernels.js';
+import type { PaddingMode } from '../ops/conv.js';
+import { intOption, parse, requireOption, runCommand, UsageError, type OptionSpec, type VisCommand } from './vis-common.js';
+
+const usage = `convnet filter IMAGE --kernel ${FILTER_NAMES.join('|')}|'[[…]]' [--padding zeros|reflect|replicate|circular] [--stride S] [--grey] [--normalize fixed|minmax|symmetric] [--cmap grey|diverging|viridis] -o OUT.png`;
+
+const options: OptionSpec = {
+      kernel: { type: 'string', short: 'k' }, padding: { type: 'string', short: 'p' }, stride: { type: 'string', short: 's' },
+      out: { type: 'string', short: 'o' }, grey: { type: 'boolean' }, gray: { type: 'boolean' },
+      normalize: { type: 'string' }, cmap: { type: 'string' },
+    };
+
+export const filterCommand: VisCommand = {
+  options,
+  name: 'filter',
+  summary: 'apply an image kernel (sobel, laplacian, gaussian, …) to every channel of a photo',
+  usage,
+  run: (argv) => runCommand(() => {
+    const { values, positionals } = parse(filterCommand, argv, options, 1);
+    if (values.help) { console.log(`usage: ${usage}`); return 0; }
+    const spec = requireOption(filterCommand, values, 'kernel');
+    const out = requireOption(filterCommand, values, 'out');
+    const padding = (values.padding ?? 'reflect') as PaddingMode;
+    if (!['zeros', 'reflect', 'replicate', 'circular'].includes(padding)) {
+      throw new UsageError(`convnet filter: --padding must be zeros, reflect, replicate or circular, got '${padding}'`);
+    }
+    const stride = intOption('filter', 'stride', values.stride, 1);
+    let img = readImage(positionals[0]);
+    if (img.shape[0] === 2 || img.shape[0] === 4) img = img.narrow(0, 0, img.shape[0] - 1); // drop alpha
+    if (values.grey || values.gray) img = img.shape[0] === 3 ? rgbToGrey(img) : img;
+    const magnitude = spec === 'sobel';
+    const kernel = magnitude ? null : kernelFromSpec(spec);
+    const y = filter2d(img, kernel ?? 'sobel', { padding, stride });
+    const ksum = kernel ? kernel.sum().item() : 0;
+    const signed = !magnitude && Math.abs(ksum) < 1e-6;
+    const normalize = (values.normalize as Normalize | undefined) ?? (magnitude ? 'minmax' : signed ? 'symmetric' : 'fixed');
+    const cmap = (values.cmap as ColorMap | undefined) ?? (signed && y.shape[0] === 1 ? 'diverging' : 'grey');
+    writeImage(out, y, { normalize, cmap });
+    const lo = y.min().item(), hi = y.max().item();
+    console.log(`filter ${spec} (${kernel ? `${kernel.shape.join('×')} kernel` : 'gradient magnitude of sobel-x, sobel-y'}) ` +
+      `padding=${padding} stride=${stride}: [${img.shape.join(', ')}] → [${y.shape.join(', ')}], values ${lo.toFixed(4)} … ${hi.toFixed(4)}`);
+    console.log(`wrote ${out} (${normalize}${cmap !== 'grey' ? `, ${cmap}` : ''})`);
+    return 0;
+  }),
+};

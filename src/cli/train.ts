@@ -1,0 +1,152 @@
+// cli/train.ts — `convnet train`: trains a zoo model on an MNIST-format directory, evaluates after every
+// epoch and saves a checkpoint (model.safetensors + train-state.safetensors) after every epoch.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { manualSeed } from '../tensor/random.js';
+import { CosineAnnealingLR, StepLR } from '../optim/lr_scheduler.js';
+import { CrossEntropyLoss } from '../nn/loss.js';
+import { fit, evaluate, formatEpoch } from '../train/fit.js';
+import { loadCheckpoint, saveCheckpoint, MODEL_FILE } from '../train/checkpoint.js';
+import { buildModel, MODELS } from '../train/models.js';
+import { formatDuration } from '../train/progress.js';
+import {
+  BACKEND_CHOICES, OPTIMIZERS, buildOptimizer, defaultLr, describeResult, makeLoaders, resolveDataDir, selectBackend,
+  type OptimizerName,
+} from './common.js';
+import { choiceFlag, intFlag, numberFlag, registerCommand, stringFlag, UsageError, type CommandContext } from './registry.js';
+
+const SCHEDULERS = ['cosine', 'step', 'none'] as const;
+
+const usage = `convnet train [--model lenet5|cnn-bn] [--data DIR] [--epochs N] [--batch-size B] [--lr X]
+                     [--optimizer sgd|adam|adamw] [--out DIR] [--resume] [--limit N]
+
+  --model NAME        ${Object.entries(MODELS).map(([k, v]) => `${k}: ${v.description}`).join('\n                      ')}
+                      (default lenet5)
+  --data DIR          directory with the Fashion-MNIST IDX files (train-images-idx3-ubyte.gz, …);
+                      default /usr/share/datasets/fashion-mnist, else the shipped subset
+  --epochs N          total number of epochs (default 10)
+  --batch-size B      (default 64)
+  --lr X              learning rate (default 0.05 for sgd, 0.001 for adam/adamw)
+  --optimizer NAME    sgd (momentum 0.9), adam or adamw (default sgd)
+  --momentum X        SGD momentum (default 0.9)
+  --weight-decay X    (default 0)
+  --scheduler NAME    cosine (annealed over the epochs), step (x0.1 every third of them) or none (default cosine)
+  --out DIR           where checkpoints go, after every epoch (default runs/MODEL)
+  --resume            continue from the checkpoint in --out (settings not given come from it)
+  --limit N           train on the first N training images only
+  --test-limit N      evaluate on the first N test images only
+  --augment           random crops (padding 2) and horizontal flips
+  --seed S            seed for initialisation and shuffling (default 0)
+  --backend NAME      auto (wasm when available), ref, wasm (default auto)
+  --quiet             no progress display`;
+
+const options = {
+  model: { type: 'string' }, data: { type: 'string' }, epochs: { type: 'string' }, 'batch-size': { type: 'string' },
+  lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, 'weight-decay': { type: 'string' },
+  scheduler: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, limit: { type: 'string' },
+  'test-limit': { type: 'string' }, augment: { type: 'boolean' }, seed: { type: 'string' }, backend: { type: 'string' },
+  quiet: { type: 'boolean' },
+} as const;
+
+/** The settings of a run, as stored in its checkpoint's convnet.config. */
+interface RunConfig {
+  model: string;
+  optimizer: OptimizerName;
+  lr: number;
+  momentum: number;
+  weightDecay: number;
+  scheduler: (typeof SCHEDULERS)[number];
+  batchSize: number;
+  epochs: number;
+  seed: number;
+  augment: boolean;
+  limit?: number;
+}
+
+async function run({ values }: CommandContext): Promise<number> {
+  const out = (s: string) => process.stdout.write(`${s}\n`);
+  const given = (k: string) => values[k] !== undefined;
+  const outFlag = stringFlag(values, 'out');
+  const modelFlag = choiceFlag(values, 'model', Object.keys(MODELS), 'lenet5');
+  const outDir = outFlag ?? join('runs', modelFlag);
+
+  let saved: Partial<RunConfig> = {};
+  let ckpt: ReturnType<typeof loadCheckpoint> | undefined;
+  if (values.resume) {
+    if (!existsSync(join(outDir, MODEL_FILE))) throw new UsageError(`--resume: no checkpoint in ${outDir} (expected ${join(outDir, MODEL_FILE)}); pass the --out of the run to resume`);
+    ckpt = loadCheckpoint(outDir);
+    saved = (ckpt.config ?? {}) as Partial<RunConfig>;
+    if (ckpt.optimizerState === undefined) throw new Error(`--resume: ${outDir} has no train-state.safetensors (optimizer state); it holds weights only`);
+  }
+  const optimizer = given('optimizer') || !saved.optimizer ? choiceFlag(values, 'optimizer', OPTIMIZERS, 'sgd') : saved.optimizer;
+  const cfg: RunConfig = {
+    model: given('model') || !saved.model ? modelFlag : saved.model,
+    optimizer,
+    lr: given('lr') || saved.lr === undefined ? numberFlag(values, 'lr', defaultLr(optimizer))! : saved.lr,
+    momentum: given('momentum') || saved.momentum === undefined ? numberFlag(values, 'momentum', 0.9, (x) => x >= 0 && x < 1, 'in [0, 1)')! : saved.momentum,
+    weightDecay: given('weight-decay') || saved.weightDecay === undefined ? numberFlag(values, 'weight-decay', 0, (x) => x >= 0, 'a non-negative number')! : saved.weightDecay,
+    scheduler: given('scheduler') || !saved.scheduler ? choiceFlag(values, 'scheduler', SCHEDULERS, 'cosine') : saved.scheduler,
+    batchSize: given('batch-size') || !saved.batchSize ? intFlag(values, 'batch-size', 64) : saved.batchSize,
+    epochs: given('epochs') || !saved.epochs ? intFlag(values, 'epochs', 10) : saved.epochs,
+    seed: given('seed') || saved.seed === undefined ? intFlag(values, 'seed', 0, 0) : saved.seed,
+    augment: given('augment') ? true : saved.augment ?? false,
+    limit: given('limit') ? intFlag(values, 'limit', 0) : saved.limit,
+  };
+  if (ckpt && ckpt.modelName && ckpt.modelName !== cfg.model) {
+    throw new UsageError(`--resume: the checkpoint in ${outDir} is a ${ckpt.modelName}, not a ${cfg.model}`);
+  }
+  if (ckpt && saved.optimizer && saved.optimizer !== cfg.optimizer) {
+    throw new UsageError(`--resume: the checkpoint's optimizer is ${saved.optimizer}; it cannot continue with ${cfg.optimizer}`);
+  }
+  const testLimit = given('test-limit') ? intFlag(values, 'test-limit', 0) : undefined;
+  const backendName = selectBackend(choiceFlag(values, 'backend', BACKEND_CHOICES, 'auto'));
+  const dataDir = resolveDataDir(stringFlag(values, 'data'), out);
+
+  manualSeed(cfg.seed);
+  const { trainSet, testSet, trainLoader, testLoader } = makeLoaders({ dataDir, batchSize: cfg.batchSize, seed: cfg.seed, limit: cfg.limit, testLimit, augment: cfg.augment });
+  const model = buildModel(cfg.model, { numClasses: trainSet.classes.length });
+  const opt = buildOptimizer(cfg.optimizer, model, cfg.lr, cfg.momentum, cfg.weightDecay);
+  const scheduler = cfg.scheduler === 'cosine' ? new CosineAnnealingLR(opt, cfg.epochs)
+    : cfg.scheduler === 'step' ? new StepLR(opt, Math.max(1, Math.round(cfg.epochs / 3)), { gamma: 0.1 }) : undefined;
+  let startEpoch = 0;
+  if (ckpt) {
+    model.loadStateDict(ckpt.modelState);
+    (opt as { loadStateDict(s: unknown): void }).loadStateDict(ckpt.optimizerState);
+    if (scheduler && ckpt.schedulerState !== undefined) scheduler.loadStateDict(ckpt.schedulerState as Parameters<typeof scheduler.loadStateDict>[0]);
+    startEpoch = ckpt.epoch;
+    trainLoader.setEpoch(startEpoch);
+    out(`resuming ${outDir} after epoch ${startEpoch} of ${cfg.epochs}`);
+  }
+  const nParams = model.parameters().reduce((a, p) => a + p.numel(), 0);
+  out(`training ${cfg.model} (${nParams.toLocaleString('en-US')} parameters) on ${dataDir}: ${trainSet.length} training / ${testSet.length} test images`);
+  out(`backend ${backendName}, ${cfg.optimizer} lr ${cfg.lr}${cfg.optimizer === 'sgd' ? ` momentum ${cfg.momentum}` : ''}${cfg.weightDecay ? ` weight decay ${cfg.weightDecay}` : ''}, ` +
+    `${cfg.scheduler} schedule, batch ${cfg.batchSize}, ${cfg.epochs} epochs${cfg.augment ? ', augmented' : ''}, checkpoints in ${outDir}`);
+
+  const lossFn = new CrossEntropyLoss();
+  const history = await fit(model, trainLoader, {
+    epochs: cfg.epochs, optimizer: opt, lossFn, testLoader, scheduler, startEpoch,
+    progress: values.quiet ? false : { stream: process.stderr, summaryStream: process.stdout },
+    onEpoch: (r) => {
+      saveCheckpoint(outDir, { model, optimizer: opt, scheduler, epoch: r.epoch, modelName: cfg.model, config: { ...cfg } });
+      if (values.quiet) out(formatEpoch(r, cfg.epochs));
+    },
+  });
+  if (history.length === 0) {
+    out(`already trained for ${startEpoch} epochs (--epochs ${cfg.epochs}); evaluating the checkpoint`);
+  }
+  const ev = evaluate(model, testLoader, { lossFn, numClasses: trainSet.classes.length });
+  out('');
+  out(describeResult(ev, trainSet.classes));
+  out('');
+  if (history.length) {
+    const secs = history.reduce((a, r) => a + r.seconds, 0) / history.length;
+    const ips = history.reduce((a, r) => a + r.imagesPerSecond, 0) / history.length;
+    out(`time per epoch ${formatDuration(secs)} (${secs.toFixed(1)} s, ${ips.toFixed(0)} images/s on ${backendName})`);
+  }
+  out(`test accuracy ${(100 * ev.accuracy).toFixed(2)}% (${ev.correct}/${ev.total}), test loss ${ev.loss.toFixed(4)}`);
+  out(`checkpoint: ${join(outDir, MODEL_FILE)}`);
+  return 0;
+}
+
+registerCommand({ name: 'train', summary: 'train a CNN (LeNet-5, a BatchNorm CNN) on Fashion-MNIST, with checkpoints', usage, options, run });

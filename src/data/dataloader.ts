@@ -1,0 +1,127 @@
+// data/dataloader.ts — batches from a dataset, as torch.utils.data.DataLoader:
+//
+//   const loader = new DataLoader(trainSet, { batchSize: 64, shuffle: true, seed: 0 });
+//   for (const [x, y] of loader) { … }      // x: float32 [64, 1, 28, 28], y: int32 [64]
+//
+// Each pass over the loader is one epoch. With shuffle, the order of epoch e is a permutation drawn from
+// (seed, e), so a run is reproducible and a resumed run (setEpoch) sees the same orders as an
+// uninterrupted one; without a seed the global generator (manualSeed) is used. When the dataset has
+// getBatch (TensorDataset, MNIST, FashionMNIST), a batch is made by one copy into one typed array.
+
+import { Tensor, allocDType } from '../tensor/tensor.js';
+import { randperm } from '../tensor/random.js';
+import type { DType } from '../backend/backend.js';
+import type { Dataset } from './dataset.js';
+import { Generator } from './rng.js';
+
+export interface DataLoaderOptions<T, B> {
+  batchSize?: number;
+  shuffle?: boolean;
+  /** Seed for the shuffling order (default: the global generator). */
+  seed?: number;
+  /** Drop the last batch when it is smaller than batchSize. */
+  dropLast?: boolean;
+  /** Turns a list of samples into a batch (default: defaultCollate). Bypasses the dataset's getBatch. */
+  collateFn?: (samples: T[]) => B;
+}
+
+/** Stacks samples: tensors along a new first dimension, numbers into a tensor (int32 when all are
+ *  integers, float32 otherwise), tuples/arrays element by element. */
+export function defaultCollate(samples: unknown[]): unknown {
+  if (samples.length === 0) throw new Error('defaultCollate: no samples');
+  const first = samples[0];
+  if (first instanceof Tensor) {
+    const shape = first.shape, row = first.numel();
+    const out = allocDType(first.dtype, samples.length * row);
+    samples.forEach((s, i) => {
+      const t = s as Tensor;
+      if (!(t instanceof Tensor) || t.shape.length !== shape.length || t.shape.some((d, k) => d !== shape[k])) {
+        throw new Error(`defaultCollate: sample ${i} is ${t instanceof Tensor ? `a tensor of shape [${t.shape.join(', ')}]` : typeof t}, expected a tensor of shape [${shape.join(', ')}] like sample 0`);
+      }
+      out.set(t.dtype === first.dtype ? t.storage : allocDType(first.dtype, row).map((_, k) => t.storage[k]), i * row);
+    });
+    return new Tensor(out, [samples.length, ...shape], first.dtype);
+  }
+  if (typeof first === 'number') {
+    const ints = samples.every((s) => Number.isInteger(s));
+    const dtype: DType = ints ? 'int32' : 'float32';
+    const out = allocDType(dtype, samples.length);
+    samples.forEach((s, i) => {
+      if (typeof s !== 'number') throw new Error(`defaultCollate: sample ${i} is ${typeof s}, expected a number like sample 0`);
+      out[i] = s;
+    });
+    return new Tensor(out, [samples.length], dtype);
+  }
+  if (Array.isArray(first)) {
+    return first.map((_, k) => defaultCollate(samples.map((s) => (s as unknown[])[k])));
+  }
+  throw new Error(`defaultCollate: cannot batch samples of type ${typeof first}; pass a collateFn`);
+}
+
+export class DataLoader<T = unknown, B = T extends unknown[] ? Tensor[] : Tensor> implements Iterable<B> {
+  readonly dataset: Dataset<T>;
+  readonly batchSize: number;
+  readonly shuffle: boolean;
+  readonly dropLast: boolean;
+  readonly seed: number | undefined;
+  private readonly collateFn?: (samples: T[]) => B;
+  /** The epoch the next pass draws its order for; advanced by every pass. */
+  epoch = 0;
+
+  constructor(dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+    if (!dataset || typeof dataset.getItem !== 'function') throw new Error('DataLoader: dataset must have getItem(index) and length');
+    const batchSize = opts.batchSize ?? 1;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);
+    if (opts.seed !== undefined && !Number.isFinite(opts.seed)) throw new Error(`DataLoader: seed must be a finite number, got ${opts.seed}`);
+    this.dataset = dataset;
+    this.batchSize = batchSize;
+    this.shuffle = opts.shuffle ?? false;
+    this.dropLast = opts.dropLast ?? false;
+    this.seed = opts.seed;
+    this.collateFn = opts.collateFn;
+  }
+
+  /** Number of batches per epoch (len(loader)). */
+  get length(): number {
+    const n = this.dataset.length;
+    return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** Number of samples one epoch visits. */
+  get numSamples(): number {
+    return this.dropLast ? this.length * this.batchSize : this.dataset.length;
+  }
+
+  /** Sets the epoch whose order the next pass uses (as DistributedSampler.set_epoch); for resuming. */
+  setEpoch(epoch: number): void {
+    if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`DataLoader.setEpoch: epoch must be a non-negative integer, got ${epoch}`);
+    this.epoch = epoch;
+  }
+
+  private order(): Int32Array {
+    const n = this.dataset.length;
+    if (!this.shuffle) {
+      const p = new Int32Array(n);
+      for (let i = 0; i < n; i++) p[i] = i;
+      return p;
+    }
+    return this.seed === undefined ? randperm(n) : new Generator(this.seed, this.epoch).permutation(n);
+  }
+
+  *[Symbol.iterator](): Iterator<B> {
+    const order = this.order();
+    this.epoch++;
+    const batches = this.length;
+    const fast = !this.collateFn && typeof this.dataset.getBatch === 'function';
+    for (let b = 0; b < batches; b++) {
+      const idx = order.subarray(b * this.batchSize, Math.min(order.length, (b + 1) * this.batchSize));
+      if (fast) {
+        yield this.dataset.getBatch!(idx) as B;
+      } else {
+        const samples: T[] = [];
+        for (const i of idx) samples.push(this.dataset.getItem(i));
+        yield (this.collateFn ? this.collateFn(samples) : defaultCollate(samples)) as B;
+      }
+    }
+  }
+}

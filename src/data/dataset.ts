@@ -1,0 +1,108 @@
+// data/dataset.ts — datasets as torch.utils.data: a Dataset has getItem(i) and length; TensorDataset
+// wraps tensors that share their first dimension; Subset and randomSplit cut one into parts.
+//
+// A dataset may also implement getBatch(indices), which the DataLoader prefers: it writes the whole
+// batch into one typed array (no tensor per sample). TensorDataset and the MNIST family do.
+
+import { Tensor, allocDType } from '../tensor/tensor.js';
+import { Generator } from './rng.js';
+
+export abstract class Dataset<T = unknown> {
+  abstract getItem(index: number): T;
+  abstract get length(): number;
+
+  /** Optional fast path: the collated batch for these indices. */
+  getBatch?(indices: Int32Array): unknown;
+
+  /** Checks an index the way every getItem should (integers, negatives count from the end). */
+  protected checkIndex(op: string, index: number): number {
+    const n = this.length;
+    if (!Number.isInteger(index)) throw new Error(`${op}: index must be an integer, got ${index}`);
+    const i = index < 0 ? index + n : index;
+    if (i < 0 || i >= n) throw new Error(`${op}: index ${index} is out of range for a dataset of ${n} items`);
+    return i;
+  }
+}
+
+/** Copies rows `indices` of `t` (along dim 0) into a new tensor: one typed-array copy per row. */
+export function gatherRows(t: Tensor, indices: Int32Array): Tensor {
+  const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const out = allocDType(t.dtype, indices.length * row);
+  const src = t.storage;
+  for (let b = 0; b < indices.length; b++) {
+    const i = indices[b];
+    if (row === 1) out[b] = src[i];
+    else out.set(src.subarray(i * row, (i + 1) * row), b * row);
+  }
+  return new Tensor(out, [indices.length, ...t.shape.slice(1)], t.dtype);
+}
+
+/** Samples are the i-th rows of each tensor: new TensorDataset(images, labels). */
+export class TensorDataset extends Dataset<Tensor[]> {
+  readonly tensors: Tensor[];
+
+  constructor(...tensors: Tensor[]) {
+    super();
+    if (tensors.length === 0) throw new Error('TensorDataset: needs at least one tensor');
+    tensors.forEach((t, i) => {
+      if (!(t instanceof Tensor)) throw new Error(`TensorDataset: argument ${i} is not a Tensor`);
+      if (t.ndim === 0) throw new Error(`TensorDataset: tensor ${i} is 0-d; every tensor needs a first (sample) dimension`);
+    });
+    const n = tensors[0].shape[0];
+    tensors.forEach((t, i) => {
+      if (t.shape[0] !== n) throw new Error(`TensorDataset: size mismatch between tensors: tensor 0 has ${n} samples, tensor ${i} has ${t.shape[0]} (shape [${t.shape.join(', ')}])`);
+    });
+    this.tensors = tensors;
+  }
+
+  get length(): number { return this.tensors[0].shape[0]; }
+
+  getItem(index: number): Tensor[] {
+    const i = this.checkIndex('TensorDataset', index);
+    return this.tensors.map((t) => gatherRows(t, Int32Array.of(i)).reshape(t.shape.slice(1)));
+  }
+
+  override getBatch(indices: Int32Array): Tensor[] {
+    return this.tensors.map((t) => gatherRows(t, indices));
+  }
+}
+
+/** The items of `dataset` at `indices`, as torch.utils.data.Subset. */
+export class Subset<T> extends Dataset<T> {
+  readonly indices: Int32Array;
+
+  constructor(readonly dataset: Dataset<T>, indices: ArrayLike<number>) {
+    super();
+    const n = dataset.length;
+    this.indices = Int32Array.from(indices);
+    for (const i of this.indices) if (i < 0 || i >= n) throw new Error(`Subset: index ${i} is out of range for a dataset of ${n} items`);
+    const inner = dataset.getBatch?.bind(dataset);
+    if (inner) {
+      this.getBatch = (idx: Int32Array) => inner(idx.map((j) => this.indices[j]));
+    }
+  }
+
+  get length(): number { return this.indices.length; }
+
+  getItem(index: number): T {
+    return this.dataset.getItem(this.indices[this.checkIndex('Subset', index)]);
+  }
+}
+
+/** Splits a dataset into non-overlapping random subsets of the given lengths (or fractions summing to 1). */
+export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], opts: { seed?: number } = {}): Subset<T>[] {
+  const n = dataset.length;
+  let sizes = [...lengths];
+  if (sizes.every((v) => v >= 0 && v <= 1) && Math.abs(sizes.reduce((a, b) => a + b, 0) - 1) < 1e-9 && sizes.some((v) => !Number.isInteger(v))) {
+    sizes = sizes.map((f) => Math.floor(f * n));
+    for (let k = 0; sizes.reduce((a, b) => a + b, 0) < n; k++) sizes[k % sizes.length]++;
+  }
+  if (sizes.some((v) => !Number.isInteger(v) || v < 0) || sizes.reduce((a, b) => a + b, 0) !== n) {
+    throw new Error(`randomSplit: lengths ${JSON.stringify(lengths)} must be non-negative integers summing to the dataset's length ${n} (or fractions summing to 1)`);
+  }
+  const perm = new Generator(opts.seed ?? 0).permutation(n);
+  const out: Subset<T>[] = [];
+  let at = 0;
+  for (const s of sizes) { out.push(new Subset(dataset, perm.subarray(at, at + s))); at += s; }
+  return out;
+}

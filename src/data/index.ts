@@ -1,0 +1,12 @@
+// data — datasets, the DataLoader, IDX files and image transforms, as torch.utils.data and torchvision.
+
+export { Dataset, TensorDataset, Subset, randomSplit, gatherRows } from './dataset.js';
+export { DataLoader, defaultCollate } from './dataloader.js';
+export type { DataLoaderOptions } from './dataloader.js';
+export { MNIST, FashionMNIST, KMNIST, FASHION_MNIST_MEAN, FASHION_MNIST_STD, MNIST_MEAN, MNIST_STD } from './mnist.js';
+export type { MNISTOptions } from './mnist.js';
+export { readIdx, parseIdx, encodeIdx, IdxFormatError } from './idx.js';
+export type { IdxData, IdxType, IdxArray } from './idx.js';
+export { Generator } from './rng.js';
+export * as transforms from './transforms.js';
+export type { Transform, SampleOp } from './transforms.js';

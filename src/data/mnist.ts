@@ -1,0 +1,189 @@
+// data/mnist.ts — MNIST, FashionMNIST and KMNIST, as torchvision.datasets, reading the four IDX files
+// (gzipped or plain) from a directory:
+//
+//   const train = new FashionMNIST('/usr/share/datasets/fashion-mnist', { train: true, transform });
+//   const [image, label] = train.getItem(0);   // image: float32 [1, 28, 28] in [0, 1], label: 0..9
+//
+// Images come scaled to [0, 1] with a channel dimension, i.e. what torchvision gives after ToTensor();
+// `transform` runs after that. The root defaults to where Debian's dataset packages install the files
+// (dataset-fashion-mnist: /usr/share/datasets/fashion-mnist). torchvision's layout (root/FashionMNIST/raw)
+// is found too. getBatch writes a whole batch into one Float32Array.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Tensor } from '../tensor/tensor.js';
+import { Dataset } from './dataset.js';
+import { readIdx } from './idx.js';
+import type { SampleOp, Transform } from './transforms.js';
+
+export interface MNISTOptions {
+  /** The training split (default) or the test split. */
+  train?: boolean;
+  /** Applied to each image tensor [1, H, W] (float32 in [0, 1]). */
+  transform?: Transform;
+  /** Applied to each label. */
+  targetTransform?: (label: number) => number;
+  /** Keep only the first `limit` samples. */
+  limit?: number;
+}
+
+const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+const DIGITS = ['0 - zero', '1 - one', '2 - two', '3 - three', '4 - four', '5 - five', '6 - six', '7 - seven', '8 - eight', '9 - nine'];
+const KMNIST_CLASSES = ['o', 'ki', 'su', 'tsu', 'na', 'ha', 'ma', 'ya', 're', 'wo'];
+
+/** Finds `<prefix>-<kind>-idx?-ubyte[.gz]` (or the `.idx?-ubyte` spelling) under root or torchvision's layout. */
+function findFile(dataset: string, root: string, prefix: string, kind: 'images' | 'labels'): string {
+  const dims = kind === 'images' ? 3 : 1;
+  const names = [`${prefix}-${kind}-idx${dims}-ubyte`, `${prefix}-${kind}.idx${dims}-ubyte`];
+  const dirs = [root, join(root, dataset, 'raw'), join(root, 'raw')];
+  for (const dir of dirs) {
+    for (const name of names) {
+      for (const f of [join(dir, `${name}.gz`), join(dir, name)]) if (existsSync(f)) return f;
+    }
+  }
+  const hint = dataset === 'FashionMNIST' ? ' (Debian: apt install dataset-fashion-mnist)' : '';
+  throw new Error(`${dataset}: cannot find ${names[0]}[.gz] in ${root} (also looked in ${join(root, dataset, 'raw')} and ${join(root, 'raw')}); ` +
+    `pass the directory that holds the IDX files${hint}`);
+}
+
+export class MNIST extends Dataset<[Tensor, number]> {
+  static readonly defaultRoot: string = '/usr/share/datasets/mnist';
+  static readonly classNames: readonly string[] = DIGITS;
+
+  readonly root: string;
+  readonly train: boolean;
+  readonly transform?: Transform;
+  readonly targetTransform?: (label: number) => number;
+  /** The raw pixels, N × H × W bytes. */
+  readonly data: Uint8Array;
+  /** The labels, one per image. */
+  readonly targets: Int32Array;
+  readonly imageShape: [number, number, number];
+  readonly classes: readonly string[];
+  readonly files: { images: string; labels: string };
+  private readonly scaled: Float32Array;
+  private readonly pipeline?: SampleOp;
+
+  constructor(root?: string | (MNISTOptions & { root?: string }), opts: MNISTOptions = {}) {
+    super();
+    const ctor = new.target as unknown as typeof MNIST;
+    if (typeof root === 'object' && root !== null) { opts = root; root = root.root; }
+    const name = ctor.name;
+    this.root = (root as string | undefined) ?? ctor.defaultRoot;
+    this.train = opts.train ?? true;
+    this.transform = opts.transform;
+    this.targetTransform = opts.targetTransform;
+    this.classes = ctor.classNames;
+    const prefix = this.train ? 'train' : 't10k';
+    const images = findFile(name, this.root, prefix, 'images');
+    const labels = findFile(name, this.root, prefix, 'labels');
+    this.files = { images, labels };
+
+    const im = readIdx(images);
+    const lb = readIdx(labels);
+    if (im.type !== 'uint8' || im.shape.length !== 3) {
+      throw new Error(`${name}: ${images} should hold uint8 images of shape [N, H, W], it holds ${im.type} of shape [${im.shape.join(', ')}]`);
+    }
+    if (lb.type !== 'uint8' || lb.shape.length !== 1) {
+      throw new Error(`${name}: ${labels} should hold uint8 labels of shape [N], it holds ${lb.type} of shape [${lb.shape.join(', ')}]`);
+    }
+    if (im.shape[0] !== lb.shape[0]) {
+      throw new Error(`${name}: ${images} has ${im.shape[0]} images but ${labels} has ${lb.shape[0]} labels`);
+    }
+    const nClasses = this.classes.length;
+    for (let i = 0; i < lb.data.length; i++) {
+      if (lb.data[i] >= nClasses) throw new Error(`${name}: ${labels}: label ${lb.data[i]} at index ${i} is not a class index 0..${nClasses - 1}`);
+    }
+    let n = im.shape[0];
+    if (opts.limit !== undefined) {
+      if (!Number.isInteger(opts.limit) || opts.limit < 0) throw new Error(`${name}: limit must be a non-negative integer, got ${opts.limit}`);
+      n = Math.min(n, opts.limit);
+    }
+    const [h, w] = [im.shape[1], im.shape[2]];
+    this.imageShape = [1, h, w];
+    this.data = (im.data as Uint8Array).subarray(0, n * h * w);
+    this.targets = Int32Array.from((lb.data as Uint8Array).subarray(0, n));
+    // A lookup table for the [0, 1] scaling: x / 255 exactly as torchvision computes it in float32.
+    this.scaled = new Float32Array(256).map((_, v) => v / 255);
+    this.pipeline = this.transform?.sample;
+  }
+
+  get length(): number { return this.targets.length; }
+
+  /** [image, label]: image float32 [1, H, W] in [0, 1] (then `transform`), label an integer. */
+  getItem(index: number): [Tensor, number] {
+    const i = this.checkIndex(this.constructor.name, index);
+    const [, h, w] = this.imageShape;
+    const px = new Float32Array(h * w);
+    const lut = this.scaled, data = this.data;
+    for (let k = 0, o = i * h * w; k < px.length; k++) px[k] = lut[data[o + k]];
+    let x = new Tensor(px, this.imageShape, 'float32');
+    if (this.transform) x = this.transform(x);
+    const y = this.targetTransform ? this.targetTransform(this.targets[i]) : this.targets[i];
+    return [x, y];
+  }
+
+  /** The batch for `indices`: [float32 [B, ...imageShape after transform], int32 [B]]. */
+  override getBatch(indices: Int32Array): [Tensor, Tensor] {
+    const B = indices.length;
+    const [, h, w] = this.imageShape;
+    const plane = h * w;
+    const n = this.length;
+    const y = new Int32Array(B);
+    for (let b = 0; b < B; b++) {
+      const i = indices[b];
+      if (i < 0 || i >= n) throw new Error(`${this.constructor.name}.getBatch: index ${i} is out of range for ${n} items`);
+      y[b] = this.targetTransform ? this.targetTransform(this.targets[i]) : this.targets[i];
+    }
+    if (this.transform && !this.pipeline) {
+      // A transform without a batched kernel (e.g. a lambda): per-sample tensors, then one stack.
+      const items = Array.from(indices, (i) => this.getItem(i)[0]);
+      const shape = items[0].shape, row = items[0].numel();
+      const out = new Float32Array(B * row);
+      items.forEach((t, b) => out.set(t.storage, b * row));
+      return [new Tensor(out, [B, ...shape], 'float32'), new Tensor(y, [B], 'int32')];
+    }
+    const lut = this.scaled, data = this.data;
+    if (!this.pipeline) {
+      const out = new Float32Array(B * plane);
+      for (let b = 0; b < B; b++) {
+        const o = indices[b] * plane, d = b * plane;
+        for (let k = 0; k < plane; k++) out[d + k] = lut[data[o + k]];
+      }
+      return [new Tensor(out, [B, ...this.imageShape], 'float32'), new Tensor(y, [B], 'int32')];
+    }
+    const outShape = this.pipeline.outShape(this.imageShape);
+    const row = outShape.reduce((a, b) => a * b, 1);
+    const out = new Float32Array(B * row);
+    const px = new Float32Array(plane);
+    for (let b = 0; b < B; b++) {
+      const o = indices[b] * plane;
+      for (let k = 0; k < plane; k++) px[k] = lut[data[o + k]];
+      this.pipeline.apply(px, out.subarray(b * row, (b + 1) * row), this.imageShape);
+    }
+    return [new Tensor(out, [B, ...outShape], 'float32'), new Tensor(y, [B], 'int32')];
+  }
+
+  override toString(): string {
+    const lines = [`Dataset ${this.constructor.name}`, `    Number of datapoints: ${this.length}`, `    Root location: ${this.root}`, `    Split: ${this.train ? 'Train' : 'Test'}`];
+    if (this.transform) lines.push(`    Transform: ${this.transform.repr.split('\n').join('\n    ')}`);
+    return lines.join('\n');
+  }
+}
+
+export class FashionMNIST extends MNIST {
+  static override readonly defaultRoot: string = '/usr/share/datasets/fashion-mnist';
+  static override readonly classNames: readonly string[] = FASHION_CLASSES;
+}
+
+export class KMNIST extends MNIST {
+  static override readonly defaultRoot: string = '/usr/share/datasets/kmnist';
+  static override readonly classNames: readonly string[] = KMNIST_CLASSES;
+}
+
+/** Mean and std of the Fashion-MNIST training pixels (in [0, 1]), for normalize(). */
+export const FASHION_MNIST_MEAN = 0.2860;
+export const FASHION_MNIST_STD = 0.3530;
+/** Mean and std of the MNIST training pixels. */
+export const MNIST_MEAN = 0.1307;
+export const MNIST_STD = 0.3081;

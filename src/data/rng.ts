@@ -1,0 +1,52 @@
+// data/rng.ts — a small seeded generator of its own for shuffling and augmentation, so that a
+// DataLoader's order depends only on its seed and epoch, not on how many random numbers the model's
+// initialisation or anything else drew from the global generator (tensor/random.ts).
+// mulberry32 seeded through splitmix32: 32-bit state, fast in JS, plenty for permutations.
+
+function splitmix32(x: number): number {
+  x = (x + 0x9e3779b9) >>> 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b) >>> 0;
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35) >>> 0;
+  return (x ^ (x >>> 16)) >>> 0;
+}
+
+export class Generator {
+  private state: number;
+
+  /** A generator from a seed and optional stream numbers (e.g. the epoch): equal inputs, equal outputs. */
+  constructor(seed: number, ...stream: number[]) {
+    if (!Number.isFinite(seed)) throw new Error(`Generator: seed must be a finite number, got ${seed}`);
+    let s = splitmix32(Math.floor(seed) >>> 0);
+    for (const k of stream) s = splitmix32(s ^ (Math.floor(k) >>> 0));
+    this.state = s;
+  }
+
+  /** Uniform 32-bit unsigned integer. */
+  nextUint32(): number {
+    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  uniform(): number {
+    return this.nextUint32() / 4294967296;
+  }
+
+  /** Integer in [0, n). */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** A permutation of 0..n-1 (Fisher–Yates). */
+  permutation(n: number): Int32Array {
+    const p = new Int32Array(n);
+    for (let i = 0; i < n; i++) p[i] = i;
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1);
+      const t = p[i]; p[i] = p[j]; p[j] = t;
+    }
+    return p;
+  }
+}

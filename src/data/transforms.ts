@@ -1,0 +1,229 @@
+// data/transforms.ts — image transforms as torchvision.transforms, in camelCase factories:
+//   compose([randomCrop(28, { padding: 4 }), randomHorizontalFlip(), normalize([0.2860], [0.3530])])
+//
+// Each transform is a function Tensor → Tensor (a [C, H, W] image, or [H, W] as one channel), so it can be
+// used on its own. It also carries a `sample` kernel that works on one image's values in a Float32Array;
+// datasets and the DataLoader use that to write a whole batch into one preallocated array without making
+// a tensor per image. Random transforms draw from the global seeded generator (manualSeed), as
+// torchvision draws from torch's.
+
+import { Tensor } from '../tensor/tensor.js';
+import { uniform } from '../tensor/random.js';
+
+/** A per-image kernel: reads `src` (an image of `shape`), writes `dst` (an image of outShape(shape)). */
+export interface SampleOp {
+  outShape(shape: readonly number[]): number[];
+  /** src and dst never overlap unless `inPlace` is set. */
+  apply(src: Float32Array, dst: Float32Array, shape: readonly number[]): void;
+  readonly inPlace?: boolean;
+}
+
+export interface Transform<I = Tensor, O = Tensor> {
+  (x: I): O;
+  /** The batched-path kernel; absent for transforms that only work on tensors (e.g. lambdas). */
+  readonly sample?: SampleOp;
+  /** torchvision-style description, e.g. Normalize(mean=[0.286], std=[0.353]). */
+  readonly repr: string;
+}
+
+function chw(op: string, shape: readonly number[]): [number, number, number] {
+  if (shape.length === 2) return [1, shape[0], shape[1]];
+  if (shape.length < 2) throw new Error(`${op}: expected an image of shape [C, H, W] or [H, W], got [${shape.join(', ')}]`);
+  const c = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+  return [c, shape[shape.length - 2], shape[shape.length - 1]];
+}
+
+/** Wraps a SampleOp as a Tensor → Tensor function. */
+function fromSample(name: string, op: SampleOp, repr: string): Transform {
+  const fn = (x: Tensor): Tensor => {
+    if (!(x instanceof Tensor)) throw new Error(`${name}: expected a Tensor image, got ${typeof x}`);
+    if (x.dtype === 'int32') throw new Error(`${name}: expected a floating-point image (scale integers with toTensor() first), got int32`);
+    const src = x.storage instanceof Float32Array ? x.storage : Float32Array.from(x.storage);
+    const outShape = op.outShape(x.shape);
+    const dst = new Float32Array(outShape.reduce((a, b) => a * b, 1));
+    op.apply(src, dst, x.shape);
+    return new Tensor(dst, outShape, 'float32');
+  };
+  return Object.assign(fn, { sample: op, repr });
+}
+
+const fmt = (v: number[]) => `[${v.map((x) => +x.toFixed(4)).join(', ')}]`;
+
+/** (x − mean[c]) / std[c] per channel; one value applies to every channel. */
+export function normalize(mean: number | readonly number[], std: number | readonly number[]): Transform {
+  const m = typeof mean === 'number' ? [mean] : [...mean];
+  const s = typeof std === 'number' ? [std] : [...std];
+  if (m.length === 0 || m.length !== s.length) {
+    throw new Error(`normalize: mean and std need the same non-zero length, got ${m.length} and ${s.length}`);
+  }
+  s.forEach((v, i) => { if (!(v > 0) || !Number.isFinite(v)) throw new Error(`normalize: std[${i}] must be positive and finite, got ${v}`); });
+  m.forEach((v, i) => { if (!Number.isFinite(v)) throw new Error(`normalize: mean[${i}] must be finite, got ${v}`); });
+  const op: SampleOp = {
+    inPlace: true,
+    outShape: (shape) => [...shape],
+    apply(src, dst, shape) {
+      const [c, h, w] = chw('normalize', shape);
+      if (m.length !== 1 && m.length !== c) throw new Error(`normalize: ${m.length} means/stds for an image with ${c} channels`);
+      const plane = h * w;
+      for (let ch = 0; ch < c; ch++) {
+        const mu = m.length === 1 ? m[0] : m[ch], inv = 1 / (s.length === 1 ? s[0] : s[ch]);
+        for (let i = ch * plane, e = i + plane; i < e; i++) dst[i] = (src[i] - mu) * inv;
+      }
+    },
+  };
+  return fromSample('normalize', op, `Normalize(mean=${fmt(m)}, std=${fmt(s)})`);
+}
+
+export interface RandomCropOptions {
+  /** Padding before cropping: p (all sides), [leftRight, topBottom] or [left, top, right, bottom], as torchvision. */
+  padding?: number | readonly number[];
+  /** Value of the padded pixels (default 0). */
+  fill?: number;
+}
+
+/** Pads, then cuts a size×size (or [h, w]) window at a random position. */
+export function randomCrop(size: number | readonly [number, number], opts: RandomCropOptions = {}): Transform {
+  const [sh, sw] = typeof size === 'number' ? [size, size] : size;
+  for (const v of [sh, sw]) if (!Number.isInteger(v) || v < 1) throw new Error(`randomCrop: size must be positive integers, got ${JSON.stringify(size)}`);
+  const p = opts.padding ?? 0;
+  const pads = typeof p === 'number' ? [p, p, p, p] : p.length === 2 ? [p[0], p[1], p[0], p[1]] : p.length === 4 ? [...p] : null;
+  if (!pads || pads.some((v) => !Number.isInteger(v) || v < 0)) {
+    throw new Error(`randomCrop: padding must be a non-negative integer or a list of 2 or 4 of them, got ${JSON.stringify(p)}`);
+  }
+  const [pl, pt, pr, pb] = pads;
+  const fill = opts.fill ?? 0;
+  const op: SampleOp = {
+    outShape(shape) {
+      const [, h, w] = chw('randomCrop', shape);
+      if (h + pt + pb < sh || w + pl + pr < sw) {
+        throw new Error(`randomCrop: crop size [${sh}, ${sw}] is larger than the padded image [${h + pt + pb}, ${w + pl + pr}]`);
+      }
+      return shape.length === 2 ? [sh, sw] : [...shape.slice(0, -2), sh, sw];
+    },
+    apply(src, dst, shape) {
+      const [c, h, w] = chw('randomCrop', shape);
+      // Window origin in padded coordinates, then shifted into the image's own coordinates.
+      const top = Math.floor(uniform() * (h + pt + pb - sh + 1)) - pt;
+      const left = Math.floor(uniform() * (w + pl + pr - sw + 1)) - pl;
+      for (let ch = 0; ch < c; ch++) {
+        const so = ch * h * w, d0 = ch * sh * sw;
+        for (let y = 0; y < sh; y++) {
+          const sy = top + y, drow = d0 + y * sw;
+          if (sy < 0 || sy >= h) { dst.fill(fill, drow, drow + sw); continue; }
+          const x0 = Math.min(sw, Math.max(0, -left)), x1 = Math.min(sw, w - left);
+          if (x0 > 0) dst.fill(fill, drow, drow + x0);
+          if (x1 > x0) dst.set(src.subarray(so + sy * w + left + x0, so + sy * w + left + x1), drow + x0);
+          if (x1 < sw) dst.fill(fill, drow + Math.max(x0, x1), drow + sw);
+        }
+      }
+    },
+  };
+  const padRepr = pads.every((v) => v === 0) ? '' : `, padding=${pads.every((v) => v === pl) ? pl : fmt(pads)}`;
+  return fromSample('randomCrop', op, `RandomCrop(size=(${sh}, ${sw})${padRepr})`);
+}
+
+function flipOp(name: string, p: number, axis: 'h' | 'v'): SampleOp {
+  if (!(p >= 0 && p <= 1)) throw new Error(`${name}: p must be a probability in [0, 1], got ${p}`);
+  return {
+    inPlace: true,
+    outShape: (shape) => [...shape],
+    apply(src, dst, shape) {
+      const [c, h, w] = chw(name, shape);
+      if (!(uniform() < p)) { if (dst !== src) dst.set(src.subarray(0, c * h * w)); return; }
+      for (let ch = 0; ch < c; ch++) {
+        const o = ch * h * w;
+        if (axis === 'h') {
+          for (let y = 0; y < h; y++) {
+            const r = o + y * w;
+            for (let a = 0, b = w - 1; a <= b; a++, b--) { const t = src[r + a]; dst[r + a] = src[r + b]; dst[r + b] = t; }
+          }
+        } else {
+          for (let a = 0, b = h - 1; a <= b; a++, b--) {
+            for (let x = 0; x < w; x++) { const t = src[o + a * w + x]; dst[o + a * w + x] = src[o + b * w + x]; dst[o + b * w + x] = t; }
+          }
+        }
+      }
+    },
+  };
+}
+
+/** Mirrors the image left–right with probability p. */
+export function randomHorizontalFlip(p = 0.5): Transform {
+  return fromSample('randomHorizontalFlip', flipOp('randomHorizontalFlip', p, 'h'), `RandomHorizontalFlip(p=${p})`);
+}
+
+/** Mirrors the image top–bottom with probability p. */
+export function randomVerticalFlip(p = 0.5): Transform {
+  return fromSample('randomVerticalFlip', flipOp('randomVerticalFlip', p, 'v'), `RandomVerticalFlip(p=${p})`);
+}
+
+/**
+ * torchvision's ToTensor: 8-bit pixel values (a Uint8Array / Uint8ClampedArray with its [H, W] or [H, W, C]
+ * shape, or an integer tensor) become float32 in [0, 1], channels first. Datasets in convnet already yield
+ * [C, H, W] float32 in [0, 1], so on a float tensor this is the identity and it may head any pipeline.
+ */
+export function toTensor(): Transform<Tensor | { data: ArrayLike<number>; shape: readonly number[] }, Tensor> {
+  const op: SampleOp = { inPlace: true, outShape: (s) => [...s], apply(src, dst) { if (src !== dst) dst.set(src); } };
+  const fn = (x: Tensor | { data: ArrayLike<number>; shape: readonly number[] }): Tensor => {
+    if (x instanceof Tensor) {
+      if (x.dtype !== 'int32') return x;
+      const out = new Float32Array(x.storage.length);
+      for (let i = 0; i < out.length; i++) out[i] = x.storage[i] / 255;
+      return new Tensor(out, x.shape, 'float32');
+    }
+    const { data, shape } = x;
+    if (shape.length !== 2 && shape.length !== 3) throw new Error(`toTensor: expected pixels of shape [H, W] or [H, W, C], got [${shape.join(', ')}]`);
+    const [h, w, c] = [shape[0], shape[1], shape[2] ?? 1];
+    if (data.length !== h * w * c) throw new Error(`toTensor: ${data.length} values do not fill shape [${shape.join(', ')}]`);
+    const out = new Float32Array(h * w * c);
+    for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) for (let ch = 0; ch < c; ch++) {
+      out[ch * h * w + y * w + xx] = data[(y * w + xx) * c + ch] / 255;
+    }
+    return new Tensor(out, [c, h, w], 'float32');
+  };
+  return Object.assign(fn, { sample: op, repr: 'ToTensor()' });
+}
+
+/** Applies transforms in order. The batched path is available when every part has one. */
+export function compose(transforms: readonly Transform[]): Transform {
+  transforms.forEach((t, i) => { if (typeof t !== 'function') throw new Error(`compose: transforms[${i}] is not a transform (got ${typeof t})`); });
+  const fn = (x: Tensor): Tensor => transforms.reduce((acc, t) => t(acc), x);
+  const repr = `Compose(\n${transforms.map((t) => `    ${t.repr ?? t.name ?? 'Lambda()'}`).join('\n')}\n)`;
+  const ops = transforms.map((t) => t.sample);
+  if (ops.some((o) => !o)) return Object.assign(fn, { repr });
+  return Object.assign(fn, { sample: new Pipeline(ops as SampleOp[]), repr });
+}
+
+/**
+ * Runs a chain of SampleOps on one image after another, reusing two scratch buffers, so a batch costs no
+ * allocation beyond its output array.
+ */
+export class Pipeline implements SampleOp {
+  private bufs: [Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0)];
+
+  constructor(readonly ops: readonly SampleOp[]) {}
+
+  outShape(shape: readonly number[]): number[] {
+    return this.ops.reduce<number[]>((s, op) => op.outShape(s), [...shape]);
+  }
+
+  apply(src: Float32Array, dst: Float32Array, shape: readonly number[]): void {
+    const ops = this.ops;
+    if (ops.length === 0) { dst.set(src.subarray(0, dst.length)); return; }
+    let cur = src, curShape: number[] = [...shape], which = 0;
+    for (let i = 0; i < ops.length; i++) {
+      const op = ops[i], next = op.outShape(curShape), n = next.reduce((a, b) => a * b, 1);
+      let out: Float32Array;
+      if (i === ops.length - 1) out = dst;
+      else if (op.inPlace && cur !== src) out = cur; // keep the caller's src untouched
+      else {
+        if (this.bufs[which].length < n) this.bufs[which] = new Float32Array(n);
+        out = this.bufs[which].subarray(0, n);
+        which ^= 1;
+      }
+      op.apply(cur, out, curShape);
+      cur = out;
+      curShape = next;
+    }
+  }
+}

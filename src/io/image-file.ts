@@ -1,0 +1,29 @@
+// io/image-file.ts — readImage / writeImage: the file-system side of io/image.ts (Node only).
+
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Tensor } from '../tensor/tensor.js';
+import { decodeImage, encodePng, type DecodeImageOptions, type ImageEncodeOptions } from './image.js';
+
+/** Reads a PNG or JPEG file into a float32 [C, H, W] tensor in [0, 1] (torchvision.io.read_image). */
+export function readImage(path: string, opts: DecodeImageOptions = {}): Tensor {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    throw new Error(`readImage: cannot read '${path}' (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  try {
+    return decodeImage(bytes, opts);
+  } catch (e) {
+    throw new Error(`readImage: '${path}': ${(e as Error).message.replace(/^decodeImage: /, '')}`);
+  }
+}
+
+/** Writes a tensor as a PNG file (creating its folder); see ImageEncodeOptions for the normalisation. */
+export function writeImage(path: string, t: Tensor, opts: ImageEncodeOptions = {}): void {
+  if (!/\.png$/i.test(path)) throw new Error(`writeImage: only PNG output is supported, got '${path}'`);
+  const bytes = encodePng(t, opts);
+  mkdirSync(dirname(path) || '.', { recursive: true });
+  writeFileSync(path, bytes);
+}

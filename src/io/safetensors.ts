@@ -1,0 +1,300 @@
+// io/safetensors.ts — the safetensors format (https://github.com/huggingface/safetensors), read and
+// written here without dependencies, so that checkpoints move between convnet and PyTorch:
+//
+//   saveFile(model.stateDict(), 'model.safetensors', { epoch: '3' });   // safetensors.torch.save_file
+//   model.loadStateDict(loadFile('model.safetensors'));                  // safetensors.torch.load_file
+//
+// Layout: an unsigned 64-bit little-endian N; N bytes of UTF-8 JSON, {"name": {"dtype": "F32",
+// "shape": [6, 1, 5, 5], "data_offsets": [begin, end]}, …, "__metadata__": {"key": "string"}}, padded
+// with spaces; then the data section, every tensor's raw little-endian row-major bytes at
+// [begin, end) relative to the section's start. The tensors must cover the section without holes or
+// overlap. Every rule is checked on reading, and a file that breaks one (a truncated download, a
+// flipped byte) gets an error naming the file and the rule, never a crash or a silently wrong tensor.
+//
+// A byte flipped inside the data section cannot be seen by these rules, so files written with
+// { checksum: true } (convnet's checkpoints) carry the SHA-256 of their data section in the metadata
+// key "convnet.sha256", which deserialize() verifies whenever it is present; PyTorch ignores it.
+//
+// dtypes: written F32 (float32), F64 (float64), I32 (int32) and, on request, I64; read also F16, BF16
+// (into float32), I8, U8, I16, U16, U32, I64, U64, BOOL (into int32, checking that each value fits).
+
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../backend/backend.js';
+import { writeFileAtomic } from './atomic.js';
+
+export type SafetensorsDType = 'F16' | 'BF16' | 'F32' | 'F64' | 'I8' | 'U8' | 'I16' | 'U16' | 'I32' | 'U32' | 'I64' | 'U64' | 'BOOL';
+
+const ITEM_SIZE: Record<SafetensorsDType, number> = {
+  F16: 2, BF16: 2, F32: 4, F64: 8, I8: 1, U8: 1, I16: 2, U16: 2, I32: 4, U32: 4, I64: 8, U64: 8, BOOL: 1,
+};
+
+/** The largest header accepted, as the reference implementation (100 MB). */
+const MAX_HEADER = 100_000_000;
+
+export type TensorMap = Map<string, Tensor> | Record<string, Tensor>;
+
+export interface SafetensorsContents {
+  tensors: Map<string, Tensor>;
+  metadata: Record<string, string>;
+}
+
+export interface SerializeOptions {
+  /** String → string pairs stored under "__metadata__". */
+  metadata?: Record<string, string>;
+  /** Names of int32 tensors to store as I64 (as PyTorch's BatchNorm num_batches_tracked). */
+  int64?: Iterable<string>;
+  /** Store the SHA-256 of the data section as metadata "convnet.sha256" (verified on reading). */
+  checksum?: boolean;
+}
+
+export const CHECKSUM_KEY = 'convnet.sha256';
+
+export class SafetensorsError extends Error {
+  constructor(readonly source: string, problem: string) {
+    super(`safetensors ${source}: ${problem}`);
+    this.name = 'SafetensorsError';
+  }
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+function entriesOf(tensors: TensorMap): [string, Tensor][] {
+  return tensors instanceof Map ? [...tensors] : Object.entries(tensors);
+}
+
+/** Serialises tensors (and string metadata) to safetensors bytes. */
+export function serialize(tensors: TensorMap, opts: SerializeOptions = {}): Uint8Array {
+  const int64 = new Set(opts.int64 ?? []);
+  const header: Record<string, unknown> = {};
+  const metadata: Record<string, string> = { ...opts.metadata };
+  for (const [k, v] of Object.entries(metadata)) {
+    if (typeof v !== 'string') throw new Error(`safetensors.serialize: metadata value for '${k}' must be a string, got ${typeof v}`);
+  }
+  delete metadata[CHECKSUM_KEY];
+  if (opts.metadata || opts.checksum) header.__metadata__ = metadata;
+  const parts: { t: Tensor; dtype: SafetensorsDType; bytes: number }[] = [];
+  let offset = 0;
+  for (const [name, t] of entriesOf(tensors)) {
+    if (name === '__metadata__') throw new Error('safetensors.serialize: "__metadata__" is reserved and cannot name a tensor');
+    if (!(t instanceof Tensor)) throw new Error(`safetensors.serialize: '${name}' is not a Tensor`);
+    const dtype: SafetensorsDType = t.dtype === 'float32' ? 'F32' : t.dtype === 'float64' ? 'F64' : int64.has(name) ? 'I64' : 'I32';
+    const bytes = t.numel() * ITEM_SIZE[dtype];
+    header[name] = { dtype, shape: [...t.shape], data_offsets: [offset, offset + bytes] };
+    parts.push({ t, dtype, bytes });
+    offset += bytes;
+  }
+  const data = new Uint8Array(offset);
+  writeData(parts, data);
+  if (opts.checksum) metadata[CHECKSUM_KEY] = createHash('sha256').update(data).digest('hex');
+  let json = JSON.stringify(header);
+  const enc = new TextEncoder();
+  let headerBytes = enc.encode(json);
+  const pad = (8 - (headerBytes.length % 8)) % 8; // keep the data section 8-byte aligned
+  if (pad) { json += ' '.repeat(pad); headerBytes = enc.encode(json); }
+  const out = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  out.set(headerBytes, 8);
+  out.set(data, 8 + headerBytes.length);
+  return out;
+}
+
+function writeData(parts: { t: Tensor; dtype: SafetensorsDType; bytes: number }[], out: Uint8Array): void {
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  let at = 0;
+  for (const { t, dtype, bytes } of parts) {
+    const s = t.storage;
+    if (dtype === 'I64') {
+      for (let i = 0; i < s.length; i++) dv.setBigInt64(at + 8 * i, BigInt(s[i]), true);
+    } else if (LITTLE_ENDIAN) {
+      out.set(new Uint8Array(s.buffer, s.byteOffset, bytes), at);
+    } else {
+      for (let i = 0; i < s.length; i++) {
+        if (dtype === 'F32') dv.setFloat32(at + 4 * i, s[i], true);
+        else if (dtype === 'F64') dv.setFloat64(at + 8 * i, s[i], true);
+        else dv.setInt32(at + 4 * i, s[i], true);
+      }
+    }
+    at += bytes;
+  }
+}
+
+function isNonNegInt(v: unknown): v is number {
+  return typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+}
+
+function halfToFloat(h: number): number {
+  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, f = h & 0x3ff;
+  if (e === 0) return s * 2 ** -14 * (f / 1024);
+  if (e === 31) return f ? NaN : s * Infinity;
+  return s * 2 ** (e - 15) * (1 + f / 1024);
+}
+
+function decodeTensor(src: string, name: string, dtype: SafetensorsDType, shape: number[], bytes: Uint8Array): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let storage: Float32Array | Float64Array | Int32Array;
+  let out: DType;
+  const fits = (v: number | bigint, i: number): number => {
+    const x = Number(v);
+    if (!(x >= -2147483648 && x <= 2147483647)) {
+      throw new SafetensorsError(src, `tensor '${name}' (${dtype}) holds ${v} at index ${i}, which does not fit convnet's int32`);
+    }
+    return x;
+  };
+  switch (dtype) {
+    case 'F32':
+      // new Uint8Array(bytes) copies into a fresh, aligned buffer (the data section need not be 4-byte
+      // aligned; and Buffer.slice() would be a view, not a copy).
+      storage = LITTLE_ENDIAN ? new Float32Array(new Uint8Array(bytes).buffer) : Float32Array.from({ length: n }, (_, i) => dv.getFloat32(4 * i, true));
+      out = 'float32'; break;
+    case 'F64':
+      storage = LITTLE_ENDIAN ? new Float64Array(new Uint8Array(bytes).buffer) : Float64Array.from({ length: n }, (_, i) => dv.getFloat64(8 * i, true));
+      out = 'float64'; break;
+    case 'I32':
+      storage = LITTLE_ENDIAN ? new Int32Array(new Uint8Array(bytes).buffer) : Int32Array.from({ length: n }, (_, i) => dv.getInt32(4 * i, true));
+      out = 'int32'; break;
+    case 'F16': storage = Float32Array.from({ length: n }, (_, i) => halfToFloat(dv.getUint16(2 * i, true))); out = 'float32'; break;
+    case 'BF16': {
+      const u = new Uint32Array(n);
+      for (let i = 0; i < n; i++) u[i] = dv.getUint16(2 * i, true) << 16;
+      storage = new Float32Array(u.buffer); out = 'float32'; break;
+    }
+    case 'I8': storage = Int32Array.from({ length: n }, (_, i) => dv.getInt8(i)); out = 'int32'; break;
+    case 'U8': storage = Int32Array.from({ length: n }, (_, i) => dv.getUint8(i)); out = 'int32'; break;
+    case 'BOOL': storage = Int32Array.from({ length: n }, (_, i) => (dv.getUint8(i) ? 1 : 0)); out = 'int32'; break;
+    case 'I16': storage = Int32Array.from({ length: n }, (_, i) => dv.getInt16(2 * i, true)); out = 'int32'; break;
+    case 'U16': storage = Int32Array.from({ length: n }, (_, i) => dv.getUint16(2 * i, true)); out = 'int32'; break;
+    case 'U32': storage = Int32Array.from({ length: n }, (_, i) => fits(dv.getUint32(4 * i, true), i)); out = 'int32'; break;
+    case 'I64': storage = Int32Array.from({ length: n }, (_, i) => fits(dv.getBigInt64(8 * i, true), i)); out = 'int32'; break;
+    case 'U64': storage = Int32Array.from({ length: n }, (_, i) => fits(dv.getBigUint64(8 * i, true), i)); out = 'int32'; break;
+  }
+  return new Tensor(storage, shape, out);
+}
+
+/** Parses safetensors bytes; `source` names the file in error messages. */
+export function deserialize(bytes: Uint8Array, opts: { source?: string } = {}): SafetensorsContents {
+  const src = opts.source ?? '<bytes>';
+  if (bytes.length < 8) {
+    throw new SafetensorsError(src, `the file has ${bytes.length} bytes, too few for the 8-byte header length (truncated or empty file)`);
+  }
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const n64 = dv.getBigUint64(0, true);
+  const rest = bytes.length - 8;
+  if (n64 > BigInt(MAX_HEADER)) {
+    throw new SafetensorsError(src, `bad header length ${n64} (more than the ${MAX_HEADER}-byte limit): not a safetensors file, or its first 8 bytes are corrupted`);
+  }
+  const n = Number(n64);
+  if (n > rest) {
+    throw new SafetensorsError(src, `bad header length ${n}: only ${rest} bytes follow the 8-byte length (truncated file, or not a safetensors file)`);
+  }
+  if (n < 2) throw new SafetensorsError(src, `bad header length ${n}: a header is a JSON object of at least 2 bytes`);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + n));
+  } catch {
+    throw new SafetensorsError(src, `the ${n}-byte header is not valid UTF-8 (corrupted file)`);
+  }
+  if (!text.startsWith('{')) throw new SafetensorsError(src, `the header is not JSON: it should start with '{', it starts with ${JSON.stringify(text.slice(0, 16))}`);
+  let header: unknown;
+  try {
+    header = JSON.parse(text);
+  } catch (e) {
+    throw new SafetensorsError(src, `the header is not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) {
+    throw new SafetensorsError(src, 'the header is not a JSON object');
+  }
+  const dataLen = rest - n;
+  const data = bytes.subarray(8 + n);
+  const metadata: Record<string, string> = {};
+  const specs: { name: string; dtype: SafetensorsDType; shape: number[]; begin: number; end: number }[] = [];
+  for (const [name, value] of Object.entries(header as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new SafetensorsError(src, '"__metadata__" must be an object of strings');
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+        if (typeof v !== 'string') throw new SafetensorsError(src, `"__metadata__" value for '${k}' must be a string, got ${JSON.stringify(v)}`);
+        metadata[k] = v;
+      }
+      continue;
+    }
+    const info = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
+    if (typeof info !== 'object' || info === null) throw new SafetensorsError(src, `tensor '${name}': expected {dtype, shape, data_offsets}, got ${JSON.stringify(value)}`);
+    const dtype = info.dtype;
+    if (typeof dtype !== 'string' || !(dtype in ITEM_SIZE)) {
+      throw new SafetensorsError(src, `tensor '${name}': unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(ITEM_SIZE).join(', ')})`);
+    }
+    const shape = info.shape;
+    if (!Array.isArray(shape) || !shape.every(isNonNegInt)) {
+      throw new SafetensorsError(src, `tensor '${name}': shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+    }
+    const offs = info.data_offsets;
+    if (!Array.isArray(offs) || offs.length !== 2 || !offs.every(isNonNegInt) || offs[0] > offs[1]) {
+      throw new SafetensorsError(src, `tensor '${name}': data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(offs)}`);
+    }
+    const [begin, end] = offs as [number, number];
+    const numel = (shape as number[]).reduce((a, b) => a * b, 1);
+    const need = numel * ITEM_SIZE[dtype as SafetensorsDType];
+    if (end - begin !== need) {
+      throw new SafetensorsError(src, `tensor '${name}': size mismatch: shape [${shape.join(', ')}] of ${dtype} needs ${need} bytes, data_offsets [${begin}, ${end}] give ${end - begin}`);
+    }
+    if (end > dataLen) {
+      throw new SafetensorsError(src, `tensor '${name}': data_offsets [${begin}, ${end}] are out of range: the data section has ${dataLen} bytes (truncated file?)`);
+    }
+    specs.push({ name, dtype: dtype as SafetensorsDType, shape: shape as number[], begin, end });
+  }
+  // The tensors must tile the data section exactly: no holes, no overlap, nothing after the last one.
+  const sorted = [...specs].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  let at = 0;
+  for (const s of sorted) {
+    if (s.begin !== at) {
+      throw new SafetensorsError(src, s.begin < at
+        ? `tensor '${s.name}': data_offsets [${s.begin}, ${s.end}] overlap the previous tensor, which ends at ${at}`
+        : `tensor '${s.name}': data_offsets [${s.begin}, ${s.end}] leave a hole: the previous tensor ends at ${at}`);
+    }
+    at = s.end;
+  }
+  if (at !== dataLen) {
+    throw new SafetensorsError(src, `the data section has ${dataLen} bytes but the tensors cover ${at}: ${dataLen - at} unexpected trailing bytes (corrupted header or file)`);
+  }
+  const sum = metadata[CHECKSUM_KEY];
+  if (sum !== undefined && createHash('sha256').update(data).digest('hex') !== sum) {
+    throw new SafetensorsError(src, `the data section does not match its SHA-256 checksum (${CHECKSUM_KEY}): the tensor bytes are corrupted`);
+  }
+  const tensors = new Map<string, Tensor>();
+  for (const s of specs) tensors.set(s.name, decodeTensor(src, s.name, s.dtype, s.shape, data.subarray(s.begin, s.end)));
+  return { tensors, metadata };
+}
+
+/** Tensors from safetensors bytes (safetensors.torch.load). */
+export function load(bytes: Uint8Array): Map<string, Tensor> {
+  return deserialize(bytes).tensors;
+}
+
+/** Safetensors bytes of tensors (safetensors.torch.save). */
+export function save(tensors: TensorMap, metadata?: Record<string, string>): Uint8Array {
+  return serialize(tensors, { metadata });
+}
+
+/** Writes tensors to `file` atomically (safetensors.torch.save_file). */
+export function saveFile(tensors: TensorMap, file: string, metadata?: Record<string, string>, opts: Omit<SerializeOptions, 'metadata'> = {}): void {
+  writeFileAtomic(file, serialize(tensors, { ...opts, metadata }));
+}
+
+/** Tensors and metadata of a safetensors file. */
+export function readFile(file: string): SafetensorsContents {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    throw new SafetensorsError(file, err.code === 'ENOENT' ? 'no such file' : `cannot read it (${err.message})`);
+  }
+  return deserialize(bytes, { source: file });
+}
+
+/** Tensors of a safetensors file by name (safetensors.torch.load_file). */
+export function loadFile(file: string): Map<string, Tensor> {
+  return readFile(file).tensors;
+}

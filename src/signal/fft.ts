@@ -1,0 +1,340 @@
+// signal/fft.ts — numpy.fft / torch.fft in TypeScript: fft, ifft, rfft, irfft (1-D along any dim), their 2-D
+// forms over the last two dims, fftfreq/rfftfreq and fftshift/ifftshift.
+//
+// Complex data: a `Complex` holds two real tensors of one shape, `re` and `im` (convnet has no complex
+// dtype). `Complex.fromTensor(t)` reads a tensor whose last dimension is 2 as (re, im) — the layout of
+// torch.view_as_real — and `z.toTensor()` writes it back. Every transform accepts a real Tensor (imaginary
+// part zero) or a Complex and returns a Complex (irfft/irfft2: a real Tensor).
+//
+// Conventions are numpy's: `n` crops or zero-pads the input along the axis; `norm` is 'backward' (default:
+// forward unscaled, inverse × 1/n), 'ortho' (both × 1/√n) or 'forward' (forward × 1/n, inverse unscaled);
+// rfft keeps the n/2 + 1 non-negative frequencies; irfft's default length is 2·(m − 1) and it ignores the
+// imaginary parts of the zero (and, for even n, the Nyquist) bin. Any length works: mixed radix for
+// lengths built of primes ≤ 13, Bluestein otherwise (signal/fft-core.ts). Computation is float64; the
+// result has the input's dtype (float32 unless float64 came in). The transforms are not recorded for
+// autograd (F.fftConv2d, which uses them internally, is).
+
+import { Tensor, allocDType } from '../tensor/tensor.js';
+import { shapeStr } from '../tensor/shape.js';
+import type { DType } from '../backend/backend.js';
+import { fftInPlace } from './fft-core.js';
+
+export type FftNorm = 'backward' | 'ortho' | 'forward';
+
+export interface FftOptions {
+  /** Length of the transformed axis: the input is cropped or zero-padded to it (default: its size). */
+  n?: number;
+  /** The axis to transform (default −1). */
+  dim?: number;
+  norm?: FftNorm;
+}
+
+export interface Fft2Options {
+  /** Output size [h, w] of the last two axes (crop or zero-pad). */
+  s?: [number, number];
+  norm?: FftNorm;
+}
+
+/** A complex tensor as two real tensors of the same shape. */
+export class Complex {
+  readonly re: Tensor;
+  readonly im: Tensor;
+
+  constructor(re: Tensor, im?: Tensor) {
+    if (!(re instanceof Tensor)) throw new Error(`Complex: re must be a Tensor, got ${typeof re}`);
+    const imag = im ?? new Tensor(allocDType(re.dtype === 'float64' ? 'float64' : 'float32', re.numel()), re.shape);
+    if (!(imag instanceof Tensor)) throw new Error(`Complex: im must be a Tensor, got ${typeof im}`);
+    if (re.shape.join() !== imag.shape.join()) throw new Error(`Complex: re ${shapeStr(re.shape)} and im ${shapeStr(imag.shape)} must have one shape`);
+    this.re = re;
+    this.im = imag;
+  }
+
+  get shape(): number[] { return [...this.re.shape]; }
+  get ndim(): number { return this.re.ndim; }
+  get dtype(): DType { return this.re.dtype; }
+
+  /** Reads a [..., 2] tensor as (re, im), as torch.view_as_complex. */
+  static fromTensor(t: Tensor): Complex {
+    if (!(t instanceof Tensor) || t.ndim < 1 || t.shape[t.ndim - 1] !== 2) {
+      throw new Error(`Complex.fromTensor: expected a tensor whose last dimension is 2 (re, im), got ${t instanceof Tensor ? `shape ${shapeStr(t.shape)}` : typeof t}`);
+    }
+    const n = t.numel() / 2, dtype = floatType(t.dtype);
+    const re = allocDType(dtype, n), im = allocDType(dtype, n);
+    for (let i = 0; i < n; i++) { re[i] = t.storage[2 * i]; im[i] = t.storage[2 * i + 1]; }
+    const shape = t.shape.slice(0, -1);
+    return new Complex(new Tensor(re, shape, dtype), new Tensor(im, shape, dtype));
+  }
+
+  /** As a [..., 2] real tensor, as torch.view_as_real. */
+  toTensor(): Tensor {
+    const n = this.re.numel(), s = allocDType(this.dtype, 2 * n);
+    for (let i = 0; i < n; i++) { s[2 * i] = this.re.storage[i]; s[2 * i + 1] = this.im.storage[i]; }
+    return new Tensor(s, [...this.re.shape, 2], this.dtype);
+  }
+
+  /** |z| */
+  abs(): Tensor {
+    const n = this.re.numel(), s = allocDType(this.dtype, n);
+    for (let i = 0; i < n; i++) s[i] = Math.hypot(this.re.storage[i], this.im.storage[i]);
+    return new Tensor(s, this.re.shape, this.dtype);
+  }
+
+  /** arg z, in (−π, π]. */
+  angle(): Tensor {
+    const n = this.re.numel(), s = allocDType(this.dtype, n);
+    for (let i = 0; i < n; i++) s[i] = Math.atan2(this.im.storage[i], this.re.storage[i]);
+    return new Tensor(s, this.re.shape, this.dtype);
+  }
+
+  conj(): Complex {
+    return new Complex(this.re, new Tensor(this.im.storage.map((v) => -v), this.im.shape, this.dtype));
+  }
+
+  /** Elementwise complex product (same shapes). */
+  mul(o: Complex): Complex {
+    if (this.shape.join() !== o.shape.join()) throw new Error(`Complex.mul: shapes ${shapeStr(this.shape)} and ${shapeStr(o.shape)} differ`);
+    const n = this.re.numel(), dtype = this.dtype === 'float64' || o.dtype === 'float64' ? 'float64' : 'float32';
+    const re = allocDType(dtype, n), im = allocDType(dtype, n);
+    const a = this.re.storage, b = this.im.storage, c = o.re.storage, d = o.im.storage;
+    for (let i = 0; i < n; i++) { re[i] = a[i] * c[i] - b[i] * d[i]; im[i] = a[i] * d[i] + b[i] * c[i]; }
+    return new Complex(new Tensor(re, this.re.shape, dtype), new Tensor(im, this.re.shape, dtype));
+  }
+
+  /** Nested [re, im] pairs in the tensor's shape. */
+  toArray(): unknown {
+    return this.toTensor().toArray();
+  }
+
+  toString(): string {
+    const fmt = (v: number) => {
+      const r = (x: number) => (Math.abs(x) < 5e-5 ? '0.0000' : x.toFixed(4));
+      return `${r(v)}`;
+    };
+    const n = this.re.numel();
+    const parts: string[] = [];
+    for (let i = 0; i < Math.min(n, 64); i++) {
+      const im = this.im.storage[i];
+      parts.push(`${fmt(this.re.storage[i])}${im < 0 ? '-' : '+'}${fmt(Math.abs(im))}j`);
+    }
+    return `complex(shape=${shapeStr(this.re.shape)}, [${parts.join(', ')}${n > 64 ? ', …' : ''}])`;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+}
+
+/** complex(re, im?) → Complex. */
+export function complex(re: Tensor, im?: Tensor): Complex {
+  return new Complex(re, im);
+}
+
+function floatType(d: DType): 'float32' | 'float64' {
+  return d === 'float64' ? 'float64' : 'float32';
+}
+
+function asComplex(op: string, x: Tensor | Complex): Complex {
+  if (x instanceof Complex) return x;
+  if (x instanceof Tensor) return new Complex(x.dtype === 'int32' ? new Tensor(Float32Array.from(x.storage), x.shape) : x);
+  throw new Error(`${op}: input must be a Tensor or a Complex, got ${x === null ? 'null' : typeof x}`);
+}
+
+function normAxis(op: string, dim: number, ndim: number): number {
+  if (!Number.isInteger(dim) || dim < -ndim || dim >= ndim) {
+    throw new Error(`${op}: dim ${dim} is out of range for a tensor with ${ndim} dimension${ndim === 1 ? '' : 's'}`);
+  }
+  return dim < 0 ? dim + ndim : dim;
+}
+
+function normScale(op: string, norm: FftNorm | undefined, n: number, inverse: boolean): number {
+  const v = norm ?? 'backward';
+  if (v !== 'backward' && v !== 'ortho' && v !== 'forward') throw new Error(`${op}: norm must be 'backward', 'ortho' or 'forward', got ${JSON.stringify(norm)}`);
+  if (v === 'ortho') return 1 / Math.sqrt(n);
+  return (v === 'backward') === inverse ? 1 / n : 1;
+}
+
+function checkLength(op: string, n: number | undefined, fallback: number, what = 'n'): number {
+  const v = n ?? fallback;
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${what} must be a positive integer, got ${JSON.stringify(n ?? fallback)}`);
+  return v;
+}
+
+/**
+ * The core: along axis `dim` of shape, each line of length L (cropped / zero-padded to nIn) is handed to
+ * `line(re, im)` (Float64Arrays of length nIn, transformed in place), and its first nOut values are kept.
+ */
+function alongAxis(z: Complex, dim: number, nIn: number, nOut: number, dtype: 'float32' | 'float64',
+  line: (re: Float64Array, im: Float64Array) => void): Complex {
+  const shape = z.shape, L = shape[dim];
+  let outer = 1, inner = 1;
+  for (let i = 0; i < dim; i++) outer *= shape[i];
+  for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
+  const outShape = shape.map((d, i) => (i === dim ? nOut : d));
+  const total = outer * nOut * inner;
+  const oRe = allocDType(dtype, total), oIm = allocDType(dtype, total);
+  const re = new Float64Array(nIn), im = new Float64Array(nIn);
+  const sRe = z.re.storage, sIm = z.im.storage, copy = Math.min(L, nIn);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      const base = o * L * inner + i;
+      re.fill(0); im.fill(0);
+      for (let j = 0; j < copy; j++) { re[j] = sRe[base + j * inner]; im[j] = sIm[base + j * inner]; }
+      line(re, im);
+      const ob = o * nOut * inner + i;
+      for (let j = 0; j < nOut; j++) { oRe[ob + j * inner] = re[j]; oIm[ob + j * inner] = im[j]; }
+    }
+  }
+  return new Complex(new Tensor(oRe, outShape, dtype), new Tensor(oIm, outShape, dtype));
+}
+
+function complexTransform(op: string, x: Tensor | Complex, opts: FftOptions, inverse: boolean): Complex {
+  const z = asComplex(op, x);
+  if (z.ndim === 0) throw new Error(`${op}: input must have at least one dimension, got a 0-d tensor`);
+  const dim = normAxis(op, opts.dim ?? -1, z.ndim);
+  const n = checkLength(op, opts.n, z.shape[dim]);
+  const scale = normScale(op, opts.norm, n, inverse);
+  return alongAxis(z, dim, n, n, floatType(z.dtype), (re, im) => {
+    fftInPlace(re, im, inverse);
+    if (scale !== 1) for (let j = 0; j < n; j++) { re[j] *= scale; im[j] *= scale; }
+  });
+}
+
+/** The discrete Fourier transform along one dim (numpy.fft.fft / torch.fft.fft). */
+export function fft(x: Tensor | Complex, opts: FftOptions = {}): Complex {
+  return complexTransform('fft', x, opts, false);
+}
+
+/** The inverse transform (numpy.fft.ifft): ifft(fft(x)) = x. */
+export function ifft(x: Tensor | Complex, opts: FftOptions = {}): Complex {
+  return complexTransform('ifft', x, opts, true);
+}
+
+/** The transform of real input, keeping the n/2 + 1 non-negative frequencies (numpy.fft.rfft). */
+export function rfft(x: Tensor, opts: FftOptions = {}): Complex {
+  if (x instanceof Complex) throw new Error('rfft: input must be real (a Tensor); use fft for complex input');
+  const z = asComplex('rfft', x);
+  if (z.ndim === 0) throw new Error('rfft: input must have at least one dimension, got a 0-d tensor');
+  const dim = normAxis('rfft', opts.dim ?? -1, z.ndim);
+  const n = checkLength('rfft', opts.n, z.shape[dim]);
+  const scale = normScale('rfft', opts.norm, n, false);
+  const half = Math.floor(n / 2) + 1;
+  return alongAxis(z, dim, n, half, floatType(z.dtype), (re, im) => {
+    fftInPlace(re, im, false);
+    if (scale !== 1) for (let j = 0; j < half; j++) { re[j] *= scale; im[j] *= scale; }
+  });
+}
+
+/** The inverse of rfft: a real signal of length n (default 2·(m − 1)) from its half spectrum (numpy.fft.irfft). */
+export function irfft(x: Tensor | Complex, opts: FftOptions = {}): Tensor {
+  const z = asComplex('irfft', x);
+  if (z.ndim === 0) throw new Error('irfft: input must have at least one dimension, got a 0-d tensor');
+  const dim = normAxis('irfft', opts.dim ?? -1, z.ndim);
+  const m = z.shape[dim];
+  const n = checkLength('irfft', opts.n, 2 * (m - 1));
+  const scale = normScale('irfft', opts.norm, n, true);
+  const half = Math.floor(n / 2) + 1;
+  // Read the first n/2 + 1 bins (zero-padding a short input), rebuild the Hermitian spectrum, invert.
+  const y = alongAxis(z, dim, n, n, floatType(z.dtype), (re, im) => {
+    for (let k = half; k < n; k++) { re[k] = 0; im[k] = 0; }
+    im[0] = 0;
+    if (n % 2 === 0) im[half - 1] = 0;
+    for (let k = 1; k < half; k++) if (n - k >= half) { re[n - k] = re[k]; im[n - k] = -im[k]; }
+    fftInPlace(re, im, true);
+    for (let j = 0; j < n; j++) re[j] *= scale;
+  });
+  return y.re;
+}
+
+function last2(op: string, z: Complex, s: [number, number] | undefined): [number, number] {
+  if (z.ndim < 2) throw new Error(`${op}: input must have at least 2 dimensions, got shape ${shapeStr(z.shape)}`);
+  if (s !== undefined && (!Array.isArray(s) || s.length !== 2)) throw new Error(`${op}: s must be [h, w], got ${JSON.stringify(s)}`);
+  return [checkLength(op, s?.[0], z.shape[z.ndim - 2], 's[0]'), checkLength(op, s?.[1], z.shape[z.ndim - 1], 's[1]')];
+}
+
+/** 2-D transform over the last two dims (numpy.fft.fft2). */
+export function fft2(x: Tensor | Complex, opts: Fft2Options = {}): Complex {
+  const z = asComplex('fft2', x);
+  const [h, w] = last2('fft2', z, opts.s);
+  return fft(fft(z, { n: w, dim: -1, norm: opts.norm }), { n: h, dim: -2, norm: opts.norm });
+}
+
+/** Inverse 2-D transform over the last two dims (numpy.fft.ifft2). */
+export function ifft2(x: Tensor | Complex, opts: Fft2Options = {}): Complex {
+  const z = asComplex('ifft2', x);
+  const [h, w] = last2('ifft2', z, opts.s);
+  return ifft(ifft(z, { n: w, dim: -1, norm: opts.norm }), { n: h, dim: -2, norm: opts.norm });
+}
+
+/** 2-D transform of real input, half spectrum along the last dim (numpy.fft.rfft2). */
+export function rfft2(x: Tensor, opts: Fft2Options = {}): Complex {
+  if (x instanceof Complex) throw new Error('rfft2: input must be real (a Tensor); use fft2 for complex input');
+  const z = asComplex('rfft2', x);
+  const [h, w] = last2('rfft2', z, opts.s);
+  return fft(rfft(x, { n: w, dim: -1, norm: opts.norm }), { n: h, dim: -2, norm: opts.norm });
+}
+
+/** Inverse of rfft2 (numpy.fft.irfft2); s defaults to [h, 2·(w − 1)]. */
+export function irfft2(x: Tensor | Complex, opts: Fft2Options = {}): Tensor {
+  const z = asComplex('irfft2', x);
+  if (z.ndim < 2) throw new Error(`irfft2: input must have at least 2 dimensions, got shape ${shapeStr(z.shape)}`);
+  const h = checkLength('irfft2', opts.s?.[0], z.shape[z.ndim - 2], 's[0]');
+  const w = checkLength('irfft2', opts.s?.[1], 2 * (z.shape[z.ndim - 1] - 1), 's[1]');
+  return irfft(ifft(z, { n: h, dim: -2, norm: opts.norm }), { n: w, dim: -1, norm: opts.norm });
+}
+
+/** Sample frequencies of an n-point fft with sample spacing d (numpy.fft.fftfreq). */
+export function fftfreq(n: number, d = 1): Tensor {
+  checkLength('fftfreq', n, n);
+  const out = new Float32Array(n);
+  for (let i = 0; i < n; i++) out[i] = (i < Math.ceil(n / 2) ? i : i - n) / (n * d);
+  return new Tensor(out, [n], 'float32');
+}
+
+/** Sample frequencies of an n-point rfft (numpy.fft.rfftfreq). */
+export function rfftfreq(n: number, d = 1): Tensor {
+  checkLength('rfftfreq', n, n);
+  const m = Math.floor(n / 2) + 1, out = new Float32Array(m);
+  for (let i = 0; i < m; i++) out[i] = i / (n * d);
+  return new Tensor(out, [m], 'float32');
+}
+
+function roll(t: Tensor, dims: number[], inverse: boolean): Tensor {
+  let cur = t;
+  for (const d of dims) {
+    const L = cur.shape[d];
+    const shift = inverse ? -Math.floor(L / 2) : Math.floor(L / 2);
+    let outer = 1, inner = 1;
+    for (let i = 0; i < d; i++) outer *= cur.shape[i];
+    for (let i = d + 1; i < cur.ndim; i++) inner *= cur.shape[i];
+    const out = allocDType(cur.dtype, cur.numel());
+    for (let o = 0; o < outer; o++) for (let j = 0; j < L; j++) {
+      const dst = (((j + shift) % L) + L) % L;
+      for (let i = 0; i < inner; i++) out[(o * L + dst) * inner + i] = cur.storage[(o * L + j) * inner + i];
+    }
+    cur = new Tensor(out, cur.shape, cur.dtype);
+  }
+  return cur;
+}
+
+function shiftDims(op: string, ndim: number, dim?: number | number[]): number[] {
+  const dims = dim === undefined ? [...Array(ndim).keys()] : typeof dim === 'number' ? [dim] : dim;
+  return dims.map((d) => normAxis(op, d, ndim));
+}
+
+/** Moves the zero frequency to the centre (numpy.fft.fftshift); every dim unless given. */
+export function fftshift<T extends Tensor | Complex>(x: T, dim?: number | number[]): T {
+  if (x instanceof Complex) {
+    const dims = shiftDims('fftshift', x.ndim, dim);
+    return new Complex(roll(x.re, dims, false), roll(x.im, dims, false)) as T;
+  }
+  return roll(x as Tensor, shiftDims('fftshift', (x as Tensor).ndim, dim), false) as T;
+}
+
+/** The inverse of fftshift (numpy.fft.ifftshift). */
+export function ifftshift<T extends Tensor | Complex>(x: T, dim?: number | number[]): T {
+  if (x instanceof Complex) {
+    const dims = shiftDims('ifftshift', x.ndim, dim);
+    return new Complex(roll(x.re, dims, true), roll(x.im, dims, true)) as T;
+  }
+  return roll(x as Tensor, shiftDims('ifftshift', (x as Tensor).ndim, dim), true) as T;
+}

@@ -1,0 +1,191 @@
+// train/fit.ts — the training loop, written once, with evaluation after every epoch:
+//
+//   const history = await fit(model, trainLoader, {
+//     epochs: 5, optimizer: new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }),
+//     lossFn: new nn.CrossEntropyLoss(), testLoader,
+//   });
+//
+// Each step is exactly the PyTorch loop (examples/train-lenet.ts spells it out):
+//   optimizer.zeroGrad(); const loss = lossFn(model(x), y); loss.backward(); optimizer.step();
+// Evaluation runs under noGrad() with model.eval() (BatchNorm uses its running statistics, dropout is
+// off) and restores train() afterwards.
+
+import { Tensor } from '../tensor/tensor.js';
+import { noGrad } from '../autograd/tape.js';
+import type { Module } from '../nn/module.js';
+import { Progress, formatDuration, type ProgressOptions } from './progress.js';
+
+/** What fit needs of an optimizer (optim.SGD, Adam, AdamW all have it). */
+export interface OptimizerLike {
+  zeroGrad(): void;
+  step(): void;
+}
+
+/** What fit needs of a learning-rate scheduler (optim.StepLR, CosineAnnealingLR): step() once per epoch. */
+export interface SchedulerLike {
+  step(): void;
+}
+
+export type LossFn = (output: Tensor, target: Tensor) => Tensor;
+
+export interface EpochResult {
+  /** 1-based epoch number. */
+  epoch: number;
+  trainLoss: number;
+  trainAccuracy: number;
+  testLoss?: number;
+  testAccuracy?: number;
+  /** Wall time of the epoch's training part, and of its evaluation. */
+  seconds: number;
+  evalSeconds: number;
+  imagesPerSecond: number;
+  steps: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  optimizer: OptimizerLike;
+  lossFn: LossFn;
+  testLoader?: Iterable<Tensor[]>;
+  scheduler?: SchedulerLike;
+  /** Epochs already done (a resumed run starts at startEpoch + 1); default 0. */
+  startEpoch?: number;
+  /** Stop after this many optimizer steps in all (the epoch in progress is then evaluated). */
+  maxSteps?: number;
+  /** Called after each epoch's evaluation (e.g. to save a checkpoint). May be async. */
+  onEpoch?: (result: EpochResult) => void | Promise<void>;
+  /** true (default): a Progress on stderr; false: nothing; or options / your own Progress. */
+  progress?: boolean | ProgressOptions | Progress;
+}
+
+export interface EvalResult {
+  loss: number;
+  accuracy: number;
+  correct: number;
+  total: number;
+  /** confusion[true][predicted] counts. */
+  confusion: number[][];
+}
+
+function countCorrect(logits: Tensor, y: Tensor, confusion?: number[][]): number {
+  const [B, K] = [logits.shape[0], logits.shape[logits.ndim - 1]];
+  const s = logits.storage, t = y.storage;
+  let correct = 0;
+  for (let b = 0; b < B; b++) {
+    let best = 0, bv = s[b * K];
+    for (let k = 1; k < K; k++) if (s[b * K + k] > bv) { bv = s[b * K + k]; best = k; }
+    if (best === t[b]) correct++;
+    if (confusion) {
+      while (confusion.length < K) confusion.push([]);
+      const row = confusion[t[b]] ?? (confusion[t[b]] = []);
+      row[best] = (row[best] ?? 0) + 1;
+    }
+  }
+  return correct;
+}
+
+/** Loss and accuracy of `model` over `loader` (noGrad, eval mode; the mode is restored afterwards). */
+export function evaluate(model: Module, loader: Iterable<Tensor[]>, opts: { lossFn?: LossFn; numClasses?: number } = {}): EvalResult {
+  const wasTraining = model.training;
+  model.eval();
+  let lossSum = 0, correct = 0, total = 0;
+  const confusion: number[][] = [];
+  try {
+    noGrad(() => {
+      for (const [x, y] of loader) {
+        const out = model(x) as Tensor;
+        if (opts.lossFn) lossSum += opts.lossFn(out, y).item() * y.shape[0];
+        correct += countCorrect(out, y, confusion);
+        total += y.shape[0];
+      }
+    });
+  } finally {
+    model.train(wasTraining);
+  }
+  const K = Math.max(opts.numClasses ?? 0, confusion.length);
+  const square = Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => confusion[i]?.[j] ?? 0));
+  return { loss: total ? lossSum / total : NaN, accuracy: total ? correct / total : NaN, correct, total, confusion: square };
+}
+
+function lengthOf(loader: unknown): number {
+  const n = (loader as { length?: unknown }).length;
+  return typeof n === 'number' ? n : NaN;
+}
+
+/** Trains `model` for `epochs` epochs, evaluating on testLoader after each; returns the history. */
+export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: FitOptions): Promise<EpochResult[]> {
+  const { epochs, optimizer, lossFn } = opts;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
+  if (!optimizer || typeof optimizer.step !== 'function') throw new Error('fit: optimizer must have zeroGrad() and step() (e.g. new optim.SGD(model.parameters(), { lr: 0.1 }))');
+  if (typeof lossFn !== 'function') throw new Error('fit: lossFn must be a function or a loss module (e.g. new nn.CrossEntropyLoss())');
+  const startEpoch = opts.startEpoch ?? 0;
+  const progress = opts.progress instanceof Progress ? opts.progress
+    : new Progress(opts.progress === false ? { silent: true } : opts.progress === true || opts.progress === undefined ? {} : opts.progress);
+  const history: EpochResult[] = [];
+  let steps = 0;
+  const batches = lengthOf(trainLoader);
+
+  for (let epoch = startEpoch + 1; epoch <= epochs; epoch++) {
+    if (opts.maxSteps !== undefined && steps >= opts.maxSteps) break;
+    model.train();
+    progress.startEpoch(epoch, epochs, Number.isFinite(batches) ? batches : 0);
+    const t0 = performance.now();
+    let lossSum = 0, correct = 0, seen = 0, batch = 0, epochSteps = 0;
+    for (const [x, y] of trainLoader) {
+      optimizer.zeroGrad();
+      const out = model(x) as Tensor;
+      const loss = lossFn(out, y);
+      const lv = loss.item();
+      if (!Number.isFinite(lv)) { // checked before the step, so the model keeps its last finite weights
+        throw new Error(`fit: the loss became ${lv} at epoch ${epoch}, batch ${batch + 1}; lower the learning rate or check the data`);
+      }
+      loss.backward();
+      optimizer.step();
+      const B = y.shape[0];
+      lossSum += lv * B;
+      correct += countCorrect(out, y);
+      seen += B;
+      batch++; epochSteps++; steps++;
+      progress.update(batch, { loss: lossSum / seen, accuracy: correct / seen, images: seen });
+      if (opts.maxSteps !== undefined && steps >= opts.maxSteps) break;
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    opts.scheduler?.step();
+    const t1 = performance.now();
+    const ev = opts.testLoader ? evaluate(model, opts.testLoader, { lossFn }) : undefined;
+    const evalSeconds = (performance.now() - t1) / 1000;
+    const result: EpochResult = {
+      epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, testLoss: ev?.loss, testAccuracy: ev?.accuracy,
+      seconds, evalSeconds, imagesPerSecond: seen / seconds, steps: epochSteps,
+    };
+    history.push(result);
+    progress.endEpoch(formatEpoch(result, epochs));
+    await opts.onEpoch?.(result);
+    await new Promise((r) => setImmediate(r)); // let signals and pending output through between epochs
+  }
+  return history;
+}
+
+/** One line per epoch: `epoch 3/10  train loss 0.4123 acc 85.1%  test loss 0.4410 acc 84.0%  12.3s (4870 img/s)`. */
+export function formatEpoch(r: EpochResult, epochs?: number): string {
+  const parts = [`epoch ${r.epoch}${epochs ? `/${epochs}` : ''}`, `train loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(1)}%`];
+  if (r.testAccuracy !== undefined) parts.push(`test loss ${r.testLoss!.toFixed(4)} acc ${(100 * r.testAccuracy).toFixed(2)}%`);
+  parts.push(`${formatDuration(r.seconds)} (${r.seconds.toFixed(1)}s, ${r.imagesPerSecond.toFixed(0)} img/s)`);
+  return parts.join('  ');
+}
+
+/** A confusion matrix and per-class accuracy as text, rows = true class. */
+export function formatConfusion(confusion: number[][], classes?: readonly string[]): string {
+  const K = confusion.length;
+  const names = Array.from({ length: K }, (_, i) => classes?.[i] ?? String(i));
+  const labels = names.map((n, i) => `${i} ${n}`);
+  const nameW = Math.max(...labels.map((n) => n.length), 'true \\ predicted'.length);
+  const cellW = Math.max(4, ...confusion.flat().map((v) => String(v).length + 1));
+  const head = `${'true \\ predicted'.padEnd(nameW)} ${Array.from({ length: K }, (_, j) => String(j).padStart(cellW)).join('')}   accuracy`;
+  const rows = confusion.map((row, i) => {
+    const total = row.reduce((a, b) => a + b, 0);
+    const acc = total ? `${(100 * row[i] / total).toFixed(1)}%` : '-';
+    return `${labels[i].padEnd(nameW)} ${row.map((v) => String(v).padStart(cellW)).join('')}   ${acc.padStart(6)}`;
+  });
+  return [head, ...rows].join('\n');
+}

@@ -1,0 +1,98 @@
+// vis/padding.ts — padding artifacts, measured. The same filter is applied to a photo with each padding
+// mode; each result's border is compared with what the filter gives there when the true surrounding
+// pixels are known.
+//
+// How the truth is known: the photo is cropped by the filter's radius r on every side. Filtering the crop
+// with 'same' padding invents the r pixels beyond its border (zeros, a mirror, the edge repeated, the
+// opposite side); filtering the full photo without padding ('valid') sees the real ones. Both have the
+// crop's size, and their difference on the border band (the pixels within r of the edge, whose windows
+// reach outside the crop) is the padding's artifact. The interior agrees exactly in every mode.
+//
+// Zero padding pulls a smoothing filter's border toward black: a dark frame. Reflect and replicate
+// continue the image and stay close; circular brings in the opposite edge.
+
+import { Tensor } from '../tensor/tensor.js';
+import { shapeStr } from '../tensor/shape.js';
+import { narrow, stack, cat } from '../ops/shape.js';
+import { filter2d, boxKernel } from '../kernels.js';
+import type { PaddingMode } from '../ops/conv.js';
+
+export const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
+export interface PaddingDemoRow {
+  mode: PaddingMode;
+  /** Mean |filtered − truth| over the border band. */
+  borderMad: number;
+  /** Mean (filtered − truth) over the border band: negative = darker than it should be. */
+  borderBias: number;
+  /** Mean |filtered − truth| over the interior (0 up to rounding). */
+  interiorMad: number;
+  /** The filtered crop, [C, H − 2r, W − 2r]. */
+  image: Tensor;
+  /** |filtered − truth| per pixel, [1, H − 2r, W − 2r] (max over channels). */
+  deviation: Tensor;
+}
+
+export interface PaddingDemoResult {
+  /** The crop the modes filter, [C, H − 2r, W − 2r]. */
+  crop: Tensor;
+  /** The filter computed with the true neighbourhood. */
+  truth: Tensor;
+  radius: number;
+  rows: PaddingDemoRow[];
+}
+
+/** Runs the padding comparison on an image [C, H, W] with an odd square kernel (default: 9×9 box). */
+export function paddingDemo(image: Tensor, kernel: Tensor = boxKernel(9)): PaddingDemoResult {
+  if (!(image instanceof Tensor) || image.ndim !== 3) {
+    throw new Error(`paddingDemo: expected an image [C, H, W], got ${image instanceof Tensor ? `shape ${shapeStr(image.shape)}` : typeof image}`);
+  }
+  if (kernel.ndim !== 2 || kernel.shape[0] !== kernel.shape[1] || kernel.shape[0] % 2 === 0) {
+    throw new Error(`paddingDemo: kernel must be square with an odd size, got shape ${shapeStr(kernel.shape)}`);
+  }
+  const r = (kernel.shape[0] - 1) / 2;
+  const [, H, W] = image.shape;
+  if (H <= 4 * r || W <= 4 * r) throw new Error(`paddingDemo: image ${shapeStr(image.shape)} is too small for a ${kernel.shape[0]}×${kernel.shape[0]} kernel`);
+  const crop = narrow(narrow(image, 1, r, H - 2 * r), 2, r, W - 2 * r);
+  const truth = filter2d(image, kernel, { padding: 'none' });
+  const [C, h, w] = crop.shape;
+  const rows = PADDING_MODES.map((mode) => {
+    const y = filter2d(crop, kernel, { padding: mode });
+    const dev = new Float32Array(h * w);
+    let bAbs = 0, bSum = 0, bN = 0, iAbs = 0, iN = 0;
+    for (let c = 0; c < C; c++) {
+      for (let i = 0; i < h; i++) {
+        for (let j = 0; j < w; j++) {
+          const k = c * h * w + i * w + j;
+          const d = y.storage[k] - truth.storage[k];
+          dev[i * w + j] = Math.max(dev[i * w + j], Math.abs(d));
+          if (i < r || j < r || i >= h - r || j >= w - r) { bAbs += Math.abs(d); bSum += d; bN++; } else { iAbs += Math.abs(d); iN++; }
+        }
+      }
+    }
+    return {
+      mode, borderMad: bAbs / bN, borderBias: bSum / bN, interiorMad: iN ? iAbs / iN : 0,
+      image: y, deviation: new Tensor(dev, [1, h, w], 'float32'),
+    };
+  });
+  return { crop, truth, radius: r, rows };
+}
+
+/** The table convnet padding-demo prints. */
+export function formatPaddingTable(res: PaddingDemoResult): string {
+  const lines = [
+    'mode       border MAD   border bias   interior MAD',
+    ...res.rows.map((row) => `${row.mode.padEnd(10)} ${row.borderMad.toFixed(4).padStart(10)}   ${(row.borderBias >= 0 ? '+' : '') + row.borderBias.toFixed(4)}`.padEnd(36) + `${row.interiorMad.toFixed(4).padStart(12)}`),
+  ];
+  return lines.join('\n');
+}
+
+/** [crop, zeros, reflect, replicate, circular] as one batch [5, C, h, w], for makeGrid. */
+export function paddingDemoStrip(res: PaddingDemoResult): Tensor {
+  return stack([res.crop, ...res.rows.map((row) => row.image)], 0);
+}
+
+/** The per-mode deviation maps as one batch [4, 1, h, w]. */
+export function paddingDeviationStrip(res: PaddingDemoResult): Tensor {
+  return cat(res.rows.map((row) => row.deviation.reshape([1, ...row.deviation.shape])), 0);
+}

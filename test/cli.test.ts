@@ -1,0 +1,105 @@
+// test/cli.test.ts — the `convnet` command, run as a user runs it (a child process): the command list,
+// usage errors (exit code 2 with the usage), train → checkpoint → resume → eval on the shipped subset,
+// a damaged checkpoint, and `convnet start`.
+
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SUBSET = join(root, 'data/fashion-mnist-subset');
+let tmp = '';
+before(() => { tmp = mkdtempSync(join(tmpdir(), 'convnet-cli-')); });
+after(() => { rmSync(tmp, { recursive: true, force: true }); });
+
+function convnet(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 180_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('convnet', () => {
+  test('the shebang makes dist/cli/main.js executable as `convnet`', () => {
+    assert.ok(readFileSync(join(root, 'src/cli/main.ts'), 'utf8').startsWith('#!/usr/bin/env node\n'));
+  });
+
+  test('help lists the commands; no command is a usage error', () => {
+    const h = convnet('help');
+    assert.equal(h.code, 0);
+    for (const c of ['train', 'eval', 'start']) assert.match(h.out, new RegExp(`^  ${c} `, 'm'));
+    const none = convnet();
+    assert.equal(none.code, 2);
+    assert.match(none.out, /usage: convnet <command>/);
+    const t = convnet('train', '--help');
+    assert.equal(t.code, 0);
+    assert.match(t.out, /--optimizer NAME/);
+  });
+
+  const bad: [string, string[], RegExp][] = [
+    ['unknown command', ['trian'], /unknown command 'trian'/],
+    ['unknown flag', ['train', '--epoch', '3'], /Unknown option '--epoch'/],
+    ['missing flag value', ['train', '--epochs'], /--epochs/],
+    ['not a number', ['train', '--epochs', 'three'], /--epochs must be an integer >= 1, got "three"/],
+    ['bad learning rate', ['train', '--lr=-1'], /--lr must be a positive number, got "-1"/],
+    ['unknown optimizer', ['train', '--optimizer', 'rmsprop'], /--optimizer must be one of sgd, adam, adamw, got "rmsprop"/],
+    ['unknown model', ['train', '--model', 'resnet'], /--model must be one of lenet5, cnn-bn, got "resnet"/],
+    ['stray positional', ['train', 'data/'], /Unexpected argument 'data\/'/],
+    ['eval without --checkpoint', ['eval'], /--checkpoint is required/],
+    ['resume without a checkpoint', ['train', '--resume', '--out', '/nonexistent/run'], /--resume: no checkpoint in \/nonexistent\/run/],
+  ];
+  for (const [name, args, re] of bad) {
+    test(`bad command line: ${name} → message, usage, exit code 2`, () => {
+      const r = convnet(...args);
+      assert.equal(r.code, 2, r.err);
+      assert.match(r.err, re);
+      if (name !== 'unknown command') assert.match(r.err, /usage: convnet /);
+      assert.ok(!/\n\s+at /.test(r.err), `no stack trace:\n${r.err}`);
+    });
+  }
+
+  test('train → checkpoint; --resume continues; eval reproduces the accuracy; a damaged checkpoint is an error', { timeout: 240_000 }, () => {
+    const out = join(tmp, 'run');
+    const common = ['--data', SUBSET, '--limit', '640', '--batch-size', '64', '--backend', 'ref', '--out', out, '--quiet'];
+    const first = convnet('train', '--epochs', '1', ...common, '--test-limit', '200');
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /training lenet5 \(61,706 parameters\) on .*: 640 training \/ 200 test images/);
+    assert.match(first.out, /epoch 1\/1  train loss \d\.\d+ acc/);
+    assert.ok(existsSync(join(out, 'model.safetensors')) && existsSync(join(out, 'train-state.safetensors')));
+
+    const second = convnet('train', '--epochs', '2', '--resume', ...common, '--test-limit', '200');
+    assert.equal(second.code, 0, second.err);
+    assert.match(second.out, /resuming .* after epoch 1 of 2/);
+    assert.match(second.out, /epoch 2\/2  train loss/);
+    assert.doesNotMatch(second.out, /epoch 1\/2/);
+    const acc = second.out.match(/test accuracy (\d+\.\d+)% \((\d+)\/200\)/);
+    assert.ok(acc, second.out);
+
+    const ev = convnet('eval', '--checkpoint', out, '--data', SUBSET, '--limit', '200', '--backend', 'ref');
+    assert.equal(ev.code, 0, ev.err);
+    assert.match(ev.out, /lenet5 from .* \(epoch 2\) on 200 test images/);
+    assert.match(ev.out, new RegExp(`test accuracy ${acc![1].replace('.', '\\.')}% \\(${acc![2]}/200\\)`));
+    assert.match(ev.out, /true \\ predicted/);
+
+    const file = join(out, 'model.safetensors');
+    const bytes = readFileSync(file);
+    writeFileSync(file, bytes.subarray(0, bytes.length - 100));
+    const broken = convnet('eval', '--checkpoint', out, '--data', SUBSET);
+    assert.equal(broken.code, 1);
+    assert.match(broken.err, /convnet eval: safetensors .*model\.safetensors: .*out of range: the data section has \d+ bytes \(truncated file\?\)/);
+    assert.ok(!/\n\s+at /.test(broken.err), `no stack trace:\n${broken.err}`);
+  });
+
+  test('start trains LeNet-5 on the shipped subset and says what it learned', { timeout: 240_000 }, () => {
+    const r = convnet('start', '--epochs', '1', '--backend', 'ref');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /5000 training \/ 1000 test images/);
+    assert.match(r.out, /Sequential\(/);
+    assert.match(r.out, /1 Trouser\s+(\d+\s+){10}\s*\d+\.\d%/);
+    assert.match(r.out, /most confused: /);
+    const m = r.out.match(/test accuracy (\d+\.\d+)% on 1000 held-out images/);
+    assert.ok(m && Number(m[1]) > 50, r.out);
+  });
+});

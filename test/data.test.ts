@@ -1,0 +1,314 @@
+// test/data.test.ts — IDX files (round trips, and a clear error for every kind of damage), the
+// FashionMNIST dataset on the official files and on the shipped subset, the DataLoader (batching,
+// seeded shuffling, dropLast, the one-copy batch path) and the transforms.
+
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import {
+  tensor, arange, manualSeed, Tensor, DataLoader, TensorDataset, Subset, randomSplit, FashionMNIST, MNIST,
+  readIdx, parseIdx, encodeIdx, transforms as T, Dataset,
+} from '../src/index.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const FULL = join(root, '../shared/data/fashion-mnist');
+const SUBSET = join(root, 'data/fashion-mnist-subset');
+const haveFull = existsSync(join(FULL, 'train-images-idx3-ubyte.gz'));
+const skipFull = haveFull ? false : `the official Fashion-MNIST files are not at ${FULL}`;
+
+let tmp = '';
+before(() => { tmp = mkdtempSync(join(tmpdir(), 'convnet-data-')); });
+after(() => { rmSync(tmp, { recursive: true, force: true }); });
+
+describe('IDX files', () => {
+  test('round trip of every type, plain and gzipped', () => {
+    const cases = [
+      { type: 'uint8', shape: [2, 3, 2], data: Uint8Array.from({ length: 12 }, (_, i) => i * 20) },
+      { type: 'int8', shape: [4], data: Int8Array.of(-128, -1, 0, 127) },
+      { type: 'int16', shape: [2, 2], data: Int16Array.of(-32768, -2, 300, 32767) },
+      { type: 'int32', shape: [3], data: Int32Array.of(-2147483648, 1, 2147483647) },
+      { type: 'float32', shape: [2], data: Float32Array.of(Math.PI, -0.5) },
+      { type: 'float64', shape: [1, 2], data: Float64Array.of(Math.E, -1e300) },
+    ] as const;
+    for (const c of cases) {
+      for (const gzip of [false, true]) {
+        const back = parseIdx(encodeIdx(c, { gzip }));
+        assert.equal(back.type, c.type);
+        assert.deepEqual(back.shape, c.shape);
+        assert.deepEqual(Array.from(back.data), Array.from(c.data), `${c.type} gzip=${gzip}`);
+      }
+    }
+  });
+
+  test('the header is big-endian, as the format says', () => {
+    const bytes = encodeIdx({ type: 'uint8', shape: [2, 1], data: Uint8Array.of(7, 9) });
+    assert.deepEqual(Array.from(bytes), [0, 0, 8, 2, 0, 0, 0, 2, 0, 0, 0, 1, 7, 9]);
+  });
+
+  const good = () => encodeIdx({ type: 'uint8', shape: [10, 4, 4], data: new Uint8Array(160).fill(3) });
+  const damaged: [string, () => Uint8Array, RegExp][] = [
+    ['empty file', () => new Uint8Array(0), /only 0 bytes/],
+    ['bad magic', () => { const b = good(); b[0] = 0x50; return b; }, /bad magic number 50 00 08 03/],
+    ['unknown type code', () => { const b = good(); b[2] = 0x07; return b; }, /unknown type code 0x07/],
+    ['zero dimensions', () => { const b = good(); b[3] = 0; return b; }, /0 dimensions/],
+    ['truncated header', () => good().subarray(0, 9), /truncated header: 3 dimensions need 16 header bytes, the file has 9/],
+    ['truncated data', () => good().subarray(0, 100), /truncated data: shape \[10, 4, 4\] of uint8 needs 160 bytes .* has 84/],
+    ['trailing bytes', () => { const b = new Uint8Array(good().length + 5); b.set(good()); return b; }, /5 unexpected bytes after the data/],
+    ['truncated gzip stream', () => gzipSync(good()).subarray(0, 30), /gzip stream is truncated/],
+    ['corrupted gzip stream', () => { const z = gzipSync(good()); z[12] ^= 0xff; z[13] ^= 0xff; return z; }, /gzip stream is (corrupted|truncated)/],
+  ];
+  for (const [name, make, re] of damaged) {
+    test(`damaged file: ${name} → an error naming the file and the problem`, () => {
+      const file = join(tmp, `${name.replace(/ /g, '-')}-idx3-ubyte`);
+      writeFileSync(file, make());
+      assert.throws(() => readIdx(file), (e: Error) => {
+        assert.ok(e.message.includes(file), `message names the file: ${e.message}`);
+        assert.match(e.message, re);
+        return true;
+      });
+    });
+  }
+
+  test('a missing file is named', () => {
+    assert.throws(() => readIdx(join(tmp, 'nope.gz')), /IDX file .*nope\.gz: no such file/);
+  });
+});
+
+describe('FashionMNIST', () => {
+  test('the official files: 60,000 / 10,000 images of [1, 28, 28] in [0, 1]', { skip: skipFull }, () => {
+    const train = new FashionMNIST(FULL, { train: true });
+    const test_ = new FashionMNIST(FULL, { train: false });
+    assert.equal(train.length, 60000);
+    assert.equal(test_.length, 10000);
+    const [x, y] = train.getItem(0);
+    assert.deepEqual(x.shape, [1, 28, 28]);
+    assert.equal(x.dtype, 'float32');
+    assert.equal(y, 9); // the first training image is an ankle boot
+    assert.equal(train.classes[y], 'Ankle boot');
+    assert.equal(test_.getItem(0)[1], 9);
+    let lo = Infinity, hi = -Infinity;
+    for (const v of x.storage) { lo = Math.min(lo, v); hi = Math.max(hi, v); }
+    assert.equal(lo, 0);
+    assert.equal(hi, 1);
+    const counts = new Array(10).fill(0);
+    for (const t of train.targets) counts[t]++;
+    assert.deepEqual(counts, new Array(10).fill(6000));
+  });
+
+  test('the shipped subset: 5,000 / 1,000 images, class-balanced, taken from the official files', () => {
+    const train = new FashionMNIST(SUBSET, { train: true });
+    const test_ = new FashionMNIST(SUBSET, { train: false });
+    assert.equal(train.length, 5000);
+    assert.equal(test_.length, 1000);
+    const counts = (ds: FashionMNIST) => { const c = new Array(10).fill(0); for (const t of ds.targets) c[t]++; return c; };
+    assert.deepEqual(counts(train), new Array(10).fill(500));
+    assert.deepEqual(counts(test_), new Array(10).fill(100));
+    if (haveFull) {
+      const full = new FashionMNIST(FULL, { train: false });
+      // The first test images of the official file are in the subset in order (none is dropped before
+      // each class has 100): image 0 is the same.
+      assert.deepEqual(Array.from(test_.getItem(0)[0].storage), Array.from(full.getItem(0)[0].storage));
+    }
+  });
+
+  test('limit keeps the first N samples', () => {
+    const ds = new FashionMNIST(SUBSET, { train: false, limit: 123 });
+    assert.equal(ds.length, 123);
+    assert.throws(() => ds.getItem(123), /index 123 is out of range for a dataset of 123 items/);
+    assert.equal(ds.getItem(-1)[1], ds.targets[122]);
+  });
+
+  test('a directory without the files gets an error naming what was looked for', () => {
+    assert.throws(() => new FashionMNIST(tmp), /FashionMNIST: cannot find train-images-idx3-ubyte\[\.gz\] in .*convnet-data-/);
+    assert.throws(() => new MNIST(join(tmp, 'x')), /MNIST: cannot find/);
+  });
+
+  test('labels out of range and mismatched counts are reported', () => {
+    const dir = mkdtempSync(join(tmp, 'bad-'));
+    const img = encodeIdx({ type: 'uint8', shape: [3, 2, 2], data: new Uint8Array(12) }, { gzip: true });
+    writeFileSync(join(dir, 'train-images-idx3-ubyte.gz'), img);
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), encodeIdx({ type: 'uint8', shape: [2], data: Uint8Array.of(1, 2) }, { gzip: true }));
+    assert.throws(() => new FashionMNIST(dir), /has 3 images but .*train-labels-idx1-ubyte\.gz has 2 labels/);
+    writeFileSync(join(dir, 'train-labels-idx1-ubyte.gz'), encodeIdx({ type: 'uint8', shape: [3], data: Uint8Array.of(1, 12, 2) }, { gzip: true }));
+    assert.throws(() => new FashionMNIST(dir), /label 12 at index 1 is not a class index 0\.\.9/);
+  });
+
+  test('getBatch equals getItem sample by sample (with a transform)', () => {
+    const ds = new FashionMNIST(SUBSET, { train: false, transform: T.normalize(0.286, 0.353) });
+    const idx = Int32Array.of(5, 0, 999, 17);
+    const [x, y] = ds.getBatch(idx);
+    assert.deepEqual(x.shape, [4, 1, 28, 28]);
+    assert.equal(y.dtype, 'int32');
+    idx.forEach((i, b) => {
+      const [xi, yi] = ds.getItem(i);
+      assert.equal(y.storage[b], yi);
+      assert.deepEqual(Array.from(x.storage.subarray(b * 784, (b + 1) * 784)), Array.from(xi.storage));
+    });
+  });
+});
+
+describe('DataLoader', () => {
+  const ds = () => new TensorDataset(arange(10).reshape([10, 1]), tensor(Array.from({ length: 10 }, (_, i) => i), { dtype: 'int32' }));
+  const firstColumn = (loader: DataLoader<Tensor[]>) => [...loader].map(([x]) => Array.from(x.storage));
+
+  test('batches in order, the last one smaller; length = number of batches', () => {
+    const loader = new DataLoader(ds(), { batchSize: 4 });
+    assert.equal(loader.length, 3);
+    const batches = [...loader];
+    assert.deepEqual(batches.map(([x]) => x.shape), [[4, 1], [4, 1], [2, 1]]);
+    assert.deepEqual(batches.map(([, y]) => y.dtype), ['int32', 'int32', 'int32']);
+    assert.deepEqual(firstColumn(loader), [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9]]);
+  });
+
+  test('dropLast drops the incomplete batch', () => {
+    const loader = new DataLoader(ds(), { batchSize: 4, dropLast: true });
+    assert.equal(loader.length, 2);
+    assert.equal([...loader].length, 2);
+  });
+
+  test('shuffle with a seed: a permutation per epoch, reproducible, different across epochs', () => {
+    const a = new DataLoader(ds(), { batchSize: 10, shuffle: true, seed: 7 });
+    const b = new DataLoader(ds(), { batchSize: 10, shuffle: true, seed: 7 });
+    const e0 = firstColumn(a)[0], e1 = firstColumn(a)[0];
+    assert.deepEqual([...e0].sort((p, q) => p - q), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert.notDeepEqual(e0, e1);
+    assert.deepEqual(firstColumn(b)[0], e0);
+    b.setEpoch(1);
+    assert.deepEqual(firstColumn(b)[0], e1, 'setEpoch(1) replays the second epoch (for --resume)');
+    const c = new DataLoader(ds(), { batchSize: 10, shuffle: true, seed: 8 });
+    assert.notDeepEqual(firstColumn(c)[0], e0);
+  });
+
+  test('shuffle without a seed follows manualSeed', () => {
+    const loader = new DataLoader(ds(), { batchSize: 10, shuffle: true });
+    manualSeed(3); const a = firstColumn(loader)[0];
+    manualSeed(3); const b = firstColumn(loader)[0];
+    assert.deepEqual(a, b);
+  });
+
+  test('x and y arrive as float32 [B, 1, 28, 28] and int32 [B] from FashionMNIST', () => {
+    const loader = new DataLoader(new FashionMNIST(SUBSET, { train: false }), { batchSize: 64, shuffle: true, seed: 0 });
+    let n = 0;
+    for (const [x, y] of loader) {
+      assert.equal(x.dtype, 'float32');
+      assert.equal(y.dtype, 'int32');
+      assert.deepEqual(x.shape.slice(1), [1, 28, 28]);
+      assert.equal(x.shape[0], y.shape[0]);
+      n += y.shape[0];
+    }
+    assert.equal(n, 1000);
+    assert.equal(loader.length, 16);
+  });
+
+  test('datasets without getBatch are collated from getItem (tensors stacked, numbers to int32/float32)', () => {
+    class Squares extends Dataset<[Tensor, number, number]> {
+      get length() { return 5; }
+      getItem(i: number): [Tensor, number, number] { return [tensor([i, i * i]), i, i / 2]; }
+    }
+    const [[x, y, z]] = [...new DataLoader(new Squares(), { batchSize: 5 })] as Tensor[][];
+    assert.deepEqual(x.toArray(), [[0, 0], [1, 1], [2, 4], [3, 9], [4, 16]]);
+    assert.equal(y.dtype, 'int32');
+    assert.equal(z.dtype, 'float32');
+    assert.deepEqual(Array.from(z.storage), [0, 0.5, 1, 1.5, 2]);
+  });
+
+  test('Subset and randomSplit', () => {
+    const parts = randomSplit(ds(), [7, 3], { seed: 1 });
+    assert.deepEqual(parts.map((p) => p.length), [7, 3]);
+    const seen = parts.flatMap((p) => Array.from(p.indices)).sort((a, b) => a - b);
+    assert.deepEqual(seen, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const sub = new Subset(ds(), [9, 2]);
+    assert.deepEqual(firstColumn(new DataLoader(sub, { batchSize: 2 })), [[9, 2]]);
+    assert.deepEqual(randomSplit(ds(), [0.8, 0.2]).map((p) => p.length), [8, 2]);
+    assert.throws(() => randomSplit(ds(), [5, 4]), /summing to the dataset's length 10/);
+  });
+
+  test('bad arguments are named', () => {
+    assert.throws(() => new DataLoader(ds(), { batchSize: 0 }), /batchSize must be a positive integer, got 0/);
+    assert.throws(() => new TensorDataset(arange(3), arange(4)), /tensor 0 has 3 samples, tensor 1 has 4/);
+  });
+
+  test('one shuffled pass over the 60,000 official images visits each once', { skip: skipFull }, () => {
+    const ds = new FashionMNIST(FULL, { train: true, transform: T.normalize(0.286, 0.353) });
+    const loader = new DataLoader(ds, { batchSize: 64, shuffle: true, seed: 0 });
+    const counts = new Array(10).fill(0);
+    let n = 0;
+    for (const [x, y] of loader) { n += x.shape[0]; for (const v of y.storage) counts[v]++; }
+    assert.equal(n, 60000);
+    assert.deepEqual(counts, new Array(10).fill(6000));
+  });
+});
+
+describe('transforms', () => {
+  const img = () => tensor([[[1, 2, 3], [4, 5, 6]]]); // [1, 2, 3]
+
+  test('normalize: (x - mean) / std per channel', () => {
+    const out = T.normalize([1, 2], [2, 4])(tensor([[[1, 3]], [[2, 6]]]));
+    assert.deepEqual(out.toArray(), [[[0, 1]], [[0, 1]]]);
+    assert.throws(() => T.normalize([0], [0]), /std\[0\] must be positive/);
+    assert.throws(() => T.normalize([0, 1], [1, 1])(tensor([[[1]], [[1]], [[1]]])), /2 means\/stds for an image with 3 channels/);
+  });
+
+  test('randomHorizontalFlip / randomVerticalFlip with p = 1 and p = 0', () => {
+    assert.deepEqual(T.randomHorizontalFlip(1)(img()).toArray(), [[[3, 2, 1], [6, 5, 4]]]);
+    assert.deepEqual(T.randomHorizontalFlip(0)(img()).toArray(), img().toArray());
+    assert.deepEqual(T.randomVerticalFlip(1)(img()).toArray(), [[[4, 5, 6], [1, 2, 3]]]);
+  });
+
+  test('randomCrop with padding: every output is a window of the zero-padded image', () => {
+    const x = tensor([[[1, 2], [3, 4]]]);
+    const padded = [[0, 0, 0, 0], [0, 1, 2, 0], [0, 3, 4, 0], [0, 0, 0, 0]];
+    const windows = new Set<string>();
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) windows.add(JSON.stringify([[padded[r].slice(c, c + 2), padded[r + 1].slice(c, c + 2)]]));
+    manualSeed(0);
+    const got = new Set<string>();
+    for (let i = 0; i < 200; i++) {
+      const out = T.randomCrop(2, { padding: 1 })(x);
+      const s = JSON.stringify(out.toArray());
+      assert.ok(windows.has(s), s);
+      got.add(s);
+    }
+    assert.equal(got.size, 9, 'all 9 positions occur');
+    // Padding larger than the crop: windows may lie wholly in the padding, and must not spill over.
+    const x2 = tensor([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+    const P = 3, size = 8;
+    const pad2 = (c: number) => Array.from({ length: size }, (_, r) => Array.from({ length: size }, (_, q) => {
+      const i = r - P, j = q - P;
+      return i >= 0 && i < 2 && j >= 0 && j < 2 ? (x2.toArray() as number[][][])[c][i][j] : 0;
+    }));
+    const all = new Set<string>();
+    for (let r = 0; r + 2 <= size; r++) for (let c = 0; c + 2 <= size; c++) {
+      all.add(JSON.stringify([0, 1].map((ch) => [pad2(ch)[r].slice(c, c + 2), pad2(ch)[r + 1].slice(c, c + 2)])));
+    }
+    for (let i = 0; i < 300; i++) {
+      const s = JSON.stringify(T.randomCrop(2, { padding: P })(x2).toArray());
+      assert.ok(all.has(s), s);
+    }
+    assert.deepEqual(T.randomCrop([1, 2])(x).shape, [1, 1, 2]);
+    assert.throws(() => T.randomCrop(3)(x), /crop size \[3, 3\] is larger than the padded image \[2, 2\]/);
+  });
+
+  test('compose: the batched path gives what the tensor path gives (same seed)', () => {
+    const tf = T.compose([T.randomCrop(28, { padding: 4 }), T.randomHorizontalFlip(), T.normalize(0.286, 0.353)]);
+    assert.match(tf.repr, /RandomCrop\(size=\(28, 28\), padding=4\)/);
+    const ds = new FashionMNIST(SUBSET, { train: false, transform: tf });
+    const plain = new FashionMNIST(SUBSET, { train: false });
+    manualSeed(5);
+    const [x] = ds.getBatch(Int32Array.of(3, 4, 5));
+    manualSeed(5);
+    for (let b = 0; b < 3; b++) {
+      const xi = tf(plain.getItem(3 + b)[0]);
+      assert.deepEqual(Array.from(x.storage.subarray(b * 784, (b + 1) * 784)), Array.from(xi.storage));
+    }
+  });
+
+  test('toTensor scales 8-bit HWC pixels to CHW floats in [0, 1]', () => {
+    const t = T.toTensor()({ data: Uint8Array.of(0, 255, 51, 102), shape: [1, 2, 2] });
+    assert.deepEqual(t.shape, [2, 1, 2]);
+    assert.deepEqual(Array.from(t.storage), [0, 51 / 255, 1, 102 / 255].map(Math.fround));
+  });
+});

@@ -1,0 +1,257 @@
+// test/fft.test.ts — fft/ifft/rfft/irfft against numpy.fft (test/fixtures/signal.json) and against the DFT
+// written out, on random lengths including primes; F.convolve1d against numpy.convolve; F.fftConv2d against
+// the direct conv2d (1e-4 relative) and gradcheck; conv2d's automatic FFT choice.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Tensor, tensor, randn, manualSeed, F, fft as fftNs, gradcheck, setFftConvPolicy, getFftConvPolicy, getBackend, setBackend } from '../src/index.js';
+import { Complex, fft, ifft, rfft, irfft, fft2, rfft2, irfft2, ifft2, fftfreq, rfftfreq, fftshift, ifftshift } from '../src/signal/fft.js';
+import { nextFastLen } from '../src/signal/fft-core.js';
+import { prefersFft } from '../src/ops/fft-conv.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const fx = JSON.parse(readFileSync(join(here, 'fixtures', 'signal.json'), 'utf8'));
+
+const f64 = (data: number[], shape: number[] = [data.length]) => new Tensor(Float64Array.from(data), shape, 'float64');
+type CJ = { shape: number[]; re: number[]; im: number[] };
+type RJ = { shape: number[]; data: number[] };
+const cplx = (j: CJ) => new Complex(f64(j.re, j.shape), f64(j.im, j.shape));
+
+function close(got: ArrayLike<number>, want: number[], tol: number, what: string): void {
+  assert.equal(got.length, want.length, `${what}: length`);
+  let scale = 1;
+  for (const v of want) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < want.length; i++) {
+    if (!(Math.abs(got[i] - want[i]) <= tol * scale)) assert.fail(`${what}: [${i}] ${got[i]} vs ${want[i]}`);
+  }
+}
+
+/** The DFT written out, float64. */
+function dft(re: number[], im: number[], inverse = false): [number[], number[]] {
+  const n = re.length, R: number[] = [], I: number[] = [];
+  const s = inverse ? 1 : -1;
+  for (let k = 0; k < n; k++) {
+    let sr = 0, si = 0;
+    for (let j = 0; j < n; j++) {
+      const t = (s * 2 * Math.PI * ((j * k) % n)) / n;
+      sr += re[j] * Math.cos(t) - im[j] * Math.sin(t);
+      si += re[j] * Math.sin(t) + im[j] * Math.cos(t);
+    }
+    R.push(sr); I.push(si);
+  }
+  return [R, I];
+}
+
+describe('fft vs numpy.fft (fixtures)', () => {
+  for (const c of fx.fft as { op: string; input: CJ | RJ; out: CJ | RJ; norm: 'backward'; n?: number; dim?: number; s?: [number, number] }[]) {
+    const len = c.input.shape.join('×');
+    test(`${c.op} n=${c.n ?? len} norm=${c.norm}${c.dim !== undefined ? ` dim=${c.dim}` : ''}`, () => {
+      const x = 'data' in c.input ? f64(c.input.data, c.input.shape) : cplx(c.input);
+      const opts = { n: c.n, norm: c.norm, ...(c.dim !== undefined ? { dim: c.dim } : {}) };
+      const fn: Record<string, () => Complex | Tensor> = {
+        fft: () => fft(x, opts), ifft: () => ifft(x, opts), rfft: () => rfft(x as Tensor, opts), irfft: () => irfft(x, opts),
+        fft2: () => fft2(x), rfft2: () => rfft2(x as Tensor), irfft2: () => irfft2(x, { s: c.s }),
+      };
+      const y = fn[c.op]();
+      if (y instanceof Complex) {
+        const o = c.out as CJ;
+        assert.deepEqual(y.shape, o.shape);
+        close(y.re.storage, o.re, 1e-10, 're');
+        close(y.im.storage, o.im, 1e-10, 'im');
+      } else {
+        const o = c.out as RJ;
+        assert.deepEqual(y.shape, o.shape);
+        close(y.storage, o.data, 1e-10, 'out');
+      }
+    });
+  }
+});
+
+describe('fft vs the DFT written out, random lengths incl. primes', () => {
+  manualSeed(7);
+  const lengths = [3, 11, 19, 23, 29, 37, 41, 53, 61, 67, 71, 101, 127, 131, 199, 211, 257, 331, 360, 486, 625, 1001, 1021];
+  for (let trial = 0; trial < 6; trial++) lengths.push(2 + Math.floor(Math.random() * 400));
+  for (const n of lengths) {
+    test(`n=${n}`, () => {
+      const re = Array.from(randn([n], { dtype: 'float64' }).storage), im = Array.from(randn([n], { dtype: 'float64' }).storage);
+      const z = fft(new Complex(f64(re), f64(im)));
+      const [R, I] = dft(re, im);
+      close(z.re.storage, R, 1e-11, 're');
+      close(z.im.storage, I, 1e-11, 'im');
+      const back = ifft(z);
+      close(back.re.storage, re, 1e-12, 'ifft re');
+      close(back.im.storage, im, 1e-12, 'ifft im');
+      const h = rfft(f64(re));
+      assert.deepEqual(h.shape, [Math.floor(n / 2) + 1]);
+      const [RR, RI] = dft(re, new Array(n).fill(0));
+      close(h.re.storage, RR.slice(0, Math.floor(n / 2) + 1), 1e-11, 'rfft re');
+      close(h.im.storage, RI.slice(0, Math.floor(n / 2) + 1), 1e-11, 'rfft im');
+      close(irfft(h, { n }).storage, re, 1e-12, 'irfft');
+      const [IR] = dft(re, im, true);
+      close(ifft(new Complex(f64(re), f64(im))).re.storage, IR.map((v) => v / n), 1e-11, 'ifft vs inverse DFT');
+    });
+  }
+});
+
+describe('fft API', () => {
+  test('float32 in, float32 out; 2-D round trips; [..., 2] layout', () => {
+    const x = randn([4, 6]);
+    const z = fft2(x);
+    assert.equal(z.dtype, 'float32');
+    close(ifft2(z).re.storage, Array.from(x.storage), 1e-5, 'ifft2');
+    close(irfft2(rfft2(x), { s: [4, 6] }).storage, Array.from(x.storage), 1e-5, 'irfft2');
+    const t = z.toTensor();
+    assert.deepEqual(t.shape, [4, 6, 2]);
+    assert.deepEqual(Complex.fromTensor(t).re.storage, z.re.storage);
+    assert.throws(() => Complex.fromTensor(randn([3])), /last dimension is 2/);
+  });
+
+  test('the namespace mirrors torch.fft; freq helpers match numpy', () => {
+    assert.equal(typeof fftNs.rfft, 'function');
+    assert.deepEqual(Array.from(fftfreq(5).storage).map((v) => +v.toFixed(4)), [0, 0.2, 0.4, -0.4, -0.2]);
+    assert.deepEqual(Array.from(rfftfreq(6, 0.5).storage).map((v) => +v.toFixed(4)), [0, 0.3333, 0.6667, 1]);
+    assert.deepEqual(fftshift(tensor([0, 1, 2, 3, 4])).toArray(), [3, 4, 0, 1, 2]);
+    assert.deepEqual(ifftshift(tensor([3, 4, 0, 1, 2])).toArray(), [0, 1, 2, 3, 4]);
+    assert.equal(nextFastLen(97), 100);
+    assert.equal(nextFastLen(1025), 1080);
+  });
+
+  test('fft of a pure tone peaks at its frequency', () => {
+    const n = 30;
+    const x = tensor(Array.from({ length: n }, (_, j) => Math.cos((2 * Math.PI * 4 * j) / n)));
+    const mag = Array.from(rfft(x).abs().storage);
+    assert.equal(mag.indexOf(Math.max(...mag)), 4);
+    assert.ok(Math.abs(mag[4] - n / 2) < 1e-4);
+  });
+
+  test('errors name the function and the argument', () => {
+    assert.throws(() => fft(tensor(3)), /fft: input must have at least one dimension/);
+    assert.throws(() => fft(randn([4]), { n: 0 }), /fft: n must be a positive integer, got 0/);
+    assert.throws(() => fft(randn([4]), { dim: 1 }), /fft: dim 1 is out of range/);
+    assert.throws(() => fft(randn([4]), { norm: 'none' as never }), /fft: norm must be/);
+    assert.throws(() => rfft(new Complex(randn([4])) as never), /rfft: input must be real/);
+  });
+});
+
+describe('F.convolve1d vs numpy.convolve (fixtures)', () => {
+  for (const c of fx.convolve as { a: number[]; v: number[]; mode: 'full' | 'same' | 'valid'; out: number[] }[]) {
+    test(`len ${c.a.length} * ${c.v.length} mode=${c.mode}`, () => {
+      const y = F.convolve1d(f64(c.a), f64(c.v), { mode: c.mode });
+      close(y.storage, c.out, 1e-12, 'convolve1d');
+    });
+  }
+
+  test('default mode is full; the tutorial signal example; differentiable; errors', () => {
+    assert.deepEqual(F.convolve1d(tensor([1, 2, 3]), tensor([0, 1, 0.5])).toArray(), [0, 1, 2.5, 4, 1.5]);
+    assert.ok(gradcheck((a, v) => F.convolve1d(a, v, { mode: 'same' }), [randn([7], { requiresGrad: true }), randn([3], { requiresGrad: true })]));
+    assert.throws(() => F.convolve1d(randn([2, 2]), randn([2])), /convolve1d: a must be 1-D, got shape \[2, 2\]/);
+    assert.throws(() => F.convolve1d(randn([3]), randn([2]), { mode: 'circular' as never }), /mode must be 'full', 'same' or 'valid'/);
+  });
+});
+
+describe('F.fftConv2d = F.conv2d', () => {
+  manualSeed(3);
+  const cases: [string, number[], number[], object][] = [
+    ['x=[2,3,12,15] w=[4,3,5,5]', [2, 3, 12, 15], [4, 3, 5, 5], {}],
+    ['p=2', [1, 2, 9, 9], [3, 2, 3, 3], { padding: 2 }],
+    ['p=same k=4x6', [1, 2, 11, 13], [2, 2, 4, 6], { padding: 'same' }],
+    ['s=2 p=[1,3]', [2, 2, 13, 17], [3, 2, 5, 4], { stride: 2, padding: [1, 3] }],
+    ['s=[3,2] d=[2,1]', [1, 2, 20, 19], [2, 2, 3, 4], { stride: [3, 2], dilation: [2, 1] }],
+    ['g=2 d=2', [1, 4, 16, 16], [6, 2, 3, 3], { groups: 2, dilation: 2, padding: 1 }],
+    ['depthwise reflect', [1, 3, 10, 12], [3, 1, 7, 7], { groups: 3, padding: 3, paddingMode: 'reflect' }],
+    ['circular s=2', [2, 2, 9, 10], [2, 2, 3, 3], { padding: 2, paddingMode: 'circular', stride: 2 }],
+    ['replicate same', [1, 1, 8, 8], [1, 1, 5, 2], { padding: 'same', paddingMode: 'replicate' }],
+    ['prime sizes 31x37 k=13', [1, 1, 31, 37], [1, 1, 13, 13], { padding: 6 }],
+    ['kernel = input', [1, 2, 6, 7], [2, 2, 6, 7], {}],
+  ];
+  for (const [name, xs, ws, opts] of cases) {
+    test(name, () => {
+      const x = randn(xs), w = randn(ws), b = randn([ws[0]]);
+      const want = F.conv2d(x, w, b, opts), got = F.fftConv2d(x, w, b, opts);
+      assert.deepEqual(got.shape, want.shape);
+      const scale = Math.max(...Array.from(want.storage, Math.abs));
+      close(got.storage, Array.from(want.storage), 1e-4, 'fftConv2d');
+      assert.ok(scale > 0);
+    });
+  }
+
+  test('unbatched input and no bias', () => {
+    const x = randn([2, 8, 8]), w = randn([3, 2, 3, 3]);
+    const got = F.fftConv2d(x, w, { padding: 1 });
+    assert.deepEqual(got.shape, [3, 8, 8]);
+    close(got.storage, Array.from(F.conv2d(x, w, { padding: 1 }).storage), 1e-4, 'unbatched');
+  });
+
+  test('gradients equal the direct conv gradients', () => {
+    const opts = { stride: 2, padding: [2, 1], dilation: [1, 2], groups: 2 };
+    const x1 = randn([2, 4, 11, 12], { requiresGrad: true }), w1 = randn([6, 2, 3, 3], { requiresGrad: true }), b1 = randn([6], { requiresGrad: true });
+    const x2 = x1.detach().requiresGrad_(), w2 = w1.detach().requiresGrad_(), b2 = b1.detach().requiresGrad_();
+    const g = randn(F.conv2d(x1, w1, b1, opts).shape);
+    F.conv2d(x1, w1, b1, opts).mul(g).sum().backward();
+    F.fftConv2d(x2, w2, b2, opts).mul(g).sum().backward();
+    close(x2.grad!.storage, Array.from(x1.grad!.storage), 1e-4, 'dx');
+    close(w2.grad!.storage, Array.from(w1.grad!.storage), 1e-4, 'dw');
+    close(b2.grad!.storage, Array.from(b1.grad!.storage), 1e-4, 'db');
+  });
+
+  test('gradcheck (float64) with padding modes, stride and dilation', () => {
+    const x = randn([1, 2, 7, 8], { requiresGrad: true }), w = randn([2, 1, 3, 2], { requiresGrad: true }), b = randn([2], { requiresGrad: true });
+    assert.ok(gradcheck((x, w, b) => F.fftConv2d(x, w, b, { groups: 2, stride: [2, 1], dilation: [1, 2], padding: 1, paddingMode: 'reflect' }), [x, w, b]));
+    assert.ok(gradcheck((x, w) => F.fftConv2d(x, w, null, { padding: 'same' }), [randn([1, 1, 6, 5], { requiresGrad: true }), randn([1, 1, 4, 3], { requiresGrad: true })]));
+  });
+
+  test('errors are conv2d\'s', () => {
+    assert.throws(() => F.fftConv2d(randn([1, 3, 8, 8]), randn([2, 4, 3, 3])), /conv2d: input has 3 channels but weight \[2, 4, 3, 3\] with groups=1 expects 4/);
+    assert.throws(() => F.fftConv2d(randn([1, 1, 4, 4]), randn([1, 1, 5, 5])), /kernel size 5x5 \(after dilation\) is larger than the padded input/);
+  });
+});
+
+describe('conv2d chooses the FFT by itself for large kernels', () => {
+  const attrs = (k: number, hw = 128, C = 1, OC = 1) => ({
+    N: 1, C, H: hw, W: hw, OC, KH: k, KW: k, OH: hw - k + 1, OW: hw - k + 1, strideH: 1, strideW: 1,
+    padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, groups: 1,
+  });
+  test('small kernels stay direct, large ones go through the FFT (ref backend)', () => {
+    const saved = getFftConvPolicy();
+    const savedBackend = getBackend();
+    setBackend('ref');
+    try {
+      setFftConvPolicy({ mode: 'auto', backends: ['ref'] });
+      assert.equal(prefersFft(attrs(3, 128, 16, 16)), false);
+      assert.equal(prefersFft(attrs(5, 28, 1, 6)), false);
+      assert.equal(prefersFft(attrs(31, 256, 1, 1)), true);
+      setFftConvPolicy({ mode: 'never' });
+      assert.equal(prefersFft(attrs(31, 256, 1, 1)), false);
+      setFftConvPolicy({ mode: 'always' });
+      assert.equal(prefersFft(attrs(3, 128, 16, 16)), true);
+      assert.throws(() => setFftConvPolicy({ mode: 'sometimes' as never }), /mode must be 'auto', 'always' or 'never'/);
+    } finally {
+      setFftConvPolicy(saved);
+      setBackend(savedBackend);
+    }
+  });
+
+  test('the automatic path gives the direct result and gradient', () => {
+    const saved = getFftConvPolicy();
+    try {
+      const x = randn([1, 1, 40, 40], { requiresGrad: true }), w = randn([1, 1, 21, 21], { requiresGrad: true });
+      setFftConvPolicy({ mode: 'never' });
+      const direct = F.conv2d(x, w, null, { padding: 10 });
+      direct.sum().backward();
+      const [dx, dw] = [x.grad!, w.grad!];
+      x.grad = null; w.grad = null;
+      setFftConvPolicy({ mode: 'always' });
+      const viaFft = F.conv2d(x, w, null, { padding: 10 });
+      assert.equal(viaFft.gradFn?.name, 'fftConv2d');
+      viaFft.sum().backward();
+      close(viaFft.storage, Array.from(direct.storage), 1e-4, 'y');
+      close(x.grad!.storage, Array.from(dx.storage), 1e-4, 'dx');
+      close(w.grad!.storage, Array.from(dw.storage), 1e-4, 'dw');
+    } finally {
+      setFftConvPolicy(saved);
+    }
+  });
+});

@@ -1,0 +1,171 @@
+// test/image.test.ts — PNG/JPEG decoding and PNG encoding against PIL, the named kernels and filter2d
+// against an independent numpy computation (test/fixtures/gen_image_fixtures.py), and the colour maps.
+
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tensor, Tensor, narrow, kernels, filter2d } from '../src/index.js';
+import { decodeImage, encodePng, toRgba, rgbToGrey, colorAt, upscale } from '../src/io/image.js';
+import { readImage, writeImage } from '../src/io/image-file.js';
+import { kernelFromSpec } from '../src/kernels.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const asset = (f: string) => join(here, '..', 'assets', 'images', f);
+const fx = JSON.parse(readFileSync(join(here, 'fixtures', 'image_filters.json'), 'utf8'));
+const { top, left, height, width } = fx.crop as Record<string, number>;
+
+function maxAbsDiff(t: Tensor, ref: number[][] | number[][][]): number {
+  const flat = (ref as unknown[]).flat(2) as number[];
+  assert.equal(t.numel(), flat.length, 'sizes differ');
+  let m = 0;
+  for (let i = 0; i < flat.length; i++) m = Math.max(m, Math.abs(t.storage[i] - flat[i]));
+  return m;
+}
+
+const cameraCrop = () => narrow(narrow(readImage(asset('camera.png')), 1, top, height), 2, left, width);
+
+describe('decodeImage / readImage', () => {
+  test('camera.png is grey [1, 512, 512] in [0, 1], the same pixels PIL decodes', () => {
+    const img = readImage(asset('camera.png'));
+    assert.deepEqual(img.shape, [1, 512, 512]);
+    assert.equal(img.dtype, 'float32');
+    assert.ok(maxAbsDiff(cameraCrop(), fx.camera) < 1e-6);
+  });
+
+  test('chelsea.png is RGB [3, 300, 451]; mode grey matches PIL convert("L") within rounding', () => {
+    const img = readImage(asset('chelsea.png'));
+    assert.deepEqual(img.shape, [3, 300, 451]);
+    const [l, t, r, b] = fx.chelsea.box as number[];
+    const crop = narrow(narrow(img, 1, t, b - t), 2, l, r - l);
+    assert.ok(maxAbsDiff(crop.mul(255), fx.chelsea.rgb) < 1e-3);
+    const grey = readImage(asset('chelsea.png'), { mode: 'grey' });
+    assert.deepEqual(grey.shape, [1, 300, 451]);
+    const gcrop = narrow(narrow(grey, 1, t, b - t), 2, l, r - l);
+    assert.ok(maxAbsDiff(gcrop.mul(255), fx.chelsea.grey) <= 1.0, 'PIL rounds to integers');
+    assert.ok(maxAbsDiff(rgbToGrey(crop), (fx.chelsea.grey as number[][]).map((row) => row.map((v) => v / 255))) <= 1 / 255 + 1e-6);
+  });
+
+  test('modes: grey PNG as rgb repeats the channel; rgba adds an opaque alpha', () => {
+    const rgb = readImage(asset('coins.png'), { mode: 'rgb' });
+    assert.deepEqual(rgb.shape, [3, 303, 384]);
+    const n = 303 * 384;
+    for (const i of [0, 1000, 54321]) assert.equal(rgb.storage[i], rgb.storage[2 * n + i]);
+    const rgba = readImage(asset('coins.png'), { mode: 'rgba' });
+    assert.equal(rgba.storage[3 * n + 7], 1);
+  });
+
+  test('a JPEG written by PIL decodes to within JPEG decoder differences', () => {
+    const img = decodeImage(readFileSync(join(here, 'fixtures', 'chelsea-crop.jpg')));
+    assert.deepEqual(img.shape, [3, 48, 64]);
+    const ref = (fx['chelsea-crop.jpg'] as number[][][]).flat(2);
+    let sum = 0, max = 0;
+    for (let i = 0; i < ref.length; i++) { const d = Math.abs(img.storage[i] * 255 - ref[i]); sum += d; max = Math.max(max, d); }
+    assert.ok(sum / ref.length < 1.0, `mean |diff| ${sum / ref.length}`);
+    assert.ok(max <= 16, `max |diff| ${max}` + " (chroma upsampling differs between decoders)");
+  });
+
+  test('clear errors for missing files and bad bytes', () => {
+    assert.throws(() => readImage('/nonexistent/x.png'), /readImage: cannot read '\/nonexistent\/x.png' \(ENOENT\)/);
+    assert.throws(() => decodeImage(new Uint8Array([1, 2, 3, 4])), /decodeImage: unknown image format/);
+    assert.throws(() => decodeImage(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0, 1])), /decodeImage: not a valid PNG/);
+    assert.throws(() => decodeImage(new Uint8Array(10), { mode: 'bgr' as never }), /mode must be one of/);
+  });
+});
+
+describe('encodePng / writeImage', () => {
+  test('grey and RGB round-trip exactly through 8 bits', () => {
+    const img = readImage(asset('chelsea.png'));
+    assert.deepEqual(decodeImage(encodePng(img)).storage, img.storage);
+    const grey = readImage(asset('coins.png'));
+    const back = decodeImage(encodePng(grey));
+    assert.deepEqual(back.shape, [1, 303, 384]);
+    assert.deepEqual(back.storage, grey.storage);
+  });
+
+  test('PIL-written Sobel PNG equals the fixture; our min-max encoding of the same map matches it', () => {
+    const png = decodeImage(readFileSync(join(here, 'fixtures', 'camera-sobel.png')));
+    assert.ok(maxAbsDiff(png.mul(255), fx['camera-sobel.png']) < 1e-3);
+    const mag = filter2d(cameraCrop(), 'sobel');
+    const ours = decodeImage(encodePng(mag, { normalize: 'minmax' }));
+    assert.ok(maxAbsDiff(ours.mul(255), fx['camera-sobel.png']) <= 1.0001);
+  });
+
+  test('normalisations: fixed clamps, minmax stretches, symmetric centres 0', () => {
+    const t = tensor([[-1, 0, 0.5, 2]]);
+    const px = (o: object) => Array.from(toRgba(t, o).data.filter((_, i) => i % 4 === 0));
+    assert.deepEqual(px({}), [0, 0, 128, 255]);
+    assert.deepEqual(px({ normalize: 'minmax' }), [0, 85, 128, 255]);
+    assert.deepEqual(px({ normalize: 'symmetric' }), [64, 128, 159, 255]);
+    assert.deepEqual(px({ range: [-1, 2] }), [0, 85, 128, 255]);
+    assert.throws(() => toRgba(t, { range: [1, 0] }), /range must be \[lo, hi\] with hi > lo/);
+  });
+
+  test('diverging colour map: negative blue, zero white, positive red', () => {
+    const img = toRgba(tensor([[-3, 0, 3]]), { cmap: 'diverging' });
+    const [neg, zero, pos] = [0, 1, 2].map((i) => Array.from(img.data.slice(4 * i, 4 * i + 3)));
+    assert.ok(neg[2] > neg[0], `blue ${neg}`);
+    assert.deepEqual(zero, [247, 247, 247]);
+    assert.ok(pos[0] > pos[2], `red ${pos}`);
+    assert.deepEqual(colorAt('viridis', 0), [68, 1, 84]);
+    assert.equal(decodeImage(encodePng(tensor([[-3, 0, 3]]), { cmap: 'diverging' })).shape[0], 3);
+    assert.throws(() => toRgba(tensor([[[1]], [[1]], [[1]]]), { cmap: 'viridis' }), /needs a one-channel map, got 3 channels/);
+  });
+
+  test('shapes: [H, W], [1, C, H, W], scale; bad shapes and paths are refused', () => {
+    assert.equal(toRgba(tensor([[0, 1], [1, 0]]), { scale: 3 }).width, 6);
+    assert.equal(toRgba(tensor([[[[0, 1]]]])).width, 2);
+    assert.throws(() => toRgba(tensor([[[[0]]], [[[0]]]])), /expected an image tensor/);
+    assert.throws(() => toRgba(tensor([1, 2])), /expected an image tensor/);
+    assert.deepEqual(upscale(tensor([[1, 2]]), 2).toArray(), [[1, 1, 2, 2], [1, 1, 2, 2]]);
+    const dir = mkdtempSync(join(tmpdir(), 'convnet-img-'));
+    try {
+      writeImage(join(dir, 'sub', 'a.png'), tensor([[0, 1]]));
+      assert.deepEqual(readImage(join(dir, 'sub', 'a.png')).toArray(), [[[0, 1]]]);
+      assert.throws(() => writeImage(join(dir, 'a.jpg'), tensor([[0]])), /only PNG output/);
+    } finally {
+      rmSync(dir, { recursive: true });
+    }
+  });
+});
+
+describe('kernels and filter2d (vs numpy, test/fixtures/gen_image_fixtures.py)', () => {
+  for (const mode of ['reflect', 'zeros'] as const) {
+    for (const name of ['sobel-x', 'sobel-y', 'sobel', 'laplacian', 'gaussian']) {
+      test(`${name} of the camera crop, padding ${mode}`, () => {
+        const y = filter2d(cameraCrop(), name, { padding: mode });
+        assert.deepEqual(y.shape, [1, height, width]);
+        assert.ok(maxAbsDiff(y, fx[mode][name]) < 1e-5);
+      });
+    }
+  }
+
+  test('named kernels', () => {
+    assert.deepEqual(kernels.sobelX.toArray(), [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]);
+    assert.deepEqual(kernels.sobelY.toArray(), [[-1, -2, -1], [0, 0, 0], [1, 2, 1]]);
+    assert.deepEqual(kernels.laplacian.toArray(), [[0, 1, 0], [1, -4, 1], [0, 1, 0]]);
+    assert.ok(Math.abs(kernels.gaussian.sum().item() - 1) < 1e-6);
+    assert.ok(Math.abs(kernels.box.sum().item() - 1) < 1e-6);
+    assert.equal(kernels.sharpen.sum().item(), 1);
+    const a = kernels.sobelX;
+    a.storage[0] = 99;
+    assert.equal(kernels.sobelX.storage[0], -1, 'each access is a fresh tensor');
+    assert.deepEqual(kernelFromSpec('[[1, 2], [3, 4]]').toArray(), [[1, 2], [3, 4]]);
+    assert.throws(() => kernelFromSpec('[[1, 2], [3]]'), /rectangular matrix/);
+    assert.throws(() => kernelFromSpec('sobol'), /unknown kernel 'sobol'/);
+  });
+
+  test('per channel on RGB, stride, and every padding mode keeps the size', () => {
+    const img = readImage(asset('chelsea.png'));
+    for (const padding of ['zeros', 'reflect', 'replicate', 'circular'] as const) {
+      assert.deepEqual(filter2d(img, kernels.gaussian, { padding }).shape, [3, 300, 451]);
+    }
+    assert.deepEqual(filter2d(img, 'box', { stride: 2 }).shape, [3, 150, 226]);
+    // depthwise: each channel filtered alone
+    const r = filter2d(narrow(img, 0, 0, 1), 'laplacian');
+    const all = filter2d(img, 'laplacian');
+    assert.deepEqual(narrow(all, 0, 0, 1).storage, r.storage);
+  });
+});

@@ -1,0 +1,141 @@
+// test/train.test.ts — learning is tested by learning: LeNet-5 trained on the Fashion-MNIST subset that
+// ships in data/ (5,000 training images) for a bounded number of steps must classify the 1,000 held-out
+// test images with at least 75 % accuracy (it reaches about 82 %; chance is 10 %), and its checkpoint
+// must round-trip bit-exactly. Everything is seeded, so the run is the same every time on `ref`.
+// Also: fit's bookkeeping, evaluate's confusion matrix and the progress display's two modes.
+
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Writable } from 'node:stream';
+import {
+  manualSeed, nn, optim, noGrad, Tensor, FashionMNIST, DataLoader, TensorDataset, transforms as T, fit, evaluate, Progress,
+  saveCheckpoint, loadCheckpoint, models, randn, randint, FASHION_MNIST_MEAN, FASHION_MNIST_STD, getBackend, setBackend,
+} from '../src/index.js';
+import { formatConfusion } from '../src/train/fit.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const SUBSET = join(root, 'data/fashion-mnist-subset');
+let tmp = '';
+let prevBackend = 'ref';
+before(() => { tmp = mkdtempSync(join(tmpdir(), 'convnet-train-')); prevBackend = getBackend(); setBackend('ref'); });
+after(() => { rmSync(tmp, { recursive: true, force: true }); setBackend(prevBackend); });
+
+const bits = (t: Tensor) => Array.from(new Uint8Array(t.storage.buffer, t.storage.byteOffset, t.storage.byteLength));
+
+describe('LeNet-5 learns Fashion-MNIST (the shipped subset)', () => {
+  test('4 epochs (316 steps of 64) reach >= 75 % on the 1,000 held-out images; the checkpoint round-trips bit-exactly', { timeout: 240_000 }, async () => {
+    manualSeed(0);
+    const norm = T.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+    const train = new FashionMNIST(SUBSET, { train: true, transform: norm });
+    const test_ = new FashionMNIST(SUBSET, { train: false, transform: norm });
+    const trainLoader = new DataLoader(train, { batchSize: 64, shuffle: true, seed: 0 });
+    const testLoader = new DataLoader(test_, { batchSize: 500 });
+    const model = models.lenet5();
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+    const scheduler = new optim.CosineAnnealingLR(optimizer, 4);
+    const lossFn = new nn.CrossEntropyLoss();
+    const t0 = performance.now();
+    const history = await fit(model, trainLoader, { epochs: 4, maxSteps: 316, optimizer, scheduler, lossFn, testLoader, progress: false });
+    const seconds = (performance.now() - t0) / 1000;
+    const last = history[history.length - 1];
+    const summary = history.map((r) => `epoch ${r.epoch}: loss ${r.trainLoss.toFixed(3)} test ${(100 * r.testAccuracy!).toFixed(1)}%`).join('; ');
+    console.log(`# LeNet-5 on the subset: ${summary}; ${seconds.toFixed(1)} s`);
+    assert.equal(history.reduce((a, r) => a + r.steps, 0), 316);
+    assert.ok(history[history.length - 1].trainLoss < history[0].trainLoss, `training loss falls: ${summary}`);
+    assert.ok(last.testAccuracy! >= 0.75, `test accuracy ${(100 * last.testAccuracy!).toFixed(1)}% < 75%: ${summary}`);
+
+    // Checkpoint: save, load into a fresh LeNet-5, same bits and the same predictions.
+    const dir = join(tmp, 'lenet5');
+    saveCheckpoint(dir, { model, optimizer, scheduler, epoch: last.epoch, modelName: 'lenet5' });
+    const ck = loadCheckpoint(dir);
+    manualSeed(1);
+    const fresh = models.lenet5();
+    fresh.loadStateDict(ck.modelState);
+    for (const [k, t] of model.stateDict()) assert.deepEqual(bits(fresh.stateDict().get(k)!), bits(t), k);
+    const ev = evaluate(fresh, testLoader);
+    assert.equal(ev.correct, Math.round(last.testAccuracy! * ev.total));
+    const x = test_.getBatch(Int32Array.of(0, 1, 2))[0];
+    model.eval(); fresh.eval();
+    assert.deepEqual(bits(noGrad(() => fresh(x) as Tensor)), bits(noGrad(() => model(x) as Tensor)));
+  });
+});
+
+describe('fit and evaluate', () => {
+  function problem() {
+    manualSeed(5);
+    const x = randn([64, 4]);
+    const y = new Tensor(Int32Array.from(x.toArray() as number[][], (r) => (r[0] + r[1] > 0 ? 1 : 0)), [64], 'int32');
+    return new DataLoader(new TensorDataset(x, y), { batchSize: 16, shuffle: true, seed: 1 });
+  }
+
+  test('a linear problem is learned; history, maxSteps, onEpoch, eval mode and train mode', async () => {
+    const loader = problem();
+    const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Dropout(0.1), new nn.Linear(8, 2));
+    const seen: number[] = [];
+    const history = await fit(model, loader, {
+      epochs: 30, optimizer: new optim.Adam(model.parameters(), { lr: 0.05 }), lossFn: new nn.CrossEntropyLoss(), testLoader: loader, progress: false,
+      onEpoch: (r) => { seen.push(r.epoch); assert.equal(model.training, true, 'evaluation restores train mode'); },
+    });
+    assert.equal(history.length, 30);
+    assert.deepEqual(seen, Array.from({ length: 30 }, (_, i) => i + 1));
+    assert.ok(history[29].testAccuracy! > 0.95, `accuracy ${history[29].testAccuracy}`);
+    const capped = await fit(model, loader, { epochs: 10, maxSteps: 6, optimizer: new optim.SGD(model.parameters(), { lr: 0.01 }), lossFn: new nn.CrossEntropyLoss(), progress: false });
+    assert.deepEqual(capped.map((r) => r.steps), [4, 2]);
+  });
+
+  test('evaluate: accuracy, loss and a confusion matrix whose rows are the true classes', () => {
+    const x = new Tensor(Float32Array.of(1, 0, 0, 1, 1, 0, 0, 1), [4, 2]);
+    const y = new Tensor(Int32Array.of(0, 1, 1, 1), [4], 'int32');
+    const id = new (class extends nn.Module { forward(t: Tensor) { return t; } })();
+    const ev = evaluate(id, new DataLoader(new TensorDataset(x, y), { batchSize: 3 }), { numClasses: 3 });
+    assert.equal(ev.accuracy, 0.75);
+    assert.deepEqual(ev.confusion, [[1, 0, 0], [1, 2, 0], [0, 0, 0]]);
+    assert.match(formatConfusion(ev.confusion, ['a', 'b', 'c']), /1 b\s+1\s+2\s+0\s+66\.7%/);
+  });
+
+  test('a NaN loss (diverged, or bad data) stops the run with a clear error', async () => {
+    manualSeed(0);
+    const x = randn([32, 4]);
+    x.storage[4 * 13] = NaN; // sample 13, in the second batch
+    const y = randint(0, 2, [32]);
+    const model = new nn.Linear(4, 2);
+    await assert.rejects(fit(model, new DataLoader(new TensorDataset(x, y), { batchSize: 8 }), {
+      epochs: 5, optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), lossFn: new nn.CrossEntropyLoss(), progress: false,
+    }), /fit: the loss became NaN at epoch 1, batch 2; lower the learning rate or check the data/);
+  });
+});
+
+describe('progress display', () => {
+  function sink() {
+    let text = '';
+    const stream = new Writable({ write(chunk, _enc, cb) { text += chunk.toString(); cb(); } });
+    return { stream, get text() { return text; } };
+  }
+
+  test('not a terminal: plain lines every quarter epoch and a summary line, no carriage returns', () => {
+    const s = sink();
+    const p = new Progress({ stream: s.stream as never, tty: false });
+    p.startEpoch(1, 2, 8);
+    for (let b = 1; b <= 8; b++) p.update(b, { loss: 1 / b, accuracy: b / 10, images: b * 32 });
+    p.endEpoch('epoch 1/2 done');
+    const lines = s.text.trim().split('\n');
+    assert.equal(lines.length, 4);
+    assert.match(lines[0], /^epoch 1\/2  batch 2\/8  \d+ img\/s  loss 0\.5000  acc 20\.0%  ETA \d+:\d\d$/);
+    assert.equal(lines[3], 'epoch 1/2 done');
+    assert.ok(!s.text.includes('\r'));
+  });
+
+  test('terminal: one line redrawn in place (carriage return + clear), then the summary', () => {
+    const s = sink();
+    const p = new Progress({ stream: s.stream as never, tty: true });
+    p.startEpoch(1, 1, 3);
+    p.update(1, { loss: 0.5, accuracy: 0.5, images: 10 });
+    p.update(3, { loss: 0.25, accuracy: 0.75, images: 30 });
+    p.endEpoch('summary');
+    assert.match(s.text, /^\r\x1b\[2Kepoch 1\/1  \[█{7}░{13}\] 1\/3  .*\r\x1b\[2Kepoch 1\/1  \[█{20}\] 3\/3  .*acc 75\.0%  ETA 0:00\r\x1b\[2Ksummary\n$/);
+  });
+});

@@ -155,3 +155,24 @@ export function reduce(tid: i32, nt: i32, op: i32, x: i32, out: i32, outer: i32,
     }
   }
 }
+
+/** out[b] = Σ_a Σ_c x[a, b, c] (x as [A, B, Cc]; f64 accumulation): a sum over every axis but one
+ *  contiguous run, such as a conv bias gradient (sum of dy over N, H, W). Threads split b. */
+export function sumKeepMid(tid: i32, nt: i32, x: i32, out: i32, A: i32, B: i32, Cc: i32): void {
+  const lo = shareLo(B, tid, nt), hi = shareLo(B, tid + 1, nt);
+  for (let b = lo; b < hi; b++) {
+    let s0 = f64x2.splat(0), s1 = f64x2.splat(0);
+    let t: f64 = 0;
+    for (let a = 0; a < A; a++) {
+      const row = x + (a * B + b) * Cc * 4;
+      let i = 0;
+      for (; i + 4 <= Cc; i += 4) {
+        const v = ldv(row + i * 4);
+        s0 = f64x2.add(s0, f64x2.promote_low_f32x4(v));
+        s1 = f64x2.add(s1, f64x2.promote_low_f32x4(i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7)));
+      }
+      for (; i < Cc; i++) t += <f64>ldf(row + i * 4);
+    }
+    stf(out + b * 4, <f32>(t + f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1) + f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1)));
+  }
+}

@@ -3,7 +3,7 @@
 // Tables are i32 arrays in the heap; 1/divisor per axis is an f32 table (avgPool). Planes (N·C) are
 // split across threads; the backward kernels zero and scatter into their own planes only.
 
-import { ldf, stf, ldi, sti, shareLo, zero } from './common';
+import { ldf, stf, ldi, sti, ldv, stv, shareLo, zero } from './common';
 
 /** Max pooling; NaN wins and the first NaN's index is kept, as in PyTorch (and ref). */
 export function maxPool(tid: i32, nt: i32, planes: i32, H: i32, W: i32, OH: i32, OW: i32,
@@ -84,6 +84,49 @@ export function avgPoolGrad(tid: i32, nt: i32, planes: i32, H: i32, W: i32, OH: 
           const r = base + (ih * W + w0) * 4;
           for (let j = 0; j < wn; j++) stf(r + j * 4, ldf(r + j * 4) + g);
         }
+      }
+    }
+  }
+}
+
+/** Max pooling 2×2, stride 2, no padding or dilation (the common case): 4 outputs per step in f32x4,
+ *  same tie and NaN rules as maxPool (taps in row-major order; a later tap wins only if strictly
+ *  greater, or if it is the first NaN). */
+export function maxPool2x2(tid: i32, nt: i32, planes: i32, H: i32, W: i32, OH: i32, OW: i32, x: i32, out: i32, arg: i32): void {
+  const lo = shareLo(planes, tid, nt), hi = shareLo(planes, tid + 1, nt);
+  const step = i32x4(0, 2, 4, 6);
+  for (let p = lo; p < hi; p++) {
+    const base = x + p * H * W * 4;
+    let o = p * OH * OW;
+    for (let oh = 0; oh < OH; oh++) {
+      const r0 = 2 * oh * W, r1 = r0 + W;
+      let ow = 0;
+      for (; ow + 4 <= OW; ow += 4, o += 4) {
+        const s0 = base + (r0 + 2 * ow) * 4, s1 = base + (r1 + 2 * ow) * 4;
+        const a0 = ldv(s0), a1 = ldv(s0 + 16), b0 = ldv(s1), b1 = ldv(s1 + 16);
+        const i00 = i32x4.add(i32x4.splat(r0 + 2 * ow), step);
+        let best = v128.shuffle<f32>(a0, a1, 0, 2, 4, 6), bi = i00;
+        let t = v128.shuffle<f32>(a0, a1, 1, 3, 5, 7);
+        let m = v128.or(f32x4.gt(t, best), v128.and(f32x4.ne(t, t), f32x4.eq(best, best)));
+        best = v128.bitselect(t, best, m); bi = v128.bitselect(i32x4.add(i00, i32x4.splat(1)), bi, m);
+        t = v128.shuffle<f32>(b0, b1, 0, 2, 4, 6);
+        m = v128.or(f32x4.gt(t, best), v128.and(f32x4.ne(t, t), f32x4.eq(best, best)));
+        best = v128.bitselect(t, best, m); bi = v128.bitselect(i32x4.add(i00, i32x4.splat(W)), bi, m);
+        t = v128.shuffle<f32>(b0, b1, 1, 3, 5, 7);
+        m = v128.or(f32x4.gt(t, best), v128.and(f32x4.ne(t, t), f32x4.eq(best, best)));
+        best = v128.bitselect(t, best, m); bi = v128.bitselect(i32x4.add(i00, i32x4.splat(W + 1)), bi, m);
+        stv(out + o * 4, best);
+        stv(arg + o * 4, bi);
+      }
+      for (; ow < OW; ow++, o++) {
+        let best: f32 = -Infinity, bi = r0 + 2 * ow;
+        for (let i = 0; i < 4; i++) {
+          const idx = (i < 2 ? r0 : r1) + 2 * ow + (i & 1);
+          const v = ldf(base + idx * 4);
+          if (v > best || v != v) { best = v; bi = idx; if (v != v) break; }
+        }
+        stf(out + o * 4, best);
+        sti(arg + o * 4, bi);
       }
     }
   }

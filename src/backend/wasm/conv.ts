@@ -20,6 +20,11 @@ function writeAttrs(r: Runtime, a: Conv2dAttrs): number {
     a.padTop, a.padLeft, a.dilationH, a.dilationW, a.groups]);
 }
 
+/** Direct kernels (assembly/direct.ts): stride 1 with few output channels per group, where packing the
+ *  im2col matrix would cost as much as the product; the padded image must fit a thread's cache. */
+const useDirect = (a: Conv2dAttrs): boolean => a.strideH === 1 && a.strideW === 1 && a.OC / a.groups <= 16 &&
+  a.C * (a.OH + a.dilationH * (a.KH - 1)) * (a.OW + a.dilationW * (a.KW - 1)) <= 65536;
+
 const flops = (a: Conv2dAttrs): number => 2 * a.N * a.OC * a.OH * a.OW * (a.C / a.groups) * a.KH * a.KW;
 const empty = (a: Conv2dAttrs): boolean =>
   a.N * a.C * a.H * a.W === 0 || a.OC * a.OH * a.OW === 0 || a.KH * a.KW === 0;
@@ -38,6 +43,14 @@ function forwardAt(r: Runtime, a: Conv2dAttrs, px: number, pw: number, pb: numbe
   }
   const G = a.groups, OCg = a.OC / G, Q = (a.C / G) * a.KH * a.KW, nMP = Math.ceil(OCg / 4);
   const ap = r.alloc(G * nMP * Q * 16);
+  if (useDirect(a)) {
+    for (let g = 0; g < G; g++) k.packAkh(OCg, a.C / G, a.KH, a.KW, pw + g * OCg * Q * 4, ap + g * nMP * Q * 16);
+    const per = (k.directScratch(at) + 63) & ~63;
+    const nd = Math.min(nt, a.N * G);
+    const scratch = r.alloc(per * nd);
+    r.run('directForward', [at, px, ap, pb, py, scratch, per, k.allFinite(pw, a.OC * Q)], nd);
+    return py;
+  }
   for (let g = 0; g < G; g++) k.packA(OCg, Q, pw + g * OCg * Q * 4, Q * 4, 4, ap + g * nMP * Q * 16);
   const per = k.convForwardScratch(at);
   const scratch = r.alloc(per * nt);
@@ -123,6 +136,15 @@ export function conv2dGradWeight(x: FloatArray, dy: FloatArray, a: Conv2dAttrs):
   // One private dW per thread, summed afterwards (threads split images and positions, which all add
   // into every weight).
   const stride = (len * 4 + 63) & ~63;
+  if (useDirect(a) && k.allFinite(px, x.length)) {
+    const nd = Math.min(nt, a.N * a.groups);
+    const pdw = r.alloc(stride * nd);
+    const per = (k.directScratch(at) + 63) & ~63;
+    const scratch = r.alloc(per * nd);
+    r.run('directGradWeight', [at, px, pdy, pdw, stride, scratch, per], nd);
+    if (nd > 1) r.run('sumBuffers', [pdw, stride, nd, len], threadsFor(len * nd * 10));
+    return r.takeF32(pdw, len);
+  }
   const pdw = r.alloc(stride * nt);
   const per = k.convGradWeightScratch(at);
   const scratch = r.alloc(per * nt);

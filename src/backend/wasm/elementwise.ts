@@ -69,6 +69,19 @@ export function binary(op: BinaryOp, a: DataArray, aShape: number[], b: DataArra
 export function reduce(op: ReduceOp, x: DataArray, shape: number[], axes: number[]): DataArray {
   const code = REDUCE[op];
   const contiguous = axes.length > 0 && axes.every((a, i) => i === 0 || a === axes[i - 1] + 1);
+  if (code === 0 && !contiguous && x instanceof Float32Array && x.length >= SMALL) {
+    // Sum over every axis but one contiguous run of kept axes (a conv bias gradient: N, H, W of NCHW).
+    const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    if (kept.length > 0 && kept.every((k, i) => i === 0 || k === kept[i - 1] + 1)) {
+      let A = 1, B = 1, Cc = 1;
+      shape.forEach((d, i) => { if (i < kept[0]) A *= d; else if (i <= kept[kept.length - 1]) B *= d; else Cc *= d; });
+      const r = rt();
+      r.reset();
+      const px = r.put(x), out = r.alloc(B * 4);
+      r.run('sumKeepMid', [px, out, A, B, Cc], Math.min(B, threadsFor(x.length * 2)));
+      return r.takeF32(out, B);
+    }
+  }
   if (code === undefined || !(x instanceof Float32Array) || x.length < SMALL || !contiguous) {
     return refBackend.reduce(op, x, shape, axes);
   }

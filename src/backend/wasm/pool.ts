@@ -22,12 +22,24 @@ function inverses(r: Runtime, a: PoolAttrs): [number, number] {
   return [r.put(hinv), r.put(winv)];
 }
 
+/** Windows start at 2i and have 2 taps each, no dilation: 2×2 stride-2 pooling without padding. */
+function isPair(ax: PoolAttrs['h']): boolean {
+  if (ax.step !== 1 || 2 * ax.outSize > ax.size) return false;
+  for (let i = 0; i < ax.outSize; i++) if (ax.start[i] !== 2 * i || ax.count[i] !== 2) return false;
+  return true;
+}
+
 export function maxPool(x: FloatArray, a: PoolAttrs): { out: FloatArray; argmax: Int32Array } {
   const n = a.planes * a.h.outSize * a.w.outSize;
   if (!f32(x) || n === 0) return refBackend.maxPool(x, a);
   const r = rt();
   r.reset();
   const px = r.put(x), out = r.alloc(n * 4), arg = r.alloc(n * 4);
+  if (isPair(a.h) && isPair(a.w)) {
+    r.run('maxPool2x2', [a.planes, a.h.size, a.w.size, a.h.outSize, a.w.outSize, px, out, arg],
+      Math.min(a.planes, threadsFor(a.planes * a.h.size * a.w.size * 3)));
+    return { out: r.takeF32(out, n), argmax: r.takeI32(arg, n) };
+  }
   const hs = r.put(a.h.start), hc = r.put(a.h.count), ws = r.put(a.w.start), wc = r.put(a.w.count);
   r.run('maxPool', [a.planes, a.h.size, a.w.size, a.h.outSize, a.w.outSize, hs, hc, a.h.step, ws, wc, a.w.step, px, out, arg],
     Math.min(a.planes, threadsFor(taps(a) * 2)));

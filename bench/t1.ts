@@ -1,0 +1,70 @@
+// bench/t1.ts — T1: one LeNet-5 training step at batch 64 (forward, cross-entropy, backward, SGD with
+// momentum), the whole step as a user runs it, autograd and optimizer included.
+//   node --import tsx bench/t1.ts            convnet-wasm on 1 and 2 threads (THREADS=1,2 to choose),
+//                                            then PyTorch (2 threads) when /usr/bin/python3 has torch
+// Prints median ms/step and images/s per configuration, and the ratio PyTorch / convnet (> 1: convnet
+// is faster). BACKEND=ref times the reference backend instead. STEPS sets the timed steps (default 200).
+import { spawnSync } from 'node:child_process';
+import { randn, randint, nn, optim, F, manualSeed, setBackend, setNumThreads, getBackend } from '../src/index.js';
+
+const STEPS = Number(process.env.STEPS ?? 200);
+const THREADS = (process.env.THREADS ?? '1,2').split(',').map(Number);
+const BATCH = 64;
+
+function lenet(): nn.Sequential {
+  return new nn.Sequential(
+    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(),
+    new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10));
+}
+
+function timeConvnet(threads: number): number {
+  manualSeed(0);
+  setNumThreads(threads);
+  const model = lenet();
+  const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+  const x = randn([BATCH, 1, 28, 28]), y = randint(0, 10, [BATCH]);
+  const step = (): void => { opt.zeroGrad(); F.crossEntropy(model(x), y).backward(); opt.step(); };
+  for (let i = 0; i < 30; i++) step();
+  const t: number[] = [];
+  for (let i = 0; i < STEPS; i++) { const t0 = performance.now(); step(); t.push(performance.now() - t0); }
+  t.sort((a, b) => a - b);
+  return t[t.length >> 1];
+}
+
+const TORCH = `
+import sys, time, torch, torch.nn as nn, torch.nn.functional as F
+torch.set_num_threads(int(sys.argv[1])); torch.manual_seed(0)
+m = nn.Sequential(nn.Conv2d(1, 6, 5, padding=2), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 16, 5), nn.ReLU(),
+    nn.MaxPool2d(2), nn.Flatten(), nn.Linear(400, 120), nn.ReLU(), nn.Linear(120, 84), nn.ReLU(), nn.Linear(84, 10))
+opt = torch.optim.SGD(m.parameters(), lr=0.01, momentum=0.9)
+x = torch.randn(${BATCH}, 1, 28, 28); y = torch.randint(0, 10, (${BATCH},))
+def step():
+    opt.zero_grad(); F.cross_entropy(m(x), y).backward(); opt.step()
+for _ in range(30): step()
+t = []
+for _ in range(int(sys.argv[2])):
+    t0 = time.perf_counter(); step(); t.append((time.perf_counter() - t0) * 1e3)
+t.sort(); print(t[len(t) // 2], torch.__version__)
+`;
+
+function timeTorch(threads: number): { ms: number; version: string } | string {
+  const r = spawnSync('/usr/bin/python3', ['-c', TORCH, String(threads), String(STEPS)], { encoding: 'utf8' });
+  if (r.status !== 0) return (r.stderr || r.error?.message || 'failed').trim().split('\n').pop()!;
+  const [ms, version] = r.stdout.trim().split(' ');
+  return { ms: Number(ms), version };
+}
+
+if (process.env.BACKEND) setBackend(process.env.BACKEND);
+const line = (name: string, ms: number, extra = ''): void =>
+  console.log(`${name.padEnd(30)} ${ms.toFixed(2).padStart(7)} ms/step  ${(BATCH * 1000 / ms).toFixed(0).padStart(6)} images/s${extra}`);
+console.log(`T1: LeNet-5 training step, batch ${BATCH}, median of ${STEPS} steps`);
+const ours = new Map<number, number>();
+for (const t of THREADS) { const ms = timeConvnet(t); ours.set(t, ms); line(`convnet-${getBackend()} ${t} thread${t > 1 ? 's' : ''}`, ms); }
+const torch = timeTorch(2), torch1 = timeTorch(1);
+if (typeof torch === 'string') console.log(`pytorch: not run (${torch})`);
+else {
+  const best = Math.min(...ours.values());
+  line(`pytorch ${torch.version} 2 threads`, torch.ms, `   ratio pytorch/convnet ${(torch.ms / best).toFixed(2)}`);
+  if (typeof torch1 !== "string") line(`pytorch ${torch1.version} 1 thread`, torch1.ms, `   ratio pytorch/convnet ${(torch1.ms / best).toFixed(2)}`);
+}

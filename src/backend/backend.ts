@@ -19,7 +19,8 @@ export type UnaryOp =
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge';
+  | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
+  | 'reluGrad' /* (g, x) → x ≤ 0 ? 0 : g, ReLU's backward in one pass */;
 
 export type ReduceOp = 'sum' | 'max' | 'min' | 'prod';
 

@@ -28,7 +28,7 @@ export const exp = unaryOp('exp', 'exp', (_x, out, g) => mul(g, out));
 export const log = unaryOp('log', 'log', (x, _o, g) => div(g, x));
 export const sqrt = unaryOp('sqrt', 'sqrt', (_x, out, g) => div(g, mul(out, 2)));
 export const abs = unaryOp('abs', 'abs', (x, _o, g) => mul(g, sign(x)));
-export const relu = unaryOp('relu', 'relu', (x, _o, g) => mul(g, unaryRaw('step', x)));
+export const relu = unaryOp('relu', 'relu', (x, _o, g) => binaryRaw('relu', 'reluGrad', g, x));
 export const sigmoid = unaryOp('sigmoid', 'sigmoid', (_x, out, g) => mul(g, mul(out, rsub(1, out))));
 export const tanh = unaryOp('tanh', 'tanh', (_x, out, g) => mul(g, rsub(1, mul(out, out))));
 export const sin = unaryOp('sin', 'sin', (x, _o, g) => mul(g, cos(x)));

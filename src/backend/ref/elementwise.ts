@@ -52,6 +52,7 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
+  reluGrad: (g, x) => (x <= 0 ? 0 : g), // NaN inputs pass the gradient, as PyTorch's threshold_backward
 };
 
 /** Strides of `shape` seen from a broadcast `outShape`: 0 along broadcast (size-1 or missing) dims. */
@@ -70,6 +71,7 @@ export function binary(op: BinaryOp, a: DataArray, aShape: number[], b: DataArra
     if (op === 'add') { for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; return out; }
     if (op === 'mul') { for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; return out; }
     if (op === 'sub') { for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; return out; }
+    if (op === 'reluGrad') { for (let i = 0; i < n; i++) out[i] = b[i] <= 0 ? 0 : a[i]; return out; }
     for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
     return out;
   }

@@ -85,6 +85,12 @@ describe('math', () => {
     assert.deepEqual(a.pow(2).toArray(), [[1, 4, 9], [16, 25, 36]]);
     assert.deepEqual(tensor([-1, 0.5, 2]).clamp(0, 1).toArray(), [0, 0.5, 1]);
     assert.deepEqual(tensor([-1, 2]).relu().toArray(), [0, 2]);
+    // PyTorch: relu keeps NaN; its gradient is 0 where x <= 0 and passes through elsewhere (NaN included).
+    const r = tensor([-1, 0, NaN, 3], { requiresGrad: true });
+    const out = r.relu();
+    assert.ok(Number.isNaN((out.toArray() as number[])[2]));
+    out.backward(tensor([1, 1, 1, 1]));
+    assert.deepEqual(r.grad!.toArray(), [0, 0, 1, 1]);
     assert.deepEqual(where(tensor([1, 0, 1]), tensor([1, 2, 3]), 0).toArray(), [1, 0, 3]);
     assert.deepEqual(tensor([1, 2, 3]).gt(2).toArray(), [0, 0, 1]);
     assert.deepEqual(tensor([1, 5]).maximum(tensor([3, 2])).toArray(), [3, 5]);

@@ -93,8 +93,13 @@ describe('convnet', () => {
   });
 
   test('start trains LeNet-5 on the shipped subset and says what it learned', { timeout: 240_000 }, () => {
-    const r = convnet('start', '--epochs', '1', '--backend', 'ref');
+    const pics = join(tmp, 'start-pictures');
+    const r = convnet('start', '--epochs', '1', '--backend', 'ref', '--out', pics);
     assert.equal(r.code, 0, r.err);
+    // The pictures of what it learned: PNG files (signature 89 50 4E 47).
+    for (const f of ['conv1-kernels.png', 'input.png', 'conv1-maps.png', 'conv2-maps.png']) {
+      assert.deepEqual([...readFileSync(join(pics, f)).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], f);
+    }
     assert.match(r.out, /5000 training \/ 1000 test images/);
     assert.match(r.out, /Sequential\(/);
     assert.match(r.out, /1 Trouser\s+(\d+\s+){10}\s*\d+\.\d%/);

@@ -11,6 +11,11 @@ import { fit, evaluate } from '../train/fit.js';
 import { lenet5 } from '../train/models.js';
 import { BACKEND_CHOICES, SHIPPED_SUBSET, describeResult, makeLoaders, selectBackend } from './common.js';
 import { choiceFlag, intFlag, registerCommand, stringFlag, type CommandContext } from './registry.js';
+import { join } from 'node:path';
+import { kernelGrid, featureMapGrid } from '../vis/grid.js';
+import { captureActivations } from '../vis/hooks.js';
+import { writeImage } from '../io/image-file.js';
+import { reshape } from '../ops/shape.js';
 
 const usage = `convnet start [--epochs N] [--data DIR] [--backend NAME]
 
@@ -19,9 +24,10 @@ const usage = `convnet start [--epochs N] [--data DIR] [--backend NAME]
 
   --epochs N          (default 4)
   --data DIR          another MNIST-format directory (default the shipped subset)
-  --backend NAME      auto (wasm when available), ref, wasm (default auto)`;
+  --backend NAME      auto (wasm when available), ref, wasm (default auto)
+  --out DIR           where the pictures of what it learned go (default out/start)`;
 
-const options = { epochs: { type: 'string' }, data: { type: 'string' }, backend: { type: 'string' } } as const;
+const options = { epochs: { type: 'string' }, data: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' } } as const;
 
 async function run({ values }: CommandContext): Promise<number> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
@@ -50,9 +56,24 @@ async function run({ values }: CommandContext): Promise<number> {
   out('What it learned (rows: true class, columns: predicted class):');
   out(describeResult(ev, testSet.classes));
   out('');
+  const pictures = drawWhatItLearned(model, testSet, stringFlag(values, 'out') ?? join('out', 'start'));
+  out(`pictures: ${pictures.join(', ')}`);
   out(`test accuracy ${(100 * ev.accuracy).toFixed(2)}% on ${ev.total} held-out images (chance: 10%; after epoch 1: ${(100 * first).toFixed(1)}%), trained in ${secs.toFixed(1)} s`);
   out('next: convnet train --epochs 10 --data /usr/share/datasets/fashion-mnist (the full 60,000 images) for about 89%');
   return 0;
+}
+
+/** The first layer's learned 5×5 kernels, and the feature maps both conv layers make of one test image. */
+function drawWhatItLearned(model: ReturnType<typeof lenet5>, testSet: { getItem(i: number): [import('../tensor/tensor.js').Tensor, number] }, dir: string): string[] {
+  const conv1 = [...model.namedParameters()].find(([n]) => n === 'features.0.weight')![1];
+  const [image] = testSet.getItem(0);
+  const maps = captureActivations(model, ['features.1', 'features.4'], reshape(image, [1, ...image.shape]));
+  const files = [join(dir, 'conv1-kernels.png'), join(dir, 'input.png'), join(dir, 'conv1-maps.png'), join(dir, 'conv2-maps.png')];
+  writeImage(files[0], kernelGrid(conv1, { scale: 12 }), { cmap: 'diverging' });
+  writeImage(files[1], image, { normalize: 'minmax', scale: 4 });
+  writeImage(files[2], featureMapGrid(maps.get('features.1')!, { scale: 4 }), { normalize: 'minmax' });
+  writeImage(files[3], featureMapGrid(maps.get('features.4')!, { scale: 6 }), { normalize: 'minmax' });
+  return files;
 }
 
 registerCommand({ name: 'start', summary: 'train LeNet-5 on the shipped Fashion-MNIST subset and show what it learned', usage, options, run });

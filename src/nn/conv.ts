@@ -11,7 +11,7 @@ import { conv1d, conv2d, type ConvPadding, type PaddingMode } from '../ops/conv.
 import { oneOf, tupleArg, type Size } from '../ops/args.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+import { initWeightAndBias } from './init.js';
 
 export interface ConvLayerOptions {
   stride?: Size;
@@ -67,12 +67,7 @@ abstract class ConvNd extends Module {
   }
 
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const [fanIn] = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
+    initWeightAndBias(this.weight, this.bias);
   }
 
   protected convOptions() {

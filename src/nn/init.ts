@@ -67,3 +67,14 @@ export function xavierNormal_(t: Tensor, gain = 1): Tensor {
   const [fanIn, fanOut] = calculateFanInAndFanOut(t);
   return normal_(t, 0, gain * Math.sqrt(2 / (fanIn + fanOut)));
 }
+
+/** PyTorch's default for Linear and Conv layers: Kaiming-uniform with a = √5 for the weight (a bound of
+ *  1/√fanIn) and uniform ±1/√fanIn for the bias. */
+export function initWeightAndBias(weight: Tensor, bias: Tensor | null): void {
+  kaimingUniform_(weight, { a: Math.sqrt(5) });
+  if (bias) {
+    const [fanIn] = calculateFanInAndFanOut(weight);
+    const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+    uniform_(bias, -bound, bound);
+  }
+}

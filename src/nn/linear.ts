@@ -7,7 +7,7 @@ import { zeros } from '../tensor/creation.js';
 import { linear } from '../ops/linear.js';
 import { Module } from './module.js';
 import { Parameter } from './parameter.js';
-import { calculateFanInAndFanOut, kaimingUniform_, uniform_ } from './init.js';
+import { initWeightAndBias } from './init.js';
 import { pyBool } from './repr.js';
 
 export interface LinearOptions {
@@ -37,12 +37,7 @@ export class Linear extends Module {
   }
 
   resetParameters(): void {
-    kaimingUniform_(this.weight, { a: Math.sqrt(5) });
-    if (this.bias) {
-      const [fanIn] = calculateFanInAndFanOut(this.weight);
-      const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
-      uniform_(this.bias, -bound, bound);
-    }
+    initWeightAndBias(this.weight, this.bias);
   }
 
   forward(x: Tensor): Tensor {

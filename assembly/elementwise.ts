@@ -12,7 +12,7 @@ import { ldf, stf, ldv, stv, shareLo } from './common';
 // Op codes shared with src/backend/wasm/elementwise.ts.
 const U_NEG = 0, U_ABS = 1, U_RELU = 2, U_SQRT = 3, U_SQUARE = 4, U_RECIP = 5, U_FLOOR = 6, U_CEIL = 7,
   U_STEP = 8, U_EXP = 9, U_LOG = 10, U_SIGMOID = 11, U_TANH = 12;
-const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5;
+const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_RELU_GRAD = 6;
 
 @inline function unaryV(op: i32, x: v128): v128 {
   switch (op) {
@@ -56,6 +56,9 @@ export function unary(tid: i32, nt: i32, op: i32, x: i32, out: i32, n: i32): voi
     case B_MUL: return f32x4.mul(a, b);
     case B_DIV: return f32x4.div(a, b);
     case B_MAX: return f32x4.max(a, b);
+    // (g, x) → g · (x ≤ 0 ? 0 : 1), as ref's same-shape loop: NaN x passes g; an infinite or NaN g
+    // where x ≤ 0 gives NaN. JS sends only same-shape calls here.
+    case B_RELU_GRAD: return f32x4.mul(a, v128.andnot(f32x4.splat(1), f32x4.le(b, f32x4.splat(0))));
     default: return f32x4.min(a, b);
   }
 }

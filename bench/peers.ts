@@ -86,7 +86,8 @@ function benchConvnet(b: Backend, threads: number): void {
       add(lib, threads, 'W3 bwd', timeMedian(() => { b.conv2dGradInput(dy, wt, w.attrs); b.conv2dGradWeight(x, dy, w.attrs); }, runs));
     }
   }
-  add(lib, threads, 'W6 fwd', timeMedian(() => b.maxPool(poolX, poolAttrs), runs));
+  // Inference, as for the peers: no arg-max (a training forward pays for it; see bench/w6.ts).
+  add(lib, threads, 'W6 fwd', timeMedian(() => b.maxPool(poolX, poolAttrs, false), runs));
   add(lib, threads, 'W7 fwd', timeMedian(() => b.matmul(mmA, mmB, 1, MM, MM, MM), runs));
 }
 

@@ -8,9 +8,10 @@
 // live in io/image.ts beside the codecs — toRgba/colorAt. scripts/build-browser.mjs bundles this file for
 // platform 'browser', so an import of a Node built-in added here later fails the build rather than the page.
 //
-// In the browser the wasm backend runs on one thread (its worker pool uses Node's worker_threads), on
-// shared memory when the page is cross-origin isolated. fit() draws its progress on process.stderr by
-// default: pass { progress: false } or a Progress with a stream of your own.
+// In the browser the wasm backend runs on one thread until `await initWasmThreads(n)` has started its Web
+// Workers, which needs a cross-origin-isolated page (COOP same-origin, COEP require-corp: shared memory);
+// elsewhere it resolves to 1 and the backend stays on one thread. fit() draws its progress on
+// process.stderr by default: pass { progress: false } or a Progress with a stream of your own.
 
 import './backend/ref/index.js';
 import './backend/wasm/index.js';
@@ -27,7 +28,7 @@ export {
 export type { TensorOptions, TensorLike } from './tensor/creation.js';
 export { manualSeed, randperm } from './tensor/random.js';
 export { setBackend, getBackend, listBackends } from './backend/backend.js';
-export { setNumThreads, getNumThreads, wasmInfo } from './backend/wasm/index.js';
+export { setNumThreads, getNumThreads, wasmInfo, initWasmThreads } from './backend/wasm/index.js';
 export { noGrad, isGradEnabled, withGrad } from './autograd/tape.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';

@@ -16,7 +16,7 @@ export {
 export type { TensorOptions, TensorLike } from './tensor/creation.js';
 export { manualSeed, randperm } from './tensor/random.js';
 export { setBackend, getBackend, listBackends } from './backend/backend.js';
-export { setNumThreads, getNumThreads, wasmInfo } from './backend/wasm/index.js';
+export { setNumThreads, getNumThreads, wasmInfo, initWasmThreads } from './backend/wasm/index.js';
 export { noGrad, isGradEnabled, withGrad } from './autograd/tape.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';

@@ -1,7 +1,8 @@
 // The browser build in a real browser: Debian's Chromium, driven by playwright-core (never a browser
 // download). The bundle is built from src/browser.ts in memory with the options of `npm run build:browser`,
 // served with test/browser/ from a static server on 127.0.0.1, and loaded twice:
-//   /coi/   with COOP/COEP headers: a cross-origin-isolated page, so the wasm backend gets shared memory;
+//   /coi/   with COOP/COEP headers: a cross-origin-isolated page, so the wasm backend gets shared memory,
+//           and initWasmThreads(2) starts its Web Worker pool;
 //   /plain/ without them: no SharedArrayBuffer, so the backend falls back to its unshared one-thread build.
 // The page (test/browser/checks.js) computes; this file judges what it returns.
 
@@ -14,11 +15,26 @@ import { build } from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
 // @ts-expect-error — a plain .mjs build script, no type declarations
 import { browserBuildOptions } from '../scripts/build-browser.mjs';
+import { getNumThreads, initWasmThreads, setNumThreads } from '../src/index.js';
+import { closeWasm } from '../src/backend/wasm/index.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const PAGE_DIR = new URL('./browser/', import.meta.url);
 
 interface ConvResult { shape: number[]; y: number[]; dx: number[]; dw: number[]; db: number[] }
+type WasmInfo = { relaxedSimd: boolean; sharedMemory: boolean; threads: number; heapBytes: number };
+interface ThreadsResult {
+  beforeInit: number;
+  init: number;
+  initDefault?: number;
+  wasmInfo: WasmInfo;
+  setNumThreads?: number[];
+  grow?: { heapBefore: number; heapAfter: number; mismatches: number };
+  conv?: Record<string, Record<string, ConvResult>>;
+  train?: { backend: string; losses: number[] };
+  convMs?: Record<string, number>;
+  threadsAfter?: number;
+}
 interface PageResult {
   error?: string;
   crossOriginIsolated: boolean;
@@ -26,10 +42,11 @@ interface PageResult {
   hardwareConcurrency: number;
   defaultBackend: string;
   backends: string[];
-  wasmInfo: { relaxedSimd: boolean; sharedMemory: boolean; threads: number; heapBytes: number };
+  wasmInfo: WasmInfo;
   corr2d: { value: number[][]; printed: string };
   conv: Record<string, ConvResult>;
   train: { backend: string; losses: number[] };
+  threads: ThreadsResult;
 }
 
 /** Serves index.html and checks.js from test/browser/ and the bundle, under /coi/ (isolated) and /plain/. */
@@ -55,6 +72,21 @@ function maxRelDiff(a: number[], b: number[]): number {
   let worst = 0;
   for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(b[i])));
   return worst;
+}
+
+function assertConvAgrees({ ref, wasm }: Record<string, ConvResult>, what: string): void {
+  assert.deepEqual(wasm.shape, ref.shape, what);
+  for (const k of ['y', 'dx', 'dw', 'db'] as const) {
+    assert.ok(ref[k].length > 0 && ref[k].every(Number.isFinite), `${what}: ref ${k} is empty or has a non-finite value`);
+    const d = maxRelDiff(wasm[k], ref[k]);
+    assert.ok(d <= 1e-4, `${what} ${k}: wasm differs from ref by ${d} (relative)`);
+  }
+}
+
+function assertLossFalls({ backend, losses }: { backend: string; losses: number[] }): void {
+  assert.equal(backend, 'wasm');
+  assert.ok(losses.every(Number.isFinite), `losses: ${losses}`);
+  assert.ok(losses.at(-1)! < 0.5 * losses[0], `loss did not halve: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
 }
 
 describe('browser build in Chromium', { timeout: 120_000 }, () => {
@@ -100,9 +132,15 @@ describe('browser build in Chromium', { timeout: 120_000 }, () => {
       await page.close();
     }
     const r = results.coi;
+    const t = r.threads;
     console.log(`# ${r.userAgent}; default backend ${r.defaultBackend}; wasmInfo ${JSON.stringify(r.wasmInfo)}; ` +
       `isolated page: ${r.crossOriginIsolated}; plain page: wasmInfo ${JSON.stringify(results.plain.wasmInfo)}; ` +
       `training loss ${r.train.losses[0].toFixed(3)} → ${r.train.losses.at(-1)!.toFixed(3)}`);
+    if (t.convMs && t.train) {
+      console.log(`# isolated page after initWasmThreads(2): conv2d N2 64→64 56×56 3×3 forward ` +
+        `${t.convMs[1].toFixed(1)} ms on 1 thread, ${t.convMs[2].toFixed(1)} ms on 2; ` +
+        `training on 2 threads: loss ${t.train.losses[0].toFixed(3)} → ${t.train.losses.at(-1)!.toFixed(3)}`);
+    }
   }
 
   after(async () => {
@@ -117,7 +155,7 @@ describe('browser build in Chromium', { timeout: 120_000 }, () => {
         assert.equal(r.crossOriginIsolated, kind === 'coi');
         assert.deepEqual([...r.backends].sort(), ['ref', 'wasm']);
         assert.equal(r.defaultBackend, 'wasm');
-        // shared memory exactly when the page may have it; the browser has no worker pool yet: one thread
+        // shared memory exactly when the page may have it; before initWasmThreads: one thread
         assert.equal(r.wasmInfo.sharedMemory, kind === 'coi');
         assert.equal(r.wasmInfo.threads, 1);
       });
@@ -128,22 +166,70 @@ describe('browser build in Chromium', { timeout: 120_000 }, () => {
       });
 
       it('conv2d x=[2,4,11,9] w=[6,2,3,3] s=[2,1] p=1 d=[1,2] g=2: wasm agrees with ref (forward, dX, dW, db) to 1e-4', () => {
-        const { ref, wasm } = result(kind).conv;
-        assert.deepEqual(ref.shape, [2, 6, 6, 7]);
-        assert.deepEqual(wasm.shape, ref.shape);
-        for (const k of ['y', 'dx', 'dw', 'db'] as const) {
-          assert.ok(ref[k].every(Number.isFinite), `ref ${k} has a non-finite value`);
-          const d = maxRelDiff(wasm[k], ref[k]);
-          assert.ok(d <= 1e-4, `${k}: wasm differs from ref by ${d} (relative)`);
-        }
+        const { conv } = result(kind);
+        assert.deepEqual(conv.ref.shape, [2, 6, 6, 7]);
+        assertConvAgrees(conv, 'conv2d');
       });
 
-      it('a tiny CNN trains: the loss falls', () => {
-        const { backend, losses } = result(kind).train;
-        assert.equal(backend, 'wasm');
-        assert.ok(losses.every(Number.isFinite), `losses: ${losses}`);
-        assert.ok(losses.at(-1)! < 0.5 * losses[0], `loss did not halve: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
+      it('a tiny CNN trains: the loss falls', () => assertLossFalls(result(kind).train));
+
+      it('setNumThreads starts no pool: still one thread before initWasmThreads', () => {
+        assert.equal(result(kind).threads.beforeInit, 1);
       });
     });
   }
+
+  describe('cross-origin-isolated page: Web Worker pool', () => {
+    it('initWasmThreads(2) resolves to 2 and wasmInfo().threads is 2', () => {
+      const t = result('coi').threads;
+      assert.equal(t.init, 2);
+      assert.equal(t.wasmInfo.threads, 2);
+      assert.equal(t.wasmInfo.sharedMemory, true);
+    });
+
+    it('the heap grows under the running workers: relu of 2^23 floats on 2 threads is exact', () => {
+      const g = result('coi').threads.grow!;
+      assert.ok(g.heapBefore < 64 * 2 ** 20 && g.heapAfter >= 64 * 2 ** 20, `heap ${g.heapBefore} → ${g.heapAfter} bytes: did not grow`);
+      assert.equal(g.mismatches, 0);
+    });
+
+    it('setNumThreads chooses within the pool: 1, 2, then 4 gives 2', () => {
+      assert.deepEqual(result('coi').threads.setNumThreads, [1, 2, 2, 2]);
+      assert.equal(result('coi').threads.threadsAfter, 2);
+    });
+
+    for (const [name, what] of [
+      ['gemm', 'x=[2,16,20,16] w=[48,8,5,5] s=[2,1] p=2 d=[1,2] g=2'],
+      ['direct', 'x=[2,4,28,28] w=[16,4,5,5]'],
+      ['depthwise', 'x=[2,32,20,20] w=[32,1,7,7] p=3 g=32'],
+    ] as const) {
+      it(`conv2d on 2 threads, ${name} ${what}: wasm agrees with ref (forward, dX, dW, db) to 1e-4`, () => {
+        const conv = result('coi').threads.conv![name];
+        assertConvAgrees(conv, `${name} conv2d on 2 threads`);
+      });
+    }
+
+    it('a tiny CNN trains on 2 threads (16×16, 8 channels): the loss falls', () => assertLossFalls(result('coi').threads.train!));
+  });
+
+  it('page without isolation: initWasmThreads() and initWasmThreads(2) resolve to 1 thread', () => {
+    const t = result('plain').threads;
+    assert.equal(t.initDefault, 1);
+    assert.equal(t.init, 1);
+    assert.equal(t.wasmInfo.threads, 1);
+    assert.equal(t.wasmInfo.sharedMemory, false);
+  });
+});
+
+// The same export in Node, where the pool starts by itself on the first multi-threaded run.
+describe('initWasmThreads in Node', () => {
+  it('resolves at once to the thread count: unchanged without n, n with n', async () => {
+    const cores = getNumThreads();
+    assert.equal(await initWasmThreads(), cores);
+    assert.equal(await initWasmThreads(3), 3);
+    assert.equal(getNumThreads(), 3);
+    await assert.rejects(initWasmThreads(0), /positive integer/);
+    setNumThreads(cores);
+    closeWasm();
+  });
 });

@@ -190,6 +190,13 @@ for (const threads of [2, 1, 3]) {
         });
       }
     }
+    for (const n of [5003, 70001]) {
+      test(`binary reluGrad n=${n} (zeros, -0, NaN)`, () => {
+        const g = rnd(n), x = rnd(n);
+        x[3] = 0; x[4] = -0; x[5] = NaN; g[6] = NaN; x[6] = 1; g[7] = NaN; x[7] = -1;
+        close('reluGrad', wasmBackend.binary('reluGrad', g, [n], x, [n], [n]), refBackend.binary('reluGrad', g, [n], x, [n], [n]));
+      });
+    }
     const RED_CASES: [number[], number[]][] = [[[6001], [0]], [[7, 1001], [1]], [[7, 1001], [0]], [[3, 5, 7, 97], [1, 2]],
       [[3, 5, 7, 97], [0, 1, 2, 3]], [[2, 4099], [1]], [[4, 6, 211], [0, 2]]];
     for (const [shape, axes] of RED_CASES) {
@@ -209,6 +216,10 @@ for (const threads of [2, 1, 3]) {
         close('out', got.out, want.out);
         assert.deepEqual(got.argmax, want.argmax);
         close('grad', wasmBackend.maxPoolGrad(dy, want.argmax, a), refBackend.maxPoolGrad(dy, want.argmax, a));
+        const v = wasmBackend.maxPool(x, a, false);
+        close('out without argmax', v.out, want.out);
+        assert.equal(v.argmax.length, 0);
+        assert.equal(refBackend.maxPool(x, a, false).argmax.length, 0);
       });
       if (p.d === 1) {
         test(`avgPool ${poolName(p)}`, () => {
@@ -235,6 +246,18 @@ describe('wasm backend, float64 and edge cases', () => {
     const got = wasmBackend.maxPool(x, a), want = refBackend.maxPool(x, a);
     close('out', got.out, want.out);
     assert.deepEqual(got.argmax, want.argmax);
+    close('out without argmax', wasmBackend.maxPool(x, a, false).out, want.out);
+  });
+  test('maxPool 2x2 without argmax: NaN and ±inf in long rows, ties', () => {
+    const a = poolAttrs({ planes: 3, H: 6, W: 38, k: 2, s: 2, p: 0, d: 1 });
+    const x = rnd(3 * 6 * 38);
+    x[2] = NaN; x[40] = Infinity; x[41] = -Infinity; x[100] = 3e38; x[101] = 3e38; x[139] = 3e38;
+    x[300] = NaN; x[301] = NaN; x[500] = x[501] = x[538] = x[539] = 0.25; x[600] = -0; x[601] = 0;
+    for (const threads of [1, 2]) {
+      setNumThreads(threads);
+      const want = refBackend.maxPool(x, a).out, got = wasmBackend.maxPool(x, a, false).out;
+      close('out', got, want);
+    }
   });
 });
 

@@ -93,7 +93,9 @@ export interface Backend {
   /** Adjoint of pad: sums every output position's gradient back into the input position it was read from. */
   padGrad(dy: FloatArray, a: PadAttrs): FloatArray;
 
-  maxPool(x: FloatArray, a: PoolAttrs): { out: FloatArray; argmax: Int32Array };
+  /** `needArgmax` false (inference: no gradient, no indices asked for) lets a backend skip the arg-max;
+   *  `argmax` is then empty (length 0). Default true. */
+  maxPool(x: FloatArray, a: PoolAttrs, needArgmax?: boolean): { out: FloatArray; argmax: Int32Array };
   maxPoolGrad(dy: FloatArray, argmax: Int32Array, a: PoolAttrs): FloatArray;
   avgPool(x: FloatArray, a: PoolAttrs): FloatArray;
   avgPoolGrad(dy: FloatArray, a: PoolAttrs): FloatArray;

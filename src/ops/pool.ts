@@ -10,7 +10,7 @@
 // - adaptive pooling uses windows [floor(i·L/O), ceil((i+1)·L/O)).
 
 import { backend, type FloatArray, type PoolAttrs, type PoolAxis } from '../backend/backend.js';
-import { record } from '../autograd/tape.js';
+import { isGradEnabled, record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { numel, shapeStr } from '../tensor/shape.js';
 import { boolArg, checkOptions, tupleArg, type Size } from './args.js';
@@ -111,11 +111,12 @@ function outShape(x: Tensor, a: PoolAttrs, spatial: 1 | 2): number[] {
   return spatial === 2 ? [...lead, a.h.outSize, a.w.outSize] : [...lead, a.w.outSize];
 }
 
-function runMax(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2): { out: Tensor; indices: Tensor } {
-  const { out, argmax } = backend().maxPool(x.storage as FloatArray, a);
+function runMax(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2, returnIndices: boolean): { out: Tensor; indices: Tensor | null } {
+  const needArgmax = returnIndices || (isGradEnabled() && x.requiresGrad);
+  const { out, argmax } = backend().maxPool(x.storage as FloatArray, a, needArgmax);
   const shape = outShape(x, a, spatial);
   const y = record(op, wrap(out, shape), [x], (g) => [wrap(backend().maxPoolGrad(g.storage as FloatArray, argmax, a), x.shape)]);
-  return { out: y, indices: wrap(argmax, shape) };
+  return { out: y, indices: returnIndices ? wrap(argmax, shape) : null };
 }
 
 function runAvg(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2): Tensor {
@@ -135,8 +136,9 @@ function maxPool(op: string, spatial: 1 | 2, x: Tensor, kernelSize: Size, opts: 
   const d = tupleArg(op, 'dilation', opts.dilation, spatial, 1, 1);
   const ceil = boolArg(op, 'ceilMode', opts.ceilMode, false);
   const a = windowAttrs(op, x, spatial, { k, s, p, d, ceil }, true, spatial === 1);
-  const { out, indices } = runMax(op, x, a, spatial);
-  return boolArg(op, 'returnIndices', opts.returnIndices, false) ? [out, indices] : out;
+  const returnIndices = boolArg(op, 'returnIndices', opts.returnIndices, false);
+  const { out, indices } = runMax(op, x, a, spatial, returnIndices);
+  return returnIndices ? [out, indices!] : out;
 }
 
 function avgPool(op: string, spatial: 1 | 2, x: Tensor, kernelSize: Size, opts: AvgPoolOptions): Tensor {
@@ -200,8 +202,8 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts?: { returnIndices?: false }): Tensor;
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices: true }): [Tensor, Tensor];
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
-  const { out, indices } = runMax('adaptiveMaxPool2d', x, adaptiveAttrs('adaptiveMaxPool2d', x, 2, outputSize), 2);
-  return opts.returnIndices ? [out, indices] : out;
+  const { out, indices } = runMax('adaptiveMaxPool2d', x, adaptiveAttrs('adaptiveMaxPool2d', x, 2, outputSize), 2, !!opts.returnIndices);
+  return opts.returnIndices ? [out, indices!] : out;
 }
 
 export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
@@ -209,6 +211,6 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
 }
 
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
-  return runMax('adaptiveMaxPool1d', x, adaptiveAttrs('adaptiveMaxPool1d', x, 1, outputSize), 1).out;
+  return runMax('adaptiveMaxPool1d', x, adaptiveAttrs('adaptiveMaxPool1d', x, 1, outputSize), 1, false).out;
 }
 

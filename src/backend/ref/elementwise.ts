@@ -52,7 +52,7 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   le: (a, b) => (a <= b ? 1 : 0),
   gt: (a, b) => (a > b ? 1 : 0),
   ge: (a, b) => (a >= b ? 1 : 0),
-  reluGrad: (g, x) => (x <= 0 ? 0 : g), // NaN inputs pass the gradient, as PyTorch's threshold_backward
+  reluGrad: (g, x) => g * +!(x <= 0), // as the same-shape loop below: NaN inputs pass the gradient
 };
 
 /** Strides of `shape` seen from a broadcast `outShape`: 0 along broadcast (size-1 or missing) dims. */

@@ -4,11 +4,11 @@
 import type { FloatArray, PoolAttrs } from '../backend.js';
 import { allocFloat } from '../backend.js';
 
-export function maxPool(x: FloatArray, a: PoolAttrs): { out: FloatArray; argmax: Int32Array } {
+export function maxPool(x: FloatArray, a: PoolAttrs, needArgmax = true): { out: FloatArray; argmax: Int32Array } {
   const { planes, h, w } = a;
   const H = h.size, W = w.size, OH = h.outSize, OW = w.outSize;
   const out = allocFloat(x, planes * OH * OW);
-  const argmax = new Int32Array(planes * OH * OW);
+  const argmax = new Int32Array(needArgmax ? planes * OH * OW : 0);
   for (let p = 0; p < planes; p++) {
     const base = p * H * W;
     for (let oh = 0; oh < OH; oh++) {
@@ -28,7 +28,7 @@ export function maxPool(x: FloatArray, a: PoolAttrs): { out: FloatArray; argmax:
         }
         const o = (p * OH + oh) * OW + ow;
         out[o] = best;
-        argmax[o] = bi;
+        if (needArgmax) argmax[o] = bi;
       }
     }
   }

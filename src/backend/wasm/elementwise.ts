@@ -16,7 +16,7 @@ const UNARY: Partial<Record<UnaryOp, number>> = {
   neg: 0, abs: 1, relu: 2, sqrt: 3, square: 4, reciprocal: 5, floor: 6, ceil: 7, step: 8,
   exp: 9, log: 10, sigmoid: 11, tanh: 12,
 };
-const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5 };
+const BINARY: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, reluGrad: 6 };
 const REDUCE: Partial<Record<ReduceOp, number>> = { sum: 0, max: 1, min: 2 };
 
 export function unary(op: UnaryOp, x: FloatArray): FloatArray {
@@ -51,7 +51,8 @@ function repeatPattern(shape: number[], outShape: number[]): { bn: number; inner
 export function binary(op: BinaryOp, a: DataArray, aShape: number[], b: DataArray, bShape: number[], outShape: number[]): DataArray {
   const code = BINARY[op];
   const n = outShape.reduce((p, d) => p * d, 1);
-  if (code === undefined || !(a instanceof Float32Array) || !(b instanceof Float32Array) || n < SMALL) {
+  if (code === undefined || !(a instanceof Float32Array) || !(b instanceof Float32Array) || n < SMALL ||
+    (op === 'reluGrad' && (a.length !== n || b.length !== n))) { // reluGrad: as ref's same-shape loop only
     return refBackend.binary(op, a, aShape, b, bShape, outShape);
   }
   let full: Float32Array, small: Float32Array, swap: boolean, pat: { bn: number; inner: number } | null;

@@ -33,6 +33,8 @@ export function wasmInfo(): { relaxedSimd: boolean; sharedMemory: boolean; threa
   return { relaxedSimd: r.relaxed, sharedMemory: r.shared, threads: r.numThreads, heapBytes: r.heapBytes };
 }
 
+export { initWasmThreads } from './web-threads.js';
+
 /** Stops the worker threads now (optional: they never keep the process alive). */
 export function closeWasm(): void { rt().close(); }
 

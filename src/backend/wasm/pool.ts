@@ -29,21 +29,26 @@ function isPair(ax: PoolAttrs['h']): boolean {
   return true;
 }
 
-export function maxPool(x: FloatArray, a: PoolAttrs): { out: FloatArray; argmax: Int32Array } {
+const NO_ARGMAX = new Int32Array(0);
+
+/** needArgmax false (inference): values only, and for 2×2 windows a kernel that does no index work. */
+export function maxPool(x: FloatArray, a: PoolAttrs, needArgmax = true): { out: FloatArray; argmax: Int32Array } {
   const n = a.planes * a.h.outSize * a.w.outSize;
-  if (!f32(x) || n === 0) return refBackend.maxPool(x, a);
+  if (!f32(x) || n === 0) return refBackend.maxPool(x, a, needArgmax);
   const r = rt();
   r.reset();
-  const px = r.put(x), out = r.alloc(n * 4), arg = r.alloc(n * 4);
+  const H = a.h.size, W = a.w.size, OH = a.h.outSize, OW = a.w.outSize;
+  const px = r.put(x), out = r.alloc(n * 4), arg = needArgmax ? r.alloc(n * 4) : 0;
   if (isPair(a.h) && isPair(a.w)) {
-    r.run('maxPool2x2', [a.planes, a.h.size, a.w.size, a.h.outSize, a.w.outSize, px, out, arg],
-      Math.min(a.planes, threadsFor(a.planes * a.h.size * a.w.size * 3)));
-    return { out: r.takeF32(out, n), argmax: r.takeI32(arg, n) };
+    const nt = Math.min(a.planes, threadsFor(a.planes * H * W * (needArgmax ? 3 : 1)));
+    if (needArgmax) r.run('maxPool2x2', [a.planes, H, W, OH, OW, px, out, arg], nt);
+    else r.run('maxPool2x2Value', [a.planes, H, W, OH, OW, px, out], nt);
+  } else {
+    const hs = r.put(a.h.start), hc = r.put(a.h.count), ws = r.put(a.w.start), wc = r.put(a.w.count);
+    r.run('maxPool', [a.planes, H, W, OH, OW, hs, hc, a.h.step, ws, wc, a.w.step, px, out, arg],
+      Math.min(a.planes, threadsFor(taps(a) * 2)));
   }
-  const hs = r.put(a.h.start), hc = r.put(a.h.count), ws = r.put(a.w.start), wc = r.put(a.w.count);
-  r.run('maxPool', [a.planes, a.h.size, a.w.size, a.h.outSize, a.w.outSize, hs, hc, a.h.step, ws, wc, a.w.step, px, out, arg],
-    Math.min(a.planes, threadsFor(taps(a) * 2)));
-  return { out: r.takeF32(out, n), argmax: r.takeI32(arg, n) };
+  return { out: r.takeF32(out, n), argmax: arg ? r.takeI32(arg, n) : NO_ARGMAX };
 }
 
 export function maxPoolGrad(dy: FloatArray, argmax: Int32Array, a: PoolAttrs): FloatArray {

@@ -10,7 +10,9 @@
 //
 // Shutdown: workers are unref'd, so they never keep Node alive; at exit Node terminates them (this
 // interrupts Atomics.wait). close() asks them to leave their loop first, for a clean early stop.
-// Node only: in a browser the backend runs on one thread (see runtime.ts).
+// In a browser, web-threads.ts runs this same worker source in Web Workers (started asynchronously by
+// initWasmThreads) and hands them to a Pool through its `spawn` argument. The page's main thread may not
+// Atomics.wait, so there run() only spins.
 
 type WorkerCtor = typeof import('node:worker_threads').Worker;
 
@@ -30,7 +32,7 @@ const GEN = 0, DONE = 1, KERNEL = 2, NT = 3, ARGC = 4, ERROR = 5;
 const ARGS = 16, MAX_ARGS = 24;
 const SPIN = 20000;
 
-const WORKER_SOURCE = `
+export const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { module, memory, ctl, tid, names } = workerData;
 const ex = new WebAssembly.Instance(module, { env: { memory } }).exports;
@@ -55,30 +57,41 @@ for (;;) {
 }
 `;
 
+/** What each worker receives (as workerData in Node, in a message in the browser). */
+export interface WorkerData {
+  module: WebAssembly.Module; memory: WebAssembly.Memory; ctl: SharedArrayBuffer; tid: number; names: string[]; size: number;
+}
+
+/** Whether this thread may block in Atomics.wait (not on a page's main thread, nor without SharedArrayBuffer). */
+const canWait = ((): boolean => {
+  try { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0); return true; } catch { return false; }
+})();
+
+function spawnNode(data: WorkerData): unknown {
+  if (!nodeThreads.Worker) throw new Error('wasm backend: worker threads are not available here');
+  const w = new nodeThreads.Worker(WORKER_SOURCE, { eval: true, workerData: data });
+  w.unref();
+  return w;
+}
+
 export class Pool {
   readonly size: number;
   private readonly i32: Int32Array;
   private readonly f64: Float64Array;
   private readonly names: string[];
   private readonly index = new Map<string, number>();
-  private workers: import('node:worker_threads').Worker[] = [];
+  private workers: unknown[] = [];
 
-  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number) {
-    if (!nodeThreads.Worker) throw new Error('wasm backend: worker threads are not available here');
+  /** Starts `size` workers with `spawn` (default: Node's worker_threads, unref'd). */
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory, size: number,
+    spawn: (data: WorkerData) => unknown = spawnNode) {
     this.size = size;
     const ctl = new SharedArrayBuffer(ARGS * 8 + MAX_ARGS * 8);
     this.i32 = new Int32Array(ctl);
     this.f64 = new Float64Array(ctl, ARGS * 8);
     this.names = WebAssembly.Module.exports(module).filter((e) => e.kind === 'function').map((e) => e.name);
     this.names.forEach((n, i) => this.index.set(n, i));
-    for (let t = 1; t <= size; t++) {
-      const w = new nodeThreads.Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { module, memory, ctl, tid: t, names: this.names, size },
-      });
-      w.unref();
-      this.workers.push(w);
-    }
+    for (let t = 1; t <= size; t++) this.workers.push(spawn({ module, memory, ctl, tid: t, names: this.names, size }));
   }
 
   run(exports: Record<string, (...a: number[]) => number>, kernel: string, args: number[], nt: number): void {
@@ -97,7 +110,7 @@ export class Pool {
     try { exports[kernel](0, nt, ...args); } catch (e) { err = e; }
     let d: number, spin = 0;
     while ((d = Atomics.load(i32, DONE)) !== this.size) {
-      if (++spin > SPIN) Atomics.wait(i32, DONE, d);
+      if (++spin > SPIN && canWait) Atomics.wait(i32, DONE, d);
     }
     if (err) throw err;
     if (Atomics.exchange(i32, ERROR, 0)) throw new Error(`wasm backend: kernel '${kernel}' failed in a worker`);

@@ -1,0 +1,42 @@
+// bench/w6.ts — W6 alone (max-pool 2×2 s2 on N8 64×112×112), convnet-wasm against tfjs-wasm in one run,
+// alternating rounds so both see the same machine state: `node --import tsx bench/w6.ts` (ROUNDS=5).
+// convnet: inference (no arg-max, as tfjs) and with the arg-max a training forward keeps; 1 and 2 threads.
+// tfjs-wasm: one thread (its threaded build needs Web Workers); its timing includes dataSync(), the
+// copy out of its heap, as ours includes the copies in and out of ours.
+import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import type { PoolAttrs, PoolAxis } from '../src/backend/backend.js';
+import { setNumThreads, wasmBackend } from '../src/backend/wasm/index.js';
+import { randomF32, timeMedian } from './workloads.js';
+
+const N = 8, C = 64, H = 112, W = 112, ROUNDS = Number(process.env.ROUNDS ?? 5), RUNS = 15;
+const axis = (L: number): PoolAxis => ({ size: L, outSize: L >> 1, start: Int32Array.from({ length: L >> 1 }, (_, i) => 2 * i),
+  count: new Int32Array(L >> 1).fill(2), step: 1, divisor: new Float64Array(L >> 1).fill(2) });
+const attrs: PoolAttrs = { planes: N * C, h: axis(H), w: axis(W) };
+const x = randomF32(N * C * H * W, 5);
+
+const require = createRequire(import.meta.url);
+const tf = await import('@tensorflow/tfjs-core');
+const tfw = await import('@tensorflow/tfjs-backend-wasm');
+tfw.setWasmPaths(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + '/');
+tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+await tf.setBackend('wasm');
+await tf.ready();
+const nhwc = new Float32Array(x.length);
+for (let c = 0; c < C; c++) for (let n = 0; n < N; n++) for (let i = 0; i < H * W; i++) nhwc[(n * H * W + i) * C + c] = x[(n * C + c) * H * W + i];
+const tx = tf.tensor4d(nhwc, [N, H, W, C]);
+
+const res = new Map<string, number[]>();
+const add = (k: string, ms: number): void => { if (!res.has(k)) res.set(k, []); res.get(k)!.push(ms); };
+for (let r = 0; r < ROUNDS; r++) {
+  for (const t of [1, 2]) {
+    setNumThreads(t);
+    add(`convnet-wasm ${t}T inference`, timeMedian(() => wasmBackend.maxPool(x, attrs, false), RUNS));
+    add(`convnet-wasm ${t}T with argmax`, timeMedian(() => wasmBackend.maxPool(x, attrs, true), RUNS));
+  }
+  add('tfjs-wasm 1T', timeMedian(() => { const y = tf.maxPool(tx, 2, 2, 0); y.dataSync(); y.dispose(); }, RUNS));
+}
+const med = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1];
+const tfjs = med(res.get('tfjs-wasm 1T')!);
+console.log(`W6 max-pool 2x2 s2 N${N} ${C}x${H}x${W}: median over ${ROUNDS} rounds of the median of ${RUNS} calls`);
+for (const [k, v] of res) console.log(`${k.padEnd(30)} ${med(v).toFixed(2).padStart(6)} ms   tfjs-wasm/this ${(tfjs / med(v)).toFixed(2)}`);

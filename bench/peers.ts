@@ -5,7 +5,7 @@
 // machine's default OpenBLAS core type and with OPENBLAS_CORETYPE=SkylakeX + glibc malloc tuning).
 //
 // Workloads (issue 5): W1–W5 conv2d forward, W3 backward (dX + dW), W6 max-pool 2×2 s2 on
-// N8 64×112×112, W7 1024³ matmul. T1 (LeNet-5 training step) waits for nn/optim and is not run yet.
+// N8 64×112×112, W7 1024³ matmul. T1 (the LeNet-5 training step) is bench/t1.ts, which `npm run bench` runs next.
 // Prints median ms, GFLOP/s and each library's time as a multiple of convnet-wasm's (ratio > 1: slower
 // than convnet-wasm); writes bench/results/peers-<date>.json. Options: --quick (fewer runs), --no-ref,
 // --slow (also tfjs-cpu's W3 backward, ~2 minutes a call).
@@ -252,7 +252,6 @@ for (const k of keys) {
   }
 }
 for (const r of rows.filter((x) => x.key === 'all')) console.log(`${r.lib}: ${r.note}`);
-console.log('T1 (LeNet-5 training step, batch 64): not run yet — needs nn/optim.');
 const dir = join(here, 'results');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `peers-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);

@@ -106,7 +106,7 @@ export function kernelGrid(weight: Tensor, opts: GridOptions & { rgb?: boolean }
   }
   const [OC, IC, KH, KW] = weight.shape;
   const { rgb, ...grid } = opts;
-  const scale = grid.scale ?? Math.max(1, Math.floor(32 / Math.max(KH, KW)));
+  const scale = grid.scale ?? Math.max(1, Math.floor(64 / Math.max(KH, KW))); // tiles of about 64 px
   if (IC === 3 && rgb !== false) {
     // Colour kernels: min–max per tile keeps the colour of each filter.
     return makeGrid(weight, { normalize: 'tile', ...grid, scale });

@@ -41,7 +41,22 @@ function outputLength(L: number, k: number, s: number, p: number, d: number, cei
   return out;
 }
 
+/** Window tables are pure functions of their arguments and never written after they are built (backends only
+ *  read them), so each distinct axis is computed once; the cache is bounded (cleared past 256 entries). */
+const axisCache = new Map<string, PoolAxis>();
+
 function windowAxis(L: number, k: number, s: number, p: number, d: number, ceil: boolean, countIncludePad: boolean): PoolAxis {
+  const key = `${L},${k},${s},${p},${d},${ceil ? 1 : 0},${countIncludePad ? 1 : 0}`;
+  let axis = axisCache.get(key);
+  if (!axis) {
+    if (axisCache.size >= 256) axisCache.clear();
+    axis = buildWindowAxis(L, k, s, p, d, ceil, countIncludePad);
+    axisCache.set(key, axis);
+  }
+  return axis;
+}
+
+function buildWindowAxis(L: number, k: number, s: number, p: number, d: number, ceil: boolean, countIncludePad: boolean): PoolAxis {
   const outSize = outputLength(L, k, s, p, d, ceil);
   const start = new Int32Array(outSize), count = new Int32Array(outSize), divisor = new Float64Array(outSize);
   for (let o = 0; o < outSize; o++) {

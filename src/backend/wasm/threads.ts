@@ -31,6 +31,13 @@ export const nodeThreads: { Worker: WorkerCtor | null; available: number } = {
 const GEN = 0, DONE = 1, KERNEL = 2, NT = 3, ARGC = 4, ERROR = 5;
 const ARGS = 16, MAX_ARGS = 24;
 const SPIN = 20000;
+/** How long a worker keeps spinning after its last kernel call before it sleeps in Atomics.wait. A training
+ *  step is a run of kernel calls separated by tens to hundreds of microseconds of JS (autograd, copies),
+ *  and waking a sleeping worker costs 25–100 µs each time, so the worker stays awake across those gaps;
+ *  an idle process burns at most this much of one core per worker after its last call. 0.3 ms: 1 ms was
+ *  faster for T1 but not for a whole epoch in noisy same-run A/B tests here; CONVNET_SPIN_MS overrides. */
+const WORKER_SPIN_MS = ((v: number): number => (Number.isFinite(v) && v >= 0 ? Math.min(v, 10) : 0.3))(
+  Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.CONVNET_SPIN_MS ?? 0.3));
 
 export const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
@@ -40,9 +47,12 @@ const fns = names.map((n) => ex[n]);
 const i32 = new Int32Array(ctl), f64 = new Float64Array(ctl, ${ARGS * 8});
 let seen = 0;
 for (;;) {
-  let g, spin = 0;
+  let g, spin = 0, since = performance.now();
   while ((g = Atomics.load(i32, ${GEN})) === seen) {
-    if (++spin > ${SPIN}) Atomics.wait(i32, ${GEN}, seen);
+    if ((++spin & 255) === 0 && performance.now() - since > ${WORKER_SPIN_MS}) {
+      Atomics.wait(i32, ${GEN}, seen);
+      since = performance.now();
+    }
   }
   seen = g;
   const k = i32[${KERNEL}];

@@ -2,7 +2,7 @@
 // momentum), the whole step as a user runs it, autograd and optimizer included.
 //   node --import tsx bench/t1.ts            convnet-wasm on 1 and 2 threads (THREADS=1,2 to choose),
 //                                            then PyTorch (2 threads) when /usr/bin/python3 has torch
-// Prints median ms/step and images/s per configuration, and the ratio PyTorch / convnet (> 1: convnet
+// Prints median ms/step (and the mean, which includes GC pauses) and images/s per configuration, and the ratio PyTorch / convnet (> 1: convnet
 // is faster). BACKEND=ref times the reference backend instead. STEPS sets the timed steps (default 200).
 import { spawnSync } from 'node:child_process';
 import { randn, randint, nn, optim, F, manualSeed, setBackend, setNumThreads, getBackend } from '../src/index.js';
@@ -18,6 +18,9 @@ function lenet(): nn.Sequential {
     new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10));
 }
 
+/** Mean step time per thread count: unlike the median it includes garbage-collection pauses. */
+const means = new Map<number, number>();
+
 function timeConvnet(threads: number): number {
   manualSeed(0);
   setNumThreads(threads);
@@ -29,6 +32,7 @@ function timeConvnet(threads: number): number {
   const t: number[] = [];
   for (let i = 0; i < STEPS; i++) { const t0 = performance.now(); step(); t.push(performance.now() - t0); }
   t.sort((a, b) => a - b);
+  means.set(threads, t.reduce((a, b) => a + b, 0) / t.length);
   return t[t.length >> 1];
 }
 
@@ -45,31 +49,33 @@ for _ in range(30): step()
 t = []
 for _ in range(int(sys.argv[2])):
     t0 = time.perf_counter(); step(); t.append((time.perf_counter() - t0) * 1e3)
-t.sort(); print(t[len(t) // 2], torch.__version__)
+t.sort(); print(t[len(t) // 2], torch.__version__, sum(t) / len(t))
 `;
 
 // As the design notes ask: PyTorch as Debian runs it, and with OpenBLAS's AVX-512 kernels and glibc's
 // allocator tuned to keep freed memory (the settings that make it fastest here).
 const SKYLAKEX = { OPENBLAS_CORETYPE: 'SkylakeX', MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '4294967296' };
 
-function timeTorch(threads: number, env: Record<string, string> = {}): { ms: number; version: string } | string {
+function timeTorch(threads: number, env: Record<string, string> = {}): { ms: number; version: string; mean: number } | string {
   const r = spawnSync('/usr/bin/python3', ['-c', TORCH, String(threads), String(STEPS)], { encoding: 'utf8', env: { ...process.env, ...env } });
   if (r.status !== 0) return (r.stderr || r.error?.message || 'failed').trim().split('\n').pop()!;
-  const [ms, version] = r.stdout.trim().split(' ');
-  return { ms: Number(ms), version };
+  const [ms, version, mean] = r.stdout.trim().split(' ');
+  return { ms: Number(ms), version, mean: Number(mean) };
 }
 
 if (process.env.BACKEND) setBackend(process.env.BACKEND);
-const line = (name: string, ms: number, extra = ''): void =>
-  console.log(`${name.padEnd(30)} ${ms.toFixed(2).padStart(7)} ms/step  ${(BATCH * 1000 / ms).toFixed(0).padStart(6)} images/s${extra}`);
+const line = (name: string, ms: number, extra = '', mean?: number): void =>
+  console.log(`${name.padEnd(30)} ${ms.toFixed(2).padStart(7)} ms/step  ${(BATCH * 1000 / ms).toFixed(0).padStart(6)} images/s` +
+    `${mean === undefined ? '' : `  (mean ${mean.toFixed(2)} ms)`}${extra}`);
 console.log(`T1: LeNet-5 training step, batch ${BATCH}, median of ${STEPS} steps`);
 const ours = new Map<number, number>();
-for (const t of THREADS) { const ms = timeConvnet(t); ours.set(t, ms); line(`convnet-${getBackend()} ${t} thread${t > 1 ? 's' : ''}`, ms); }
+for (const t of THREADS) { const ms = timeConvnet(t); ours.set(t, ms); line(`convnet-${getBackend()} ${t} thread${t > 1 ? 's' : ''}`, ms, '', means.get(t)); }
 const torch = timeTorch(2), torch1 = timeTorch(1), torchSkx = timeTorch(2, SKYLAKEX);
 if (typeof torch === 'string') console.log(`pytorch: not run (${torch})`);
 else {
   const best = Math.min(...ours.values());
-  line(`pytorch ${torch.version} 2 threads`, torch.ms, `   ratio pytorch/convnet ${(torch.ms / best).toFixed(2)}`);
-  if (typeof torch1 !== "string") line(`pytorch ${torch1.version} 1 thread`, torch1.ms, `   ratio pytorch/convnet ${(torch1.ms / best).toFixed(2)}`);
-  if (typeof torchSkx !== "string") line(`pytorch ${torchSkx.version} 2 thr SkylakeX`, torchSkx.ms, `   ratio pytorch/convnet ${(torchSkx.ms / best).toFixed(2)}`);
+  const ratio = (ms: number) => `   ratio pytorch/convnet ${(ms / best).toFixed(2)}`;
+  line(`pytorch ${torch.version} 2 threads`, torch.ms, ratio(torch.ms), torch.mean);
+  if (typeof torch1 !== 'string') line(`pytorch ${torch1.version} 1 thread`, torch1.ms, ratio(torch1.ms), torch1.mean);
+  if (typeof torchSkx !== 'string') line(`pytorch ${torchSkx.version} 2 thr SkylakeX`, torchSkx.ms, ratio(torchSkx.ms), torchSkx.mean);
 }

@@ -92,6 +92,21 @@ export function packB(kc: i32, n: i32, b: i32, rsB: i32, csB: i32, dst: i32): vo
         stv(dst, ldv(s)); stv(dst + 16, ldv(s + 16));
         dst += 32;
       }
+    } else if (nr == NR && rsB == 4) {
+      // B stored transposed (row j of B^T holds column j of B): read each column along k contiguously,
+      // write the panel with a 32-byte stride (it stays in L1).
+      for (let j = 0; j < NR; j++) {
+        const s = col + j * csB;
+        let d = dst + j * 4, k = 0;
+        for (; k + 4 <= kc; k += 4) {
+          const v = ldv(s + k * 4);
+          stf(d, f32x4.extract_lane(v, 0)); stf(d + 32, f32x4.extract_lane(v, 1));
+          stf(d + 64, f32x4.extract_lane(v, 2)); stf(d + 96, f32x4.extract_lane(v, 3));
+          d += 128;
+        }
+        for (; k < kc; k++) { stf(d, ldf(s + k * 4)); d += 32; }
+      }
+      dst += kc * 32;
     } else {
       for (let k = 0; k < kc; k++) {
         const s = col + k * rsB;
@@ -141,19 +156,23 @@ export function gemm(m: i32, n: i32, k: i32, a: i32, rsA: i32, csA: i32, b: i32,
 }
 
 /** Batched row-major matmul split across threads: the batch·M rows of C are cut into nt contiguous
- *  ranges, so each thread packs B once per block and no two threads write the same row. */
+ *  ranges, so each thread packs B once per block and no two threads write the same row. With transA
+ *  (transB) each A (B) of the batch is stored transposed, [K×M] ([N×K]): packing reads it by strides,
+ *  so no transposed copy is ever made (a linear layer's x·Wᵀ and its gradient Gᵀ·x). */
 export function matmul(tid: i32, nt: i32, batch: i32, m: i32, k: i32, n: i32, a: i32, b: i32, c: i32,
-                       scratch: i32, scratchPer: i32): void {
+                       scratch: i32, scratchPer: i32, transA: i32, transB: i32): void {
   const rows = batch * m;
   // Cut on multiples of 4 rows so threads do not each get a ragged edge panel.
   const lo = min(rows, (shareLo((rows + 3) >> 2, tid, nt)) << 2);
   const hi = min(rows, (shareLo((rows + 3) >> 2, tid + 1, nt)) << 2);
   const s = scratch + tid * scratchPer;
+  const rsA = transA ? 4 : k * 4, csA = transA ? m * 4 : 4;
+  const rsB = transB ? 4 : n * 4, csB = transB ? k * 4 : 4;
   let r = lo;
   while (r < hi) {
     const bi = r / m, i = r - bi * m;
     const cnt = min(hi - r, m - i);
-    gemm(cnt, n, k, a + (bi * m + i) * k * 4, k * 4, 4, b + bi * k * n * 4, n * 4, 4,
+    gemm(cnt, n, k, a + bi * m * k * 4 + i * rsA, rsA, csA, b + bi * k * n * 4, rsB, csB,
          c + (bi * m + i) * n * 4, n * 4, false, s);
     r += cnt;
   }

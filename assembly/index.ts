@@ -7,3 +7,4 @@ export { depthwiseForward, depthwiseGradWeight, depthwiseGradInput, depthwiseScr
 export { maxPool, maxPool2x2, maxPool2x2Value, maxPoolGrad, avgPool, avgPoolGrad } from './pool';
 export function heapBase(): i32 { return <i32>__heap_base; }
 export { unary, binary, reduce, sumKeepMid } from './elementwise';
+export { sgdStep, adamStep } from './optim';

@@ -4,11 +4,15 @@
 // when /usr/bin/python3 has torch (bench/torch_bench.py, run in a child process, twice: with this
 // machine's default OpenBLAS core type and with OPENBLAS_CORETYPE=SkylakeX + glibc malloc tuning).
 //
-// Workloads (issue 5): W1–W5 conv2d forward, W3 backward (dX + dW), W6 max-pool 2×2 s2 on
-// N8 64×112×112, W7 1024³ matmul. T1 (the LeNet-5 training step) is bench/t1.ts, which `npm run bench` runs next.
-// Prints median ms, GFLOP/s and each library's time as a multiple of convnet-wasm's (ratio > 1: slower
-// than convnet-wasm); writes bench/results/peers-<date>.json. Options: --quick (fewer runs), --no-ref,
-// --slow (also tfjs-cpu's W3 backward, ~2 minutes a call).
+// Workloads: W1–W5 conv2d forward, W3 backward (dX + dW), W6 max-pool 2×2 s2 on N8 64×112×112, W7 1024³
+// matmul. T1 (the LeNet-5 training step) is bench/t1.ts, which `npm run bench` runs next.
+// What is timed: each library's public call on inputs already where it computes (convnet and tfjs:
+// tensors resident in their backend; the result stays there and is disposed; tfjs's cpu and wasm
+// backends run synchronously, so the work is done when the call returns), W3 backward on the
+// gradient kernels. Prints median ms, GFLOP/s and each library's time as a multiple of convnet-wasm's
+// (ratio > 1: slower than convnet-wasm), with this machine's first-touch cost per page in the header;
+// writes bench/results/peers-<date>.json (bench/summary.ts gives min and median over runs).
+// Options: --quick (fewer runs), --no-ref, --slow (also tfjs-cpu's W3 backward, ~2 minutes a call).
 // Layouts: each library gets its native layout (tfjs NHWC, the others NCHW); conversion is not timed.
 
 import { spawnSync } from 'node:child_process';
@@ -16,11 +20,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Backend, PoolAttrs, PoolAxis } from '../src/backend/backend.js';
-import { refBackend } from '../src/backend/ref/index.js';
-import { getNumThreads, wasmBackend, wasmInfo } from '../src/backend/wasm/index.js';
+import { backend } from '../src/backend/index.js';
+import { getNumThreads, wasmInfo } from '../src/backend/wasm/index.js';
+import { F, tensor, matmul, noGrad, setBackend, type Tensor } from '../src/index.js';
 import { oneOpModel } from './onnx.js';
 import { CONV_WORKLOADS, convFlops, randomF32, timeMedian } from './workloads.js';
+import { firstTouchLine } from './first-touch.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -68,27 +73,32 @@ const data = CONV_WORKLOADS.map((w) => {
 const poolX = randomF32(POOL.N * POOL.C * POOL.H * POOL.W, 5);
 const mmA = randomF32(MM * MM, 6), mmB = randomF32(MM * MM, 7);
 
-function poolAxis(L: number): PoolAxis {
-  const out = L >> 1;
-  return { size: L, outSize: out, start: Int32Array.from({ length: out }, (_, i) => 2 * i),
-    count: new Int32Array(out).fill(2), step: 1, divisor: new Float64Array(out).fill(2) };
-}
-const poolAttrs: PoolAttrs = { planes: POOL.N * POOL.C, h: poolAxis(POOL.H), w: poolAxis(POOL.W) };
-
 // ---- convnet ----------------------------------------------------------------------------------
 
-function benchConvnet(b: Backend, threads: number): void {
-  const runs = b === refBackend ? 3 : RUNS;
-  const lib = `convnet-${b.name}`;
+async function benchConvnet(name: 'wasm' | 'ref', threads: number): Promise<void> {
+  await setBackend(name);
+  const runs = name === 'ref' ? 3 : RUNS;
+  const lib = `convnet-${name}`;
+  const on = (a: Float32Array, shape: number[]): Tensor => tensor(a).reshape(shape);
+  const bk = backend();
   for (const { w, x, wt, bias, dy } of data) {
-    add(lib, threads, `${w.id} fwd`, timeMedian(() => b.conv2d(x, wt, bias, w.attrs), runs));
+    const a = w.attrs;
+    const tx = on(x, [a.N, a.C, a.H, a.W]), tw = on(wt, [a.OC, a.C / a.groups, a.KH, a.KW]), tb = on(bias, [a.OC]);
+    const opts = { stride: a.strideH, padding: a.padTop, groups: a.groups };
+    add(lib, threads, `${w.id} fwd`, timeMedian(() => noGrad(() => F.conv2d(tx, tw, tb, opts).dispose()), runs));
     if (w.id === 'W3') {
-      add(lib, threads, 'W3 bwd', timeMedian(() => { b.conv2dGradInput(dy, wt, w.attrs); b.conv2dGradWeight(x, dy, w.attrs); }, runs));
+      const tdy = on(dy, [a.N, a.OC, a.OH, a.OW]);
+      add(lib, threads, 'W3 bwd', timeMedian(() => {
+        bk.free(bk.conv2dGradInput(tdy.storage, tw.storage, a));
+        bk.free(bk.conv2dGradWeight(tx.storage, tdy.storage, a));
+      }, runs));
     }
   }
   // Inference, as for the peers: no arg-max (a training forward pays for it; see bench/w6.ts).
-  add(lib, threads, 'W6 fwd', timeMedian(() => b.maxPool(poolX, poolAttrs, false), runs));
-  add(lib, threads, 'W7 fwd', timeMedian(() => b.matmul(mmA, mmB, 1, MM, MM, MM), runs));
+  const px = on(poolX, [POOL.N, POOL.C, POOL.H, POOL.W]);
+  add(lib, threads, 'W6 fwd', timeMedian(() => noGrad(() => F.maxPool2d(px, 2).dispose()), runs));
+  const A = on(mmA, [MM, MM]), B = on(mmB, [MM, MM]);
+  add(lib, threads, 'W7 fwd', timeMedian(() => noGrad(() => matmul(A, B).dispose()), runs));
 }
 
 // ---- tfjs -------------------------------------------------------------------------------------
@@ -117,7 +127,7 @@ async function benchTfjs(tf: Tf, backend: 'cpu' | 'wasm', threads: number): Prom
   const lib = `tfjs-${backend}`;
   const runs = backend === 'cpu' ? 3 : RUNS;
   const timed = (f: () => import('@tensorflow/tfjs-core').Tensor | import('@tensorflow/tfjs-core').Tensor[]): number =>
-    timeMedian(() => { const r = f(); for (const t of Array.isArray(r) ? r : [r]) { t.dataSync(); t.dispose(); } }, runs);
+    timeMedian(() => { const r = f(); for (const t of Array.isArray(r) ? r : [r]) t.dispose(); }, runs);
   for (const { w, x, wt, bias, dy } of data) {
     const a = w.attrs;
     const tx = tf.tensor4d(nhwc(x, a.N, a.C, a.H, a.W), [a.N, a.H, a.W, a.C]);
@@ -207,9 +217,10 @@ function hasTorch(): boolean {
 // ---- run and report ---------------------------------------------------------------------------
 
 const info = wasmInfo();
-process.stderr.write(`convnet peers bench — node ${process.version}, convnet-wasm ${getNumThreads()} threads, relaxed-simd ${info.relaxedSimd}\n`);
-benchConvnet(wasmBackend, getNumThreads());
-if (!argv.includes('--no-ref')) benchConvnet(refBackend, 1);
+const touch = firstTouchLine();
+process.stderr.write(`convnet peers bench — node ${process.version}, convnet-wasm ${getNumThreads()} threads, relaxed-simd ${info.relaxedSimd}\n${touch}\n`);
+await benchConvnet('wasm', getNumThreads());
+if (!argv.includes('--no-ref')) await benchConvnet('ref', 1);
 
 try {
   const tf = await import('@tensorflow/tfjs-core');
@@ -243,7 +254,8 @@ const table = rows.filter((r) => r.key !== 'all').map((r) => ({
   gflops: r.ms && FLOPS[r.key] ? FLOPS[r.key] / r.ms / 1e6 : null,
   ratioToConvnetWasm: r.ms && base.get(r.key) ? r.ms / base.get(r.key)! : null,
 }));
-console.log(`\n${'workload'.padEnd(8)} ${'library'.padEnd(24)} ${'thr'.padStart(3)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'× wasm'.padStart(7)}`);
+console.log(`\n${touch}`);
+console.log(`${'workload'.padEnd(8)} ${'library'.padEnd(24)} ${'thr'.padStart(3)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'× wasm'.padStart(7)}`);
 for (const k of keys) {
   for (const r of table.filter((t) => t.key === k)) {
     console.log(`${k.padEnd(8)} ${r.lib.padEnd(24)} ${String(r.threads).padStart(3)} ${(r.ms === null ? 'n/a' : r.ms.toFixed(2)).padStart(10)} ` +
@@ -255,5 +267,5 @@ for (const r of rows.filter((x) => x.key === 'all')) console.log(`${r.lib}: ${r.
 const dir = join(here, 'results');
 mkdirSync(dir, { recursive: true });
 const file = join(dir, `peers-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ node: process.version, wasm: info, date: new Date().toISOString(), rows: table }, null, 2));
+writeFileSync(file, JSON.stringify({ node: process.version, wasm: info, firstTouch: touch, date: new Date().toISOString(), rows: table }, null, 2));
 console.log(`wrote ${file}`);

@@ -1,15 +1,17 @@
-// bench/profile-t1.ts — where a T1 step (LeNet-5, batch 64) spends its time on the wasm backend: every
+// bench/profile-t1.ts — where a T1 step (LeNet-5, batch 64) spends its time on a backend (BACKEND, default wasm): every
 // backend call timed and keyed by kernel and shape, the rest (autograd, ops, optimizer) as "JS".
 //   node --import tsx bench/profile-t1.ts      THREADS=2 to profile with 2 threads; STEPS (default 200)
-import { randn, randint, nn, optim, F, manualSeed, setNumThreads } from '../src/index.js';
-import { wasmBackend } from '../src/backend/wasm/index.js';
+import { randn, randint, nn, optim, F, manualSeed, setNumThreads, setBackend } from '../src/index.js';
+import { backend, Storage } from '../src/backend/index.js';
 
 const STEPS = Number(process.env.STEPS ?? 200);
+await setBackend(process.env.BACKEND ?? 'wasm');
+const wasmBackend = backend();
 setNumThreads(Number(process.env.THREADS ?? 1));
 const acc = new Map<string, number[]>();
 let on = false;
-const sig = (v: unknown): string => (v && typeof v === 'object' && 'length' in (v as object) && !Array.isArray(v)
-  ? String((v as { length: number }).length) : Array.isArray(v) ? `[${v.join(',')}]` : typeof v === 'string' ? v : '');
+const sig = (v: unknown): string => (v instanceof Storage ? String(v.size)
+  : Array.isArray(v) ? `[${v.join(',')}]` : typeof v === 'string' ? v : '');
 for (const [name, fn] of Object.entries(wasmBackend)) {
   if (typeof fn !== 'function') continue;
   (wasmBackend as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {

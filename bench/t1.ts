@@ -6,6 +6,7 @@
 // is faster). BACKEND=ref times the reference backend instead. STEPS sets the timed steps (default 200).
 import { spawnSync } from 'node:child_process';
 import { randn, randint, nn, optim, F, manualSeed, setBackend, setNumThreads, getBackend } from '../src/index.js';
+import { firstTouchLine } from './first-touch.js';
 
 const STEPS = Number(process.env.STEPS ?? 200);
 const THREADS = (process.env.THREADS ?? '1,2').split(',').map(Number);
@@ -67,7 +68,7 @@ if (process.env.BACKEND) setBackend(process.env.BACKEND);
 const line = (name: string, ms: number, extra = '', mean?: number): void =>
   console.log(`${name.padEnd(30)} ${ms.toFixed(2).padStart(7)} ms/step  ${(BATCH * 1000 / ms).toFixed(0).padStart(6)} images/s` +
     `${mean === undefined ? '' : `  (mean ${mean.toFixed(2)} ms)`}${extra}`);
-console.log(`T1: LeNet-5 training step, batch ${BATCH}, median of ${STEPS} steps`);
+console.log(`T1: LeNet-5 training step, batch ${BATCH}, median of ${STEPS} steps; ${firstTouchLine()}`);
 const ours = new Map<number, number>();
 for (const t of THREADS) { const ms = timeConvnet(t); ours.set(t, ms); line(`convnet-${getBackend()} ${t} thread${t > 1 ? 's' : ''}`, ms, '', means.get(t)); }
 const torch = timeTorch(2), torch1 = timeTorch(1), torchSkx = timeTorch(2, SKYLAKEX);

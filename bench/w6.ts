@@ -1,19 +1,21 @@
 // bench/w6.ts — W6 alone (max-pool 2×2 s2 on N8 64×112×112), convnet-wasm against tfjs-wasm in one run,
 // alternating rounds so both see the same machine state: `node --import tsx bench/w6.ts` (ROUNDS=5).
 // convnet: inference (no arg-max, as tfjs) and with the arg-max a training forward keeps; 1 and 2 threads.
-// tfjs-wasm: one thread (its threaded build needs Web Workers); its timing includes dataSync(), the
-// copy out of its heap, as ours includes the copies in and out of ours.
+// tfjs-wasm: one thread (its threaded build needs Web Workers). Both compute on data resident in their
+// heaps and leave the result there (disposed), as bench/peers.ts times them.
 import { dirname } from 'node:path';
 import { createRequire } from 'node:module';
-import type { PoolAttrs, PoolAxis } from '../src/backend/backend.js';
-import { setNumThreads, wasmBackend } from '../src/backend/wasm/index.js';
+import { setNumThreads } from '../src/backend/wasm/index.js';
+import { F, tensor, noGrad, setBackend } from '../src/index.js';
 import { randomF32, timeMedian } from './workloads.js';
+import { firstTouchLine } from './first-touch.js';
 
 const N = 8, C = 64, H = 112, W = 112, ROUNDS = Number(process.env.ROUNDS ?? 5), RUNS = 15;
-const axis = (L: number): PoolAxis => ({ size: L, outSize: L >> 1, start: Int32Array.from({ length: L >> 1 }, (_, i) => 2 * i),
-  count: new Int32Array(L >> 1).fill(2), step: 1, divisor: new Float64Array(L >> 1).fill(2) });
-const attrs: PoolAttrs = { planes: N * C, h: axis(H), w: axis(W) };
 const x = randomF32(N * C * H * W, 5);
+await setBackend('wasm');
+const px = tensor(x).reshape([N, C, H, W]);
+const pg = px.detach().requiresGrad_(true); // a training forward: the arg-max is kept for the backward
+console.log(firstTouchLine());
 
 const require = createRequire(import.meta.url);
 const tf = await import('@tensorflow/tfjs-core');
@@ -31,10 +33,10 @@ const add = (k: string, ms: number): void => { if (!res.has(k)) res.set(k, []); 
 for (let r = 0; r < ROUNDS; r++) {
   for (const t of [1, 2]) {
     setNumThreads(t);
-    add(`convnet-wasm ${t}T inference`, timeMedian(() => wasmBackend.maxPool(x, attrs, false), RUNS));
-    add(`convnet-wasm ${t}T with argmax`, timeMedian(() => wasmBackend.maxPool(x, attrs, true), RUNS));
+    add(`convnet-wasm ${t}T inference`, timeMedian(() => noGrad(() => F.maxPool2d(px, 2).dispose()), RUNS));
+    add(`convnet-wasm ${t}T with argmax`, timeMedian(() => F.maxPool2d(pg, 2).dispose(), RUNS));
   }
-  add('tfjs-wasm 1T', timeMedian(() => { const y = tf.maxPool(tx, 2, 2, 0); y.dataSync(); y.dispose(); }, RUNS));
+  add('tfjs-wasm 1T', timeMedian(() => { tf.maxPool(tx, 2, 2, 0).dispose(); }, RUNS));
 }
 const med = (a: number[]): number => [...a].sort((p, q) => p - q)[a.length >> 1];
 const tfjs = med(res.get('tfjs-wasm 1T')!);

@@ -26,7 +26,7 @@ heading('The spectrum of a photo, and blurring by multiplying spectra');
 const dir = outDir('convolution-theorem');
 const img = readImage(photo('camera.png'));
 const spec = fft.fftshift(fft.fft2(img.squeeze(0)).abs().add(1).log());
-console.log(`spectrum [${spec.shape.join(', ')}], DC term (centre) log|F| = ${spec.storage[256 * 512 + 256].toFixed(2)}`);
+console.log(`spectrum [${spec.shape.join(', ')}], DC term (centre) log|F| = ${spec.select(0, 256).select(0, 256).item().toFixed(2)}`);
 writeImage(`${dir}/spectrum.png`, spec, { normalize: 'minmax', cmap: 'viridis' });
 const g = kernels.gaussianKernel(31, 5);
 const blurFft = F.fftConv2d(img.unsqueeze(0), g.reshape([1, 1, 31, 31]), null, { padding: 15, paddingMode: 'reflect' }).squeeze(0);

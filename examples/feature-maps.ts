@@ -13,7 +13,8 @@ const bank = stack([to5(kernels.identity), kernels.gaussian, to5(kernels.sobelX)
 
 heading('Six kernels as one Conv2d(1, 6, 5, padding 2, reflect)');
 const conv = new nn.Conv2d(1, 6, 5, { padding: 2, paddingMode: 'reflect', bias: false });
-conv.weight.storage.set(bank.storage);
+// The bank [6, 5, 5] becomes the weight [6, 1, 5, 5] (6 output channels, 1 input channel).
+noGrad(() => conv.weight.copy_(bank.unsqueeze(1)));
 const maps = noGrad(() => conv(img.unsqueeze(0)));
 console.log('input', `[1, ${img.shape.join(', ')}]`, '→ feature maps', `[${maps.shape.join(', ')}]`);
 names.forEach((n, c) => {

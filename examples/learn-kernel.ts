@@ -9,18 +9,20 @@
 // with more steps the kernel converges to [1, -1] and the bias to 0, the edge detector we started from.
 
 import { fileURLToPath } from 'node:url';
-import { ones, nn, F, noGrad, manualSeed, tensor, type Tensor } from '../src/index.js';
+import { ones, zeros, cat, nn, F, noGrad, manualSeed, tensor, type Tensor } from '../src/index.js';
 
 export interface LearnKernelResult {
   /** The summed squared error after each step (losses[i] is step i + 1). */
   losses: number[];
-  kernel: number[];
-  bias: number;
+  /** The learned kernel, shape [1, 2] (the layer's weight [1, 1, 1, 2] without its channel dims). */
+  kernel: Tensor;
+  /** The learned bias, shape [1]. */
+  bias: Tensor;
 }
 
 export function edgeData(): { X: Tensor; Y: Tensor } {
-  const X = ones([6, 8]);
-  for (let i = 0; i < 6; i++) for (let j = 2; j < 6; j++) X.storage[i * 8 + j] = 0;
+  // PyTorch: X = torch.ones((6, 8)); X[:, 2:6] = 0 — here built from its three column blocks.
+  const X = cat([ones([6, 2]), zeros([6, 4]), ones([6, 2])], 1);
   const K = tensor([[1, -1]]);
   const Y = F.corr2d(X, K);
   return { X, Y };
@@ -42,25 +44,25 @@ export function learnKernel(opts: { steps?: number; lr?: number; seed?: number; 
     const l = Yhat.sub(Y).pow(2).sum();
     conv2d.zeroGrad();
     l.backward();
-    // Update the kernel (and the bias) by hand: w -= lr * grad.
+    // Update the kernel (and the bias) by hand, w -= lr * grad, with gradients off: PyTorch's
+    // `conv2d.weight.data[:] -= lr * conv2d.weight.grad`.
     noGrad(() => {
-      for (const p of conv2d.parameters()) {
-        const w = p.storage, g = p.grad!.storage;
-        for (let k = 0; k < w.length; k++) w[k] -= lr * g[k];
-      }
+      for (const p of conv2d.parameters()) p.sub_(p.grad!.mul(lr));
     });
     const loss = l.item();
     losses.push(loss);
     if ((i + 1) % every === 0) opts.log?.(i + 1, loss);
   }
-  return { losses, kernel: Array.from(conv2d.weight.storage), bias: conv2d.bias!.storage[0] };
+  return { losses, kernel: conv2d.weight.detach().reshape([1, 2]), bias: conv2d.bias!.detach() };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const fmt = (v: number) => v.toFixed(3);
+  // The learned values, read out of the tensors (data() works on every backend).
+  const show = async (t: Tensor) => Array.from(await t.data(), fmt).join(', ');
   console.log('The tutorial\'s loop: 20 steps, learning rate 0.01');
   const r = learnKernel({ steps: 20, lr: 0.01, log: (step, loss) => console.log(`epoch ${step}, loss ${fmt(loss)}`) });
-  console.log(`kernel after 20 steps: [${r.kernel.map(fmt).join(', ')}], bias ${fmt(r.bias)}`);
+  console.log(`kernel after 20 steps: [${await show(r.kernel)}], bias ${await show(r.bias)}`);
   const long = learnKernel({ steps: 100, lr: 0.01, every: 25, log: (step, loss) => console.log(`epoch ${step}, loss ${fmt(loss)}`) });
-  console.log(`kernel after 100 steps: [${long.kernel.map(fmt).join(', ')}] (the edge detector is [1, -1]), bias ${fmt(long.bias)}`);
+  console.log(`kernel after 100 steps: [${await show(long.kernel)}] (the edge detector is [1, -1]), bias ${await show(long.bias)}`);
 }

@@ -2,18 +2,17 @@
 // translation equivariance (shift the input, the output shifts the same way) and local connectivity with
 // weight sharing (a conv layer has a handful of parameters where a dense layer needs millions).
 
-import { nn, randn, manualSeed, readImage, narrow, kernels, filter2d, noGrad, Tensor } from '../src/index.js';
+import { nn, randn, manualSeed, readImage, narrow, cat, kernels, filter2d, noGrad, type Tensor } from '../src/index.js';
 import { heading, photo } from './_common.js';
 
-/** Circular shift of the last two dims by (dy, dx). */
+/** Circular shift of the last two dims by (dy, dx), as torch.roll(x, (dy, dx), (-2, -1)): what falls off
+ *  one edge comes back at the other. */
 function roll(x: Tensor, dy: number, dx: number): Tensor {
-  const H = x.shape[x.ndim - 2], W = x.shape[x.ndim - 1];
-  const out = x.storage.slice();
-  const planes = x.numel() / (H * W);
-  for (let p = 0; p < planes; p++) for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) {
-    out[p * H * W + ((i + dy) % H) * W + ((j + dx) % W)] = x.storage[p * H * W + i * W + j];
-  }
-  return new Tensor(out, x.shape);
+  const rollDim = (t: Tensor, shift: number, dim: number) => {
+    const n = t.shape[dim];
+    return cat([narrow(t, dim, n - shift, shift), narrow(t, dim, 0, n - shift)], dim);
+  };
+  return rollDim(rollDim(x, dy, x.ndim - 2), dx, x.ndim - 1);
 }
 
 manualSeed(0);

@@ -64,7 +64,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   noGrad(() => {
     for (const [x, y] of testLoader) {
       const pred = (model(x) as Tensor).argmax(1);
-      for (let i = 0; i < y.shape[0]; i++) if (pred.storage[i] === y.storage[i]) correct++;
+      correct += pred.eq(y).sum().item();
       total += y.shape[0];
     }
   });

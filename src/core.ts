@@ -2,34 +2,31 @@
 // autograd, ops, F, nn, optim, in-memory data, training, kernels, signals. src/index.ts (Node) and
 // src/browser.ts (the browser bundle) both re-export this and add what is specific to each.
 
-import './backend/ref/index.js';
-import './backend/wasm/index.js';
 import './autograd/tape.js';
 import './ops/methods.js';
-import './ops/fft-conv.js'; // registers conv2d's automatic FFT path
 
 export { Tensor } from './tensor/tensor.js';
 export type { NestedArray, GradNode } from './tensor/tensor.js';
-export type { DType } from './backend/backend.js';
+export type { DType } from './tensor/dtype.js';
 export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint,
 } from './tensor/creation.js';
 export type { TensorOptions, TensorLike } from './tensor/creation.js';
 export { manualSeed, randperm } from './tensor/random.js';
-export { setBackend, getBackend, listBackends } from './backend/backend.js';
-export { setNumThreads, getNumThreads, wasmInfo, initWasmThreads } from './backend/wasm/index.js';
+export { setBackend, getBackend, listBackends, fallbackCounts, resetFallbackCounts } from './backend/backend.js';
+export { setNumThreads, getNumThreads, wasmInfo, initWasmThreads, setWasmMemoryLimit } from './backend/wasm/index.js';
 export { noGrad, isGradEnabled, withGrad } from './autograd/tape.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';
 
 export {
   add, sub, mul, div, pow, neg, exp, log, sqrt, abs, relu, sigmoid, tanh, sign, square, reciprocal, sin, cos,
-  floor, ceil, round, maximum, minimum, clamp, where, eq, ne, lt, le, gt, ge,
+  floor, ceil, round, maximum, minimum, clamp, where, eq, ne, lt, le, gt, ge, log1p, expm1, atan2, hypot,
 } from './ops/elementwise.js';
-export { sum, mean, amax, amin, max, min, argmax, argmin, variance as var, std, logSumExp, prod } from './ops/reduce.js';
+export { sum, mean, amax, amin, max, min, argmax, argmin, variance as var, std, logSumExp, prod, bincount } from './ops/reduce.js';
 export {
   reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, clone, narrow, slice, select, cat, stack,
-  split, chunk, flip,
+  split, chunk, flip, indexSelect,
 } from './ops/shape.js';
 export { matmul, bmm } from './ops/matmul.js';
 

@@ -1,6 +1,9 @@
 // test/checkpoint.test.ts — safetensors checkpoints: bit-exact round trips, the file layout, a clear error
 // for every kind of damage, atomic writes, resuming a run bit-exactly, and interoperability with PyTorch
 // (Debian's python3-torch; the file format is written and parsed by hand on the python side).
+// Everything that holds tensor data runs on every registered backend (forEachBackend; ref first, the
+// oracle), reading values through `await t.data()`; rejecting damaged files and atomic writes (no tensor
+// is made) are checked once.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,23 +17,26 @@ import {
   loadCheckpoint, writeFileAtomic, models, randint,
 } from '../src/index.js';
 import { MODEL_FILE, TRAIN_STATE_FILE } from '../src/train/checkpoint.js';
+import { fromArray } from '../src/tensor/creation.js';
+import { forEachBackend, values } from './helpers/backends.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 let tmp = '';
 before(() => { tmp = mkdtempSync(join(tmpdir(), 'convnet-ckpt-')); });
 after(() => { rmSync(tmp, { recursive: true, force: true }); });
 
-const bits = (t: Tensor) => Array.from(new Uint8Array(t.storage.buffer, t.storage.byteOffset, t.storage.byteLength));
+/** The bytes of a tensor's values, read through data(). */
+const bits = async (t: Tensor) => { const d = await t.data(); return Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)); };
 
-describe('safetensors format', () => {
-  test('round trip is bit-exact for float32, float64, int32 (and I64), 0-d and empty tensors', () => {
+forEachBackend('safetensors format', () => {
+  test('round trip is bit-exact for float32, float64, int32 (and I64), 0-d and empty tensors', async () => {
     const f32 = new Float32Array([Math.PI, -0, NaN, Infinity, 1e-45, -3.4e38]);
     const tensors = new Map<string, Tensor>([
-      ['a.weight', new Tensor(f32, [2, 3])],
-      ['b', new Tensor(Float64Array.of(Math.E, -1e-310), [2])],
-      ['c', new Tensor(Int32Array.of(-2147483648, 7, 2147483647), [3, 1])],
-      ['scalar', new Tensor(Int32Array.of(42), [])],
-      ['empty', new Tensor(new Float32Array(0), [0, 4])],
+      ['a.weight', fromArray(f32, [2, 3])],
+      ['b', fromArray(Float64Array.of(Math.E, -1e-310), [2])],
+      ['c', fromArray(Int32Array.of(-2147483648, 7, 2147483647), [3, 1])],
+      ['scalar', fromArray(Int32Array.of(42), [])],
+      ['empty', fromArray(new Float32Array(0), [0, 4])],
     ]);
     const bytes = safetensors.serialize(tensors, { metadata: { epoch: '3' }, int64: ['scalar'] });
     const back = safetensors.deserialize(bytes);
@@ -40,12 +46,14 @@ describe('safetensors format', () => {
       const u = back.tensors.get(k)!;
       assert.equal(u.dtype, t.dtype, k);
       assert.deepEqual(u.shape, t.shape, k);
-      assert.deepEqual(bits(u), bits(t), k);
+      assert.deepEqual(await bits(u), await bits(t), k);
     }
+    // The source values themselves survived the trip into the backend (the bytes written above).
+    assert.deepEqual(await bits(tensors.get('a.weight')!), Array.from(new Uint8Array(f32.buffer)));
   });
 
   test('layout: u64 LE header length, JSON header padded to 8 bytes, data in order', () => {
-    const bytes = safetensors.serialize({ w: tensor([[1, 2]]), n: new Tensor(Int32Array.of(5), []) }, { int64: ['n'] });
+    const bytes = safetensors.serialize({ w: tensor([[1, 2]]), n: fromArray(Int32Array.of(5), []) }, { int64: ['n'] });
     const n = Number(new DataView(bytes.buffer).getBigUint64(0, true));
     assert.equal(n % 8, 0);
     const header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
@@ -57,7 +65,10 @@ describe('safetensors format', () => {
     assert.deepEqual(Array.from(new Float32Array(data.slice(0, 8).buffer)), [1, 2]);
     assert.equal(new DataView(data.slice(8).buffer).getBigInt64(0, true), 5n);
   });
+});
 
+// Parsing and checksums (the bytes decide; checked once, on the default backend).
+describe('safetensors format: damaged files', () => {
   /** A valid file made of a header object and data bytes, for damaging. */
   function file(header: Record<string, unknown>, data: Uint8Array): Uint8Array {
     const h = new TextEncoder().encode(JSON.stringify(header));
@@ -74,6 +85,7 @@ describe('safetensors format', () => {
     return out;
   }
   const w = (offs: unknown, dtype: unknown = 'F32', shape: unknown = [2]) => ({ w: { dtype, shape, data_offsets: offs } });
+  // Made when the file registers its tests (on the default backend): the bytes are all these tests use.
   const good = safetensors.serialize({ 'features.0.weight': randn([6, 1, 5, 5]), 'features.0.bias': randn([6]) }, { metadata: { format: 'pt' } });
 
   const damaged: [string, () => Uint8Array, RegExp][] = [
@@ -109,7 +121,7 @@ describe('safetensors format', () => {
     });
   }
 
-  test('every truncation and every flipped byte of a checkpoint is an error (the checksum covers the data)', () => {
+  test('every truncation and every flipped byte of a checkpoint is an error (the checksum covers the data)', async () => {
     manualSeed(0);
     const bytes = safetensors.serialize(models.lenet5().stateDict(), { metadata: { format: 'pt' }, checksum: true });
     for (let cut = 0; cut < bytes.length; cut += 97) {
@@ -131,7 +143,7 @@ describe('safetensors format', () => {
       try { got = safetensors.deserialize(b).tensors; } catch { continue; }
       for (const [k, t] of got) {
         const r = ref.get(k);
-        if (r) assert.deepEqual(bits(t), bits(r), `flip at header byte ${at} changed '${k}' silently`);
+        if (r) assert.deepEqual(await bits(t), await bits(r), `flip at header byte ${at} changed '${k}' silently`);
       }
     }
   });
@@ -161,7 +173,7 @@ describe('atomic writes', () => {
   });
 });
 
-describe('checkpoints', () => {
+forEachBackend('checkpoints', (backend) => {
   function tinyData() {
     manualSeed(123);
     const x = randn([48, 1, 8, 8]);
@@ -187,7 +199,7 @@ describe('checkpoints', () => {
   test('model and optimizer round-trip bit-exactly; PyTorch key names; BatchNorm buffers included', async () => {
     const { model, optimizer, scheduler, loader } = setup();
     await fit(model, loader, { epochs: 1, optimizer, scheduler, lossFn, progress: false });
-    const dir = join(tmp, 'rt');
+    const dir = join(tmp, backend, 'rt');
     const { modelFile, trainStateFile } = saveCheckpoint(dir, { model, optimizer, scheduler, epoch: 1, modelName: 'tiny', config: { lr: 0.01 } });
     assert.ok(existsSync(modelFile) && existsSync(trainStateFile!));
     const ck = loadCheckpoint(dir);
@@ -197,7 +209,7 @@ describe('checkpoints', () => {
     assert.deepEqual([...ck.modelState.keys()], [ // PyTorch's state_dict order for the same Sequential
       '0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '5.weight', '5.bias',
     ]);
-    for (const [k, t] of model.stateDict()) assert.deepEqual(bits(ck.modelState.get(k)!), bits(t), k);
+    for (const [k, t] of model.stateDict()) assert.deepEqual(await bits(ck.modelState.get(k)!), await bits(t), k);
     const header = JSON.parse(readFileSync(modelFile).subarray(8, 8 + Number(readFileSync(modelFile).readBigUInt64LE(0))).toString());
     assert.equal(header['1.num_batches_tracked'].dtype, 'I64');
     assert.equal(header.__metadata__.format, 'pt');
@@ -207,7 +219,7 @@ describe('checkpoints', () => {
     for (const [i, s] of Object.entries(sd.state)) {
       for (const [k, v] of Object.entries(s)) {
         const u = (back.state as Record<string, Record<string, unknown>>)[i][k];
-        if (v instanceof Tensor) assert.deepEqual(bits(u as Tensor), bits(v), `state ${i}.${k}`);
+        if (v instanceof Tensor) assert.deepEqual(await bits(u as Tensor), await bits(v), `state ${i}.${k}`);
         else assert.equal(u, v);
       }
     }
@@ -219,7 +231,7 @@ describe('checkpoints', () => {
     await fit(a.model, a.loader, { epochs: 3, optimizer: a.optimizer, scheduler: a.scheduler, lossFn, progress: false });
 
     const b = setup();
-    const dir = join(tmp, 'resume');
+    const dir = join(tmp, backend, 'resume');
     await fit(b.model, b.loader, {
       epochs: 1, optimizer: b.optimizer, scheduler: b.scheduler, lossFn, progress: false,
       onEpoch: (r) => { saveCheckpoint(dir, { model: b.model, optimizer: b.optimizer, scheduler: b.scheduler, epoch: r.epoch }); },
@@ -235,25 +247,25 @@ describe('checkpoints', () => {
     c.scheduler.loadStateDict(ck.schedulerState as ReturnType<typeof c.scheduler.stateDict>);
     c.loader.setEpoch(ck.epoch);
     await fit(c.model, c.loader, { epochs: 3, startEpoch: ck.epoch, optimizer: c.optimizer, scheduler: c.scheduler, lossFn, progress: false });
-    for (const [k, t] of a.model.stateDict()) assert.deepEqual(bits(c.model.stateDict().get(k)!), bits(t), k);
+    for (const [k, t] of a.model.stateDict()) assert.deepEqual(await bits(c.model.stateDict().get(k)!), await bits(t), k);
   });
 
   test('a half-finished save (files from different epochs) is refused', () => {
     const { model, optimizer } = setup();
-    const dir = join(tmp, 'mixed');
+    const dir = join(tmp, backend, 'mixed');
     saveCheckpoint(dir, { model, optimizer, epoch: 2 });
-    const older = join(tmp, 'older');
+    const older = join(tmp, backend, 'older');
     saveCheckpoint(older, { model, optimizer, epoch: 1 });
     writeFileSync(join(dir, TRAIN_STATE_FILE), readFileSync(join(older, TRAIN_STATE_FILE)));
     assert.throws(() => loadCheckpoint(dir), /model\.safetensors is from epoch 2 but train-state\.safetensors from epoch 1/);
   });
 
   test('loading into a different architecture names the keys and shapes at fault', () => {
-    const dir = join(tmp, 'arch');
+    const dir = join(tmp, backend, 'arch');
     saveCheckpoint(dir, { model: models.lenet5(), epoch: 0 });
     const other = models.cnnBn();
     assert.throws(() => other.loadStateDict(loadCheckpoint(dir).modelState), /loadStateDict: .*(missing keys|size mismatch)/);
-    assert.throws(() => loadCheckpoint(join(tmp, 'nowhere', MODEL_FILE)), /no such file/);
+    assert.throws(() => loadCheckpoint(join(tmp, backend, 'nowhere', MODEL_FILE)), /no such file/);
   });
 });
 
@@ -262,10 +274,14 @@ describe('checkpoints', () => {
 const torchCheck = spawnSync('/usr/bin/python3', ['-c', 'import torch'], { encoding: 'utf8' });
 const skipTorch = torchCheck.status === 0 ? false : `PyTorch is not importable by /usr/bin/python3 (${(torchCheck.stderr || torchCheck.error?.message || '').trim().split('\n').pop()}); install Debian's python3-torch`;
 
-describe('PyTorch interop (hand-written safetensors on the python side)', { skip: skipTorch }, () => {
-  const maxDiff = (a: Tensor, b: Tensor) => { let m = 0; for (let i = 0; i < a.storage.length; i++) m = Math.max(m, Math.abs(a.storage[i] - b.storage[i])); return m; };
+forEachBackend('PyTorch interop (hand-written safetensors on the python side)', () => {
+  const maxDiff = async (a: Tensor, b: Tensor) => {
+    const [av, bv] = [await values(a), await values(b)];
+    assert.equal(av.length, bv.length, 'sizes differ');
+    let m = 0; for (let i = 0; i < av.length; i++) m = Math.max(m, Math.abs(av[i] - bv[i])); return m;
+  };
 
-  test('convnet → PyTorch and PyTorch → convnet: LeNet-5 and the BatchNorm CNN give the same outputs', () => {
+  test('convnet → PyTorch and PyTorch → convnet: LeNet-5 and the BatchNorm CNN give the same outputs', { skip: skipTorch }, async () => {
     const dir = mkdtempSync(join(tmp, 'torch-'));
     manualSeed(11);
     const x = randn([4, 1, 28, 28]);
@@ -289,14 +305,16 @@ describe('PyTorch interop (hand-written safetensors on the python side)', { skip
       const mine = noGrad(() => m(x) as Tensor);
       const theirs = safetensors.loadFile(join(dir, `torch-out-of-convnet-${name}.safetensors`)).get('y')!;
       assert.deepEqual(theirs.shape, [4, 10]);
-      assert.ok(maxDiff(mine, theirs) < 1e-4, `${name}: PyTorch with convnet's weights differs by ${maxDiff(mine, theirs)}`);
+      const d1 = await maxDiff(mine, theirs);
+      assert.ok(d1 < 1e-4, `${name}: PyTorch with convnet's weights differs by ${d1}`);
 
       const fresh = name === 'lenet5' ? models.lenet5() : models.cnnBn();
       fresh.loadStateDict(safetensors.loadFile(join(dir, `torch-${name}.safetensors`)));
       fresh.eval();
       const out = noGrad(() => fresh(x) as Tensor);
       const ref = safetensors.loadFile(join(dir, `torch-out-${name}.safetensors`)).get('y')!;
-      assert.ok(maxDiff(out, ref) < 1e-4, `${name}: convnet with PyTorch's weights differs by ${maxDiff(out, ref)}`);
+      const d2 = await maxDiff(out, ref);
+      assert.ok(d2 < 1e-4, `${name}: convnet with PyTorch's weights differs by ${d2}`);
     }
   });
 });

@@ -1,9 +1,10 @@
 // Every differentiable op, checked against float64 central finite differences (gradcheck), over a table
 // of options. One line per case; the name says the case.
 
-import { describe, it, before } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, gradcheck, manualSeed, randn, rand, tensor, Tensor, cat, stack, matmul, where, listBackends, setBackend } from '../src/index.js';
+import { F, gradcheck, manualSeed, randn, rand, tensor, Tensor, cat, stack, matmul, where } from '../src/index.js';
+import { forEachBackend } from './helpers/backends.js';
 
 manualSeed(1234);
 const r = (shape: number[]) => randn(shape, { requiresGrad: true });
@@ -104,8 +105,8 @@ const poolCases: Case[] = [
 ];
 
 // Every backend: float64 work may be delegated (wasm hands it to ref), but the dispatch is checked too.
-for (const backendName of listBackends()) describe(`gradcheck (float64 central differences) [${backendName}]`, () => {
-  before(() => setBackend(backendName));
+// The inputs above are made once, at load; gradcheck copies them to float64 leaves of the active backend.
+forEachBackend('gradcheck (float64 central differences)', () => {
   for (const [group, cases] of [['elementwise', elementwise], ['reductions', reductions], ['shapes', shapes], ['matmul', linear],
     ['convolution', conv], ['padding', padCases], ['pooling', poolCases]] as const) {
     describe(group, () => {

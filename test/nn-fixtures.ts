@@ -1,11 +1,14 @@
 // test/nn-fixtures.ts — shared by nn.test.ts, losses.test.ts and optim.test.ts: loading the PyTorch
-// fixtures written by test/fixtures/gen_nn_fixtures.py, comparing arrays, building modules from specs.
+// fixtures written by test/fixtures/gen_nn_fixtures.py, comparing tensors with them (read through
+// `await t.data()`, so on every backend), building modules from specs.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tensor, nn } from '../src/index.js';
+import { fromArray } from '../src/tensor/creation.js';
+import { assertClose } from './helpers/backends.js';
 
 export interface FixtureTensor { shape: number[]; data: number[] }
 export interface ModuleSpec { type: string; args: unknown[]; options: Record<string, unknown> }
@@ -16,27 +19,23 @@ export function loadFixture<T>(file: string): T {
   return JSON.parse(readFileSync(join(here, 'fixtures', file), 'utf8')) as T;
 }
 
-/** A tensor of the fixture's values: float32 (default), float64 or int32. */
+/** A tensor of the fixture's values on the active backend: float32 (default), float64 or int32. */
 export function fromFixture(t: FixtureTensor, dtype: 'float32' | 'float64' | 'int32' = 'float32'): Tensor {
   const data = dtype === 'float64' ? Float64Array.from(t.data) : dtype === 'int32' ? Int32Array.from(t.data) : Float32Array.from(t.data);
-  return new Tensor(data, t.shape, dtype);
+  return fromArray(data, t.shape);
 }
 
-/** Asserts |actual − expected| ≤ atol + rtol·|expected| everywhere (and equal shapes when given). */
-export function assertClose(actual: Tensor | ArrayLike<number>, expected: FixtureTensor | ArrayLike<number>, name: string, atol = 1e-4, rtol = 1e-4): void {
-  if (actual instanceof Tensor && !Array.isArray(expected) && 'shape' in (expected as object)) {
-    assert.deepEqual(actual.shape, (expected as FixtureTensor).shape, `${name}: shape`);
-  }
-  const a = actual instanceof Tensor ? actual.storage : actual;
-  const e = 'data' in (expected as object) ? (expected as FixtureTensor).data : (expected as ArrayLike<number>);
-  assert.equal(a.length, e.length, `${name}: ${a.length} values, expected ${e.length}`);
-  let worst = -1, worstErr = 0;
-  for (let i = 0; i < e.length; i++) {
-    const err = Number.isNaN(a[i]) !== Number.isNaN(e[i]) ? Infinity : Number.isNaN(e[i]) ? 0 : Math.abs(a[i] - e[i]);
-    const excess = err - (atol + rtol * Math.abs(e[i]));
-    if (excess > 0 && (worst < 0 || excess > worstErr)) { worst = i; worstErr = excess; }
-  }
-  if (worst >= 0) assert.fail(`${name}: index ${worst}: got ${a[worst]}, expected ${e[worst]} (atol ${atol}, rtol ${rtol})`);
+/**
+ * Asserts |actual − expected| ≤ atol + rtol·|expected| everywhere (and equal shapes when expected is a
+ * fixture tensor); a tensor is read through `await t.data()`.
+ */
+export async function assertFixture(actual: Tensor | ArrayLike<number>, expected: FixtureTensor | ArrayLike<number>, name: string,
+  atol = 1e-4, rtol = 1e-4): Promise<void> {
+  const isFixture = !Array.isArray(expected) && typeof expected === 'object' && 'shape' in expected && 'data' in expected;
+  if (actual instanceof Tensor && isFixture) assert.deepEqual(actual.shape, (expected as FixtureTensor).shape, `${name}: shape`);
+  // flat values (a typed array, which the helper does not read as a shape; the shape is checked above)
+  const e = Float64Array.from(isFixture ? (expected as FixtureTensor).data : (expected as ArrayLike<number>));
+  await assertClose(actual, e, { atol, rtol, name });
 }
 
 type Ctor = new (...args: unknown[]) => nn.Module;
@@ -51,7 +50,7 @@ export function buildModule(spec: ModuleSpec): nn.Module {
   return new C(...args);
 }
 
-/** A state dict from fixture tensors (num_batches_tracked as int32). */
+/** A state dict from fixture tensors (num_batches_tracked as int32), on the active backend. */
 export function stateDictFrom(sd: Record<string, FixtureTensor>): Map<string, Tensor> {
   return new Map(Object.entries(sd).map(([k, v]) => [k, fromFixture(v, k.endsWith('num_batches_tracked') ? 'int32' : 'float32')]));
 }

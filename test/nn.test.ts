@@ -4,11 +4,15 @@
 // Layer fixtures: PyTorch's state dict is loaded with loadStateDict, the layer runs in float32 on the
 // fixture input, and out.mul(gradOutput).sum().backward() must give PyTorch's output, input gradient and
 // parameter gradients (abs 1e-4 + rel 1e-4); buffers after the forward and toString() must match too.
+//
+// Every case runs on every registered backend (forEachBackend; ref first, the oracle), and every value is
+// read through `await t.data()`.
 
-import { describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { F, Tensor, gradcheck, manualSeed, nn, randn, tensor, zeros, ones } from '../src/index.js';
-import { assertClose, buildModule, fromFixture, loadFixture, stateDictFrom, type FixtureTensor, type ModuleSpec } from './nn-fixtures.js';
+import { assertFixture, buildModule, fromFixture, loadFixture, stateDictFrom, type FixtureTensor, type ModuleSpec } from './nn-fixtures.js';
+import { forEachBackend, values } from './helpers/backends.js';
 
 interface LayerCase {
   name: string; module: ModuleSpec; repr: string; training: boolean;
@@ -32,67 +36,70 @@ interface NnFixture {
 
 const fx = loadFixture<NnFixture>('nn.json');
 
-function checkState(m: nn.Module, expected: Record<string, FixtureTensor>, what: string): void {
+async function checkState(m: nn.Module, expected: Record<string, FixtureTensor>, what: string): Promise<void> {
   const sd = m.stateDict();
   assert.deepEqual([...sd.keys()], Object.keys(expected), `${what}: state dict keys (PyTorch's names and order)`);
-  for (const [k, v] of Object.entries(expected)) assertClose(sd.get(k)!, v, `${what} ${k}`);
+  for (const [k, v] of Object.entries(expected)) await assertFixture(sd.get(k)!, v, `${what} ${k}`);
 }
 
-describe(`layers vs PyTorch (${fx.generator})`, () => {
+forEachBackend(`layers vs PyTorch (${fx.generator})`, () => {
   for (const c of fx.layers) {
-    test(c.name, () => {
+    test(c.name, async () => {
       const m = buildModule(c.module);
       assert.equal(m.toString(), c.repr);
       m.loadStateDict(stateDictFrom(c.stateDict));
       m.train(c.training);
       const x = fromFixture(c.input).requiresGrad_();
       const out = m(x) as Tensor;
-      assertClose(out, c.output, 'output');
+      await assertFixture(out, c.output, 'output');
       out.mul(fromFixture(c.gradOutput)).sum().backward();
-      assertClose(x.grad!, c.gradInput, 'input grad');
+      await assertFixture(x.grad!, c.gradInput, 'input grad');
       const params = new Map(m.namedParameters());
       assert.deepEqual([...params.keys()].sort(), Object.keys(c.grads).sort(), 'parameters with gradients');
-      for (const [k, g] of Object.entries(c.grads)) assertClose(params.get(k)!.grad!, g, `grad ${k}`);
-      checkState(m, c.stateDictAfter, 'after forward');
+      for (const [k, g] of Object.entries(c.grads)) await assertFixture(params.get(k)!.grad!, g, `grad ${k}`);
+      await checkState(m, c.stateDictAfter, 'after forward');
     });
   }
 });
 
-describe('BatchNorm running statistics over several steps vs PyTorch', () => {
+forEachBackend('BatchNorm running statistics over several steps vs PyTorch', () => {
   for (const c of fx.bnSteps) {
-    test(c.name, () => {
+    test(c.name, async () => {
       const m = buildModule(c.module);
-      c.inputs.forEach((x, i) => {
+      for (const [i, x] of c.inputs.entries()) {
         m(fromFixture(x));
-        checkState(m, c.after[i], `after step ${i + 1}`);
-      });
+        await checkState(m, c.after[i], `after step ${i + 1}`);
+      }
       m.eval();
-      assertClose(m(fromFixture(c.evalInput)) as Tensor, c.evalOutput, 'eval output with running statistics');
+      await assertFixture(m(fromFixture(c.evalInput)) as Tensor, c.evalOutput, 'eval output with running statistics');
     });
   }
 });
 
-describe('toString() equals PyTorch repr', () => {
+forEachBackend('toString() equals PyTorch repr', () => {
   for (const c of fx.reprs) {
     test(c.repr.split('\n')[0], () => assert.equal(buildModule(c.module).toString(), c.repr));
   }
 });
 
-test('a small CNN (conv → bn → relu → pool → flatten → linear) + crossEntropy vs PyTorch', () => {
-  const n = fx.network;
-  const net = buildModule(n.spec);
-  net.loadStateDict(stateDictFrom(n.stateDict));
-  const loss = F.crossEntropy(net(fromFixture(n.input)), fromFixture(n.target, 'int32'));
-  assertClose(loss, n.loss, 'loss');
-  loss.backward();
-  for (const [k, p] of net.namedParameters()) assertClose(p.grad!, n.grads[k], `grad ${k}`);
-  checkState(net, n.stateDictAfter, 'buffers after the step');
+forEachBackend('a small network vs PyTorch', () => {
+  test('a small CNN (conv → bn → relu → pool → flatten → linear) + crossEntropy vs PyTorch', async () => {
+    const n = fx.network;
+    const net = buildModule(n.spec);
+    net.loadStateDict(stateDictFrom(n.stateDict));
+    const loss = F.crossEntropy(net(fromFixture(n.input)), fromFixture(n.target, 'int32'));
+    await assertFixture(loss, n.loss, 'loss');
+    loss.backward();
+    for (const [k, p] of net.namedParameters()) await assertFixture(p.grad!, n.grads[k], `grad ${k}`);
+    await checkState(net, n.stateDictAfter, 'buffers after the step');
+  });
 });
 
 // ------------------------------------------------------------------------------------------ gradcheck
 
-describe('gradcheck (float64 finite differences)', () => {
-  manualSeed(1234);
+forEachBackend('gradcheck (float64 finite differences)', () => {
+  // Seeded when the block starts, so that every backend checks the same inputs.
+  before(() => manualSeed(1234));
   const r = (shape: number[], scale = 1) => randn(shape).mul(scale).requiresGrad_();
   test('softmax dim=1 and dim=-1', () => {
     gradcheck((x) => F.softmax(x, 1), [r([3, 4, 2])]);
@@ -166,7 +173,7 @@ class LeNet extends nn.Module {
   }
 }
 
-describe('Module API', () => {
+forEachBackend('Module API', () => {
   test('namedParameters gives PyTorch dotted names; stateDict adds buffers per module, in order', () => {
     const m = new LeNet();
     assert.deepEqual([...m.namedParameters()].map(([k]) => k), [
@@ -206,7 +213,7 @@ describe('Module API', () => {
     assert.throws(() => l(), /has no forward/);
   });
 
-  test('loadStateDict lists missing and unexpected keys and shape mismatches', () => {
+  test('loadStateDict lists missing and unexpected keys and shape mismatches', async () => {
     const m = new nn.Sequential(new nn.Linear(3, 2), new nn.BatchNorm1d(2));
     const sd = m.stateDict();
     sd.delete('1.running_var');
@@ -221,10 +228,10 @@ describe('Module API', () => {
     sd.set('0.weight', ones([2, 3]));
     const res = m.loadStateDict(sd, { strict: false });
     assert.deepEqual(res, { missingKeys: ['1.running_var'], unexpectedKeys: ['2.weight'] });
-    assert.deepEqual([...(m.at(0) as nn.Linear).weight.storage], [1, 1, 1, 1, 1, 1]);
+    assert.deepEqual(await values((m.at(0) as nn.Linear).weight), [1, 1, 1, 1, 1, 1]);
   });
 
-  test('stateDict round trip restores a model exactly, buffers included', () => {
+  test('stateDict round trip restores a model exactly, buffers included', async () => {
     manualSeed(3);
     const a = new LeNet();
     a(randn([4, 1, 28, 28])); // moves the running statistics
@@ -232,15 +239,15 @@ describe('Module API', () => {
     b.loadStateDict(a.stateDict());
     a.eval(); b.eval();
     const x = randn([2, 1, 28, 28]);
-    assert.deepEqual([...(b(x) as Tensor).storage], [...(a(x) as Tensor).storage]);
+    assert.deepEqual(await values(b(x) as Tensor), await values(a(x) as Tensor));
   });
 
-  test('train() and eval() reach every submodule; Dropout and BatchNorm follow them', () => {
+  test('train() and eval() reach every submodule; Dropout and BatchNorm follow them', async () => {
     const m = new LeNet();
     m.eval();
     assert.ok([...m.modules()].every((c) => c.training === false));
     const x = randn([2, 1, 28, 28]);
-    assert.deepEqual([...(m(x) as Tensor).storage], [...(m(x) as Tensor).storage], 'eval is deterministic');
+    assert.deepEqual(await values(m(x) as Tensor), await values(m(x) as Tensor), 'eval is deterministic');
     m.train();
     assert.ok([...m.modules()].every((c) => c.training === true));
   });
@@ -257,11 +264,11 @@ describe('Module API', () => {
     assert.equal(seen.length, 1);
   });
 
-  test('default initialisation: PyTorch bounds 1/√fanIn for Linear weight and bias', () => {
+  test('default initialisation: PyTorch bounds 1/√fanIn for Linear weight and bias', async () => {
     manualSeed(0);
     const l = new nn.Linear(400, 120);
     const bound = 1 / Math.sqrt(400);
-    const w = [...l.weight.storage], b = [...l.bias!.storage];
+    const w = await values(l.weight), b = await values(l.bias!);
     assert.ok(w.every((v) => Math.abs(v) <= bound) && b.every((v) => Math.abs(v) <= bound));
     // a uniform on ±bound has standard deviation bound/√3; 48 000 draws pin it within 1 %
     const mean = w.reduce((s, v) => s + v, 0) / w.length;
@@ -270,19 +277,19 @@ describe('Module API', () => {
     assert.equal(new nn.Linear(3, 2, { bias: false }).bias, null);
   });
 
-  test('Dropout: inverted scaling in training, identity in eval, reproducible with manualSeed', () => {
+  test('Dropout: inverted scaling in training, identity in eval, reproducible with manualSeed', async () => {
     const d = new nn.Dropout(0.25);
     const x = ones([200, 100]);
     manualSeed(5);
-    const y = d(x) as Tensor;
-    const kept = y.storage.filter((v) => v !== 0);
+    const y = await values(d(x) as Tensor);
+    const kept = y.filter((v) => v !== 0);
     assert.ok(kept.every((v) => Math.abs(v - 1 / 0.75) < 1e-6));
     assert.ok(Math.abs(kept.length / x.numel() - 0.75) < 0.02, `kept ${kept.length}`);
     manualSeed(5);
-    assert.deepEqual([...(d(x) as Tensor).storage], [...y.storage]);
+    assert.deepEqual(await values(d(x) as Tensor), y);
     d.eval();
     assert.equal(d(x), x);
-    assert.ok((F.dropout(x, 1) as Tensor).storage.every((v) => v === 0));
+    assert.ok((await values(F.dropout(x, 1) as Tensor)).every((v) => v === 0));
     assert.throws(() => new nn.Dropout(1.5), /between 0 and 1/);
   });
 
@@ -295,12 +302,12 @@ describe('Module API', () => {
     assert.throws(() => new nn.MaxPool2d(0), /kernelSize must be positive/);
   });
 
-  test('softmax of huge logits stays finite; Softmax() without dim uses the legacy rule', () => {
+  test('softmax of huge logits stays finite; Softmax() without dim uses the legacy rule', async () => {
     const x = tensor([[1000, 0, -1000], [3e38, 3e38, 0]]);
     const p = F.softmax(x, 1);
-    assert.ok(p.storage.every((v) => Number.isFinite(v)));
-    assertClose(p, [1, 0, 0, 0.5, 0.5, 0], 'softmax');
-    assert.ok(F.logSoftmax(x, 1).storage.every((v) => !Number.isNaN(v)));
-    assertClose(new nn.Softmax()(tensor([[0, 0]])) as Tensor, [0.5, 0.5], 'legacy dim 1');
+    assert.ok((await values(p)).every((v) => Number.isFinite(v)));
+    await assertFixture(p, [1, 0, 0, 0.5, 0.5, 0], 'softmax');
+    assert.ok((await values(F.logSoftmax(x, 1))).every((v) => !Number.isNaN(v)));
+    await assertFixture(new nn.Softmax()(tensor([[0, 0]])) as Tensor, [0.5, 0.5], 'legacy dim 1');
   });
 });

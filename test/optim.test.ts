@@ -3,11 +3,15 @@
 //   loss = mse(X·Wᵀ + b, Y) + 0.1·Σv²        (parameters W [3, 4], b [3], v [2], float64)
 // and the parameters after every step must equal PyTorch's (abs/rel 1e-10). Schedulers: getLastLr()
 // after construction and after each step equals get_last_lr() (and OneCycleLR's momentum / beta1).
+// Every case runs on every registered backend (forEachBackend; ref first, the oracle), reading values
+// through `await t.data()`.
 
-import { describe, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { F, Tensor, nn, optim, tensor, zeros } from '../src/index.js';
-import { assertClose, fromFixture, loadFixture, type FixtureTensor } from './nn-fixtures.js';
+import { fromArray } from '../src/tensor/creation.js';
+import { assertFixture, fromFixture, loadFixture, type FixtureTensor } from './nn-fixtures.js';
+import { forEachBackend, scalar, values } from './helpers/backends.js';
 
 interface OptCase {
   name: string; optimizer: 'SGD' | 'Adam' | 'AdamW'; options: Record<string, unknown>;
@@ -51,44 +55,52 @@ function stepOnce(o: optim.Optimizer, params: Tensor[], dt: Dt): void {
   o.step();
 }
 
-describe(`optimizers vs PyTorch (${fx.generator})`, () => {
+forEachBackend(`optimizers vs PyTorch (${fx.generator})`, () => {
   for (const c of fx.optimizers) {
-    test(`${c.name}: 5 steps`, () => {
+    test(`${c.name}: 5 steps`, async () => {
       const params = freshParams('float64');
       const o = makeOptimizer(c, params);
-      c.steps.forEach((expected, s) => {
+      for (const [s, expected] of c.steps.entries()) {
         stepOnce(o, params, 'float64');
-        params.forEach((p, i) => assertClose(p, expected[i], `step ${s + 1} param ${i}`, 1e-10, 1e-10));
-      });
+        for (const [i, p] of params.entries()) await assertFixture(p, expected[i], `step ${s + 1} param ${i}`, 1e-10, 1e-10);
+      }
     });
-    test(`${c.name}: stateDict after 2 steps, loaded into a fresh optimizer, continues identically`, () => {
+    test(`${c.name}: stateDict after 2 steps, loaded into a fresh optimizer, continues identically`, async () => {
       const params = freshParams('float64');
       const o = makeOptimizer(c, params);
       stepOnce(o, params, 'float64');
       stepOnce(o, params, 'float64');
-      const sd = JSON.parse(JSON.stringify(o.stateDict(), (_k, v) => (v instanceof Tensor ? { shape: v.shape, data: [...v.storage] } : v)));
-      // rebuild tensors as a checkpoint reader would
-      for (const s of Object.values(sd.state) as Record<string, unknown>[]) {
-        for (const [k, v] of Object.entries(s)) if (v && typeof v === 'object') s[k] = fromFixture(v as FixtureTensor, 'float64');
+      // write the state out as a checkpoint would: tensors as { shape, data } read through data()
+      const saved = o.stateDict();
+      const state: Record<string, Record<string, unknown>> = {};
+      for (const [idx, st] of Object.entries(saved.state)) {
+        state[idx] = {};
+        for (const [k, v] of Object.entries(st)) state[idx][k] = v instanceof Tensor ? { shape: v.shape, data: await values(v) } : v;
       }
-      const params2 = params.map((p) => new nn.Parameter(new Tensor(p.storage.slice(), p.shape)));
+      const sd = JSON.parse(JSON.stringify({ ...saved, state }));
+      // rebuild tensors as a checkpoint reader would
+      for (const st of Object.values(sd.state) as Record<string, unknown>[]) {
+        for (const [k, v] of Object.entries(st)) if (v && typeof v === 'object') st[k] = fromFixture(v as FixtureTensor, 'float64');
+      }
+      const params2: nn.Parameter[] = [];
+      for (const p of params) params2.push(new nn.Parameter(fromArray(await p.data(), p.shape)));
       const o2 = makeOptimizer({ ...c, options: { ...c.options, lr: 123 } }, params2);
       o2.loadStateDict(sd);
       for (let s = 2; s < 5; s++) stepOnce(o2, params2, 'float64');
-      params2.forEach((p, i) => assertClose(p, c.steps[4][i], `param ${i}`, 1e-10, 1e-10));
+      for (const [i, p] of params2.entries()) await assertFixture(p, c.steps[4][i], `param ${i}`, 1e-10, 1e-10);
     });
   }
-  test('Adam with float32 parameters stays within float32 rounding of PyTorch', () => {
+  test('Adam with float32 parameters stays within float32 rounding of PyTorch', async () => {
     const c = fx.optimizers.find((k) => k.name === 'Adam weightDecay amsgrad')!;
     const params = freshParams('float32');
     const o = makeOptimizer(c, params);
     for (let s = 0; s < 5; s++) stepOnce(o, params, 'float32');
-    params.forEach((p, i) => assertClose(p, c.steps[4][i], `param ${i}`, 1e-5, 1e-5));
+    for (const [i, p] of params.entries()) await assertFixture(p, c.steps[4][i], `param ${i}`, 1e-5, 1e-5);
   });
 });
 
-describe('Optimizer API', () => {
-  test('stateDict has PyTorch\'s structure: state by index, paramGroups with options and indices', () => {
+forEachBackend('Optimizer API', () => {
+  test('stateDict has PyTorch\'s structure: state by index, paramGroups with options and indices', async () => {
     const [W, b, v] = freshParams('float64');
     const o = new optim.Adam([{ params: [W, b] }, { params: [v], lr: 0.1 }], { lr: 0.01, amsgrad: true });
     const sd0 = o.stateDict();
@@ -102,27 +114,31 @@ describe('Optimizer API', () => {
     assert.equal(sd.state[2].step, 1);
     assert.deepEqual((sd.state[0].expAvg as Tensor).shape, [3, 4]);
     // copies: changing the saved state does not touch the optimizer
-    (sd.state[0].expAvg as Tensor).storage.fill(9);
-    assert.notEqual((o.state.get(W)!.expAvg as Tensor).storage[0], 9);
+    (sd.state[0].expAvg as Tensor).fill_(9);
+    assert.equal((await values(sd.state[0].expAvg as Tensor))[0], 9);
+    assert.notEqual((await values(o.state.get(W)!.expAvg as Tensor))[0], 9);
   });
 
-  test('zeroGrad sets gradients to null by default, or to zeros with setToNone: false', () => {
+  test('zeroGrad sets gradients to null by default, or to zeros with setToNone: false', async () => {
     const params = freshParams('float64');
     const o = new optim.SGD(params, { lr: 0.1 });
     lossOf(params, 'float64').backward();
     o.zeroGrad({ setToNone: false });
-    assert.ok(params.every((p) => p.grad !== null && p.grad.storage.every((x) => x === 0)));
+    for (const p of params) {
+      assert.ok(p.grad !== null);
+      assert.ok((await values(p.grad)).every((x) => x === 0));
+    }
     o.zeroGrad();
     assert.ok(params.every((p) => p.grad === null));
   });
 
-  test('parameters without a gradient are left alone and get no state', () => {
+  test('parameters without a gradient are left alone and get no state', async () => {
     const [W, b, v] = freshParams('float64');
-    const before = [...v.storage];
+    const before = await values(v);
     const o = new optim.SGD([W, b, v], { lr: 0.1, momentum: 0.9 });
     F.mseLoss(F.linear(X('float64'), W, b), Y('float64')).backward();
     o.step();
-    assert.deepEqual([...v.storage], before);
+    assert.deepEqual(await values(v), before);
     assert.equal(o.state.has(v), false);
     assert.equal(o.state.has(W), true);
   });
@@ -142,7 +158,7 @@ describe('Optimizer API', () => {
     assert.throws(() => o.loadStateDict({ state: {}, paramGroups: [{ ...o.paramGroups[0], params: [0, 1] }] }), /group 0 has 2 parameters, this optimizer's group 0 has 3/);
   });
 
-  test('training a model with its parameters: loss decreases (SGD with momentum)', () => {
+  test('training a model with its parameters: loss decreases (SGD with momentum)', async () => {
     const model = new nn.Sequential(new nn.Linear(4, 8), new nn.Tanh(), new nn.Linear(8, 3));
     const o = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
     const x = X('float32'), y = Y('float32');
@@ -152,7 +168,7 @@ describe('Optimizer API', () => {
       const l = F.mseLoss(model(x) as Tensor, y);
       l.backward();
       o.step();
-      losses.push(l.item());
+      losses.push(await scalar(l));
     }
     assert.ok(losses[29] < losses[0] * 0.5, `losses ${losses[0]} → ${losses[29]}`);
   });
@@ -160,9 +176,9 @@ describe('Optimizer API', () => {
 
 const SCHEDS = optim.lrScheduler as unknown as Record<string, new (...a: unknown[]) => optim.LRScheduler>;
 
-describe(`learning-rate schedulers vs PyTorch get_last_lr (${fx.generator})`, () => {
+forEachBackend(`learning-rate schedulers vs PyTorch get_last_lr (${fx.generator})`, () => {
   for (const c of fx.schedulers) {
-    test(c.name, () => {
+    test(c.name, async () => {
       const p1 = new nn.Parameter(zeros([2])), p2 = new nn.Parameter(zeros([3]));
       const Opt = OPTS[c.optimizer] as unknown as new (p: unknown, o: unknown) => optim.Optimizer;
       const o = new Opt([{ params: [p1] }, { params: [p2], lr: (c.optimizerOptions.lr as number) / 4 }], c.optimizerOptions);
@@ -177,11 +193,11 @@ describe(`learning-rate schedulers vs PyTorch get_last_lr (${fx.generator})`, ()
         lrs.push(s.getLastLr());
         momenta.push(momentum());
       }
-      lrs.forEach((lr, i) => assertClose(lr, c.lrs[i], `lr after ${i} steps`, 1e-15, 1e-12));
-      momenta.forEach((m, i) => assertClose(m, c.momenta[i], `momentum after ${i} steps`, 1e-15, 1e-12));
+      for (const [i, lr] of lrs.entries()) await assertFixture(lr, c.lrs[i], `lr after ${i} steps`, 1e-15, 1e-12);
+      for (const [i, m] of momenta.entries()) await assertFixture(m, c.momenta[i], `momentum after ${i} steps`, 1e-15, 1e-12);
     });
   }
-  test('stateDict/loadStateDict of a scheduler resumes the schedule', () => {
+  test('stateDict/loadStateDict of a scheduler resumes the schedule', async () => {
     const c = fx.schedulers.find((k) => k.scheduler === 'CosineAnnealingLR')!;
     const mk = () => new optim.SGD([{ params: [new nn.Parameter(tensor([1, 2]))] }, { params: [new nn.Parameter(tensor([3]))], lr: 0.025 }], { lr: 0.1, momentum: 0.9 });
     const o1 = mk();
@@ -193,7 +209,7 @@ describe(`learning-rate schedulers vs PyTorch get_last_lr (${fx.generator})`, ()
     s2.loadStateDict(s1.stateDict());
     for (let i = 5; i < c.lrs.length; i++) {
       s2.step();
-      assertClose(s2.getLastLr(), c.lrs[i], `lr after ${i} steps`, 1e-15, 1e-12);
+      await assertFixture(s2.getLastLr(), c.lrs[i], `lr after ${i} steps`, 1e-15, 1e-12);
     }
   });
 });

@@ -1,7 +1,9 @@
 // test/vis.test.ts — feature-map and kernel grids, activations through forward hooks, the padding
 // measurement (zero padding: dark border; reflect: none), and the picture commands end to end.
+// All of them run ops, so every block runs on every registered backend (forEachBackend; ref first, the
+// oracle), reading values through `await t.data()`.
 
-import { describe, test, before, after } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ import { filterCommand } from '../src/cli/filter.js';
 import { paddingDemoCommand } from '../src/cli/padding-demo.js';
 import { featuremapsCommand } from '../src/cli/featuremaps.js';
 import { kernelsCommand } from '../src/cli/kernels.js';
+import { forEachBackend, values } from './helpers/backends.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const asset = (f: string) => join(here, '..', 'assets', 'images', f);
@@ -35,28 +38,29 @@ async function capture(fn: () => Promise<number> | number): Promise<{ code: numb
   }
 }
 
-describe('grids', () => {
-  test('featureMapGrid: one tile per channel, spaced, normalised per tile', () => {
+forEachBackend('grids', () => {
+  test('featureMapGrid: one tile per channel, spaced, normalised per tile', async () => {
     const maps = tensor([[[0, 1], [2, 3]], [[10, 10], [10, 20]], [[-1, -1], [-1, -1]]]);
     const g = vis.featureMapGrid(maps, { ncol: 2, padding: 1 });
     // 2 columns × 2 rows of 2×2 tiles with 1 px gaps: 2·2 + 3 = 7 each way
     assert.deepEqual(g.shape, [1, 7, 7]);
-    const px = (y: number, x: number) => g.storage[y * 7 + x];
+    const gv = await values(g);
+    const px = (y: number, x: number) => gv[y * 7 + x];
     assert.equal(px(0, 0), 1, 'gap is white');
     assert.deepEqual([px(1, 1), px(1, 2), px(2, 1), px(2, 2)].map((v) => +v.toFixed(4)), [0, 0.3333, 0.6667, 1]);
     assert.deepEqual([px(1, 4), px(2, 5)], [0, 1], 'second tile min–max on its own');
     assert.equal(px(4, 1), 0.5, 'a constant tile is mid-grey');
     const glob = vis.featureMapGrid(maps.unsqueeze(0), { ncol: 3, padding: 0, normalize: 'global' });
     assert.deepEqual(glob.shape, [1, 2, 6]);
-    assert.ok(Math.abs(glob.storage[0] - 1 / 21) < 1e-7);
+    assert.ok(Math.abs((await values(glob))[0] - 1 / 21) < 1e-7);
     assert.throws(() => vis.featureMapGrid(randn([2, 3, 4, 4])), /one sample's maps/);
   });
 
-  test('kernelGrid: symmetric per tile; RGB tiles for 3 input channels', () => {
+  test('kernelGrid: symmetric per tile; RGB tiles for 3 input channels', async () => {
     const w = randn([4, 2, 3, 3]);
     const g = vis.kernelGrid(w, { scale: 1, padding: 1 });
     assert.deepEqual(g.shape, [1, 4 * 3 + 5, 2 * 3 + 3]);
-    assert.ok(Math.max(...Array.from(g.storage, Math.abs)) <= 1 + 1e-6);
+    assert.ok(Math.max(...(await values(g)).map(Math.abs)) <= 1 + 1e-6);
     const rgb = vis.kernelGrid(randn([6, 3, 5, 5]), { scale: 2 });
     assert.equal(rgb.shape[0], 3);
     assert.throws(() => vis.kernelGrid(randn([3, 3])), /expected a conv weight/);
@@ -68,7 +72,7 @@ describe('grids', () => {
   });
 });
 
-describe('captureActivations (forward hooks)', () => {
+forEachBackend('captureActivations (forward hooks)', () => {
   test('returns the named layers\' outputs and removes its hooks', () => {
     manualSeed(1);
     const model = lenet5();
@@ -87,7 +91,7 @@ describe('captureActivations (forward hooks)', () => {
   });
 });
 
-describe('padding artifacts, measured', () => {
+forEachBackend('padding artifacts, measured', () => {
   test('zero padding darkens the border of a blurred photo; reflect and replicate do not', () => {
     const res = vis.paddingDemo(readImage(asset('camera.png')), kernels.boxKernel(7));
     const row = (m: string) => res.rows.find((r) => r.mode === m)!;
@@ -99,56 +103,56 @@ describe('padding artifacts, measured', () => {
   });
 });
 
-describe('commands', () => {
+forEachBackend('commands', (backend) => {
   test('convnet filter: every named kernel on a photo, and a matrix kernel', async () => {
     for (const k of ['sobel-x', 'sobel-y', 'sobel', 'laplacian', 'gaussian', 'box', 'sharpen', 'emboss']) {
-      const out = join(dir, `f-${k}.png`);
+      const out = join(dir, backend, `f-${k}.png`);
       const r = await capture(() => filterCommand.run([asset('chelsea.png'), '--kernel', k, '-o', out]));
       assert.equal(r.code, 0, r.err);
       assert.deepEqual(readImage(out).shape, [3, 300, 451]);
     }
-    const r = await capture(() => filterCommand.run([asset('camera.png'), '--kernel', '[[1, -1]]', '--padding', 'zeros', '--stride', '2', '-o', join(dir, 'm.png')]));
+    const r = await capture(() => filterCommand.run([asset('camera.png'), '--kernel', '[[1, -1]]', '--padding', 'zeros', '--stride', '2', '-o', join(dir, backend, 'm.png')]));
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /\[1, 512, 512\] → \[1, 256, 256\]/);
-    assert.equal(readImage(join(dir, 'm.png')).shape[0], 3, 'signed one-channel map → diverging colour');
+    assert.equal(readImage(join(dir, backend, 'm.png')).shape[0], 3, 'signed one-channel map → diverging colour');
   });
 
   test('convnet filter: usage errors', async () => {
-    let r = await capture(() => filterCommand.run([asset('camera.png'), '-o', join(dir, 'x.png')]));
+    let r = await capture(() => filterCommand.run([asset('camera.png'), '-o', join(dir, backend, 'x.png')]));
     assert.equal(r.code, 2);
     assert.match(r.err, /--kernel is required/);
-    r = await capture(() => filterCommand.run([asset('camera.png'), '--kernel', 'sobel', '--padding', 'mirror', '-o', join(dir, 'x.png')]));
+    r = await capture(() => filterCommand.run([asset('camera.png'), '--kernel', 'sobel', '--padding', 'mirror', '-o', join(dir, backend, 'x.png')]));
     assert.match(r.err, /--padding must be zeros, reflect, replicate or circular, got 'mirror'/);
-    r = await capture(() => filterCommand.run(['/nope.png', '--kernel', 'sobel', '-o', join(dir, 'x.png')]));
+    r = await capture(() => filterCommand.run(['/nope.png', '--kernel', 'sobel', '-o', join(dir, backend, 'x.png')]));
     assert.equal(r.code, 1);
     assert.match(r.err, /readImage: cannot read '\/nope.png'/);
   });
 
   test('convnet padding-demo writes the pictures and the table', async () => {
-    const r = await capture(() => paddingDemoCommand.run([asset('coins.png'), '-o', join(dir, 'pad'), '--size', '5']));
+    const r = await capture(() => paddingDemoCommand.run([asset('coins.png'), '-o', join(dir, backend, 'pad'), '--size', '5']));
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /^zeros +[\d.]+ +-[\d.]+/m);
-    for (const f of ['original', 'zeros', 'reflect', 'replicate', 'circular', 'side-by-side', 'border-error']) assert.ok(existsSync(join(dir, 'pad', `${f}.png`)), f);
+    for (const f of ['original', 'zeros', 'reflect', 'replicate', 'circular', 'side-by-side', 'border-error']) assert.ok(existsSync(join(dir, backend, 'pad', `${f}.png`)), f);
   });
 
   test('convnet featuremaps and kernels on a saved lenet5 checkpoint', async () => {
     manualSeed(2);
     const model = lenet5();
-    saveCheckpoint(join(dir, 'ck'), { model, epoch: 1, modelName: 'lenet5' });
-    let r = await capture(() => featuremapsCommand.run(['--checkpoint', join(dir, 'ck'), '--layer', 'features.0', asset('coins.png'), '-o', join(dir, 'maps.png'), '--invert']));
+    saveCheckpoint(join(dir, backend, 'ck'), { model, epoch: 1, modelName: 'lenet5' });
+    let r = await capture(() => featuremapsCommand.run(['--checkpoint', join(dir, backend, 'ck'), '--layer', 'features.0', asset('coins.png'), '-o', join(dir, backend, 'maps.png'), '--invert']));
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /lenet5 features.0: input \[1, 1, 28, 28\] → feature maps \[1, 6, 28, 28\]/);
-    assert.equal(readImage(join(dir, 'maps.png')).shape[0], 1);
-    r = await capture(() => featuremapsCommand.run(['--checkpoint', join(dir, 'ck'), '--layer', 'features.4', asset('coins.png'), '-o', join(dir, 'maps2.png')]));
+    assert.equal(readImage(join(dir, backend, 'maps.png')).shape[0], 1);
+    r = await capture(() => featuremapsCommand.run(['--checkpoint', join(dir, backend, 'ck'), '--layer', 'features.4', asset('coins.png'), '-o', join(dir, backend, 'maps2.png')]));
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /feature maps \[1, 16, 10, 10\]/);
-    r = await capture(() => kernelsCommand.run(['--checkpoint', join(dir, 'ck'), '--layer', 'features.3', '-o', join(dir, 'k.png')]));
+    r = await capture(() => kernelsCommand.run(['--checkpoint', join(dir, backend, 'ck'), '--layer', 'features.3', '-o', join(dir, backend, 'k.png')]));
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /weight \[16, 6, 5, 5\]/);
-    r = await capture(() => kernelsCommand.run(['--checkpoint', join(dir, 'ck'), '--layer', 'features.1', '-o', join(dir, 'k.png')]));
+    r = await capture(() => kernelsCommand.run(['--checkpoint', join(dir, backend, 'ck'), '--layer', 'features.1', '-o', join(dir, backend, 'k.png')]));
     assert.equal(r.code, 1);
     assert.match(r.err, /layer 'features.1' \(ReLU\) has no 4-D conv weight/);
-    r = await capture(() => featuremapsCommand.run(['--checkpoint', join(dir, 'ck'), '--layer', 'conv1', asset('coins.png'), '-o', join(dir, 'x.png')]));
+    r = await capture(() => featuremapsCommand.run(['--checkpoint', join(dir, backend, 'ck'), '--layer', 'conv1', asset('coins.png'), '-o', join(dir, backend, 'x.png')]));
     assert.match(r.err, /no layer named 'conv1'/);
   });
 

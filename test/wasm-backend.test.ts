@@ -1,16 +1,39 @@
-// test/wasm-backend.test.ts — every kernel of the wasm backend against the ref backend (the oracle) on
-// random float32 inputs over a table of shapes and attributes: odd sizes (not multiples of 4 or 8),
-// stride, dilation, asymmetric padding, groups and depthwise, 1-D as H = 1, on 1, 2 and 3 threads.
-// Agreement: |wasm − ref| ≤ 1e-4·|ref| + 1e-4·(mean |ref| + 1) (the kernels sum in another order).
-// Then a memory test: 10,000 conv forward + backward calls must leave the JS heap and the wasm heap flat.
+// test/wasm-backend.test.ts — the compiled kernels of the wasm backend against the ref backend (the
+// oracle), called directly on storages, on random float32 inputs over a table of shapes and attributes:
+// odd sizes (not multiples of 4 or 8), stride, dilation, asymmetric padding, groups and depthwise, 1-D as
+// H = 1, on 1, 2 and 3 threads. Agreement: |wasm − ref| ≤ 1e-4·|ref| + 1e-4·(mean |ref| + 1) (the
+// kernels sum in another order). Then memory: the data stays in the heap (outputs reuse freed blocks,
+// the heap does not grow, 10,000 kernel calls leave the JS heap flat), and spilling under pressure keeps
+// values intact.
 
-import { after, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { BinaryOp, Conv2dAttrs, PoolAttrs, PoolAxis, ReduceOp, UnaryOp } from '../src/backend/backend.js';
-import { refBackend } from '../src/backend/ref/index.js';
-import { closeWasm, getNumThreads, setNumThreads, wasmBackend, wasmInfo } from '../src/backend/wasm/index.js';
+import type { Backend, BinaryOp, Conv2dAttrs, PoolAttrs, PoolAxis, ReduceOp, Storage, UnaryOp } from '../src/backend/backend.js';
+import { backend, getBackend, setBackend } from '../src/backend/index.js';
+import { closeWasm, getNumThreads, setNumThreads, setWasmMemoryLimit, wasmInfo } from '../src/backend/wasm/index.js';
+import { dtypeOf, type DataArray } from '../src/tensor/dtype.js';
+import { F, randn, fallbackCounts, resetFallbackCounts } from '../src/index.js';
+
+/** The two backends, started once: their kernels are called directly on storages. */
+let R: Backend, W: Backend, previous = '';
+before(async () => {
+  previous = getBackend();
+  await setBackend('ref'); R = backend();
+  await setBackend('wasm'); W = backend();
+});
+after(async () => { await setBackend(previous); closeWasm(); });
+
+/** A storage on backend b holding the values. */
+const on = (b: Backend, a: DataArray): Storage => { const s = b.alloc(dtypeOf(a), a.length); b.write(s, a); return s; };
+const read = (b: Backend, s: Storage): DataArray => b.readSync(s);
+
+/** Runs kernel k on each backend with the same array arguments (storages made on each) and reads the results. */
+function both<T>(k: (b: Backend, S: (a: DataArray) => Storage) => T, get: (b: Backend, r: T) => DataArray): [DataArray, DataArray] {
+  return [get(W, k(W, (a) => on(W, a))), get(R, k(R, (a) => on(R, a)))];
+}
+const rd = (b: Backend, s: Storage): DataArray => read(b, s);
 
 let seed = 12345;
 function rnd(n: number, lo = -1, hi = 1): Float32Array {
@@ -143,21 +166,29 @@ for (const threads of [2, 1, 3]) {
       const x = rnd(a.N * a.C * a.H * a.W), w = rnd(a.OC * (a.C / a.groups) * a.KH * a.KW), b = rnd(a.OC);
       const dy = rnd(a.N * a.OC * a.OH * a.OW);
       test(`conv2d ${convName(c)}`, () => {
-        close('forward', wasmBackend.conv2d(x, w, b, a), refBackend.conv2d(x, w, b, a));
-        close('forward, no bias', wasmBackend.conv2d(x, w, null, a), refBackend.conv2d(x, w, null, a));
+        close('forward', ...both((k, S) => k.conv2d(S(x), S(w), S(b), a), rd));
+        close('forward, no bias', ...both((k, S) => k.conv2d(S(x), S(w), null, a), rd));
       });
       test(`conv2dGradInput ${convName(c)}`, () => {
-        close('grad input', wasmBackend.conv2dGradInput(dy, w, a), refBackend.conv2dGradInput(dy, w, a));
+        close('grad input', ...both((k, S) => k.conv2dGradInput(S(dy), S(w), a), rd));
       });
       test(`conv2dGradWeight ${convName(c)}`, () => {
-        close('grad weight', wasmBackend.conv2dGradWeight(x, dy, a), refBackend.conv2dGradWeight(x, dy, a));
+        close('grad weight', ...both((k, S) => k.conv2dGradWeight(S(x), S(dy), a), rd));
       });
     }
     for (const [batch, M, K, N] of [[1, 1, 1, 1], [1, 5, 7, 3], [3, 13, 17, 11], [2, 64, 300, 40], [1, 130, 520, 129]]) {
       test(`matmul batch=${batch} [${M},${K}]x[${K},${N}]`, () => {
         const A = rnd(batch * M * K), B = rnd(batch * K * N);
-        close('matmul', wasmBackend.matmul(A, B, batch, M, K, N), refBackend.matmul(A, B, batch, M, K, N));
+        close('matmul', ...both((k, S) => k.matmul(S(A), S(B), batch, M, K, N), rd));
       });
+    }
+    for (const [batch, M, K, N] of [[1, 64, 400, 120], [2, 5, 7, 3], [1, 120, 64, 400], [3, 13, 17, 11]]) {
+      for (const [tA, tB] of [[false, true], [true, false], [true, true]]) {
+        test(`matmul batch=${batch} [${M},${K}]x[${K},${N}] transA=${tA} transB=${tB}`, () => {
+          const A = rnd(batch * M * K), B = rnd(batch * K * N);
+          close('matmul', ...both((k, S) => k.matmul(S(A), S(B), batch, M, K, N, tA, tB), rd));
+        });
+      }
     }
     const UNARY_OPS: UnaryOp[] = ['neg', 'abs', 'relu', 'sqrt', 'square', 'reciprocal', 'floor', 'ceil', 'step',
       'exp', 'log', 'sigmoid', 'tanh', 'sin', 'round'];
@@ -166,7 +197,7 @@ for (const threads of [2, 1, 3]) {
         const x = rnd(5003, -4, 4);
         x[7] = NaN; x[8] = 0; x[9] = -0;
         if (op === 'sqrt' || op === 'log') for (let i = 10; i < x.length; i++) x[i] = Math.abs(x[i]);
-        close(op, wasmBackend.unary(op, x), refBackend.unary(op, x));
+        close(op, ...both((k, S) => k.unary(op, S(x)), rd));
       });
     }
     const BIN_SHAPES: [number[], number[]][] = [
@@ -186,7 +217,7 @@ for (const threads of [2, 1, 3]) {
       const a = rnd(as.reduce((p, d) => p * d, 1), 0.5, 2), b = rnd(bs.reduce((p, d) => p * d, 1), 0.5, 2);
       for (const op of BIN_OPS) {
         test(`binary ${op} [${as}] [${bs}]`, () => {
-          close(op, wasmBackend.binary(op, a, as, b, bs, out), refBackend.binary(op, a, as, b, bs, out));
+          close(op, ...both((k, S) => k.binary(op, S(a), as, S(b), bs, out), rd));
         });
       }
     }
@@ -194,7 +225,7 @@ for (const threads of [2, 1, 3]) {
       test(`binary reluGrad n=${n} (zeros, -0, NaN)`, () => {
         const g = rnd(n), x = rnd(n);
         x[3] = 0; x[4] = -0; x[5] = NaN; g[6] = NaN; x[6] = 1; g[7] = NaN; x[7] = -1;
-        close('reluGrad', wasmBackend.binary('reluGrad', g, [n], x, [n], [n]), refBackend.binary('reluGrad', g, [n], x, [n], [n]));
+        close('reluGrad', ...both((k, S) => k.binary('reluGrad', S(g), [n], S(x), [n], [n]), rd));
       });
     }
     const RED_CASES: [number[], number[]][] = [[[6001], [0]], [[7, 1001], [1]], [[7, 1001], [0]], [[3, 5, 7, 97], [1, 2]],
@@ -203,7 +234,7 @@ for (const threads of [2, 1, 3]) {
       const x = rnd(shape.reduce((p, d) => p * d, 1));
       for (const op of ['sum', 'max', 'min', 'prod'] as ReduceOp[]) {
         test(`reduce ${op} x=[${shape}] axes=[${axes}]`, () => {
-          close(op, wasmBackend.reduce(op, x, shape, axes), refBackend.reduce(op, x, shape, axes), 2e-4);
+          close(op, ...both((k, S) => k.reduce(op, S(x), shape, axes), rd), 2e-4);
         });
       }
     }
@@ -212,19 +243,20 @@ for (const threads of [2, 1, 3]) {
       const x = rnd(a.planes * a.h.size * a.w.size);
       const dy = rnd(a.planes * a.h.outSize * a.w.outSize);
       test(`maxPool ${poolName(p)}`, () => {
-        const got = wasmBackend.maxPool(x, a), want = refBackend.maxPool(x, a);
-        close('out', got.out, want.out);
-        assert.deepEqual(got.argmax, want.argmax);
-        close('grad', wasmBackend.maxPoolGrad(dy, want.argmax, a), refBackend.maxPoolGrad(dy, want.argmax, a));
-        const v = wasmBackend.maxPool(x, a, false);
-        close('out without argmax', v.out, want.out);
-        assert.equal(v.argmax.length, 0);
-        assert.equal(refBackend.maxPool(x, a, false).argmax.length, 0);
+        const got = W.maxPool(on(W, x), a, true), want = R.maxPool(on(R, x), a, true);
+        close('out', read(W, got.out), read(R, want.out));
+        const argmax = read(R, want.argmax!);
+        assert.deepEqual(read(W, got.argmax!), argmax);
+        close('grad', read(W, W.maxPoolGrad(on(W, dy), on(W, argmax), a)), read(R, R.maxPoolGrad(on(R, dy), want.argmax!, a)));
+        const v = W.maxPool(on(W, x), a, false);
+        close('out without argmax', read(W, v.out), read(R, want.out));
+        assert.equal(v.argmax, null);
+        assert.equal(R.maxPool(on(R, x), a, false).argmax, null);
       });
       if (p.d === 1) {
         test(`avgPool ${poolName(p)}`, () => {
-          close('out', wasmBackend.avgPool(x, a), refBackend.avgPool(x, a));
-          close('grad', wasmBackend.avgPoolGrad(dy, a), refBackend.avgPoolGrad(dy, a));
+          close('out', ...both((k, S) => k.avgPool(S(x), a), rd));
+          close('grad', ...both((k, S) => k.avgPoolGrad(S(dy), a), rd));
         });
       }
     }
@@ -232,21 +264,21 @@ for (const threads of [2, 1, 3]) {
 }
 
 describe('wasm backend, float64 and edge cases', () => {
-  test('float64 inputs run on ref and stay float64', () => {
+  test('float64 inputs run the JavaScript loops on the heap and stay float64', () => {
     const c = attrsOf(convCase([1, 2, 5, 5], 3, 3, { p: 1 }));
     const x = Float64Array.from(rnd(50)), w = Float64Array.from(rnd(54));
-    const y = wasmBackend.conv2d(x, w, null, c);
-    assert.ok(y instanceof Float64Array);
-    assert.deepEqual(y, refBackend.conv2d(x, w, null, c));
+    const [got, want] = both((k, S) => k.conv2d(S(x), S(w), null, c), rd);
+    assert.ok(got instanceof Float64Array);
+    assert.deepEqual(got, want);
   });
   test('maxPool propagates NaN and keeps the first NaN index', () => {
     const a = poolAttrs({ planes: 1, H: 4, W: 4, k: 2, s: 2, p: 0, d: 1 });
     const x = rnd(16);
     x[5] = NaN; x[4] = 7; x[10] = NaN; x[11] = NaN;
-    const got = wasmBackend.maxPool(x, a), want = refBackend.maxPool(x, a);
-    close('out', got.out, want.out);
-    assert.deepEqual(got.argmax, want.argmax);
-    close('out without argmax', wasmBackend.maxPool(x, a, false).out, want.out);
+    const got = W.maxPool(on(W, x), a, true), want = R.maxPool(on(R, x), a, true);
+    close('out', read(W, got.out), read(R, want.out));
+    assert.deepEqual(read(W, got.argmax!), read(R, want.argmax!));
+    close('out without argmax', read(W, W.maxPool(on(W, x), a, false).out), read(R, want.out));
   });
   test('maxPool 2x2 without argmax: NaN and ±inf in long rows, ties', () => {
     const a = poolAttrs({ planes: 3, H: 6, W: 38, k: 2, s: 2, p: 0, d: 1 });
@@ -255,36 +287,72 @@ describe('wasm backend, float64 and edge cases', () => {
     x[300] = NaN; x[301] = NaN; x[500] = x[501] = x[538] = x[539] = 0.25; x[600] = -0; x[601] = 0;
     for (const threads of [1, 2]) {
       setNumThreads(threads);
-      const want = refBackend.maxPool(x, a).out, got = wasmBackend.maxPool(x, a, false).out;
-      close('out', got, want);
+      close('out', read(W, W.maxPool(on(W, x), a, false).out), read(R, R.maxPool(on(R, x), a, true).out));
     }
+  });
+  test('binary in place (out = a) over the full operand', () => {
+    const a = rnd(3 * 8 * 13 * 17), b = rnd(8);
+    const sa = on(W, a);
+    const out = W.binary('add', sa, [3, 8, 13, 17], on(W, b), [1, 8, 1, 1], [3, 8, 13, 17], sa);
+    assert.equal(out, sa);
+    close('add_', read(W, sa), read(R, R.binary('add', on(R, a), [3, 8, 13, 17], on(R, b), [1, 8, 1, 1], [3, 8, 13, 17])));
   });
 });
 
 // ---- memory -------------------------------------------------------------------------------------
 
 describe('wasm backend memory', () => {
-  test('10,000 conv forward + backward calls leave the JS heap and the wasm heap flat', () => {
+  test('tensor data stays in the heap: a training step copies nothing and runs no fallback', () => {
+    setNumThreads(2);
+    resetFallbackCounts();
+    const x = randn([4, 3, 12, 12], { requiresGrad: true }), w = randn([8, 3, 3, 3], { requiresGrad: true });
+    const y = F.maxPool2d(F.relu(F.conv2d(x, w, null, { padding: 1 })), 2);
+    y.sum().backward();
+    assert.equal(x.device, 'wasm');
+    assert.equal(x.grad!.device, 'wasm');
+    assert.deepEqual(fallbackCounts(), {});
+  });
+
+  test('10,000 conv forward + backward calls reuse freed blocks: the heap never grows, the JS heap stays flat', () => {
     setFlagsFromString('--expose-gc');
     const gc = runInNewContext('gc') as () => void;
     setNumThreads(2);
     const a = attrsOf(convCase([2, 3, 12, 12], 8, 3, { p: 1 }));
-    const x = rnd(a.N * a.C * a.H * a.W), w = rnd(a.OC * a.C * 9), b = rnd(a.OC), dy = rnd(a.N * a.OC * a.OH * a.OW);
+    const x = on(W, rnd(a.N * a.C * a.H * a.W)), w = on(W, rnd(a.OC * a.C * 9)), b = on(W, rnd(a.OC));
+    const dy = on(W, rnd(a.N * a.OC * a.OH * a.OW));
+    const pool = poolAttrs({ planes: a.N * a.C, H: 12, W: 12, k: 2, s: 2, p: 0, d: 1 });
     const step = (): void => {
-      wasmBackend.conv2d(x, w, b, a);
-      wasmBackend.conv2dGradInput(dy, w, a);
-      wasmBackend.conv2dGradWeight(x, dy, a);
-      wasmBackend.maxPool(x, poolAttrs({ planes: a.N * a.C, H: 12, W: 12, k: 2, s: 2, p: 0, d: 1 }));
+      W.free(W.conv2d(x, w, b, a));
+      W.free(W.conv2dGradInput(dy, w, a));
+      W.free(W.conv2dGradWeight(x, dy, a));
+      const p = W.maxPool(x, pool, true);
+      W.free(p.out); W.free(p.argmax!);
     };
     for (let i = 0; i < 200; i++) step(); // warm up: the heap reaches its size, the JIT settles
     gc(); gc();
-    const heap0 = process.memoryUsage().heapUsed, wasm0 = wasmInfo().heapBytes;
+    const heap0 = process.memoryUsage().heapUsed, info0 = wasmInfo();
     for (let i = 0; i < 10_000; i++) step();
     gc(); gc();
-    const heap1 = process.memoryUsage().heapUsed, wasm1 = wasmInfo().heapBytes;
-    assert.equal(wasm1, wasm0, `wasm heap grew from ${wasm0} to ${wasm1} bytes`);
+    const heap1 = process.memoryUsage().heapUsed, info1 = wasmInfo();
+    assert.equal(info1.heapBytes, info0.heapBytes, `wasm heap grew from ${info0.heapBytes} to ${info1.heapBytes} bytes`);
+    assert.equal(info1.residentBytes, info0.residentBytes, 'every output was freed');
     assert.ok(heap1 - heap0 < 2 * 1024 * 1024, `JS heap grew by ${((heap1 - heap0) / 1024).toFixed(0)} KiB`);
   });
-});
 
-after(() => closeWasm());
+  test('under memory pressure idle data moves to JS memory and back, values intact', () => {
+    const before = wasmInfo();
+    const keep = randn([256, 1024]); // 1 MiB, used again at the end
+    const want = Array.from(keep.dataSync());
+    setWasmMemoryLimit(before.heapBytes); // no growth allowed without spilling
+    try {
+      // 64 MiB of tensors left to the garbage collector, in a synchronous loop (no finalizer can run).
+      for (let i = 0; i < 64; i++) F.relu(randn([256, 1024]));
+      const mid = wasmInfo();
+      assert.ok(mid.spills > before.spills, 'something was spilled');
+      assert.ok(mid.heapBytes <= before.heapBytes + 8 * 2 ** 20, `heap grew from ${before.heapBytes} to ${mid.heapBytes}`);
+      assert.deepEqual(Array.from(F.relu(keep).dataSync()), want.map((v) => Math.max(v, 0)), 'a spilled tensor comes back intact');
+    } finally {
+      setWasmMemoryLimit(512 * 2 ** 20);
+    }
+  });
+});

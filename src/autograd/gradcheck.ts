@@ -6,6 +6,7 @@
 // probability 1, at the cost of one backward and 2·numel(inputs) forwards.
 
 import { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
 import { normal } from '../tensor/random.js';
 import { noGrad } from './tape.js';
 
@@ -17,9 +18,10 @@ export interface GradcheckOptions {
   raiseException?: boolean;
 }
 
-function toFloat64Leaf(t: Tensor): Tensor {
-  const data = Float64Array.from(t.storage);
-  return new Tensor(data, t.shape, 'float64', t.requiresGrad);
+/** A float64 leaf of `shape` holding `values` (the inputs, and each perturbed copy of them). */
+function leafOf(values: Float64Array, shape: number[], requiresGrad: boolean): Tensor {
+  const t = tensor(values, { dtype: 'float64' }).reshape(shape);
+  return requiresGrad ? t.detach().requiresGrad_(true) : t;
 }
 
 function asOutputs(r: Tensor | Tensor[]): Tensor[] {
@@ -32,7 +34,8 @@ export function gradcheck(
   opts: GradcheckOptions = {},
 ): boolean {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = opts;
-  const leaves = inputs.map(toFloat64Leaf);
+  const values = inputs.map((t) => Float64Array.from(t.dataSync()));
+  const leaves = inputs.map((t, i) => leafOf(values[i], t.shape, t.requiresGrad));
   if (!leaves.some((l) => l.requiresGrad)) {
     throw new Error('gradcheck: no input has requiresGrad set, so there is no gradient to check');
   }
@@ -42,8 +45,8 @@ export function gradcheck(
     let s = 0;
     os.forEach((o, k) => {
       if (o.dtype === 'int32') return;
-      const v = vs[k];
-      for (let i = 0; i < v.length; i++) s += o.storage[i] * v[i];
+      const v = vs[k], ov = o.dataSync();
+      for (let i = 0; i < v.length; i++) s += ov[i] * v[i];
     });
     return s;
   };
@@ -51,21 +54,27 @@ export function gradcheck(
   // Analytic: one backward of ⟨v, f(x)⟩ through every differentiable output.
   for (const l of leaves) l.grad = null;
   outs.forEach((o, k) => {
-    if (o.requiresGrad) o.backward(new Tensor(vs[k], o.shape, 'float64'));
+    if (o.requiresGrad) o.backward(tensor(vs[k], { dtype: 'float64' }).reshape(o.shape));
   });
 
+  // Numeric: f at x ± eps·e_i, one input element at a time (the other inputs as they are).
+  const at = (li: number, i: number, value: number): number => {
+    const x = values[li];
+    const orig = x[i];
+    x[i] = value;
+    const args = leaves.map((l, k) => (k === li ? leafOf(x, l.shape, false) : l));
+    x[i] = orig;
+    return noGrad(() => project(asOutputs(fn(...args))));
+  };
   for (let li = 0; li < leaves.length; li++) {
     const leaf = leaves[li];
     if (!leaf.requiresGrad) continue;
-    const x = leaf.storage as Float64Array;
-    const analytic = leaf.grad ? leaf.grad.storage : new Float64Array(x.length);
+    const x = values[li];
+    const analytic = leaf.grad ? leaf.grad.dataSync() : new Float64Array(x.length);
     for (let i = 0; i < x.length; i++) {
       const orig = x[i];
-      x[i] = orig + eps;
-      const plus = noGrad(() => project(asOutputs(fn(...leaves))));
-      x[i] = orig - eps;
-      const minus = noGrad(() => project(asOutputs(fn(...leaves))));
-      x[i] = orig;
+      const plus = at(li, i, orig + eps);
+      const minus = at(li, i, orig - eps);
       const numeric = (plus - minus) / (2 * eps);
       const a = analytic[i];
       if (!(Math.abs(a - numeric) <= atol + rtol * Math.abs(numeric))) {

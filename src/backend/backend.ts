@@ -1,24 +1,33 @@
-// backend/backend.ts — the narrow kernel interface every backend implements.
+// backend/backend.ts — the narrow interface between ops and the backends that own tensor data.
 //
 // Rules this file follows:
-// - A backend sees flat, contiguous, row-major typed arrays plus the few integers that describe them.
-//   It knows nothing of Tensor, autograd or argument checking: ops/ validate and fill every attribute
-//   before a kernel runs, so kernels may trust their inputs.
-// - Every kernel returns fresh output arrays of the input's float type (Float32Array, or Float64Array
-//   where a user or gradcheck asked for float64). A backend that only speeds up float32 may hand
-//   float64 work to `ref`.
-// - Index outputs (argmax) are Int32Array.
+// - A backend owns the data. Ops hand it Storage handles (backend/storage.ts) plus the few integers that
+//   describe them, and get Storage handles back; they never see element arrays. Only the library's
+//   edges (creation from JS values, data()/dataSync(), files and images) move values in and out, through
+//   write / readSync / read.
+// - A backend knows nothing of Tensor, autograd or argument checking: ops/ validate and fill every
+//   attribute before a kernel runs, so kernels may trust their inputs.
+// - Every kernel returns fresh storages (never one of its inputs), of its input's dtype unless it says
+//   otherwise; kernels marked "in place" write into storages they are given instead. Index outputs are
+//   int32. Data-dependent checks (a class index out of range) are kernels that report what they found.
+// - A backend may leave kernels out. Those run on `ref`'s implementation through one path, `fallback`
+//   below: inputs are read back, ref computes, results are written to the backend. Each such call is
+//   counted (fallbackCounts()) and, with CONVNET_DEBUG=fallback, logged, so none happens unnoticed.
+// - Initialisation may be async (a GPU adapter): `await setBackend('webgpu')`. The CPU backends are
+//   ready at once, so `setBackend('wasm')` takes effect before it returns.
 
-export type DType = 'float32' | 'float64' | 'int32';
-export type FloatArray = Float32Array | Float64Array;
-export type DataArray = Float32Array | Float64Array | Int32Array;
+import type { DataArray, DType, FloatDType } from '../tensor/dtype.js';
+import { Storage, freedError } from './storage.js';
+
+export type { DataArray, DType, FloatArray } from '../tensor/dtype.js';
+export { Storage } from './storage.js';
 
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh' | 'sign' | 'reciprocal'
-  | 'square' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round' | 'step' /* x > 0 ? 1 : 0 */;
+  | 'square' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round' | 'step' /* x > 0 ? 1 : 0 */ | 'log1p' | 'expm1';
 
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2' | 'hypot'
   | 'eq' | 'ne' | 'lt' | 'le' | 'gt' | 'ge'
   | 'reluGrad' /* (g, x) → x ≤ 0 ? 0 : g, ReLU's backward in one pass */;
 
@@ -65,69 +74,318 @@ export interface PadAttrs {
   value: number;
 }
 
-export interface Backend {
-  readonly name: string;
+/** A tensor seen as [outer, n, inner] around one axis: every (outer, inner) pair is one row of n values. */
+export interface AxisLayout { outer: number; n: number; inner: number }
 
-  unary(op: UnaryOp, x: FloatArray): FloatArray;
-  /** Broadcasting binary op; shapes already broadcast-compatible, outShape their broadcast. */
-  binary(op: BinaryOp, a: DataArray, aShape: number[], b: DataArray, bShape: number[], outShape: number[]): DataArray;
-  /** Reduce over `axes` (sorted, unique) of a tensor of `shape`; output keeps size-1 dims at those axes. */
-  reduce(op: ReduceOp, x: DataArray, shape: number[], axes: number[]): DataArray;
-  /** Index of the first maximum along one axis; output keeps a size-1 dim there. */
-  argReduce(op: 'argmax' | 'argmin', x: DataArray, shape: number[], axis: number): Int32Array;
-  /** Copy with permuted axes: out.shape[i] = shape[perm[i]]. */
-  permute(x: DataArray, shape: number[], perm: number[]): DataArray;
-  /** Broadcast (materialise) `x` of `shape` to `outShape`. */
-  expand(x: DataArray, shape: number[], outShape: number[]): DataArray;
-  /** out[i] = cond[i] ? a[i] : b[i]; all three already expanded to one shape. */
-  where(cond: DataArray, a: DataArray, b: DataArray): DataArray;
+export type Reduction = 'none' | 'mean' | 'sum';
 
-  /** Batched matrix product: batch × (M×K) · (K×N) → batch × (M×N); both operands dense per batch. */
-  matmul(a: FloatArray, b: FloatArray, batch: number, M: number, K: number, N: number): FloatArray;
-
-  conv2d(x: FloatArray, w: FloatArray, bias: FloatArray | null, a: Conv2dAttrs): FloatArray;
-  conv2dGradInput(dy: FloatArray, w: FloatArray, a: Conv2dAttrs): FloatArray;
-  conv2dGradWeight(x: FloatArray, dy: FloatArray, a: Conv2dAttrs): FloatArray;
-
-  pad(x: DataArray, a: PadAttrs): DataArray;
-  /** Adjoint of pad: sums every output position's gradient back into the input position it was read from. */
-  padGrad(dy: FloatArray, a: PadAttrs): FloatArray;
-
-  /** `needArgmax` false (inference: no gradient, no indices asked for) lets a backend skip the arg-max;
-   *  `argmax` is then empty (length 0). Default true. */
-  maxPool(x: FloatArray, a: PoolAttrs, needArgmax?: boolean): { out: FloatArray; argmax: Int32Array };
-  maxPoolGrad(dy: FloatArray, argmax: Int32Array, a: PoolAttrs): FloatArray;
-  avgPool(x: FloatArray, a: PoolAttrs): FloatArray;
-  avgPoolGrad(dy: FloatArray, a: PoolAttrs): FloatArray;
+/** Class-index losses: input [outer, C, inner] (C = classes), target [outer, inner]. */
+export interface ClassLossAttrs {
+  outer: number; C: number; inner: number;
+  ignoreIndex: number;
+  /** ε of cross entropy's label smoothing (0 for nllLoss). */
+  labelSmoothing: number;
+  reduction: Reduction;
 }
 
-const registry = new Map<string, () => Backend>();
+export interface BatchNormAttrs {
+  N: number; C: number; S: number;        // input [N, C, S] (S = the spatial size)
+  training: boolean; momentum: number; eps: number;
+}
+
+export interface SgdAttrs {
+  lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean; maximize: boolean;
+}
+
+export interface AdamAttrs {
+  lr: number; beta1: number; beta2: number; eps: number; weightDecay: number;
+  /** AdamW: decay the weights directly instead of adding weightDecay·p to the gradient. */
+  decoupled: boolean;
+  amsgrad: boolean; maximize: boolean;
+  /** The step number, from 1. */
+  step: number;
+}
+
+/** One FFT per line of length L along an axis of [outer, L, inner]. The line is cropped or zero-padded
+ *  to n, transformed, scaled, and its first nOut values kept. 'r2c' reads a real input (im null);
+ *  'c2r' first rebuilds the Hermitian spectrum from the first n/2 + 1 bins and returns the real part. */
+export interface FftAttrs {
+  outer: number; L: number; inner: number;
+  n: number; nOut: number;
+  inverse: boolean; scale: number;
+  mode: 'c2c' | 'r2c' | 'c2r';
+}
+
+/** The kernels. Storages in, storages out; see the rules at the top of this file. */
+export interface Kernels {
+  // ---- data movement and elementwise
+  /** In place: every element of s becomes value. */
+  fill(s: Storage, value: number): void;
+  /** In place: dst's values become src's (same size; src is cast to dst's dtype). */
+  copy(src: Storage, dst: Storage): void;
+  /** A copy converted to dtype (to int32 by truncation toward zero). */
+  cast(x: Storage, dtype: DType): Storage;
+  /** Float input; with `out` (same size and dtype, may be x) writes there instead of a fresh storage. */
+  unary(op: UnaryOp, x: Storage, out?: Storage): Storage;
+  /** Broadcasting; a and b have one dtype, outShape is their broadcast. With `out` (may be a) writes there. */
+  binary(op: BinaryOp, a: Storage, aShape: number[], b: Storage, bShape: number[], outShape: number[], out?: Storage): Storage;
+  /** out[i] = cond[i] ≠ 0 ? a[i] : b[i]; all three of one size (already expanded); a, b of one dtype. */
+  where(cond: Storage, a: Storage, b: Storage): Storage;
+  /** Reduce over `axes` (sorted, unique) of a tensor of `shape`; output keeps size-1 dims at those axes. */
+  reduce(op: ReduceOp, x: Storage, shape: number[], axes: number[]): Storage;
+  /** Index (int32) of the first maximum (minimum) along one axis; a NaN counts as the extreme. */
+  argReduce(op: 'argmax' | 'argmin', x: Storage, shape: number[], axis: number): Storage;
+  /** Copy with permuted axes: out.shape[i] = shape[perm[i]]. */
+  permute(x: Storage, shape: number[], perm: number[]): Storage;
+  /** Broadcast (materialise) `x` of `shape` to `outShape`. */
+  expand(x: Storage, shape: number[], outShape: number[]): Storage;
+  /** Concatenation along an axis: every input is [outer, rows[i]] (rows = its size along the axis × inner). */
+  cat(xs: Storage[], outer: number, rows: number[]): Storage;
+  /** Reverses the order of elements along `axes`. */
+  flip(x: Storage, shape: number[], axes: number[]): Storage;
+  /** Rows index[j] of x seen as [outer, n, inner] → [outer, index.size, inner]; index int32, in range. */
+  indexSelect(x: Storage, layout: AxisLayout, index: Storage): Storage;
+  /** Adjoint of indexSelect: g [outer, index.size, inner] summed back into [outer, layout.n, inner]. */
+  indexSelectGrad(g: Storage, layout: AxisLayout, index: Storage): Storage;
+  /** int32 [indices.size, numClasses] with a 1 at each index (indices in range). */
+  oneHot(indices: Storage, numClasses: number): Storage;
+  /** Counts (int32, `length` of them) of each value of an int32 storage with values in [0, length). */
+  bincount(x: Storage, length: number): Storage;
+
+  // ---- linear algebra, convolution, padding, pooling
+  /** Batched matrix product: batch × (M×K) · (K×N) → batch × (M×N). With transA, each A is stored
+   *  transposed ([K×M]); with transB, each B ([N×K]): the product reads them so, without a copy. */
+  matmul(a: Storage, b: Storage, batch: number, M: number, K: number, N: number, transA?: boolean, transB?: boolean): Storage;
+  conv2d(x: Storage, w: Storage, bias: Storage | null, a: Conv2dAttrs): Storage;
+  conv2dGradInput(dy: Storage, w: Storage, a: Conv2dAttrs): Storage;
+  conv2dGradWeight(x: Storage, dy: Storage, a: Conv2dAttrs): Storage;
+  /** The same convolution through the convolution theorem (float64 inside); output as conv2d. */
+  fftConv2d(x: Storage, w: Storage, bias: Storage | null, a: Conv2dAttrs): Storage;
+  fftConv2dGradInput(dy: Storage, w: Storage, a: Conv2dAttrs): Storage;
+  fftConv2dGradWeight(x: Storage, dy: Storage, a: Conv2dAttrs): Storage;
+  pad(x: Storage, a: PadAttrs): Storage;
+  /** Adjoint of pad: sums every output position's gradient back into the input position it was read from. */
+  padGrad(dy: Storage, a: PadAttrs): Storage;
+  /** `needArgmax` false (inference) lets a backend skip the arg-max (argmax is then null). */
+  maxPool(x: Storage, a: PoolAttrs, needArgmax: boolean): { out: Storage; argmax: Storage | null };
+  maxPoolGrad(dy: Storage, argmax: Storage, a: PoolAttrs): Storage;
+  avgPool(x: Storage, a: PoolAttrs): Storage;
+  avgPoolGrad(dy: Storage, a: PoolAttrs): Storage;
+
+  // ---- activations and normalisation (fused, each with its backward)
+  softmax(x: Storage, l: AxisLayout, log: boolean): Storage;
+  /** From the forward output y and the upstream gradient g. */
+  softmaxGrad(y: Storage, g: Storage, l: AxisLayout, log: boolean): Storage;
+  leakyRelu(x: Storage, slope: number): Storage;
+  leakyReluGrad(g: Storage, x: Storage, slope: number): Storage;
+  /** Inverted dropout: y = x·mask with mask = 1/(1 − p) or 0, drawn from a counter-based generator
+   *  keyed by (seed0, seed1, element index), so every backend draws the same mask. */
+  dropout(x: Storage, p: number, seed0: number, seed1: number): { y: Storage; mask: Storage };
+  /** Input [N, C, S]; in training the running buffers (if given) are updated in place. mean and invstd
+   *  (float64, one per channel) are what the backward needs. */
+  batchNorm(x: Storage, weight: Storage | null, bias: Storage | null, runningMean: Storage | null,
+    runningVar: Storage | null, a: BatchNormAttrs): { y: Storage; mean: Storage; invstd: Storage };
+  batchNormGrad(x: Storage, g: Storage, mean: Storage, invstd: Storage, weight: Storage | null, a: BatchNormAttrs,
+    need: { input: boolean; weight: boolean; bias: boolean }): { dx: Storage | null; dw: Storage | null; db: Storage | null };
+  /** Gradient of prod over the rows of x [outer, R] (g [outer]), exact where x has zeros. */
+  prodGrad(x: Storage, g: Storage, outer: number, R: number): Storage;
+
+  // ---- losses (fused, each with its backward). Reduced outputs are 0-d; 'none' gives one per position.
+  /** The first target that is not an integer class in [0, C) nor ignoreIndex, or null. */
+  findInvalidClass(target: Storage, C: number, ignoreIndex: number): { index: number; value: number } | null;
+  /** Cross entropy (logits) or nll (log-probabilities) with class indices; weightSum (float64, 0-d) is
+   *  Σ w[y] over the positions not ignored, the divisor of 'mean'. */
+  classLoss(kind: 'crossEntropy' | 'nll', x: Storage, target: Storage, weight: Storage | null, a: ClassLossAttrs): { out: Storage; weightSum: Storage };
+  classLossGrad(kind: 'crossEntropy' | 'nll', x: Storage, target: Storage, weight: Storage | null, g: Storage,
+    weightSum: Storage, a: ClassLossAttrs): Storage;
+  /** Cross entropy against class probabilities of the input's shape. */
+  crossEntropyProb(x: Storage, target: Storage, weight: Storage | null, a: ClassLossAttrs): Storage;
+  crossEntropyProbGrad(x: Storage, target: Storage, weight: Storage | null, g: Storage, a: ClassLossAttrs,
+    need: { input: boolean; target: boolean }): { dx: Storage | null; dt: Storage | null };
+  mseLoss(x: Storage, t: Storage, reduction: Reduction): Storage;
+  mseLossGrad(x: Storage, t: Storage, g: Storage, reduction: Reduction, need: { input: boolean; target: boolean }): { dx: Storage | null; dt: Storage | null };
+  /** weight and posWeight already expanded to the input's size. */
+  bceWithLogits(x: Storage, t: Storage, weight: Storage | null, posWeight: Storage | null, reduction: Reduction): Storage;
+  bceWithLogitsGrad(x: Storage, t: Storage, weight: Storage | null, posWeight: Storage | null, g: Storage, reduction: Reduction,
+    need: { input: boolean; target: boolean }): { dx: Storage | null; dt: Storage | null };
+
+  // ---- optimizers: one call per parameter, in place on p and the state buffers
+  /** buf null: plain SGD (momentum 0). `first`: the momentum buffer is initialised from this gradient. */
+  sgdStep(p: Storage, g: Storage, buf: Storage | null, first: boolean, a: SgdAttrs): void;
+  adamStep(p: Storage, g: Storage, m: Storage, v: Storage, vmax: Storage | null, a: AdamAttrs): void;
+
+  // ---- signals
+  fft(re: Storage, im: Storage | null, a: FftAttrs): { re: Storage; im: Storage | null };
+}
+
+export type KernelName = keyof Kernels;
+
+/** What every backend provides besides its kernels: its memory. */
+export interface Memory {
+  readonly name: string;
+  /** An uninitialised storage of size elements. */
+  alloc(dtype: DType, size: number): Storage;
+  /** Gives `s` (freed, or just created elsewhere) a copy of values as its data on this backend. */
+  attach(s: Storage, values: DataArray): void;
+  /** Releases the data now; s.data becomes null. */
+  free(s: Storage): void;
+  /** Copies values into s from element `offset` on (values are converted to s's dtype). */
+  write(s: Storage, values: ArrayLike<number>, offset?: number): void;
+  /** A fresh copy of the values; a backend that cannot read synchronously throws and says to use read(). */
+  readSync(s: Storage): DataArray;
+  read(s: Storage): Promise<DataArray>;
+}
+
+/** A registered backend: its memory and the kernels it implements itself. */
+export type BackendImpl = Memory & Partial<Kernels>;
+
+/** A backend as ops see it: every kernel present (missing ones run through the fallback). */
+export type Backend = Memory & Kernels;
+
+/** The kernels that write into storages they are given, by argument position; the fallback copies those back. */
+const IN_PLACE: Partial<Record<KernelName, number[]>> = {
+  fill: [0], copy: [1], unary: [2], binary: [6], batchNorm: [3, 4], sgdStep: [0, 2], adamStep: [0, 2, 3, 4],
+};
+
+export const KERNEL_NAMES: readonly KernelName[] = [
+  'fill', 'copy', 'cast', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'permute', 'expand', 'cat', 'flip',
+  'indexSelect', 'indexSelectGrad', 'oneHot', 'bincount', 'matmul', 'conv2d', 'conv2dGradInput', 'conv2dGradWeight', 'fftConv2d',
+  'fftConv2dGradInput', 'fftConv2dGradWeight', 'pad', 'padGrad', 'maxPool', 'maxPoolGrad', 'avgPool', 'avgPoolGrad',
+  'softmax', 'softmaxGrad', 'leakyRelu', 'leakyReluGrad', 'dropout', 'batchNorm', 'batchNormGrad', 'prodGrad',
+  'findInvalidClass', 'classLoss', 'classLossGrad', 'crossEntropyProb', 'crossEntropyProbGrad', 'mseLoss', 'mseLossGrad',
+  'bceWithLogits', 'bceWithLogitsGrad', 'sgdStep', 'adamStep', 'fft',
+];
+
+// ------------------------------------------------------------------------------------------ fallback
+
+const fallbacks = new Map<string, number>();
+const debug = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.CONVNET_DEBUG ?? '';
+const logFallbacks = /\bfallback\b/.test(debug);
+
+/** How often each `backend.kernel` ran on ref's implementation because the backend lacks it. */
+export function fallbackCounts(): Record<string, number> {
+  return Object.fromEntries(fallbacks);
+}
+
+export function resetFallbackCounts(): void {
+  fallbacks.clear();
+}
+
+/** Runs ref's kernel on copies of the inputs and writes the results (and any in-place arguments) back. */
+function fallback(target: Memory, ref: Backend, name: KernelName): (...args: unknown[]) => unknown {
+  return (...args: unknown[]) => {
+    const key = `${target.name}.${name}`;
+    fallbacks.set(key, (fallbacks.get(key) ?? 0) + 1);
+    if (logFallbacks) console.warn(`convnet: ${key} runs on ref (the ${target.name} backend has no such kernel)`);
+    const copies = new Map<Storage, Storage>();
+    const toRef = (v: unknown): unknown => {
+      if (v instanceof Storage) {
+        let c = copies.get(v);
+        if (!c) { c = ref.alloc(v.dtype, v.size); ref.attach(c, target.readSync(v)); copies.set(v, c); }
+        return c;
+      }
+      return Array.isArray(v) ? v.map(toRef) : v;
+    };
+    const refArgs = args.map(toRef);
+    const result = (ref[name] as (...a: unknown[]) => unknown)(...refArgs);
+    for (const i of IN_PLACE[name] ?? []) {
+      const orig = args[i];
+      if (orig instanceof Storage) target.write(orig, ref.readSync(copies.get(orig)!));
+    }
+    const back = (v: unknown): unknown => {
+      if (v instanceof Storage) {
+        const out = target.alloc(v.dtype, v.size);
+        target.write(out, ref.readSync(v));
+        return out;
+      }
+      if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) {
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, back(x)]));
+      }
+      return v;
+    };
+    return back(result);
+  };
+}
+
+/** The backend with every kernel: its own, and ref's through the fallback for the rest. */
+function complete(impl: BackendImpl, ref: Backend | null): Backend {
+  const out = impl as Backend;
+  for (const name of KERNEL_NAMES) {
+    if (typeof impl[name] === 'function') continue;
+    if (!ref) throw new Error(`backend ${impl.name}: kernel '${name}' is missing (the reference backend must implement every kernel)`);
+    (out as unknown as Record<string, unknown>)[name] = fallback(impl, ref, name);
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------ registry
+
+type Factory = () => BackendImpl | Promise<BackendImpl>;
+
+const registry = new Map<string, Factory>();
+const ready = new Map<string, Backend>();
 let current: Backend | null = null;
-let currentName: string | null = null;
+let pending: string | null = null;
 
 /** Preferred first: the fastest backend that loads here becomes the default. */
 const PREFERENCE = ['wasm', 'ref'];
 
-export function registerBackend(name: string, factory: () => Backend): void {
+export function registerBackend(name: string, factory: Factory): void {
   registry.set(name, factory);
 }
 
-/** Select the backend every subsequent op runs on ('ref', or 'wasm' once registered). */
-export function setBackend(name: string): void {
+function refBackendOrNull(): Backend | null {
+  return name2backend('ref');
+}
+
+function name2backend(name: string): Backend | null {
+  let b = ready.get(name);
+  if (b) return b;
+  const factory = registry.get(name);
+  if (!factory) return null;
+  const impl = factory();
+  if (impl instanceof Promise) return null;
+  b = complete(impl, name === 'ref' ? null : refBackendOrNull());
+  ready.set(name, b);
+  return b;
+}
+
+/**
+ * Selects the backend every subsequent op runs on: 'ref', 'wasm', or another registered one. Backends
+ * that start synchronously (the CPU ones) are active when this returns; the promise is for those that
+ * need time (a GPU): `await setBackend('webgpu')`. Tensors made on another backend move on first use.
+ */
+export function setBackend(name: string): Promise<void> {
   const factory = registry.get(name);
   if (!factory) {
     throw new Error(`setBackend: unknown backend '${name}'; registered: ${[...registry.keys()].join(', ')}`);
   }
-  current = factory();
-  currentName = name;
+  const have = ready.get(name);
+  if (have) { current = have; pending = null; return Promise.resolve(); }
+  const impl = factory();
+  if (!(impl instanceof Promise)) {
+    current = complete(impl, name === 'ref' ? null : refBackendOrNull());
+    ready.set(name, current);
+    pending = null;
+    return Promise.resolve();
+  }
+  pending = name;
+  return impl.then((i) => {
+    const b = complete(i, refBackendOrNull());
+    ready.set(name, b);
+    if (pending === name) { current = b; pending = null; }
+  }, (e: unknown) => {
+    if (pending === name) pending = null;
+    throw e;
+  });
 }
 
 function chooseDefault(): void {
   for (const name of PREFERENCE) {
     if (!registry.has(name)) continue;
     try {
-      setBackend(name);
-      return;
+      const b = name2backend(name);
+      if (b) { current = b; return; }
     } catch {
       // e.g. WebAssembly without SIMD: fall through to the next backend
     }
@@ -137,25 +395,64 @@ function chooseDefault(): void {
 
 /** The name of the active backend (the default is 'wasm' where WebAssembly SIMD works, else 'ref'). */
 export function getBackend(): string {
+  if (pending) return pending;
   if (!current) chooseDefault();
-  return currentName!;
+  return current!.name;
 }
 
 /** The active backend; ops call this and never name a backend themselves. */
 export function backend(): Backend {
+  if (pending) {
+    throw new Error(`backend '${pending}' is still starting: await setBackend('${pending}') before running ops`);
+  }
   if (!current) chooseDefault();
   return current!;
 }
 
-export function allocLike(x: DataArray, n: number): DataArray {
-  return new (x.constructor as { new(n: number): DataArray })(n);
-}
-
-export function allocFloat(x: FloatArray, n: number): FloatArray {
-  return new (x.constructor as { new(n: number): FloatArray })(n);
+/** A started backend by name (for moving data to it), or null. */
+export function backendNamed(name: string): Backend | null {
+  return ready.get(name) ?? null;
 }
 
 /** Names of the registered backends ('ref', and 'wasm' where it loaded). */
 export function listBackends(): string[] {
   return [...registry.keys()];
 }
+
+// ------------------------------------------------------------------------------------ data movement
+
+/** Makes `s` live on backend `to` (the Storage object keeps its identity; every view sees the move). */
+export function moveStorage(s: Storage, to: Backend): void {
+  if (s.backend === to) return;
+  if (s.freed) throw freedError(s);
+  const values = s.backend.readSync(s);
+  s.backend.free(s);
+  to.attach(s, values);
+  s.backend = to;
+}
+
+/** A new storage on the active backend holding `values` (converted to dtype). The edge where JS values enter. */
+export function storageFrom(values: ArrayLike<number>, dtype: DType): Storage {
+  const b = backend();
+  const s = b.alloc(dtype, values.length);
+  b.write(s, values);
+  return s;
+}
+
+/** A fresh copy of the values of `s` (synchronously; a GPU backend may refuse and ask for readStorage). */
+export function readStorage(s: Storage): DataArray {
+  if (s.freed) throw freedError(s);
+  return s.backend.readSync(s);
+}
+
+export function readStorageAsync(s: Storage): Promise<DataArray> {
+  if (s.freed) return Promise.reject(freedError(s));
+  return s.backend.read(s);
+}
+
+/** Frees the data of `s` now. */
+export function freeStorage(s: Storage): void {
+  if (!s.freed) s.backend.free(s);
+}
+
+export type { FloatDType };

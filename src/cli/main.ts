@@ -64,7 +64,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`convnet ${name}: ${(e as Error).message}\n`);
-    if (process.env.CONVNET_DEBUG) process.stderr.write(`${(e as Error).stack}\n`);
+    if (/\b(stack|1|all)\b/.test(process.env.CONVNET_DEBUG ?? '')) process.stderr.write(`${(e as Error).stack}\n`);
     return 1;
   }
 }

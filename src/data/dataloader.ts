@@ -6,11 +6,14 @@
 // Each pass over the loader is one epoch. With shuffle, the order of epoch e is a permutation drawn from
 // (seed, e), so a run is reproducible and a resumed run (setEpoch) sees the same orders as an
 // uninterrupted one; without a seed the global generator (manualSeed) is used. When the dataset has
-// getBatch (TensorDataset, MNIST, FashionMNIST), a batch is made by one copy into one typed array.
+// getBatch (TensorDataset, MNIST, FashionMNIST), a whole batch is made at once.
 
-import { Tensor, allocDType } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { fromArray } from '../tensor/creation.js';
 import { randperm } from '../tensor/random.js';
-import type { DType } from '../backend/backend.js';
+import { allocArray, type DType } from '../tensor/dtype.js';
+import { noGrad } from '../autograd/tape.js';
+import { stack, toDtype } from '../ops/shape.js';
 import type { Dataset } from './dataset.js';
 import { Generator } from './rng.js';
 
@@ -31,26 +34,24 @@ export function defaultCollate(samples: unknown[]): unknown {
   if (samples.length === 0) throw new Error('defaultCollate: no samples');
   const first = samples[0];
   if (first instanceof Tensor) {
-    const shape = first.shape, row = first.numel();
-    const out = allocDType(first.dtype, samples.length * row);
+    const shape = first.shape;
     samples.forEach((s, i) => {
       const t = s as Tensor;
       if (!(t instanceof Tensor) || t.shape.length !== shape.length || t.shape.some((d, k) => d !== shape[k])) {
         throw new Error(`defaultCollate: sample ${i} is ${t instanceof Tensor ? `a tensor of shape [${t.shape.join(', ')}]` : typeof t}, expected a tensor of shape [${shape.join(', ')}] like sample 0`);
       }
-      out.set(t.dtype === first.dtype ? t.storage : allocDType(first.dtype, row).map((_, k) => t.storage[k]), i * row);
     });
-    return new Tensor(out, [samples.length, ...shape], first.dtype);
+    return noGrad(() => stack((samples as Tensor[]).map((t) => toDtype(t, first.dtype)), 0));
   }
   if (typeof first === 'number') {
     const ints = samples.every((s) => Number.isInteger(s));
     const dtype: DType = ints ? 'int32' : 'float32';
-    const out = allocDType(dtype, samples.length);
+    const out = allocArray(dtype, samples.length);
     samples.forEach((s, i) => {
       if (typeof s !== 'number') throw new Error(`defaultCollate: sample ${i} is ${typeof s}, expected a number like sample 0`);
       out[i] = s;
     });
-    return new Tensor(out, [samples.length], dtype);
+    return fromArray(out, [samples.length]);
   }
   if (Array.isArray(first)) {
     return first.map((_, k) => defaultCollate(samples.map((s) => (s as unknown[])[k])));
@@ -79,6 +80,13 @@ export class DataLoader<T = unknown, B = T extends unknown[] ? Tensor[] : Tensor
     this.dropLast = opts.dropLast ?? false;
     this.seed = opts.seed;
     this.collateFn = opts.collateFn;
+  }
+
+  /** Whether every batch is made anew and held by nothing else (so a training loop may free it once
+   *  used): true with the default collation, or with getBatch of convnet's own datasets. */
+  get freshBatches(): boolean {
+    if (this.collateFn) return false;
+    return typeof this.dataset.getBatch !== 'function' || this.dataset.batchesAreFresh === true;
   }
 
   /** Number of batches per epoch (len(loader)). */

@@ -2,9 +2,12 @@
 // wraps tensors that share their first dimension; Subset and randomSplit cut one into parts.
 //
 // A dataset may also implement getBatch(indices), which the DataLoader prefers: it writes the whole
-// batch into one typed array (no tensor per sample). TensorDataset and the MNIST family do.
+// batch at once (no tensor per sample). TensorDataset and the MNIST family do.
 
-import { Tensor, allocDType } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import { fromArray } from '../tensor/creation.js';
+import { indexSelect } from '../ops/shape.js';
+import { noGrad } from '../autograd/tape.js';
 import { Generator } from './rng.js';
 
 export abstract class Dataset<T = unknown> {
@@ -13,6 +16,9 @@ export abstract class Dataset<T = unknown> {
 
   /** Optional fast path: the collated batch for these indices. */
   getBatch?(indices: Int32Array): unknown;
+
+  /** Set by datasets whose getBatch always makes new tensors that nothing else holds. */
+  batchesAreFresh?: boolean;
 
   /** Checks an index the way every getItem should (integers, negatives count from the end). */
   protected checkIndex(op: string, index: number): number {
@@ -24,17 +30,9 @@ export abstract class Dataset<T = unknown> {
   }
 }
 
-/** Copies rows `indices` of `t` (along dim 0) into a new tensor: one typed-array copy per row. */
+/** Rows `indices` of `t` (along dim 0) as a new tensor, gathered by the backend. */
 export function gatherRows(t: Tensor, indices: Int32Array): Tensor {
-  const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
-  const out = allocDType(t.dtype, indices.length * row);
-  const src = t.storage;
-  for (let b = 0; b < indices.length; b++) {
-    const i = indices[b];
-    if (row === 1) out[b] = src[i];
-    else out.set(src.subarray(i * row, (i + 1) * row), b * row);
-  }
-  return new Tensor(out, [indices.length, ...t.shape.slice(1)], t.dtype);
+  return noGrad(() => indexSelect(t, 0, fromArray(indices, [indices.length])));
 }
 
 /** Samples are the i-th rows of each tensor: new TensorDataset(images, labels). */
@@ -65,6 +63,8 @@ export class TensorDataset extends Dataset<Tensor[]> {
   override getBatch(indices: Int32Array): Tensor[] {
     return this.tensors.map((t) => gatherRows(t, indices));
   }
+
+  override batchesAreFresh = true;
 }
 
 /** The items of `dataset` at `indices`, as torch.utils.data.Subset. */
@@ -79,6 +79,7 @@ export class Subset<T> extends Dataset<T> {
     const inner = dataset.getBatch?.bind(dataset);
     if (inner) {
       this.getBatch = (idx: Int32Array) => inner(idx.map((j) => this.indices[j]));
+      this.batchesAreFresh = dataset.batchesAreFresh;
     }
   }
 

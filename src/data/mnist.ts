@@ -12,6 +12,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
+import { fromArray } from '../tensor/creation.js';
 import { Dataset } from './dataset.js';
 import { readIdx } from './idx.js';
 import type { SampleOp, Transform } from './transforms.js';
@@ -117,11 +118,14 @@ export class MNIST extends Dataset<[Tensor, number]> {
     const px = new Float32Array(h * w);
     const lut = this.scaled, data = this.data;
     for (let k = 0, o = i * h * w; k < px.length; k++) px[k] = lut[data[o + k]];
-    let x = new Tensor(px, this.imageShape, 'float32');
+    let x = fromArray(px, this.imageShape);
     if (this.transform) x = this.transform(x);
     const y = this.targetTransform ? this.targetTransform(this.targets[i]) : this.targets[i];
     return [x, y];
   }
+
+  /** Batches are made anew from the file's bytes. */
+  override batchesAreFresh = true;
 
   /** The batch for `indices`: [float32 [B, ...imageShape after transform], int32 [B]]. */
   override getBatch(indices: Int32Array): [Tensor, Tensor] {
@@ -140,8 +144,8 @@ export class MNIST extends Dataset<[Tensor, number]> {
       const items = Array.from(indices, (i) => this.getItem(i)[0]);
       const shape = items[0].shape, row = items[0].numel();
       const out = new Float32Array(B * row);
-      items.forEach((t, b) => out.set(t.storage, b * row));
-      return [new Tensor(out, [B, ...shape], 'float32'), new Tensor(y, [B], 'int32')];
+      items.forEach((t, b) => out.set(t.dataSync(), b * row));
+      return [fromArray(out, [B, ...shape]), fromArray(y, [B])];
     }
     const lut = this.scaled, data = this.data;
     if (!this.pipeline) {
@@ -150,7 +154,7 @@ export class MNIST extends Dataset<[Tensor, number]> {
         const o = indices[b] * plane, d = b * plane;
         for (let k = 0; k < plane; k++) out[d + k] = lut[data[o + k]];
       }
-      return [new Tensor(out, [B, ...this.imageShape], 'float32'), new Tensor(y, [B], 'int32')];
+      return [fromArray(out, [B, ...this.imageShape]), fromArray(y, [B])];
     }
     const outShape = this.pipeline.outShape(this.imageShape);
     const row = outShape.reduce((a, b) => a * b, 1);
@@ -161,7 +165,7 @@ export class MNIST extends Dataset<[Tensor, number]> {
       for (let k = 0; k < plane; k++) px[k] = lut[data[o + k]];
       this.pipeline.apply(px, out.subarray(b * row, (b + 1) * row), this.imageShape);
     }
-    return [new Tensor(out, [B, ...outShape], 'float32'), new Tensor(y, [B], 'int32')];
+    return [fromArray(out, [B, ...outShape]), fromArray(y, [B])];
   }
 
   override toString(): string {

@@ -8,6 +8,7 @@
 // torchvision draws from torch's.
 
 import { Tensor } from '../tensor/tensor.js';
+import { fromArray } from '../tensor/creation.js';
 import { uniform } from '../tensor/random.js';
 
 /** A per-image kernel: reads `src` (an image of `shape`), writes `dst` (an image of outShape(shape)). */
@@ -38,11 +39,12 @@ function fromSample(name: string, op: SampleOp, repr: string): Transform {
   const fn = (x: Tensor): Tensor => {
     if (!(x instanceof Tensor)) throw new Error(`${name}: expected a Tensor image, got ${typeof x}`);
     if (x.dtype === 'int32') throw new Error(`${name}: expected a floating-point image (scale integers with toTensor() first), got int32`);
-    const src = x.storage instanceof Float32Array ? x.storage : Float32Array.from(x.storage);
+    const values = x.dataSync();
+    const src = values instanceof Float32Array ? values : Float32Array.from(values);
     const outShape = op.outShape(x.shape);
     const dst = new Float32Array(outShape.reduce((a, b) => a * b, 1));
     op.apply(src, dst, x.shape);
-    return new Tensor(dst, outShape, 'float32');
+    return fromArray(dst, outShape);
   };
   return Object.assign(fn, { sample: op, repr });
 }
@@ -167,9 +169,10 @@ export function toTensor(): Transform<Tensor | { data: ArrayLike<number>; shape:
   const fn = (x: Tensor | { data: ArrayLike<number>; shape: readonly number[] }): Tensor => {
     if (x instanceof Tensor) {
       if (x.dtype !== 'int32') return x;
-      const out = new Float32Array(x.storage.length);
-      for (let i = 0; i < out.length; i++) out[i] = x.storage[i] / 255;
-      return new Tensor(out, x.shape, 'float32');
+      const values = x.dataSync();
+      const out = new Float32Array(values.length);
+      for (let i = 0; i < out.length; i++) out[i] = values[i] / 255;
+      return fromArray(out, x.shape);
     }
     const { data, shape } = x;
     if (shape.length !== 2 && shape.length !== 3) throw new Error(`toTensor: expected pixels of shape [H, W] or [H, W, C], got [${shape.join(', ')}]`);
@@ -179,7 +182,7 @@ export function toTensor(): Transform<Tensor | { data: ArrayLike<number>; shape:
     for (let y = 0; y < h; y++) for (let xx = 0; xx < w; xx++) for (let ch = 0; ch < c; ch++) {
       out[ch * h * w + y * w + xx] = data[(y * w + xx) * c + ch] / 255;
     }
-    return new Tensor(out, [c, h, w], 'float32');
+    return fromArray(out, [c, h, w]);
   };
   return Object.assign(fn, { sample: op, repr: 'ToTensor()' });
 }

@@ -20,6 +20,7 @@
 import { PNG } from 'pngjs';
 import jpeg from 'jpeg-js';
 import { Tensor } from '../tensor/tensor.js';
+import { fromArray } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 
 export type ImageReadMode = 'unchanged' | 'grey' | 'gray' | 'rgb' | 'rgba';
@@ -116,7 +117,7 @@ export function fromRgba(img: RgbaImage, channels: 1 | 2 | 3 | 4 | number = 3): 
         for (let c = 0; c < channels; c++) out[c * n + i] = data[p + c] / 255;
     }
   }
-  return new Tensor(out, [channels, H, W], 'float32');
+  return fromArray(out, [channels, H, W]);
 }
 
 /** ITU-R 601-2 luma of an RGB(A) [3|4, H, W] (or [N, 3, H, W]) tensor → [1, H, W] (or [N, 1, H, W]). */
@@ -127,12 +128,12 @@ export function rgbToGrey(t: Tensor): Tensor {
   }
   const N = t.ndim === 4 ? t.shape[0] : 1, C = t.shape[cAxis], plane = t.shape[cAxis + 1] * t.shape[cAxis + 2];
   const out = new Float32Array(N * plane);
-  const s = t.storage;
+  const s = t.dataSync();
   for (let b = 0; b < N; b++) {
     const o = b * C * plane;
     for (let i = 0; i < plane; i++) out[b * plane + i] = 0.299 * s[o + i] + 0.587 * s[o + plane + i] + 0.114 * s[o + 2 * plane + i];
   }
-  return new Tensor(out, t.ndim === 4 ? [N, 1, ...t.shape.slice(2)] : [1, ...t.shape.slice(1)], 'float32');
+  return fromArray(out, t.ndim === 4 ? [N, 1, ...t.shape.slice(2)] : [1, ...t.shape.slice(1)]);
 }
 
 // ---------------------------------------------------------------------------------------- colour maps
@@ -195,7 +196,7 @@ export function toRgba(t: Tensor, opts: ImageEncodeOptions = {}): RgbaImage {
   }
   const scale = opts.scale ?? 1;
   if (!Number.isInteger(scale) || scale < 1) throw new Error(`${op}: scale must be a positive integer, got ${JSON.stringify(opts.scale)}`);
-  const s = t.storage;
+  const s = t.dataSync();
   const plane = H * W;
   // Alpha (channel 2 of 2, or 4 of 4) is always read as fixed [0, 1]; normalise the colour channels only.
   const colour = C === 2 || C === 4 ? s.subarray(0, (C - 1) * plane) : s;
@@ -244,12 +245,12 @@ export function upscale(t: Tensor, factor: number): Tensor {
   const H = t.shape[t.ndim - 2], W = t.shape[t.ndim - 1], planes = t.numel() / (H * W) || 0;
   const OH = H * factor, OW = W * factor;
   const out = new Float32Array(planes * OH * OW);
-  const s = t.storage;
+  const s = t.dataSync();
   for (let p = 0; p < planes; p++) {
     for (let y = 0; y < OH; y++) {
       const src = p * H * W + Math.floor(y / factor) * W, dst = p * OH * OW + y * OW;
       for (let x = 0; x < OW; x++) out[dst + x] = s[src + Math.floor(x / factor)];
     }
   }
-  return new Tensor(out, [...t.shape.slice(0, -2), OH, OW], 'float32');
+  return fromArray(out, [...t.shape.slice(0, -2), OH, OW]);
 }

@@ -21,7 +21,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Tensor } from '../tensor/tensor.js';
-import type { DType } from '../backend/backend.js';
+import { fromArray } from '../tensor/creation.js';
 import { writeFileAtomic } from './atomic.js';
 
 export type SafetensorsDType = 'F16' | 'BF16' | 'F32' | 'F64' | 'I8' | 'U8' | 'I16' | 'U16' | 'I32' | 'U32' | 'I64' | 'U64' | 'BOOL';
@@ -104,7 +104,7 @@ function writeData(parts: { t: Tensor; dtype: SafetensorsDType; bytes: number }[
   const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let at = 0;
   for (const { t, dtype, bytes } of parts) {
-    const s = t.storage;
+    const s = t.dataSync();
     if (dtype === 'I64') {
       for (let i = 0; i < s.length; i++) dv.setBigInt64(at + 8 * i, BigInt(s[i]), true);
     } else if (LITTLE_ENDIAN) {
@@ -135,7 +135,6 @@ function decodeTensor(src: string, name: string, dtype: SafetensorsDType, shape:
   const n = shape.reduce((a, b) => a * b, 1);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let storage: Float32Array | Float64Array | Int32Array;
-  let out: DType;
   const fits = (v: number | bigint, i: number): number => {
     const x = Number(v);
     if (!(x >= -2147483648 && x <= 2147483647)) {
@@ -148,29 +147,29 @@ function decodeTensor(src: string, name: string, dtype: SafetensorsDType, shape:
       // new Uint8Array(bytes) copies into a fresh, aligned buffer (the data section need not be 4-byte
       // aligned; and Buffer.slice() would be a view, not a copy).
       storage = LITTLE_ENDIAN ? new Float32Array(new Uint8Array(bytes).buffer) : Float32Array.from({ length: n }, (_, i) => dv.getFloat32(4 * i, true));
-      out = 'float32'; break;
+      break;
     case 'F64':
       storage = LITTLE_ENDIAN ? new Float64Array(new Uint8Array(bytes).buffer) : Float64Array.from({ length: n }, (_, i) => dv.getFloat64(8 * i, true));
-      out = 'float64'; break;
+      break;
     case 'I32':
       storage = LITTLE_ENDIAN ? new Int32Array(new Uint8Array(bytes).buffer) : Int32Array.from({ length: n }, (_, i) => dv.getInt32(4 * i, true));
-      out = 'int32'; break;
-    case 'F16': storage = Float32Array.from({ length: n }, (_, i) => halfToFloat(dv.getUint16(2 * i, true))); out = 'float32'; break;
+      break;
+    case 'F16': storage = Float32Array.from({ length: n }, (_, i) => halfToFloat(dv.getUint16(2 * i, true))); break;
     case 'BF16': {
       const u = new Uint32Array(n);
       for (let i = 0; i < n; i++) u[i] = dv.getUint16(2 * i, true) << 16;
-      storage = new Float32Array(u.buffer); out = 'float32'; break;
+      storage = new Float32Array(u.buffer); break;
     }
-    case 'I8': storage = Int32Array.from({ length: n }, (_, i) => dv.getInt8(i)); out = 'int32'; break;
-    case 'U8': storage = Int32Array.from({ length: n }, (_, i) => dv.getUint8(i)); out = 'int32'; break;
-    case 'BOOL': storage = Int32Array.from({ length: n }, (_, i) => (dv.getUint8(i) ? 1 : 0)); out = 'int32'; break;
-    case 'I16': storage = Int32Array.from({ length: n }, (_, i) => dv.getInt16(2 * i, true)); out = 'int32'; break;
-    case 'U16': storage = Int32Array.from({ length: n }, (_, i) => dv.getUint16(2 * i, true)); out = 'int32'; break;
-    case 'U32': storage = Int32Array.from({ length: n }, (_, i) => fits(dv.getUint32(4 * i, true), i)); out = 'int32'; break;
-    case 'I64': storage = Int32Array.from({ length: n }, (_, i) => fits(dv.getBigInt64(8 * i, true), i)); out = 'int32'; break;
-    case 'U64': storage = Int32Array.from({ length: n }, (_, i) => fits(dv.getBigUint64(8 * i, true), i)); out = 'int32'; break;
+    case 'I8': storage = Int32Array.from({ length: n }, (_, i) => dv.getInt8(i)); break;
+    case 'U8': storage = Int32Array.from({ length: n }, (_, i) => dv.getUint8(i)); break;
+    case 'BOOL': storage = Int32Array.from({ length: n }, (_, i) => (dv.getUint8(i) ? 1 : 0)); break;
+    case 'I16': storage = Int32Array.from({ length: n }, (_, i) => dv.getInt16(2 * i, true)); break;
+    case 'U16': storage = Int32Array.from({ length: n }, (_, i) => dv.getUint16(2 * i, true)); break;
+    case 'U32': storage = Int32Array.from({ length: n }, (_, i) => fits(dv.getUint32(4 * i, true), i)); break;
+    case 'I64': storage = Int32Array.from({ length: n }, (_, i) => fits(dv.getBigInt64(8 * i, true), i)); break;
+    case 'U64': storage = Int32Array.from({ length: n }, (_, i) => fits(dv.getBigUint64(8 * i, true), i)); break;
   }
-  return new Tensor(storage, shape, out);
+  return fromArray(storage, shape);
 }
 
 /** Parses safetensors bytes; `source` names the file in error messages. */

@@ -3,7 +3,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { relu, sigmoid, tanh } from '../ops/elementwise.js';
 import { leakyRelu, legacySoftmaxDim, logSoftmax, softmax } from '../ops/activation.js';
-import { Module } from './module.js';
+import { Module, markBuiltIn } from './module.js';
 import { pyFloat } from './repr.js';
 
 export class ReLU extends Module {
@@ -74,3 +74,6 @@ export class LogSoftmax extends SoftmaxBase {
     return logSoftmax(x, this.dimFor(x));
   }
 }
+
+// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
+markBuiltIn(ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax);

@@ -6,11 +6,12 @@
 // momentum null means a cumulative average, 1/num_batches_tracked. In eval() the running statistics
 // normalise — unless trackRunningStats is false, which keeps no buffers and always uses the batch.
 
+import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ones, zeros } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { batchNorm } from '../ops/norm.js';
-import { Module } from './module.js';
+import { Module, markBuiltIn } from './module.js';
 import { Parameter } from './parameter.js';
 import { pyBool, pyFloat } from './repr.js';
 
@@ -67,16 +68,17 @@ abstract class BatchNormBase extends Module {
 
   resetRunningStats(): void {
     if (!this.trackRunningStats) return;
-    this.running_mean!.storage.fill(0);
-    this.running_var!.storage.fill(1);
-    this.num_batches_tracked!.storage.fill(0);
+    const bk = backend();
+    bk.fill(this.running_mean!.storage, 0);
+    bk.fill(this.running_var!.storage, 1);
+    bk.fill(this.num_batches_tracked!.storage, 0);
   }
 
   resetParameters(): void {
     this.resetRunningStats();
     if (this.affine) {
-      this.weight!.storage.fill(1);
-      this.bias!.storage.fill(0);
+      backend().fill(this.weight!.storage, 1);
+      backend().fill(this.bias!.storage, 0);
     }
   }
 
@@ -90,8 +92,10 @@ abstract class BatchNormBase extends Module {
     }
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked) {
-      this.num_batches_tracked.storage[0] += 1;
-      factor = this.momentum ?? 1 / this.num_batches_tracked.storage[0];
+      const n = this.num_batches_tracked;
+      n.add_(1);
+      // A cumulative average (momentum null) needs the count itself: one scalar read.
+      if (this.momentum === null) factor = 1 / n.item();
     }
     const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
     const useRunning = !this.training || this.trackRunningStats;
@@ -137,3 +141,6 @@ export class BatchNorm2d extends BatchNormBase {
     }
   }
 }
+
+// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
+markBuiltIn(BatchNorm1d, BatchNorm2d);

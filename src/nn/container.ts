@@ -3,8 +3,16 @@
 // Children are ordinary fields named '0', '1', … (or the names of an ordered record), so Module's
 // reflection gives PyTorch's dotted names: features.0.weight. `length` is the number of children and
 // at(i) takes negative indices, as Python's len() and seq[i].
+//
+// Memory: between two of convnet's own layers (Module.keepsNoTensors), an activation is reachable only by
+// this loop and by autograd, so Sequential owns it (tensor/lifetime.ts): it is freed as soon as the next
+// layer has run (inference) or backward has used it (training), without waiting for the garbage
+// collector. Around a user's module, or while any forward hook is registered, activations are left to
+// the collector, since that code may keep them.
 
-import { Module } from './module.js';
+import { Tensor, nextSerial } from '../tensor/tensor.js';
+import { drop, internalScope, own } from '../tensor/lifetime.js';
+import { Module, forwardHooksInUse } from './module.js';
 
 function checkModule(op: string, m: unknown, where: string): Module {
   if (!(m instanceof Module)) {
@@ -57,9 +65,36 @@ export class Sequential extends Module {
   }
 
   forward(x: unknown): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-    let out = x;
-    for (const m of this.children()) out = m(out);
-    return out;
+    const kids = [...this.children()];
+    if (forwardHooksInUse()) {
+      let out = x;
+      for (const m of kids) out = m(out);
+      return out;
+    }
+    let cur = x, held = false;
+    for (let i = 0; i < kids.length; i++) {
+      const m = kids[i], next = kids[i + 1];
+      const pure = m.keepsNoTensors();
+      const before = nextSerial();
+      const input = cur;
+      const y: unknown = pure ? internalScope(() => m(input)) : m(input);
+      // y is ours to free if only this loop and autograd will ever see it: made by a layer that keeps
+      // nothing, and consumed by another such layer.
+      const keep: boolean = pure && next !== undefined && next.keepsNoTensors() && y instanceof Tensor &&
+        (y.serial >= before || (y === cur && held));
+      if (keep) own(y as Tensor);
+      if (held) drop(cur as Tensor);
+      held = keep;
+      cur = y;
+    }
+    return cur;
+  }
+
+  /** A plain Sequential of layers that keep no tensors keeps none itself. */
+  override keepsNoTensors(): boolean {
+    if (this.constructor !== Sequential) return super.keepsNoTensors();
+    for (const m of this.children()) if (!m.keepsNoTensors()) return false;
+    return true;
   }
 
   /** The i-th module (negative i counts from the end). */

@@ -7,9 +7,9 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
-import { conv1d, conv2d, type ConvPadding, type PaddingMode } from '../ops/conv.js';
-import { oneOf, tupleArg, type Size } from '../ops/args.js';
-import { Module } from './module.js';
+import { checkGroups, conv1d, conv2d, convArgs, type ConvPadding, type PaddingMode } from '../ops/conv.js';
+import { tupleArg, type Size } from '../ops/args.js';
+import { Module, markBuiltIn } from './module.js';
 import { Parameter } from './parameter.js';
 import { initWeightAndBias } from './init.js';
 
@@ -21,8 +21,6 @@ export interface ConvLayerOptions {
   bias?: boolean;
   paddingMode?: PaddingMode;
 }
-
-const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
 abstract class ConvNd extends Module {
   readonly inChannels: number;
@@ -41,28 +39,21 @@ abstract class ConvNd extends Module {
     for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
     }
-    const groups = opts.groups ?? 1;
-    if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be a positive integer, got ${JSON.stringify(groups)}`);
-    if (inChannels % groups !== 0) throw new Error(`${op}: inChannels (${inChannels}) must be divisible by groups (${groups})`);
-    if (outChannels % groups !== 0) throw new Error(`${op}: outChannels (${outChannels}) must be divisible by groups (${groups})`);
+    const { bias, ...convOpts } = opts;
+    // The functional layer's own checks (F.conv2d runs the same ones on every call).
+    const args = convArgs(op, convOpts, spatial);
+    const groups = args.groups;
+    checkGroups(op, inChannels, outChannels, groups);
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = tupleArg(op, 'kernelSize', kernelSize, spatial, 1);
-    this.stride = tupleArg(op, 'stride', opts.stride, spatial, 1, 1);
-    this.dilation = tupleArg(op, 'dilation', opts.dilation, spatial, 1, 1);
-    const p = opts.padding ?? 0;
-    if (p === 'same' || p === 'valid') {
-      if (p === 'same' && this.stride.some((s) => s !== 1)) {
-        throw new Error(`${op}: padding='same' is not supported for strided convolutions (stride=${JSON.stringify(opts.stride)})`);
-      }
-      this.padding = p;
-    } else {
-      this.padding = tupleArg(op, 'padding', p as Size, spatial, 0);
-    }
+    this.stride = args.stride;
+    this.dilation = args.dilation;
+    this.padding = args.padding;
     this.groups = groups;
-    this.paddingMode = oneOf(op, 'paddingMode', opts.paddingMode, PADDING_MODES, 'zeros');
+    this.paddingMode = args.paddingMode;
     this.weight = new Parameter(zeros([outChannels, inChannels / groups, ...this.kernelSize]));
-    this.bias = opts.bias === false ? null : new Parameter(zeros([outChannels]));
+    this.bias = bias === false ? null : new Parameter(zeros([outChannels]));
     this.resetParameters();
   }
 
@@ -106,3 +97,6 @@ export class Conv1d extends ConvNd {
     return conv1d(x, this.weight, this.bias, this.convOptions());
   }
 }
+
+// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
+markBuiltIn(Conv1d, Conv2d);

@@ -3,7 +3,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { checkDropoutP, dropout } from '../ops/dropout.js';
-import { Module } from './module.js';
+import { Module, markBuiltIn } from './module.js';
 import { pyFloat } from './repr.js';
 
 export class Dropout extends Module {
@@ -22,3 +22,6 @@ export class Dropout extends Module {
     return `p=${pyFloat(this.p)}, inplace=False`;
   }
 }
+
+// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
+markBuiltIn(Dropout);

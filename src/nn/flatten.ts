@@ -2,7 +2,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { flatten } from '../ops/shape.js';
-import { Module } from './module.js';
+import { Module, markBuiltIn } from './module.js';
 
 export class Flatten extends Module {
   readonly startDim: number;
@@ -22,3 +22,6 @@ export class Flatten extends Module {
     return `start_dim=${this.startDim}, end_dim=${this.endDim}`;
   }
 }
+
+// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
+markBuiltIn(Flatten);

@@ -18,7 +18,7 @@ export { batchNorm } from '../ops/norm.js';
 export type { BatchNormOptions } from '../ops/norm.js';
 export { crossEntropy, nllLoss, mseLoss, binaryCrossEntropyWithLogits, oneHot } from '../ops/loss.js';
 export type { CrossEntropyOptions, NllLossOptions, LossOptions, BceWithLogitsOptions, Reduction } from '../ops/loss.js';
-// issue 4: signals and the convolution theorem
+// signals and the convolution theorem
 export { convolve1d } from '../signal/convolve.js';
 export type { Convolve1dOptions } from '../signal/convolve.js';
-export { fftConv2d } from '../ops/fft-conv.js';
+export { fftConv2d } from '../ops/conv.js';

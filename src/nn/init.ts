@@ -1,7 +1,8 @@
 // nn/init.ts — parameter initialisation as torch.nn.init; every function fills in place under noGrad.
 
+import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
-import { normal, uniform as rnd } from '../tensor/random.js';
+import { normalFill, uniformFill } from '../tensor/creation.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 
@@ -23,17 +24,15 @@ export function calculateFanInAndFanOut(t: Tensor): [number, number] {
 }
 
 export function uniform_(t: Tensor, a = 0, b = 1): Tensor {
-  for (let i = 0; i < t.storage.length; i++) t.storage[i] = a + (b - a) * rnd();
-  return t;
+  return uniformFill(t, a, b);
 }
 
 export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
-  for (let i = 0; i < t.storage.length; i++) t.storage[i] = mean + std * normal();
-  return t;
+  return normalFill(t, mean, std);
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
-  t.storage.fill(value);
+  backend().fill(t.storage, value);
   return t;
 }
 

@@ -5,7 +5,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { linear } from '../ops/linear.js';
-import { Module } from './module.js';
+import { Module, markBuiltIn } from './module.js';
 import { Parameter } from './parameter.js';
 import { initWeightAndBias } from './init.js';
 import { pyBool } from './repr.js';
@@ -55,3 +55,6 @@ export class Identity extends Module {
     return x;
   }
 }
+
+// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
+markBuiltIn(Linear, Identity);

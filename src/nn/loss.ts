@@ -7,7 +7,7 @@ import {
   type BceWithLogitsOptions, type CrossEntropyOptions, type LossOptions, type NllLossOptions, type Reduction,
 } from '../ops/loss.js';
 import { oneOf } from '../ops/args.js';
-import { Module } from './module.js';
+import { Module, markBuiltIn } from './module.js';
 
 const REDUCTIONS: readonly Reduction[] = ['none', 'mean', 'sum'];
 
@@ -83,3 +83,6 @@ export class BCEWithLogitsLoss extends Loss {
     return binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.pos_weight, reduction: this.reduction });
   }
 }
+
+// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
+markBuiltIn(MSELoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss);

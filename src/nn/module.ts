@@ -7,9 +7,11 @@
 //   statistics) are tensors registered with registerBuffer.
 // - stateDict()/loadStateDict() use those names, so checkpoints match PyTorch's.
 
+import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
-import { noGrad } from '../autograd/tape.js';
+import { clearGrad, noGrad } from '../autograd/tape.js';
 import { Parameter } from './parameter.js';
 
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
@@ -17,6 +19,20 @@ export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) =
 export interface HookHandle { remove(): void }
 
 let nextHookId = 0;
+/** Forward hooks registered on any module and not removed: while there are any, nn.Sequential lets the
+ *  garbage collector (not itself) free intermediate activations, since a hook may keep them. */
+let liveHooks = 0;
+
+export function forwardHooksInUse(): boolean {
+  return liveHooks > 0;
+}
+
+/** Classes whose forward keeps no tensors (convnet's own layers); not their subclasses. */
+const builtIns = new WeakSet<object>();
+
+export function markBuiltIn(...classes: object[]): void {
+  for (const c of classes) builtIns.add(c);
+}
 
 // Modules are callable: their call signature is forward's.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
@@ -60,7 +76,19 @@ export abstract class Module {
   registerForwardHook(hook: ForwardHook): HookHandle {
     const id = nextHookId++;
     this._forwardHooks.set(id, hook);
-    return { remove: () => { this._forwardHooks.delete(id); } };
+    liveHooks++;
+    return { remove: () => { if (this._forwardHooks.delete(id)) liveHooks--; } };
+  }
+
+  /**
+   * Whether forward() keeps no reference to its inputs, its output or anything it computes, beyond what
+   * autograd records (true for convnet's own layers; false by default, since a user's forward may keep
+   * tensors). nn.Sequential frees the activations between such layers itself, without waiting for the
+   * garbage collector. A subclass may return true when its forward, and every module it calls, keeps
+   * nothing.
+   */
+  keepsNoTensors(): boolean {
+    return builtIns.has(this.constructor);
   }
 
   /** Stores a tensor that belongs to the state but is not trained (e.g. BatchNorm's running mean). */
@@ -131,7 +159,7 @@ export abstract class Module {
   }
 
   zeroGrad(): void {
-    for (const p of this.parameters()) p.grad = null;
+    for (const p of this.parameters()) clearGrad(p);
   }
 
   /** Calls fn on every module, children first (as nn.Module.apply). */
@@ -157,7 +185,7 @@ export abstract class Module {
   /** Parameters and buffers by dotted name, in PyTorch's order; the tensors are detached copies. */
   stateDict(): Map<string, Tensor> {
     const sd = new Map<string, Tensor>();
-    for (const [k, t] of this.stateEntries()) sd.set(k, new Tensor(t.storage.slice(), t.shape, t.dtype));
+    for (const [k, t] of this.stateEntries()) sd.set(k, tensor(t));
     return sd;
   }
 
@@ -184,7 +212,7 @@ export abstract class Module {
     noGrad(() => {
       for (const [k, t] of targets) {
         const v = entries.get(k);
-        if (v) t.storage.set(v.storage);
+        if (v) backend().copy(v.storage, t.storage);
       }
     });
     return { missingKeys, unexpectedKeys };

@@ -4,7 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 
 export class Parameter extends Tensor {
   constructor(data: Tensor, requiresGrad = true) {
-    super(data.storage, data.shape, data.dtype, false);
+    super(data.storage, data.shape, false);
     if (requiresGrad) this.requiresGrad_(true);
   }
 }

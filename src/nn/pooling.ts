@@ -7,7 +7,7 @@ import {
   adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d, avgPool1d, avgPool2d, maxPool1d, maxPool2d,
 } from '../ops/pool.js';
 import { tupleArg, type Size } from '../ops/args.js';
-import { Module } from './module.js';
+import { Module, markBuiltIn } from './module.js';
 import { pyBool, pySize } from './repr.js';
 
 export interface MaxPoolLayerOptions {
@@ -180,3 +180,6 @@ export class AdaptiveMaxPool1d extends AdaptivePool {
     return adaptiveMaxPool1d(x, this.outputSize as number);
   }
 }
+
+// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
+markBuiltIn(MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d);

@@ -7,9 +7,10 @@
 // Shifting by the row maximum keeps exp() from overflowing, so large logits give exact results, not NaN.
 // A row whose maximum is −∞ (all −∞) gives NaN, as PyTorch does.
 
-import { allocFloat, type FloatArray } from '../backend/backend.js';
+import { backend } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { scoped } from '../tensor/lifetime.js';
 import { normAxis } from '../tensor/shape.js';
 import { cast, requireTensor, wrap } from './util.js';
 
@@ -26,61 +27,17 @@ function floatInput(op: string, x: Tensor): Tensor {
   return x.dtype === 'int32' ? cast(x, 'float32') : x;
 }
 
-/** Writes softmax (log = false) or logSoftmax (log = true) of x into out, row by row. */
-export function softmaxKernel(x: FloatArray, out: FloatArray, outer: number, n: number, inner: number, log: boolean): void {
-  for (let o = 0; o < outer; o++) {
-    const base = o * n * inner;
-    for (let i = 0; i < inner; i++) {
-      const b = base + i;
-      let m = -Infinity;
-      for (let k = 0, p = b; k < n; k++, p += inner) if (x[p] > m) m = x[p];
-      if (m === Infinity || m === -Infinity) m = m === Infinity ? m : 0; // all −∞ → NaN below; +∞ → NaN as torch
-      let s = 0;
-      if (log) {
-        for (let k = 0, p = b; k < n; k++, p += inner) s += Math.exp(x[p] - m);
-        const lse = m + Math.log(s);
-        for (let k = 0, p = b; k < n; k++, p += inner) out[p] = x[p] - lse;
-      } else {
-        for (let k = 0, p = b; k < n; k++, p += inner) { const e = Math.exp(x[p] - m); out[p] = e; s += e; }
-        const r = 1 / s;
-        for (let k = 0, p = b; k < n; k++, p += inner) out[p] *= r;
-      }
-    }
-  }
-}
-
-function softmaxLike(op: 'softmax' | 'logSoftmax', input: Tensor, dim: number): Tensor {
+const softmaxLike = scoped(function softmaxLike(op: 'softmax' | 'logSoftmax', input: Tensor, dim: number): Tensor {
   const x = floatInput(op, input);
   if (dim === undefined || dim === null) {
     throw new Error(`${op}: dim is required (the dimension to normalise over, e.g. 1 for [N, C] logits)`);
   }
   const axis = normAxis(op, dim, x.ndim);
-  const { outer, n, inner } = axisLayout(x.shape, axis);
-  const xs = x.storage as FloatArray;
-  const ys = allocFloat(xs, xs.length);
+  const l = axisLayout(x.shape, axis);
   const log = op === 'logSoftmax';
-  softmaxKernel(xs, ys, outer, n, inner, log);
-  const out = wrap(ys, x.shape);
-  return record(op, out, [x], (g) => {
-    const gs = g.storage as FloatArray;
-    const dx = allocFloat(ys, ys.length);
-    for (let o = 0; o < outer; o++) {
-      const base = o * n * inner;
-      for (let i = 0; i < inner; i++) {
-        const b = base + i;
-        let s = 0;
-        if (log) {
-          for (let k = 0, p = b; k < n; k++, p += inner) s += gs[p];
-          for (let k = 0, p = b; k < n; k++, p += inner) dx[p] = gs[p] - Math.exp(ys[p]) * s;
-        } else {
-          for (let k = 0, p = b; k < n; k++, p += inner) s += gs[p] * ys[p];
-          for (let k = 0, p = b; k < n; k++, p += inner) dx[p] = ys[p] * (gs[p] - s);
-        }
-      }
-    }
-    return [wrap(dx, x.shape)];
-  });
-}
+  const out = wrap(backend().softmax(x.storage, l, log), x.shape);
+  return record(op, out, [x], (g) => [wrap(backend().softmaxGrad(out.storage, g.storage, l, log), x.shape)]);
+});
 
 /** softmax(x, dim): exp(x) / Σ exp(x) along dim, computed stably. */
 export function softmax(x: Tensor, dim: number): Tensor {
@@ -98,18 +55,11 @@ export function legacySoftmaxDim(ndim: number): number {
 }
 
 /** leakyRelu(x, negativeSlope = 0.01): x where x > 0, negativeSlope·x elsewhere. */
-export function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
+export const leakyRelu = scoped(function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
   const x = floatInput('leakyRelu', input);
   if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) {
     throw new Error(`leakyRelu: negativeSlope must be a finite number, got ${JSON.stringify(negativeSlope)}`);
   }
-  const xs = x.storage as FloatArray;
-  const ys = allocFloat(xs, xs.length);
-  for (let i = 0; i < xs.length; i++) { const v = xs[i]; ys[i] = v > 0 ? v : v * negativeSlope; }
-  return record('leakyRelu', wrap(ys, x.shape), [x], (g) => {
-    const gs = g.storage as FloatArray;
-    const dx = allocFloat(xs, xs.length);
-    for (let i = 0; i < xs.length; i++) dx[i] = xs[i] > 0 ? gs[i] : gs[i] * negativeSlope;
-    return [wrap(dx, x.shape)];
-  });
-}
+  const out = wrap(backend().leakyRelu(x.storage, negativeSlope), x.shape);
+  return record('leakyRelu', out, [x], (g) => [wrap(backend().leakyReluGrad(g.storage, x.storage, negativeSlope), x.shape)]);
+});

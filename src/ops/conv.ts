@@ -8,12 +8,16 @@
 //   padding 0 (nn.Conv2d's padding_mode);
 // - unbatched input (C, H, W) is treated as a batch of one;
 // - gradients are themselves convolutions: dX is the transposed convolution of dY with W, dW correlates X
-//   with dY (backend conv2dGradInput / conv2dGradWeight), db sums dY over N, H, W.
+//   with dY (backend conv2dGradInput / conv2dGradWeight), db sums dY over N, H, W;
+// - large kernels may run through the convolution theorem instead (the backend's fftConv2d kernels, chosen
+//   by ops/fft-conv.ts's cost model or forced by F.fftConv2d); the result is the same to rounding.
 
-import { backend, type Conv2dAttrs, type DType, type FloatArray, type PadMode } from '../backend/backend.js';
+import { backend, type Conv2dAttrs, type PadMode } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { scoped } from '../tensor/lifetime.js';
 import { shapeStr } from '../tensor/shape.js';
+import { fftChosen, withFftForced } from './fft-conv.js';
 import { checkOptions, oneOf, tupleArg, type Size } from './args.js';
 import { cast, promote, requireTensor, wrap } from './util.js';
 import { reshape, squeeze, unsqueeze, flip } from './shape.js';
@@ -34,45 +38,76 @@ export interface ConvOptions {
 const CONV_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'paddingMode'] as const;
 const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
-/** Resolves `padding` into [lo, hi] per spatial axis. */
-function resolvePadding(op: string, padding: ConvPadding | undefined, k: number[], d: number[], s: number[]): [number, number][] {
-  const n = k.length;
-  if (padding === 'valid' || padding === undefined) return k.map(() => [0, 0]);
-  if (padding === 'same') {
-    if (s.some((v) => v !== 1)) {
-      throw new Error(`${op}: padding='same' is not supported for strided convolutions (stride=${JSON.stringify(n === 1 ? s[0] : s)}); give the padding as a number`);
+/** A convolution's options, checked and in full: one value per spatial axis. */
+export interface ConvArgs {
+  stride: number[];
+  dilation: number[];
+  /** Symmetric padding per axis, or the string form ('same' pads d·(k − 1) in all, the odd extra last). */
+  padding: number[] | 'same' | 'valid';
+  groups: number;
+  paddingMode: PaddingMode;
+}
+
+/** The one place a convolution's options are checked (F.conv1d/conv2d per call, nn.Conv1d/Conv2d when
+ *  built, as PyTorch's _ConvNd and F.conv2d share their rules). */
+export function convArgs(op: string, opts: ConvOptions, spatial: number): ConvArgs {
+  checkOptions(op, opts, CONV_OPTIONS);
+  const paddingMode = oneOf(op, 'paddingMode', opts.paddingMode, PADDING_MODES, 'zeros');
+  const groups = opts.groups ?? 1;
+  if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be a positive integer, got ${JSON.stringify(opts.groups)}`);
+  const stride = tupleArg(op, 'stride', opts.stride, spatial, 1, 1);
+  const dilation = tupleArg(op, 'dilation', opts.dilation, spatial, 1, 1);
+  const p = opts.padding ?? 0;
+  let padding: ConvArgs['padding'];
+  if (p === 'same' || p === 'valid') {
+    if (p === 'same' && stride.some((v) => v !== 1)) {
+      throw new Error(`${op}: padding='same' is not supported for strided convolutions (stride=${JSON.stringify(opts.stride)}); give the padding as a number`);
     }
+    padding = p;
+  } else if (typeof p === 'string') {
+    throw new Error(`${op}: padding must be a number, a list of ${spatial} numbers, 'same' or 'valid', got '${p}'`);
+  } else {
+    padding = tupleArg(op, 'padding', p, spatial, 0);
+  }
+  return { stride, dilation, padding, groups, paddingMode };
+}
+
+/** Checks that groups divides both channel counts (for a layer: when it is built; for F.conv: on the weight). */
+export function checkGroups(op: string, inChannels: number, outChannels: number, groups: number, weightShape?: readonly number[]): void {
+  if (inChannels % groups !== 0) throw new Error(`${op}: groups=${groups} must divide the ${inChannels} input channels`);
+  if (outChannels % groups !== 0) {
+    throw new Error(`${op}: groups=${groups} must divide the ${outChannels} output channels${weightShape ? ` of weight ${shapeStr(weightShape)}` : ''}`);
+  }
+}
+
+/** [lo, hi] padding per spatial axis for kernel sizes k and dilations d. */
+function padAmounts(padding: ConvArgs['padding'], k: number[], d: number[]): [number, number][] {
+  if (padding === 'valid') return k.map(() => [0, 0]);
+  if (padding === 'same') {
     return k.map((kk, i) => {
       const total = d[i] * (kk - 1);
       const lo = Math.floor(total / 2);
       return [lo, total - lo];
     });
   }
-  if (typeof padding === 'string') {
-    throw new Error(`${op}: padding must be a number, a list of ${n} numbers, 'same' or 'valid', got '${padding}'`);
-  }
-  return tupleArg(op, 'padding', padding, n, 0).map((p) => [p, p]);
+  return padding.map((p) => [p, p]);
 }
 
 /** Shared by conv1d and conv2d: input 4-D [N, C, H, W], weight [OC, C/groups, KH, KW]. */
 function convCore(op: string, x: Tensor, w: Tensor, bias: Tensor | null, opts: ConvOptions, spatial: 1 | 2): Tensor {
-  checkOptions(op, opts, CONV_OPTIONS);
-  const paddingMode = oneOf(op, 'paddingMode', opts.paddingMode, PADDING_MODES, 'zeros');
-  const groups = opts.groups ?? 1;
-  if (!Number.isInteger(groups) || groups < 1) throw new Error(`${op}: groups must be a positive integer, got ${JSON.stringify(opts.groups)}`);
+  const args = convArgs(op, opts, spatial);
+  const { groups, paddingMode } = args;
   // 1-D convs run as 2-D with H = 1; every per-axis list below is [h, w].
   const lift1 = (v: number[]) => (spatial === 1 ? [1, v[0]] : v);
-  const stride = lift1(tupleArg(op, 'stride', opts.stride, spatial, 1, 1));
-  const dilation = lift1(tupleArg(op, 'dilation', opts.dilation, spatial, 1, 1));
+  const stride = lift1(args.stride);
+  const dilation = lift1(args.dilation);
   const [N, C, H, W] = x.shape;
   const [OC, Cg, KH, KW] = w.shape;
-  const kSpatial = spatial === 1 ? [KW] : [KH, KW];
-  const pads = resolvePadding(op, opts.padding, kSpatial, spatial === 1 ? [dilation[1]] : dilation, spatial === 1 ? [stride[1]] : stride);
+  const pads = padAmounts(args.padding, spatial === 1 ? [KW] : [KH, KW], args.dilation);
   const [[pT, pB], [pL, pR]] = spatial === 1 ? [[0, 0], pads[0]] : pads;
   const wShape = spatial === 1 ? [OC, Cg, KW] : [OC, Cg, KH, KW];
 
-  if (C % groups !== 0) throw new Error(`${op}: groups=${groups} must divide the ${C} input channels`);
-  if (OC % groups !== 0) throw new Error(`${op}: groups=${groups} must divide the ${OC} output channels of weight ${shapeStr(wShape)}`);
+  checkGroups(op, C, OC, groups, wShape);
   if (Cg * groups !== C) {
     throw new Error(`${op}: input has ${C} channels but weight ${shapeStr(wShape)} with groups=${groups} expects ${Cg * groups}`);
   }
@@ -104,27 +139,22 @@ function convCore(op: string, x: Tensor, w: Tensor, bias: Tensor | null, opts: C
   let dtype = promote(x.dtype, w.dtype);
   if (bias) dtype = promote(dtype, bias.dtype);
   if (dtype === 'int32') dtype = 'float32';
-  // [issue 4 hook] large kernels may run through the FFT (ops/fft-conv.ts registers the hook; null = direct).
-  const viaFft = conv2dFftHook?.(input, w, bias, a, dtype);
-  if (viaFft) return viaFft;
-  const xs = cast(input, dtype).storage as FloatArray, ws = cast(w, dtype).storage as FloatArray;
-  const bs = bias ? (cast(bias, dtype).storage as FloatArray) : null;
-  const out = wrap(backend().conv2d(xs, ws, bs, a), [N, OC, a.OH, a.OW]);
+  const fft = fftChosen(a);
+  const bk = backend();
+  const xc = cast(input, dtype), wc = cast(w, dtype), bc = bias ? cast(bias, dtype) : null;
+  const bs = bc ? bc.storage : null;
+  const out = wrap(fft ? bk.fftConv2d(xc.storage, wc.storage, bs, a) : bk.conv2d(xc.storage, wc.storage, bs, a), [N, OC, a.OH, a.OW]);
   const inputs = bias ? [input, w, bias] : [input, w];
-  return record(op, out, inputs, (g) => {
-    const gs = g.storage as FloatArray;
+  const saved = [xc !== input ? xc : null, wc !== w ? wc : null].filter((t): t is Tensor => t !== null);
+  return record(fft ? 'fftConv2d' : op, out, inputs, (g) => {
+    const gs = cast(g, dtype).storage, ws = wc.storage, xs = xc.storage;
     return [
-      input.requiresGrad ? wrap(backend().conv2dGradInput(gs, ws, a), input.shape) : null,
-      w.requiresGrad ? wrap(backend().conv2dGradWeight(xs, gs, a), w.shape) : null,
+      input.requiresGrad ? wrap(fft ? bk.fftConv2dGradInput(gs, ws, a) : bk.conv2dGradInput(gs, ws, a), input.shape) : null,
+      w.requiresGrad ? wrap(fft ? bk.fftConv2dGradWeight(xs, gs, a) : bk.conv2dGradWeight(xs, gs, a), w.shape) : null,
       bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
     ];
-  });
+  }, saved);
 }
-
-// [issue 4 hook] set by ops/fft-conv.ts: computes the convolution by FFT, or returns null for the direct kernel.
-type Conv2dFftHook = (input: Tensor, w: Tensor, bias: Tensor | null, a: Conv2dAttrs, dtype: DType) => Tensor | null;
-let conv2dFftHook: Conv2dFftHook | null = null;
-export function setConv2dFftHook(hook: Conv2dFftHook | null): void { conv2dFftHook = hook; }
 
 function splitBias(b: Tensor | null | undefined | ConvOptions, opts: ConvOptions | undefined): [Tensor | null, ConvOptions] {
   // Allows conv2d(x, w, { stride: 2 }) as well as conv2d(x, w, bias, { stride: 2 }).
@@ -133,7 +163,7 @@ function splitBias(b: Tensor | null | undefined | ConvOptions, opts: ConvOptions
   return [null, b];
 }
 
-export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
+export const conv2d = scoped(function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
   requireTensor('conv2d', 'input', input);
   requireTensor('conv2d', 'weight', weight);
   const [b, opts] = splitBias(bias, options);
@@ -145,9 +175,18 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | Con
   }
   if (input.ndim === 3) return squeeze(convCore('conv2d', unsqueeze(input, 0), weight, b, opts, 2), 0);
   return convCore('conv2d', input, weight, b, opts, 2);
+});
+
+/**
+ * conv2d computed by FFT: same arguments, options and result as F.conv2d (stride, padding incl. 'same',
+ * dilation, groups, paddingMode, unbatched input), differentiable. Faster than the direct kernel for
+ * large kernels; conv2d itself switches to it there (see setFftConvPolicy).
+ */
+export function fftConv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
+  return withFftForced(() => conv2d(input, weight, bias, options));
 }
 
-export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
+export const conv1d = scoped(function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
   requireTensor('conv1d', 'input', input);
   requireTensor('conv1d', 'weight', weight);
   const [b, opts] = splitBias(bias, options);
@@ -161,7 +200,7 @@ export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null | Con
   const y = convCore('conv1d', unsqueeze(x3, 2), unsqueeze(weight, 2), b, opts, 1);
   const y3 = squeeze(y, 2);
   return input.ndim === 2 ? squeeze(y3, 0) : y3;
-}
+});
 
 function check2d(op: string, name: string, t: Tensor): void {
   requireTensor(op, name, t);
@@ -169,7 +208,7 @@ function check2d(op: string, name: string, t: Tensor): void {
 }
 
 /** The tutorial's 2-D cross-correlation: Y[i, j] = Σ_a Σ_b X[i + a, j + b] · K[a, b] ('valid' size). */
-export function corr2d(X: Tensor, K: Tensor): Tensor {
+export const corr2d = scoped(function corr2d(X: Tensor, K: Tensor): Tensor {
   check2d('corr2d', 'X', X);
   check2d('corr2d', 'K', K);
   if (K.shape[0] > X.shape[0] || K.shape[1] > X.shape[1]) {
@@ -178,7 +217,7 @@ export function corr2d(X: Tensor, K: Tensor): Tensor {
   const [h, w] = K.shape;
   const y = conv2d(reshape(X, [1, 1, ...X.shape]), reshape(K, [1, 1, h, w]));
   return reshape(y, y.shape.slice(2));
-}
+});
 
 export interface Convolve2dOptions {
   /** 'valid' (default, the size corr2d gives), 'full' (every overlap), 'same' (the input's size, centred as scipy). */
@@ -187,7 +226,7 @@ export interface Convolve2dOptions {
 
 /** True 2-D convolution, the signal-processing definition: the kernel is rotated by 180° before sliding,
  *  Y[i, j] = Σ_a Σ_b X[i − a, j − b] · K[a, b]. With mode 'valid' this is corr2d(X, flip(K)). */
-export function convolve2d(X: Tensor, K: Tensor, opts: Convolve2dOptions = {}): Tensor {
+export const convolve2d = scoped(function convolve2d(X: Tensor, K: Tensor, opts: Convolve2dOptions = {}): Tensor {
   check2d('convolve2d', 'X', X);
   check2d('convolve2d', 'K', K);
   checkOptions('convolve2d', opts, ['mode']);
@@ -208,4 +247,4 @@ export function convolve2d(X: Tensor, K: Tensor, opts: Convolve2dOptions = {}): 
   const padded = padAs('convolve2d', x4, [lo(kw), hi(kw), lo(kh), hi(kh)], {});
   const y = conv2d(padded, rotated);
   return reshape(y, y.shape.slice(2));
-}
+});

@@ -1,9 +1,10 @@
 // ops/elementwise.ts — unary maps and broadcasting binary arithmetic, each forward with its backward.
 // Gradients of broadcast operands are summed back to the operand's shape (sumTo).
 
-import { backend, type BinaryOp, type FloatArray, type UnaryOp } from '../backend/backend.js';
+import { backend, type BinaryOp, type UnaryOp } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { internalScope, scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
 import { cast, lift, promote, requireTensor, wrap, type TensorOrNumber } from './util.js';
 import { sumTo } from './reduce.js';
@@ -11,8 +12,11 @@ import { sumTo } from './reduce.js';
 // ---------------------------------------------------------------------------------------------- unary
 
 function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
-  const xf = x.dtype === 'int32' ? cast(x, 'float32') : x;
-  return wrap(backend().unary(op, xf.storage as FloatArray), x.shape);
+  if (x.dtype !== 'int32') return wrap(backend().unary(op, x.storage), x.shape);
+  const xf = cast(x, 'float32');
+  const out = wrap(backend().unary(op, xf.storage), x.shape);
+  xf.dispose();
+  return out;
 }
 
 function unaryOp(name: string, op: UnaryOp, grad: (x: Tensor, out: Tensor, g: Tensor) => Tensor) {
@@ -29,6 +33,8 @@ export const log = unaryOp('log', 'log', (x, _o, g) => div(g, x));
 export const sqrt = unaryOp('sqrt', 'sqrt', (_x, out, g) => div(g, mul(out, 2)));
 export const abs = unaryOp('abs', 'abs', (x, _o, g) => mul(g, sign(x)));
 export const relu = unaryOp('relu', 'relu', (x, _o, g) => binaryRaw('relu', 'reluGrad', g, x));
+export const log1p = unaryOp('log1p', 'log1p', (x, _o, g) => div(g, add(x, 1)));
+export const expm1 = unaryOp('expm1', 'expm1', (_x, out, g) => mul(g, add(out, 1)));
 export const sigmoid = unaryOp('sigmoid', 'sigmoid', (_x, out, g) => mul(g, mul(out, rsub(1, out))));
 export const tanh = unaryOp('tanh', 'tanh', (_x, out, g) => mul(g, rsub(1, mul(out, out))));
 export const sin = unaryOp('sin', 'sin', (x, _o, g) => mul(g, cos(x)));
@@ -48,20 +54,29 @@ export const round = unaryOp('round', 'round', (_x, _o, g) => zeroGrad(g));
 function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(name, a.shape, b.shape);
   let dtype = promote(a.dtype, b.dtype);
-  if (op === 'div' && dtype === 'int32') dtype = 'float32';
+  if ((op === 'div' || op === 'atan2' || op === 'hypot') && dtype === 'int32') dtype = 'float32';
   const ac = cast(a, dtype), bc = cast(b, dtype);
-  return wrap(backend().binary(op, ac.storage, ac.shape, bc.storage, bc.shape, shape), shape);
+  const out = wrap(backend().binary(op, ac.storage, ac.shape, bc.storage, bc.shape, shape), shape);
+  if (ac !== a) ac.dispose();
+  if (bc !== b) bc.dispose();
+  return out;
 }
 
 function binaryOp(name: string, op: BinaryOp, grad: (a: Tensor, b: Tensor, out: Tensor, g: Tensor) => [Tensor | null, Tensor | null]) {
-  return (x: TensorOrNumber, y: TensorOrNumber): Tensor => {
-    if (!(x instanceof Tensor) && !(y instanceof Tensor)) requireTensor(name, 'input', x);
-    const a = x instanceof Tensor ? x : lift(x, y as Tensor);
-    const b = lift(y, a);
+  const run = (a: Tensor, b: Tensor): Tensor => {
     const out = binaryRaw(name, op, a, b);
     return record(name, out, [a, b], (g) => {
       const [ga, gb] = grad(a, b, out, g);
       return [ga && a.requiresGrad ? sumTo(ga, a.shape) : null, gb && b.requiresGrad ? sumTo(gb, b.shape) : null];
+    });
+  };
+  return (x: TensorOrNumber, y: TensorOrNumber): Tensor => {
+    if (x instanceof Tensor && y instanceof Tensor) return run(x, y);
+    if (!(x instanceof Tensor) && !(y instanceof Tensor)) requireTensor(name, 'input', x);
+    // A number becomes a 0-d tensor only this op (and its node) holds: freed with them.
+    return internalScope(() => {
+      const a = x instanceof Tensor ? x : lift(x, y as Tensor);
+      return run(a, lift(y, a));
     });
   };
 }
@@ -84,6 +99,13 @@ export const minimum = binaryOp('minimum', 'minimum', (a, b, _o, g) => {
   const half = mul(eq(a, b), 0.5);
   return [mul(g, add(lt(a, b), half)), mul(g, add(gt(a, b), half))];
 });
+/** atan2(y, x): the angle of (x, y); d/dy = x / (x² + y²), d/dx = −y / (x² + y²). */
+export const atan2 = binaryOp('atan2', 'atan2', (y, x, _o, g) => {
+  const r2 = add(mul(x, x), mul(y, y));
+  return [mul(g, div(x, r2)), mul(g, div(neg(y), r2))];
+});
+/** hypot(a, b) = √(a² + b²) without overflow in the squares; d/da = a / hypot. */
+export const hypot = binaryOp('hypot', 'hypot', (a, b, out, g) => [mul(g, div(a, out)), mul(g, div(b, out))]);
 
 /** r − x with the number first (1 − sigmoid, 1 − tanh²). */
 export function rsub(r: number, x: Tensor): Tensor {
@@ -95,9 +117,12 @@ export function rsub(r: number, x: Tensor): Tensor {
 
 function compare(name: string, op: BinaryOp) {
   return (x: TensorOrNumber, y: TensorOrNumber): Tensor => {
-    const a = x instanceof Tensor ? x : lift(x, y as Tensor);
-    requireTensor(name, 'input', a);
-    return binaryRaw(name, op, a, lift(y, a));
+    if (x instanceof Tensor && y instanceof Tensor) return binaryRaw(name, op, x, y);
+    return internalScope(() => {
+      const a = x instanceof Tensor ? x : lift(x, y as Tensor);
+      requireTensor(name, 'input', a);
+      return binaryRaw(name, op, a, lift(y, a));
+    });
   };
 }
 
@@ -108,14 +133,12 @@ export const le = compare('le', 'le');
 export const gt = compare('gt', 'gt');
 export const ge = compare('ge', 'ge');
 
-export function logicalAnd(a: Tensor, b: Tensor): Tensor {
-  return binaryRaw('logicalAnd', 'mul', ne(a, 0), ne(b, 0));
-}
+export const logicalAnd = scoped((a: Tensor, b: Tensor): Tensor => binaryRaw('logicalAnd', 'mul', ne(a, 0), ne(b, 0)));
 
 // ------------------------------------------------------------------------------------- clamp, where
 
 /** clamp(x, min, max): gradient flows where min ≤ x ≤ max. */
-export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+export const clamp = scoped(function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   requireTensor('clamp', 'input', x);
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new Error('clamp: at least one of min and max must be given');
@@ -131,11 +154,11 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
     const m = le(x, max);
     mask = mask ? binaryRaw('clamp', 'mul', mask, m) : m;
   }
-  return record('clamp', out, [x], (g) => [mul(g, mask!)]);
-}
+  return record('clamp', out, [x], (g) => [mul(g, mask!)], [mask!]);
+});
 
 /** where(cond, a, b): a where cond is non-zero, else b; broadcasts all three. */
-export function where(cond: Tensor, x: TensorOrNumber, y: TensorOrNumber): Tensor {
+export const where = scoped(function where(cond: Tensor, x: TensorOrNumber, y: TensorOrNumber): Tensor {
   requireTensor('where', 'condition', cond);
   const like = x instanceof Tensor ? x : y instanceof Tensor ? y : cond.dtype === 'int32' ? lift(0.5, cond) : cond;
   const a = lift(x, like), b = lift(y, like);
@@ -143,11 +166,12 @@ export function where(cond: Tensor, x: TensorOrNumber, y: TensorOrNumber): Tenso
   shape = broadcastShapes('where', shape, b.shape);
   const dtype = promote(a.dtype, b.dtype);
   const bk = backend();
-  const ex = (t: Tensor) => (sameShape(t.shape, shape) ? t.storage : bk.expand(t.storage, t.shape, shape));
+  // Expanded operands are temporaries of this scope (freed when it ends).
+  const ex = (t: Tensor) => (sameShape(t.shape, shape) ? t.storage : wrap(bk.expand(t.storage, t.shape, shape), shape).storage);
   const out = wrap(bk.where(ex(cond), ex(cast(a, dtype)), ex(cast(b, dtype))), shape);
   return record('where', out, [cond, a, b], (g) => [
     null,
     a.requiresGrad ? sumTo(where(cond, g, 0), a.shape) : null,
     b.requiresGrad ? sumTo(where(cond, 0, g), b.shape) : null,
   ]);
-}
+});

@@ -1,18 +1,19 @@
 // ops/linear.ts — F.linear: y = x·Wᵀ + b, one recorded op on the backend's matrix product.
 //
 // x is [*, in] (flattened to [M, in]), W is [out, in], b is [out].
-//   forward:  Y = X·Wᵀ + b        (Wᵀ materialised once, then one [M, in]·[in, out] product)
-//   backward: dX = G·W            ([M, out]·[out, in], no transpose needed)
-//             dW = Gᵀ·X           ([out, M]·[M, in])
+//   forward:  Y = X·Wᵀ + b        (the product reads W transposed: no copy)
+//   backward: dX = G·W            ([M, out]·[out, in])
+//             dW = Gᵀ·X           ([out, M]·[M, in], G read transposed)
 //             db = Σ_rows G
 
-import { allocFloat, backend, type FloatArray } from '../backend/backend.js';
+import { backend } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { scoped } from '../tensor/lifetime.js';
 import { shapeStr } from '../tensor/shape.js';
 import { cast, promote, requireTensor, wrap } from './util.js';
 
-export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
+export const linear = scoped(function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   requireTensor('linear', 'input', input);
   requireTensor('linear', 'weight', weight);
   if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D [outFeatures, inFeatures], got shape ${shapeStr(weight.shape)}`);
@@ -32,30 +33,16 @@ export function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null
   const x = cast(input, dtype), w = cast(weight, dtype), b = bias ? cast(bias, dtype) : null;
   const M = x.numel() / I;
   const bk = backend();
-  const xs = x.storage as FloatArray, ws = w.storage as FloatArray;
-  const wT = bk.permute(ws, [O, I], [1, 0]) as FloatArray;
-  const ys = bk.matmul(xs, wT, 1, M, I, O);
-  if (b) {
-    const bs = b.storage;
-    for (let r = 0, p = 0; r < M; r++) for (let j = 0; j < O; j++, p++) ys[p] += bs[j];
-  }
+  const ys = bk.matmul(x.storage, w.storage, 1, M, I, O, false, true);
+  if (b) bk.binary('add', ys, [M, O], b.storage, [O], [M, O], ys); // in place
   const outShape = [...input.shape.slice(0, -1), O];
+  const saved = [x !== input ? x : null, w !== weight ? w : null].filter((t): t is Tensor => t !== null);
   return record('linear', wrap(ys, outShape), bias ? [input, weight, bias] : [input, weight], (g) => {
-    const gs = cast(g, dtype).storage as FloatArray;
-    const dx = input.requiresGrad ? wrap(bk.matmul(gs, ws, 1, M, O, I), input.shape) : null;
+    const gc = cast(g, dtype);
+    const dx = input.requiresGrad ? wrap(bk.matmul(gc.storage, w.storage, 1, M, O, I), input.shape) : null;
     let dw: Tensor | null = null;
-    if (weight.requiresGrad) {
-      const gT = bk.permute(gs, [M, O], [1, 0]) as FloatArray;
-      dw = wrap(bk.matmul(gT, xs, 1, O, M, I), weight.shape);
-    }
-    let db: Tensor | null = null;
-    if (bias && bias.requiresGrad) {
-      const s = new Float64Array(O);
-      for (let r = 0, p = 0; r < M; r++) for (let j = 0; j < O; j++, p++) s[j] += gs[p];
-      const out = allocFloat(gs, O);
-      out.set(s);
-      db = wrap(out, [O]);
-    }
+    if (weight.requiresGrad) dw = wrap(bk.matmul(gc.storage, x.storage, 1, O, M, I, true, false), weight.shape);
+    const db = bias && bias.requiresGrad ? wrap(bk.reduce('sum', gc.storage, [M, O], [0]), [O]) : null;
     return [dx && cast(dx, input.dtype), dw && cast(dw, weight.dtype), db && cast(db, bias!.dtype)];
-  });
-}
+  }, saved);
+});

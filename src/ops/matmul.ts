@@ -1,17 +1,18 @@
 // ops/matmul.ts — torch.matmul: dot (1-D·1-D), matrix–vector, matrix product and batched products
 // with broadcast batch dims. One recorded primitive, bmm on [B, M, K]·[B, K, N]; everything around it
 // (unsqueeze, expand, reshape) is differentiable already, so broadcasting needs no gradient code here.
-//   d(A·B)/dA = G·Bᵀ,  d(A·B)/dB = Aᵀ·G
+//   d(A·B)/dA = G·Bᵀ,  d(A·B)/dB = Aᵀ·G  (the backend's product reads the transposes in place)
 
-import { backend, type FloatArray } from '../backend/backend.js';
+import { backend } from '../backend/backend.js';
+import { scoped } from '../tensor/lifetime.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { broadcastShapes, numel, shapeStr } from '../tensor/shape.js';
 import { cast, promote, requireTensor, wrap } from './util.js';
-import { expand, reshape, squeeze, transpose, unsqueeze } from './shape.js';
+import { expand, reshape, squeeze, unsqueeze } from './shape.js';
 
 /** [B, M, K] · [B, K, N] → [B, M, N]. */
-export function bmm(a: Tensor, b: Tensor): Tensor {
+export const bmm = scoped(function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
     throw new Error(`bmm: expected [B, M, K] and [B, K, N], got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   }
@@ -19,14 +20,20 @@ export function bmm(a: Tensor, b: Tensor): Tensor {
   let dtype = promote(a.dtype, b.dtype);
   if (dtype === 'int32') dtype = 'float32';
   const ac = cast(a, dtype), bc = cast(b, dtype);
-  const out = wrap(backend().matmul(ac.storage as FloatArray, bc.storage as FloatArray, B, M, K, N), [B, M, N]);
-  return record('bmm', out, [a, b], (g) => [
-    a.requiresGrad ? bmm(g, transpose(bc, 1, 2)) : null,
-    b.requiresGrad ? bmm(transpose(ac, 1, 2), g) : null,
-  ]);
-}
+  const out = wrap(backend().matmul(ac.storage, bc.storage, B, M, K, N), [B, M, N]);
+  // Cast copies (when a dtype was promoted) are kept for the backward as private saved tensors.
+  const saved = [ac, bc].filter((t, i) => t !== [a, b][i]);
+  // dA = G·Bᵀ and dB = Aᵀ·G, the transposes read in place by the product.
+  return record('bmm', out, [a, b], (g) => {
+    const gc = cast(g, dtype), bk = backend();
+    return [
+      a.requiresGrad ? wrap(bk.matmul(gc.storage, bc.storage, B, M, N, K, false, true), [B, M, K]) : null,
+      b.requiresGrad ? wrap(bk.matmul(ac.storage, gc.storage, B, K, M, N, true, false), [B, K, N]) : null,
+    ];
+  }, saved);
+});
 
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export const matmul = scoped(function matmul(a: Tensor, b: Tensor): Tensor {
   requireTensor('matmul', 'input', a);
   requireTensor('matmul', 'other', b);
   if (a.ndim === 0 || b.ndim === 0) {
@@ -47,4 +54,4 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   if (a.ndim === 1) out = squeeze(out, -2);
   if (b.ndim === 1) out = squeeze(out, -1);
   return out;
-}
+});

@@ -6,8 +6,9 @@ import * as ew from './elementwise.js';
 import * as red from './reduce.js';
 import * as sh from './shape.js';
 import { matmul } from './matmul.js';
+import * as ip from './inplace.js';
 import type { TensorOrNumber } from './util.js';
-import type { DType } from '../backend/backend.js';
+import type { DType } from '../tensor/dtype.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -74,6 +75,13 @@ declare module '../tensor/tensor.js' {
     float(): Tensor;
     double(): Tensor;
     int(): Tensor;
+    copy_(src: TensorOrNumber): this;
+    fill_(value: number): this;
+    zero_(): this;
+    add_(other: TensorOrNumber): this;
+    sub_(other: TensorOrNumber): this;
+    mul_(other: TensorOrNumber): this;
+    div_(other: TensorOrNumber): this;
   }
 }
 
@@ -144,3 +152,10 @@ P.to = function (dtype) { return sh.toDtype(this, dtype); };
 P.float = function () { return sh.toDtype(this, 'float32'); };
 P.double = function () { return sh.toDtype(this, 'float64'); };
 P.int = function () { return sh.toDtype(this, 'int32'); };
+P.copy_ = function (s) { ip.copy_(this, s); return this; };
+P.fill_ = function (v) { ip.fill_(this, v); return this; };
+P.zero_ = function () { ip.zero_(this); return this; };
+P.add_ = function (o) { ip.add_(this, o); return this; };
+P.sub_ = function (o) { ip.sub_(this, o); return this; };
+P.mul_ = function (o) { ip.mul_(this, o); return this; };
+P.div_ = function (o) { ip.div_(this, o); return this; };

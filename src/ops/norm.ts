@@ -8,9 +8,10 @@
 //   evaluation (running statistics):  x̂ = (x − r_μ)/√(r_σ² + ε),  dx = g·γ/√(r_σ² + ε)
 // Sums run in float64 with a two-pass variance, so float32 inputs lose nothing to cancellation.
 
-import { allocFloat, type FloatArray } from '../backend/backend.js';
+import { backend } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { scoped } from '../tensor/lifetime.js';
 import { shapeStr } from '../tensor/shape.js';
 import { cast, requireTensor, wrap } from './util.js';
 
@@ -30,7 +31,7 @@ function checkChannelVector(name: string, t: Tensor | null | undefined, C: numbe
   }
 }
 
-export function batchNorm(
+export const batchNorm = scoped(function batchNorm(
   input: Tensor,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
@@ -60,72 +61,23 @@ export function batchNorm(
   if (training && M <= 1) {
     throw new Error(`batchNorm: expected more than 1 value per channel when training, got input of shape ${shapeStr(x.shape)}`);
   }
-
-  const xs = x.storage as FloatArray;
-  const ys = allocFloat(xs, xs.length);
-  // x̂ is not kept (fresh memory is expensive): the backward recomputes it from μ and 1/√(σ² + ε).
-  const means = new Float64Array(C), invstd = new Float64Array(C);
-  const ws = weight ? weight.storage : null, bs = bias ? bias.storage : null;
-  for (let c = 0; c < C; c++) {
-    let mu: number, v: number;
-    if (training) {
-      let s = 0;
-      for (let n = 0; n < N; n++) { const o = (n * C + c) * S; for (let i = 0; i < S; i++) s += xs[o + i]; }
-      mu = s / M;
-      let q = 0;
-      for (let n = 0; n < N; n++) { const o = (n * C + c) * S; for (let i = 0; i < S; i++) { const d = xs[o + i] - mu; q += d * d; } }
-      v = q / M;
-      if (runningMean) runningMean.storage[c] = (1 - momentum) * runningMean.storage[c] + momentum * mu;
-      if (runningVar) runningVar.storage[c] = (1 - momentum) * runningVar.storage[c] + momentum * (q / (M - 1));
-    } else {
-      mu = runningMean!.storage[c];
-      v = runningVar!.storage[c];
-    }
-    const r = 1 / Math.sqrt(v + eps);
-    invstd[c] = r;
-    means[c] = mu;
-    const gm = ws ? ws[c] : 1, bt = bs ? bs[c] : 0;
-    for (let n = 0; n < N; n++) {
-      const o = (n * C + c) * S;
-      for (let i = 0; i < S; i++) ys[o + i] = (xs[o + i] - mu) * r * gm + bt;
-    }
-  }
-
+  const a = { N, C, S, training, momentum, eps };
+  const bk = backend();
+  // The running buffers are updated in place only in training; in evaluation the kernel reads them.
+  const { y, mean, invstd } = bk.batchNorm(x.storage, weight ? weight.storage : null, bias ? bias.storage : null,
+    runningMean ? runningMean.storage : null, runningVar ? runningVar.storage : null, a);
+  const saved = [wrap(mean, [C]), wrap(invstd, [C])];
   const inputs: Tensor[] = [input];
   if (weight) inputs.push(weight);
   if (bias) inputs.push(bias);
-  return record('batchNorm', wrap(ys, x.shape), inputs, (g) => {
-    const gs = cast(g, x.dtype).storage as FloatArray;
-    const dx = input.requiresGrad ? allocFloat(xs, xs.length) : null;
-    const dw = weight && weight.requiresGrad ? allocFloat(weight.storage as FloatArray, C) : null;
-    const db = bias && bias.requiresGrad ? allocFloat(bias.storage as FloatArray, C) : null;
-    for (let c = 0; c < C; c++) {
-      const mu = means[c], r = invstd[c];
-      let sg = 0, sgh = 0;
-      for (let n = 0; n < N; n++) {
-        const o = (n * C + c) * S;
-        for (let i = 0; i < S; i++) { const gv = gs[o + i]; sg += gv; sgh += gv * (xs[o + i] - mu) * r; }
-      }
-      if (dw) dw[c] = sgh;
-      if (db) db[c] = sg;
-      if (!dx) continue;
-      const k = (ws ? ws[c] : 1) * r;
-      if (training) {
-        const a = sg / M, b = sgh / M;
-        for (let n = 0; n < N; n++) {
-          const o = (n * C + c) * S;
-          for (let i = 0; i < S; i++) dx[o + i] = k * (gs[o + i] - a - (xs[o + i] - mu) * r * b);
-        }
-      } else {
-        for (let n = 0; n < N; n++) {
-          const o = (n * C + c) * S;
-          for (let i = 0; i < S; i++) dx[o + i] = k * gs[o + i];
-        }
-      }
-    }
-    const out: (Tensor | null)[] = [dx ? cast(wrap(dx, x.shape), input.dtype) : null];
+  return record('batchNorm', wrap(y, x.shape), inputs, (g) => {
+    const gs = cast(g, x.dtype);
+    const need = { input: input.requiresGrad, weight: !!weight?.requiresGrad, bias: !!bias?.requiresGrad };
+    const { dx, dw, db } = bk.batchNormGrad(x.storage, gs.storage, saved[0].storage, saved[1].storage,
+      weight ? weight.storage : null, a, need);
+    const out: (Tensor | null)[] = [dx ? wrap(dx, x.shape) : null];
     if (weight) out.push(dw ? wrap(dw, [C]) : null);
     if (bias) out.push(db ? wrap(db, [C]) : null);
     return out;
-  });
-}
+  }, x !== input ? [...saved, x] : saved);
+});

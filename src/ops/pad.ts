@@ -3,7 +3,7 @@
 // pad < size), replicate (repeat the edge), circular (wrap around, pad ≤ size).
 // Backward: every output element's gradient goes back to the input element it was read from (padGrad).
 
-import { backend, type FloatArray, type PadAttrs, type PadMode } from '../backend/backend.js';
+import { backend, type PadAttrs, type PadMode } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
@@ -79,5 +79,5 @@ export function pad(x: Tensor, padding: readonly number[], opts: PadOptions = {}
 export function padAs(op: string, x: Tensor, padding: readonly number[], opts: PadOptions): Tensor {
   const a = padAttrs(op, x, padding, opts);
   const out = wrap(backend().pad(x.storage, a), a.outShape);
-  return record(`pad(${a.mode})`, out, [x], (g) => [wrap(backend().padGrad(g.storage as FloatArray, a), x.shape)]);
+  return record(`pad(${a.mode})`, out, [x], (g) => [wrap(backend().padGrad(g.storage, a), x.shape)]);
 }

@@ -9,7 +9,7 @@
 //   to the real input (countIncludePad: false), or by divisorOverride;
 // - adaptive pooling uses windows [floor(i·L/O), ceil((i+1)·L/O)).
 
-import { backend, type FloatArray, type PoolAttrs, type PoolAxis } from '../backend/backend.js';
+import { backend, type PoolAttrs, type PoolAxis } from '../backend/backend.js';
 import { isGradEnabled, record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { numel, shapeStr } from '../tensor/shape.js';
@@ -128,15 +128,18 @@ function outShape(x: Tensor, a: PoolAttrs, spatial: 1 | 2): number[] {
 
 function runMax(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2, returnIndices: boolean): { out: Tensor; indices: Tensor | null } {
   const needArgmax = returnIndices || (isGradEnabled() && x.requiresGrad);
-  const { out, argmax } = backend().maxPool(x.storage as FloatArray, a, needArgmax);
+  const { out, argmax } = backend().maxPool(x.storage, a, needArgmax);
   const shape = outShape(x, a, spatial);
-  const y = record(op, wrap(out, shape), [x], (g) => [wrap(backend().maxPoolGrad(g.storage as FloatArray, argmax, a), x.shape)]);
-  return { out: y, indices: returnIndices ? wrap(argmax, shape) : null };
+  // The backward's own handle on the arg-max (the indices returned to the caller are another tensor).
+  const indices = returnIndices ? wrap(argmax!, shape) : null;
+  const saved = argmax ? [wrap(argmax, shape)] : [];
+  const y = record(op, wrap(out, shape), [x], (g) => [wrap(backend().maxPoolGrad(g.storage, saved[0].storage, a), x.shape)], saved);
+  return { out: y, indices };
 }
 
 function runAvg(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2): Tensor {
-  const y = wrap(backend().avgPool(x.storage as FloatArray, a), outShape(x, a, spatial));
-  return record(op, y, [x], (g) => [wrap(backend().avgPoolGrad(g.storage as FloatArray, a), x.shape)]);
+  const y = wrap(backend().avgPool(x.storage, a), outShape(x, a, spatial));
+  return record(op, y, [x], (g) => [wrap(backend().avgPoolGrad(g.storage, a), x.shape)]);
 }
 
 const MAX_OPTIONS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'];

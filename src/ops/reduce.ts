@@ -4,9 +4,10 @@
 import { backend } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { scoped } from '../tensor/lifetime.js';
 import { normAxes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
 import { cast, requireTensor, wrap } from './util.js';
-import { expand, reshape } from './shape.js';
+import { expand, permute, reshape } from './shape.js';
 import { add, div, eq, exp, log, mul, sub, sqrt, where } from './elementwise.js';
 import { arange } from '../tensor/creation.js';
 
@@ -93,7 +94,7 @@ function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
   return Object.assign([values, indices], { values, indices }) as unknown as ValuesIndices;
 }
 
-function extremumAlong(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
+const extremumAlong = scoped(function extremumAlong(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
   const axis = normAxis(op, dim, x.ndim);
   const indices = argReduce(op === 'max' ? 'argmax' : 'argmin', x, axis, true);
   // Gradient goes to the selected index only (torch.max(dim) semantics), via a one-hot mask.
@@ -101,7 +102,7 @@ function extremumAlong(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boole
   const onehot = cast(eq(positions, cast(indices, 'float32')), x.dtype);
   const values = sum(mul(x, onehot), axis, keepdim);
   return valuesIndices(values, keepdim ? indices : reshape(indices, finalShape(x.shape, [axis], false)));
-}
+});
 
 /** max() → the largest value; max(dim, keepdim) → [values, indices]; max(other) → elementwise maximum. */
 export function max(x: Tensor): Tensor;
@@ -126,21 +127,21 @@ export interface VarOptions {
   keepdim?: boolean;
 }
 
-export function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+export const variance = scoped(function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   requireTensor('var', 'input', x);
   const axes = normAxes('var', dim, x.ndim);
   const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
   const n = axes.reduce((p, a) => p * x.shape[a], 1);
   const centered = sub(x, mean(x, axes, true));
   return div(sum(mul(centered, centered), axes, opts.keepdim ?? false), Math.max(0, n - correction));
-}
+});
 
 export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   return sqrt(variance(x, dim, opts));
 }
 
 /** log Σ exp(x), computed stably by shifting with the (detached) maximum. */
-export function logSumExp(x: Tensor, dim: Dims, keepdim = false): Tensor {
+export const logSumExp = scoped(function logSumExp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   requireTensor('logSumExp', 'input', x);
   const axes = normAxes('logSumExp', dim, x.ndim);
   const m0 = amax(x.detach(), axes, true);
@@ -148,19 +149,38 @@ export function logSumExp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   const s = log(sum(exp(sub(x, m)), axes, true));
   const r = add(s, m);
   return keepdim ? r : reshape(r, finalShape(x.shape, axes, false));
-}
+});
 
 export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   requireTensor('prod', 'input', x);
   const axes = normAxes('prod', dim, x.ndim);
   const out = wrap(backend().reduce('prod', x.storage, x.shape, axes), finalShape(x.shape, axes, keepdim));
   return record('prod', out, [x], (g) => {
-    if (x.storage.some((v) => v === 0)) {
-      throw new Error('prod: backward through a product containing zeros is not supported yet');
-    }
-    const kept = keptShape(x.shape, axes);
-    return [div(mul(reshape(g, kept), reshape(out, kept)), x)];
+    // The reduced axes moved last: rows of R values, one gradient per row (exact where x has zeros).
+    const keptAxes = x.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const perm = [...keptAxes, ...axes];
+    const xp = permute(x, perm);
+    const R = axes.reduce((p, a) => p * x.shape[a], 1), outer = x.numel() / Math.max(R, 1);
+    const gx = cast(g, x.dtype);
+    const dp = wrap(backend().prodGrad(xp.storage, gx.storage, outer, R), xp.shape);
+    const inverse = new Array<number>(perm.length);
+    perm.forEach((p, i) => { inverse[p] = i; });
+    return [permute(dp, inverse)];
   });
 }
+
+/** Counts of each value of a tensor of non-negative integers (torch.bincount): int32 of length
+ *  max(max(x) + 1, minlength). */
+export const bincount = scoped(function bincount(x: Tensor, opts: { minlength?: number } = {}): Tensor {
+  requireTensor('bincount', 'input', x);
+  if (x.ndim !== 1) throw new Error(`bincount: input must be 1-D, got shape ${shapeStr(x.shape)}`);
+  const minlength = opts.minlength ?? 0;
+  if (!Number.isInteger(minlength) || minlength < 0) throw new Error(`bincount: minlength must be a non-negative integer, got ${minlength}`);
+  const bk = backend();
+  const bad = bk.findInvalidClass(x.storage, Infinity, NaN);
+  if (bad) throw new Error(`bincount: values must be non-negative integers, got ${bad.value} at index ${bad.index}`);
+  const length = Math.max(minlength, x.numel() ? amax(x).item() + 1 : 0);
+  return wrap(bk.bincount(cast(x, 'int32').storage, length), [length]);
+});
 
 export { numel };

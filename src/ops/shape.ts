@@ -5,13 +5,15 @@
 
 import { backend, type PadAttrs } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
-import { Tensor, allocDType } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { DType } from '../tensor/dtype.js';
+import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
 import { cast, promote, requireTensor, wrap } from './util.js';
 import { sumTo } from './reduce.js';
 
 function view(x: Tensor, shape: readonly number[], name: string): Tensor {
-  const out = new Tensor(x.storage, shape, x.dtype);
+  const out = new Tensor(x.storage, shape);
   return record(name, out, [x], (g) => [reshape(g, x.shape)]);
 }
 
@@ -114,7 +116,7 @@ export function contiguous(x: Tensor): Tensor {
 
 export function clone(x: Tensor): Tensor {
   requireTensor('clone', 'input', x);
-  const out = new Tensor(x.storage.slice(), x.shape, x.dtype);
+  const out = wrap(backend().cast(x.storage, x.dtype), x.shape);
   return record('clone', out, [x], (g) => [g]);
 }
 
@@ -170,7 +172,7 @@ function isList(v: unknown): boolean {
   return Array.isArray(v);
 }
 
-export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+export const cat = scoped(function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!isList(tensors) || tensors.length === 0) throw new Error('cat: expected a non-empty list of tensors');
   tensors.forEach((t, i) => requireTensor('cat', `tensors[${i}]`, t));
   const first = tensors[0];
@@ -185,15 +187,8 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   const outShape = [...first.shape];
   outShape[axis] = tensors.reduce((s, t) => s + t.shape[axis], 0);
   const outer = numel(first.shape.slice(0, axis)), inner = numel(first.shape.slice(axis + 1));
-  const out = allocDType(dtype, numel(outShape));
-  const rowOut = outShape[axis] * inner;
-  let offset = 0;
-  for (const t of tensors) {
-    const src = cast(t, dtype).storage, row = t.shape[axis] * inner;
-    for (let o = 0; o < outer; o++) out.set(src.subarray(o * row, (o + 1) * row), o * rowOut + offset);
-    offset += row;
-  }
-  const result = new Tensor(out, outShape, dtype);
+  const parts = tensors.map((t) => cast(t, dtype).storage);
+  const result = wrap(backend().cat(parts, outer, tensors.map((t) => t.shape[axis] * inner)), outShape);
   return record('cat', result, tensors, (g) => {
     let start = 0;
     return tensors.map((t) => {
@@ -202,9 +197,9 @@ export function cat(tensors: readonly Tensor[], dim = 0): Tensor {
       return piece;
     });
   });
-}
+});
 
-export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export const stack = scoped(function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!isList(tensors) || tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');
   tensors.forEach((t, i) => {
     requireTensor('stack', `tensors[${i}]`, t);
@@ -214,7 +209,7 @@ export function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   });
   const axis = normAxis('stack', dim, tensors[0].ndim + 1);
   return cat(tensors.map((t) => unsqueeze(t, axis)), axis);
-}
+});
 
 /** Splits into pieces of `size` along dim (the last may be smaller), or into the listed sizes. */
 export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
@@ -246,22 +241,34 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 export function flip(x: Tensor, dims: number | number[]): Tensor {
   requireTensor('flip', 'input', x);
   const axes = (Array.isArray(dims) ? dims : [dims]).map((d) => normAxis('flip', d, x.ndim));
-  const src = x.storage, out = allocDType(x.dtype, src.length);
-  const shape = x.shape, nd = shape.length;
-  const strides = shape.map((_, i) => numel(shape.slice(i + 1)));
-  const idx = new Array<number>(nd).fill(0);
-  for (let o = 0; o < src.length; o++) {
-    let s = 0;
-    for (let d = 0; d < nd; d++) s += (axes.includes(d) ? shape[d] - 1 - idx[d] : idx[d]) * strides[d];
-    out[o] = src[s];
-    for (let d = nd - 1; d >= 0; d--) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
-  }
-  const result = new Tensor(out, shape, x.dtype);
+  const result = wrap(backend().flip(x.storage, x.shape, axes), x.shape);
   return record('flip', result, [x], (g) => [flip(g, axes)]);
 }
 
+/** The entries at `index` (1-D, integers in range) along dim, as torch.index_select; differentiable
+ *  with respect to x (rows picked twice get both gradients). */
+export const indexSelect = scoped(function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  requireTensor('indexSelect', 'input', x);
+  requireTensor('indexSelect', 'index', index);
+  const axis = normAxis('indexSelect', dim, Math.max(x.ndim, 1));
+  if (index.ndim > 1) throw new Error(`indexSelect: index must be 0-D or 1-D, got shape ${shapeStr(index.shape)}`);
+  const n = x.ndim === 0 ? 1 : x.shape[axis];
+  const bk = backend();
+  const bad = bk.findInvalidClass(index.storage, n, NaN);
+  if (bad) {
+    throw new Error(`indexSelect: index ${bad.value} (at position ${bad.index}) is out of range for dimension ${dim} of size ${n}`);
+  }
+  const idx = cast(index, 'int32');
+  const outer = numel(x.shape.slice(0, axis)), inner = numel(x.shape.slice(axis + 1));
+  const l = { outer, n, inner };
+  const outShape = x.ndim === 0 ? [index.numel()] : x.shape.map((d, i) => (i === axis ? index.numel() : d));
+  const out = wrap(bk.indexSelect(x.storage, l, idx.storage), outShape);
+  const keep = idx === index ? index.detach() : idx;
+  return record('indexSelect', out, [x], (g) => [wrap(bk.indexSelectGrad(g.storage, l, keep.storage), x.shape)], [keep]);
+});
+
 /** Converts to another dtype; differentiable between float types (the gradient is cast back). */
-export function toDtype(x: Tensor, dtype: import('../backend/backend.js').DType): Tensor {
+export function toDtype(x: Tensor, dtype: DType): Tensor {
   requireTensor('to', 'input', x);
   if (x.dtype === dtype) return x;
   const out = cast(x, dtype);

@@ -1,37 +1,31 @@
 // ops/util.ts — what every op file shares: wrapping kernel results, scalar lifting, dtype promotion.
 
-import type { DataArray, DType } from '../backend/backend.js';
-import { Tensor, allocDType } from '../tensor/tensor.js';
+import { backend, type Storage } from '../backend/backend.js';
+import { Tensor } from '../tensor/tensor.js';
+import { promoteTypes, type DType } from '../tensor/dtype.js';
+import { scalarLike } from '../tensor/creation.js';
 
 export type TensorOrNumber = Tensor | number;
 
-export function wrap(storage: DataArray, shape: readonly number[]): Tensor {
+/** A tensor around a storage a kernel just returned. */
+export function wrap(storage: Storage, shape: readonly number[]): Tensor {
   return new Tensor(storage, shape);
 }
 
 /** The dtype two operands compute in: float64 > float32 > int32 (int32 ÷ int32 is float32, as torch's true division). */
-export function promote(a: DType, b: DType): DType {
-  if (a === 'float64' || b === 'float64') return 'float64';
-  if (a === 'float32' || b === 'float32') return 'float32';
-  return 'int32';
-}
+export const promote = promoteTypes;
 
+/** t in dtype: t itself when it already is, else a converted copy (not recorded for autograd). */
 export function cast(t: Tensor, dtype: DType): Tensor {
   if (t.dtype === dtype) return t;
-  const s = allocDType(dtype, t.storage.length);
-  if (dtype === 'int32') for (let i = 0; i < s.length; i++) s[i] = Math.trunc(t.storage[i]);
-  else s.set(t.storage);
-  return new Tensor(s, t.shape, dtype);
+  return new Tensor(backend().cast(t.storage, dtype), t.shape);
 }
 
 /** A number becomes a 0-d tensor of the other operand's dtype (a fractional number lifts int32 to float32). */
 export function lift(x: TensorOrNumber, like: Tensor): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x !== 'number') throw new Error(`expected a Tensor or a number, got ${typeof x}`);
-  const dtype: DType = like.dtype === 'int32' && !Number.isInteger(x) ? 'float32' : like.dtype;
-  const s = allocDType(dtype, 1);
-  s[0] = x;
-  return new Tensor(s, [], dtype);
+  return scalarLike(x, like);
 }
 
 export function requireTensor(op: string, arg: string, x: unknown): asserts x is Tensor {
@@ -42,4 +36,9 @@ export function requireTensor(op: string, arg: string, x: unknown): asserts x is
 
 export function requireFloat(op: string, arg: string, x: Tensor): void {
   if (x.dtype === 'int32') throw new Error(`${op}: ${arg} must be a floating-point tensor, got int32`);
+}
+
+/** The float dtype an op computes in for this input (int32 computes in float32). */
+export function floatOf(t: Tensor): DType {
+  return t.dtype === 'int32' ? 'float32' : t.dtype;
 }

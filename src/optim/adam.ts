@@ -6,6 +6,7 @@
 //   p -= (lr / (1 − β1ᵗ)) · m / (√v̂ / √(1 − β2ᵗ) + eps)
 // State per parameter: step, expAvg, expAvgSq (and maxExpAvgSq with amsgrad), PyTorch's exp_avg … .
 
+import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Optimizer, zerosLikeParam, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
 
@@ -39,13 +40,12 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 
   protected updateGroup(g: ParamGroup<AdamOptions>): void {
-    const { lr, eps, weightDecay: wd, amsgrad, maximize } = g;
-    const [b1, b2] = g.betas;
-    const sign = maximize ? -1 : 1;
-    const l2 = this.decoupled ? 0 : wd;
-    const decay = this.decoupled ? 1 - lr * wd : 1;
+    const { lr, eps, weightDecay, amsgrad, maximize } = g;
+    const [beta1, beta2] = g.betas;
+    const bk = backend();
     for (const p of g.params) {
-      if (!p.grad) continue;
+      const grad = p._grad;
+      if (!grad) continue;
       const s = this.stateOf(p);
       if (s.step === undefined) {
         s.step = 0;
@@ -56,20 +56,9 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       if (amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = zerosLikeParam(p);
       const step = (s.step as number) + 1;
       s.step = step;
-      const stepSize = lr / (1 - b1 ** step);
-      const bc2Sqrt = Math.sqrt(1 - b2 ** step);
-      const x = p.storage, gr = p.grad.storage, n = x.length;
-      const m = (s.expAvg as Tensor).storage, v = (s.expAvgSq as Tensor).storage;
-      const vmax = amsgrad ? (s.maxExpAvgSq as Tensor).storage : null;
-      for (let i = 0; i < n; i++) {
-        if (decay !== 1) x[i] *= decay;
-        const gi = sign * gr[i] + l2 * x[i];
-        m[i] = b1 * m[i] + (1 - b1) * gi;
-        v[i] = b2 * v[i] + (1 - b2) * gi * gi;
-        let vh = v[i];
-        if (vmax) { if (vh > vmax[i]) vmax[i] = vh; else vh = vmax[i]; }
-        x[i] -= stepSize * m[i] / (Math.sqrt(vh) / bc2Sqrt + eps);
-      }
+      bk.adamStep(p.storage, grad.storage, (s.expAvg as Tensor).storage, (s.expAvgSq as Tensor).storage,
+        amsgrad ? (s.maxExpAvgSq as Tensor).storage : null,
+        { lr, beta1, beta2, eps, weightDecay, decoupled: this.decoupled, amsgrad, maximize, step });
     }
   }
 }

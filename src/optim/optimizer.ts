@@ -2,16 +2,18 @@
 //
 // - Parameters come as a list (one group with the defaults) or as groups { params, ...options } whose
 //   options override the defaults per group (e.g. a smaller lr for a pretrained backbone).
-// - step() updates parameter storage in place: subclasses run plain loops over p.storage and
-//   p.grad.storage (the hot path of training; no tensors are built, no autograd is involved).
+// - step() updates parameters in place with one fused backend kernel per parameter (backend/ref/optim.ts
+//   spells out the update rules): the hot path of training builds no tensors and involves no autograd.
 //   Parameters whose .grad is null are skipped and get no state, as in PyTorch.
 // - stateDict() is PyTorch's structure in camelCase: { state: { [index]: { step, expAvg, … } },
 //   paramGroups: [{ lr, …options, params: [indices] }] }, where indices number the parameters across
 //   the groups in order. loadStateDict() checks the groups line up and copies the state in.
 
+import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
+import { tensor, zeros } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
-import { withGrad } from '../autograd/tape.js';
+import { clearGrad, withGrad } from '../autograd/tape.js';
 
 export interface GroupOptions {
   lr: number;
@@ -37,7 +39,7 @@ export interface OptimizerStateDict<O> {
 
 function copyState(s: ParamState): ParamState {
   const out: ParamState = {};
-  for (const [k, v] of Object.entries(s)) out[k] = v instanceof Tensor ? new Tensor(v.storage.slice(), v.shape, v.dtype) : v;
+  for (const [k, v] of Object.entries(s)) out[k] = v instanceof Tensor ? tensor(v) : v;
   return out;
 }
 
@@ -97,14 +99,16 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     if (typeof group.lr !== 'number' || !(group.lr >= 0)) throw new Error(`${this.opName}: invalid learning rate: ${group.lr}`);
   }
 
-  /** Clears every parameter's gradient: to null (default, as PyTorch 2) or, with setToNone false, to zeros. */
+  /** Clears every parameter's gradient: to null (default, as PyTorch 2) or, with setToNone false, to zeros.
+   *  A gradient no user code was handed (p.grad never read) is freed at once. */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     const setToNone = opts.setToNone ?? true;
     for (const g of this.paramGroups) {
       for (const p of g.params) {
-        if (!p.grad) continue;
-        if (setToNone) p.grad = null;
-        else p.grad.storage.fill(0);
+        const gr = p._grad;
+        if (!gr) continue;
+        if (setToNone) clearGrad(p);
+        else backend().fill(gr.storage, 0);
       }
     }
   }
@@ -174,8 +178,7 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
           if (v.numel() !== p.numel() && v.numel() !== 1) {
             throw new Error(`${op}: state '${k}' of parameter ${key} has shape ${shapeStr(v.shape)} but the parameter has shape ${shapeStr(p.shape)}`);
           }
-          const storage = v.numel() === p.numel() ? new (p.storage.constructor as Float32ArrayConstructor)(v.storage) : v.storage.slice();
-          out[k] = new Tensor(storage, v.numel() === p.numel() ? p.shape : v.shape);
+          out[k] = v.numel() === p.numel() ? tensor(v, { dtype: p.dtype }).reshape(p.shape) : tensor(v);
         } else {
           out[k] = v;
         }
@@ -204,5 +207,5 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
 
 /** A float buffer of the parameter's type and size (zeros). */
 export function zerosLikeParam(p: Tensor): Tensor {
-  return new Tensor(new (p.storage.constructor as Float32ArrayConstructor)(p.storage.length), p.shape);
+  return zeros(p.shape, { dtype: p.dtype });
 }

@@ -4,6 +4,7 @@
 //             d = nesterov ? d + momentum·buf : buf
 //   p -= lr·d
 
+import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import { Optimizer, zerosLikeParam, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
 
@@ -33,29 +34,18 @@ export class SGD extends Optimizer<SGDOptions> {
   }
 
   protected updateGroup(g: ParamGroup<SGDOptions>): void {
-    const { lr, momentum, dampening, weightDecay: wd, nesterov, maximize } = g;
-    const sign = maximize ? -1 : 1;
+    const { lr, momentum, dampening, weightDecay, nesterov, maximize } = g;
+    const attrs = { lr, momentum, dampening, weightDecay, nesterov, maximize };
+    const bk = backend();
     for (const p of g.params) {
-      if (!p.grad) continue;
-      const x = p.storage, gr = p.grad.storage, n = x.length;
-      if (momentum === 0) {
-        for (let i = 0; i < n; i++) x[i] -= lr * (sign * gr[i] + wd * x[i]);
-        continue;
-      }
+      const grad = p._grad;
+      if (!grad) continue;
+      if (momentum === 0) { bk.sgdStep(p.storage, grad.storage, null, false, attrs); continue; }
       const s = this.stateOf(p);
-      let bufT = s.momentumBuffer as Tensor | null | undefined;
-      if (!bufT) {
-        bufT = zerosLikeParam(p);
-        s.momentumBuffer = bufT;
-        const buf = bufT.storage;
-        for (let i = 0; i < n; i++) buf[i] = sign * gr[i] + wd * x[i];
-      } else {
-        const buf = bufT.storage, keep = 1 - dampening;
-        for (let i = 0; i < n; i++) buf[i] = momentum * buf[i] + keep * (sign * gr[i] + wd * x[i]);
-      }
-      const buf = bufT.storage;
-      if (nesterov) for (let i = 0; i < n; i++) x[i] -= lr * (sign * gr[i] + wd * x[i] + momentum * buf[i]);
-      else for (let i = 0; i < n; i++) x[i] -= lr * buf[i];
+      let buf = s.momentumBuffer as Tensor | null | undefined;
+      const first = !buf;
+      if (!buf) { buf = zerosLikeParam(p); s.momentumBuffer = buf; }
+      bk.sgdStep(p.storage, grad.storage, buf.storage, first, attrs);
     }
   }
 }

@@ -10,14 +10,19 @@
 // forward unscaled, inverse × 1/n), 'ortho' (both × 1/√n) or 'forward' (forward × 1/n, inverse unscaled);
 // rfft keeps the n/2 + 1 non-negative frequencies; irfft's default length is 2·(m − 1) and it ignores the
 // imaginary parts of the zero (and, for even n, the Nyquist) bin. Any length works: mixed radix for
-// lengths built of primes ≤ 13, Bluestein otherwise (signal/fft-core.ts). Computation is float64; the
-// result has the input's dtype (float32 unless float64 came in). The transforms are not recorded for
-// autograd (F.fftConv2d, which uses them internally, is).
+// lengths built of primes ≤ 13, Bluestein otherwise (backend/fft-core.ts, run by the backend's fft
+// kernel). Computation is float64; the result has the input's dtype (float32 unless float64 came in).
+// The transforms are not recorded for autograd (F.fftConv2d, which runs the same transforms, is).
 
-import { Tensor, allocDType } from '../tensor/tensor.js';
+import { backend, type FftAttrs } from '../backend/backend.js';
+import { Tensor } from '../tensor/tensor.js';
+import { arange, zeros } from '../tensor/creation.js';
+import type { DType } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
-import type { DType } from '../backend/backend.js';
-import { fftInPlace } from './fft-core.js';
+import { noGrad } from '../autograd/tape.js';
+import { atan2, div, hypot, mul, neg, sub, add } from '../ops/elementwise.js';
+import { cat, narrow, reshape, select, stack } from '../ops/shape.js';
+import { cast, wrap } from '../ops/util.js';
 
 export type FftNorm = 'backward' | 'ortho' | 'forward';
 
@@ -42,7 +47,7 @@ export class Complex {
 
   constructor(re: Tensor, im?: Tensor) {
     if (!(re instanceof Tensor)) throw new Error(`Complex: re must be a Tensor, got ${typeof re}`);
-    const imag = im ?? new Tensor(allocDType(re.dtype === 'float64' ? 'float64' : 'float32', re.numel()), re.shape);
+    const imag = im ?? zeros(re.shape, { dtype: re.dtype === 'float64' ? 'float64' : 'float32' });
     if (!(imag instanceof Tensor)) throw new Error(`Complex: im must be a Tensor, got ${typeof im}`);
     if (re.shape.join() !== imag.shape.join()) throw new Error(`Complex: re ${shapeStr(re.shape)} and im ${shapeStr(imag.shape)} must have one shape`);
     this.re = re;
@@ -58,46 +63,33 @@ export class Complex {
     if (!(t instanceof Tensor) || t.ndim < 1 || t.shape[t.ndim - 1] !== 2) {
       throw new Error(`Complex.fromTensor: expected a tensor whose last dimension is 2 (re, im), got ${t instanceof Tensor ? `shape ${shapeStr(t.shape)}` : typeof t}`);
     }
-    const n = t.numel() / 2, dtype = floatType(t.dtype);
-    const re = allocDType(dtype, n), im = allocDType(dtype, n);
-    for (let i = 0; i < n; i++) { re[i] = t.storage[2 * i]; im[i] = t.storage[2 * i + 1]; }
-    const shape = t.shape.slice(0, -1);
-    return new Complex(new Tensor(re, shape, dtype), new Tensor(im, shape, dtype));
+    const f = cast(t, floatType(t.dtype));
+    return noGrad(() => new Complex(select(f, -1, 0), select(f, -1, 1)));
   }
 
   /** As a [..., 2] real tensor, as torch.view_as_real. */
   toTensor(): Tensor {
-    const n = this.re.numel(), s = allocDType(this.dtype, 2 * n);
-    for (let i = 0; i < n; i++) { s[2 * i] = this.re.storage[i]; s[2 * i + 1] = this.im.storage[i]; }
-    return new Tensor(s, [...this.re.shape, 2], this.dtype);
+    return noGrad(() => stack([this.re, this.im], -1));
   }
 
   /** |z| */
   abs(): Tensor {
-    const n = this.re.numel(), s = allocDType(this.dtype, n);
-    for (let i = 0; i < n; i++) s[i] = Math.hypot(this.re.storage[i], this.im.storage[i]);
-    return new Tensor(s, this.re.shape, this.dtype);
+    return noGrad(() => hypot(this.re, this.im));
   }
 
   /** arg z, in (−π, π]. */
   angle(): Tensor {
-    const n = this.re.numel(), s = allocDType(this.dtype, n);
-    for (let i = 0; i < n; i++) s[i] = Math.atan2(this.im.storage[i], this.re.storage[i]);
-    return new Tensor(s, this.re.shape, this.dtype);
+    return noGrad(() => atan2(this.im, this.re));
   }
 
   conj(): Complex {
-    return new Complex(this.re, new Tensor(this.im.storage.map((v) => -v), this.im.shape, this.dtype));
+    return new Complex(this.re, noGrad(() => neg(this.im)));
   }
 
   /** Elementwise complex product (same shapes). */
   mul(o: Complex): Complex {
     if (this.shape.join() !== o.shape.join()) throw new Error(`Complex.mul: shapes ${shapeStr(this.shape)} and ${shapeStr(o.shape)} differ`);
-    const n = this.re.numel(), dtype = this.dtype === 'float64' || o.dtype === 'float64' ? 'float64' : 'float32';
-    const re = allocDType(dtype, n), im = allocDType(dtype, n);
-    const a = this.re.storage, b = this.im.storage, c = o.re.storage, d = o.im.storage;
-    for (let i = 0; i < n; i++) { re[i] = a[i] * c[i] - b[i] * d[i]; im[i] = a[i] * d[i] + b[i] * c[i]; }
-    return new Complex(new Tensor(re, this.re.shape, dtype), new Tensor(im, this.re.shape, dtype));
+    return noGrad(() => new Complex(sub(mul(this.re, o.re), mul(this.im, o.im)), add(mul(this.re, o.im), mul(this.im, o.re))));
   }
 
   /** Nested [re, im] pairs in the tensor's shape. */
@@ -111,10 +103,11 @@ export class Complex {
       return `${r(v)}`;
     };
     const n = this.re.numel();
+    const re = this.re.dataSync(), ims = this.im.dataSync();
     const parts: string[] = [];
     for (let i = 0; i < Math.min(n, 64); i++) {
-      const im = this.im.storage[i];
-      parts.push(`${fmt(this.re.storage[i])}${im < 0 ? '-' : '+'}${fmt(Math.abs(im))}j`);
+      const im = ims[i];
+      parts.push(`${fmt(re[i])}${im < 0 ? '-' : '+'}${fmt(Math.abs(im))}j`);
     }
     return `complex(shape=${shapeStr(this.re.shape)}, [${parts.join(', ')}${n > 64 ? ', …' : ''}])`;
   }
@@ -135,7 +128,7 @@ function floatType(d: DType): 'float32' | 'float64' {
 
 function asComplex(op: string, x: Tensor | Complex): Complex {
   if (x instanceof Complex) return x;
-  if (x instanceof Tensor) return new Complex(x.dtype === 'int32' ? new Tensor(Float32Array.from(x.storage), x.shape) : x);
+  if (x instanceof Tensor) return new Complex(cast(x, floatType(x.dtype)));
   throw new Error(`${op}: input must be a Tensor or a Complex, got ${x === null ? 'null' : typeof x}`);
 }
 
@@ -159,32 +152,15 @@ function checkLength(op: string, n: number | undefined, fallback: number, what =
   return v;
 }
 
-/**
- * The core: along axis `dim` of shape, each line of length L (cropped / zero-padded to nIn) is handed to
- * `line(re, im)` (Float64Arrays of length nIn, transformed in place), and its first nOut values are kept.
- */
-function alongAxis(z: Complex, dim: number, nIn: number, nOut: number, dtype: 'float32' | 'float64',
-  line: (re: Float64Array, im: Float64Array) => void): Complex {
+/** The backend's fft kernel along axis `dim` of z (see FftAttrs for n, nOut and the modes). */
+function alongAxis(z: Complex, dim: number, n: number, nOut: number, mode: FftAttrs['mode'], inverse: boolean, scale: number): Complex {
   const shape = z.shape, L = shape[dim];
   let outer = 1, inner = 1;
   for (let i = 0; i < dim; i++) outer *= shape[i];
   for (let i = dim + 1; i < shape.length; i++) inner *= shape[i];
   const outShape = shape.map((d, i) => (i === dim ? nOut : d));
-  const total = outer * nOut * inner;
-  const oRe = allocDType(dtype, total), oIm = allocDType(dtype, total);
-  const re = new Float64Array(nIn), im = new Float64Array(nIn);
-  const sRe = z.re.storage, sIm = z.im.storage, copy = Math.min(L, nIn);
-  for (let o = 0; o < outer; o++) {
-    for (let i = 0; i < inner; i++) {
-      const base = o * L * inner + i;
-      re.fill(0); im.fill(0);
-      for (let j = 0; j < copy; j++) { re[j] = sRe[base + j * inner]; im[j] = sIm[base + j * inner]; }
-      line(re, im);
-      const ob = o * nOut * inner + i;
-      for (let j = 0; j < nOut; j++) { oRe[ob + j * inner] = re[j]; oIm[ob + j * inner] = im[j]; }
-    }
-  }
-  return new Complex(new Tensor(oRe, outShape, dtype), new Tensor(oIm, outShape, dtype));
+  const r = backend().fft(z.re.storage, mode === 'r2c' ? null : z.im.storage, { outer, L, inner, n, nOut, inverse, scale, mode });
+  return new Complex(wrap(r.re, outShape), r.im ? wrap(r.im, outShape) : undefined);
 }
 
 function complexTransform(op: string, x: Tensor | Complex, opts: FftOptions, inverse: boolean): Complex {
@@ -193,10 +169,7 @@ function complexTransform(op: string, x: Tensor | Complex, opts: FftOptions, inv
   const dim = normAxis(op, opts.dim ?? -1, z.ndim);
   const n = checkLength(op, opts.n, z.shape[dim]);
   const scale = normScale(op, opts.norm, n, inverse);
-  return alongAxis(z, dim, n, n, floatType(z.dtype), (re, im) => {
-    fftInPlace(re, im, inverse);
-    if (scale !== 1) for (let j = 0; j < n; j++) { re[j] *= scale; im[j] *= scale; }
-  });
+  return alongAxis(z, dim, n, n, 'c2c', inverse, scale);
 }
 
 /** The discrete Fourier transform along one dim (numpy.fft.fft / torch.fft.fft). */
@@ -218,10 +191,7 @@ export function rfft(x: Tensor, opts: FftOptions = {}): Complex {
   const n = checkLength('rfft', opts.n, z.shape[dim]);
   const scale = normScale('rfft', opts.norm, n, false);
   const half = Math.floor(n / 2) + 1;
-  return alongAxis(z, dim, n, half, floatType(z.dtype), (re, im) => {
-    fftInPlace(re, im, false);
-    if (scale !== 1) for (let j = 0; j < half; j++) { re[j] *= scale; im[j] *= scale; }
-  });
+  return alongAxis(z, dim, n, half, 'r2c', false, scale);
 }
 
 /** The inverse of rfft: a real signal of length n (default 2·(m − 1)) from its half spectrum (numpy.fft.irfft). */
@@ -232,17 +202,8 @@ export function irfft(x: Tensor | Complex, opts: FftOptions = {}): Tensor {
   const m = z.shape[dim];
   const n = checkLength('irfft', opts.n, 2 * (m - 1));
   const scale = normScale('irfft', opts.norm, n, true);
-  const half = Math.floor(n / 2) + 1;
-  // Read the first n/2 + 1 bins (zero-padding a short input), rebuild the Hermitian spectrum, invert.
-  const y = alongAxis(z, dim, n, n, floatType(z.dtype), (re, im) => {
-    for (let k = half; k < n; k++) { re[k] = 0; im[k] = 0; }
-    im[0] = 0;
-    if (n % 2 === 0) im[half - 1] = 0;
-    for (let k = 1; k < half; k++) if (n - k >= half) { re[n - k] = re[k]; im[n - k] = -im[k]; }
-    fftInPlace(re, im, true);
-    for (let j = 0; j < n; j++) re[j] *= scale;
-  });
-  return y.re;
+  // Reads the first n/2 + 1 bins (zero-padding a short input), rebuilds the Hermitian spectrum, inverts.
+  return alongAxis(z, dim, n, n, 'c2r', true, scale).re;
 }
 
 function last2(op: string, z: Complex, s: [number, number] | undefined): [number, number] {
@@ -285,35 +246,29 @@ export function irfft2(x: Tensor | Complex, opts: Fft2Options = {}): Tensor {
 /** Sample frequencies of an n-point fft with sample spacing d (numpy.fft.fftfreq). */
 export function fftfreq(n: number, d = 1): Tensor {
   checkLength('fftfreq', n, n);
-  const out = new Float32Array(n);
-  for (let i = 0; i < n; i++) out[i] = (i < Math.ceil(n / 2) ? i : i - n) / (n * d);
-  return new Tensor(out, [n], 'float32');
+  // [0, 1, …, ⌈n/2⌉ − 1, −⌊n/2⌋, …, −1] / (n·d)
+  const h = Math.ceil(n / 2);
+  return noGrad(() => div(cat([arange(h), arange(h - n, 0)]), n * d));
 }
 
 /** Sample frequencies of an n-point rfft (numpy.fft.rfftfreq). */
 export function rfftfreq(n: number, d = 1): Tensor {
   checkLength('rfftfreq', n, n);
-  const m = Math.floor(n / 2) + 1, out = new Float32Array(m);
-  for (let i = 0; i < m; i++) out[i] = i / (n * d);
-  return new Tensor(out, [m], 'float32');
+  return noGrad(() => div(arange(Math.floor(n / 2) + 1), n * d));
 }
 
+/** Rotates each of dims by half its length (forward: the element at j moves to j + ⌊L/2⌋). */
 function roll(t: Tensor, dims: number[], inverse: boolean): Tensor {
-  let cur = t;
-  for (const d of dims) {
-    const L = cur.shape[d];
-    const shift = inverse ? -Math.floor(L / 2) : Math.floor(L / 2);
-    let outer = 1, inner = 1;
-    for (let i = 0; i < d; i++) outer *= cur.shape[i];
-    for (let i = d + 1; i < cur.ndim; i++) inner *= cur.shape[i];
-    const out = allocDType(cur.dtype, cur.numel());
-    for (let o = 0; o < outer; o++) for (let j = 0; j < L; j++) {
-      const dst = (((j + shift) % L) + L) % L;
-      for (let i = 0; i < inner; i++) out[(o * L + dst) * inner + i] = cur.storage[(o * L + j) * inner + i];
+  return noGrad(() => {
+    let cur = t;
+    for (const d of dims) {
+      const L = cur.shape[d];
+      const shift = ((inverse ? -Math.floor(L / 2) : Math.floor(L / 2)) % L + L) % L;
+      if (shift === 0) continue;
+      cur = cat([narrow(cur, d, L - shift, shift), narrow(cur, d, 0, L - shift)], d);
     }
-    cur = new Tensor(out, cur.shape, cur.dtype);
-  }
-  return cur;
+    return cur === t ? reshape(t, t.shape) : cur;
+  });
 }
 
 function shiftDims(op: string, ndim: number, dim?: number | number[]): number[] {

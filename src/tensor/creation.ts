@@ -1,9 +1,11 @@
 // tensor/creation.ts — making tensors: from nested arrays or typed arrays, constant fills, ranges, the
-// identity, and seeded random tensors (see random.ts; manualSeed makes them reproducible).
+// identity, and seeded random tensors (see random.ts; manualSeed makes them reproducible). This is the
+// edge where JS values enter a backend (storageFrom); constant fills run the backend's fill kernel.
 
-import type { DataArray, DType } from '../backend/backend.js';
-import { Tensor, allocDType, dtypeOf, type NestedArray } from './tensor.js';
-import { checkShape, shapeStr } from './shape.js';
+import { backend, storageFrom } from '../backend/backend.js';
+import { Tensor, type NestedArray } from './tensor.js';
+import { allocArray, dtypeOf, type DataArray, type DType } from './dtype.js';
+import { checkShape, numel, shapeStr } from './shape.js';
 import { normal, randomInt, uniform } from './random.js';
 
 export interface TensorOptions {
@@ -45,37 +47,37 @@ function flatten(op: string, data: NestedArray, shape: number[], out: DataArray)
 
 /** Creates a tensor from a number, nested arrays or a (flat, 1-D) typed array. Numbers become float32
  *  unless a dtype is given; an Int32Array becomes int32, a Float64Array float64. */
+/** Creates a tensor from a number, nested arrays or a (flat, 1-D) typed array. Numbers become float32
+ *  unless a dtype is given; an Int32Array becomes int32, a Float64Array float64. */
 export function tensor(data: TensorLike | Tensor, opts: TensorOptions = {}): Tensor {
-  let storage: DataArray;
+  let values: DataArray;
   let shape: number[];
   if (data instanceof Tensor) {
-    storage = data.storage.slice();
-    shape = data.shape;
+    // A copy (as torch.tensor(t)), made by the backend.
+    const dtype = opts.dtype ?? data.dtype;
+    const out = backend().cast(data.storage, dtype);
+    const t = new Tensor(out, data.shape);
+    if (opts.requiresGrad) t.requiresGrad_(true);
+    return t;
   } else if (ArrayBuffer.isView(data)) {
     const typed = data as unknown as DataArray;
-    storage = typed instanceof Float32Array || typed instanceof Float64Array || typed instanceof Int32Array
-      ? typed.slice() : Float32Array.from(typed as ArrayLike<number>);
-    shape = [storage.length];
+    values = typed instanceof Float32Array || typed instanceof Float64Array || typed instanceof Int32Array
+      ? typed : Float32Array.from(typed as ArrayLike<number>);
+    shape = [values.length];
   } else if (typeof data === 'number' || typeof data === 'boolean') {
-    storage = new Float32Array([Number(data)]);
+    values = new Float32Array([Number(data)]);
     shape = [];
   } else if (Array.isArray(data)) {
     shape = inferShape(data);
-    storage = new Float64Array(shape.reduce((a, b) => a * b, 1));
-    flatten('tensor', data, shape, storage);
-    // Numbers become float32 unless a dtype was asked for (then converted below, from full precision).
-    if (opts.dtype === undefined || opts.dtype === 'float32') storage = Float32Array.from(storage);
+    values = new Float64Array(shape.reduce((a, b) => a * b, 1));
+    flatten('tensor', data, shape, values);
+    // Numbers become float32 unless a dtype was asked for (then converted from full precision).
+    if (opts.dtype === undefined) values = Float32Array.from(values);
   } else {
     throw new Error(`tensor: data must be a number, a nested array or a typed array, got ${typeof data}`);
   }
-  const dtype = opts.dtype ?? dtypeOf(storage);
-  if (dtype !== dtypeOf(storage)) {
-    const conv = allocDType(dtype, storage.length);
-    if (dtype === 'int32') for (let i = 0; i < storage.length; i++) conv[i] = Math.trunc(storage[i]);
-    else conv.set(storage);
-    storage = conv;
-  }
-  const t = new Tensor(storage, shape, dtype);
+  const dtype = opts.dtype ?? dtypeOf(values);
+  const t = new Tensor(storageFrom(values, dtype), shape);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -88,9 +90,10 @@ function sizeArg(op: string, size: number | readonly number[]): number[] {
 
 export function full(size: number | readonly number[], value: number, opts: TensorOptions = {}): Tensor {
   const shape = sizeArg('full', size);
-  const storage = allocDType(opts.dtype ?? 'float32', shape.reduce((a, b) => a * b, 1));
-  storage.fill(value);
-  const t = new Tensor(storage, shape);
+  const b = backend();
+  const s = b.alloc(opts.dtype ?? 'float32', numel(shape));
+  b.fill(s, value);
+  const t = new Tensor(s, shape);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
 }
@@ -115,6 +118,13 @@ export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Te
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
 
+/** A tensor of `shape` from flat values computed in JS (the ranges and random tensors below). */
+function fromValues(values: DataArray, shape: number[], opts: TensorOptions): Tensor {
+  const t = new Tensor(storageFrom(values, dtypeOf(values)), shape);
+  if (opts.requiresGrad) t.requiresGrad_(true);
+  return t;
+}
+
 /** arange(end), arange(start, end), arange(start, end, step): values start, start+step, … < end. */
 export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
   if (end === undefined) { end = start; start = 0; }
@@ -122,41 +132,41 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
   if ((end - start) / step < 0) throw new Error(`arange: upper bound and step are inconsistent: start=${start}, end=${end}, step=${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = opts.dtype ?? 'float32'; // float by default: convnet is float-centric (pass dtype: 'int32' for indices)
-  const storage = allocDType(dtype, n);
-  for (let i = 0; i < n; i++) storage[i] = start + i * step;
-  return new Tensor(storage, [n], dtype, opts.requiresGrad ?? false);
+  const values = allocArray(dtype, n);
+  for (let i = 0; i < n; i++) values[i] = start + i * step;
+  return fromValues(values, [n], opts);
 }
 
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const storage = allocDType(opts.dtype ?? 'float32', steps);
+  const values = allocArray(opts.dtype ?? 'float32', steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
-  for (let i = 0; i < steps; i++) storage[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
-  return new Tensor(storage, [steps], undefined, opts.requiresGrad ?? false);
+  for (let i = 0; i < steps; i++) values[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
+  return fromValues(values, [steps], opts);
 }
 
 export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
   checkShape('eye', [n, m], 'n, m');
-  const t = zeros([n, m], opts);
-  for (let i = 0; i < Math.min(n, m); i++) t.storage[i * m + i] = 1;
-  return t;
+  const values = allocArray(opts.dtype ?? 'float32', n * m);
+  for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
+  return fromValues(values, [n, m], opts);
 }
 
 /** Uniform [0, 1) values from the seeded generator. */
 export function rand(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
-  const t = zeros(size, { dtype: opts.dtype ?? 'float32' });
-  for (let i = 0; i < t.storage.length; i++) t.storage[i] = uniform();
-  if (opts.requiresGrad) t.requiresGrad_(true);
-  return t;
+  const shape = sizeArg('rand', size);
+  const values = allocArray(opts.dtype ?? 'float32', numel(shape));
+  for (let i = 0; i < values.length; i++) values[i] = uniform();
+  return fromValues(values, shape, opts);
 }
 
 /** Standard normal values from the seeded generator. */
 export function randn(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
-  const t = zeros(size, { dtype: opts.dtype ?? 'float32' });
-  for (let i = 0; i < t.storage.length; i++) t.storage[i] = normal();
-  if (opts.requiresGrad) t.requiresGrad_(true);
-  return t;
+  const shape = sizeArg('randn', size);
+  const values = allocArray(opts.dtype ?? 'float32', numel(shape));
+  for (let i = 0; i < values.length; i++) values[i] = normal();
+  return fromValues(values, shape, opts);
 }
 
 /** Integers in [low, high), int32 (torch.randint(low, high, size)). */
@@ -164,15 +174,40 @@ export function randint(low: number, high: number, size: number | readonly numbe
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new Error(`randint: expected integers low < high, got low=${low}, high=${high}`);
   }
-  const t = zeros(size, { dtype: opts.dtype ?? 'int32' });
-  for (let i = 0; i < t.storage.length; i++) t.storage[i] = randomInt(low, high);
-  return t;
+  const shape = sizeArg('randint', size);
+  const values = allocArray(opts.dtype ?? 'int32', numel(shape));
+  for (let i = 0; i < values.length; i++) values[i] = randomInt(low, high);
+  return fromValues(values, shape, {});
 }
 
+/** A 0-d tensor holding value, of like's dtype (a fraction lifts int32 to float32). */
 export function scalarLike(value: number, like: Tensor): Tensor {
-  const s = allocDType(like.dtype === 'int32' && !Number.isInteger(value) ? 'float32' : like.dtype, 1);
-  s[0] = value;
-  return new Tensor(s, []);
+  const dtype = like.dtype === 'int32' && !Number.isInteger(value) ? 'float32' : like.dtype;
+  return new Tensor(storageFrom([value], dtype), []);
 }
 
 export { shapeStr };
+
+/** Overwrites t (in place) with uniform [lo, hi) values from the seeded generator (nn.init.uniform_). */
+export function uniformFill(t: Tensor, lo: number, hi: number): Tensor {
+  const values = allocArray(t.dtype, t.numel());
+  for (let i = 0; i < values.length; i++) values[i] = lo + (hi - lo) * uniform();
+  backend().write(t.storage, values);
+  return t;
+}
+
+/** Overwrites t (in place) with normal(mean, std) values from the seeded generator (nn.init.normal_). */
+export function normalFill(t: Tensor, mean: number, std: number): Tensor {
+  const values = allocArray(t.dtype, t.numel());
+  for (let i = 0; i < values.length; i++) values[i] = mean + std * normal();
+  backend().write(t.storage, values);
+  return t;
+}
+
+/** A tensor of `shape` holding a copy of flat values (its dtype from the array's type): how the library's
+ *  readers (files, images, data sets) hand their values to a backend. */
+export function fromArray(values: DataArray, shape: readonly number[]): Tensor {
+  const n = numel(shape);
+  if (values.length !== n) throw new Error(`fromArray: ${values.length} values do not fill shape ${shapeStr(shape)} (${n} elements)`);
+  return new Tensor(storageFrom(values, dtypeOf(values)), shape);
+}

@@ -26,7 +26,9 @@ function floatFormatter(values: number[]): (v: number) => string {
 }
 
 export function formatTensor(t: Tensor): string {
-  const { shape, storage, dtype } = t;
+  const { shape, dtype } = t;
+  if (t.isDisposed) return `tensor(<disposed>, size=(${shape.join(', ')}))`;
+  const storage = t.dataSync();
   const summarize = storage.length > SUMMARIZE_ABOVE;
   const shown: number[] = [];
   // Collect the values that will be printed, so the format and width depend only on them (as PyTorch).

@@ -20,6 +20,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
+import { fromArray, tensor } from '../tensor/creation.js';
 import type { Module } from '../nn/module.js';
 import { readFile, saveFile } from '../io/safetensors.js';
 
@@ -63,11 +64,11 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 function encodeTree(value: unknown, path: string, tensors: Map<string, Tensor>): Json {
   if (value instanceof Tensor) {
     if (tensors.has(path)) throw new Error(`checkpoint: two state entries map to the key '${path}'`);
-    tensors.set(path, new Tensor(value.storage.slice(), value.shape, value.dtype));
+    tensors.set(path, tensor(value));
     return { $tensor: path };
   }
   if (value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array) {
-    tensors.set(path, new Tensor(value.slice(), [value.length]));
+    tensors.set(path, fromArray(value, [value.length]));
     return { $tensor: path, $typed: true };
   }
   if (value === undefined) return { $undefined: true };
@@ -96,7 +97,7 @@ function decodeTree(json: Json, tensors: Map<string, Tensor>, source: string): u
   if ('$tensor' in json) {
     const t = tensors.get(json.$tensor as string);
     if (!t) throw new Error(`checkpoint ${source}: the state refers to tensor '${json.$tensor}', which the file does not hold`);
-    return json.$typed ? t.storage : t;
+    return json.$typed ? t.dataSync() : t;
   }
   if ('$undefined' in json) return undefined;
   if ('$number' in json) return Number(json.$number);

@@ -9,10 +9,21 @@
 //   optimizer.zeroGrad(); const loss = lossFn(model(x), y); loss.backward(); optimizer.step();
 // Evaluation runs under noGrad() with model.eval() (BatchNorm uses its running statistics, dropout is
 // off) and restores train() afterwards.
+//
+// Between batches fit yields to the event loop, so that other work (signals, output, the garbage
+// collector's callbacks that return tensor memory) goes on. When nothing but fit can hold a batch's
+// tensors — the batch came fresh from a DataLoader over one of convnet's datasets, the model is made of
+// convnet's own layers and the loss is a convnet loss (Module.keepsNoTensors) — fit frees them itself
+// once the step is done, so training needs neither dispose() nor the collector.
 
 import { Tensor } from '../tensor/tensor.js';
+import { internalScope } from '../tensor/lifetime.js';
 import { noGrad } from '../autograd/tape.js';
-import type { Module } from '../nn/module.js';
+import { argmax, bincount, sum } from '../ops/reduce.js';
+import { add, eq, mul } from '../ops/elementwise.js';
+import { toDtype } from '../ops/shape.js';
+import { Module } from '../nn/module.js';
+import { DataLoader } from '../data/dataloader.js';
 import { Progress, formatDuration, type ProgressOptions } from './progress.js';
 
 /** What fit needs of an optimizer (optim.SGD, Adam, AdamW all have it). */
@@ -67,21 +78,24 @@ export interface EvalResult {
   confusion: number[][];
 }
 
+/** Correct predictions (argmax of the logits) in a batch, computed by the backend; with `confusion`, the
+ *  [true][predicted] counts are added into it (one read of K×K counts per batch). */
 function countCorrect(logits: Tensor, y: Tensor, confusion?: number[][]): number {
-  const [B, K] = [logits.shape[0], logits.shape[logits.ndim - 1]];
-  const s = logits.storage, t = y.storage;
-  let correct = 0;
-  for (let b = 0; b < B; b++) {
-    let best = 0, bv = s[b * K];
-    for (let k = 1; k < K; k++) if (s[b * K + k] > bv) { bv = s[b * K + k]; best = k; }
-    if (best === t[b]) correct++;
+  return noGrad(() => internalScope(() => {
+    const K = logits.shape[logits.ndim - 1];
+    const pred = argmax(logits, -1);
+    const truth = toDtype(y, 'int32');
     if (confusion) {
+      const counts = bincount(add(mul(truth, K), pred), { minlength: K * K }).dataSync();
+      const rows = counts.length / K;
       while (confusion.length < K) confusion.push([]);
-      const row = confusion[t[b]] ?? (confusion[t[b]] = []);
-      row[best] = (row[best] ?? 0) + 1;
+      for (let t = 0; t < rows; t++) {
+        const row = confusion[t] ?? (confusion[t] = []);
+        for (let p = 0; p < K; p++) if (counts[t * K + p]) row[p] = (row[p] ?? 0) + counts[t * K + p];
+      }
     }
-  }
-  return correct;
+    return sum(eq(pred, truth)).item();
+  }));
 }
 
 /** Loss and accuracy of `model` over `loader` (noGrad, eval mode; the mode is restored afterwards). */
@@ -90,13 +104,23 @@ export function evaluate(model: Module, loader: Iterable<Tensor[]>, opts: { loss
   model.eval();
   let lossSum = 0, correct = 0, total = 0;
   const confusion: number[][] = [];
+  // As in fit: tensors only this loop can hold are freed as soon as they are used.
+  const pureModel = model.keepsNoTensors();
+  const pureLoss = opts.lossFn instanceof Module && opts.lossFn.keepsNoTensors();
+  const freshBatches = loader instanceof DataLoader && loader.freshBatches;
   try {
     noGrad(() => {
       for (const [x, y] of loader) {
         const out = model(x) as Tensor;
-        if (opts.lossFn) lossSum += opts.lossFn(out, y).item() * y.shape[0];
+        if (opts.lossFn) {
+          const loss = opts.lossFn(out, y);
+          lossSum += loss.item() * y.shape[0];
+          if (pureModel && pureLoss && loss !== out) loss.dispose();
+        }
         correct += countCorrect(out, y, confusion);
         total += y.shape[0];
+        if (pureModel && out !== x) out.dispose();
+        if (pureModel && freshBatches) { x.dispose(); y.dispose(); }
       }
     });
   } finally {
@@ -105,6 +129,16 @@ export function evaluate(model: Module, loader: Iterable<Tensor[]>, opts: { loss
   const K = Math.max(opts.numClasses ?? 0, confusion.length);
   const square = Array.from({ length: K }, (_, i) => Array.from({ length: K }, (_, j) => confusion[i]?.[j] ?? 0));
   return { loss: total ? lossSum / total : NaN, accuracy: total ? correct / total : NaN, correct, total, confusion: square };
+}
+
+/** Resolves on a later turn of the event loop (a macrotask: signals, I/O and timers get to run). */
+export function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };
+  if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
+  if (g.MessageChannel) {
+    return new Promise((r) => { const c = new g.MessageChannel!(); c.port1.onmessage = () => { c.port1.close(); r(); }; c.port2.postMessage(0); });
+  }
+  return new Promise((r) => setTimeout(r, 0));
 }
 
 function lengthOf(loader: unknown): number {
@@ -124,6 +158,10 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
   const history: EpochResult[] = [];
   let steps = 0;
   const batches = lengthOf(trainLoader);
+  // Whose tensors are these? Only fit's, when every party that sees them keeps none (see the top).
+  const pureModel = model.keepsNoTensors();
+  const pureLoss = lossFn instanceof Module && lossFn.keepsNoTensors();
+  const freshBatches = trainLoader instanceof DataLoader && trainLoader.freshBatches;
 
   for (let epoch = startEpoch + 1; epoch <= epochs; epoch++) {
     if (opts.maxSteps !== undefined && steps >= opts.maxSteps) break;
@@ -146,8 +184,12 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
       correct += countCorrect(out, y);
       seen += B;
       batch++; epochSteps++; steps++;
+      if (pureModel && pureLoss && loss !== out) loss.dispose();
+      if (pureModel && out !== x) out.dispose();
+      if (pureModel && freshBatches) { x.dispose(); y.dispose(); }
       progress.update(batch, { loss: lossSum / seen, accuracy: correct / seen, images: seen });
       if (opts.maxSteps !== undefined && steps >= opts.maxSteps) break;
+      await yieldToEventLoop();
     }
     const seconds = (performance.now() - t0) / 1000;
     opts.scheduler?.step();
@@ -161,7 +203,7 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
     history.push(result);
     progress.endEpoch(formatEpoch(result, epochs));
     await opts.onEpoch?.(result);
-    await new Promise((r) => setImmediate(r)); // let signals and pending output through between epochs
+    await yieldToEventLoop();
   }
   return history;
 }

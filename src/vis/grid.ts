@@ -10,10 +10,17 @@
 //   (per tile, divided by its max |x|, so the result lies in [−1, 1] with 0 at 0 — save it with
 //   cmap 'diverging'), or 'none' (values as they are);
 // - the result is an image tensor [C, H, W] (C = 1, or 3 for RGB tiles) ready for writeImage/encodePng;
-// - pure data movement, not recorded for autograd (the inputs are detached).
+// - computed by the backend's ops, not recorded for autograd.
 
 import { Tensor } from '../tensor/tensor.js';
+import { full } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
+import { internalScope } from '../tensor/lifetime.js';
+import { noGrad } from '../autograd/tape.js';
+import { abs, div, gt, maximum, sub, where } from '../ops/elementwise.js';
+import { amax, amin } from '../ops/reduce.js';
+import { cat, expand, permute, reshape, toDtype } from '../ops/shape.js';
+import { pad } from '../ops/pad.js';
 
 export type GridNormalize = 'tile' | 'global' | 'symmetric' | 'none';
 
@@ -47,40 +54,30 @@ export function makeGrid(images: Tensor, opts: GridOptions = {}): Tensor {
     if (!Number.isInteger(v) || v < min) throw new Error(`${op}: ${name} must be an integer ≥ ${min}, got ${JSON.stringify(v)}`);
   }
   const padValue = opts.padValue ?? (normalize === 'tile' || normalize === 'global' ? 1 : 0);
-  const nrow = Math.ceil(N / ncol);
+  const nrow = Math.ceil(N / ncol), cols = Math.min(N, ncol);
   const th = h * scale, tw = w * scale;
-  const H = nrow * th + (nrow + 1) * padding, W = Math.min(N, ncol) * tw + (Math.min(N, ncol) + 1) * padding;
-  const out = new Float32Array(C * H * W).fill(padValue);
-  const s = images.storage, tile = C * h * w;
-
-  const range = (from: number, len: number): [number, number] => {
-    let lo = Infinity, hi = -Infinity;
-    for (let i = from; i < from + len; i++) { const v = s[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
-    return [lo, hi];
-  };
-  const global = normalize === 'global' ? range(0, s.length) : null;
-  for (let t = 0; t < N; t++) {
-    let f: (v: number) => number = (v) => v;
-    if (normalize !== 'none') {
-      const [lo, hi] = global ?? range(t * tile, tile);
-      if (normalize === 'symmetric') {
-        const m = Math.max(Math.abs(lo), Math.abs(hi));
-        f = m > 0 ? (v) => v / m : () => 0;
-      } else {
-        f = hi > lo ? (v) => (v - lo) / (hi - lo) : () => 0.5;
-      }
+  return noGrad(() => internalScope(() => {
+    // Normalised tiles, computed by the backend: per tile ([1, 2, 3]) or over all of them.
+    const x = toDtype(images, 'float32');
+    const axes = normalize === 'global' ? [0, 1, 2, 3] : [1, 2, 3];
+    let t = x;
+    if (normalize === 'tile' || normalize === 'global') {
+      const lo = amin(x, axes, true), hi = amax(x, axes, true);
+      t = where(gt(hi, lo), div(sub(x, lo), sub(hi, lo)), 0.5);
+    } else if (normalize === 'symmetric') {
+      const m = maximum(abs(amin(x, axes, true)), abs(amax(x, axes, true)));
+      t = where(gt(m, 0), div(x, m), 0);
     }
-    const r = Math.floor(t / ncol), c = t % ncol;
-    const y0 = padding + r * (th + padding), x0 = padding + c * (tw + padding);
-    for (let ch = 0; ch < C; ch++) {
-      for (let y = 0; y < th; y++) {
-        const src = t * tile + ch * h * w + Math.floor(y / scale) * w;
-        const dst = ch * H * W + (y0 + y) * W + x0;
-        for (let x = 0; x < tw; x++) out[dst + x] = f(s[src + Math.floor(x / scale)]);
-      }
-    }
-  }
-  return new Tensor(out, [C, H, W], 'float32');
+    // Nearest-neighbour upscaling: each pixel repeated scale × scale.
+    if (scale > 1) t = reshape(expand(reshape(t, [N, C, h, 1, w, 1]), [N, C, h, scale, w, scale]), [N, C, th, tw]);
+    // Each tile with its gap above and to the left; blank tiles fill the last row; then the tiles are
+    // laid out row by row and the frame closed on the right and at the bottom.
+    t = pad(t, [padding, 0, padding, 0], { value: padValue });
+    if (nrow * cols > N) t = cat([t, full([nrow * cols - N, C, th + padding, tw + padding], padValue)], 0);
+    t = permute(reshape(t, [nrow, cols, C, th + padding, tw + padding]), [2, 0, 3, 1, 4]);
+    t = reshape(t, [C, nrow * (th + padding), cols * (tw + padding)]);
+    return pad(t, [0, padding, 0, padding], { value: padValue });
+  }));
 }
 
 /** One grey tile per channel of a feature map [C, H, W] or [1, C, H, W] → an image [1, H', W']. */
@@ -94,7 +91,7 @@ export function featureMapGrid(maps: Tensor, opts: GridOptions = {}): Tensor {
   if (shape.length === 2) shape = [1, ...shape];
   if (shape.length !== 3) throw new Error(`featureMapGrid: expected feature maps [C, H, W] or [1, C, H, W], got shape ${shapeStr(maps.shape)}`);
   const [C, H, W] = shape;
-  return makeGrid(new Tensor(maps.storage, [C, 1, H, W], maps.dtype), opts);
+  return makeGrid(maps.reshape([C, 1, H, W]), opts);
 }
 
 /** The kernels of a conv layer's weight [OC, IC, kH, kW]: an RGB tile per output channel when IC = 3
@@ -111,7 +108,7 @@ export function kernelGrid(weight: Tensor, opts: GridOptions & { rgb?: boolean }
     // Colour kernels: min–max per tile keeps the colour of each filter.
     return makeGrid(weight, { normalize: 'tile', ...grid, scale });
   }
-  return makeGrid(new Tensor(weight.storage, [OC * IC, 1, KH, KW], weight.dtype), {
+  return makeGrid(weight.reshape([OC * IC, 1, KH, KW]), {
     normalize: 'symmetric', ncol: IC === 1 ? Math.ceil(Math.sqrt(OC)) : IC, ...grid, scale,
   });
 }

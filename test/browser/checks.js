@@ -7,42 +7,56 @@ import {
   initWasmThreads, setNumThreads, getNumThreads,
 } from './convnet.js';
 
+// Values are read with `await t.data()`, the read every backend supports (a GPU backend cannot read
+// synchronously); these helpers shape what it returns.
+const values = async (t) => Array.from(await t.data());
+const scalar = async (t) => (await t.data())[0];
+/** The tensor as nested arrays in its shape, as toArray() would give. */
+async function nested(t) {
+  const v = await t.data();
+  const build = (dim, offset) => {
+    if (dim === t.shape.length) return v[offset];
+    const inner = t.shape.slice(dim + 1).reduce((a, c) => a * c, 1);
+    return Array.from({ length: t.shape[dim] }, (_, i) => build(dim + 1, offset + i * inner));
+  };
+  return build(0, 0);
+}
+
 // The tutorial's worked example: cross-correlation of a 3×3 input with a 2×2 kernel.
-function corr2d() {
+async function corr2d() {
   const Y = F.corr2d(tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]]), tensor([[0, 1], [2, 3]]));
-  return { value: Y.toArray(), printed: Y.toString() };
+  return { value: await nested(Y), printed: Y.toString() };
 }
 
 // conv2d forward and backward (dX, dW, db) with stride, padding, dilation and groups, on one backend.
 // The inputs are plain arrays made once, so every backend sees the same numbers.
-function convOn(name, data, options) {
+async function convOn(name, data, options) {
   setBackend(name);
   const x = tensor(data.x).requiresGrad_();
   const w = tensor(data.w).requiresGrad_();
   const b = tensor(data.b).requiresGrad_();
   const y = F.conv2d(x, w, b, options);
   y.mul(tensor(data.g).reshape(y.shape)).sum().backward();
-  const flat = (t) => Array.from(t.dataSync());
-  return { shape: y.shape, y: flat(y), dx: flat(x.grad), dw: flat(w.grad), db: flat(b.grad) };
+  return { shape: y.shape, y: await values(y), dx: await values(x.grad), dw: await values(w.grad), db: await values(b.grad) };
 }
 
 // yShape [2, 6, 6, 7]: rows floor((11+2-2-1)/2)+1 = 6; columns 9+2-2·2-1+1 = 7
-function convAgree(xShape = [2, 4, 11, 9], wShape = [6, 2, 3, 3], yShape = [2, 6, 6, 7],
+async function convAgree(xShape = [2, 4, 11, 9], wShape = [6, 2, 3, 3], yShape = [2, 6, 6, 7],
   options = { stride: [2, 1], padding: 1, dilation: [1, 2], groups: 2 }) {
   manualSeed(0);
   const x = randn(xShape), w = randn(wShape), b = randn([wShape[0]]);
   const data = {
-    x: x.toArray(), w: w.toArray(), b: b.toArray(),
-    g: Array.from(randn([yShape.reduce((a, c) => a * c, 1)]).dataSync()),
+    x: await nested(x), w: await nested(w), b: await nested(b),
+    g: await values(randn([yShape.reduce((a, c) => a * c, 1)])),
   };
   const out = {};
-  for (const name of listBackends()) out[name] = convOn(name, data, options);
+  for (const name of listBackends()) out[name] = await convOn(name, data, options);
   return out;
 }
 
 // A tiny CNN learns whether the bright square sits in the top or the bottom half of an s×s image
 // (8×8 with 4 channels; 16×16 with 8 channels gives its convolutions enough work for 2 threads).
-function train(s = 8, ch = 4) {
+async function train(s = 8, ch = 4) {
   manualSeed(1);
   const n = 32, xs = new Float32Array(n * s * s), ys = [];
   for (let i = 0; i < n; i++) {
@@ -64,7 +78,7 @@ function train(s = 8, ch = 4) {
     const loss = lossFn(model(X), Y);
     loss.backward();
     opt.step();
-    losses.push(loss.item());
+    losses.push(await scalar(loss));
   }
   return { backend: getBackend(), losses };
 }
@@ -73,7 +87,7 @@ const median = (a) => [...a].sort((p, q) => p - q)[a.length >> 1];
 
 /** Median ms of a conv2d forward of N2 64→64 56×56 3×3 pad 1 (W3 at batch 2) on the wasm backend, on
  *  1 and on 2 threads (alternating, so both see the same machine load). */
-function convMs() {
+async function convMs() {
   setBackend('wasm');
   const x = randn([2, 64, 56, 56]), w = randn([64, 64, 3, 3]);
   const ms = { 1: [], 2: [] };
@@ -81,7 +95,7 @@ function convMs() {
     for (const n of [1, 2]) {
       setNumThreads(n);
       const t = performance.now();
-      F.conv2d(x, w, null, { padding: 1 }).dataSync();
+      await F.conv2d(x, w, null, { padding: 1 }).data();
       if (rep > 0) ms[n].push(performance.now() - t); // the first is a warm-up
     }
   }
@@ -107,7 +121,7 @@ async function threads(isolated) {
   out.wasmInfo = wasmInfo();
   // The heap grows after the workers started (32 MiB in and out on 2 threads): the workers' instances must
   // see the grown shared memory, since the worker's half of both lies beyond the old end.
-  const big = randn([1 << 23]), got = F.relu(big).dataSync(), src = big.dataSync();
+  const big = randn([1 << 23]), got = await F.relu(big).data(), src = await big.data();
   let mismatches = 0;
   for (let i = 0; i < src.length; i++) if (got[i] !== Math.max(0, src[i])) mismatches++;
   out.grow = { heapBefore: out.wasmInfo.heapBytes, heapAfter: wasmInfo().heapBytes, mismatches };
@@ -115,13 +129,13 @@ async function threads(isolated) {
   for (const n of [1, 2, 4, 2]) { setNumThreads(n); counts.push(getNumThreads()); }
   out.setNumThreads = counts; // [1, 2, 2, 2]: within the pool, never beyond it
   out.conv = {
-    gemm: convAgree([2, 16, 20, 16], [48, 8, 5, 5], [2, 48, 10, 12], { stride: [2, 1], padding: 2, dilation: [1, 2], groups: 2 }),
-    direct: convAgree([2, 4, 28, 28], [16, 4, 5, 5], [2, 16, 24, 24], {}),
-    depthwise: convAgree([2, 32, 20, 20], [32, 1, 7, 7], [2, 32, 20, 20], { padding: 3, groups: 32 }),
+    gemm: await convAgree([2, 16, 20, 16], [48, 8, 5, 5], [2, 48, 10, 12], { stride: [2, 1], padding: 2, dilation: [1, 2], groups: 2 }),
+    direct: await convAgree([2, 4, 28, 28], [16, 4, 5, 5], [2, 16, 24, 24], {}),
+    depthwise: await convAgree([2, 32, 20, 20], [32, 1, 7, 7], [2, 32, 20, 20], { padding: 3, groups: 32 }),
   };
   setBackend('wasm');
-  out.train = train(16, 8);
-  out.convMs = convMs(); // ends on 2 threads
+  out.train = await train(16, 8);
+  out.convMs = await convMs(); // ends on 2 threads
   out.threadsAfter = getNumThreads();
   return out;
 }
@@ -134,11 +148,11 @@ export async function runChecks() {
     userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency,
     defaultBackend, backends: listBackends(), wasmInfo: info,
-    corr2d: corr2d(),
-    conv: convAgree(),
+    corr2d: await corr2d(),
+    conv: await convAgree(),
   };
   setBackend(defaultBackend);
-  result.train = train();
+  result.train = await train();
   result.threads = await threads(result.crossOriginIsolated);
   return result;
 }

@@ -8,9 +8,14 @@
 // where q = (c, kh, kw) runs over one group's input channels and kernel taps and p = (oh, ow) over
 // output positions; col[q, p] = x[c, oh·s − pad + kh·d, ow·s − pad + kw·d] (0 outside the input).
 
-import type { Conv2dAttrs, FloatArray } from '../backend.js';
-import { allocFloat } from '../backend.js';
+import type { Conv2dAttrs } from '../backend.js';
+import type { FloatArray } from '../../tensor/dtype.js';
 import { gemmNN, gemmNT, gemmTN } from './gemm.js';
+
+/** A zero-filled scratch array of x's float type (JS memory, never the output). */
+function scratch(x: FloatArray, n: number): FloatArray {
+  return new (x.constructor as { new(n: number): FloatArray })(n);
+}
 
 function isPointwise(a: Conv2dAttrs): boolean {
   return a.KH === 1 && a.KW === 1 && a.strideH === 1 && a.strideW === 1 && a.padTop === 0 && a.padLeft === 0 &&
@@ -67,12 +72,11 @@ function col2im(col: FloatArray, a: Conv2dAttrs, n: number, c0: number, Cg: numb
   }
 }
 
-export function conv2d(x: FloatArray, w: FloatArray, bias: FloatArray | null, a: Conv2dAttrs): FloatArray {
+export function conv2dInto(x: FloatArray, w: FloatArray, bias: FloatArray | null, a: Conv2dAttrs, y: FloatArray): void {
   const { N, C, H, W, OC, KH, KW, OH, OW, groups } = a;
   const Cg = C / groups, OCg = OC / groups, Q = Cg * KH * KW, P = OH * OW;
-  const y = allocFloat(x, N * OC * P);
   const pointwise = isPointwise(a);
-  const col = pointwise ? x : allocFloat(x, Q * P);
+  const col = pointwise ? x : scratch(x, Q * P);
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < groups; g++) {
       let colOff = 0;
@@ -87,15 +91,14 @@ export function conv2d(x: FloatArray, w: FloatArray, bias: FloatArray | null, a:
       }
     }
   }
-  return y;
 }
 
-export function conv2dGradWeight(x: FloatArray, dy: FloatArray, a: Conv2dAttrs): FloatArray {
+export function conv2dGradWeightInto(x: FloatArray, dy: FloatArray, a: Conv2dAttrs, dw: FloatArray): void {
   const { N, C, H, W, OC, KH, KW, OH, OW, groups } = a;
   const Cg = C / groups, OCg = OC / groups, Q = Cg * KH * KW, P = OH * OW;
-  const dw = allocFloat(x, OC * Q);
+  dw.fill(0);
   const pointwise = isPointwise(a);
-  const col = pointwise ? x : allocFloat(x, Q * P);
+  const col = pointwise ? x : scratch(x, Q * P);
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < groups; g++) {
       let colOff = 0;
@@ -104,15 +107,14 @@ export function conv2dGradWeight(x: FloatArray, dy: FloatArray, a: Conv2dAttrs):
       gemmNT(OCg, Q, P, dy, (n * OC + g * OCg) * P, col, colOff, dw, g * OCg * Q, true);
     }
   }
-  return dw;
 }
 
-export function conv2dGradInput(dy: FloatArray, w: FloatArray, a: Conv2dAttrs): FloatArray {
+export function conv2dGradInputInto(dy: FloatArray, w: FloatArray, a: Conv2dAttrs, dx: FloatArray): void {
   const { N, C, H, W, OC, KH, KW, OH, OW, groups } = a;
   const Cg = C / groups, OCg = OC / groups, Q = Cg * KH * KW, P = OH * OW;
-  const dx = allocFloat(dy, N * C * H * W);
+  dx.fill(0);
   const pointwise = isPointwise(a);
-  const dcol = allocFloat(dy, Q * P);
+  const dcol = pointwise ? dx : scratch(dy, Q * P);
   for (let n = 0; n < N; n++) {
     for (let g = 0; g < groups; g++) {
       if (pointwise) {
@@ -123,5 +125,4 @@ export function conv2dGradInput(dy: FloatArray, w: FloatArray, a: Conv2dAttrs): 
       }
     }
   }
-  return dx;
 }

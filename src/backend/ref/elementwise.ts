@@ -1,7 +1,11 @@
-// backend/ref/elementwise.ts — unary and broadcasting binary maps, where, expand and permute.
+// backend/ref/elementwise.ts — unary and broadcasting binary maps, where, casts, and the data movers
+// (expand, permute, cat, flip, indexSelect, oneHot, bincount), all writing into a given output array.
+//
+// Every function here writes every element of its output: outputs may come from reused memory (the wasm
+// heap), so nothing may rely on a zero-filled start.
 
-import type { BinaryOp, DataArray, FloatArray, UnaryOp } from '../backend.js';
-import { allocLike } from '../backend.js';
+import type { BinaryOp, UnaryOp } from '../backend.js';
+import type { DataArray } from '../../tensor/dtype.js';
 import { numel, stridesOf } from '../../tensor/shape.js';
 
 const UNARY: Record<UnaryOp, (x: number) => number> = {
@@ -25,17 +29,18 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
     return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
   },
   step: (x) => (x > 0 ? 1 : 0),
+  log1p: Math.log1p,
+  expm1: Math.expm1,
 };
 
-export function unary(op: UnaryOp, x: FloatArray): FloatArray {
-  const f = UNARY[op];
-  const out = allocLike(x, x.length) as FloatArray;
+export function unaryInto(op: UnaryOp, x: DataArray, out: DataArray): void {
+  const n = x.length;
   if (op === 'relu') {
-    for (let i = 0; i < x.length; i++) out[i] = Math.max(x[i], 0); // branch-free; keeps NaN, maps -0 to 0
-    return out;
+    for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0); // branch-free; keeps NaN, maps -0 to 0
+    return;
   }
-  for (let i = 0; i < x.length; i++) out[i] = f(x[i]);
-  return out;
+  const f = UNARY[op];
+  for (let i = 0; i < n; i++) out[i] = f(x[i]);
 }
 
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -46,6 +51,8 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   pow: Math.pow,
   maximum: (a, b) => (a !== a || b !== b ? NaN : a > b ? a : b),
   minimum: (a, b) => (a !== a || b !== b ? NaN : a < b ? a : b),
+  atan2: Math.atan2,
+  hypot: Math.hypot,
   eq: (a, b) => (a === b ? 1 : 0),
   ne: (a, b) => (a !== b ? 1 : 0),
   lt: (a, b) => (a < b ? 1 : 0),
@@ -62,29 +69,31 @@ export function broadcastStrides(shape: readonly number[], outShape: readonly nu
   return outShape.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : s[i - off]));
 }
 
-export function binary(op: BinaryOp, a: DataArray, aShape: number[], b: DataArray, bShape: number[], outShape: number[]): DataArray {
+/** out = a ∘ b with broadcasting; `out` may be `a` (in place) when a has the output's shape. */
+export function binaryInto(op: BinaryOp, a: DataArray, aShape: readonly number[], b: DataArray, bShape: readonly number[],
+  out: DataArray, outShape: readonly number[]): void {
   const n = numel(outShape);
-  const out = allocLike(a, n);
   const f = BINARY[op];
   if (a.length === n && b.length === n) {
     // Same shape: the common case (gradient accumulation, optimizers) gets tight loops.
-    if (op === 'add') { for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; return out; }
-    if (op === 'mul') { for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; return out; }
-    if (op === 'sub') { for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; return out; }
+    if (op === 'add') { for (let i = 0; i < n; i++) out[i] = a[i] + b[i]; return; }
+    if (op === 'mul') { for (let i = 0; i < n; i++) out[i] = a[i] * b[i]; return; }
+    if (op === 'sub') { for (let i = 0; i < n; i++) out[i] = a[i] - b[i]; return; }
     if (op === 'reluGrad') {
       // Multiplying by the 0/1 mask instead of branching: ReLU inputs have random signs, and a
       // mispredicted branch per element made this 5× slower. (An infinite gradient times 0 gives NaN.)
       for (let i = 0; i < n; i++) out[i] = a[i] * +!(b[i] <= 0);
-      return out;
+      return;
     }
     for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
-    return out;
+    return;
   }
-  if (b.length === 1) {
+  if (b.length === 1 && a.length === n) {
     const bv = b[0];
-    if (op === 'mul') { for (let i = 0; i < n; i++) out[i] = a[i] * bv; return out; }
-    if (op === 'add') { for (let i = 0; i < n; i++) out[i] = a[i] + bv; return out; }
-    if (a.length === n) { for (let i = 0; i < n; i++) out[i] = f(a[i], bv); return out; }
+    if (op === 'mul') { for (let i = 0; i < n; i++) out[i] = a[i] * bv; return; }
+    if (op === 'add') { for (let i = 0; i < n; i++) out[i] = a[i] + bv; return; }
+    for (let i = 0; i < n; i++) out[i] = f(a[i], bv);
+    return;
   }
   const nd = outShape.length;
   const sa = broadcastStrides(aShape, outShape);
@@ -104,15 +113,14 @@ export function binary(op: BinaryOp, a: DataArray, aShape: number[], b: DataArra
       idx[d] = 0;
     }
   }
-  return out;
 }
 
-/** Gathers `x` laid out with the given (possibly zero) strides into a contiguous array of `outShape`. */
-export function gather(x: DataArray, strides: number[], outShape: number[]): DataArray {
+/** Gathers `x` laid out with the given (possibly zero) strides into a contiguous `out` of `outShape`. */
+export function gatherInto(x: DataArray, strides: readonly number[], outShape: readonly number[], out: DataArray): void {
   const n = numel(outShape);
-  const out = allocLike(x, n);
   const nd = outShape.length;
-  if (nd === 0) { out[0] = x[0]; return out; }
+  if (nd === 0) { out[0] = x[0]; return; }
+  if (n === 0) return;
   const inner = outShape[nd - 1], si = strides[nd - 1];
   const idx = new Array<number>(nd).fill(0);
   let off = 0;
@@ -127,20 +135,80 @@ export function gather(x: DataArray, strides: number[], outShape: number[]): Dat
       idx[d] = 0;
     }
   }
-  return out;
 }
 
-export function expand(x: DataArray, shape: number[], outShape: number[]): DataArray {
-  return gather(x, broadcastStrides(shape, outShape), outShape);
+export function expandInto(x: DataArray, shape: readonly number[], outShape: readonly number[], out: DataArray): void {
+  gatherInto(x, broadcastStrides(shape, outShape), outShape, out);
 }
 
-export function permute(x: DataArray, shape: number[], perm: number[]): DataArray {
+export function permuteInto(x: DataArray, shape: readonly number[], perm: readonly number[], out: DataArray): void {
   const s = stridesOf(shape);
-  return gather(x, perm.map((p) => s[p]), perm.map((p) => shape[p]));
+  gatherInto(x, perm.map((p) => s[p]), perm.map((p) => shape[p]), out);
 }
 
-export function where(cond: DataArray, a: DataArray, b: DataArray): DataArray {
-  const out = allocLike(a, a.length);
-  for (let i = 0; i < a.length; i++) out[i] = cond[i] ? a[i] : b[i];
-  return out;
+export function whereInto(cond: DataArray, a: DataArray, b: DataArray, out: DataArray): void {
+  for (let i = 0; i < out.length; i++) out[i] = cond[i] ? a[i] : b[i];
+}
+
+/** Converts between dtypes; into int32 by truncation toward zero (NaN → 0, as a typed array stores it). */
+export function castInto(x: DataArray, out: DataArray): void {
+  if (out instanceof Int32Array && !(x instanceof Int32Array)) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.trunc(x[i]);
+  } else {
+    out.set(x);
+  }
+}
+
+export function catInto(xs: readonly DataArray[], outer: number, rows: readonly number[], out: DataArray): void {
+  const rowOut = rows.reduce((a, b) => a + b, 0);
+  let offset = 0;
+  xs.forEach((src, k) => {
+    const row = rows[k];
+    for (let o = 0; o < outer; o++) out.set(src.subarray(o * row, (o + 1) * row), o * rowOut + offset);
+    offset += row;
+  });
+}
+
+export function flipInto(x: DataArray, shape: readonly number[], axes: readonly number[], out: DataArray): void {
+  const nd = shape.length, n = x.length;
+  const strides = stridesOf(shape);
+  const idx = new Array<number>(nd).fill(0);
+  for (let o = 0; o < n; o++) {
+    let s = 0;
+    for (let d = 0; d < nd; d++) s += (axes.includes(d) ? shape[d] - 1 - idx[d] : idx[d]) * strides[d];
+    out[o] = x[s];
+    for (let d = nd - 1; d >= 0; d--) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
+  }
+}
+
+export function indexSelectInto(x: DataArray, outer: number, n: number, inner: number, index: DataArray, out: DataArray): void {
+  const m = index.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const src = (o * n + index[j]) * inner, dst = (o * m + j) * inner;
+      if (inner === 1) out[dst] = x[src];
+      else out.set(x.subarray(src, src + inner), dst);
+    }
+  }
+}
+
+export function indexSelectGradInto(g: DataArray, outer: number, n: number, inner: number, index: DataArray, out: DataArray): void {
+  out.fill(0);
+  const m = index.length;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < m; j++) {
+      const src = (o * m + j) * inner, dst = (o * n + index[j]) * inner;
+      for (let i = 0; i < inner; i++) out[dst + i] += g[src + i];
+    }
+  }
+}
+
+export function oneHotInto(indices: DataArray, numClasses: number, out: DataArray): void {
+  out.fill(0);
+  for (let i = 0; i < indices.length; i++) out[i * numClasses + indices[i]] = 1;
+}
+
+export function bincountInto(x: DataArray, out: DataArray): void {
+  out.fill(0);
+  for (let i = 0; i < x.length; i++) out[x[i]]++;
 }

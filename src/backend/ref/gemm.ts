@@ -3,7 +3,7 @@
 // Inner loops always run along contiguous memory; A·B works on four rows of C at once so each loaded
 // row of B is used four times, and K is blocked so that block of B stays in cache.
 
-import type { FloatArray } from '../backend.js';
+import type { FloatArray } from '../../tensor/dtype.js';
 
 const KC = 128;
 
@@ -83,6 +83,20 @@ export function gemmTN(
       if (x === 0) continue;
       const c = cOff + i * N;
       for (let j = 0; j < N; j++) C[c + j] += x * B[b + j];
+    }
+  }
+}
+
+/** C[M×N] = A[K×M]ᵀ · B[N×K]ᵀ (both stored transposed): the plain definition, rarely needed. */
+export function matmulTT(
+  M: number, N: number, K: number,
+  A: FloatArray, aOff: number, B: FloatArray, bOff: number, C: FloatArray, cOff: number,
+): void {
+  for (let i = 0; i < M; i++) {
+    for (let j = 0; j < N; j++) {
+      let s = 0;
+      for (let k = 0; k < K; k++) s += A[aOff + k * M + i] * B[bOff + j * K + k];
+      C[cOff + i * N + j] = s;
     }
   }
 }

@@ -1,27 +1,48 @@
 // backend/ref — the reference backend: plain TypeScript, readable, the oracle every other backend is
-// tested against. Works on Float32Array and Float64Array alike.
+// tested against. Its data are ordinary typed arrays, so the JavaScript garbage collector frees them and
+// nothing here needs a pool or a FinalizationRegistry; every kernel is a loop of backend/ref/*.ts run
+// through backend/array-kernels.ts.
 
-import type { Backend, FloatArray } from '../backend.js';
-import { allocFloat, registerBackend } from '../backend.js';
-import { binary, expand, permute, unary, where } from './elementwise.js';
-import { argReduce, reduce } from './reduce.js';
-import { gemmNN } from './gemm.js';
-import { conv2d, conv2dGradInput, conv2dGradWeight } from './conv.js';
-import { pad, padGrad } from './pad.js';
-import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './pool.js';
+import type { Backend, BackendImpl } from '../backend.js';
+import { registerBackend } from '../backend.js';
+import { Storage, freedError } from '../storage.js';
+import { allocArray, type DataArray, type DType } from '../../tensor/dtype.js';
+import { arrayKernels } from '../array-kernels.js';
 
-function matmul(a: FloatArray, b: FloatArray, batch: number, M: number, K: number, N: number): FloatArray {
-  const out = allocFloat(a, batch * M * N);
-  for (let i = 0; i < batch; i++) gemmNN(M, N, K, a, i * M * K, b, i * K * N, out, i * M * N, false);
-  return out;
+function arrayOf(s: Storage): DataArray {
+  if (s.data === null) throw freedError(s);
+  return s.data as DataArray;
 }
 
-export const refBackend: Backend = {
+const memory = {
   name: 'ref',
-  unary, binary, reduce, argReduce, permute, expand, where, matmul,
-  conv2d, conv2dGradInput, conv2dGradWeight,
-  pad, padGrad,
-  maxPool, maxPoolGrad, avgPool, avgPoolGrad,
+  alloc(dtype: DType, size: number): Storage {
+    return new Storage(refBackend as Backend, dtype, size, allocArray(dtype, size));
+  },
+  attach(s: Storage, values: DataArray): void {
+    const a = allocArray(s.dtype, s.size);
+    a.set(values);
+    s.data = a;
+  },
+  free(s: Storage): void {
+    s.data = null;
+  },
+  write(s: Storage, values: ArrayLike<number>, offset = 0): void {
+    const a = arrayOf(s);
+    if (a instanceof Int32Array && !(values instanceof Int32Array)) {
+      for (let i = 0; i < values.length; i++) a[offset + i] = Math.trunc(values[i]);
+    } else {
+      a.set(values, offset);
+    }
+  },
+  readSync(s: Storage): DataArray {
+    return arrayOf(s).slice();
+  },
+  read(s: Storage): Promise<DataArray> {
+    return Promise.resolve(arrayOf(s).slice());
+  },
 };
+
+export const refBackend: BackendImpl = { ...memory, ...arrayKernels({ alloc: memory.alloc, view: arrayOf }) };
 
 registerBackend('ref', () => refBackend);

@@ -2,8 +2,8 @@
 // adjoint. Each padded dim gets a table: output index → source index (−1 = the constant value), so the
 // same loops serve every mode, and the gradient sums through the same table.
 
-import type { DataArray, FloatArray, PadAttrs } from '../backend.js';
-import { allocLike } from '../backend.js';
+import type { PadAttrs } from '../backend.js';
+import type { DataArray } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
 
 function sourceTable(size: number, before: number, outSize: number, mode: PadAttrs['mode']): Int32Array {
@@ -55,15 +55,12 @@ function walk(p: Plan, visit: (o: number, s: number) => void): void {
   }
 }
 
-export function pad(x: DataArray, a: PadAttrs): DataArray {
-  const out = allocLike(x, numel(a.outShape));
+export function padInto(x: DataArray, a: PadAttrs, out: DataArray): void {
   const v = a.value;
   walk(plan(a), (o, s) => { out[o] = s < 0 ? v : x[s]; });
-  return out;
 }
 
-export function padGrad(dy: FloatArray, a: PadAttrs): FloatArray {
-  const dx = allocLike(dy, numel(a.shape)) as FloatArray;
+export function padGradInto(dy: DataArray, a: PadAttrs, dx: DataArray): void {
+  dx.fill(0);
   walk(plan(a), (o, s) => { if (s >= 0) dx[s] += dy[o]; });
-  return dx;
 }

@@ -1,14 +1,13 @@
 // backend/ref/pool.ts — max and average pooling driven by per-axis window tables (see PoolAttrs), so
 // one pair of kernels serves 1-D and 2-D, strided, padded, dilated, ceil-mode and adaptive pooling.
 
-import type { FloatArray, PoolAttrs } from '../backend.js';
-import { allocFloat } from '../backend.js';
+import type { PoolAttrs } from '../backend.js';
+import type { DataArray } from '../../tensor/dtype.js';
 
-export function maxPool(x: FloatArray, a: PoolAttrs, needArgmax = true): { out: FloatArray; argmax: Int32Array } {
+/** argmax (int32, or null when not needed) gets each window's index into its input plane. */
+export function maxPoolInto(x: DataArray, a: PoolAttrs, out: DataArray, argmax: DataArray | null): void {
   const { planes, h, w } = a;
   const H = h.size, W = w.size, OH = h.outSize, OW = w.outSize;
-  const out = allocFloat(x, planes * OH * OW);
-  const argmax = new Int32Array(needArgmax ? planes * OH * OW : 0);
   for (let p = 0; p < planes; p++) {
     const base = p * H * W;
     for (let oh = 0; oh < OH; oh++) {
@@ -28,27 +27,24 @@ export function maxPool(x: FloatArray, a: PoolAttrs, needArgmax = true): { out: 
         }
         const o = (p * OH + oh) * OW + ow;
         out[o] = best;
-        if (needArgmax) argmax[o] = bi;
+        if (argmax) argmax[o] = bi;
       }
     }
   }
-  return { out, argmax };
 }
 
-export function maxPoolGrad(dy: FloatArray, argmax: Int32Array, a: PoolAttrs): FloatArray {
+export function maxPoolGradInto(dy: DataArray, argmax: DataArray, a: PoolAttrs, dx: DataArray): void {
   const { planes, h, w } = a;
   const HW = h.size * w.size, OHW = h.outSize * w.outSize;
-  const dx = allocFloat(dy, planes * HW);
+  dx.fill(0);
   for (let p = 0; p < planes; p++) {
     for (let o = 0; o < OHW; o++) dx[p * HW + argmax[p * OHW + o]] += dy[p * OHW + o];
   }
-  return dx;
 }
 
-export function avgPool(x: FloatArray, a: PoolAttrs): FloatArray {
+export function avgPoolInto(x: DataArray, a: PoolAttrs, out: DataArray): void {
   const { planes, h, w, divisorOverride } = a;
   const H = h.size, W = w.size, OH = h.outSize, OW = w.outSize;
-  const out = allocFloat(x, planes * OH * OW);
   for (let p = 0; p < planes; p++) {
     const base = p * H * W;
     for (let oh = 0; oh < OH; oh++) {
@@ -64,13 +60,12 @@ export function avgPool(x: FloatArray, a: PoolAttrs): FloatArray {
       }
     }
   }
-  return out;
 }
 
-export function avgPoolGrad(dy: FloatArray, a: PoolAttrs): FloatArray {
+export function avgPoolGradInto(dy: DataArray, a: PoolAttrs, dx: DataArray): void {
   const { planes, h, w, divisorOverride } = a;
   const H = h.size, W = w.size, OH = h.outSize, OW = w.outSize;
-  const dx = allocFloat(dy, planes * H * W);
+  dx.fill(0);
   for (let p = 0; p < planes; p++) {
     const base = p * H * W;
     for (let oh = 0; oh < OH; oh++) {
@@ -85,5 +80,4 @@ export function avgPoolGrad(dy: FloatArray, a: PoolAttrs): FloatArray {
       }
     }
   }
-  return dx;
 }

@@ -1,17 +1,16 @@
-// backend/ref/reduce.ts — reductions over any set of axes.
-// Each run of adjacent reduced axes is read in place as [outer, R, inner], last run first.
+// backend/ref/reduce.ts — reductions over any set of axes, arg-max/min along one axis, and the gradient
+// of a product. Each run of adjacent reduced axes is read in place as [outer, R, inner], last run first.
 
-import type { DataArray, ReduceOp } from '../backend.js';
-import { allocLike } from '../backend.js';
+import type { ReduceOp } from '../backend.js';
+import type { DataArray } from '../../tensor/dtype.js';
 
-function splitAt(shape: number[], first: number, last: number): [number, number, number] {
+function splitAt(shape: readonly number[], first: number, last: number): [number, number, number] {
   let outer = 1, r = 1, inner = 1;
   shape.forEach((d, i) => { if (i < first) outer *= d; else if (i <= last) r *= d; else inner *= d; });
   return [outer, r, inner];
 }
 
-function reduceBlock(op: ReduceOp, x: DataArray, outer: number, R: number, inner: number): DataArray {
-  const out = allocLike(x, outer * inner);
+function reduceBlock(op: ReduceOp, x: DataArray, outer: number, R: number, inner: number, out: DataArray): void {
   for (let o = 0; o < outer; o++) {
     const base = o * R * inner;
     for (let i = 0; i < inner; i++) {
@@ -29,25 +28,25 @@ function reduceBlock(op: ReduceOp, x: DataArray, outer: number, R: number, inner
       out[o * inner + i] = acc;
     }
   }
-  return out;
 }
 
-export function reduce(op: ReduceOp, x: DataArray, shape: number[], axes: number[]): DataArray {
-  if (axes.length === 0) return x.slice();
+/** out holds the reduced values (size = product of the kept dims). */
+export function reduceInto(op: ReduceOp, x: DataArray, shape: readonly number[], axes: readonly number[], out: DataArray): void {
+  if (axes.length === 0) { out.set(x); return; }
   // Reduce the last run of adjacent axes in place ([outer, R, inner]), then the runs before it: no
   // transposing copy is needed (conv's bias gradient sums over [0, 2, 3] this way).
   let first = axes.length - 1;
   while (first > 0 && axes[first - 1] === axes[first] - 1) first--;
   const [outer, R, inner] = splitAt(shape, axes[first], axes[axes.length - 1]);
-  const out = reduceBlock(op, x, outer, R, inner);
-  if (first === 0) return out;
+  if (first === 0) { reduceBlock(op, x, outer, R, inner, out); return; }
+  const partial = new (x.constructor as { new(n: number): DataArray })(outer * inner);
+  reduceBlock(op, x, outer, R, inner, partial);
   const kept = shape.map((d, i) => (i >= axes[first] && i <= axes[axes.length - 1] ? 1 : d));
-  return reduce(op, out, kept, axes.slice(0, first));
+  reduceInto(op, partial, kept, axes.slice(0, first), out);
 }
 
-export function argReduce(op: 'argmax' | 'argmin', x: DataArray, shape: number[], axis: number): Int32Array {
+export function argReduceInto(op: 'argmax' | 'argmin', x: DataArray, shape: readonly number[], axis: number, out: DataArray): void {
   const [outer, R, inner] = splitAt(shape, axis, axis);
-  const out = new Int32Array(outer * inner);
   const better = op === 'argmax' ? (v: number, b: number) => v > b : (v: number, b: number) => v < b;
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
@@ -64,5 +63,17 @@ export function argReduce(op: 'argmax' | 'argmin', x: DataArray, shape: number[]
       out[o * inner + i] = bi;
     }
   }
-  return out;
+}
+
+/** d prod(row) / d x_i · g for rows of x [outer, R]: the product of the other entries (prefix times
+ *  suffix products), so zeros need no special case and nothing is divided. */
+export function prodGradInto(x: DataArray, g: DataArray, outer: number, R: number, out: DataArray): void {
+  for (let o = 0; o < outer; o++) {
+    const base = o * R, gv = g[o];
+    // out[r] = g · Π_{j<r} x_j, then multiplied by Π_{j>r} x_j walking back.
+    let pre = gv;
+    for (let r = 0; r < R; r++) { out[base + r] = pre; pre *= x[base + r]; }
+    let suf = 1;
+    for (let r = R - 1; r >= 0; r--) { out[base + r] *= suf; suf *= x[base + r]; }
+  }
 }

@@ -1,5 +1,6 @@
 // backend/wasm/conv.ts — conv2d forward and both gradients on the wasm kernels (assembly/conv.ts,
-// assembly/depthwise.ts). Float64 input goes to ref (gradcheck); so does any empty tensor.
+// assembly/depthwise.ts, assembly/direct.ts), reading and writing tensor data where it lives in the heap.
+// Float64 input (gradcheck) and empty tensors run the JavaScript loops (array-kernels.ts) instead.
 //
 // Which kernel:
 //   depthwise (groups == C == OC)  direct kernels; grad input at stride 1 is the forward kernel
@@ -9,16 +10,12 @@
 //   which is a stride-1 convolution of dy with W'[c, oc, kh', kw'] = W[oc, c, KH−1−kh', KW−1−kw']
 //   and padding dH·(KH−1) − pT (left: dW·(KW−1) − pL); the output size OH' = H bounds the far side.
 
-import type { Conv2dAttrs, FloatArray } from '../backend.js';
-import { refBackend } from '../ref/index.js';
+import type { Conv2dAttrs, Kernels } from '../backend.js';
+import type { Storage } from '../storage.js';
 import { rt, threadsFor, type Runtime } from './runtime.js';
+import { mem } from './memory.js';
 
 const isDepthwise = (a: Conv2dAttrs): boolean => a.groups === a.C && a.OC === a.C;
-
-function writeAttrs(r: Runtime, a: Conv2dAttrs): number {
-  return r.putI32([a.N, a.C, a.H, a.W, a.OC, a.KH, a.KW, a.OH, a.OW, a.strideH, a.strideW,
-    a.padTop, a.padLeft, a.dilationH, a.dilationW, a.groups]);
-}
 
 /** Direct kernels (assembly/direct.ts): stride 1 with few output channels per group, where packing the
  *  im2col matrix would cost as much as the product; the padded image must fit a thread's cache. */
@@ -29,126 +26,155 @@ const flops = (a: Conv2dAttrs): number => 2 * a.N * a.OC * a.OH * a.OW * (a.C / 
 const empty = (a: Conv2dAttrs): boolean =>
   a.N * a.C * a.H * a.W === 0 || a.OC * a.OH * a.OW === 0 || a.KH * a.KW === 0;
 
-/** Forward on the heap: x, w (OIHW, unpacked) and bias already copied in at px, pw, pb (0 = none). */
-function forwardAt(r: Runtime, a: Conv2dAttrs, px: number, pw: number, pb: number): number {
-  const py = r.alloc(a.N * a.OC * a.OH * a.OW * 4);
-  const at = writeAttrs(r, a);
+/** Scratch blocks of one call, given back together at its end. */
+export class Scratch {
+  private readonly blocks: [number, number][] = [];
+  constructor(private readonly r: Runtime) {}
+  alloc(bytes: number): number {
+    const p = this.r.heap.alloc(bytes);
+    this.blocks.push([p, bytes]);
+    return p;
+  }
+  i32(values: ArrayLike<number>): number {
+    const p = this.r.putI32(values);
+    this.blocks.push([p, values.length * 4]);
+    return p;
+  }
+  f32(values: ArrayLike<number>): number {
+    const p = this.r.putF32(values);
+    this.blocks.push([p, values.length * 4]);
+    return p;
+  }
+  done(): void {
+    for (const [p, b] of this.blocks) this.r.heap.release(p, b);
+  }
+}
+
+/** Forward into y at py from x, w (OIHW, unpacked) and bias at px, pw, pb (0 = none). */
+function forwardAt(r: Runtime, sc: Scratch, a: Conv2dAttrs, px: number, pw: number, pb: number, py: number): void {
+  const at = sc.i32([a.N, a.C, a.H, a.W, a.OC, a.KH, a.KW, a.OH, a.OW, a.strideH, a.strideW,
+    a.padTop, a.padLeft, a.dilationH, a.dilationW, a.groups]);
   const nt = threadsFor(flops(a));
   const k = r.exports;
   if (isDepthwise(a)) {
     const per = k.depthwiseScratch(at);
-    const scratch = r.alloc(per * nt);
+    const scratch = sc.alloc(per * nt);
     r.run('depthwiseForward', [at, px, pw, pb, py, scratch, per], nt);
-    return py;
+    return;
   }
   const G = a.groups, OCg = a.OC / G, Q = (a.C / G) * a.KH * a.KW, nMP = Math.ceil(OCg / 4);
-  const ap = r.alloc(G * nMP * Q * 16);
+  const ap = sc.alloc(G * nMP * Q * 16);
   if (useDirect(a)) {
     for (let g = 0; g < G; g++) k.packAkh(OCg, a.C / G, a.KH, a.KW, pw + g * OCg * Q * 4, ap + g * nMP * Q * 16);
     const per = (k.directScratch(at) + 63) & ~63;
     const nd = Math.min(nt, a.N * G);
-    const scratch = r.alloc(per * nd);
+    const scratch = sc.alloc(per * nd);
     r.run('directForward', [at, px, ap, pb, py, scratch, per, k.allFinite(pw, a.OC * Q)], nd);
-    return py;
+    return;
   }
   for (let g = 0; g < G; g++) k.packA(OCg, Q, pw + g * OCg * Q * 4, Q * 4, 4, ap + g * nMP * Q * 16);
   const per = k.convForwardScratch(at);
-  const scratch = r.alloc(per * nt);
+  const scratch = sc.alloc(per * nt);
   r.run('convForward', [at, px, ap, pb, py, scratch, per], nt);
-  return py;
 }
 
-export function conv2d(x: FloatArray, w: FloatArray, bias: FloatArray | null, a: Conv2dAttrs): FloatArray {
-  if (!(x instanceof Float32Array) || !(w instanceof Float32Array) || (bias && !(bias instanceof Float32Array)) || empty(a)) {
-    return refBackend.conv2d(x, w, bias, a);
-  }
-  const r = rt();
-  r.reset();
-  const px = r.put(x), pw = r.put(w), pb = bias ? r.put(bias) : 0;
-  return r.takeF32(forwardAt(r, a, px, pw, pb), a.N * a.OC * a.OH * a.OW);
+const f32 = (...xs: (Storage | null)[]): boolean => xs.every((x) => !x || x.dtype === 'float32');
+
+export function convKernels(js: Kernels): Pick<Kernels, 'conv2d' | 'conv2dGradInput' | 'conv2dGradWeight'> {
+  return {
+    conv2d(x: Storage, w: Storage, bias: Storage | null, a: Conv2dAttrs): Storage {
+      if (!f32(x, w, bias) || empty(a)) return js.conv2d(x, w, bias, a);
+      const r = rt(), m = mem(), sc = new Scratch(r);
+      const y = m.alloc('float32', a.N * a.OC * a.OH * a.OW);
+      try {
+        forwardAt(r, sc, a, m.ptr(x), m.ptr(w), bias ? m.ptr(bias) : 0, m.ptr(y));
+      } finally { sc.done(); }
+      return y;
+    },
+
+    conv2dGradInput(dy: Storage, w: Storage, a: Conv2dAttrs): Storage {
+      if (!f32(dy, w) || empty(a)) return js.conv2dGradInput(dy, w, a);
+      const r = rt(), m = mem(), sc = new Scratch(r);
+      const dx = m.alloc('float32', a.N * a.C * a.H * a.W);
+      try {
+        if (a.strideH === 1 && a.strideW === 1) {
+          // A stride-1 convolution of dy with the transposed, flipped weights (see the top of this file).
+          const t: Conv2dAttrs = {
+            N: a.N, C: a.OC, H: a.OH, W: a.OW, OC: a.C, KH: a.KH, KW: a.KW, OH: a.H, OW: a.W,
+            strideH: 1, strideW: 1, padTop: a.dilationH * (a.KH - 1) - a.padTop, padLeft: a.dilationW * (a.KW - 1) - a.padLeft,
+            dilationH: a.dilationH, dilationW: a.dilationW, groups: a.groups,
+          };
+          const pw2 = sc.alloc(w.size * 4);
+          flipTranspose(r, m.ptr(w), pw2, a);
+          forwardAt(r, sc, t, m.ptr(dy), pw2, 0, m.ptr(dx));
+          return dx;
+        }
+        const at = sc.i32([a.N, a.C, a.H, a.W, a.OC, a.KH, a.KW, a.OH, a.OW, a.strideH, a.strideW,
+          a.padTop, a.padLeft, a.dilationH, a.dilationW, a.groups]);
+        const nt = threadsFor(flops(a));
+        const k = r.exports;
+        const pdy = m.ptr(dy), pw = m.ptr(w), pdx = m.ptr(dx);
+        if (isDepthwise(a)) {
+          const per = k.depthwiseScratch(at);
+          const scratch = sc.alloc(per * nt);
+          r.run('depthwiseGradInput', [at, pdy, pw, pdx, scratch, per], nt);
+        } else {
+          // Enough (image, group, channel chunk) items for every thread, chunks small enough for the cache.
+          const Cg = a.C / a.groups, KHW = a.KH * a.KW;
+          const nCh = Math.min(Cg, Math.max(Math.ceil((2 * nt) / (a.N * a.groups)), Math.ceil((Cg * KHW) / 1024)));
+          const chunk = Math.ceil(Cg / nCh);
+          const per = k.convGradInputScratch(at, chunk);
+          const scratch = sc.alloc(per * nt);
+          r.run('convGradInput', [at, pdy, pw, pdx, chunk, scratch, per], nt);
+        }
+      } finally { sc.done(); }
+      return dx;
+    },
+
+    conv2dGradWeight(x: Storage, dy: Storage, a: Conv2dAttrs): Storage {
+      if (!f32(x, dy) || empty(a)) return js.conv2dGradWeight(x, dy, a);
+      const r = rt(), m = mem(), sc = new Scratch(r);
+      const len = a.OC * (a.C / a.groups) * a.KH * a.KW;
+      const dw = m.alloc('float32', len);
+      try {
+        const at = sc.i32([a.N, a.C, a.H, a.W, a.OC, a.KH, a.KW, a.OH, a.OW, a.strideH, a.strideW,
+          a.padTop, a.padLeft, a.dilationH, a.dilationW, a.groups]);
+        const nt = threadsFor(flops(a));
+        const k = r.exports;
+        const px = m.ptr(x), pdy = m.ptr(dy), pdw = m.ptr(dw);
+        if (isDepthwise(a)) {
+          const per = k.depthwiseScratch(at);
+          const scratch = sc.alloc(per * nt);
+          r.run('depthwiseGradWeight', [at, px, pdy, pdw, scratch, per], Math.min(nt, a.C));
+          return dw;
+        }
+        // One private dW per thread, summed afterwards into the output (threads split images and
+        // positions, which all add into every weight).
+        const stride = (len * 4 + 63) & ~63;
+        const direct = useDirect(a) && k.allFinite(px, x.size);
+        const n = direct ? Math.min(nt, a.N * a.groups) : nt;
+        const parts = sc.alloc(stride * n);
+        const per = direct ? (k.directScratch(at) + 63) & ~63 : k.convGradWeightScratch(at);
+        const scratch = sc.alloc(per * n);
+        r.run(direct ? 'directGradWeight' : 'convGradWeight', [at, px, pdy, parts, stride, scratch, per], n);
+        if (n > 1) r.run('sumBuffers', [parts, stride, n, len], threadsFor(len * n * 10));
+        r.f32.copyWithin(pdw >> 2, parts >> 2, (parts >> 2) + len);
+      } finally { sc.done(); }
+      return dw;
+    },
+  };
 }
 
 /** W'[g·Cg + c, oc, kh', kw'] = W[g·OCg + oc, c, KH−1−kh', KW−1−kw']: the weights of the stride-1 grad input. */
-function flipTranspose(w: Float32Array, a: Conv2dAttrs): Float32Array {
+function flipTranspose(r: Runtime, pw: number, pout: number, a: Conv2dAttrs): void {
   const G = a.groups, Cg = a.C / G, OCg = a.OC / G, KHW = a.KH * a.KW;
-  const out = new Float32Array(w.length);
+  const f = r.f32, w = pw >> 2, out = pout >> 2;
   for (let g = 0; g < G; g++) {
     for (let oc = 0; oc < OCg; oc++) {
       for (let c = 0; c < Cg; c++) {
-        const src = ((g * OCg + oc) * Cg + c) * KHW, dst = ((g * Cg + c) * OCg + oc) * KHW;
-        for (let t = 0; t < KHW; t++) out[dst + KHW - 1 - t] = w[src + t];
+        const src = w + ((g * OCg + oc) * Cg + c) * KHW, dst = out + ((g * Cg + c) * OCg + oc) * KHW;
+        for (let t = 0; t < KHW; t++) f[dst + KHW - 1 - t] = f[src + t];
       }
     }
   }
-  return out;
-}
-
-export function conv2dGradInput(dy: FloatArray, w: FloatArray, a: Conv2dAttrs): FloatArray {
-  if (!(dy instanceof Float32Array) || !(w instanceof Float32Array) || empty(a)) return refBackend.conv2dGradInput(dy, w, a);
-  const r = rt();
-  r.reset();
-  const n = a.N * a.C * a.H * a.W;
-  if (a.strideH === 1 && a.strideW === 1) {
-    const t: Conv2dAttrs = {
-      N: a.N, C: a.OC, H: a.OH, W: a.OW, OC: a.C, KH: a.KH, KW: a.KW, OH: a.H, OW: a.W,
-      strideH: 1, strideW: 1, padTop: a.dilationH * (a.KH - 1) - a.padTop, padLeft: a.dilationW * (a.KW - 1) - a.padLeft,
-      dilationH: a.dilationH, dilationW: a.dilationW, groups: a.groups,
-    };
-    const pdy = r.put(dy), pw = r.put(flipTranspose(w, a));
-    return r.takeF32(forwardAt(r, t, pdy, pw, 0), n);
-  }
-  const pdy = r.put(dy), pw = r.put(w), pdx = r.alloc(n * 4);
-  const at = writeAttrs(r, a);
-  const nt = threadsFor(flops(a));
-  const k = r.exports;
-  if (isDepthwise(a)) {
-    const per = k.depthwiseScratch(at);
-    const scratch = r.alloc(per * nt);
-    r.run('depthwiseGradInput', [at, pdy, pw, pdx, scratch, per], nt);
-  } else {
-    // Enough (image, group, channel chunk) items for every thread, chunks small enough for the cache.
-    const Cg = a.C / a.groups, KHW = a.KH * a.KW;
-    const nCh = Math.min(Cg, Math.max(Math.ceil((2 * nt) / (a.N * a.groups)), Math.ceil((Cg * KHW) / 1024)));
-    const chunk = Math.ceil(Cg / nCh);
-    const per = k.convGradInputScratch(at, chunk);
-    const scratch = r.alloc(per * nt);
-    r.run('convGradInput', [at, pdy, pw, pdx, chunk, scratch, per], nt);
-  }
-  return r.takeF32(pdx, n);
-}
-
-export function conv2dGradWeight(x: FloatArray, dy: FloatArray, a: Conv2dAttrs): FloatArray {
-  if (!(x instanceof Float32Array) || !(dy instanceof Float32Array) || empty(a)) return refBackend.conv2dGradWeight(x, dy, a);
-  const r = rt();
-  r.reset();
-  const px = r.put(x), pdy = r.put(dy);
-  const at = writeAttrs(r, a);
-  const nt = threadsFor(flops(a));
-  const k = r.exports;
-  const len = a.OC * (a.C / a.groups) * a.KH * a.KW;
-  if (isDepthwise(a)) {
-    const pdw = r.alloc(len * 4);
-    const per = k.depthwiseScratch(at);
-    const scratch = r.alloc(per * nt);
-    r.run('depthwiseGradWeight', [at, px, pdy, pdw, scratch, per], Math.min(nt, a.C));
-    return r.takeF32(pdw, len);
-  }
-  // One private dW per thread, summed afterwards (threads split images and positions, which all add
-  // into every weight).
-  const stride = (len * 4 + 63) & ~63;
-  if (useDirect(a) && k.allFinite(px, x.length)) {
-    const nd = Math.min(nt, a.N * a.groups);
-    const pdw = r.alloc(stride * nd);
-    const per = (k.directScratch(at) + 63) & ~63;
-    const scratch = r.alloc(per * nd);
-    r.run('directGradWeight', [at, px, pdy, pdw, stride, scratch, per], nd);
-    if (nd > 1) r.run('sumBuffers', [pdw, stride, nd, len], threadsFor(len * nd * 10));
-    return r.takeF32(pdw, len);
-  }
-  const pdw = r.alloc(stride * nt);
-  const per = k.convGradWeightScratch(at);
-  const scratch = r.alloc(per * nt);
-  r.run('convGradWeight', [at, px, pdy, pdw, stride, scratch, per], nt);
-  if (nt > 1) r.run('sumBuffers', [pdw, stride, nt, len], threadsFor(len * nt * 10));
-  return r.takeF32(pdw, len);
 }

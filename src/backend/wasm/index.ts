@@ -1,36 +1,83 @@
-// backend/wasm — the WebAssembly backend: AssemblyScript kernels (assembly/, built by `npm run build:wasm`
-// into kernels.generated.ts), f32x4 SIMD, relaxed-SIMD FMA where the runtime has it, and worker threads
-// over one shared memory. Float32 only: float64 work (gradcheck) and the kernels listed as `ref` below
-// run on the reference backend, which this backend is tested against (test/wasm-backend.test.ts).
+// backend/wasm — the WebAssembly backend: tensor data resident in one WebAssembly memory (memory.ts),
+// AssemblyScript kernels (assembly/, built by `npm run build:wasm` into kernels.generated.ts) with f32x4
+// SIMD, relaxed-SIMD FMA where the runtime has it, and worker threads over the shared memory.
+//
+// The compiled kernels cover float32 convolution, matmul, pooling, the common elementwise maps and
+// reductions, and the optimizer steps. Every other kernel (and float64 / int32 data) runs as the JavaScript loops of backend/ref
+// over views of the same memory (array-kernels.ts): nothing is copied in or out, and nothing goes through
+// the fallback path. This backend is tested against ref (test/wasm-backend.test.ts and every op test).
 
-import type { Backend } from '../backend.js';
-import { registerBackend } from '../backend.js';
-import { refBackend } from '../ref/index.js';
-import { conv2d, conv2dGradInput, conv2dGradWeight } from './conv.js';
-import { matmul } from './matmul.js';
-import { avgPool, avgPoolGrad, maxPool, maxPoolGrad } from './pool.js';
-import { binary, reduce, unary } from './elementwise.js';
+import type { BackendImpl, Kernels } from '../backend.js';
+import { KERNEL_NAMES, registerBackend } from '../backend.js';
+import { Storage } from '../storage.js';
+import { arrayKernels } from '../array-kernels.js';
+import { convKernels } from './conv.js';
+import { matmulKernel } from './matmul.js';
+import { poolKernels } from './pool.js';
+import { optimKernels } from './optim.js';
+import { elementwiseKernels } from './elementwise.js';
 import { rt } from './runtime.js';
+import { mem, type MemoryStats } from './memory.js';
 
-export const wasmBackend: Backend = {
-  name: 'wasm',
-  unary, binary, reduce,
-  // Pure data movement: one pass in JS is as fast as copying into the heap would be.
-  argReduce: refBackend.argReduce, permute: refBackend.permute, expand: refBackend.expand, where: refBackend.where,
-  pad: refBackend.pad, padGrad: refBackend.padGrad,
-  matmul,
-  conv2d, conv2dGradInput, conv2dGradWeight,
-  maxPool, maxPoolGrad, avgPool, avgPoolGrad,
-};
+/** Every kernel call: a new tick, and its storage arguments resident and stamped (so that allocations
+ *  during the call never spill them, and views are taken only after the memory has grown). */
+function prepared<F extends (...args: never[]) => unknown>(f: F): F {
+  const m = mem();
+  const touch = (v: unknown): void => {
+    if (v instanceof Storage) m.touch(v);
+    else if (Array.isArray(v)) for (const x of v) touch(x);
+  };
+  return ((...args: never[]) => {
+    m.tick++;
+    for (const a of args) touch(a);
+    return f(...args);
+  }) as F;
+}
+
+function createWasmBackend(): BackendImpl {
+  const m = mem();
+  const js = arrayKernels({ alloc: (dtype, size) => m.alloc(dtype, size), view: (s) => m.view(s) });
+  const kernels: Kernels = {
+    ...js,
+    ...elementwiseKernels(js),
+    ...matmulKernel(js),
+    ...convKernels(js),
+    ...poolKernels(js),
+    ...optimKernels(js),
+  };
+  const impl: Record<string, unknown> = {
+    name: 'wasm',
+    alloc: (dtype: Storage['dtype'], size: number) => m.alloc(dtype, size),
+    attach: (s: Storage, values: Parameters<typeof m.attach>[1]) => m.attach(s, values),
+    free: (s: Storage) => m.free(s),
+    write: (s: Storage, values: ArrayLike<number>, offset?: number) => m.write(s, values, offset),
+    readSync: (s: Storage) => m.readSync(s),
+    read: (s: Storage) => Promise.resolve(m.readSync(s)),
+  };
+  for (const name of KERNEL_NAMES) impl[name] = prepared(kernels[name] as (...args: never[]) => unknown);
+  const backend = impl as unknown as BackendImpl;
+  m.backend = backend as never;
+  return backend;
+}
+
+let instance: BackendImpl | null = null;
 
 /** Threads the wasm kernels use (default: os.availableParallelism() in Node; 1 without SharedArrayBuffer). */
 export function setNumThreads(n: number): void { rt().setNumThreads(n); }
 export function getNumThreads(): number { return rt().numThreads; }
 
-/** What the runtime picked: relaxed-SIMD FMA in use, shared memory (threads possible), heap bytes. */
-export function wasmInfo(): { relaxedSimd: boolean; sharedMemory: boolean; threads: number; heapBytes: number } {
+/** What the runtime picked (relaxed-SIMD FMA, shared memory, threads) and where its memory stands. */
+export function wasmInfo(): { relaxedSimd: boolean; sharedMemory: boolean; threads: number; heapBytes: number } & MemoryStats {
   const r = rt();
-  return { relaxedSimd: r.relaxed, sharedMemory: r.shared, threads: r.numThreads, heapBytes: r.heapBytes };
+  return { relaxedSimd: r.relaxed, sharedMemory: r.shared, threads: r.numThreads, ...mem().stats() };
+}
+
+/** Memory the wasm heap may use before it moves the longest-unused tensor data out to JS memory (which
+ *  the garbage collector frees synchronously). Default 512 MiB; it rises by itself when live data had
+ *  to be moved out. */
+export function setWasmMemoryLimit(bytes: number): void {
+  if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`setWasmMemoryLimit: expected a non-negative number of bytes, got ${bytes}`);
+  rt().heap.softLimit = bytes;
 }
 
 export { initWasmThreads } from './web-threads.js';
@@ -38,4 +85,7 @@ export { initWasmThreads } from './web-threads.js';
 /** Stops the worker threads now (optional: they never keep the process alive). */
 export function closeWasm(): void { rt().close(); }
 
-registerBackend('wasm', () => { rt(); return wasmBackend; });
+registerBackend('wasm', () => {
+  if (!instance) instance = createWasmBackend();
+  return instance;
+});

@@ -1,9 +1,5 @@
-// backend/wasm/runtime.ts — loads kernels.wasm once, owns its memory, and runs kernels on the thread pool.
-//
-// Memory model (why no dispose() is ever needed): the wasm heap is scratch. Each backend call resets a
-// bump allocator, copies its inputs in, runs, and copies its results out into fresh typed arrays that
-// belong to the caller (so the GC frees them). The heap only grows, to the largest call seen, and is
-// reused by every later call: nothing is kept per call, so nothing can leak.
+// backend/wasm/runtime.ts — loads kernels.wasm once, owns its memory (heap.ts allocates in it; tensor
+// data lives there between kernel calls, see memory.ts), and runs kernels on the thread pool.
 //
 // Which binary: with SharedArrayBuffer (Node; cross-origin-isolated pages) the shared-memory build,
 // with relaxed-SIMD FMA if WebAssembly.validate accepts that build (Node 20 needs
@@ -18,6 +14,7 @@
 
 import { KERNELS_RELAXED, KERNELS_SIMD, KERNELS_SINGLE } from './kernels.generated.js';
 import { Pool, nodeThreads } from './threads.js';
+import { Heap, MAX_PAGES } from './heap.js';
 
 /** The exports of assembly/index.ts; every pointer and size is an i32 byte offset/count. */
 export interface Kernels {
@@ -31,24 +28,19 @@ function decode(b64: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
 }
 
-const PAGE = 65536;
-
-/** Node's Buffer.allocUnsafeSlow: a fresh ArrayBuffer of its own, not zero-filled (null in browsers). */
-const allocUnsafe = ((globalThis as { Buffer?: { allocUnsafeSlow?(n: number): { buffer: ArrayBuffer } } }).Buffer
-  ?.allocUnsafeSlow?.bind((globalThis as { Buffer?: unknown }).Buffer)) ?? null;
-
-/** Fresh memory costs a page fault per 4 KiB (about 1.4 µs here: 0.45 ms for a 1.2 MB activation, more
- *  than most kernels that fill it). glibc's malloc serves blocks over its mmap threshold (128 KiB at
- *  start) with fresh mmap'd pages and unmaps them on free, so every output array of a backend call would
- *  pay that again. glibc raises the threshold (up to 32 MiB) to the size of any mmap'd block that is
- *  freed, after which such blocks come from the heap and are reused: allocating and dropping one 31 MiB
- *  ArrayBuffer (never touched, so it costs nothing) makes the GC free it within the next few calls, and
- *  from then on outputs reuse freed memory (0.05 ms instead of 0.45 ms for 1.2 MB). The same as running
- *  with MALLOC_MMAP_THRESHOLD_=32505856; harmless elsewhere (other allocators, browsers). */
+/** glibc's malloc serves blocks over its mmap threshold (128 KiB at start) with fresh mmap'd pages and
+ *  unmaps them on free, so every large JS typed array (a value read out, data spilled to JS memory)
+ *  would pay the first-touch cost again (11–16 µs per 4 KiB on this project's machines). glibc raises
+ *  the threshold (up to 32 MiB) to the size of any mmap'd block that is freed, after which such blocks
+ *  come from the heap and are reused: allocating and dropping one 31 MiB ArrayBuffer (never touched, so
+ *  it costs nothing) has the GC free it within the next few calls. The same as running with
+ *  MALLOC_MMAP_THRESHOLD_=32505856; harmless elsewhere (other allocators, browsers). */
 function raiseMallocMmapThreshold(): void {
   if (typeof (globalThis as { process?: unknown }).process === 'object') void new ArrayBuffer(31 << 20);
 }
-const MAX_PAGES = 32768; // 2 GiB: must equal the maximum in asconfig.json
+
+/** Memory the heap may use before it moves idle tensor data out to JS memory (memory.ts). */
+const DEFAULT_SOFT_LIMIT = 512 * 2 ** 20;
 
 export class Runtime {
   readonly memory: WebAssembly.Memory;
@@ -56,12 +48,12 @@ export class Runtime {
   readonly relaxed: boolean;
   readonly shared: boolean;
   readonly module: WebAssembly.Module;
+  readonly heap: Heap;
   private pool: Pool | null = null;
   private threads: number;
-  private base: number;
-  private top: number;
   private f32View: Float32Array;
   private i32View: Int32Array;
+  private f64View: Float64Array;
 
   constructor() {
     this.shared = typeof SharedArrayBuffer !== 'undefined' &&
@@ -78,9 +70,10 @@ export class Runtime {
     this.module = new WebAssembly.Module(bytes);
     this.memory = new WebAssembly.Memory({ initial: 256, maximum: MAX_PAGES, shared: this.shared });
     this.exports = new WebAssembly.Instance(this.module, { env: { memory: this.memory } }).exports as unknown as Kernels;
-    this.base = this.top = (this.exports.heapBase() + 63) & ~63;
+    this.heap = new Heap(this.memory, this.exports.heapBase(), DEFAULT_SOFT_LIMIT);
     this.f32View = new Float32Array(this.memory.buffer);
     this.i32View = new Int32Array(this.memory.buffer);
+    this.f64View = new Float64Array(this.memory.buffer);
     this.threads = this.shared ? nodeThreads.available : 1;
     raiseMallocMmapThreshold();
   }
@@ -126,27 +119,9 @@ export class Runtime {
     if (!nodeThreads.Worker) this.threads = 1; // browser: no pool until initWasmThreads starts one again
   }
 
-  // ---- heap -------------------------------------------------------------------------------------
-
-  /** Starts a call: every earlier allocation is free again. */
-  reset(): void { this.top = this.base; }
-
-  /** Bytes of the heap in use at most so far (the memory's size). */
-  get heapBytes(): number { return this.memory.buffer.byteLength; }
-
-  alloc(bytes: number): number {
-    const p = this.top;
-    this.top = (p + bytes + 63) & ~63;
-    if (this.top > this.memory.buffer.byteLength) {
-      const need = Math.ceil((this.top - this.memory.buffer.byteLength) / PAGE);
-      // Grow by at least a quarter so a run of slightly larger calls does not grow every time.
-      const cur = this.memory.buffer.byteLength / PAGE;
-      const pages = Math.min(MAX_PAGES - cur, Math.max(need, cur >> 2));
-      if (pages < need) throw new Error(`wasm backend: a call needs ${this.top} bytes of scratch, over the 2 GiB heap`);
-      this.memory.grow(pages);
-    }
-    return p;
-  }
+  // ---- views of the memory --------------------------------------------------------------------
+  // Taken afresh after the memory grows (growing detaches or outgrows the old views): take views only
+  // after every allocation of a call.
 
   get f32(): Float32Array {
     if (this.f32View.buffer.byteLength !== this.memory.buffer.byteLength) this.views();
@@ -158,37 +133,29 @@ export class Runtime {
     return this.i32View;
   }
 
+  get f64(): Float64Array {
+    if (this.f64View.buffer.byteLength !== this.memory.buffer.byteLength) this.views();
+    return this.f64View;
+  }
+
   private views(): void {
     this.f32View = new Float32Array(this.memory.buffer);
     this.i32View = new Int32Array(this.memory.buffer);
+    this.f64View = new Float64Array(this.memory.buffer);
   }
 
-  /** Copies a float32 (or int32) array into fresh heap space. */
-  put(x: Float32Array | Int32Array): number {
-    const p = this.alloc(x.length * 4);
-    if (x instanceof Float32Array) this.f32.set(x, p >> 2);
-    else this.i32.set(x, p >> 2);
-    return p;
-  }
-
+  /** Scratch for one kernel call: int32 values copied in (attribute blocks, window tables). */
   putI32(values: ArrayLike<number>): number {
-    const p = this.alloc(values.length * 4);
+    const p = this.heap.alloc(values.length * 4);
     this.i32.set(values, p >> 2);
     return p;
   }
 
-  /** A fresh, caller-owned copy of n floats at p. */
-  takeF32(p: number, n: number): Float32Array {
-    // slice() zero-fills its new buffer before copying into it; in Node an unpooled, uninitialized
-    // Buffer's ArrayBuffer (plain, not shared, exactly n floats) takes the one copy only.
-    if (n >= 4096 && allocUnsafe) {
-      const out = new Float32Array(allocUnsafe(n * 4).buffer, 0, n);
-      out.set(this.f32.subarray(p >> 2, (p >> 2) + n));
-      return out;
-    }
-    return this.f32.slice(p >> 2, (p >> 2) + n);
+  putF32(values: ArrayLike<number>): number {
+    const p = this.heap.alloc(values.length * 4);
+    this.f32.set(values, p >> 2);
+    return p;
   }
-  takeI32(p: number, n: number): Int32Array { return this.i32.slice(p >> 2, (p >> 2) + n); }
 }
 
 let runtime: Runtime | null = null;

@@ -1,4 +1,5 @@
-// signal/fft-core.ts — the discrete Fourier transform on plain Float64Arrays, for any length.
+// backend/fft-core.ts — the discrete Fourier transform on plain Float64Arrays, for any length. Shared by the
+// ref kernels (signal transforms, FFT convolution) and by ops/fft-conv.ts's cost model (nextFastLen).
 //
 //   X[k] = Σ_j x[j] · e^(−2πi·jk/n)          (forward, unnormalised, as numpy.fft.fft)
 //   x[j] = Σ_k X[k] · e^(+2πi·jk/n)          (inverse, unnormalised: the caller divides by n)
@@ -181,6 +182,15 @@ export function nextFastLen(n: number): number {
     }
   }
   return best;
+}
+
+/** The grid a 2-D convolution runs on through the FFT: the extent each axis needs (no index may wrap)
+ *  and the fast transform length covering it. */
+export function convFftGrid(a: { OH: number; OW: number; KH: number; KW: number; strideH: number; strideW: number;
+  dilationH: number; dilationW: number }): { hReq: number; wReq: number; lh: number; lw: number } {
+  const hReq = (a.OH - 1) * a.strideH + a.dilationH * (a.KH - 1) + 1;
+  const wReq = (a.OW - 1) * a.strideW + a.dilationW * (a.KW - 1) + 1;
+  return { hReq, wReq, lh: nextFastLen(hReq), lw: nextFastLen(wReq) };
 }
 
 // ---------------------------------------------------------------------------- real 2-D transforms

@@ -1,0 +1,46 @@
+// backend/storage.ts — the handle a tensor holds: which backend has the data, its dtype and element
+// count, and the backend's own record of it (a typed array for ref, a slot of the heap for wasm, a
+// buffer for a GPU). Tensors that are views of one another (reshape, detach, a Parameter made from a
+// tensor) share one Storage; `refs` counts the tensors that have not been disposed.
+//
+// Lifetime: a Storage is freed when its last tensor is disposed (tensor.dispose(), `using`, or autograd
+// and nn dropping the tensors only they could reach), or, when nobody disposes, once the garbage
+// collector has taken every tensor that shared it: backends whose memory the collector cannot see (the
+// wasm heap, GPU buffers) register each Storage with a FinalizationRegistry.
+
+import type { DType } from '../tensor/dtype.js';
+import type { Backend } from './backend.js';
+
+let nextId = 1;
+
+export class Storage {
+  /** Unique per storage: names it in debug output. */
+  readonly id: number;
+  readonly dtype: DType;
+  /** Number of elements. */
+  readonly size: number;
+  /** The backend that holds the data now (data moves when a tensor is used on another backend). */
+  backend: Backend;
+  /** The backend's own record of the data; null once freed. Only that backend reads it. */
+  data: unknown;
+  /** Tensors sharing this storage that have not been disposed. */
+  refs = 0;
+
+  constructor(backend: Backend, dtype: DType, size: number, data: unknown) {
+    this.id = nextId++;
+    this.backend = backend;
+    this.dtype = dtype;
+    this.size = size;
+    this.data = data;
+  }
+
+  get freed(): boolean {
+    return this.data === null;
+  }
+}
+
+/** Thrown when a kernel meets a storage that was freed (a disposed tensor used again). */
+export function freedError(s: Storage): Error {
+  return new Error(`tensor data #${s.id} (${s.dtype}, ${s.size} elements) was freed: the tensor was disposed ` +
+    '(by dispose(), by `using`, or by autograd after backward()); keep a clone() if you need it afterwards');
+}

@@ -1,0 +1,38 @@
+// tensor/dtype.ts — the element types a tensor can hold, and the typed arrays that carry them across
+// the library's edges (creation from JS values, data()/dataSync(), files). A leaf: it imports nothing,
+// so every layer (backend/ included) may use it.
+
+export type DType = 'float32' | 'float64' | 'int32';
+export type FloatDType = 'float32' | 'float64';
+
+/** Element values as they cross the library's edges; inside, data belongs to a backend. */
+export type DataArray = Float32Array | Float64Array | Int32Array;
+export type FloatArray = Float32Array | Float64Array;
+
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
+
+export function bytesPerElement(dtype: DType): number {
+  return dtype === 'float64' ? 8 : 4;
+}
+
+export function dtypeOf(a: DataArray): DType {
+  if (a instanceof Float32Array) return 'float32';
+  if (a instanceof Float64Array) return 'float64';
+  return 'int32';
+}
+
+/** A zero-filled typed array of the dtype. */
+export function allocArray(dtype: DType, n: number): DataArray {
+  switch (dtype) {
+    case 'float32': return new Float32Array(n);
+    case 'float64': return new Float64Array(n);
+    case 'int32': return new Int32Array(n);
+  }
+}
+
+/** The dtype two operands compute in: float64 > float32 > int32. */
+export function promoteTypes(a: DType, b: DType): DType {
+  if (a === 'float64' || b === 'float64') return 'float64';
+  if (a === 'float32' || b === 'float32') return 'float32';
+  return 'int32';
+}

@@ -35,6 +35,7 @@ export function depthwiseForward(tid: i32, nt: i32, at: i32, x: i32, w: i32, bia
     const c = pl % C, wc = w + c * KHW * 4, yp = y + pl * OH * OW * 4;
     const b: f32 = bias != 0 ? ldf(bias + c * 4) : 0;
     padPlane(x + pl * H * W * 4, H, W, ldi(at + A_PT), ldi(at + A_PL), Hp, Wp, xp);
+    if (KH == 3 && KW == 3 && sH == 1 && sW == 1 && dH == 1 && dW == 1) { plane3x3(xp, Wp, wc, b, yp, OH, OW); continue; }
     for (let oh = 0; oh < OH; oh++) {
       const yr = yp + oh * OW * 4, xr = xp + oh * sH * Wp * 4;
       let ow = 0;
@@ -67,6 +68,48 @@ export function depthwiseForward(tid: i32, nt: i32, at: i32, x: i32, w: i32, bia
         }
         stf(yr + ow * 4, s);
       }
+    }
+  }
+}
+
+/** The common case, 3×3 at stride 1 without dilation: the nine weights stay in registers and the taps
+ *  are written out, 8 outputs (then 4, then 1) at a time along a row. */
+function plane3x3(xp: i32, Wp: i32, wc: i32, b: f32, yp: i32, OH: i32, OW: i32): void {
+  const w0 = splat(wc), w1 = splat(wc + 4), w2 = splat(wc + 8), w3 = splat(wc + 12), w4 = splat(wc + 16);
+  const w5 = splat(wc + 20), w6 = splat(wc + 24), w7 = splat(wc + 28), w8 = splat(wc + 32);
+  const vb = f32x4.splat(b), rw = Wp * 4;
+  for (let oh = 0; oh < OH; oh++) {
+    const r0 = xp + oh * rw, r1 = r0 + rw, r2 = r1 + rw, yr = yp + oh * OW * 4;
+    let ow = 0;
+    for (; ow + 8 <= OW; ow += 8) {
+      const o = ow * 4;
+      let a0 = madd(w0, ldv(r0 + o), vb), a1 = madd(w0, ldv(r0 + o + 16), vb);
+      a0 = madd(w1, ldv(r0 + o + 4), a0); a1 = madd(w1, ldv(r0 + o + 20), a1);
+      a0 = madd(w2, ldv(r0 + o + 8), a0); a1 = madd(w2, ldv(r0 + o + 24), a1);
+      a0 = madd(w3, ldv(r1 + o), a0); a1 = madd(w3, ldv(r1 + o + 16), a1);
+      a0 = madd(w4, ldv(r1 + o + 4), a0); a1 = madd(w4, ldv(r1 + o + 20), a1);
+      a0 = madd(w5, ldv(r1 + o + 8), a0); a1 = madd(w5, ldv(r1 + o + 24), a1);
+      a0 = madd(w6, ldv(r2 + o), a0); a1 = madd(w6, ldv(r2 + o + 16), a1);
+      a0 = madd(w7, ldv(r2 + o + 4), a0); a1 = madd(w7, ldv(r2 + o + 20), a1);
+      a0 = madd(w8, ldv(r2 + o + 8), a0); a1 = madd(w8, ldv(r2 + o + 24), a1);
+      stv(yr + o, a0); stv(yr + o + 16, a1);
+    }
+    for (; ow + 4 <= OW; ow += 4) {
+      const o = ow * 4;
+      let a = madd(w0, ldv(r0 + o), vb);
+      a = madd(w1, ldv(r0 + o + 4), a); a = madd(w2, ldv(r0 + o + 8), a);
+      a = madd(w3, ldv(r1 + o), a); a = madd(w4, ldv(r1 + o + 4), a); a = madd(w5, ldv(r1 + o + 8), a);
+      a = madd(w6, ldv(r2 + o), a); a = madd(w7, ldv(r2 + o + 4), a); a = madd(w8, ldv(r2 + o + 8), a);
+      stv(yr + o, a);
+    }
+    for (; ow < OW; ow++) {
+      const o = ow * 4;
+      let s = b;
+      for (let kh = 0; kh < 3; kh++) {
+        const r = r0 + kh * rw + o;
+        s += ldf(wc + kh * 12) * ldf(r) + ldf(wc + kh * 12 + 4) * ldf(r + 4) + ldf(wc + kh * 12 + 8) * ldf(r + 8);
+      }
+      stf(yr + o, s);
     }
   }
 }

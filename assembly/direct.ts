@@ -133,18 +133,20 @@ export function directScratch(at: i32): i32 {
 }
 
 /** y = conv(x, W) + bias for stride 1. `ap`: W packed per group by packA (ceil(OCg/4) panels of Q×4),
- *  in (kh, c, kw) order by packAkh. Threads split (image, group) items; `skip`: W is finite. */
-export function directForward(tid: i32, nt: i32, at: i32, x: i32, ap: i32, bias: i32, y: i32, scratch: i32, scratchPer: i32, skip: i32): void {
+ *  in (kh, c, kw) order by packAkh. Threads take (image, group) items one at a time from the counter at
+ *  `ctr` (zeroed by the caller), so a thread that runs slower takes fewer: every item writes its own
+ *  outputs, so the result does not depend on who took what. `skip`: W is finite. */
+export function directForward(tid: i32, nt: i32, at: i32, x: i32, ap: i32, bias: i32, y: i32, scratch: i32, scratchPer: i32, skip: i32, ctr: i32): void {
   const N = ldi(at + A_N), C = ldi(at + A_C), H = ldi(at + A_H), W = ldi(at + A_W), OC = ldi(at + A_OC), G = ldi(at + A_G);
   const KH = ldi(at + A_KH), KW = ldi(at + A_KW), OH = ldi(at + A_OH), OW = ldi(at + A_OW);
   const Cg = C / G, OCg = OC / G, Q = Cg * KH * KW, Hp = hpOf(at), Wp = wpOf(at), HpWp = Hp * Wp, dH = ldi(at + A_DH);
   const P = (OH * Wp + 7) & ~7, P16 = P & ~15, ldo = P * 4, nMP = (OCg + MR - 1) / MR, aStride = Q * 16;
-  const items = N * G, lo = shareLo(items, tid, nt), hi = shareLo(items, tid + 1, nt);
+  const items = N * G;
   const s = scratch + tid * scratchPer, xp = s, offs = xp + xpFloats(at) * 4, yb = offs + ((Q * 4 + 63) & ~63);
   tapOffsets(Cg, KH, KW, dH, ldi(at + A_DW), Hp, Wp, offs, true);
   const pT = ldi(at + A_PT), CK = Cg * KW;
   let padded = -1;
-  for (let it = lo; it < hi; it++) {
+  for (let it = atomic.add<i32>(ctr, 1); it < items; it = atomic.add<i32>(ctr, 1)) {
     const g = it % G, n = it / G;
     if (n != padded) {
       padImage(x + n * C * H * W * 4, C, H, W, pT, ldi(at + A_PL), Hp, Wp, xp, slackOf(at));

@@ -91,6 +91,8 @@ const CONV_CASES: ConvCase[] = [
   convCase([2, 8, 12, 11], 8, 3, { s: 2, p: 1, g: 8 }),                  // depthwise, stride 2
   convCase([1, 6, 13, 9], 6, [3, 5], { d: [2, 1], p: [2, 2, 1, 0], g: 6 }), // depthwise, dilated, asymmetric
   convCase([2, 6, 10, 10], 12, 3, { p: 1, g: 6 }),                       // depthwise multiplier 2 (GEMM path)
+  convCase([2, 4, 9, 13], 4, 3, { p: 1, g: 4 }),                         // depthwise 3×3: rows of 8 + 4 + 1
+  convCase([1, 3, 7, 7], 3, 3, { g: 3 }),                                // depthwise 3×3 unpadded: rows of 4 + 1
   convCase([2, 4, 1, 31], 6, [1, 5], { s: [1, 2], p: [0, 0, 2, 2] }),    // 1-D as H = 1
   convCase([1, 3, 1, 17], 4, [1, 3], { d: [1, 3], p: [0, 0, 3, 3] }),    // 1-D dilated
   convCase([1, 2, 5, 5], 3, 1, { p: 2 }),                                // padding wider than the kernel

@@ -69,7 +69,7 @@ function forwardAt(r: Runtime, sc: Scratch, a: Conv2dAttrs, px: number, pw: numb
     const per = (k.directScratch(at) + 63) & ~63;
     const nd = Math.min(nt, a.N * G);
     const scratch = sc.alloc(per * nd);
-    r.run('directForward', [at, px, ap, pb, py, scratch, per, k.allFinite(pw, a.OC * Q)], nd);
+    r.run('directForward', [at, px, ap, pb, py, scratch, per, k.allFinite(pw, a.OC * Q), sc.i32([0])], nd);
     return;
   }
   for (let g = 0; g < G; g++) k.packA(OCg, Q, pw + g * OCg * Q * 4, Q * 4, 4, ap + g * nMP * Q * 16);

@@ -266,18 +266,31 @@ export function directForward(tid: i32, nt: i32, at: i32, x: i32, ap: i32, bias:
   }
 }
 
-/** Thread tid accumulates its images' share of dW (stride 1) into dw + tid·dwStride (OC×Q floats,
- *  zeroed here); JS sums the partials with sumBuffers. Threads split (image, group) items. */
-export function directGradWeight(tid: i32, nt: i32, at: i32, x: i32, dy: i32, dw: i32, dwStride: i32, scratch: i32, scratchPer: i32): void {
-  const N = ldi(at + A_N), C = ldi(at + A_C), H = ldi(at + A_H), W = ldi(at + A_W), OC = ldi(at + A_OC), G = ldi(at + A_G);
+/** dW (stride 1) in chunks of `chunk` (image, group) items: chunk c is summed into dw + c·dwStride (OC×Q
+ *  floats, zeroed here) and JS sums the chunks with sumBuffers. Threads take chunks one at a time from
+ *  the counter at `ctr` (zeroed by the caller), so a slower thread takes fewer; each chunk is summed in
+ *  a fixed order whoever takes it, so the result is the same from run to run. */
+export function directGradWeight(tid: i32, nt: i32, at: i32, x: i32, dy: i32, dw: i32, dwStride: i32, scratch: i32, scratchPer: i32,
+                                 ctr: i32, chunk: i32): void {
+  const N = ldi(at + A_N), C = ldi(at + A_C), OC = ldi(at + A_OC), G = ldi(at + A_G);
+  const KH = ldi(at + A_KH), KW = ldi(at + A_KW);
+  const Cg = C / G, Q = Cg * KH * KW, Hp = hpOf(at), Wp = wpOf(at);
+  const items = N * G, chunks = (items + chunk - 1) / chunk;
+  const s = scratch + tid * scratchPer, xp = s, offs = xp + xpFloats(at) * 4, dyp = offs + ((Q * 4 + 63) & ~63);
+  tapOffsets(Cg, KH, KW, ldi(at + A_DH), ldi(at + A_DW), Hp, Wp, offs, false);
+  for (let ch = atomic.add<i32>(ctr, 1); ch < chunks; ch = atomic.add<i32>(ctr, 1)) {
+    const my = dw + ch * dwStride;
+    zero(my, OC * Q * 4);
+    chunkGradWeight(at, x, dy, my, ch * chunk, min(items, (ch + 1) * chunk), xp, offs, dyp);
+  }
+}
+
+/** directGradWeight's work on items [lo, hi), summed into `my`. */
+function chunkGradWeight(at: i32, x: i32, dy: i32, my: i32, lo: i32, hi: i32, xp: i32, offs: i32, dyp: i32): void {
+  const C = ldi(at + A_C), H = ldi(at + A_H), W = ldi(at + A_W), OC = ldi(at + A_OC), G = ldi(at + A_G);
   const KH = ldi(at + A_KH), KW = ldi(at + A_KW), OH = ldi(at + A_OH), OW = ldi(at + A_OW);
   const Cg = C / G, OCg = OC / G, Q = Cg * KH * KW, Hp = hpOf(at), Wp = wpOf(at), HpWp = Hp * Wp;
   const P = (OH * Wp + 7) & ~7, ldd = P * 4, nk = (OH * Wp + 3) >> 2;
-  const items = N * G, lo = shareLo(items, tid, nt), hi = shareLo(items, tid + 1, nt);
-  const s = scratch + tid * scratchPer, xp = s, offs = xp + xpFloats(at) * 4, dyp = offs + ((Q * 4 + 63) & ~63);
-  tapOffsets(Cg, KH, KW, ldi(at + A_DH), ldi(at + A_DW), Hp, Wp, offs, false);
-  const my = dw + tid * dwStride;
-  zero(my, OC * Q * 4);
   let padded = -1;
   for (let it = lo; it < hi; it++) {
     const g = it % G, n = it / G;

@@ -16,10 +16,10 @@ import { assertClose, values } from './helpers/backends.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** A minimal backend: JS arrays for memory, and of the kernels only fill. */
-function partialBackend(): BackendImpl {
+function partialBackend(name = 'partial'): BackendImpl {
   const arr = (s: Storage): DataArray => s.data as DataArray;
   const b: BackendImpl = {
-    name: 'partial',
+    name,
     alloc: (dtype: DType, size: number) => new Storage(b as never, dtype, size, allocArray(dtype, size)),
     attach(s, values) { const a = allocArray(s.dtype, s.size); a.set(values); s.data = a; },
     free(s) { s.data = null; },
@@ -108,4 +108,25 @@ test('CONVNET_DEBUG=fallback logs each fallback', () => {
     { cwd: root, encoding: 'utf8', env: { ...process.env, CONVNET_DEBUG: 'fallback' } });
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stderr, /convnet: bare\.binary runs on ref \(the bare backend has no such kernel\)/);
+});
+
+describe('a backend that starts asynchronously (as a GPU does)', () => {
+  test('await setBackend waits for it; ops before it is ready say to await; the CPU backends switch at once', async () => {
+    const previous = getBackend();
+    let release: () => void = () => {};
+    const gate = new Promise<void>((r) => { release = r; });
+    registerBackend('slow-start', async () => { await gate; return partialBackend('slow-start'); });
+    try {
+      const ready = setBackend('slow-start');
+      assert.equal(getBackend(), 'slow-start');
+      assert.throws(() => tensor([1, 2]).add(1), /backend 'slow-start' is still starting: await setBackend\('slow-start'\)/);
+      release();
+      await ready;
+      assert.equal(tensor([1, 2]).add(1).device, 'slow-start');
+      void setBackend('ref'); // synchronous backends take effect before the promise is awaited
+      assert.equal(tensor([1]).device, 'ref');
+    } finally {
+      await setBackend(previous);
+    }
+  });
 });

@@ -148,17 +148,22 @@ export function convKernels(js: Kernels): Pick<Kernels, 'conv2d' | 'conv2dGradIn
           r.run('depthwiseGradWeight', [at, px, pdy, pdw, scratch, per], Math.min(nt, a.C));
           return dw;
         }
-        // One private dW per thread, summed afterwards into the output (threads split images and
-        // positions, which all add into every weight).
+        // Partial dWs summed afterwards into the output: images (and positions) all add into every
+        // weight. The direct kernel sums fixed chunks of images (taken by whichever thread is free, the
+        // same sums every run); the GEMM kernel one partial per thread.
         const stride = (len * 4 + 63) & ~63;
         const direct = useDirect(a) && k.allFinite(px, x.size);
-        const n = direct ? Math.min(nt, a.N * a.groups) : nt;
-        const parts = sc.alloc(stride * n);
+        const items = a.N * a.groups;
+        const chunk = Math.max(1, Math.ceil(items / Math.min(items, 4 * nt)));
+        const parts = direct ? Math.ceil(items / chunk) : nt;
+        const n = direct ? Math.min(nt, parts) : nt;
+        const pparts = sc.alloc(stride * parts);
         const per = direct ? (k.directScratch(at) + 63) & ~63 : k.convGradWeightScratch(at);
         const scratch = sc.alloc(per * n);
-        r.run(direct ? 'directGradWeight' : 'convGradWeight', [at, px, pdy, parts, stride, scratch, per], n);
-        if (n > 1) r.run('sumBuffers', [parts, stride, n, len], threadsFor(len * n * 10));
-        r.f32.copyWithin(pdw >> 2, parts >> 2, (parts >> 2) + len);
+        if (direct) r.run('directGradWeight', [at, px, pdy, pparts, stride, scratch, per, sc.i32([0]), chunk], n);
+        else r.run('convGradWeight', [at, px, pdy, pparts, stride, scratch, per], n);
+        if (parts > 1) r.run('sumBuffers', [pparts, stride, parts, len], threadsFor(len * parts * 10));
+        r.f32.copyWithin(pdw >> 2, pparts >> 2, (pparts >> 2) + len);
       } finally { sc.done(); }
       return dw;
     },

@@ -73,11 +73,25 @@ export function packAkh(m: i32, Cg: i32, KH: i32, KW: i32, w: i32, dst: i32): vo
   }
 }
 
+/** Whether directForward walks output rows in blocks of 8 (ow 0, 8, … of each row) rather than the
+ *  padded-width positions end to end: fewer blocks when a row's padding is a large share of it (an 8×8
+ *  output in a 12-wide padded row computes 8 blocks instead of 12). */
+@inline function rowBlocks(at: i32): bool {
+  const OH = ldi(at + A_OH), OW = ldi(at + A_OW);
+  return OH * ((OW + 7) >> 3) < (OH * wpOf(at) + 7) >> 3;
+}
+
+/** Positions per output-channel row of directForward's block buffer: the padded-width positions, and
+ *  room for a row-wise last block's 8 lanes. */
+@inline function blockPositions(at: i32): i32 {
+  const OH = ldi(at + A_OH), OW = ldi(at + A_OW), Wp = wpOf(at);
+  return (max(OH * Wp, (OH - 1) * Wp + ((OW + 7) & ~7)) + 7) & ~7;
+}
+
 /** Per-thread scratch of directForward / directGradWeight (bytes). */
 export function directScratch(at: i32): i32 {
   const G = ldi(at + A_G), OCg = ldi(at + A_OC) / G, Q = ldi(at + A_C) / G * ldi(at + A_KH) * ldi(at + A_KW);
-  const P = ((ldi(at + A_OH) * wpOf(at) + 7) & ~7);
-  return xpFloats(at) * 4 + ((Q * 4 + 63) & ~63) + ((OCg + 3) & ~3) * P * 4 + 64;
+  return xpFloats(at) * 4 + ((Q * 4 + 63) & ~63) + ((OCg + 3) & ~3) * blockPositions(at) * 4 + 64;
 }
 
 /** 4 output channels × 8 positions: out rows (pitch ldo bytes) = Ap[Q×4] · xp[off(q) + 0..7]. */
@@ -140,7 +154,8 @@ export function directForward(tid: i32, nt: i32, at: i32, x: i32, ap: i32, bias:
   const N = ldi(at + A_N), C = ldi(at + A_C), H = ldi(at + A_H), W = ldi(at + A_W), OC = ldi(at + A_OC), G = ldi(at + A_G);
   const KH = ldi(at + A_KH), KW = ldi(at + A_KW), OH = ldi(at + A_OH), OW = ldi(at + A_OW);
   const Cg = C / G, OCg = OC / G, Q = Cg * KH * KW, Hp = hpOf(at), Wp = wpOf(at), HpWp = Hp * Wp, dH = ldi(at + A_DH);
-  const P = (OH * Wp + 7) & ~7, P16 = P & ~15, ldo = P * 4, nMP = (OCg + MR - 1) / MR, aStride = Q * 16;
+  const P = (OH * Wp + 7) & ~7, ldo = blockPositions(at) * 4, nMP = (OCg + MR - 1) / MR, aStride = Q * 16;
+  const rows = rowBlocks(at), bpr = (OW + 7) >> 3, nb = rows ? OH * bpr : P >> 3;
   const items = N * G;
   const s = scratch + tid * scratchPer, xp = s, offs = xp + xpFloats(at) * 4, yb = offs + ((Q * 4 + 63) & ~63);
   tapOffsets(Cg, KH, KW, dH, ldi(at + A_DW), Hp, Wp, offs, true);
@@ -156,13 +171,25 @@ export function directForward(tid: i32, nt: i32, at: i32, x: i32, ap: i32, bias:
     let i0 = 0;
     for (; i0 + MR <= OCg; i0 += MR) {
       const a = apg + (i0 >> 2) * aStride, o = yb + i0 * ldo;
-      for (let p = 0; p < P; p += 8) {
+      for (let blk = 0; blk < nb; blk++) {
+        // Blocks in increasing position order: a row-wise block that runs past its row's end writes
+        // positions the next row's first block then overwrites.
+        const p = rows ? (blk / bpr) * Wp + (blk % bpr) * 8 : blk * 8;
         const kr = skip ? kRange(p, 8, Wp, OH, pT, H, dH, KH, CK) : <i64>Q;
         const k0 = <i32>(kr >> 32), k1 = <i32>kr;
         tile4x8(k1 - k0, a + k0 * 16, offs + k0 * 4, xg + p * 4, o + p * 4, ldo);
       }
     }
-    if (i0 < OCg) {
+    if (i0 < OCg && rows) {
+      // 1–3 rows left, row-wise: the zero-filled panel with the 4×8 tile.
+      const a = apg + (i0 >> 2) * aStride, o = yb + i0 * ldo;
+      for (let blk = 0; blk < nb; blk++) {
+        const p = (blk / bpr) * Wp + (blk % bpr) * 8;
+        const kr = skip ? kRange(p, 8, Wp, OH, pT, H, dH, KH, CK) : <i64>Q;
+        const k0 = <i32>(kr >> 32), k1 = <i32>kr;
+        tile4x8(k1 - k0, a + k0 * 16, offs + k0 * 4, xg + p * 4, o + p * 4, ldo);
+      }
+    } else if (i0 < OCg) {
       // 1–3 rows left: the zero-filled panel; 3 rows take the 4×8 tile, 1–2 the 2×16 one.
       const a = apg + (i0 >> 2) * aStride, o = yb + i0 * ldo;
       const wide = OCg - i0 < 3;

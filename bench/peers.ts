@@ -40,8 +40,9 @@ const add = (lib: string, threads: number | string, key: string, ms: number | nu
   process.stderr.write(`  ${lib.padEnd(22)} ${key.padEnd(7)} ${ms === null ? 'n/a' : ms.toFixed(2) + ' ms'}${note ? ' (' + note + ')' : ''}\n`);
 };
 
-async function timeAsync(fn: () => Promise<unknown>, runs: number, warm = 2, budgetMs = 4000): Promise<number> {
-  for (let i = 0; i < warm; i++) await fn();
+async function timeAsync(fn: () => Promise<unknown>, runs: number, warm = 1, budgetMs = 4000): Promise<number> {
+  const w0 = performance.now();
+  for (let i = 0; i < warm || (performance.now() - w0 < 200 && i < 100); i++) await fn();
   const t: number[] = [];
   const start = performance.now();
   for (let i = 0; i < runs; i++) {

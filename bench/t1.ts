@@ -5,6 +5,9 @@
 // Prints median ms/step (and the mean, which includes GC pauses) and images/s per configuration, and the ratio PyTorch / convnet (> 1: convnet
 // is faster). BACKEND=ref times the reference backend instead. STEPS sets the timed steps (default 200).
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { randn, randint, nn, optim, F, manualSeed, setBackend, setNumThreads, getBackend } from '../src/index.js';
 import { firstTouchLine } from './first-touch.js';
 
@@ -68,9 +71,16 @@ if (process.env.BACKEND) setBackend(process.env.BACKEND);
 const line = (name: string, ms: number, extra = '', mean?: number): void =>
   console.log(`${name.padEnd(30)} ${ms.toFixed(2).padStart(7)} ms/step  ${(BATCH * 1000 / ms).toFixed(0).padStart(6)} images/s` +
     `${mean === undefined ? '' : `  (mean ${mean.toFixed(2)} ms)`}${extra}`);
-console.log(`T1: LeNet-5 training step, batch ${BATCH}, median of ${STEPS} steps; ${firstTouchLine()}`);
+const touch = firstTouchLine();
+console.log(`T1: LeNet-5 training step, batch ${BATCH}, median of ${STEPS} steps; ${touch}`);
+const record: { lib: string; threads: number; median: number; mean: number }[] = [];
 const ours = new Map<number, number>();
-for (const t of THREADS) { const ms = timeConvnet(t); ours.set(t, ms); line(`convnet-${getBackend()} ${t} thread${t > 1 ? 's' : ''}`, ms, '', means.get(t)); }
+for (const t of THREADS) {
+  const ms = timeConvnet(t);
+  ours.set(t, ms);
+  line(`convnet-${getBackend()} ${t} thread${t > 1 ? 's' : ''}`, ms, '', means.get(t));
+  record.push({ lib: `convnet-${getBackend()}`, threads: t, median: ms, mean: means.get(t)! });
+}
 const torch = timeTorch(2), torch1 = timeTorch(1), torchSkx = timeTorch(2, SKYLAKEX);
 if (typeof torch === 'string') console.log(`pytorch: not run (${torch})`);
 else {
@@ -79,4 +89,11 @@ else {
   line(`pytorch ${torch.version} 2 threads`, torch.ms, ratio(torch.ms), torch.mean);
   if (typeof torch1 !== 'string') line(`pytorch ${torch1.version} 1 thread`, torch1.ms, ratio(torch1.ms), torch1.mean);
   if (typeof torchSkx !== 'string') line(`pytorch ${torchSkx.version} 2 thr SkylakeX`, torchSkx.ms, ratio(torchSkx.ms), torchSkx.mean);
+  record.push({ lib: 'pytorch', threads: 2, median: torch.ms, mean: torch.mean });
+  if (typeof torch1 !== 'string') record.push({ lib: 'pytorch', threads: 1, median: torch1.ms, mean: torch1.mean });
+  if (typeof torchSkx !== 'string') record.push({ lib: 'pytorch-skx', threads: 2, median: torchSkx.ms, mean: torchSkx.mean });
 }
+const dir = join(dirname(fileURLToPath(import.meta.url)), 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(join(dir, `t1-${new Date().toISOString().replace(/[:.]/g, '-')}.json`),
+  JSON.stringify({ node: process.version, firstTouch: touch, steps: STEPS, rows: record }, null, 2));

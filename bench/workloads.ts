@@ -1,4 +1,4 @@
-// bench/workloads.ts — the convolution workloads of issues 2 and 5, shared by bench/ops.ts and bench/peers.ts.
+// bench/workloads.ts — the convolution workloads W1–W5, shared by bench/ops.ts and bench/peers.ts.
 
 import type { Conv2dAttrs } from '../src/backend/backend.js';
 
@@ -41,9 +41,12 @@ export function randomF32(n: number, seed = 1): Float32Array {
   return out;
 }
 
-/** Median wall time in ms of `fn` after `warm` untimed runs; stops early once `budgetMs` is spent. */
+/** Median wall time in ms of `fn` after untimed warm-up runs (at least `warm`, and for at least 200 ms:
+ *  JIT compilers, V8's for WebAssembly included, optimise a function only once it has run a while);
+ *  stops early once `budgetMs` is spent. */
 export function timeMedian(fn: () => unknown, runs: number, warm = 1, budgetMs = 4000): number {
-  for (let i = 0; i < warm; i++) fn();
+  const w0 = performance.now();
+  for (let i = 0; i < warm || (performance.now() - w0 < 200 && i < 100); i++) fn();
   const t: number[] = [];
   const start = performance.now();
   for (let i = 0; i < runs; i++) {

@@ -10,15 +10,20 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOUR } from '../src/cli/tour.js';
+import { testBackends } from './helpers/backends.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 let out = '';
-before(() => { out = mkdtempSync(join(tmpdir(), 'convnet-examples-')); });
-after(() => { rmSync(out, { recursive: true, force: true }); });
+const outs: string[] = [];
+after(() => { for (const d of outs) rmSync(d, { recursive: true, force: true }); });
+
+/** The backend the examples run on: each describe block below runs once per backend. */
+let exampleBackend = 'wasm';
 
 function run(name: string): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'examples', `${name}.ts`), '--out', out], { cwd: root, encoding: 'utf8' });
-  assert.equal(r.status, 0, `examples/${name}.ts failed:\n${r.stderr}`);
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'examples', `${name}.ts`), '--out', out],
+    { cwd: root, encoding: 'utf8', env: { ...process.env, CONVNET_BACKEND: exampleBackend } });
+  assert.equal(r.status, 0, `examples/${name}.ts failed on ${exampleBackend}:\n${r.stderr}`);
   return r.stdout;
 }
 
@@ -34,7 +39,9 @@ function numbersAfter(text: string, label: string): number[] {
 
 const pictures = (dir: string) => (existsSync(join(out, dir)) ? readdirSync(join(out, dir)).filter((f) => f.endsWith('.png')) : []);
 
-describe('examples (the tutorial, section by section)', () => {
+for (const backend of testBackends()) describe(`examples (the tutorial, section by section) [${backend}]`, () => {
+  // Each backend writes its pictures to a folder of its own, so no check can pass on the other's files.
+  before(() => { exampleBackend = backend; out = mkdtempSync(join(tmpdir(), `convnet-examples-${backend}-`)); outs.push(out); });
   test('every tour section has an example file', () => {
     for (const [file] of TOUR) assert.ok(existsSync(join(root, 'examples', `${file}.ts`)) || file === 'learn-kernel', `examples/${file}.ts`);
   });

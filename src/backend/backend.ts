@@ -17,10 +17,12 @@
 //   ready at once, so `setBackend('wasm')` takes effect before it returns.
 
 import type { DataArray, DType, FloatDType } from '../tensor/dtype.js';
-import { Storage, freedError } from './storage.js';
+import { Storage, freedError, type Memory } from './storage.js';
+import { envVar } from './env.js';
 
 export type { DataArray, DType, FloatArray } from '../tensor/dtype.js';
 export { Storage } from './storage.js';
+export type { Memory } from './storage.js';
 
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh' | 'sign' | 'reciprocal'
@@ -220,22 +222,6 @@ export interface Kernels {
 
 export type KernelName = keyof Kernels;
 
-/** What every backend provides besides its kernels: its memory. */
-export interface Memory {
-  readonly name: string;
-  /** An uninitialised storage of size elements. */
-  alloc(dtype: DType, size: number): Storage;
-  /** Gives `s` (freed, or just created elsewhere) a copy of values as its data on this backend. */
-  attach(s: Storage, values: DataArray): void;
-  /** Releases the data now; s.data becomes null. */
-  free(s: Storage): void;
-  /** Copies values into s from element `offset` on (values are converted to s's dtype). */
-  write(s: Storage, values: ArrayLike<number>, offset?: number): void;
-  /** A fresh copy of the values; a backend that cannot read synchronously throws and says to use read(). */
-  readSync(s: Storage): DataArray;
-  read(s: Storage): Promise<DataArray>;
-}
-
 /** A registered backend: its memory and the kernels it implements itself. */
 export type BackendImpl = Memory & Partial<Kernels>;
 
@@ -259,7 +245,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
 // ------------------------------------------------------------------------------------------ fallback
 
 const fallbacks = new Map<string, number>();
-const debug = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.CONVNET_DEBUG ?? '';
+const debug = envVar('CONVNET_DEBUG') ?? '';
 const logFallbacks = /\bfallback\b/.test(debug);
 
 /** How often each `backend.kernel` ran on ref's implementation because the backend lacks it. */
@@ -381,6 +367,17 @@ export function setBackend(name: string): Promise<void> {
 }
 
 function chooseDefault(): void {
+  // CONVNET_BACKEND picks the default for a whole process (an example, a CLI run, a test's child).
+  const wanted = envVar('CONVNET_BACKEND');
+  if (wanted) {
+    if (!registry.has(wanted)) {
+      throw new Error(`CONVNET_BACKEND=${wanted}: unknown backend; registered: ${[...registry.keys()].join(', ')}`);
+    }
+    const b = name2backend(wanted);
+    if (!b) throw new Error(`CONVNET_BACKEND=${wanted}: this backend starts asynchronously; call await setBackend('${wanted}') instead`);
+    current = b;
+    return;
+  }
   for (const name of PREFERENCE) {
     if (!registry.has(name)) continue;
     try {

@@ -8,8 +8,7 @@
 // collector has taken every tensor that shared it: backends whose memory the collector cannot see (the
 // wasm heap, GPU buffers) register each Storage with a FinalizationRegistry.
 
-import type { DType } from '../tensor/dtype.js';
-import type { Backend } from './backend.js';
+import type { DataArray, DType } from '../tensor/dtype.js';
 
 let nextId = 1;
 
@@ -20,13 +19,13 @@ export class Storage {
   /** Number of elements. */
   readonly size: number;
   /** The backend that holds the data now (data moves when a tensor is used on another backend). */
-  backend: Backend;
+  backend: Memory;
   /** The backend's own record of the data; null once freed. Only that backend reads it. */
   data: unknown;
   /** Tensors sharing this storage that have not been disposed. */
   refs = 0;
 
-  constructor(backend: Backend, dtype: DType, size: number, data: unknown) {
+  constructor(backend: Memory, dtype: DType, size: number, data: unknown) {
     this.id = nextId++;
     this.backend = backend;
     this.dtype = dtype;
@@ -43,4 +42,20 @@ export class Storage {
 export function freedError(s: Storage): Error {
   return new Error(`tensor data #${s.id} (${s.dtype}, ${s.size} elements) was freed: the tensor was disposed ` +
     '(by dispose(), by `using`, or by autograd after backward()); keep a clone() if you need it afterwards');
+}
+
+/** What every backend provides besides its kernels: its memory (backend.ts adds the kernels). */
+export interface Memory {
+  readonly name: string;
+  /** An uninitialised storage of size elements. */
+  alloc(dtype: DType, size: number): Storage;
+  /** Gives `s` (freed, or just created elsewhere) a copy of values as its data on this backend. */
+  attach(s: Storage, values: DataArray): void;
+  /** Releases the data now; s.data becomes null. */
+  free(s: Storage): void;
+  /** Copies values into s from element `offset` on (values are converted to s's dtype). */
+  write(s: Storage, values: ArrayLike<number>, offset?: number): void;
+  /** A fresh copy of the values; a backend that cannot read synchronously throws and says to use read(). */
+  readSync(s: Storage): DataArray;
+  read(s: Storage): Promise<DataArray>;
 }

@@ -50,10 +50,15 @@ export class Scratch {
   }
 }
 
+/** The attributes as assembly/common.ts reads them: 16 int32 in scratch. */
+function attrsIn(sc: Scratch, a: Conv2dAttrs): number {
+  return sc.i32([a.N, a.C, a.H, a.W, a.OC, a.KH, a.KW, a.OH, a.OW, a.strideH, a.strideW,
+    a.padTop, a.padLeft, a.dilationH, a.dilationW, a.groups]);
+}
+
 /** Forward into y at py from x, w (OIHW, unpacked) and bias at px, pw, pb (0 = none). */
 function forwardAt(r: Runtime, sc: Scratch, a: Conv2dAttrs, px: number, pw: number, pb: number, py: number): void {
-  const at = sc.i32([a.N, a.C, a.H, a.W, a.OC, a.KH, a.KW, a.OH, a.OW, a.strideH, a.strideW,
-    a.padTop, a.padLeft, a.dilationH, a.dilationW, a.groups]);
+  const at = attrsIn(sc, a);
   const nt = threadsFor(flops(a));
   const k = r.exports;
   if (isDepthwise(a)) {
@@ -109,8 +114,7 @@ export function convKernels(js: Kernels): Pick<Kernels, 'conv2d' | 'conv2dGradIn
           forwardAt(r, sc, t, m.ptr(dy), pw2, 0, m.ptr(dx));
           return dx;
         }
-        const at = sc.i32([a.N, a.C, a.H, a.W, a.OC, a.KH, a.KW, a.OH, a.OW, a.strideH, a.strideW,
-          a.padTop, a.padLeft, a.dilationH, a.dilationW, a.groups]);
+        const at = attrsIn(sc, a);
         const nt = threadsFor(flops(a));
         const k = r.exports;
         const pdy = m.ptr(dy), pw = m.ptr(w), pdx = m.ptr(dx);
@@ -137,8 +141,7 @@ export function convKernels(js: Kernels): Pick<Kernels, 'conv2d' | 'conv2dGradIn
       const len = a.OC * (a.C / a.groups) * a.KH * a.KW;
       const dw = m.alloc('float32', len);
       try {
-        const at = sc.i32([a.N, a.C, a.H, a.W, a.OC, a.KH, a.KW, a.OH, a.OW, a.strideH, a.strideW,
-          a.padTop, a.padLeft, a.dilationH, a.dilationW, a.groups]);
+        const at = attrsIn(sc, a);
         const nt = threadsFor(flops(a));
         const k = r.exports;
         const px = m.ptr(x), pdy = m.ptr(dy), pdw = m.ptr(dw);

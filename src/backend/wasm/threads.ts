@@ -14,6 +14,8 @@
 // initWasmThreads) and hands them to a Pool through its `spawn` argument. The page's main thread may not
 // Atomics.wait, so there run() only spins.
 
+import { envVar } from '../env.js';
+
 type WorkerCtor = typeof import('node:worker_threads').Worker;
 
 // process.getBuiltinModule (Node ≥ 20.16) loads Node modules synchronously without a static import, so
@@ -37,7 +39,7 @@ const SPIN = 20000;
  *  an idle process burns at most this much of one core per worker after its last call. 0.3 ms: 1 ms was
  *  faster for T1 but not for a whole epoch in noisy same-run A/B tests here; CONVNET_SPIN_MS overrides. */
 const WORKER_SPIN_MS = ((v: number): number => (Number.isFinite(v) && v >= 0 ? Math.min(v, 10) : 0.3))(
-  Number((globalThis as { process?: { env?: Record<string, string> } }).process?.env?.CONVNET_SPIN_MS ?? 0.3));
+  Number(envVar('CONVNET_SPIN_MS') ?? 0.3));
 
 export const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');

@@ -5,6 +5,7 @@
 // The one rule for memory whose views can move (a growing WebAssembly.Memory detaches or outgrows
 // old views): allocate every output first, then take the views, then run the loops.
 
+import { convInputSize, convOutputSize, convWeightSize } from './backend.js';
 import type {
   AdamAttrs, AxisLayout, BatchNormAttrs, BinaryOp, ClassLossAttrs, Conv2dAttrs, FftAttrs, Kernels, PadAttrs,
   PoolAttrs, ReduceOp, Reduction, SgdAttrs, UnaryOp,
@@ -30,6 +31,9 @@ import {
 import { adamStepInto, sgdStepInto } from './ref/optim.js';
 import { fftConv2dGradInputInto, fftConv2dGradWeightInto, fftConv2dInto, fftInto } from './ref/fft.js';
 
+type ConvInto = (x: DataArray, w: DataArray, bias: DataArray | null, a: Conv2dAttrs, out: DataArray) => void;
+type GradInto = (p: DataArray, q: DataArray, a: Conv2dAttrs, out: DataArray) => void;
+
 /** What the loops need of a backend's memory. */
 export interface ArrayMemory {
   alloc(dtype: DType, size: number): Storage;
@@ -43,6 +47,16 @@ export function arrayKernels(mem: ArrayMemory): Kernels {
   const vf = (s: Storage): FloatArray => mem.view(s) as FloatArray;
   const vn = (s: Storage | null): DataArray | null => (s ? mem.view(s) : null);
   const like = (x: Storage, size = x.size): Storage => alloc(x.dtype, size);
+  const convForward = (x: Storage, w: Storage, bias: Storage | null, a: Conv2dAttrs, run: ConvInto): Storage => {
+    const o = like(x, convOutputSize(a));
+    run(v(x), v(w), vn(bias), a, v(o));
+    return o;
+  };
+  /** A gradient kernel: o (allocated by the caller, before any view is taken) = run(p, q). */
+  const convGrad = (o: Storage, p: Storage, q: Storage, a: Conv2dAttrs, run: GradInto): Storage => {
+    run(v(p), v(q), a, v(o));
+    return o;
+  };
 
   return {
     fill(s: Storage, value: number): void { v(s).fill(value); },
@@ -130,36 +144,13 @@ export function arrayKernels(mem: ArrayMemory): Kernels {
       }
       return o;
     },
-    conv2d(x: Storage, w: Storage, bias: Storage | null, a: Conv2dAttrs): Storage {
-      const o = like(x, a.N * a.OC * a.OH * a.OW);
-      conv2dInto(vf(x), vf(w), vn(bias) as FloatArray | null, a, vf(o));
-      return o;
-    },
-    conv2dGradInput(dy: Storage, w: Storage, a: Conv2dAttrs): Storage {
-      const o = like(dy, a.N * a.C * a.H * a.W);
-      conv2dGradInputInto(vf(dy), vf(w), a, vf(o));
-      return o;
-    },
-    conv2dGradWeight(x: Storage, dy: Storage, a: Conv2dAttrs): Storage {
-      const o = like(x, a.OC * (a.C / a.groups) * a.KH * a.KW);
-      conv2dGradWeightInto(vf(x), vf(dy), a, vf(o));
-      return o;
-    },
-    fftConv2d(x: Storage, w: Storage, bias: Storage | null, a: Conv2dAttrs): Storage {
-      const o = like(x, a.N * a.OC * a.OH * a.OW);
-      fftConv2dInto(v(x), v(w), vn(bias), a, v(o));
-      return o;
-    },
-    fftConv2dGradInput(dy: Storage, w: Storage, a: Conv2dAttrs): Storage {
-      const o = like(dy, a.N * a.C * a.H * a.W);
-      fftConv2dGradInputInto(v(dy), v(w), a, v(o));
-      return o;
-    },
-    fftConv2dGradWeight(x: Storage, dy: Storage, a: Conv2dAttrs): Storage {
-      const o = like(x, a.OC * (a.C / a.groups) * a.KH * a.KW);
-      fftConv2dGradWeightInto(v(x), v(dy), a, v(o));
-      return o;
-    },
+    // The direct loops take float arrays; the FFT path any dtype (it computes in float64).
+    conv2d: (x, w, bias, a) => convForward(x, w, bias, a, conv2dInto as ConvInto),
+    conv2dGradInput: (dy, w, a) => convGrad(like(dy, convInputSize(a)), dy, w, a, conv2dGradInputInto as GradInto),
+    conv2dGradWeight: (x, dy, a) => convGrad(like(x, convWeightSize(a)), x, dy, a, conv2dGradWeightInto as GradInto),
+    fftConv2d: (x, w, bias, a) => convForward(x, w, bias, a, fftConv2dInto),
+    fftConv2dGradInput: (dy, w, a) => convGrad(like(dy, convInputSize(a)), dy, w, a, fftConv2dGradInputInto),
+    fftConv2dGradWeight: (x, dy, a) => convGrad(like(x, convWeightSize(a)), x, dy, a, fftConv2dGradWeightInto),
     pad(x: Storage, a: PadAttrs): Storage {
       const o = like(x, numel(a.outShape));
       padInto(v(x), a, v(o));

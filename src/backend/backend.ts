@@ -7,8 +7,8 @@
 //   write / readSync / read.
 // - A backend knows nothing of Tensor, autograd or argument checking: ops/ validate and fill every
 //   attribute before a kernel runs, so kernels may trust their inputs.
-// - Every kernel returns fresh storages (never one of its inputs), of its input's dtype unless it says
-//   otherwise; kernels marked "in place" write into storages they are given instead. Index outputs are
+// - Every kernel returns fresh storages, of its input's dtype unless it says otherwise; kernels marked
+//   "in place" write into storages they are given instead (and unary/binary given `out` return it). Index outputs are
 //   int32. Data-dependent checks (a class index out of range) are kernels that report what they found.
 // - A backend may leave kernels out. Those run on `ref`'s implementation through one path, `fallback`
 //   below: inputs are read back, ref computes, results are written to the backend. Each such call is
@@ -44,6 +44,11 @@ export interface Conv2dAttrs {
   dilationH: number; dilationW: number;
   groups: number;
 }
+
+/** Element counts of a convolution's input, output and weight. */
+export const convInputSize = (a: Conv2dAttrs): number => a.N * a.C * a.H * a.W;
+export const convOutputSize = (a: Conv2dAttrs): number => a.N * a.OC * a.OH * a.OW;
+export const convWeightSize = (a: Conv2dAttrs): number => a.OC * (a.C / a.groups) * a.KH * a.KW;
 
 /** Per-axis window tables shared by every pooling kernel (max, average, adaptive; 1-D and 2-D).
  *  Output row i reads `count[i]` taps at input rows start[i], start[i] + step, … (all inside the input). */
@@ -228,19 +233,19 @@ export type BackendImpl = Memory & Partial<Kernels>;
 /** A backend as ops see it: every kernel present (missing ones run through the fallback). */
 export type Backend = Memory & Kernels;
 
-/** The kernels that write into storages they are given, by argument position; the fallback copies those back. */
-const IN_PLACE: Partial<Record<KernelName, number[]>> = {
-  fill: [0], copy: [1], unary: [2], binary: [6], batchNorm: [3, 4], sgdStep: [0, 2], adamStep: [0, 2, 3, 4],
-};
+/** Every kernel, with the argument positions it writes into ("in place"; the fallback copies those back).
+ *  `satisfies` makes the compiler check that the table names every kernel of the interface. */
+const KERNELS = {
+  fill: [0], copy: [1], cast: [], unary: [2], binary: [6], where: [], reduce: [], argReduce: [], permute: [],
+  expand: [], cat: [], flip: [], indexSelect: [], indexSelectGrad: [], oneHot: [], bincount: [], matmul: [],
+  conv2d: [], conv2dGradInput: [], conv2dGradWeight: [], fftConv2d: [], fftConv2dGradInput: [], fftConv2dGradWeight: [],
+  pad: [], padGrad: [], maxPool: [], maxPoolGrad: [], avgPool: [], avgPoolGrad: [], softmax: [], softmaxGrad: [],
+  leakyRelu: [], leakyReluGrad: [], dropout: [], batchNorm: [3, 4], batchNormGrad: [], prodGrad: [], findInvalidClass: [],
+  classLoss: [], classLossGrad: [], crossEntropyProb: [], crossEntropyProbGrad: [], mseLoss: [], mseLossGrad: [],
+  bceWithLogits: [], bceWithLogitsGrad: [], sgdStep: [0, 2], adamStep: [0, 2, 3, 4], fft: [],
+} satisfies Record<KernelName, number[]>;
 
-export const KERNEL_NAMES: readonly KernelName[] = [
-  'fill', 'copy', 'cast', 'unary', 'binary', 'where', 'reduce', 'argReduce', 'permute', 'expand', 'cat', 'flip',
-  'indexSelect', 'indexSelectGrad', 'oneHot', 'bincount', 'matmul', 'conv2d', 'conv2dGradInput', 'conv2dGradWeight', 'fftConv2d',
-  'fftConv2dGradInput', 'fftConv2dGradWeight', 'pad', 'padGrad', 'maxPool', 'maxPoolGrad', 'avgPool', 'avgPoolGrad',
-  'softmax', 'softmaxGrad', 'leakyRelu', 'leakyReluGrad', 'dropout', 'batchNorm', 'batchNormGrad', 'prodGrad',
-  'findInvalidClass', 'classLoss', 'classLossGrad', 'crossEntropyProb', 'crossEntropyProbGrad', 'mseLoss', 'mseLossGrad',
-  'bceWithLogits', 'bceWithLogitsGrad', 'sgdStep', 'adamStep', 'fft',
-];
+export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
 
 // ------------------------------------------------------------------------------------------ fallback
 
@@ -259,29 +264,38 @@ export function resetFallbackCounts(): void {
 
 /** Runs ref's kernel on copies of the inputs and writes the results (and any in-place arguments) back. */
 function fallback(target: Memory, ref: Backend, name: KernelName): (...args: unknown[]) => unknown {
+  const key = `${target.name}.${name}`;
+  const inPlace: number[] = KERNELS[name];
+  const refArray = (c: Storage): DataArray => c.data as DataArray; // ref's data is its typed array
   return (...args: unknown[]) => {
-    const key = `${target.name}.${name}`;
     fallbacks.set(key, (fallbacks.get(key) ?? 0) + 1);
     if (logFallbacks) console.warn(`convnet: ${key} runs on ref (the ${target.name} backend has no such kernel)`);
-    const copies = new Map<Storage, Storage>();
+    const copies = new Map<Storage, Storage>(), originals = new Map<Storage, Storage>();
     const toRef = (v: unknown): unknown => {
       if (v instanceof Storage) {
         let c = copies.get(v);
-        if (!c) { c = ref.alloc(v.dtype, v.size); ref.attach(c, target.readSync(v)); copies.set(v, c); }
+        if (!c) {
+          c = ref.alloc(v.dtype, v.size);
+          ref.write(c, target.readSync(v));
+          copies.set(v, c);
+          originals.set(c, v);
+        }
         return c;
       }
       return Array.isArray(v) ? v.map(toRef) : v;
     };
-    const refArgs = args.map(toRef);
-    const result = (ref[name] as (...a: unknown[]) => unknown)(...refArgs);
-    for (const i of IN_PLACE[name] ?? []) {
+    const result = (ref[name] as (...a: unknown[]) => unknown)(...args.map(toRef));
+    for (const i of inPlace) {
       const orig = args[i];
-      if (orig instanceof Storage) target.write(orig, ref.readSync(copies.get(orig)!));
+      if (orig instanceof Storage) target.write(orig, refArray(copies.get(orig)!));
     }
     const back = (v: unknown): unknown => {
       if (v instanceof Storage) {
+        // An in-place kernel returns the storage it wrote into: the caller gets its own storage back.
+        const orig = originals.get(v);
+        if (orig) return orig;
         const out = target.alloc(v.dtype, v.size);
-        target.write(out, ref.readSync(v));
+        target.write(out, refArray(v));
         return out;
       }
       if (v && typeof v === 'object' && !ArrayBuffer.isView(v)) {
@@ -320,20 +334,32 @@ export function registerBackend(name: string, factory: Factory): void {
   registry.set(name, factory);
 }
 
-function refBackendOrNull(): Backend | null {
-  return name2backend('ref');
-}
+const starting = new Map<string, Promise<Backend>>();
 
-function name2backend(name: string): Backend | null {
-  let b = ready.get(name);
-  if (b) return b;
+/** Starts a registered backend (once): the backend, a promise for one that starts asynchronously, or null
+ *  when no such backend is registered. */
+function start(name: string): Backend | Promise<Backend> | null {
+  const have = ready.get(name) ?? starting.get(name);
+  if (have) return have;
   const factory = registry.get(name);
   if (!factory) return null;
+  const finish = (impl: BackendImpl): Backend => {
+    const b = complete(impl, name === 'ref' ? null : syncBackend('ref'));
+    ready.set(name, b);
+    starting.delete(name);
+    return b;
+  };
   const impl = factory();
-  if (impl instanceof Promise) return null;
-  b = complete(impl, name === 'ref' ? null : refBackendOrNull());
-  ready.set(name, b);
-  return b;
+  if (!(impl instanceof Promise)) return finish(impl);
+  const p = impl.then(finish, (e: unknown) => { starting.delete(name); throw e; });
+  starting.set(name, p);
+  return p;
+}
+
+/** A backend that is ready now, or null (not registered, or still starting). */
+function syncBackend(name: string): Backend | null {
+  const b = start(name);
+  return b instanceof Promise ? null : b;
 }
 
 /**
@@ -342,24 +368,16 @@ function name2backend(name: string): Backend | null {
  * need time (a GPU): `await setBackend('webgpu')`. Tensors made on another backend move on first use.
  */
 export function setBackend(name: string): Promise<void> {
-  const factory = registry.get(name);
-  if (!factory) {
-    throw new Error(`setBackend: unknown backend '${name}'; registered: ${[...registry.keys()].join(', ')}`);
-  }
-  const have = ready.get(name);
-  if (have) { current = have; pending = null; return Promise.resolve(); }
-  const impl = factory();
-  if (!(impl instanceof Promise)) {
-    current = complete(impl, name === 'ref' ? null : refBackendOrNull());
-    ready.set(name, current);
+  const b = start(name);
+  if (!b) throw new Error(`setBackend: unknown backend '${name}'; registered: ${[...registry.keys()].join(', ')}`);
+  if (!(b instanceof Promise)) {
+    current = b;
     pending = null;
     return Promise.resolve();
   }
   pending = name;
-  return impl.then((i) => {
-    const b = complete(i, refBackendOrNull());
-    ready.set(name, b);
-    if (pending === name) { current = b; pending = null; }
+  return b.then((started) => {
+    if (pending === name) { current = started; pending = null; }
   }, (e: unknown) => {
     if (pending === name) pending = null;
     throw e;
@@ -373,7 +391,7 @@ function chooseDefault(): void {
     if (!registry.has(wanted)) {
       throw new Error(`CONVNET_BACKEND=${wanted}: unknown backend; registered: ${[...registry.keys()].join(', ')}`);
     }
-    const b = name2backend(wanted);
+    const b = syncBackend(wanted);
     if (!b) throw new Error(`CONVNET_BACKEND=${wanted}: this backend starts asynchronously; call await setBackend('${wanted}') instead`);
     current = b;
     return;
@@ -381,7 +399,7 @@ function chooseDefault(): void {
   for (const name of PREFERENCE) {
     if (!registry.has(name)) continue;
     try {
-      const b = name2backend(name);
+      const b = syncBackend(name);
       if (b) { current = b; return; }
     } catch {
       // e.g. WebAssembly without SIMD: fall through to the next backend
@@ -404,11 +422,6 @@ export function backend(): Backend {
   }
   if (!current) chooseDefault();
   return current!;
-}
-
-/** A started backend by name (for moving data to it), or null. */
-export function backendNamed(name: string): Backend | null {
-  return ready.get(name) ?? null;
 }
 
 /** Names of the registered backends ('ref', and 'wasm' where it loaded). */

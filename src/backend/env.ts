@@ -1,6 +1,16 @@
-// Environment switches (CONVNET_DEBUG, CONVNET_BACKEND, …). The library also runs in browsers, where there
-// is no `process`, so every lookup goes through here and reads as unset there.
+// What the library asks of its host: environment switches (CONVNET_DEBUG, CONVNET_BACKEND, …) and Node's
+// built-in modules. The library also runs in browsers, where there is no `process`: every lookup goes
+// through here and reads as unset (or null) there.
 
 export function envVar(name: string): string | undefined {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
+  return (globalThis as { process?: NodeProcess }).process?.env?.[name];
+}
+
+type NodeProcess = { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown };
+
+/** A Node built-in module, loaded synchronously (process.getBuiltinModule, Node ≥ 20.16) so that browser
+ *  bundles need no stub and no top-level await; null where there is none. */
+export function nodeBuiltin<T>(id: string): T | null {
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  return (proc?.getBuiltinModule?.(id) ?? null) as T | null;
 }

@@ -53,8 +53,8 @@ export interface Memory {
   attach(s: Storage, values: DataArray): void;
   /** Releases the data now; s.data becomes null. */
   free(s: Storage): void;
-  /** Copies values into s from element `offset` on (values are converted to s's dtype). */
-  write(s: Storage, values: ArrayLike<number>, offset?: number): void;
+  /** Copies values into s (converted to s's dtype; into int32 by truncation). */
+  write(s: Storage, values: ArrayLike<number>): void;
   /** A fresh copy of the values; a backend that cannot read synchronously throws and says to use read(). */
   readSync(s: Storage): DataArray;
   read(s: Storage): Promise<DataArray>;

@@ -75,5 +75,4 @@ export class LogSoftmax extends SoftmaxBase {
   }
 }
 
-// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
 markBuiltIn(ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax);

@@ -142,5 +142,4 @@ export class BatchNorm2d extends BatchNormBase {
   }
 }
 
-// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
 markBuiltIn(BatchNorm1d, BatchNorm2d);

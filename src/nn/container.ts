@@ -12,7 +12,7 @@
 
 import { Tensor, nextSerial } from '../tensor/tensor.js';
 import { drop, internalScope, own } from '../tensor/lifetime.js';
-import { Module, forwardHooksInUse } from './module.js';
+import { Module, markBuiltIn } from './module.js';
 
 function checkModule(op: string, m: unknown, where: string): Module {
   if (!(m instanceof Module)) {
@@ -66,21 +66,16 @@ export class Sequential extends Module {
 
   forward(x: unknown): any { // eslint-disable-line @typescript-eslint/no-explicit-any
     const kids = [...this.children()];
-    if (forwardHooksInUse()) {
-      let out = x;
-      for (const m of kids) out = m(out);
-      return out;
-    }
+    const pure = kids.map((m) => m.keepsNoTensors());
     let cur = x, held = false;
     for (let i = 0; i < kids.length; i++) {
-      const m = kids[i], next = kids[i + 1];
-      const pure = m.keepsNoTensors();
+      const m = kids[i];
       const before = nextSerial();
       const input = cur;
-      const y: unknown = pure ? internalScope(() => m(input)) : m(input);
+      const y: unknown = pure[i] ? internalScope(() => m(input)) : m(input);
       // y is ours to free if only this loop and autograd will ever see it: made by a layer that keeps
-      // nothing, and consumed by another such layer.
-      const keep: boolean = pure && next !== undefined && next.keepsNoTensors() && y instanceof Tensor &&
+      // nothing (no hooks either), and consumed by another such layer.
+      const keep: boolean = pure[i] && i + 1 < kids.length && pure[i + 1] && y instanceof Tensor &&
         (y.serial >= before || (y === cur && held));
       if (keep) own(y as Tensor);
       if (held) drop(cur as Tensor);
@@ -92,7 +87,7 @@ export class Sequential extends Module {
 
   /** A plain Sequential of layers that keep no tensors keeps none itself. */
   override keepsNoTensors(): boolean {
-    if (this.constructor !== Sequential) return super.keepsNoTensors();
+    if (!super.keepsNoTensors()) return false;
     for (const m of this.children()) if (!m.keepsNoTensors()) return false;
     return true;
   }
@@ -153,3 +148,4 @@ export class ModuleList extends Module {
   }
 }
 
+markBuiltIn(Sequential);

@@ -98,5 +98,4 @@ export class Conv1d extends ConvNd {
   }
 }
 
-// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
 markBuiltIn(Conv1d, Conv2d);

@@ -23,5 +23,4 @@ export class Flatten extends Module {
   }
 }
 
-// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
 markBuiltIn(Flatten);

@@ -56,5 +56,4 @@ export class Identity extends Module {
   }
 }
 
-// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
 markBuiltIn(Linear, Identity);

@@ -84,5 +84,4 @@ export class BCEWithLogitsLoss extends Loss {
   }
 }
 
-// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
 markBuiltIn(MSELoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss);

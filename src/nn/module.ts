@@ -19,15 +19,9 @@ export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) =
 export interface HookHandle { remove(): void }
 
 let nextHookId = 0;
-/** Forward hooks registered on any module and not removed: while there are any, nn.Sequential lets the
- *  garbage collector (not itself) free intermediate activations, since a hook may keep them. */
-let liveHooks = 0;
 
-export function forwardHooksInUse(): boolean {
-  return liveHooks > 0;
-}
-
-/** Classes whose forward keeps no tensors (convnet's own layers); not their subclasses. */
+/** Classes whose forward keeps no tensors: convnet's own layers, each file marking its classes. Not their
+ *  subclasses: a subclass's forward may keep tensors, so it must say so itself (keepsNoTensors). */
 const builtIns = new WeakSet<object>();
 
 export function markBuiltIn(...classes: object[]): void {
@@ -76,8 +70,7 @@ export abstract class Module {
   registerForwardHook(hook: ForwardHook): HookHandle {
     const id = nextHookId++;
     this._forwardHooks.set(id, hook);
-    liveHooks++;
-    return { remove: () => { if (this._forwardHooks.delete(id)) liveHooks--; } };
+    return { remove: () => { this._forwardHooks.delete(id); } };
   }
 
   /**
@@ -85,10 +78,10 @@ export abstract class Module {
    * autograd records (true for convnet's own layers; false by default, since a user's forward may keep
    * tensors). nn.Sequential frees the activations between such layers itself, without waiting for the
    * garbage collector. A subclass may return true when its forward, and every module it calls, keeps
-   * nothing.
+   * nothing. A forward hook may keep the module's input and output, so a module with hooks is not.
    */
   keepsNoTensors(): boolean {
-    return builtIns.has(this.constructor);
+    return builtIns.has(this.constructor) && this._forwardHooks.size === 0;
   }
 
   /** Stores a tensor that belongs to the state but is not trained (e.g. BatchNorm's running mean). */

@@ -181,5 +181,4 @@ export class AdaptiveMaxPool1d extends AdaptivePool {
   }
 }
 
-// Built-in layers keep no tensors (Module.keepsNoTensors); subclasses of them are not assumed to.
 markBuiltIn(MaxPool2d, MaxPool1d, AvgPool2d, AvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, AdaptiveAvgPool1d, AdaptiveMaxPool1d);

@@ -9,12 +9,12 @@
 // output positions; col[q, p] = x[c, oh·s − pad + kh·d, ow·s − pad + kw·d] (0 outside the input).
 
 import type { Conv2dAttrs } from '../backend.js';
-import type { FloatArray } from '../../tensor/dtype.js';
+import { allocArray, dtypeOf, type FloatArray } from '../../tensor/dtype.js';
 import { gemmNN, gemmNT, gemmTN } from './gemm.js';
 
 /** A zero-filled scratch array of x's float type (JS memory, never the output). */
 function scratch(x: FloatArray, n: number): FloatArray {
-  return new (x.constructor as { new(n: number): FloatArray })(n);
+  return allocArray(dtypeOf(x), n) as FloatArray;
 }
 
 function isPointwise(a: Conv2dAttrs): boolean {

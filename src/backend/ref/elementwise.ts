@@ -151,7 +151,7 @@ export function whereInto(cond: DataArray, a: DataArray, b: DataArray, out: Data
 }
 
 /** Converts between dtypes; into int32 by truncation toward zero (NaN → 0, as a typed array stores it). */
-export function castInto(x: DataArray, out: DataArray): void {
+export function castInto(x: ArrayLike<number>, out: DataArray): void {
   if (out instanceof Int32Array && !(x instanceof Int32Array)) {
     for (let i = 0; i < x.length; i++) out[i] = Math.trunc(x[i]);
   } else {

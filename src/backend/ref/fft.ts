@@ -69,40 +69,28 @@ function inputSpectra(xs: DataArray, a: Conv2dAttrs): Spectrum2d[] {
   return X;
 }
 
-/** Spectra of the dilated kernels [OC·Cg]. */
-function kernelSpectra(ws: DataArray, a: Conv2dAttrs): Spectrum2d[] {
-  const { OC, KH, KW, dilationH: dH, dilationW: dW } = a;
-  const Cg = a.C / a.groups;
+/** Spectra of `planes` rows×cols planes of `src`, each spread onto the FFT grid with steps (sH, sW) between
+ *  its elements and zeros between. */
+function spreadSpectra(src: DataArray, planes: number, rows: number, cols: number, sH: number, sW: number, a: Conv2dAttrs): Spectrum2d[] {
   const { lh, lw } = convFftGrid(a);
   const buf = new Float64Array(lh * lw);
-  const K: Spectrum2d[] = [];
-  for (let o = 0; o < OC; o++) {
-    for (let ci = 0; ci < Cg; ci++) {
-      buf.fill(0);
-      const src = (o * Cg + ci) * KH * KW;
-      for (let p = 0; p < KH; p++) for (let q = 0; q < KW; q++) buf[p * dH * lw + q * dW] = ws[src + p * KW + q];
-      K.push(rfft2Plane(buf, lh, lw));
-    }
+  const out: Spectrum2d[] = [];
+  for (let pl = 0; pl < planes; pl++) {
+    buf.fill(0);
+    const off = pl * rows * cols;
+    for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) buf[i * sH * lw + j * sW] = src[off + i * cols + j];
+    out.push(rfft2Plane(buf, lh, lw));
   }
-  return K;
+  return out;
 }
 
+/** Spectra of the dilated kernels [OC·Cg]. */
+const kernelSpectra = (ws: DataArray, a: Conv2dAttrs): Spectrum2d[] =>
+  spreadSpectra(ws, a.OC * (a.C / a.groups), a.KH, a.KW, a.dilationH, a.dilationW, a);
+
 /** Spectra of the stride-upsampled output gradients [N·OC]. */
-function gradSpectra(gs: DataArray, a: Conv2dAttrs): Spectrum2d[] {
-  const { N, OC, OH, OW, strideH: sH, strideW: sW } = a;
-  const { lh, lw } = convFftGrid(a);
-  const buf = new Float64Array(lh * lw);
-  const DY: Spectrum2d[] = [];
-  for (let n = 0; n < N; n++) {
-    for (let o = 0; o < OC; o++) {
-      buf.fill(0);
-      const src = (n * OC + o) * OH * OW;
-      for (let i = 0; i < OH; i++) for (let j = 0; j < OW; j++) buf[i * sH * lw + j * sW] = gs[src + i * OW + j];
-      DY.push(rfft2Plane(buf, lh, lw));
-    }
-  }
-  return DY;
-}
+const gradSpectra = (gs: DataArray, a: Conv2dAttrs): Spectrum2d[] =>
+  spreadSpectra(gs, a.N * a.OC, a.OH, a.OW, a.strideH, a.strideW, a);
 
 export function fftConv2dInto(xs: DataArray, ws: DataArray, bs: DataArray | null, a: Conv2dAttrs, out: DataArray): void {
   const { N, C, OC, OH, OW, strideH: sH, strideW: sW, groups } = a;

@@ -8,6 +8,7 @@ import { registerBackend } from '../backend.js';
 import { Storage, freedError } from '../storage.js';
 import { allocArray, type DataArray, type DType } from '../../tensor/dtype.js';
 import { arrayKernels } from '../array-kernels.js';
+import { castInto } from './elementwise.js';
 
 function arrayOf(s: Storage): DataArray {
   if (s.data === null) throw freedError(s);
@@ -27,13 +28,8 @@ const memory = {
   free(s: Storage): void {
     s.data = null;
   },
-  write(s: Storage, values: ArrayLike<number>, offset = 0): void {
-    const a = arrayOf(s);
-    if (a instanceof Int32Array && !(values instanceof Int32Array)) {
-      for (let i = 0; i < values.length; i++) a[offset + i] = Math.trunc(values[i]);
-    } else {
-      a.set(values, offset);
-    }
+  write(s: Storage, values: ArrayLike<number>): void {
+    castInto(values, arrayOf(s));
   },
   readSync(s: Storage): DataArray {
     return arrayOf(s).slice();

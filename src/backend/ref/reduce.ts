@@ -2,7 +2,7 @@
 // of a product. Each run of adjacent reduced axes is read in place as [outer, R, inner], last run first.
 
 import type { ReduceOp } from '../backend.js';
-import type { DataArray } from '../../tensor/dtype.js';
+import { allocArray, dtypeOf, type DataArray } from '../../tensor/dtype.js';
 
 function splitAt(shape: readonly number[], first: number, last: number): [number, number, number] {
   let outer = 1, r = 1, inner = 1;
@@ -39,7 +39,7 @@ export function reduceInto(op: ReduceOp, x: DataArray, shape: readonly number[],
   while (first > 0 && axes[first - 1] === axes[first] - 1) first--;
   const [outer, R, inner] = splitAt(shape, axes[first], axes[axes.length - 1]);
   if (first === 0) { reduceBlock(op, x, outer, R, inner, out); return; }
-  const partial = new (x.constructor as { new(n: number): DataArray })(outer * inner);
+  const partial = allocArray(dtypeOf(x), outer * inner);
   reduceBlock(op, x, outer, R, inner, partial);
   const kept = shape.map((d, i) => (i >= axes[first] && i <= axes[axes.length - 1] ? 1 : d));
   reduceInto(op, partial, kept, axes.slice(0, first), out);

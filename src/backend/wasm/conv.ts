@@ -10,10 +10,11 @@
 //   which is a stride-1 convolution of dy with W'[c, oc, kh', kw'] = W[oc, c, KH−1−kh', KW−1−kw']
 //   and padding dH·(KH−1) − pT (left: dW·(KW−1) − pL); the output size OH' = H bounds the far side.
 
-import type { Conv2dAttrs, Kernels } from '../backend.js';
+import { convInputSize, convOutputSize, convWeightSize, type Conv2dAttrs, type Kernels } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { rt, threadsFor, type Runtime } from './runtime.js';
-import { mem } from './memory.js';
+import { allF32, mem } from './memory.js';
+import { Scratch } from './scratch.js';
 
 const isDepthwise = (a: Conv2dAttrs): boolean => a.groups === a.C && a.OC === a.C;
 
@@ -23,32 +24,10 @@ const useDirect = (a: Conv2dAttrs): boolean => a.strideH === 1 && a.strideW === 
   a.C * (a.OH + a.dilationH * (a.KH - 1)) * (a.OW + a.dilationW * (a.KW - 1)) <= 65536;
 
 const flops = (a: Conv2dAttrs): number => 2 * a.N * a.OC * a.OH * a.OW * (a.C / a.groups) * a.KH * a.KW;
+/** Bytes rounded up to whole cache lines (per-thread blocks must not share one). */
+const toLine = (bytes: number): number => (bytes + 63) & ~63;
 const empty = (a: Conv2dAttrs): boolean =>
-  a.N * a.C * a.H * a.W === 0 || a.OC * a.OH * a.OW === 0 || a.KH * a.KW === 0;
-
-/** Scratch blocks of one call, given back together at its end. */
-export class Scratch {
-  private readonly blocks: [number, number][] = [];
-  constructor(private readonly r: Runtime) {}
-  alloc(bytes: number): number {
-    const p = this.r.heap.alloc(bytes);
-    this.blocks.push([p, bytes]);
-    return p;
-  }
-  i32(values: ArrayLike<number>): number {
-    const p = this.r.putI32(values);
-    this.blocks.push([p, values.length * 4]);
-    return p;
-  }
-  f32(values: ArrayLike<number>): number {
-    const p = this.r.putF32(values);
-    this.blocks.push([p, values.length * 4]);
-    return p;
-  }
-  done(): void {
-    for (const [p, b] of this.blocks) this.r.heap.release(p, b);
-  }
-}
+  convInputSize(a) === 0 || a.OC * a.OH * a.OW === 0 || a.KH * a.KW === 0;
 
 /** The attributes as assembly/common.ts reads them: 16 int32 in scratch. */
 function attrsIn(sc: Scratch, a: Conv2dAttrs): number {
@@ -57,21 +36,25 @@ function attrsIn(sc: Scratch, a: Conv2dAttrs): number {
 }
 
 /** Forward into y at py from x, w (OIHW, unpacked) and bias at px, pw, pb (0 = none). */
+/** A depthwise kernel on n threads, each with its own scratch; `ptrs` are its data arguments. */
+function runDepthwise(r: Runtime, sc: Scratch, at: number, kernel: string, ptrs: number[], n: number): void {
+  const per = r.exports.depthwiseScratch(at);
+  r.run(kernel, [at, ...ptrs, sc.alloc(per * n), per], n);
+}
+
 function forwardAt(r: Runtime, sc: Scratch, a: Conv2dAttrs, px: number, pw: number, pb: number, py: number): void {
   const at = attrsIn(sc, a);
   const nt = threadsFor(flops(a));
   const k = r.exports;
   if (isDepthwise(a)) {
-    const per = k.depthwiseScratch(at);
-    const scratch = sc.alloc(per * nt);
-    r.run('depthwiseForward', [at, px, pw, pb, py, scratch, per], nt);
+    runDepthwise(r, sc, at, 'depthwiseForward', [px, pw, pb, py], nt);
     return;
   }
   const G = a.groups, OCg = a.OC / G, Q = (a.C / G) * a.KH * a.KW, nMP = Math.ceil(OCg / 4);
   const ap = sc.alloc(G * nMP * Q * 16);
   if (useDirect(a)) {
     for (let g = 0; g < G; g++) k.packAkh(OCg, a.C / G, a.KH, a.KW, pw + g * OCg * Q * 4, ap + g * nMP * Q * 16);
-    const per = (k.directScratch(at) + 63) & ~63;
+    const per = toLine(k.directScratch(at));
     const nd = Math.min(nt, a.N * G);
     const scratch = sc.alloc(per * nd);
     r.run('directForward', [at, px, ap, pb, py, scratch, per, k.allFinite(pw, a.OC * Q), sc.i32([0])], nd);
@@ -83,14 +66,13 @@ function forwardAt(r: Runtime, sc: Scratch, a: Conv2dAttrs, px: number, pw: numb
   r.run('convForward', [at, px, ap, pb, py, scratch, per], nt);
 }
 
-const f32 = (...xs: (Storage | null)[]): boolean => xs.every((x) => !x || x.dtype === 'float32');
 
 export function convKernels(js: Kernels): Pick<Kernels, 'conv2d' | 'conv2dGradInput' | 'conv2dGradWeight'> {
   return {
     conv2d(x: Storage, w: Storage, bias: Storage | null, a: Conv2dAttrs): Storage {
-      if (!f32(x, w, bias) || empty(a)) return js.conv2d(x, w, bias, a);
+      if (!allF32(x, w, bias) || empty(a)) return js.conv2d(x, w, bias, a);
       const r = rt(), m = mem(), sc = new Scratch(r);
-      const y = m.alloc('float32', a.N * a.OC * a.OH * a.OW);
+      const y = m.alloc('float32', convOutputSize(a));
       try {
         forwardAt(r, sc, a, m.ptr(x), m.ptr(w), bias ? m.ptr(bias) : 0, m.ptr(y));
       } finally { sc.done(); }
@@ -98,9 +80,9 @@ export function convKernels(js: Kernels): Pick<Kernels, 'conv2d' | 'conv2dGradIn
     },
 
     conv2dGradInput(dy: Storage, w: Storage, a: Conv2dAttrs): Storage {
-      if (!f32(dy, w) || empty(a)) return js.conv2dGradInput(dy, w, a);
+      if (!allF32(dy, w) || empty(a)) return js.conv2dGradInput(dy, w, a);
       const r = rt(), m = mem(), sc = new Scratch(r);
-      const dx = m.alloc('float32', a.N * a.C * a.H * a.W);
+      const dx = m.alloc('float32', convInputSize(a));
       try {
         if (a.strideH === 1 && a.strideW === 1) {
           // A stride-1 convolution of dy with the transposed, flipped weights (see the top of this file).
@@ -119,9 +101,7 @@ export function convKernels(js: Kernels): Pick<Kernels, 'conv2d' | 'conv2dGradIn
         const k = r.exports;
         const pdy = m.ptr(dy), pw = m.ptr(w), pdx = m.ptr(dx);
         if (isDepthwise(a)) {
-          const per = k.depthwiseScratch(at);
-          const scratch = sc.alloc(per * nt);
-          r.run('depthwiseGradInput', [at, pdy, pw, pdx, scratch, per], nt);
+          runDepthwise(r, sc, at, 'depthwiseGradInput', [pdy, pw, pdx], nt);
         } else {
           // Enough (image, group, channel chunk) items for every thread, chunks small enough for the cache.
           const Cg = a.C / a.groups, KHW = a.KH * a.KW;
@@ -136,9 +116,9 @@ export function convKernels(js: Kernels): Pick<Kernels, 'conv2d' | 'conv2dGradIn
     },
 
     conv2dGradWeight(x: Storage, dy: Storage, a: Conv2dAttrs): Storage {
-      if (!f32(x, dy) || empty(a)) return js.conv2dGradWeight(x, dy, a);
+      if (!allF32(x, dy) || empty(a)) return js.conv2dGradWeight(x, dy, a);
       const r = rt(), m = mem(), sc = new Scratch(r);
-      const len = a.OC * (a.C / a.groups) * a.KH * a.KW;
+      const len = convWeightSize(a);
       const dw = m.alloc('float32', len);
       try {
         const at = attrsIn(sc, a);
@@ -146,22 +126,20 @@ export function convKernels(js: Kernels): Pick<Kernels, 'conv2d' | 'conv2dGradIn
         const k = r.exports;
         const px = m.ptr(x), pdy = m.ptr(dy), pdw = m.ptr(dw);
         if (isDepthwise(a)) {
-          const per = k.depthwiseScratch(at);
-          const scratch = sc.alloc(per * nt);
-          r.run('depthwiseGradWeight', [at, px, pdy, pdw, scratch, per], Math.min(nt, a.C));
+          runDepthwise(r, sc, at, 'depthwiseGradWeight', [px, pdy, pdw], Math.min(nt, a.C));
           return dw;
         }
         // Partial dWs summed afterwards into the output: images (and positions) all add into every
         // weight. The direct kernel sums fixed chunks of images (taken by whichever thread is free, the
         // same sums every run); the GEMM kernel one partial per thread.
-        const stride = (len * 4 + 63) & ~63;
+        const stride = toLine(len * 4);
         const direct = useDirect(a) && k.allFinite(px, x.size);
         const items = a.N * a.groups;
         const chunk = Math.max(1, Math.ceil(items / Math.min(items, 4 * nt)));
         const parts = direct ? Math.ceil(items / chunk) : nt;
         const n = direct ? Math.min(nt, parts) : nt;
         const pparts = sc.alloc(stride * parts);
-        const per = direct ? (k.directScratch(at) + 63) & ~63 : k.convGradWeightScratch(at);
+        const per = direct ? toLine(k.directScratch(at)) : k.convGradWeightScratch(at);
         const scratch = sc.alloc(per * n);
         if (direct) r.run('directGradWeight', [at, px, pdy, pparts, stride, scratch, per, sc.i32([0]), chunk], n);
         else r.run('convGradWeight', [at, px, pdy, pparts, stride, scratch, per], n);

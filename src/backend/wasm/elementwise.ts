@@ -8,7 +8,7 @@ import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { numel } from '../../tensor/shape.js';
 import { rt, threadsFor } from './runtime.js';
-import { mem } from './memory.js';
+import { allF32, mem } from './memory.js';
 
 const UNARY: Partial<Record<UnaryOp, number>> = {
   neg: 0, abs: 1, relu: 2, sqrt: 3, square: 4, reciprocal: 5, floor: 6, ceil: 7, step: 8,
@@ -50,7 +50,7 @@ export function elementwiseKernels(js: Kernels): Pick<Kernels, 'unary' | 'binary
     binary(op: BinaryOp, a: Storage, aShape: number[], b: Storage, bShape: number[], outShape: number[], out?: Storage): Storage {
       const code = BINARY[op];
       const n = numel(outShape);
-      if (code === undefined || a.dtype !== 'float32' || b.dtype !== 'float32' || n === 0 ||
+      if (code === undefined || !allF32(a, b) || n === 0 ||
         (op === 'reluGrad' && (a.size !== n || b.size !== n))) { // reluGrad: as ref's same-shape loop only
         return js.binary(op, a, aShape, b, bShape, outShape, out);
       }

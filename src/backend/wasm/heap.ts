@@ -25,7 +25,7 @@ export function setHeapPoisoning(on: boolean): void {
   poison = on;
 }
 
-export function alignUp(bytes: number): number {
+function alignUp(bytes: number): number {
   return Math.max(ALIGN, (bytes + ALIGN - 1) & ~(ALIGN - 1));
 }
 
@@ -37,15 +37,10 @@ export class Heap {
   /** Free blocks by size (bytes → start addresses). */
   private readonly free = new Map<number, number[]>();
   private freeTotal = 0;
-  /** Bytes in blocks handed out and not yet given back. */
-  used = 0;
   /** Memory beyond which the heap asks `reclaim` for room before growing. */
   softLimit: number;
   /** Asked to release at least `bytes` (into this heap) when growth would pass softLimit. */
   reclaim: ((bytes: number) => void) | null = null;
-  /** How often the memory grew, and by how many bytes in all. */
-  grows = 0;
-  grownBytes = 0;
 
   constructor(memory: WebAssembly.Memory, base: number, softLimit: number) {
     this.memory = memory;
@@ -76,18 +71,19 @@ export class Heap {
       p = this.takeFree(n);
     }
     if (p < 0) p = this.bump(n);
-    this.used += n;
     if (poison) new Float32Array(this.memory.buffer, p, n >> 2).fill(NaN);
     return p;
   }
 
   release(ptr: number, bytes: number): void {
-    const n = alignUp(bytes);
-    this.used -= n;
-    this.freeTotal += n;
+    this.pushFree(ptr, alignUp(bytes));
+  }
+
+  private pushFree(p: number, n: number): void {
     let list = this.free.get(n);
     if (!list) { list = []; this.free.set(n, list); }
-    list.push(ptr);
+    list.push(p);
+    this.freeTotal += n;
   }
 
   /** An exact-size block, else the smallest larger one (split, the rest stays free). */
@@ -99,13 +95,12 @@ export class Heap {
     if (best === Infinity) return -1;
     const p = this.free.get(best)!.pop()!;
     this.freeTotal -= best;
-    this.release(p + n, best - n);
-    this.used += best - n; // release() counted the remainder as given back; it never was handed out
+    this.pushFree(p + n, best - n);
     return p;
   }
 
   /** Merges adjacent free blocks; a free run that ends at `top` is given back to the untouched region. */
-  coalesce(): void {
+  private coalesce(): void {
     const blocks: [number, number][] = [];
     for (const [size, list] of this.free) for (const p of list) blocks.push([p, size]);
     if (blocks.length === 0) return;
@@ -120,12 +115,7 @@ export class Heap {
     }
     const tail = merged[merged.length - 1];
     if (tail[0] + tail[1] === this.top) { this.top = tail[0]; merged.pop(); }
-    for (const [p, size] of merged) {
-      let list = this.free.get(size);
-      if (!list) { list = []; this.free.set(size, list); }
-      list.push(p);
-      this.freeTotal += size;
-    }
+    for (const [p, size] of merged) this.pushFree(p, size);
   }
 
   private bump(n: number): number {
@@ -139,11 +129,9 @@ export class Heap {
       const pages = Math.min(MAX_PAGES - cur, Math.max(need, cur >> 2));
       if (pages < need) {
         throw new RangeError(`wasm backend: out of memory: ${n} bytes are needed but the heap is at its 2 GiB limit ` +
-          `(${(this.used / 2 ** 20).toFixed(0)} MiB in use); free tensors with dispose() or use smaller batches`);
+          `(${((this.top - this.base - this.freeTotal) / 2 ** 20).toFixed(0)} MiB in use); free tensors with dispose() or use smaller batches`);
       }
       this.memory.grow(pages);
-      this.grows++;
-      this.grownBytes += pages * PAGE;
     }
     this.top = end;
     return p;

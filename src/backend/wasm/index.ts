@@ -50,7 +50,7 @@ function createWasmBackend(): BackendImpl {
     alloc: (dtype: Storage['dtype'], size: number) => m.alloc(dtype, size),
     attach: (s: Storage, values: Parameters<typeof m.attach>[1]) => m.attach(s, values),
     free: (s: Storage) => m.free(s),
-    write: (s: Storage, values: ArrayLike<number>, offset?: number) => m.write(s, values, offset),
+    write: (s: Storage, values: ArrayLike<number>) => m.write(s, values),
     readSync: (s: Storage) => m.readSync(s),
     read: (s: Storage) => Promise.resolve(m.readSync(s)),
   };

@@ -3,12 +3,12 @@
 import type { Kernels } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { rt, threadsFor } from './runtime.js';
-import { mem } from './memory.js';
+import { allF32, mem } from './memory.js';
 
 export function matmulKernel(js: Kernels): Pick<Kernels, 'matmul'> {
   return {
     matmul(a: Storage, b: Storage, batch: number, M: number, K: number, N: number, transA = false, transB = false): Storage {
-      if (a.dtype !== 'float32' || b.dtype !== 'float32' || batch * M * N === 0) return js.matmul(a, b, batch, M, K, N, transA, transB);
+      if (!allF32(a, b) || batch * M * N === 0) return js.matmul(a, b, batch, M, K, N, transA, transB);
       const r = rt(), m = mem();
       const c = m.alloc('float32', batch * M * N);
       const nt = Math.min(threadsFor(2 * batch * M * N * K), Math.ceil((batch * M) / 4));

@@ -22,6 +22,7 @@ import { Storage, freedError } from '../storage.js';
 import type { Backend } from '../backend.js';
 import { allocArray, bytesPerElement, type DataArray, type DType } from '../../tensor/dtype.js';
 import { rt, type Runtime } from './runtime.js';
+import { castInto } from '../ref/elementwise.js';
 
 /** The wasm backend's record of one storage's data. */
 export interface Slot {
@@ -203,13 +204,8 @@ export class WasmMemory {
     this.spills++;
   }
 
-  write(s: Storage, values: ArrayLike<number>, offset = 0): void {
-    const v = this.view(s);
-    if (v instanceof Int32Array && !(values instanceof Int32Array)) {
-      for (let i = 0; i < values.length; i++) v[offset + i] = Math.trunc(values[i]);
-    } else {
-      v.set(values, offset);
-    }
+  write(s: Storage, values: ArrayLike<number>): void {
+    castInto(values, this.view(s));
   }
 
   readSync(s: Storage): DataArray {
@@ -227,3 +223,6 @@ export function mem(): WasmMemory {
   if (!instance) instance = new WasmMemory(rt());
   return instance;
 }
+
+/** Whether every storage given is float32: the compiled kernels' dtype (others run the JS loops). */
+export const allF32 = (...xs: (Storage | null)[]): boolean => xs.every((x) => !x || x.dtype === 'float32');

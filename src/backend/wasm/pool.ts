@@ -6,7 +6,7 @@ import type { Kernels, PoolAttrs } from '../backend.js';
 import type { Storage } from '../storage.js';
 import { rt, threadsFor } from './runtime.js';
 import { mem } from './memory.js';
-import { Scratch } from './conv.js';
+import { Scratch } from './scratch.js';
 
 const taps = (a: PoolAttrs): number => {
   let h = 0, w = 0;
@@ -35,6 +35,21 @@ function isPair(ax: PoolAttrs['h']): boolean {
 function avgTables(sc: Scratch, a: PoolAttrs): number[] {
   const [hinv, winv] = inverses(a);
   return [sc.i32(a.h.start), sc.i32(a.h.count), sc.f32(hinv), sc.i32(a.w.start), sc.i32(a.w.count), sc.f32(winv)];
+}
+
+/** avgPool or its gradient (the same tables, read the other way): src → a fresh output of n elements. */
+function avgPoolRun(src: Storage, a: PoolAttrs, n: number, kernel: 'avgPool' | 'avgPoolGrad',
+  fallback: (s: Storage, a: PoolAttrs) => Storage): Storage {
+  // Average pooling has no dilation: other steps are adaptive tables the JS loops handle.
+  if (src.dtype !== 'float32' || n === 0 || a.h.step !== 1 || a.w.step !== 1) return fallback(src, a);
+  const r = rt(), m = mem(), sc = new Scratch(r);
+  const out = m.alloc('float32', n);
+  try {
+    const [hs, hc, hinv, ws, wc, winv] = avgTables(sc, a);
+    r.run(kernel, [a.planes, a.h.size, a.w.size, a.h.outSize, a.w.outSize, hs, hc, hinv, ws, wc, winv, m.ptr(src), m.ptr(out)],
+      Math.min(a.planes, threadsFor(taps(a) * 2)));
+  } finally { sc.done(); }
+  return out;
 }
 
 export function poolKernels(js: Kernels): Pick<Kernels, 'maxPool' | 'maxPoolGrad' | 'avgPool' | 'avgPoolGrad'> {
@@ -71,31 +86,7 @@ export function poolKernels(js: Kernels): Pick<Kernels, 'maxPool' | 'maxPoolGrad
       return dx;
     },
 
-    avgPool(x: Storage, a: PoolAttrs): Storage {
-      const n = a.planes * a.h.outSize * a.w.outSize;
-      // Average pooling has no dilation: other steps are adaptive tables the JS loops handle.
-      if (x.dtype !== 'float32' || n === 0 || a.h.step !== 1 || a.w.step !== 1) return js.avgPool(x, a);
-      const r = rt(), m = mem(), sc = new Scratch(r);
-      const out = m.alloc('float32', n);
-      try {
-        const [hs, hc, hinv, ws, wc, winv] = avgTables(sc, a);
-        r.run('avgPool', [a.planes, a.h.size, a.w.size, a.h.outSize, a.w.outSize, hs, hc, hinv, ws, wc, winv, m.ptr(x), m.ptr(out)],
-          Math.min(a.planes, threadsFor(taps(a) * 2)));
-      } finally { sc.done(); }
-      return out;
-    },
-
-    avgPoolGrad(dy: Storage, a: PoolAttrs): Storage {
-      const n = a.planes * a.h.size * a.w.size;
-      if (dy.dtype !== 'float32' || n === 0 || a.h.step !== 1 || a.w.step !== 1) return js.avgPoolGrad(dy, a);
-      const r = rt(), m = mem(), sc = new Scratch(r);
-      const dx = m.alloc('float32', n);
-      try {
-        const [hs, hc, hinv, ws, wc, winv] = avgTables(sc, a);
-        r.run('avgPoolGrad', [a.planes, a.h.size, a.w.size, a.h.outSize, a.w.outSize, hs, hc, hinv, ws, wc, winv, m.ptr(dy), m.ptr(dx)],
-          Math.min(a.planes, threadsFor(taps(a) * 2)));
-      } finally { sc.done(); }
-      return dx;
-    },
+    avgPool: (x, a) => avgPoolRun(x, a, a.planes * a.h.outSize * a.w.outSize, 'avgPool', js.avgPool),
+    avgPoolGrad: (dy, a) => avgPoolRun(dy, a, a.planes * a.h.size * a.w.size, 'avgPoolGrad', js.avgPoolGrad),
   };
 }

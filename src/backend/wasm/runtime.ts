@@ -15,6 +15,7 @@
 import { KERNELS_RELAXED, KERNELS_SIMD, KERNELS_SINGLE } from './kernels.generated.js';
 import { Pool, nodeThreads } from './threads.js';
 import { Heap, MAX_PAGES } from './heap.js';
+import { envVar, nodeBuiltin } from '../env.js';
 
 /** The exports of assembly/index.ts; every pointer and size is an i32 byte offset/count. */
 export interface Kernels {
@@ -45,10 +46,8 @@ function raiseMallocMmapThreshold(): void {
  *  on already. Whether it took is then checked with WebAssembly.validate, and the plain SIMD build runs
  *  otherwise. CONVNET_RELAXED_SIMD=0 leaves the flag alone. */
 function allowRelaxedSimd(): void {
-  const proc = (globalThis as { process?: { env?: Record<string, string | undefined>; getBuiltinModule?: (id: string) => unknown } }).process;
-  if (!proc?.getBuiltinModule || proc.env?.CONVNET_RELAXED_SIMD === '0') return;
-  const v8 = proc.getBuiltinModule('node:v8') as { setFlagsFromString?: (flags: string) => void } | undefined;
-  v8?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
+  if (envVar('CONVNET_RELAXED_SIMD') === '0') return;
+  nodeBuiltin<{ setFlagsFromString?: (flags: string) => void }>('node:v8')?.setFlagsFromString?.('--experimental-wasm-relaxed-simd');
 }
 
 /** Memory the heap may use before it moves idle tensor data out to JS memory (memory.ts). */
@@ -155,19 +154,6 @@ export class Runtime {
     this.f32View = new Float32Array(this.memory.buffer);
     this.i32View = new Int32Array(this.memory.buffer);
     this.f64View = new Float64Array(this.memory.buffer);
-  }
-
-  /** Scratch for one kernel call: int32 values copied in (attribute blocks, window tables). */
-  putI32(values: ArrayLike<number>): number {
-    const p = this.heap.alloc(values.length * 4);
-    this.i32.set(values, p >> 2);
-    return p;
-  }
-
-  putF32(values: ArrayLike<number>): number {
-    const p = this.heap.alloc(values.length * 4);
-    this.f32.set(values, p >> 2);
-    return p;
   }
 }
 

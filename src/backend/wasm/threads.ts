@@ -14,15 +14,13 @@
 // initWasmThreads) and hands them to a Pool through its `spawn` argument. The page's main thread may not
 // Atomics.wait, so there run() only spins.
 
-import { envVar } from '../env.js';
+import { envVar, nodeBuiltin } from '../env.js';
 
 type WorkerCtor = typeof import('node:worker_threads').Worker;
 
-// process.getBuiltinModule (Node ≥ 20.16) loads Node modules synchronously without a static import, so
-// browser bundles need no stub and no top-level await; elsewhere the backend runs on one thread.
-const builtin = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process?.getBuiltinModule;
-const wt = (builtin?.('node:worker_threads') ?? null) as typeof import('node:worker_threads') | null;
-const os = (builtin?.('node:os') ?? null) as typeof import('node:os') | null;
+// Without Node's worker_threads (a browser: see web-threads.ts) the backend runs on one thread here.
+const wt = nodeBuiltin<typeof import('node:worker_threads')>('node:worker_threads');
+const os = nodeBuiltin<typeof import('node:os')>('node:os');
 
 export const nodeThreads: { Worker: WorkerCtor | null; available: number } = {
   Worker: wt ? wt.Worker : null,

@@ -25,6 +25,11 @@
 /** [lo, hi) of `total` items for thread `tid` of `nt`: contiguous, sizes differ by at most one. */
 @inline export function shareLo(total: i32, tid: i32, nt: i32): i32 { return <i32>((<i64>total * tid) / nt); }
 
+/** [share4Lo, share4Hi) of `n` elements for thread `tid` of `nt`, in whole blocks of 4 (shareLo over the
+ *  n >> 2 blocks); the last thread also takes the n % 4 tail, so every other share is a multiple of 4. */
+@inline export function share4Lo(n: i32, tid: i32, nt: i32): i32 { return shareLo(n >> 2, tid, nt) << 2; }
+@inline export function share4Hi(n: i32, tid: i32, nt: i32): i32 { return tid == nt - 1 ? n : shareLo(n >> 2, tid + 1, nt) << 2; }
+
 export function zero(p: i32, bytes: i32): void { memory.fill(<usize>p, 0, <usize>bytes); }
 
 /** Conv2dAttrs as JS writes them (16 i32 at `a`): see src/backend/wasm/conv.ts. */
@@ -33,7 +38,7 @@ export const A_N = 0, A_C = 4, A_H = 8, A_W = 12, A_OC = 16, A_KH = 20, A_KW = 2
 
 /** Sums `nb` buffers of `len` floats lying `stride` bytes apart into the first one (per-thread partials). */
 export function sumBuffers(tid: i32, nt: i32, dst: i32, stride: i32, nb: i32, len: i32): void {
-  const lo = shareLo(len >> 2, tid, nt) << 2, hi = tid == nt - 1 ? len : shareLo(len >> 2, tid + 1, nt) << 2;
+  const lo = share4Lo(len, tid, nt), hi = share4Hi(len, tid, nt);
   for (let b = 1; b < nb; b++) {
     const src = dst + b * stride;
     let i = lo;

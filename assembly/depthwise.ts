@@ -30,12 +30,13 @@ export function depthwiseForward(tid: i32, nt: i32, at: i32, x: i32, w: i32, bia
   const OH = ldi(at + A_OH), OW = ldi(at + A_OW), sH = ldi(at + A_SH), sW = ldi(at + A_SW), dH = ldi(at + A_DH), dW = ldi(at + A_DW);
   const Hp = paddedH(at), Wp = paddedW(at), KHW = KH * KW;
   const xp = scratch + tid * scratchPer;
+  const is3x3 = KH == 3 && KW == 3 && sH == 1 && sW == 1 && dH == 1 && dW == 1;
   const items = N * C, lo = shareLo(items, tid, nt), hi = shareLo(items, tid + 1, nt);
   for (let pl = lo; pl < hi; pl++) {
     const c = pl % C, wc = w + c * KHW * 4, yp = y + pl * OH * OW * 4;
     const b: f32 = bias != 0 ? ldf(bias + c * 4) : 0;
     padPlane(x + pl * H * W * 4, H, W, ldi(at + A_PT), ldi(at + A_PL), Hp, Wp, xp);
-    if (KH == 3 && KW == 3 && sH == 1 && sW == 1 && dH == 1 && dW == 1) { plane3x3(xp, Wp, wc, b, yp, OH, OW); continue; }
+    if (is3x3) { plane3x3(xp, Wp, wc, b, yp, OH, OW); continue; }
     for (let oh = 0; oh < OH; oh++) {
       const yr = yp + oh * OW * 4, xr = xp + oh * sH * Wp * 4;
       let ow = 0;

@@ -155,7 +155,9 @@ export function directForward(tid: i32, nt: i32, at: i32, x: i32, ap: i32, bias:
   const KH = ldi(at + A_KH), KW = ldi(at + A_KW), OH = ldi(at + A_OH), OW = ldi(at + A_OW);
   const Cg = C / G, OCg = OC / G, Q = Cg * KH * KW, Hp = hpOf(at), Wp = wpOf(at), HpWp = Hp * Wp, dH = ldi(at + A_DH);
   const P = (OH * Wp + 7) & ~7, ldo = blockPositions(at) * 4, nMP = (OCg + MR - 1) / MR, aStride = Q * 16;
-  const rows = rowBlocks(at), bpr = (OW + 7) >> 3, nb = rows ? OH * bpr : P >> 3;
+  // Blocks of 8 positions: row-wise, bpr blocks from the start of each of the OH rows; else P / 8 blocks
+  // end to end (one "row").
+  const rows = rowBlocks(at), nRows = rows ? OH : 1, bpr = rows ? (OW + 7) >> 3 : P >> 3;
   const items = N * G;
   const s = scratch + tid * scratchPer, xp = s, offs = xp + xpFloats(at) * 4, yb = offs + ((Q * 4 + 63) & ~63);
   tapOffsets(Cg, KH, KW, dH, ldi(at + A_DW), Hp, Wp, offs, true);
@@ -169,28 +171,23 @@ export function directForward(tid: i32, nt: i32, at: i32, x: i32, ap: i32, bias:
     }
     const xg = xp + g * Cg * HpWp * 4, apg = ap + g * nMP * aStride;
     let i0 = 0;
-    for (; i0 + MR <= OCg; i0 += MR) {
+    // Row-wise, the 1–3 rows left after the last full panel take the 4×8 tile as well: their panel is
+    // zero-filled past OCg and yb has room for 4 rows of it.
+    for (; rows ? i0 < OCg : i0 + MR <= OCg; i0 += MR) {
       const a = apg + (i0 >> 2) * aStride, o = yb + i0 * ldo;
-      for (let blk = 0; blk < nb; blk++) {
-        // Blocks in increasing position order: a row-wise block that runs past its row's end writes
-        // positions the next row's first block then overwrites.
-        const p = rows ? (blk / bpr) * Wp + (blk % bpr) * 8 : blk * 8;
-        const kr = skip ? kRange(p, 8, Wp, OH, pT, H, dH, KH, CK) : <i64>Q;
-        const k0 = <i32>(kr >> 32), k1 = <i32>kr;
-        tile4x8(k1 - k0, a + k0 * 16, offs + k0 * 4, xg + p * 4, o + p * 4, ldo);
+      // Blocks in increasing position order: a row-wise block that runs past its row's end writes
+      // positions the next row's first block then overwrites.
+      for (let r = 0, pr = 0; r < nRows; r++, pr += Wp) {
+        for (let j = 0, p = pr; j < bpr; j++, p += 8) {
+          const kr = skip ? kRange(p, 8, Wp, OH, pT, H, dH, KH, CK) : <i64>Q;
+          const k0 = <i32>(kr >> 32), k1 = <i32>kr;
+          tile4x8(k1 - k0, a + k0 * 16, offs + k0 * 4, xg + p * 4, o + p * 4, ldo);
+        }
       }
     }
-    if (i0 < OCg && rows) {
-      // 1–3 rows left, row-wise: the zero-filled panel with the 4×8 tile.
-      const a = apg + (i0 >> 2) * aStride, o = yb + i0 * ldo;
-      for (let blk = 0; blk < nb; blk++) {
-        const p = (blk / bpr) * Wp + (blk % bpr) * 8;
-        const kr = skip ? kRange(p, 8, Wp, OH, pT, H, dH, KH, CK) : <i64>Q;
-        const k0 = <i32>(kr >> 32), k1 = <i32>kr;
-        tile4x8(k1 - k0, a + k0 * 16, offs + k0 * 4, xg + p * 4, o + p * 4, ldo);
-      }
-    } else if (i0 < OCg) {
-      // 1–3 rows left: the zero-filled panel; 3 rows take the 4×8 tile, 1–2 the 2×16 one.
+    if (i0 < OCg) {
+      // 1–3 rows left (end to end only; row-wise took them above): the zero-filled panel; 3 rows take
+      // the 4×8 tile, 1–2 the 2×16 one.
       const a = apg + (i0 >> 2) * aStride, o = yb + i0 * ldo;
       const wide = OCg - i0 < 3;
       for (let p = 0; p < P;) {

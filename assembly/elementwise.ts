@@ -7,7 +7,7 @@
 // Reductions read [outer, R, inner] blocks; sums accumulate in f64 (as ref does) so long sums of
 // mixed signs agree to 1e-4.
 
-import { ldf, stf, ldv, stv, shareLo } from './common';
+import { ldf, stf, ldv, stv, shareLo, share4Lo, share4Hi } from './common';
 
 // Op codes shared with src/backend/wasm/elementwise.ts.
 const U_NEG = 0, U_ABS = 1, U_RELU = 2, U_SQRT = 3, U_SQUARE = 4, U_RECIP = 5, U_FLOOR = 6, U_CEIL = 7,
@@ -43,7 +43,7 @@ const B_ADD = 0, B_SUB = 1, B_MUL = 2, B_DIV = 3, B_MAX = 4, B_MIN = 5, B_RELU_G
 }
 
 export function unary(tid: i32, nt: i32, op: i32, x: i32, out: i32, n: i32): void {
-  const lo = shareLo(n >> 2, tid, nt) << 2, hi = tid == nt - 1 ? n : shareLo(n >> 2, tid + 1, nt) << 2;
+  const lo = share4Lo(n, tid, nt), hi = share4Hi(n, tid, nt);
   let i = lo;
   if (op < U_EXP) for (; i + 4 <= hi; i += 4) stv(out + i * 4, unaryV(op, ldv(x + i * 4)));
   for (; i < hi; i++) stf(out + i * 4, unaryS(op, ldf(x + i * 4)));

@@ -2,15 +2,13 @@
 // written out in src/backend/ref/optim.ts; scalars come precomputed from JS). Elements split across
 // threads in blocks of 4.
 
-import { ldf, stf, ldv, stv, shareLo } from './common';
-
-@inline function range(n: i32, tid: i32, nt: i32): i32 { return shareLo(n >> 2, tid, nt) << 2; }
+import { ldf, stf, ldv, stv, share4Lo, share4Hi } from './common';
 
 /** SGD: d = sign·g + wd·x; without a buffer x −= lr·d; with one b = first ? d : momentum·b + keep·d,
  *  x −= lr·(nesterov ? d + momentum·b : b). buf = 0: no momentum. */
 export function sgdStep(tid: i32, nt: i32, x: i32, g: i32, buf: i32, n: i32, lr: f32, momentum: f32, keep: f32,
                         wd: f32, nesterov: i32, sign: f32, first: i32): void {
-  const lo = range(n, tid, nt), hi = tid == nt - 1 ? n : range(n, tid + 1, nt);
+  const lo = share4Lo(n, tid, nt), hi = share4Hi(n, tid, nt);
   const vlr = f32x4.splat(lr), vmo = f32x4.splat(momentum), vkeep = f32x4.splat(keep);
   const vwd = f32x4.splat(wd), vsign = f32x4.splat(sign);
   let i = lo;
@@ -39,7 +37,7 @@ export function sgdStep(tid: i32, nt: i32, x: i32, g: i32, buf: i32, n: i32, lr:
  *  v̂ = amsgrad ? (vmax = max(vmax, v)) : v; x −= stepSize·m / (√v̂ / bc2Sqrt + eps). vmax = 0: no amsgrad. */
 export function adamStep(tid: i32, nt: i32, x: i32, g: i32, m: i32, v: i32, vmax: i32, n: i32, decay: f32, l2: f32,
                          b1: f32, b2: f32, stepSize: f32, bc2Sqrt: f32, eps: f32, sign: f32): void {
-  const lo = range(n, tid, nt), hi = tid == nt - 1 ? n : range(n, tid + 1, nt);
+  const lo = share4Lo(n, tid, nt), hi = share4Hi(n, tid, nt);
   const vdecay = f32x4.splat(decay), vl2 = f32x4.splat(l2), vb1 = f32x4.splat(b1), vb2 = f32x4.splat(b2);
   const v1b1 = f32x4.splat(1 - b1), v1b2 = f32x4.splat(1 - b2), vstep = f32x4.splat(stepSize);
   const vbc2 = f32x4.splat(bc2Sqrt), veps = f32x4.splat(eps), vsign = f32x4.splat(sign);

@@ -25,7 +25,7 @@ const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 })
 let gcMs = 0;
 const obs = new PerformanceObserver((list) => { for (const e of list.getEntries()) gcMs += e.duration; });
 obs.observe({ entryTypes: ['gc'] });
-const history = await fit(model, loader, {
+await fit(model, loader, {
   epochs: EPOCHS, optimizer, lossFn: new nn.CrossEntropyLoss(), progress: false,
   onEpoch: (r) => {
     console.log(`epoch ${r.epoch}: ${r.seconds.toFixed(2)} s training (${r.imagesPerSecond.toFixed(0)} images/s), ` +
@@ -35,4 +35,3 @@ const history = await fit(model, loader, {
   },
 });
 obs.disconnect();
-void history;

@@ -24,7 +24,7 @@ import { backend } from '../src/backend/index.js';
 import { getNumThreads, wasmInfo } from '../src/backend/wasm/index.js';
 import { F, tensor, matmul, noGrad, setBackend, type Tensor } from '../src/index.js';
 import { oneOpModel } from './onnx.js';
-import { CONV_WORKLOADS, convFlops, randomF32, timeMedian } from './workloads.js';
+import { CONV_WORKLOADS, convFlops, randomF32, timeMedian, timeMedianAsync } from './workloads.js';
 import { firstTouchLine } from './first-touch.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -39,21 +39,6 @@ const add = (lib: string, threads: number | string, key: string, ms: number | nu
   rows.push({ lib, threads, key, ms, note });
   process.stderr.write(`  ${lib.padEnd(22)} ${key.padEnd(7)} ${ms === null ? 'n/a' : ms.toFixed(2) + ' ms'}${note ? ' (' + note + ')' : ''}\n`);
 };
-
-async function timeAsync(fn: () => Promise<unknown>, runs: number, warm = 1, budgetMs = 4000): Promise<number> {
-  const w0 = performance.now();
-  for (let i = 0; i < warm || (performance.now() - w0 < 200 && i < 100); i++) await fn();
-  const t: number[] = [];
-  const start = performance.now();
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push(performance.now() - t0);
-    if (performance.now() - start > budgetMs && t.length >= 3) break;
-  }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
-}
 
 // ---- the work ---------------------------------------------------------------------------------
 
@@ -173,7 +158,7 @@ async function benchOrt(): Promise<void> {
   const lib = 'onnxruntime-node';
   const run = async (model: Uint8Array, feeds: Record<string, import('onnxruntime-node').Tensor>, key: string): Promise<void> => {
     const session = await ort.InferenceSession.create(model, opts);
-    add(lib, THREADS, key, await timeAsync(() => session.run(feeds), RUNS));
+    add(lib, THREADS, key, await timeMedianAsync(() => session.run(feeds), RUNS));
     await session.release();
   };
   for (const { w, x, wt, bias } of data) {

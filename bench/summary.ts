@@ -22,15 +22,17 @@ interface PeerRow { lib: string; key: string; ms: number | null }
 const peers = latest('peers-').map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as { rows: PeerRow[]; firstTouch?: string });
 console.log(`peers: ${peers.length} runs; ${peers.map((p) => p.firstTouch ?? 'first touch not recorded').join(' | ')}`);
 const keys = [...new Set(peers.flatMap((p) => p.rows.map((r) => r.key)))].sort();
+// Library names carry a version after a space ('pytorch 1.13.0a0', 'pytorch-skx 1.13.0a0'): match the first word.
+const libName = (lib: string): string => lib.split(' ')[0];
 const ratio = (p: { rows: PeerRow[] }, key: string, lib: string): number | null => {
   const ours = p.rows.find((r) => r.key === key && r.lib === 'convnet-wasm')?.ms;
-  const theirs = p.rows.find((r) => r.key === key && r.lib.startsWith(lib))?.ms;
+  const theirs = p.rows.find((r) => r.key === key && libName(r.lib) === lib)?.ms;
   return ours && theirs ? theirs / ours : null;
 };
 for (const key of keys) {
-  for (const lib of ['tfjs-wasm', 'pytorch 1', 'pytorch-skx']) {
+  for (const lib of ['tfjs-wasm', 'pytorch', 'pytorch-skx']) {
     const v = peers.map((p) => ratio(p, key, lib)).filter((x): x is number => x !== null);
-    if (v.length) console.log(`${key.padEnd(7)} ${lib.replace('pytorch 1', 'pytorch').padEnd(12)} / convnet-wasm: ${stats(v)}`);
+    if (v.length) console.log(`${key.padEnd(7)} ${lib.padEnd(12)} / convnet-wasm: ${stats(v)}`);
   }
 }
 

@@ -41,20 +41,33 @@ export function randomF32(n: number, seed = 1): Float32Array {
   return out;
 }
 
-/** Median wall time in ms of `fn` after untimed warm-up runs (at least `warm`, and for at least 200 ms:
- *  JIT compilers, V8's for WebAssembly included, optimise a function only once it has run a while);
- *  stops early once `budgetMs` is spent. */
-export function timeMedian(fn: () => unknown, runs: number, warm = 1, budgetMs = 4000): number {
+/** The timing loop of timeMedian / timeMedianAsync: yields once per call of the function (the untimed
+ *  warm-up calls first, at least `warm` and for at least 200 ms: JIT compilers, V8's for WebAssembly
+ *  included, optimise a function only once it has run a while), then returns the median of the timed
+ *  calls; stops early once `budgetMs` is spent. */
+function* timingLoop(runs: number, warm: number, budgetMs: number): Generator<void, number, void> {
   const w0 = performance.now();
-  for (let i = 0; i < warm || (performance.now() - w0 < 200 && i < 100); i++) fn();
+  for (let i = 0; i < warm || (performance.now() - w0 < 200 && i < 100); i++) yield;
   const t: number[] = [];
   const start = performance.now();
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
-    fn();
+    yield;
     t.push(performance.now() - t0);
     if (performance.now() - start > budgetMs && t.length >= 3) break;
   }
   t.sort((a, b) => a - b);
   return t[t.length >> 1];
+}
+
+/** Median wall time in ms of `fn` after untimed warm-up runs (see timingLoop). */
+export function timeMedian(fn: () => unknown, runs: number, warm = 1, budgetMs = 4000): number {
+  const loop = timingLoop(runs, warm, budgetMs);
+  for (let r = loop.next(); ; r = loop.next()) { if (r.done) return r.value; fn(); }
+}
+
+/** timeMedian of an async `fn` (each call awaited). */
+export async function timeMedianAsync(fn: () => Promise<unknown>, runs: number, warm = 1, budgetMs = 4000): Promise<number> {
+  const loop = timingLoop(runs, warm, budgetMs);
+  for (let r = loop.next(); ; r = loop.next()) { if (r.done) return r.value; await fn(); }
 }

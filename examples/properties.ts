@@ -2,28 +2,19 @@
 // translation equivariance (shift the input, the output shifts the same way) and local connectivity with
 // weight sharing (a conv layer has a handful of parameters where a dense layer needs millions).
 
-import { nn, randn, manualSeed, readImage, narrow, cat, kernels, filter2d, noGrad, type Tensor } from '../src/index.js';
+import { nn, randn, manualSeed, readImage, narrow, roll, kernels, filter2d, noGrad, type Tensor } from '../src/index.js';
 import { heading, photo } from './_common.js';
-
-/** Circular shift of the last two dims by (dy, dx), as torch.roll(x, (dy, dx), (-2, -1)): what falls off
- *  one edge comes back at the other. */
-function roll(x: Tensor, dy: number, dx: number): Tensor {
-  const rollDim = (t: Tensor, shift: number, dim: number) => {
-    const n = t.shape[dim];
-    return cat([narrow(t, dim, n - shift, shift), narrow(t, dim, 0, n - shift)], dim);
-  };
-  return rollDim(rollDim(x, dy, x.ndim - 2), dx, x.ndim - 1);
-}
 
 manualSeed(0);
 noGrad(() => {
 heading('Translation equivariance: conv(shift(x)) = shift(conv(x))');
 const conv = new nn.Conv2d(3, 8, 5, { padding: 2, paddingMode: 'circular' });
 const x = randn([1, 3, 32, 32]);
-const a = conv(roll(x, 5, 7)), b = roll(conv(x), 5, 7);
+// roll: a circular shift, here by (5, 7) along the last two dims; what falls off one edge comes back at the other.
+const a = conv(roll(x, [5, 7], [-2, -1])), b = roll(conv(x), [5, 7], [-2, -1]);
 console.log(`circular padding, shift (5, 7): max |conv(shift x) − shift(conv x)| = ${a.sub(b).abs().max().item().toExponential(1)}`);
 const convZ = new nn.Conv2d(3, 8, 5, { padding: 2 });
-const az = convZ(roll(x, 5, 7)), bz = roll(convZ(x), 5, 7);
+const az = convZ(roll(x, [5, 7], [-2, -1])), bz = roll(convZ(x), [5, 7], [-2, -1]);
 const inner = (t: Tensor) => narrow(narrow(t, 2, 7, 18), 3, 9, 18);
 console.log(`zero padding: equal away from the borders (max diff ${inner(az).sub(inner(bz)).abs().max().item().toExponential(1)}), not at them (max diff ${az.sub(bz).abs().max().item().toFixed(2)})`);
 

@@ -26,7 +26,7 @@ export {
 export { sum, mean, amax, amin, max, min, argmax, argmin, variance as var, std, logSumExp, prod, bincount } from './ops/reduce.js';
 export {
   reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, clone, narrow, slice, select, cat, stack,
-  split, chunk, flip, indexSelect,
+  split, chunk, flip, roll, indexSelect,
 } from './ops/shape.js';
 export { matmul, bmm } from './ops/matmul.js';
 

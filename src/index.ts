@@ -21,7 +21,8 @@ export * as train from './train/index.js';
 export { saveCheckpoint, loadCheckpoint } from './train/index.js';
 
 // images (pngjs, jpeg-js) and pictures of what a network sees
-export { decodeImage, encodePng, toRgba, rgbToGrey, fromRgba, upscale } from './io/image.js';
+export { decodeImage, encodePng, toRgba, rgbToGrey, fromRgba } from './io/image.js';
+export { upscale } from './vis/grid.js';
 export type { ImageReadMode, ImageEncodeOptions, DecodeImageOptions, RgbaImage, ColorMap } from './io/image.js';
 export { readImage, writeImage } from './io/image-file.js';
 export * as vis from './vis/index.js';

@@ -39,12 +39,13 @@ function numbersAfter(text: string, label: string): number[] {
 
 const pictures = (dir: string) => (existsSync(join(out, dir)) ? readdirSync(join(out, dir)).filter((f) => f.endsWith('.png')) : []);
 
+test('every tour section has an example file', () => {
+  for (const [file] of TOUR) assert.ok(existsSync(join(root, 'examples', `${file}.ts`)) || file === 'learn-kernel', `examples/${file}.ts`);
+});
+
 for (const backend of testBackends()) describe(`examples (the tutorial, section by section) [${backend}]`, () => {
   // Each backend writes its pictures to a folder of its own, so no check can pass on the other's files.
   before(() => { exampleBackend = backend; out = mkdtempSync(join(tmpdir(), `convnet-examples-${backend}-`)); outs.push(out); });
-  test('every tour section has an example file', () => {
-    for (const [file] of TOUR) assert.ok(existsSync(join(root, 'examples', `${file}.ts`)) || file === 'learn-kernel', `examples/${file}.ts`);
-  });
 
   test('signal-convolution: numpy.convolve([1, 2, 3], [0, 1, 0.5]) in each mode', () => {
     const s = run('signal-convolution');

@@ -3,7 +3,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, gradcheck, manualSeed, randn, rand, tensor, Tensor, cat, stack, matmul, where } from '../src/index.js';
+import { F, gradcheck, manualSeed, randn, rand, tensor, Tensor, cat, stack, matmul, where, sin } from '../src/index.js';
 import { forEachBackend } from './helpers/backends.js';
 
 manualSeed(1234);
@@ -115,6 +115,10 @@ forEachBackend('gradcheck (float64 central differences)', () => {
       }
     });
   }
+
+  it('several outputs sharing a subgraph (each backward but the last keeps the graph)', () => {
+    assert.equal(gradcheck((x) => { const y = x.exp(); return [y, sin(y)]; }, [r([4])]), true);
+  });
 
   it('gradcheck catches a wrong gradient', () => {
     // A deliberately wrong backward: d/dx of x·x reported as x instead of 2x.

@@ -3,11 +3,11 @@
 // and gradients of sum(loss · gradOutput); plus argument errors and NaN-free extremes. Every case runs on
 // every registered backend (forEachBackend; ref first, the oracle), reading values through `await t.data()`.
 
-import { test } from 'node:test';
+import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Tensor, nn, tensor, randn, zeros } from '../src/index.js';
+import { F, Tensor, nn, tensor, randn, zeros, manualSeed } from '../src/index.js';
 import { assertFixture, fromFixture, loadFixture, type FixtureTensor } from './nn-fixtures.js';
-import { forEachBackend, nested, scalar, values } from './helpers/backends.js';
+import { assertBackwardAfterSwitch, forEachBackend, nested, scalar, values } from './helpers/backends.js';
 
 interface LossCase {
   name: string; op: string; input: FixtureTensor; target: FixtureTensor; targetDtype: 'int32' | 'float';
@@ -100,5 +100,49 @@ forEachBackend('no NaN from valid inputs', () => {
     assert.deepEqual(await nested(o), [[0, 0, 1], [1, 0, 0], [0, 1, 0]]);
     assert.deepEqual(await nested(F.oneHot(tensor([1], { dtype: 'int32' }), 4)), [[0, 1, 0, 0]]);
     assert.throws(() => F.oneHot(tensor([4], { dtype: 'int32' }), 3), /class value 4 is out of range for numClasses=3/);
+  });
+});
+
+forEachBackend('oneHot and the class-index losses', () => {
+  test('a bad numClasses is reported before the values are looked at', async () => {
+    assert.throws(() => F.oneHot(tensor([-1], { dtype: 'int32' }), 0), /^Error: oneHot: numClasses must be a positive integer or -1, got 0$/);
+    assert.throws(() => F.oneHot(tensor([1.5]), 2.5), /^Error: oneHot: numClasses must be a positive integer or -1, got 2.5$/);
+    assert.throws(() => F.oneHot(tensor([-1], { dtype: 'int32' }), 3), /^Error: oneHot: class values must be non-negative integers, got -1 at position \[0\]$/);
+    assert.throws(() => F.oneHot(tensor([1, 5, 2], { dtype: 'int32' }), 3), /^Error: oneHot: class value 5 is out of range for numClasses=3$/);
+    assert.throws(() => F.oneHot(zeros([0], { dtype: 'int32' })), /^Error: oneHot: cannot infer numClasses from an empty tensor/);
+    assert.deepEqual(await nested(F.oneHot(tensor([[1], [3]]))), [[[0, 1, 0, 0]], [[0, 0, 0, 1]]]);
+  });
+  test('crossEntropy over class indices is nllLoss of logSoftmax, with the same gradient', async () => {
+    const x = tensor([[1, 2, 0.5], [0.1, -1, 3], [2, 2, 2]], { requiresGrad: true });
+    const t = tensor([2, 0, 1], { dtype: 'int32' }), w = tensor([1, 2, 0.5]);
+    const a = F.crossEntropy(x, t, { weight: w, ignoreIndex: 1 });
+    a.backward();
+    const ga = await values(x.grad!);
+    const x2 = x.detach().requiresGrad_(true);
+    const b = F.nllLoss(F.logSoftmax(x2, 1), t, { weight: w, ignoreIndex: 1 });
+    b.backward();
+    assert.ok(Math.abs((await scalar(a)) - (await scalar(b))) < 1e-6);
+    (await values(x2.grad!)).forEach((v, i) => assert.ok(Math.abs(v - ga[i]) < 1e-6, `${i}: ${v} vs ${ga[i]}`));
+  });
+});
+
+// Each loss's backward looks the backend up when it runs: a loss built on ref and differentiated after
+// switching to wasm gives the gradients of an all-ref run (cast and broadcast copies included).
+describe('loss backward runs on the backend active when it runs', () => {
+  test('crossEntropy (indices, probabilities), nllLoss, mseLoss, binaryCrossEntropyWithLogits', async () => {
+    const leaves = () => {
+      manualSeed(5);
+      const p = { x: randn([4, 3]), t: F.softmax(randn([4, 3]), 1), y: randn([4, 3], { dtype: 'float64' }) };
+      p.x.requiresGrad_(true);
+      p.t.requiresGrad_(true);
+      return p;
+    };
+    const idx = tensor([2, 0, 1, 2], { dtype: 'int32' });
+    const lossOf = (p: ReturnType<typeof leaves>) => F.crossEntropy(p.x, idx, { weight: tensor([1, 2, 3]), labelSmoothing: 0.1 })
+      .add(F.crossEntropy(p.x, p.t))
+      .add(F.nllLoss(F.logSoftmax(p.x, 1), idx, { reduction: 'sum' }))
+      .add(F.mseLoss(p.x, p.y))
+      .add(F.binaryCrossEntropyWithLogits(p.x, p.t, { weight: tensor([1, 0.5, 2]), posWeight: tensor([3]) }));
+    await assertBackwardAfterSwitch(leaves, lossOf, { keys: ['x', 't'], tol: 1e-5 });
   });
 });

@@ -1,15 +1,17 @@
 // test/memory.test.ts — memory without dispose(): a long training loop stays flat, autograd frees what it
 // saved once backward has used it (and refuses a second backward, as PyTorch does), garbage tensors give
-// their data back, and dispose() / `using` free at once. On every backend.
+// their data back, and dispose() / `using` free at once. On every backend. Then the bookkeeping itself
+// (tensor/lifetime.ts): scopes, adopt, the holds backward gives back, and the grad setter.
 
-import { describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import {
-  nn, optim, F, randn, randint, tensor, manualSeed, noGrad, DataLoader, TensorDataset, wasmInfo, getBackend, type Tensor,
+  nn, optim, F, randn, randint, tensor, manualSeed, noGrad, DataLoader, TensorDataset, wasmInfo, getBackend, setBackend, type Tensor,
 } from '../src/index.js';
 import { forEachBackend, scalar, values, assertClose } from './helpers/backends.js';
+import { drop, internalScope } from '../src/tensor/lifetime.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -82,31 +84,6 @@ forEachBackend('memory', (backend) => {
     await assertClose(await values(w.grad!), once.map((v) => 2 * v), { rtol: 1e-6, name: 'grad after two backwards' });
   });
 
-  test('activations inside nn.Sequential are freed by backward, not left for the garbage collector', async () => {
-    if (backend !== 'wasm') return; // ref's arrays belong to the JS collector; the count below is the heap's
-    const model = smallCnn();
-    const x = randn([8, 1, 8, 8]), y = randint(0, 10, [8]);
-    const base = wasmInfo().residentStorages;
-    const out = model(x) as Tensor;
-    const loss = F.crossEntropy(out, y);
-    loss.backward();
-    // Left: the output and the loss (the user holds them) and one gradient per parameter.
-    const params = model.parameters().length;
-    assert.equal(wasmInfo().residentStorages - base, 2 + params);
-    noGrad(() => { model(x); });
-    assert.equal(wasmInfo().residentStorages - base, 2 + params + 1, 'under noGrad only the returned output stays');
-  });
-
-  test('a tensor the garbage collector takes gives its data back', async () => {
-    if (backend !== 'wasm') return; // ref's arrays are collected with their tensors; nothing to return
-    await turns();
-    const base = wasmInfo().residentStorages;
-    (() => { for (let i = 0; i < 100; i++) randn([64, 64]).mul(2); })();
-    assert.ok(wasmInfo().residentStorages - base >= 100, 'the tensors are resident while nothing has collected them');
-    await turns();
-    assert.ok(wasmInfo().residentStorages - base <= 2, `still resident after collection: ${wasmInfo().residentStorages - base}`);
-  });
-
   test('dispose() and `using` free at once; a disposed tensor gives a clear error', async () => {
     const t = randn([4, 4]);
     const v = t.reshape([16]); // a view shares the data
@@ -123,6 +100,36 @@ forEachBackend('memory', (backend) => {
   });
 });
 
+// The resident count is the wasm heap's: ref's arrays belong to the JS collector, which keeps no count.
+describe('memory: what the wasm heap holds', () => {
+  let previous = '';
+  before(async () => { previous = getBackend(); await setBackend('wasm'); });
+  after(async () => { await setBackend(previous); });
+
+  test('activations inside nn.Sequential are freed by backward, not left for the garbage collector', async () => {
+    const model = smallCnn();
+    const x = randn([8, 1, 8, 8]), y = randint(0, 10, [8]);
+    const base = wasmInfo().residentStorages;
+    const out = model(x) as Tensor;
+    const loss = F.crossEntropy(out, y);
+    loss.backward();
+    // Left: the output and the loss (the user holds them) and one gradient per parameter.
+    const params = model.parameters().length;
+    assert.equal(wasmInfo().residentStorages - base, 2 + params);
+    noGrad(() => { model(x); });
+    assert.equal(wasmInfo().residentStorages - base, 2 + params + 1, 'under noGrad only the returned output stays');
+  });
+
+  test('a tensor the garbage collector takes gives its data back', async () => {
+    await turns();
+    const base = wasmInfo().residentStorages;
+    (() => { for (let i = 0; i < 100; i++) randn([64, 64]).mul(2); })();
+    assert.ok(wasmInfo().residentStorages - base >= 100, 'the tensors are resident while nothing has collected them');
+    await turns();
+    assert.ok(wasmInfo().residentStorages - base <= 2, `still resident after collection: ${wasmInfo().residentStorages - base}`);
+  });
+});
+
 describe('memory: optimizer and zeroGrad', () => {
   test('zeroGrad frees a gradient nobody read, and leaves one the user holds intact', async () => {
     const p = new nn.Parameter(randn([5]));
@@ -132,8 +139,72 @@ describe('memory: optimizer and zeroGrad', () => {
     opt.zeroGrad();
     assert.equal(p.grad, null);
     assert.deepEqual(await values(g), [2, 2, 2, 2, 2]);
+    assert.ok(!g.isDisposed, 'a gradient the user read is left to them');
     p.mul(3).sum().backward();
+    const unread = p._grad!; // internal access: does not count as reading it
     opt.zeroGrad(); // never read: freed
     assert.equal(p.grad, null);
+    assert.ok(unread.isDisposed, 'a gradient nobody read is freed at once');
+  });
+});
+
+describe('memory: lifetime bookkeeping', () => {
+  test('internalScope frees temporaries; what escapes to the user is no longer owned', () => {
+    const x = randn([3]);
+    let tmp: Tensor | null = null;
+    const y = internalScope(() => { tmp = x.add(1); return tmp.mul(2); });
+    assert.ok(tmp!.isDisposed, 'the temporary is freed');
+    assert.ok(!x.isDisposed && !y.isDisposed);
+    assert.deepEqual([y._owned, y._holds], [false, 0]);
+    // Several results (an array): each escapes; a result made before the scope is left alone.
+    const [a, b] = internalScope(() => [x.mul(3), x]);
+    assert.deepEqual([a._owned, a._holds, b._owned, b._holds], [false, 0, false, 0]);
+    // An enclosing scope takes what escapes an inner one, and frees it if it does not escape further.
+    let inner: Tensor | null = null;
+    internalScope(() => { inner = internalScope(() => x.add(1)); assert.ok(inner._owned); return null; });
+    assert.ok(inner!.isDisposed);
+  });
+
+  test('internalScope(fn, adopt) names the tensors fn made that escape; adopt may take over their hold', () => {
+    const x = randn([3]);
+    const seen: Tensor[] = [];
+    const r = internalScope(() => [x.add(1), x], (t) => { seen.push(t as Tensor); });
+    assert.deepEqual(seen, [r[0]], 'only the tensor made inside, not the argument passed through');
+    assert.equal(r[0]._owned, false, 'adopt did not take it: it escaped to the user');
+    const taken = internalScope(() => x.mul(2), () => true);
+    assert.deepEqual([taken._owned, taken._holds], [true, 1], 'adopt took the scope\'s hold');
+    drop(taken);
+    assert.ok(taken.isDisposed, 'the adopter\'s drop frees it');
+    let fresh = false;
+    assert.equal(internalScope(() => x, () => { fresh = true; }), x);
+    assert.equal(fresh, false, 'a tensor made before the scope is not fresh');
+  });
+
+  test('backward gives back every hold: user tensors end with none, a leaf takes its gradient, a passed gradient is left alone', async () => {
+    const w = randn([3, 4], { requiresGrad: true });
+    const x = randn([2, 3]);
+    const out = x.matmul(w).relu();
+    const seed = randn([2, 4]);
+    out.backward(seed);
+    for (const t of [w, x, out, seed]) assert.deepEqual([t._owned, t._holds, t.isDisposed], [false, 0, false]);
+    assert.deepEqual([w.grad!._owned, w.grad!._holds], [false, 0]);
+    // A leaf as the root: its own gradient is a copy of the seed, which stays the caller's.
+    const leaf = randn([2], { requiresGrad: true });
+    const g = tensor([1, 2]);
+    leaf.backward(g);
+    assert.ok(!g.isDisposed && leaf.grad !== g);
+    assert.deepEqual(await values(leaf.grad!), [1, 2]);
+  });
+
+  test('assigning .grad frees a gradient no user code was handed, and keeps one that was', async () => {
+    const p = randn([3], { requiresGrad: true });
+    p.mul(2).sum().backward();
+    const unseen = p._grad!;
+    p.grad = tensor([1, 1, 1]);
+    assert.ok(unseen.isDisposed, 'never handed out: freed');
+    const mine = p.grad!; // handed out now
+    p.grad = null;
+    assert.ok(!mine.isDisposed);
+    assert.throws(() => { p.grad = tensor([1, 2]); }, /grad: assigned gradient has shape \[2\] but the tensor has shape \[3\]/);
   });
 });

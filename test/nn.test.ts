@@ -10,9 +10,11 @@
 
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Tensor, gradcheck, manualSeed, nn, randn, tensor, zeros, ones } from '../src/index.js';
+import {
+  F, Tensor, gradcheck, manualSeed, nn, randn, tensor, zeros, ones, matmul,
+} from '../src/index.js';
 import { assertFixture, buildModule, fromFixture, loadFixture, stateDictFrom, type FixtureTensor, type ModuleSpec } from './nn-fixtures.js';
-import { forEachBackend, values } from './helpers/backends.js';
+import { assertBackwardAfterSwitch, forEachBackend, values } from './helpers/backends.js';
 
 interface LayerCase {
   name: string; module: ModuleSpec; repr: string; training: boolean;
@@ -309,5 +311,78 @@ forEachBackend('Module API', () => {
     await assertFixture(p, [1, 0, 0, 0.5, 0.5, 0], 'softmax');
     assert.ok((await values(F.logSoftmax(x, 1))).every((v) => !Number.isNaN(v)));
     await assertFixture(new nn.Softmax()(tensor([[0, 0]])) as Tensor, [0.5, 0.5], 'legacy dim 1');
+  });
+});
+
+forEachBackend('Conv layers check their arguments once, when built', () => {
+  test('the layer keeps the checked arguments and computes what F does with the same options', async () => {
+    manualSeed(1);
+    const conv = new nn.Conv2d(2, 4, 3, { stride: 2, padding: 1, groups: 2, paddingMode: 'reflect' });
+    assert.deepEqual([conv.stride, conv.padding, conv.dilation, conv.groups, conv.paddingMode], [[2, 2], [1, 1], [1, 1], 2, 'reflect']);
+    const x = randn([2, 2, 7, 6]);
+    const opts = { stride: 2, padding: 1, groups: 2, paddingMode: 'reflect' } as const;
+    assert.deepEqual(await values(conv(x)), await values(F.conv2d(x, conv.weight, conv.bias, opts)));
+    const c1 = new nn.Conv1d(3, 2, 2, { dilation: 2, padding: 'same', bias: false });
+    const x1 = randn([3, 9]); // unbatched
+    const y1 = c1(x1);
+    assert.deepEqual(y1.shape, [2, 9]);
+    assert.deepEqual(await values(y1), await values(F.conv1d(x1, c1.weight, null, { dilation: 2, padding: 'same' })));
+  });
+  test('errors come when it is built; forward still checks the tensors it is given', () => {
+    assert.throws(() => new nn.Conv2d(3, 6, 3, { stride: 0 }), /^Error: Conv2d: stride must be positive integer/);
+    assert.throws(() => new nn.Conv1d(2, 2, 3, { padding: 'same', stride: 2 }), /^Error: Conv1d: padding='same' is not supported for strided convolutions/);
+    assert.throws(() => new nn.Conv2d(4, 6, 3, { groups: 4 }), /^Error: Conv2d: groups=4 must divide the 6 output channels$/);
+    const conv = new nn.Conv2d(2, 4, 3, { groups: 2 });
+    assert.throws(() => conv(randn([1, 3, 5, 5])), /^Error: conv2d: groups=2 must divide the 3 input channels/);
+    assert.throws(() => conv(randn([1, 4, 5, 5])), /^Error: conv2d: input has 4 channels but weight \[4, 1, 3, 3\] with groups=2 expects 2$/);
+    assert.throws(() => new nn.Conv1d(1, 1, 3)(randn([1, 1, 2])), /^Error: conv1d: kernel size 3 \(after dilation\) is larger than the padded input 2/);
+  });
+});
+
+forEachBackend('initialisation and resets write in place without autograd', () => {
+  test('BatchNorm resets its statistics and parameters; init.constant_ works outside noGrad', async () => {
+    const bn = new nn.BatchNorm2d(2);
+    bn(randn([3, 2, 2, 2]).mul(3).add(1));
+    assert.notDeepEqual(await values(bn.running_mean!), [0, 0]);
+    bn.weight!.mul(2).sum().backward();
+    bn.resetParameters();
+    assert.deepEqual(await values(bn.running_mean!), [0, 0]);
+    assert.deepEqual(await values(bn.running_var!), [1, 1]);
+    assert.deepEqual(await values(bn.num_batches_tracked!), [0]);
+    assert.deepEqual(await values(bn.weight!), [1, 1]);
+    assert.deepEqual(await values(bn.bias!), [0, 0]);
+    assert.equal(bn.weight!.requiresGrad, true);
+    nn.init.constant_(bn.bias!, 0.5);
+    assert.deepEqual(await values(bn.bias!), [0.5, 0.5]);
+  });
+  test('loadStateDict copies the values in, converted to the model\'s dtype', async () => {
+    const lin = new nn.Linear(2, 1);
+    lin.loadStateDict({ weight: tensor([[1.5, -2]], { dtype: 'float64' }), bias: tensor([3], { dtype: 'int32' }) });
+    assert.equal(lin.weight.dtype, 'float32');
+    assert.deepEqual(await values(lin.weight), [1.5, -2]);
+    assert.deepEqual(await values(lin.bias!), [3]);
+    assert.deepEqual(await values(lin(tensor([[2, 1]]))), [4]);
+  });
+});
+
+// A graph built on one backend and differentiated after switching to another: each backward looks the
+// backend up when it runs (the data moves there on first use), so the gradients match an all-ref run.
+describe('backward runs on the backend active when it runs', () => {
+  test('conv2d, batchNorm, linear, matmul (cast copies included): built on ref, backward on wasm', async () => {
+    const leaves = () => {
+      manualSeed(3);
+      const p = {
+        x: randn([2, 3, 6, 6]), w: randn([4, 3, 3, 3]), b: randn([4]), g: randn([4]), be: randn([4]),
+        lw: randn([5, 36], { dtype: 'float64' }), lb: randn([5]), m: randn([5, 2]),
+      };
+      for (const t of Object.values(p)) t.requiresGrad_(true);
+      return p;
+    };
+    const lossOf = (p: ReturnType<typeof leaves>) => {
+      const h = F.conv2d(p.x, p.w, p.b, { padding: 1, stride: 2 });
+      const n = F.batchNorm(h, null, null, p.g, p.be, { training: true });
+      return matmul(F.linear(n.reshape([2, 36]), p.lw, p.lb), p.m).sum();
+    };
+    await assertBackwardAfterSwitch(leaves, lossOf, { tol: 1e-4 });
   });
 });

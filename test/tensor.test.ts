@@ -5,7 +5,7 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, manualSeed, cat, stack, where, noGrad,
-  matmul, Tensor,
+  matmul, roll, Tensor,
 } from '../src/index.js';
 import { assertClose, forEachBackend, nested, scalar, values } from './helpers/backends.js';
 
@@ -188,5 +188,42 @@ forEachBackend('autograd basics', () => {
     h.sum().backward();
     assert.deepEqual(await nested(h.grad!), [1, 1]);
     assert.ok(x.grad instanceof Tensor);
+  });
+});
+
+// torch.roll's definition: out[(j + shift) mod L] = x[j] along each dim; without dims, on the flattened
+// tensor. The 4×2 cases are the examples of torch.roll's documentation.
+forEachBackend('roll', () => {
+  it('1-D: positive, negative and wrapping shifts', async () => {
+    const x = tensor([0, 1, 2, 3, 4]);
+    assert.deepEqual(await nested(roll(x, 2)), [3, 4, 0, 1, 2]);
+    assert.deepEqual(await nested(roll(x, -1)), [1, 2, 3, 4, 0]);
+    assert.deepEqual(await nested(roll(x, 7)), [3, 4, 0, 1, 2]);
+    assert.deepEqual(await nested(roll(x, -10, 0)), [0, 1, 2, 3, 4]);
+  });
+  it("2-D: torch.roll's documented examples, with and without dims", async () => {
+    const x = tensor([[1, 2], [3, 4], [5, 6], [7, 8]]);
+    assert.deepEqual(await nested(roll(x, 1)), [[8, 1], [2, 3], [4, 5], [6, 7]]);
+    assert.deepEqual(await nested(roll(x, 1, 0)), [[7, 8], [1, 2], [3, 4], [5, 6]]);
+    assert.deepEqual(await nested(roll(x, -1, 0)), [[3, 4], [5, 6], [7, 8], [1, 2]]);
+    assert.deepEqual(await nested(roll(x, [2, 1], [0, 1])), [[6, 5], [8, 7], [2, 1], [4, 3]]);
+    assert.deepEqual(await nested(roll(x, [1, 1], [-1, -1])), [[1, 2], [3, 4], [5, 6], [7, 8]]);
+    const y = roll(tensor([[[0, 1, 2], [3, 4, 5]]], { dtype: 'int32' }), 1, 2);
+    assert.equal(y.dtype, 'int32');
+    assert.deepEqual(await nested(y), [[[2, 0, 1], [5, 3, 4]]]);
+  });
+  it('the gradient rolls back: d/dx Σ w·roll(x, s) = roll(w, −s)', async () => {
+    const x = tensor([[1, 2, 3], [4, 5, 6]], { requiresGrad: true });
+    const w = tensor([[10, 20, 30], [40, 50, 60]]);
+    roll(x, [1, 2], [0, 1]).mul(w).sum().backward();
+    // out[i][j] = x[(i − 1) mod 2][(j − 2) mod 3], so x.grad[i][j] = w[(i + 1) mod 2][(j + 2) mod 3]
+    assert.deepEqual(await nested(x.grad!), [[60, 40, 50], [30, 10, 20]]);
+  });
+  it('errors name the op and the argument', () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    assert.throws(() => roll(x, [1, 2], [0]), /^Error: roll: shifts and dims must have the same length/);
+    assert.throws(() => roll(x, [1, 2]), /^Error: roll: without dims the flattened tensor is rolled, so shifts must be one integer/);
+    assert.throws(() => roll(x, 1.5, 0), /^Error: roll: shifts must be an integer or a non-empty list of integers, got 1.5/);
+    assert.throws(() => roll(x, 1, 2), /^Error: roll: dim=2 is out of range/);
   });
 });

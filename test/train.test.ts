@@ -2,7 +2,8 @@
 // ships in data/ (5,000 training images) for a bounded number of steps must classify the 1,000 held-out
 // test images with at least 75 % accuracy (it reaches about 82 %; chance is 10 %), and its checkpoint
 // must round-trip bit-exactly. Everything is seeded, so the run is the same every time on a given backend.
-// Also: fit's bookkeeping, evaluate's confusion matrix and the progress display's two modes.
+// Also: fit's bookkeeping, its checks of the targets, evaluate's confusion matrix, what saveCheckpoint
+// leaves on the wasm heap and the progress display's two modes.
 // Training and evaluation run on every registered backend (forEachBackend; ref first, the oracle), reading
 // values through `await t.data()`; the progress display (no tensors) is checked once.
 
@@ -15,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import {
   manualSeed, nn, optim, noGrad, Tensor, FashionMNIST, DataLoader, TensorDataset, transforms as T, fit, evaluate, Progress,
-  saveCheckpoint, loadCheckpoint, models, randn, randint, FASHION_MNIST_MEAN, FASHION_MNIST_STD,
+  saveCheckpoint, loadCheckpoint, models, randn, randint, wasmInfo, FASHION_MNIST_MEAN, FASHION_MNIST_STD,
 } from '../src/index.js';
 import { fromArray } from '../src/tensor/creation.js';
 import { formatConfusion } from '../src/train/fit.js';
@@ -113,6 +114,69 @@ forEachBackend('fit and evaluate', () => {
     await assert.rejects(fit(model, new DataLoader(new TensorDataset(x, y), { batchSize: 8 }), {
       epochs: 5, optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), lossFn: new nn.CrossEntropyLoss(), progress: false,
     }), /fit: the loss became NaN at epoch 1, batch 2; lower the learning rate or check the data/);
+  });
+
+  test('targets are class indices [B] or probabilities [B, K]: one-hot rows count as their class; other shapes are a clear error before any step', async () => {
+    manualSeed(0);
+    const x = randn([8, 3]);
+    const cls = [0, 1, 2, 0, 1, 2, 0, 1];
+    const labels = fromArray(Int32Array.from(cls), [8]);
+    const oneHot = fromArray(Float32Array.from({ length: 24 }, (_, i) => (i % 3 === cls[Math.floor(i / 3)] ? 1 : 0)), [8, 3]);
+    const good = new DataLoader(new TensorDataset(x, labels), { batchSize: 4 });
+    const hot = new DataLoader(new TensorDataset(x, oneHot), { batchSize: 4 });
+    const model = new nn.Linear(3, 3);
+    const byIndex = evaluate(model, good), byOneHot = evaluate(model, hot);
+    assert.equal(byOneHot.correct, byIndex.correct);
+    assert.deepEqual(byOneHot.confusion, byIndex.confusion);
+    const opts = { epochs: 1, optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), lossFn: new nn.CrossEntropyLoss(), progress: false };
+    const [r] = await fit(model, hot, opts);
+    assert.ok(r.trainAccuracy >= 0 && r.trainAccuracy <= 1);
+
+    const before = await bits(model.weight);
+    const cube = new DataLoader(new TensorDataset(x, oneHot.reshape([8, 3, 1])), { batchSize: 4 });
+    await assert.rejects(fit(model, cube, opts),
+      /^Error: fit: the targets \(y\) of a batch from trainLoader must be class indices \[B\] or class probabilities \[B, K\], got a tensor of shape \[4, 3, 1\]/);
+    assert.deepEqual(await bits(model.weight), before, 'the check comes before the first step');
+    await assert.rejects(fit(model, good, { ...opts, testLoader: cube }), /^Error: fit: the targets \(y\) of a batch from testLoader must be class indices/);
+    assert.throws(() => evaluate(model, cube), /^Error: evaluate: the targets \(y\) of a batch from loader must be class indices/);
+    const flat = new (class extends nn.Module { forward(t: Tensor) { return t.reshape([-1]); } })();
+    assert.throws(() => evaluate(flat, good), /^Error: evaluate: the model's output for a batch from loader must be logits \[B, K\] with B = 4 \(the targets' length\), got shape \[12\]/);
+    const wide = new nn.Linear(3, 5);
+    assert.throws(() => evaluate(wide, hot), /^Error: evaluate: the model's output for a batch from loader must be logits \[4, 3\] \(the targets' shape\), got shape \[4, 5\]/);
+  });
+
+  test('evaluate counts correct predictions from the confusion matrix\'s diagonal; a label the logits cannot predict is never correct', () => {
+    const x = fromArray(Float32Array.of(1, 0, 0, 1, 1, 0, 0, 1, 0, 1), [5, 2]);
+    const y = fromArray(Int32Array.of(0, 1, 2, 1, 0), [5]); // label 2 with 2 logits: wrong whatever is predicted
+    const id = new (class extends nn.Module { forward(t: Tensor) { return t; } })();
+    const ev = evaluate(id, new DataLoader(new TensorDataset(x, y), { batchSize: 2 }));
+    assert.equal(ev.correct, 3);
+    assert.equal(ev.accuracy, 3 / 5);
+    assert.deepEqual(ev.confusion, [[1, 1, 0], [0, 2, 0], [1, 0, 0]]);
+    const trace = ev.confusion.reduce((s, row, i) => s + row[i], 0);
+    assert.equal(trace, ev.correct);
+  });
+});
+
+forEachBackend('saveCheckpoint', (backend) => {
+  test('the optimizer state is stored as stateDict() returns it (a copy already), not copied again', async () => {
+    if (backend !== 'wasm') return; // counts the wasm heap's storages
+    manualSeed(0);
+    const model = new nn.Sequential(new nn.Linear(8, 16), new nn.ReLU(), new nn.Linear(16, 3));
+    const optimizer = new optim.Adam(model.parameters(), { lr: 0.01 });
+    (model(randn([4, 8])) as Tensor).sum().backward();
+    optimizer.step();
+    optimizer.zeroGrad();
+    const stateTensors = Object.values(optimizer.stateDict().state).flatMap((s) => Object.values(s)).filter((v) => v instanceof Tensor).length;
+    assert.equal(stateTensors, 8, 'Adam keeps two tensors per parameter');
+    const dir = join(tmp, `resident-${backend}`);
+    const growth = (withOptimizer: boolean) => {
+      const base = wasmInfo().residentStorages;
+      saveCheckpoint(dir, { model, optimizer: withOptimizer ? optimizer : undefined, epoch: 1 });
+      return wasmInfo().residentStorages - base;
+    };
+    const modelOnly = growth(false), all = growth(true);
+    assert.ok(all - modelOnly <= stateTensors, `saving the optimizer left ${all - modelOnly} storages for its ${stateTensors} state tensors`);
   });
 });
 

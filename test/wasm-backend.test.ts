@@ -1,7 +1,8 @@
 // test/wasm-backend.test.ts — the compiled kernels of the wasm backend against the ref backend (the
 // oracle), called directly on storages, on random float32 inputs over a table of shapes and attributes:
 // odd sizes (not multiples of 4 or 8), stride, dilation, asymmetric padding, groups and depthwise, 1-D as
-// H = 1, on 1, 2 and 3 threads. Agreement: |wasm − ref| ≤ 1e-4·|ref| + 1e-4·(mean |ref| + 1) (the
+// H = 1, and the fused optimizer steps (sgdStep/adamStep over a table of SGD/Adam/AdamW settings, several
+// steps each, params and state compared), on 1, 2 and 3 threads. Agreement: |wasm − ref| ≤ 1e-4·|ref| + 1e-4·(mean |ref| + 1) (the
 // kernels sum in another order). Then memory: the data stays in the heap (outputs reuse freed blocks,
 // the heap does not grow, 10,000 kernel calls leave the JS heap flat), and spilling under pressure keeps
 // values intact.
@@ -10,9 +11,10 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Backend, BinaryOp, Conv2dAttrs, PoolAttrs, PoolAxis, ReduceOp, Storage, UnaryOp } from '../src/backend/backend.js';
+import type { AdamAttrs, Backend, BinaryOp, Conv2dAttrs, PoolAttrs, PoolAxis, ReduceOp, SgdAttrs, Storage, UnaryOp } from '../src/backend/backend.js';
 import { backend, getBackend, setBackend } from '../src/backend/index.js';
 import { closeWasm, getNumThreads, setNumThreads, setWasmMemoryLimit, wasmInfo } from '../src/backend/wasm/index.js';
+import { threadsFor } from '../src/backend/wasm/runtime.js';
 import { dtypeOf, type DataArray } from '../src/tensor/dtype.js';
 import { F, randn, fallbackCounts, resetFallbackCounts } from '../src/index.js';
 
@@ -33,7 +35,6 @@ const read = (b: Backend, s: Storage): DataArray => b.readSync(s);
 function both<T>(k: (b: Backend, S: (a: DataArray) => Storage) => T, get: (b: Backend, r: T) => DataArray): [DataArray, DataArray] {
   return [get(W, k(W, (a) => on(W, a))), get(R, k(R, (a) => on(R, a)))];
 }
-const rd = (b: Backend, s: Storage): DataArray => read(b, s);
 
 let seed = 12345;
 function rnd(n: number, lo = -1, hi = 1): Float32Array {
@@ -158,6 +159,46 @@ const POOL_CASES: PoolCase[] = [
   { planes: 3, H: 10, W: 7, k: 0, s: 0, p: 0, d: 1, adaptive: [3, 4] },
 ];
 
+// ---- optimizer steps ----------------------------------------------------------------------------
+
+type SgdCase = Partial<SgdAttrs> & { lr: number };
+type AdamCase = Partial<Omit<AdamAttrs, 'step'>> & { lr: number };
+const sgdAttrs = (c: SgdCase): SgdAttrs => ({ momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...c });
+const adamAttrs = (c: AdamCase, step: number): AdamAttrs => ({ beta1: 0.9, beta2: 0.999, eps: 1e-8, weightDecay: 0,
+  decoupled: false, amsgrad: false, maximize: false, ...c, step });
+const optName = (c: object): string => Object.entries(c).map(([k, v]) => (v === true ? k : `${k}=${v}`)).join(' ');
+
+const SGD_CASES: SgdCase[] = [
+  { lr: 0.1 },                                                         // no momentum buffer
+  { lr: 0.1, weightDecay: 0.01, maximize: true },                      // no buffer, decay, maximize
+  { lr: 0.05, momentum: 0.9 },
+  { lr: 0.05, momentum: 0.8, dampening: 0.3, weightDecay: 0.01 },
+  { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 0.02 },
+  { lr: 0.01, momentum: 0.5, dampening: 0.1, maximize: true },
+];
+const ADAM_CASES: AdamCase[] = [
+  { lr: 0.01 },                                                                        // Adam
+  { lr: 0.02, beta1: 0.8, beta2: 0.99, eps: 1e-6, weightDecay: 0.1, amsgrad: true },   // Adam, L2, amsgrad
+  { lr: 0.01, weightDecay: 0.05, maximize: true },                                     // Adam, L2, maximize
+  { lr: 0.01, weightDecay: 0.01, decoupled: true },                                    // AdamW
+  { lr: 0.03, beta2: 0.9, weightDecay: 0.1, decoupled: true, amsgrad: true, maximize: true }, // AdamW, amsgrad, maximize
+];
+const OPT_STEPS = 4;
+
+/** Runs `run` (in-place steps on storages made by S) on each backend; compares every returned storage with ref's. */
+function compareInPlace(names: string[], run: (b: Backend, S: (a: DataArray) => Storage) => (Storage | null)[]): void {
+  const [got, want] = [W, R].map((b) => run(b, (a) => on(b, a)).map((s) => {
+    if (!s) return null;
+    const v = read(b, s);
+    b.free(s);
+    return v;
+  }));
+  for (const [i, name] of names.entries()) {
+    assert.equal(got[i] === null, want[i] === null, `${name}: present on both`);
+    if (want[i]) close(name, got[i]!, want[i]!);
+  }
+}
+
 // ---- every kernel, on 2, 1 and 3 threads --------------------------------------------------------
 
 for (const threads of [2, 1, 3]) {
@@ -168,27 +209,27 @@ for (const threads of [2, 1, 3]) {
       const x = rnd(a.N * a.C * a.H * a.W), w = rnd(a.OC * (a.C / a.groups) * a.KH * a.KW), b = rnd(a.OC);
       const dy = rnd(a.N * a.OC * a.OH * a.OW);
       test(`conv2d ${convName(c)}`, () => {
-        close('forward', ...both((k, S) => k.conv2d(S(x), S(w), S(b), a), rd));
-        close('forward, no bias', ...both((k, S) => k.conv2d(S(x), S(w), null, a), rd));
+        close('forward', ...both((k, S) => k.conv2d(S(x), S(w), S(b), a), read));
+        close('forward, no bias', ...both((k, S) => k.conv2d(S(x), S(w), null, a), read));
       });
       test(`conv2dGradInput ${convName(c)}`, () => {
-        close('grad input', ...both((k, S) => k.conv2dGradInput(S(dy), S(w), a), rd));
+        close('grad input', ...both((k, S) => k.conv2dGradInput(S(dy), S(w), a), read));
       });
       test(`conv2dGradWeight ${convName(c)}`, () => {
-        close('grad weight', ...both((k, S) => k.conv2dGradWeight(S(x), S(dy), a), rd));
+        close('grad weight', ...both((k, S) => k.conv2dGradWeight(S(x), S(dy), a), read));
       });
     }
     for (const [batch, M, K, N] of [[1, 1, 1, 1], [1, 5, 7, 3], [3, 13, 17, 11], [2, 64, 300, 40], [1, 130, 520, 129]]) {
       test(`matmul batch=${batch} [${M},${K}]x[${K},${N}]`, () => {
         const A = rnd(batch * M * K), B = rnd(batch * K * N);
-        close('matmul', ...both((k, S) => k.matmul(S(A), S(B), batch, M, K, N), rd));
+        close('matmul', ...both((k, S) => k.matmul(S(A), S(B), batch, M, K, N), read));
       });
     }
     for (const [batch, M, K, N] of [[1, 64, 400, 120], [2, 5, 7, 3], [1, 120, 64, 400], [3, 13, 17, 11]]) {
       for (const [tA, tB] of [[false, true], [true, false], [true, true]]) {
         test(`matmul batch=${batch} [${M},${K}]x[${K},${N}] transA=${tA} transB=${tB}`, () => {
           const A = rnd(batch * M * K), B = rnd(batch * K * N);
-          close('matmul', ...both((k, S) => k.matmul(S(A), S(B), batch, M, K, N, tA, tB), rd));
+          close('matmul', ...both((k, S) => k.matmul(S(A), S(B), batch, M, K, N, tA, tB), read));
         });
       }
     }
@@ -199,7 +240,7 @@ for (const threads of [2, 1, 3]) {
         const x = rnd(5003, -4, 4);
         x[7] = NaN; x[8] = 0; x[9] = -0;
         if (op === 'sqrt' || op === 'log') for (let i = 10; i < x.length; i++) x[i] = Math.abs(x[i]);
-        close(op, ...both((k, S) => k.unary(op, S(x)), rd));
+        close(op, ...both((k, S) => k.unary(op, S(x)), read));
       });
     }
     const BIN_SHAPES: [number[], number[]][] = [
@@ -219,7 +260,7 @@ for (const threads of [2, 1, 3]) {
       const a = rnd(as.reduce((p, d) => p * d, 1), 0.5, 2), b = rnd(bs.reduce((p, d) => p * d, 1), 0.5, 2);
       for (const op of BIN_OPS) {
         test(`binary ${op} [${as}] [${bs}]`, () => {
-          close(op, ...both((k, S) => k.binary(op, S(a), as, S(b), bs, out), rd));
+          close(op, ...both((k, S) => k.binary(op, S(a), as, S(b), bs, out), read));
         });
       }
     }
@@ -227,7 +268,7 @@ for (const threads of [2, 1, 3]) {
       test(`binary reluGrad n=${n} (zeros, -0, NaN)`, () => {
         const g = rnd(n), x = rnd(n);
         x[3] = 0; x[4] = -0; x[5] = NaN; g[6] = NaN; x[6] = 1; g[7] = NaN; x[7] = -1;
-        close('reluGrad', ...both((k, S) => k.binary('reluGrad', S(g), [n], S(x), [n], [n]), rd));
+        close('reluGrad', ...both((k, S) => k.binary('reluGrad', S(g), [n], S(x), [n], [n]), read));
       });
     }
     const RED_CASES: [number[], number[]][] = [[[6001], [0]], [[7, 1001], [1]], [[7, 1001], [0]], [[3, 5, 7, 97], [1, 2]],
@@ -236,7 +277,45 @@ for (const threads of [2, 1, 3]) {
       const x = rnd(shape.reduce((p, d) => p * d, 1));
       for (const op of ['sum', 'max', 'min', 'prod'] as ReduceOp[]) {
         test(`reduce ${op} x=[${shape}] axes=[${axes}]`, () => {
-          close(op, ...both((k, S) => k.reduce(op, S(x), shape, axes), rd), 2e-4);
+          close(op, ...both((k, S) => k.reduce(op, S(x), shape, axes), read), 2e-4);
+        });
+      }
+    }
+    // 5003 = 4·1250 + 3 runs the vector loop and the scalar tail on one thread (below threadsFor's
+    // minimum work); OPT_BIG is big enough that both steps split over `threads` threads.
+    const OPT_BIG = 375_003;
+    test(`optimizer steps of n=${OPT_BIG} run on ${threads} thread${threads > 1 ? 's' : ''}`, () => {
+      assert.equal(threadsFor(OPT_BIG * 8), threads); // sgdStep's estimate
+      assert.equal(threadsFor(OPT_BIG * 20), threads); // adamStep's
+    });
+    for (const n of [5003, OPT_BIG]) {
+      for (const c of SGD_CASES) {
+        test(`sgdStep n=${n} ${optName(c)}, ${OPT_STEPS} steps`, () => {
+          const a = sgdAttrs(c);
+          const x = rnd(n), grads = Array.from({ length: OPT_STEPS }, () => rnd(n));
+          compareInPlace(['param', 'momentum buffer'], (b, S) => {
+            const p = S(x), buf = a.momentum ? S(new Float32Array(n)) : null;
+            for (const [s, g] of grads.entries()) {
+              const sg = S(g);
+              b.sgdStep(p, sg, buf, s === 0, a);
+              b.free(sg);
+            }
+            return [p, buf];
+          });
+        });
+      }
+      for (const c of ADAM_CASES) {
+        test(`adamStep n=${n} ${optName(c)}, ${OPT_STEPS} steps`, () => {
+          const x = rnd(n), grads = Array.from({ length: OPT_STEPS }, () => rnd(n));
+          compareInPlace(['param', 'exp avg', 'exp avg sq', 'max exp avg sq'], (b, S) => {
+            const p = S(x), m = S(new Float32Array(n)), v = S(new Float32Array(n)), vmax = c.amsgrad ? S(new Float32Array(n)) : null;
+            for (const [s, g] of grads.entries()) {
+              const sg = S(g);
+              b.adamStep(p, sg, m, v, vmax, adamAttrs(c, s + 1));
+              b.free(sg);
+            }
+            return [p, m, v, vmax];
+          });
         });
       }
     }
@@ -257,8 +336,8 @@ for (const threads of [2, 1, 3]) {
       });
       if (p.d === 1) {
         test(`avgPool ${poolName(p)}`, () => {
-          close('out', ...both((k, S) => k.avgPool(S(x), a), rd));
-          close('grad', ...both((k, S) => k.avgPoolGrad(S(dy), a), rd));
+          close('out', ...both((k, S) => k.avgPool(S(x), a), read));
+          close('grad', ...both((k, S) => k.avgPoolGrad(S(dy), a), read));
         });
       }
     }
@@ -269,7 +348,7 @@ describe('wasm backend, float64 and edge cases', () => {
   test('float64 inputs run the JavaScript loops on the heap and stay float64', () => {
     const c = attrsOf(convCase([1, 2, 5, 5], 3, 3, { p: 1 }));
     const x = Float64Array.from(rnd(50)), w = Float64Array.from(rnd(54));
-    const [got, want] = both((k, S) => k.conv2d(S(x), S(w), null, c), rd);
+    const [got, want] = both((k, S) => k.conv2d(S(x), S(w), null, c), read);
     assert.ok(got instanceof Float64Array);
     assert.deepEqual(got, want);
   });
@@ -354,7 +433,7 @@ describe('wasm backend memory', () => {
       assert.ok(mid.heapBytes <= before.heapBytes + 8 * 2 ** 20, `heap grew from ${before.heapBytes} to ${mid.heapBytes}`);
       assert.deepEqual(Array.from(F.relu(keep).dataSync()), want.map((v) => Math.max(v, 0)), 'a spilled tensor comes back intact');
     } finally {
-      setWasmMemoryLimit(512 * 2 ** 20);
+      setWasmMemoryLimit(before.softLimit);
     }
   });
 });

@@ -6,7 +6,7 @@
 // probability 1, at the cost of one backward and 2·numel(inputs) forwards.
 
 import { Tensor } from '../tensor/tensor.js';
-import { tensor } from '../tensor/creation.js';
+import { fromArray } from '../tensor/creation.js';
 import { normal } from '../tensor/random.js';
 import { noGrad } from './tape.js';
 
@@ -20,8 +20,8 @@ export interface GradcheckOptions {
 
 /** A float64 leaf of `shape` holding `values` (the inputs, and each perturbed copy of them). */
 function leafOf(values: Float64Array, shape: number[], requiresGrad: boolean): Tensor {
-  const t = tensor(values, { dtype: 'float64' }).reshape(shape);
-  return requiresGrad ? t.detach().requiresGrad_(true) : t;
+  const t = fromArray(values, shape); // a copy: `values` is perturbed afterwards
+  return requiresGrad ? t.requiresGrad_(true) : t;
 }
 
 function asOutputs(r: Tensor | Tensor[]): Tensor[] {
@@ -51,10 +51,13 @@ export function gradcheck(
     return s;
   };
 
-  // Analytic: one backward of ⟨v, f(x)⟩ through every differentiable output.
+  // Analytic: one backward of ⟨v, f(x)⟩ through every differentiable output. Outputs may share part of
+  // the graph, so every backward but the last keeps it.
   for (const l of leaves) l.grad = null;
+  let last = outs.length - 1;
+  while (last > 0 && !outs[last].requiresGrad) last--;
   outs.forEach((o, k) => {
-    if (o.requiresGrad) o.backward(tensor(vs[k], { dtype: 'float64' }).reshape(o.shape));
+    if (o.requiresGrad) o.backward(fromArray(vs[k], o.shape), { retainGraph: k < last });
   });
 
   // Numeric: f at x ± eps·e_i, one input element at a time (the other inputs as they are).

@@ -11,11 +11,14 @@
 // PyTorch's error unless the first one passed retainGraph. Each node's backward runs in an internal
 // scope, so its temporaries are freed as soon as it returns; gradients in flight are owned by the tape
 // and freed once summed into their input's gradient.
+//
+// In-place writes, as PyTorch: a node records the version counters of the data it holds
+// (tensor/tensor.ts), and its backward throws PyTorch's error if it reads any of it at another version.
 
 import { backend } from '../backend/backend.js';
-import { Tensor, nextSerial, type GradNode } from '../tensor/tensor.js';
-import { drop, internalScope, own } from '../tensor/lifetime.js';
-import { full } from '../tensor/creation.js';
+import { Tensor, checkingVersions, recordVersions, type GradNode } from '../tensor/tensor.js';
+import { disown, drop, hold, internalScope, own, soleHolder } from '../tensor/lifetime.js';
+import { full, tensor } from '../tensor/creation.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
 
 let gradEnabled = true;
@@ -68,28 +71,26 @@ export function record(
     return out;
   }
   out.requiresGrad = true;
-  out.gradFn = { name, inputs, output: out, saved, backward: backwardFn, released: false };
-  for (const t of inputs) t._holds++;
-  out._holds++;
+  const node: GradNode = { name, inputs, output: out, saved, versions: null, backward: backwardFn, released: false };
+  out.gradFn = node;
+  for (const t of inputs) hold(t);
+  hold(out);
   for (const s of saved) own(s);
+  recordVersions(node);
   return out;
 }
 
-/** Gives back everything a node holds; its backward can no longer run. */
+/** Gives back everything a node holds; its backward can no longer run. (backward() releases each node
+ *  once: reverseTopological refuses a graph with a released node in it.) */
 function release(node: GradNode): void {
-  if (node.released) return;
   node.released = true;
-  for (const t of node.inputs) { t._holds--; drop0(t); }
-  if (node.output) { node.output._holds--; drop0(node.output); node.output = null; }
+  for (const t of node.inputs) drop(t);
+  if (node.output) { drop(node.output); node.output = null; }
   for (const s of node.saved) drop(s);
   node.inputs = [];
   node.saved = [];
+  node.versions = null;
   node.backward = () => { throw secondBackwardError(node.name); };
-}
-
-/** Frees an owned tensor whose last hold was a node's. */
-function drop0(t: Tensor): void {
-  if (t._owned && t._holds <= 0) { t._holds = 0; t.dispose(); }
 }
 
 function secondBackwardError(name: string): Error {
@@ -98,9 +99,9 @@ function secondBackwardError(name: string): Error {
     'pass backward(gradient, { retainGraph: true }) the first time if you need to backward through it again');
 }
 
+/** t in like's dtype: t itself, or a converted copy (autograd may not import ops/, whose cast this is). */
 function castTo(t: Tensor, like: Tensor): Tensor {
-  if (t.dtype === like.dtype) return t;
-  return new Tensor(backend().cast(t.storage, like.dtype), t.shape);
+  return t.dtype === like.dtype ? t : tensor(t, { dtype: like.dtype });
 }
 
 /** Orders the graph below `root` so every tensor comes after all tensors computed from it. */
@@ -148,18 +149,20 @@ export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardO
     }
     seed = castTo(gradient, root);
     if (seed !== gradient) own(seed);
+    else hold(seed); // the caller's tensor: counted, never freed here
   }
   const order = reverseTopological(root);
 
-  // grads: the gradient flowing into each tensor. A gradient the tape made is owned, and every entry
-  // of the map that holds it is one hold (add's backward hands one tensor to both its inputs).
+  // grads: the gradient flowing into each tensor. Every entry of the map is one hold on its gradient
+  // (add's backward hands one tensor to both its inputs); a gradient the tape made is owned, so it is
+  // freed with its last entry.
   const grads = new Map<Tensor, Tensor>([[root, seed]]);
   const pass = (inp: Tensor, gi: Tensor): void => {
     const prev = grads.get(inp);
     if (!prev) {
-      if (gi._owned) gi._holds++;
+      hold(gi);
       grads.set(inp, gi);
-    } else if (prev._owned && prev._holds === 1 && prev.storage.refs === 1) {
+    } else if (soleHolder(prev)) {
       bk.binary('add', prev.storage, prev.shape, gi.storage, gi.shape, prev.shape, prev.storage); // in place
     } else {
       const sum = new Tensor(bk.binary('add', prev.storage, prev.shape, gi.storage, gi.shape, prev.shape), prev.shape);
@@ -175,50 +178,50 @@ export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardO
       if (!g) continue;
       grads.delete(t);
       const node: GradNode | null = t.gradFn;
-      if (!node || t.retainsGrad) accumulateGrad(t, g, !node);
-      if (node) {
-        if (node.released) throw secondBackwardError(node.name);
-        const before = nextSerial();
-        const inputGrads = internalScope(() => node.backward(g));
-        // Gradients this backward made escaped its scope unowned: the tape owns them while it routes them.
-        const made = new Set<Tensor>();
-        for (const gi of inputGrads) if (gi && gi.serial >= before && !made.has(gi)) { own(gi); made.add(gi); }
-        node.inputs.forEach((inp, i) => {
-          let gi = inputGrads[i];
-          if (!gi || !inp.requiresGrad) return;
-          if (!sameShape(gi.shape, inp.shape)) {
-            throw new Error(`backward: ${node.name} returned a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(inp.shape)} (internal error)`);
-          }
-          if (gi.dtype !== inp.dtype) { gi = castTo(gi, inp); own(gi); made.add(gi); }
-          pass(inp, gi);
-        });
-        for (const m of made) drop(m);
-        if (!retain) release(node);
+      if (!node) { // a leaf
+        if (!accumulateGrad(t, g, true)) drop(g);
+        continue;
       }
+      if (t.retainsGrad) accumulateGrad(t, g, false);
+      // The gradients this backward made keep its scope's hold: the tape's while it routes them.
+      const made: Tensor[] = [];
+      const inputGrads = checkingVersions(node, () => internalScope(() => node.backward(g), (gi) => {
+        made.push(gi as Tensor);
+        return true;
+      }));
+      node.inputs.forEach((inp, i) => {
+        let gi = inputGrads[i];
+        if (!gi || !inp.requiresGrad) return;
+        if (!sameShape(gi.shape, inp.shape)) {
+          throw new Error(`backward: ${node.name} returned a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(inp.shape)} (internal error)`);
+        }
+        if (gi.dtype !== inp.dtype) { gi = castTo(gi, inp); own(gi); made.push(gi); }
+        pass(inp, gi);
+      });
+      for (const m of made) drop(m);
+      if (!retain) release(node);
       drop(g);
     }
   });
 }
 
-/** Adds g (the gradient arriving at t) into t.grad: a leaf adopts g when only the tape holds it (no
- *  copy); otherwise a copy; once .grad exists, the sum goes into it in place. */
-function accumulateGrad(t: Tensor, g: Tensor, leaf: boolean): void {
+/** Adds g (the gradient arriving at t, held by the caller) into t.grad: when the caller's hold is the
+ *  only one and `mayTake`, t.grad becomes g itself (no copy) and true is returned: the hold went with
+ *  it. Otherwise a copy; once .grad exists, the sum goes into it in place. */
+function accumulateGrad(t: Tensor, g: Tensor, mayTake: boolean): boolean {
   const bk = backend();
   if (!t._grad) {
-    if (leaf && g.dtype === t.dtype && g._owned && g._holds === 1 && g.storage.refs === 1) {
-      g._owned = false; // the entry's hold becomes the leaf's reference
-      g._holds = 0;
-      t._grad = g;
-    } else {
-      t._grad = new Tensor(bk.cast(g.storage, t.dtype), t.shape);
-    }
+    const take = mayTake && g.dtype === t.dtype && soleHolder(g);
+    if (take) disown(g);
+    t._grad = take ? g : tensor(g, { dtype: t.dtype }); // a copy
     t._gradExposed = false;
-    return;
+    return take;
   }
   const gr = t._grad;
   const gc = g.dtype === gr.dtype ? g : castTo(g, gr);
   bk.binary('add', gr.storage, gr.shape, gc.storage, gc.shape, gr.shape, gr.storage);
   if (gc !== g) gc.dispose();
+  return false;
 }
 
 declare module '../tensor/tensor.js' {
@@ -235,9 +238,5 @@ Tensor.prototype.backward = function (this: Tensor, gradient?: Tensor | null, op
 /** Sets t.grad to null (optimizer.zeroGrad, module.zeroGrad); a gradient no user code was handed is
  *  freed at once. */
 export function clearGrad(t: Tensor): void {
-  const g = t._grad;
-  if (!g) return;
-  if (!t._gradExposed) g.dispose();
-  t._grad = null;
-  t._gradExposed = false;
+  t.grad = null; // the setter frees it when no user code was handed it
 }

@@ -16,13 +16,11 @@
 // - Initialisation may be async (a GPU adapter): `await setBackend('webgpu')`. The CPU backends are
 //   ready at once, so `setBackend('wasm')` takes effect before it returns.
 
-import type { DataArray, DType, FloatDType } from '../tensor/dtype.js';
+import type { DataArray, DType } from '../tensor/dtype.js';
 import { Storage, freedError, type Memory } from './storage.js';
-import { envVar } from './env.js';
+import { debugFlag, envVar } from './env.js';
 
-export type { DataArray, DType, FloatArray } from '../tensor/dtype.js';
 export { Storage } from './storage.js';
-export type { Memory } from './storage.js';
 
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh' | 'sign' | 'reciprocal'
@@ -250,8 +248,7 @@ export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
 // ------------------------------------------------------------------------------------------ fallback
 
 const fallbacks = new Map<string, number>();
-const debug = envVar('CONVNET_DEBUG') ?? '';
-const logFallbacks = /\bfallback\b/.test(debug);
+const logFallbacks = debugFlag('fallback');
 
 /** How often each `backend.kernel` ran on ref's implementation because the backend lacks it. */
 export function fallbackCounts(): Record<string, number> {
@@ -465,4 +462,3 @@ export function freeStorage(s: Storage): void {
   if (!s.freed) s.backend.free(s);
 }
 
-export type { FloatDType };

@@ -14,3 +14,10 @@ export function nodeBuiltin<T>(id: string): T | null {
   const proc = (globalThis as { process?: NodeProcess }).process;
   return (proc?.getBuiltinModule?.(id) ?? null) as T | null;
 }
+
+/** Whether CONVNET_DEBUG (a list of words: fallback, poison, stack) turns on `flag`; `all` or `1` turns on
+ *  every one. */
+export function debugFlag(flag: 'fallback' | 'poison' | 'stack'): boolean {
+  const words = (envVar('CONVNET_DEBUG') ?? '').split(/[\s,]+/);
+  return words.includes(flag) || words.includes('all') || words.includes('1');
+}

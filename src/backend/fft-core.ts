@@ -1,5 +1,5 @@
 // backend/fft-core.ts — the discrete Fourier transform on plain Float64Arrays, for any length. Shared by the
-// ref kernels (signal transforms, FFT convolution) and by ops/fft-conv.ts's cost model (nextFastLen).
+// ref kernels (signal transforms, FFT convolution) and by ops/fft-conv.ts's cost model (convFftGrid).
 //
 //   X[k] = Σ_j x[j] · e^(−2πi·jk/n)          (forward, unnormalised, as numpy.fft.fft)
 //   x[j] = Σ_k X[k] · e^(+2πi·jk/n)          (inverse, unnormalised: the caller divides by n)

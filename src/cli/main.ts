@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { getCommand, listCommands, UsageError, type Command } from './registry.js';
 import '../index.js'; // registers the backends, autograd and the Tensor methods
 import './commands.js';
+import { debugFlag } from '../backend/env.js';
 
 function overview(): string {
   const cmds = listCommands();
@@ -64,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
       return 2;
     }
     process.stderr.write(`convnet ${name}: ${(e as Error).message}\n`);
-    if (/\b(stack|1|all)\b/.test(process.env.CONVNET_DEBUG ?? '')) process.stderr.write(`${(e as Error).stack}\n`);
+    if (debugFlag('stack')) process.stderr.write(`${(e as Error).stack}\n`);
     return 1;
   }
 }

@@ -83,9 +83,11 @@ export class DataLoader<T = unknown, B = T extends unknown[] ? Tensor[] : Tensor
   }
 
   /** Whether every batch is made anew and held by nothing else (so a training loop may free it once
-   *  used): true with the default collation, or with getBatch of convnet's own datasets. */
+   *  used): true with the default collation, or with getBatch of convnet's own datasets
+   *  (Dataset.batchesAreFresh). Only for a DataLoader itself: a subclass may yield other batches. */
   get freshBatches(): boolean {
-    if (this.collateFn) return false;
+    const cls: unknown = this.constructor;
+    if (cls !== DataLoader || this.collateFn) return false;
     return typeof this.dataset.getBatch !== 'function' || this.dataset.batchesAreFresh === true;
   }
 

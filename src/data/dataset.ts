@@ -10,6 +10,15 @@ import { indexSelect } from '../ops/shape.js';
 import { noGrad } from '../autograd/tape.js';
 import { Generator } from './rng.js';
 
+/** Datasets whose getBatch always makes new tensors that nothing else holds: convnet's own, each file
+ *  marking its classes. Exactly these classes, not their subclasses (a subclass's getBatch may return
+ *  tensors it keeps, e.g. a cache), as markBuiltIn in nn/module.ts. */
+const freshBatchClasses = new WeakSet<object>();
+
+export function markFreshBatches(...classes: object[]): void {
+  for (const c of classes) freshBatchClasses.add(c);
+}
+
 export abstract class Dataset<T = unknown> {
   abstract getItem(index: number): T;
   abstract get length(): number;
@@ -17,8 +26,12 @@ export abstract class Dataset<T = unknown> {
   /** Optional fast path: the collated batch for these indices. */
   getBatch?(indices: Int32Array): unknown;
 
-  /** Set by datasets whose getBatch always makes new tensors that nothing else holds. */
-  batchesAreFresh?: boolean;
+  /** Whether getBatch always makes new tensors that nothing else holds (so a training loop may free a
+   *  batch once used): true for convnet's own datasets (exactly their classes, not subclasses). A
+   *  subclass whose getBatch makes new tensors every time may override this getter to return true. */
+  get batchesAreFresh(): boolean {
+    return freshBatchClasses.has(this.constructor);
+  }
 
   /** Checks an index the way every getItem should (integers, negatives count from the end). */
   protected checkIndex(op: string, index: number): number {
@@ -30,9 +43,15 @@ export abstract class Dataset<T = unknown> {
   }
 }
 
-/** Rows `indices` of `t` (along dim 0) as a new tensor, gathered by the backend. */
+/** Rows `indices` of `t` (along dim 0) as a new tensor, gathered by the backend. The index tensor is
+ *  freed at once (a batch would otherwise leave one per tensor for the garbage collector). */
 export function gatherRows(t: Tensor, indices: Int32Array): Tensor {
-  return noGrad(() => indexSelect(t, 0, fromArray(indices, [indices.length])));
+  const index = fromArray(indices, [indices.length]);
+  try {
+    return noGrad(() => indexSelect(t, 0, index));
+  } finally {
+    index.dispose();
+  }
 }
 
 /** Samples are the i-th rows of each tensor: new TensorDataset(images, labels). */
@@ -63,9 +82,8 @@ export class TensorDataset extends Dataset<Tensor[]> {
   override getBatch(indices: Int32Array): Tensor[] {
     return this.tensors.map((t) => gatherRows(t, indices));
   }
-
-  override batchesAreFresh = true;
 }
+markFreshBatches(TensorDataset);
 
 /** The items of `dataset` at `indices`, as torch.utils.data.Subset. */
 export class Subset<T> extends Dataset<T> {
@@ -79,8 +97,12 @@ export class Subset<T> extends Dataset<T> {
     const inner = dataset.getBatch?.bind(dataset);
     if (inner) {
       this.getBatch = (idx: Int32Array) => inner(idx.map((j) => this.indices[j]));
-      this.batchesAreFresh = dataset.batchesAreFresh;
     }
+  }
+
+  /** A Subset's batches are its dataset's: fresh when those are (and this is a Subset, not a subclass). */
+  override get batchesAreFresh(): boolean {
+    return this.constructor === Subset && this.dataset.batchesAreFresh;
   }
 
   get length(): number { return this.indices.length; }

@@ -13,7 +13,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
-import { Dataset } from './dataset.js';
+import { noGrad } from '../autograd/tape.js';
+import { stack, toDtype } from '../ops/shape.js';
+import { Dataset, markFreshBatches } from './dataset.js';
 import { readIdx } from './idx.js';
 import type { SampleOp, Transform } from './transforms.js';
 
@@ -124,9 +126,6 @@ export class MNIST extends Dataset<[Tensor, number]> {
     return [x, y];
   }
 
-  /** Batches are made anew from the file's bytes. */
-  override batchesAreFresh = true;
-
   /** Where a batch's values are assembled before they go to the backend (which copies them): reused,
    *  since a fresh array per batch would cost a page fault per 4 KiB on first touch. */
   private stage = new Float32Array(0);
@@ -149,12 +148,10 @@ export class MNIST extends Dataset<[Tensor, number]> {
       y[b] = this.targetTransform ? this.targetTransform(this.targets[i]) : this.targets[i];
     }
     if (this.transform && !this.pipeline) {
-      // A transform without a batched kernel (e.g. a lambda): per-sample tensors, then one stack.
+      // A transform without a batched kernel (e.g. a lambda): per-sample tensors, then one stack (a new
+      // tensor, made by the backend, so the batch is fresh even when the transform returns kept tensors).
       const items = Array.from(indices, (i) => this.getItem(i)[0]);
-      const shape = items[0].shape, row = items[0].numel();
-      const out = new Float32Array(B * row);
-      items.forEach((t, b) => out.set(t.dataSync(), b * row));
-      return [fromArray(out, [B, ...shape]), fromArray(y, [B])];
+      return [noGrad(() => stack(items.map((t) => toDtype(t, 'float32')), 0)), fromArray(y, [B])];
     }
     const lut = this.scaled, data = this.data;
     if (!this.pipeline) {
@@ -193,6 +190,9 @@ export class KMNIST extends MNIST {
   static override readonly defaultRoot: string = '/usr/share/datasets/kmnist';
   static override readonly classNames: readonly string[] = KMNIST_CLASSES;
 }
+
+// Batches are made anew from the file's bytes (exactly these classes: a subclass's getBatch may differ).
+markFreshBatches(MNIST, FashionMNIST, KMNIST);
 
 /** Mean and std of the Fashion-MNIST training pixels (in [0, 1]), for normalize(). */
 export const FASHION_MNIST_MEAN = 0.2860;

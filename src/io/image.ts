@@ -237,20 +237,3 @@ export function encodePng(t: Tensor, opts: ImageEncodeOptions = {}): Uint8Array 
   const colorType = coloured ? (alpha ? 6 : 2) : (alpha ? 4 : 0);
   return new Uint8Array(PNG.sync.write(png, { colorType }));
 }
-
-/** Nearest-neighbour integer upscaling of the last two dimensions (for showing tiny maps). */
-export function upscale(t: Tensor, factor: number): Tensor {
-  if (!Number.isInteger(factor) || factor < 1) throw new Error(`upscale: factor must be a positive integer, got ${factor}`);
-  if (t.ndim < 2) throw new Error(`upscale: expected at least 2 dimensions, got shape ${shapeStr(t.shape)}`);
-  const H = t.shape[t.ndim - 2], W = t.shape[t.ndim - 1], planes = t.numel() / (H * W) || 0;
-  const OH = H * factor, OW = W * factor;
-  const out = new Float32Array(planes * OH * OW);
-  const s = t.dataSync();
-  for (let p = 0; p < planes; p++) {
-    for (let y = 0; y < OH; y++) {
-      const src = p * H * W + Math.floor(y / factor) * W, dst = p * OH * OW + y * OW;
-      for (let x = 0; x < OW; x++) out[dst + x] = s[src + Math.floor(x / factor)];
-    }
-  }
-  return fromArray(out, [...t.shape.slice(0, -2), OH, OW]);
-}

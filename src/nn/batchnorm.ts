@@ -6,13 +6,13 @@
 // momentum null means a cumulative average, 1/num_batches_tracked. In eval() the running statistics
 // normalise — unless trackRunningStats is false, which keeps no buffers and always uses the batch.
 
-import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import { ones, zeros } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { batchNorm } from '../ops/norm.js';
 import { Module, markBuiltIn } from './module.js';
 import { Parameter } from './parameter.js';
+import { ones_, zeros_ } from './init.js';
 import { pyBool, pyFloat } from './repr.js';
 
 export interface BatchNormLayerOptions {
@@ -68,17 +68,16 @@ abstract class BatchNormBase extends Module {
 
   resetRunningStats(): void {
     if (!this.trackRunningStats) return;
-    const bk = backend();
-    bk.fill(this.running_mean!.storage, 0);
-    bk.fill(this.running_var!.storage, 1);
-    bk.fill(this.num_batches_tracked!.storage, 0);
+    this.running_mean!.zero_();
+    this.running_var!.fill_(1);
+    this.num_batches_tracked!.zero_();
   }
 
   resetParameters(): void {
     this.resetRunningStats();
     if (this.affine) {
-      backend().fill(this.weight!.storage, 1);
-      backend().fill(this.bias!.storage, 0);
+      ones_(this.weight!);
+      zeros_(this.bias!);
     }
   }
 

@@ -10,7 +10,7 @@
 // collector. Around a user's module, or while any forward hook is registered, activations are left to
 // the collector, since that code may keep them.
 
-import { Tensor, nextSerial } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { drop, internalScope, own } from '../tensor/lifetime.js';
 import { Module, markBuiltIn } from './module.js';
 
@@ -70,13 +70,13 @@ export class Sequential extends Module {
     let cur = x, held = false;
     for (let i = 0; i < kids.length; i++) {
       const m = kids[i];
-      const before = nextSerial();
       const input = cur;
-      const y: unknown = pure[i] ? internalScope(() => m(input)) : m(input);
+      let fresh = false; // whether the layer made what it returned (the scope tells)
+      const y: unknown = pure[i] ? internalScope(() => m(input), () => { fresh = true; }) : m(input);
       // y is ours to free if only this loop and autograd will ever see it: made by a layer that keeps
       // nothing (no hooks either), and consumed by another such layer.
       const keep: boolean = pure[i] && i + 1 < kids.length && pure[i + 1] && y instanceof Tensor &&
-        (y.serial >= before || (y === cur && held));
+        (fresh || (y === cur && held));
       if (keep) own(y as Tensor);
       if (held) drop(cur as Tensor);
       held = keep;

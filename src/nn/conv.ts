@@ -1,5 +1,6 @@
-// nn/conv.ts — Conv1d and Conv2d. One base class validates the arguments and owns the parameters, as
-// PyTorch's _ConvNd; the subclasses only fix the number of spatial dims and call F.
+// nn/conv.ts — Conv1d and Conv2d. One base class checks the arguments once, when built (with F's own
+// convArgs), keeps them, owns the parameters and convolves, as PyTorch's _ConvNd; the subclasses only fix
+// the number of spatial dims.
 //
 // Output size per spatial axis: floor((L + 2·padding − dilation·(kernelSize − 1) − 1) / stride) + 1.
 // Weight: [outChannels, inChannels / groups, …kernelSize]; PyTorch's default initialisation,
@@ -7,7 +8,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
-import { checkGroups, conv1d, conv2d, convArgs, type ConvPadding, type PaddingMode } from '../ops/conv.js';
+import { checkGroups, convArgs, convCore, type ConvArgs, type ConvPadding, type PaddingMode } from '../ops/conv.js';
 import { tupleArg, type Size } from '../ops/args.js';
 import { Module, markBuiltIn } from './module.js';
 import { Parameter } from './parameter.js';
@@ -22,7 +23,7 @@ export interface ConvLayerOptions {
   paddingMode?: PaddingMode;
 }
 
-abstract class ConvNd extends Module {
+abstract class ConvNd extends Module implements ConvArgs {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number[];
@@ -40,7 +41,7 @@ abstract class ConvNd extends Module {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
     }
     const { bias, ...convOpts } = opts;
-    // The functional layer's own checks (F.conv2d runs the same ones on every call).
+    // The functional layer's own checks, run here once: forward hands the result to convCore as it is.
     const args = convArgs(op, convOpts, spatial);
     const groups = args.groups;
     checkGroups(op, inChannels, outChannels, groups);
@@ -61,8 +62,9 @@ abstract class ConvNd extends Module {
     initWeightAndBias(this.weight, this.bias);
   }
 
-  protected convOptions() {
-    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups, paddingMode: this.paddingMode };
+  forward(x: Tensor): Tensor {
+    // The layer is its own ConvArgs: stride, padding, dilation, groups and paddingMode, checked when built.
+    return convCore(x, this.weight, this.bias, this);
   }
 
   override extraRepr(): string {
@@ -82,19 +84,11 @@ export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvLayerOptions = {}) {
     super('Conv2d', 2, inChannels, outChannels, kernelSize, opts);
   }
-
-  forward(x: Tensor): Tensor {
-    return conv2d(x, this.weight, this.bias, this.convOptions());
-  }
 }
 
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvLayerOptions = {}) {
     super('Conv1d', 1, inChannels, outChannels, kernelSize, opts);
-  }
-
-  forward(x: Tensor): Tensor {
-    return conv1d(x, this.weight, this.bias, this.convOptions());
   }
 }
 

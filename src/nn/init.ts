@@ -1,7 +1,8 @@
-// nn/init.ts — parameter initialisation as torch.nn.init; every function fills in place under noGrad.
+// nn/init.ts — parameter initialisation as torch.nn.init: every function overwrites the tensor in place and
+// records nothing (constant fills run fill_ under noGrad; random fills write the seeded generator's values).
 
-import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
+import { noGrad } from '../autograd/tape.js';
 import { normalFill, uniformFill } from '../tensor/creation.js';
 
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
@@ -32,8 +33,7 @@ export function normal_(t: Tensor, mean = 0, std = 1): Tensor {
 }
 
 export function constant_(t: Tensor, value: number): Tensor {
-  backend().fill(t.storage, value);
-  return t;
+  return noGrad(() => t.fill_(value));
 }
 
 export function zeros_(t: Tensor): Tensor { return constant_(t, 0); }

@@ -7,7 +7,6 @@
 //   statistics) are tensors registered with registerBuffer.
 // - stateDict()/loadStateDict() use those names, so checkpoints match PyTorch's.
 
-import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
@@ -205,7 +204,7 @@ export abstract class Module {
     noGrad(() => {
       for (const [k, t] of targets) {
         const v = entries.get(k);
-        if (v) backend().copy(v.storage, t.storage);
+        if (v) t.copy_(v);
       }
     });
     return { missingKeys, unexpectedKeys };

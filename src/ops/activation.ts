@@ -7,19 +7,17 @@
 // Shifting by the row maximum keeps exp() from overflowing, so large logits give exact results, not NaN.
 // A row whose maximum is −∞ (all −∞) gives NaN, as PyTorch does.
 
-import { backend } from '../backend/backend.js';
+import { backend, type AxisLayout } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
-import { normAxis } from '../tensor/shape.js';
+import { normAxis, splitAt } from '../tensor/shape.js';
 import { cast, requireTensor, wrap } from './util.js';
 
-/** [outer, n, inner] around one axis. */
-export function axisLayout(shape: readonly number[], axis: number): { outer: number; n: number; inner: number } {
-  let outer = 1, inner = 1;
-  for (let i = 0; i < axis; i++) outer *= shape[i];
-  for (let i = axis + 1; i < shape.length; i++) inner *= shape[i];
-  return { outer, n: shape.length === 0 ? 1 : shape[axis], inner };
+/** [outer, n, inner] around one axis (n = 1 for a 0-d tensor). */
+export function axisLayout(shape: readonly number[], axis: number): AxisLayout {
+  const [outer, n, inner] = splitAt(shape, axis, axis);
+  return { outer, n, inner };
 }
 
 function floatInput(op: string, x: Tensor): Tensor {

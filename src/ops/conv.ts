@@ -16,10 +16,11 @@ import { backend, type Conv2dAttrs, type PadMode } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
+import { promoteTypes } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import { fftChosen, withFftForced } from './fft-conv.js';
 import { checkOptions, oneOf, tupleArg, type Size } from './args.js';
-import { cast, promote, requireTensor, wrap } from './util.js';
+import { cast, copiesOf, requireTensor, wrap } from './util.js';
 import { reshape, squeeze, unsqueeze, flip } from './shape.js';
 import { sum } from './reduce.js';
 import { padAs } from './pad.js';
@@ -38,7 +39,8 @@ export interface ConvOptions {
 const CONV_OPTIONS = ['stride', 'padding', 'dilation', 'groups', 'paddingMode'] as const;
 const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
-/** A convolution's options, checked and in full: one value per spatial axis. */
+/** A convolution's options, checked and in full: one value per spatial axis (so stride.length is the
+ *  number of spatial dims). */
 export interface ConvArgs {
   stride: number[];
   dilation: number[];
@@ -48,8 +50,8 @@ export interface ConvArgs {
   paddingMode: PaddingMode;
 }
 
-/** The one place a convolution's options are checked (F.conv1d/conv2d per call, nn.Conv1d/Conv2d when
- *  built, as PyTorch's _ConvNd and F.conv2d share their rules). */
+/** The one place a convolution's options are checked: by F.conv1d/conv2d on every call, and by
+ *  nn.Conv1d/Conv2d once, when built (as PyTorch's _ConvNd), whose forward then goes straight to convCore. */
 export function convArgs(op: string, opts: ConvOptions, spatial: number): ConvArgs {
   checkOptions(op, opts, CONV_OPTIONS);
   const paddingMode = oneOf(op, 'paddingMode', opts.paddingMode, PADDING_MODES, 'zeros');
@@ -72,7 +74,8 @@ export function convArgs(op: string, opts: ConvOptions, spatial: number): ConvAr
   return { stride, dilation, padding, groups, paddingMode };
 }
 
-/** Checks that groups divides both channel counts (for a layer: when it is built; for F.conv: on the weight). */
+/** Checks that groups divides both channel counts (for a layer: when it is built; on every call: on the
+ *  input and the weight, whose shape the message then names). */
 export function checkGroups(op: string, inChannels: number, outChannels: number, groups: number, weightShape?: readonly number[]): void {
   if (inChannels % groups !== 0) throw new Error(`${op}: groups=${groups} must divide the ${inChannels} input channels`);
   if (outChannels % groups !== 0) {
@@ -94,8 +97,7 @@ function padAmounts(padding: ConvArgs['padding'], k: number[], d: number[]): [nu
 }
 
 /** Shared by conv1d and conv2d: input 4-D [N, C, H, W], weight [OC, C/groups, KH, KW]. */
-function convCore(op: string, x: Tensor, w: Tensor, bias: Tensor | null, opts: ConvOptions, spatial: 1 | 2): Tensor {
-  const args = convArgs(op, opts, spatial);
+function convolve(op: string, x: Tensor, w: Tensor, bias: Tensor | null, args: ConvArgs, spatial: 1 | 2): Tensor {
   const { groups, paddingMode } = args;
   // 1-D convs run as 2-D with H = 1; every per-axis list below is [h, w].
   const lift1 = (v: number[]) => (spatial === 1 ? [1, v[0]] : v);
@@ -136,8 +138,8 @@ function convCore(op: string, x: Tensor, w: Tensor, bias: Tensor | null, opts: C
     strideH: stride[0], strideW: stride[1], padTop, padLeft,
     dilationH: dilation[0], dilationW: dilation[1], groups,
   };
-  let dtype = promote(x.dtype, w.dtype);
-  if (bias) dtype = promote(dtype, bias.dtype);
+  let dtype = promoteTypes(x.dtype, w.dtype);
+  if (bias) dtype = promoteTypes(dtype, bias.dtype);
   if (dtype === 'int32') dtype = 'float32';
   const fft = fftChosen(a);
   const bk = backend();
@@ -145,15 +147,15 @@ function convCore(op: string, x: Tensor, w: Tensor, bias: Tensor | null, opts: C
   const bs = bc ? bc.storage : null;
   const out = wrap(fft ? bk.fftConv2d(xc.storage, wc.storage, bs, a) : bk.conv2d(xc.storage, wc.storage, bs, a), [N, OC, a.OH, a.OW]);
   const inputs = bias ? [input, w, bias] : [input, w];
-  const saved = [xc !== input ? xc : null, wc !== w ? wc : null].filter((t): t is Tensor => t !== null);
+  // g comes in dtype (the output's).
   return record(fft ? 'fftConv2d' : op, out, inputs, (g) => {
-    const gs = cast(g, dtype).storage, ws = wc.storage, xs = xc.storage;
+    const bk = backend(), gs = g.storage, ws = wc.storage, xs = xc.storage;
     return [
       input.requiresGrad ? wrap(fft ? bk.fftConv2dGradInput(gs, ws, a) : bk.conv2dGradInput(gs, ws, a), input.shape) : null,
       w.requiresGrad ? wrap(fft ? bk.fftConv2dGradWeight(xs, gs, a) : bk.conv2dGradWeight(xs, gs, a), w.shape) : null,
       bias?.requiresGrad ? sum(g, [0, 2, 3]) : null,
     ];
-  }, saved);
+  }, copiesOf([xc, input], [wc, w]));
 }
 
 function splitBias(b: Tensor | null | undefined | ConvOptions, opts: ConvOptions | undefined): [Tensor | null, ConvOptions] {
@@ -163,19 +165,40 @@ function splitBias(b: Tensor | null | undefined | ConvOptions, opts: ConvOptions
   return [null, b];
 }
 
-export const conv2d = scoped(function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
+/**
+ * F.conv1d / F.conv2d once the options are checked (by convArgs; args.stride.length tells 1-D from 2-D):
+ * checks the tensors and convolves. nn.Conv1d/Conv2d call it with the arguments they checked when built.
+ */
+export const convCore = scoped(function convCore(input: Tensor, weight: Tensor, bias: Tensor | null, args: ConvArgs): Tensor {
+  if (args.stride.length === 1) {
+    requireTensor('conv1d', 'input', input);
+    requireTensor('conv1d', 'weight', weight);
+    if (input.ndim !== 2 && input.ndim !== 3) {
+      throw new Error(`conv1d: expected input to be 2-D (C, L) or 3-D (N, C, L), got shape ${shapeStr(input.shape)}`);
+    }
+    if (weight.ndim !== 3) {
+      throw new Error(`conv1d: expected weight to be 3-D (outChannels, inChannels/groups, k), got shape ${shapeStr(weight.shape)}`);
+    }
+    const x3 = input.ndim === 2 ? unsqueeze(input, 0) : input;
+    const y3 = squeeze(convolve('conv1d', unsqueeze(x3, 2), unsqueeze(weight, 2), bias, args, 1), 2);
+    return input.ndim === 2 ? squeeze(y3, 0) : y3;
+  }
   requireTensor('conv2d', 'input', input);
   requireTensor('conv2d', 'weight', weight);
-  const [b, opts] = splitBias(bias, options);
   if (input.ndim !== 3 && input.ndim !== 4) {
     throw new Error(`conv2d: expected input to be 3-D (C, H, W) or 4-D (N, C, H, W), got shape ${shapeStr(input.shape)}`);
   }
   if (weight.ndim !== 4) {
     throw new Error(`conv2d: expected weight to be 4-D (outChannels, inChannels/groups, kH, kW), got shape ${shapeStr(weight.shape)}`);
   }
-  if (input.ndim === 3) return squeeze(convCore('conv2d', unsqueeze(input, 0), weight, b, opts, 2), 0);
-  return convCore('conv2d', input, weight, b, opts, 2);
+  if (input.ndim === 3) return squeeze(convolve('conv2d', unsqueeze(input, 0), weight, bias, args, 2), 0);
+  return convolve('conv2d', input, weight, bias, args, 2);
 });
+
+export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
+  const [b, opts] = splitBias(bias, options);
+  return convCore(input, weight, b, convArgs('conv2d', opts, 2));
+}
 
 /**
  * conv2d computed by FFT: same arguments, options and result as F.conv2d (stride, padding incl. 'same',
@@ -186,21 +209,10 @@ export function fftConv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | 
   return withFftForced(() => conv2d(input, weight, bias, options));
 }
 
-export const conv1d = scoped(function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
-  requireTensor('conv1d', 'input', input);
-  requireTensor('conv1d', 'weight', weight);
+export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
   const [b, opts] = splitBias(bias, options);
-  if (input.ndim !== 2 && input.ndim !== 3) {
-    throw new Error(`conv1d: expected input to be 2-D (C, L) or 3-D (N, C, L), got shape ${shapeStr(input.shape)}`);
-  }
-  if (weight.ndim !== 3) {
-    throw new Error(`conv1d: expected weight to be 3-D (outChannels, inChannels/groups, k), got shape ${shapeStr(weight.shape)}`);
-  }
-  const x3 = input.ndim === 2 ? unsqueeze(input, 0) : input;
-  const y = convCore('conv1d', unsqueeze(x3, 2), unsqueeze(weight, 2), b, opts, 1);
-  const y3 = squeeze(y, 2);
-  return input.ndim === 2 ? squeeze(y3, 0) : y3;
-});
+  return convCore(input, weight, b, convArgs('conv1d', opts, 1));
+}
 
 function check2d(op: string, name: string, t: Tensor): void {
   requireTensor(op, name, t);

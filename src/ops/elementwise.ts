@@ -5,8 +5,9 @@ import { backend, type BinaryOp, type UnaryOp } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { internalScope, scoped } from '../tensor/lifetime.js';
+import { promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
-import { cast, lift, promote, requireTensor, wrap, type TensorOrNumber } from './util.js';
+import { cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
 import { sumTo } from './reduce.js';
 
 // ---------------------------------------------------------------------------------------------- unary
@@ -53,7 +54,7 @@ export const round = unaryOp('round', 'round', (_x, _o, g) => zeroGrad(g));
 
 function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(name, a.shape, b.shape);
-  let dtype = promote(a.dtype, b.dtype);
+  let dtype = promoteTypes(a.dtype, b.dtype);
   if ((op === 'div' || op === 'atan2' || op === 'hypot') && dtype === 'int32') dtype = 'float32';
   const ac = cast(a, dtype), bc = cast(b, dtype);
   const out = wrap(backend().binary(op, ac.storage, ac.shape, bc.storage, bc.shape, shape), shape);
@@ -164,7 +165,7 @@ export const where = scoped(function where(cond: Tensor, x: TensorOrNumber, y: T
   const a = lift(x, like), b = lift(y, like);
   let shape = broadcastShapes('where', cond.shape, a.shape);
   shape = broadcastShapes('where', shape, b.shape);
-  const dtype = promote(a.dtype, b.dtype);
+  const dtype = promoteTypes(a.dtype, b.dtype);
   const bk = backend();
   // Expanded operands are temporaries of this scope (freed when it ends).
   const ex = (t: Tensor) => (sameShape(t.shape, shape) ? t.storage : wrap(bk.expand(t.storage, t.shape, shape), shape).storage);

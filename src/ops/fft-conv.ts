@@ -14,7 +14,7 @@ export interface FftConvPolicy {
   mode: 'auto' | 'always' | 'never';
   /** Auto mode only considers kernels with kH·kW ≥ minKernelArea (default 81, i.e. 9×9). */
   minKernelArea: number;
-  /** Auto mode picks the FFT when directCost > ratio · fftCost (see costs() below); from the benchmark. */
+  /** Auto mode picks the FFT when directCost > ratio · fftCost (see convCosts() below); from the benchmark. */
   ratio: number;
   /** Backends whose direct conv the ratio was calibrated against; others are left alone in auto mode. */
   backends: string[];

@@ -10,8 +10,9 @@ import { backend } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
+import { promoteTypes } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
-import { cast, promote, requireTensor, wrap } from './util.js';
+import { cast, copiesOf, requireTensor, wrap } from './util.js';
 
 export const linear = scoped(function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   requireTensor('linear', 'input', input);
@@ -27,8 +28,8 @@ export const linear = scoped(function linear(input: Tensor, weight: Tensor, bias
       throw new Error(`linear: bias must have shape [${O}] to match weight ${shapeStr(weight.shape)}, got ${shapeStr(bias.shape)}`);
     }
   }
-  let dtype = promote(input.dtype, weight.dtype);
-  if (bias) dtype = promote(dtype, bias.dtype);
+  let dtype = promoteTypes(input.dtype, weight.dtype);
+  if (bias) dtype = promoteTypes(dtype, bias.dtype);
   if (dtype === 'int32') dtype = 'float32';
   const x = cast(input, dtype), w = cast(weight, dtype), b = bias ? cast(bias, dtype) : null;
   const M = x.numel() / I;
@@ -36,13 +37,12 @@ export const linear = scoped(function linear(input: Tensor, weight: Tensor, bias
   const ys = bk.matmul(x.storage, w.storage, 1, M, I, O, false, true);
   if (b) bk.binary('add', ys, [M, O], b.storage, [O], [M, O], ys); // in place
   const outShape = [...input.shape.slice(0, -1), O];
-  const saved = [x !== input ? x : null, w !== weight ? w : null].filter((t): t is Tensor => t !== null);
+  // g comes in dtype (the output's); the tape casts each gradient to its input's dtype.
   return record('linear', wrap(ys, outShape), bias ? [input, weight, bias] : [input, weight], (g) => {
-    const gc = cast(g, dtype);
-    const dx = input.requiresGrad ? wrap(bk.matmul(gc.storage, w.storage, 1, M, O, I), input.shape) : null;
-    let dw: Tensor | null = null;
-    if (weight.requiresGrad) dw = wrap(bk.matmul(gc.storage, x.storage, 1, O, M, I, true, false), weight.shape);
-    const db = bias && bias.requiresGrad ? wrap(bk.reduce('sum', gc.storage, [M, O], [0]), [O]) : null;
-    return [dx && cast(dx, input.dtype), dw && cast(dw, weight.dtype), db && cast(db, bias!.dtype)];
-  }, saved);
+    const bk = backend();
+    const dx = input.requiresGrad ? wrap(bk.matmul(g.storage, w.storage, 1, M, O, I), input.shape) : null;
+    const dw = weight.requiresGrad ? wrap(bk.matmul(g.storage, x.storage, 1, O, M, I, true, false), weight.shape) : null;
+    const db = bias?.requiresGrad ? wrap(bk.reduce('sum', g.storage, [M, O], [0]), [O]) : null;
+    return [dx, dw, db];
+  }, copiesOf([x, input], [w, weight]));
 });

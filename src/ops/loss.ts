@@ -21,7 +21,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, sameShape, shapeStr } from '../tensor/shape.js';
 import { amax } from './reduce.js';
-import { cast, requireTensor, wrap } from './util.js';
+import { cast, copiesOf, requireTensor, wrap } from './util.js';
 
 export type { Reduction };
 
@@ -124,6 +124,19 @@ function lossShape(reduction: Reduction, perPosition: readonly number[]): number
   return reduction === 'none' ? [...perPosition] : [];
 }
 
+/** crossEntropy over class indices, and nllLoss: one kernel pair, told apart by its kind (and ε). */
+function classIndexLoss(op: 'crossEntropy' | 'nllLoss', x: Tensor, target: Tensor, w: Tensor | null, L: ClassLayout,
+  a: ClassLossAttrs): Tensor {
+  const kind = op === 'nllLoss' ? 'nll' : 'crossEntropy';
+  checkClassIndices(op, target, L, x.shape, a.ignoreIndex);
+  const { out, weightSum } = backend().classLoss(kind, x.storage, target.storage, w?.storage ?? null, a);
+  // The backward's own handles on the divisor and on the targets (not inputs of the node).
+  const wsum = wrap(weightSum, []), tgt = target.detach();
+  return record(op, wrap(out, lossShape(a.reduction, L.targetShape)), [x], (g) =>
+    [wrap(backend().classLossGrad(kind, x.storage, tgt.storage, w?.storage ?? null, g.storage, wsum.storage, a), x.shape)],
+  [wsum, tgt]);
+}
+
 // ------------------------------------------------------------------------------------- crossEntropy
 
 export const crossEntropy = scoped(function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
@@ -139,26 +152,17 @@ export const crossEntropy = scoped(function crossEntropy(input: Tensor, target: 
   const L = classLayout(op, x);
   const w = classWeight(op, opts.weight, L.C);
   const a: ClassLossAttrs = { outer: L.outer, C: L.C, inner: L.inner, ignoreIndex, labelSmoothing: eps, reduction };
-  const bk = backend();
-  const ws = w ? w.storage : null;
 
   if (target.isFloatingPoint && sameShape(target.shape, x.shape)) {
     // Class probabilities ('mean' divides by the number of positions).
-    const out = wrap(bk.crossEntropyProb(x.storage, target.storage, ws, a), lossShape(reduction, L.targetShape));
-    return record(op, out, [input, target], (g) => {
-      const { dx, dt } = bk.crossEntropyProbGrad(x.storage, target.storage, ws, g.storage, a,
-        { input: input.requiresGrad, target: target.requiresGrad });
+    const out = wrap(backend().crossEntropyProb(x.storage, target.storage, w?.storage ?? null, a), lossShape(reduction, L.targetShape));
+    return record(op, out, [x, target], (g) => {
+      const { dx, dt } = backend().crossEntropyProbGrad(x.storage, target.storage, w?.storage ?? null, g.storage, a,
+        { input: x.requiresGrad, target: target.requiresGrad });
       return [dx && wrap(dx, x.shape), dt && wrap(dt, target.shape)];
     });
   }
-
-  checkClassIndices(op, target, L, x.shape, ignoreIndex);
-  const { out, weightSum } = bk.classLoss('crossEntropy', x.storage, target.storage, ws, a);
-  // The backward's own handles on the divisor and on the targets (not inputs of the node).
-  const wsum = wrap(weightSum, []), tgt = target.detach();
-  return record(op, wrap(out, lossShape(reduction, L.targetShape)), [input], (g) =>
-    [wrap(bk.classLossGrad('crossEntropy', x.storage, tgt.storage, ws, g.storage, wsum.storage, a), x.shape)],
-  [wsum, tgt]);
+  return classIndexLoss(op, x, target, w, L, a);
 });
 
 // ------------------------------------------------------------------------------------------ nllLoss
@@ -172,15 +176,7 @@ export const nllLoss = scoped(function nllLoss(input: Tensor, target: Tensor, op
   const ignoreIndex = opts.ignoreIndex ?? -100;
   const L = classLayout(op, x);
   const w = classWeight(op, opts.weight, L.C);
-  checkClassIndices(op, target, L, x.shape, ignoreIndex);
-  const a: ClassLossAttrs = { outer: L.outer, C: L.C, inner: L.inner, ignoreIndex, labelSmoothing: 0, reduction };
-  const bk = backend();
-  const ws = w ? w.storage : null;
-  const { out, weightSum } = bk.classLoss('nll', x.storage, target.storage, ws, a);
-  const wsum = wrap(weightSum, []), tgt = target.detach();
-  return record(op, wrap(out, lossShape(reduction, L.targetShape)), [input], (g) =>
-    [wrap(bk.classLossGrad('nll', x.storage, tgt.storage, ws, g.storage, wsum.storage, a), x.shape)],
-  [wsum, tgt]);
+  return classIndexLoss(op, x, target, w, L, { outer: L.outer, C: L.C, inner: L.inner, ignoreIndex, labelSmoothing: 0, reduction });
 });
 
 // ------------------------------------------------------------------------------------------ mseLoss
@@ -200,12 +196,11 @@ export const mseLoss = scoped(function mseLoss(input: Tensor, target: Tensor, op
   sameShapeTarget(op, x, target);
   const reduction = reductionArg(op, opts.reduction);
   const t = cast(target, x.dtype);
-  const bk = backend();
-  const out = wrap(bk.mseLoss(x.storage, t.storage, reduction), lossShape(reduction, x.shape));
-  return record(op, out, [input, target], (g) => {
-    const { dx, dt } = bk.mseLossGrad(x.storage, t.storage, g.storage, reduction, { input: input.requiresGrad, target: target.requiresGrad });
+  const out = wrap(backend().mseLoss(x.storage, t.storage, reduction), lossShape(reduction, x.shape));
+  return record(op, out, [x, target], (g) => {
+    const { dx, dt } = backend().mseLossGrad(x.storage, t.storage, g.storage, reduction, { input: x.requiresGrad, target: target.requiresGrad });
     return [dx && wrap(dx, x.shape), dt && wrap(dt, target.shape)];
-  }, t !== target ? [t] : []);
+  }, copiesOf([t, target]));
 });
 
 // ------------------------------------------------------------------------ binaryCrossEntropyWithLogits
@@ -232,16 +227,13 @@ export const binaryCrossEntropyWithLogits = scoped(function binaryCrossEntropyWi
   const w = expandedTo(op, 'weight', opts.weight, x.shape);
   const pw = expandedTo(op, 'posWeight', opts.posWeight, x.shape);
   const t = cast(target, x.dtype);
-  const bk = backend();
-  const ws = w ? w.storage : null, pws = pw ? pw.storage : null;
-  const out = wrap(bk.bceWithLogits(x.storage, t.storage, ws, pws, reduction), lossShape(reduction, x.shape));
-  const saved = [t !== target ? t : null, w && w !== opts.weight ? w : null, pw && pw !== opts.posWeight ? pw : null]
-    .filter((v): v is Tensor => v !== null);
-  return record(op, out, [input, target], (g) => {
-    const { dx, dt } = bk.bceWithLogitsGrad(x.storage, t.storage, ws, pws, g.storage, reduction,
-      { input: input.requiresGrad, target: target.requiresGrad });
+  const out = wrap(backend().bceWithLogits(x.storage, t.storage, w?.storage ?? null, pw?.storage ?? null, reduction),
+    lossShape(reduction, x.shape));
+  return record(op, out, [x, target], (g) => {
+    const { dx, dt } = backend().bceWithLogitsGrad(x.storage, t.storage, w?.storage ?? null, pw?.storage ?? null, g.storage,
+      reduction, { input: x.requiresGrad, target: target.requiresGrad });
     return [dx && wrap(dx, x.shape), dt && wrap(dt, target.shape)];
-  }, saved);
+  }, copiesOf([t, target], [w, opts.weight], [pw, opts.posWeight]));
 });
 
 // ------------------------------------------------------------------------------------------- oneHot
@@ -251,19 +243,22 @@ export const binaryCrossEntropyWithLogits = scoped(function binaryCrossEntropyWi
 export const oneHot = scoped(function oneHot(indices: Tensor, numClasses = -1): Tensor {
   const op = 'oneHot';
   requireTensor(op, 'input', indices);
+  const infer = numClasses === -1;
+  if (!infer && (!Number.isInteger(numClasses) || numClasses < 1)) {
+    throw new Error(`${op}: numClasses must be a positive integer or -1, got ${numClasses}`);
+  }
   const bk = backend();
   // Values must be non-negative integers (and below numClasses when it is given).
-  const bad = bk.findInvalidClass(indices.storage, numClasses === -1 ? Infinity : Math.max(numClasses, 0), NaN);
+  const bad = bk.findInvalidClass(indices.storage, infer ? Infinity : numClasses, NaN);
   if (bad && (!Number.isInteger(bad.value) || bad.value < 0)) {
     throw new Error(`${op}: class values must be non-negative integers, got ${bad.value} at position ${positionStr(indices.shape, bad.index)}`);
   }
-  if (numClasses === -1) {
-    if (indices.numel() === 0) throw new Error(`${op}: cannot infer numClasses from an empty tensor; pass numClasses`);
-    numClasses = amax(indices).item() + 1;
-  } else if (!Number.isInteger(numClasses) || numClasses < 1) {
-    throw new Error(`${op}: numClasses must be a positive integer or -1, got ${numClasses}`);
-  } else if (bad) {
-    throw new Error(`${op}: class value ${amax(indices).item()} is out of range for numClasses=${numClasses}`);
+  if (infer && indices.numel() === 0) throw new Error(`${op}: cannot infer numClasses from an empty tensor; pass numClasses`);
+  if (infer || bad) {
+    // The largest value: numClasses − 1 when it is inferred, or the one out of range.
+    const top = amax(indices).item();
+    if (bad) throw new Error(`${op}: class value ${top} is out of range for numClasses=${numClasses}`);
+    numClasses = top + 1;
   }
   const ix = cast(indices, 'int32');
   return wrap(bk.oneHot(ix.storage, numClasses), [...indices.shape, numClasses]);

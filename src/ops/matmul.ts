@@ -7,8 +7,9 @@ import { backend } from '../backend/backend.js';
 import { scoped } from '../tensor/lifetime.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
+import { promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, numel, shapeStr } from '../tensor/shape.js';
-import { cast, promote, requireTensor, wrap } from './util.js';
+import { cast, copiesOf, requireTensor, wrap } from './util.js';
 import { expand, reshape, squeeze, unsqueeze } from './shape.js';
 
 /** [B, M, K] · [B, K, N] → [B, M, N]. */
@@ -17,20 +18,18 @@ export const bmm = scoped(function bmm(a: Tensor, b: Tensor): Tensor {
     throw new Error(`bmm: expected [B, M, K] and [B, K, N], got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   }
   const [B, M, K] = a.shape, N = b.shape[2];
-  let dtype = promote(a.dtype, b.dtype);
+  let dtype = promoteTypes(a.dtype, b.dtype);
   if (dtype === 'int32') dtype = 'float32';
   const ac = cast(a, dtype), bc = cast(b, dtype);
   const out = wrap(backend().matmul(ac.storage, bc.storage, B, M, K, N), [B, M, N]);
-  // Cast copies (when a dtype was promoted) are kept for the backward as private saved tensors.
-  const saved = [ac, bc].filter((t, i) => t !== [a, b][i]);
-  // dA = G·Bᵀ and dB = Aᵀ·G, the transposes read in place by the product.
+  // dA = G·Bᵀ and dB = Aᵀ·G, the transposes read in place by the product (g comes in dtype, the output's).
   return record('bmm', out, [a, b], (g) => {
-    const gc = cast(g, dtype), bk = backend();
+    const bk = backend();
     return [
-      a.requiresGrad ? wrap(bk.matmul(gc.storage, bc.storage, B, M, N, K, false, true), [B, M, K]) : null,
-      b.requiresGrad ? wrap(bk.matmul(ac.storage, gc.storage, B, K, M, N, true, false), [B, K, N]) : null,
+      a.requiresGrad ? wrap(bk.matmul(g.storage, bc.storage, B, M, N, K, false, true), [B, M, K]) : null,
+      b.requiresGrad ? wrap(bk.matmul(ac.storage, g.storage, B, K, M, N, true, false), [B, K, N]) : null,
     ];
-  }, saved);
+  }, copiesOf([ac, a], [bc, b]));
 });
 
 export const matmul = scoped(function matmul(a: Tensor, b: Tensor): Tensor {

@@ -13,7 +13,7 @@ import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { shapeStr } from '../tensor/shape.js';
-import { cast, requireTensor, wrap } from './util.js';
+import { cast, copiesOf, requireTensor, wrap } from './util.js';
 
 export interface BatchNormOptions {
   /** Use batch statistics (and update the running buffers if given). Default false, as F.batch_norm. */
@@ -62,22 +62,21 @@ export const batchNorm = scoped(function batchNorm(
     throw new Error(`batchNorm: expected more than 1 value per channel when training, got input of shape ${shapeStr(x.shape)}`);
   }
   const a = { N, C, S, training, momentum, eps };
-  const bk = backend();
   // The running buffers are updated in place only in training; in evaluation the kernel reads them.
-  const { y, mean, invstd } = bk.batchNorm(x.storage, weight ? weight.storage : null, bias ? bias.storage : null,
+  const { y, mean, invstd } = backend().batchNorm(x.storage, weight ? weight.storage : null, bias ? bias.storage : null,
     runningMean ? runningMean.storage : null, runningVar ? runningVar.storage : null, a);
   const saved = [wrap(mean, [C]), wrap(invstd, [C])];
   const inputs: Tensor[] = [input];
   if (weight) inputs.push(weight);
   if (bias) inputs.push(bias);
+  // g comes in x's dtype (the output's).
   return record('batchNorm', wrap(y, x.shape), inputs, (g) => {
-    const gs = cast(g, x.dtype);
     const need = { input: input.requiresGrad, weight: !!weight?.requiresGrad, bias: !!bias?.requiresGrad };
-    const { dx, dw, db } = bk.batchNormGrad(x.storage, gs.storage, saved[0].storage, saved[1].storage,
+    const { dx, dw, db } = backend().batchNormGrad(x.storage, g.storage, saved[0].storage, saved[1].storage,
       weight ? weight.storage : null, a, need);
     const out: (Tensor | null)[] = [dx ? wrap(dx, x.shape) : null];
     if (weight) out.push(dw ? wrap(dw, [C]) : null);
     if (bias) out.push(db ? wrap(db, [C]) : null);
     return out;
-  }, x !== input ? [...saved, x] : saved);
+  }, [...saved, ...copiesOf([x, input])]);
 });

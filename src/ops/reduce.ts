@@ -37,13 +37,13 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return record('sum', out, [x], (g) => [expand(reshape(g, keptShape(x.shape, axes)), x.shape)]);
 }
 
-export function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
+export const mean = scoped(function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   requireTensor('mean', 'input', x);
   if (x.dtype === 'int32') throw new Error('mean: input must be a floating-point tensor, got int32');
   const axes = normAxes('mean', dim, x.ndim);
   const count = axes.reduce((p, a) => p * x.shape[a], 1);
   return div(sum(x, dim, keepdim), count);
-}
+});
 
 function extremum(op: 'max' | 'min', name: string, x: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
   requireTensor(name, 'input', x);
@@ -136,9 +136,9 @@ export const variance = scoped(function variance(x: Tensor, dim?: Dims, opts: Va
   return div(sum(mul(centered, centered), axes, opts.keepdim ?? false), Math.max(0, n - correction));
 });
 
-export function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
+export const std = scoped(function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   return sqrt(variance(x, dim, opts));
-}
+});
 
 /** log Σ exp(x), computed stably by shifting with the (detached) maximum. */
 export const logSumExp = scoped(function logSumExp(x: Tensor, dim: Dims, keepdim = false): Tensor {
@@ -161,8 +161,7 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
     const perm = [...keptAxes, ...axes];
     const xp = permute(x, perm);
     const R = axes.reduce((p, a) => p * x.shape[a], 1), outer = x.numel() / Math.max(R, 1);
-    const gx = cast(g, x.dtype);
-    const dp = wrap(backend().prodGrad(xp.storage, gx.storage, outer, R), xp.shape);
+    const dp = wrap(backend().prodGrad(xp.storage, g.storage, outer, R), xp.shape); // g comes in x's dtype
     const inverse = new Array<number>(perm.length);
     perm.forEach((p, i) => { inverse[p] = i; });
     return [permute(dp, inverse)];

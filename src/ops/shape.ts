@@ -6,11 +6,12 @@
 import { backend, type PadAttrs } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
-import type { DType } from '../tensor/dtype.js';
+import { promoteTypes, type DType } from '../tensor/dtype.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
-import { cast, promote, requireTensor, wrap } from './util.js';
+import { cast, requireTensor, wrap } from './util.js';
 import { sumTo } from './reduce.js';
+import { axisLayout } from './activation.js';
 
 function view(x: Tensor, shape: readonly number[], name: string): Tensor {
   const out = new Tensor(x.storage, shape);
@@ -183,7 +184,7 @@ export const cat = scoped(function cat(tensors: readonly Tensor[], dim = 0): Ten
         `all sizes must match except along dimension ${dim}`);
     }
   });
-  const dtype = tensors.map((t) => t.dtype).reduce(promote);
+  const dtype = tensors.map((t) => t.dtype).reduce(promoteTypes);
   const outShape = [...first.shape];
   outShape[axis] = tensors.reduce((s, t) => s + t.shape[axis], 0);
   const outer = numel(first.shape.slice(0, axis)), inner = numel(first.shape.slice(axis + 1));
@@ -245,6 +246,39 @@ export function flip(x: Tensor, dims: number | number[]): Tensor {
   return record('flip', result, [x], (g) => [flip(g, axes)]);
 }
 
+/**
+ * torch.roll: shifts the elements along each of dims by the matching shift (negative shifts go the other
+ * way, |shift| ≥ the size wraps), so that out[(j + shift) mod L] = x[j]; what falls off one end comes back
+ * at the other. Without dims the flattened tensor is rolled by one shift and the shape restored.
+ * Differentiable (per dim, a cat of two narrows); x itself when nothing moves, as narrow and permute do.
+ */
+export const roll = scoped(function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
+  requireTensor('roll', 'input', x);
+  const shiftList = typeof shifts === 'number' ? [shifts] : Array.isArray(shifts) ? [...shifts] : [];
+  if (shiftList.length === 0 || shiftList.some((v) => !Number.isInteger(v))) {
+    throw new Error(`roll: shifts must be an integer or a non-empty list of integers, got ${JSON.stringify(shifts)}`);
+  }
+  if (dims === undefined || dims === null) {
+    if (shiftList.length !== 1) {
+      throw new Error(`roll: without dims the flattened tensor is rolled, so shifts must be one integer, got ${JSON.stringify(shifts)}`);
+    }
+    return reshape(roll(flatten(x), shiftList[0], 0), x.shape);
+  }
+  const dimList = typeof dims === 'number' ? [dims] : [...dims];
+  if (dimList.length !== shiftList.length) {
+    throw new Error(`roll: shifts and dims must have the same length, got ${JSON.stringify(shifts)} and ${JSON.stringify(dims)}`);
+  }
+  let out = x;
+  dimList.forEach((d, i) => {
+    const axis = normAxis('roll', d, x.ndim);
+    const L = x.ndim === 0 ? 1 : x.shape[axis];
+    const k = L === 0 ? 0 : ((shiftList[i] % L) + L) % L;
+    // The last k elements come first.
+    if (k !== 0) out = cat([narrow(out, axis, L - k, k), narrow(out, axis, 0, L - k)], axis);
+  });
+  return out;
+});
+
 /** The entries at `index` (1-D, integers in range) along dim, as torch.index_select; differentiable
  *  with respect to x (rows picked twice get both gradients). */
 export const indexSelect = scoped(function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
@@ -252,19 +286,17 @@ export const indexSelect = scoped(function indexSelect(x: Tensor, dim: number, i
   requireTensor('indexSelect', 'index', index);
   const axis = normAxis('indexSelect', dim, Math.max(x.ndim, 1));
   if (index.ndim > 1) throw new Error(`indexSelect: index must be 0-D or 1-D, got shape ${shapeStr(index.shape)}`);
-  const n = x.ndim === 0 ? 1 : x.shape[axis];
+  const l = axisLayout(x.shape, axis);
   const bk = backend();
-  const bad = bk.findInvalidClass(index.storage, n, NaN);
+  const bad = bk.findInvalidClass(index.storage, l.n, NaN);
   if (bad) {
-    throw new Error(`indexSelect: index ${bad.value} (at position ${bad.index}) is out of range for dimension ${dim} of size ${n}`);
+    throw new Error(`indexSelect: index ${bad.value} (at position ${bad.index}) is out of range for dimension ${dim} of size ${l.n}`);
   }
   const idx = cast(index, 'int32');
-  const outer = numel(x.shape.slice(0, axis)), inner = numel(x.shape.slice(axis + 1));
-  const l = { outer, n, inner };
   const outShape = x.ndim === 0 ? [index.numel()] : x.shape.map((d, i) => (i === axis ? index.numel() : d));
   const out = wrap(bk.indexSelect(x.storage, l, idx.storage), outShape);
   const keep = idx === index ? index.detach() : idx;
-  return record('indexSelect', out, [x], (g) => [wrap(bk.indexSelectGrad(g.storage, l, keep.storage), x.shape)], [keep]);
+  return record('indexSelect', out, [x], (g) => [wrap(backend().indexSelectGrad(g.storage, l, keep.storage), x.shape)], [keep]);
 });
 
 /** Converts to another dtype; differentiable between float types (the gradient is cast back). */

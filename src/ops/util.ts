@@ -1,8 +1,9 @@
-// ops/util.ts — what every op file shares: wrapping kernel results, scalar lifting, dtype promotion.
+// ops/util.ts — what every op file shares: wrapping kernel results, casts and the copies they make, scalar
+// lifting, argument checks.
 
 import { backend, type Storage } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
-import { promoteTypes, type DType } from '../tensor/dtype.js';
+import type { DType } from '../tensor/dtype.js';
 import { scalarLike } from '../tensor/creation.js';
 
 export type TensorOrNumber = Tensor | number;
@@ -12,8 +13,13 @@ export function wrap(storage: Storage, shape: readonly number[]): Tensor {
   return new Tensor(storage, shape);
 }
 
-/** The dtype two operands compute in: float64 > float32 > int32 (int32 ÷ int32 is float32, as torch's true division). */
-export const promote = promoteTypes;
+/** The tensors an op made (cast copies, expanded operands) that are not the arguments they came from,
+ *  given as [made, original] pairs: what the op keeps for its backward as private saved tensors. */
+export function copiesOf(...pairs: [made: Tensor | null, original: Tensor | null | undefined][]): Tensor[] {
+  const out: Tensor[] = [];
+  for (const [made, original] of pairs) if (made && made !== original) out.push(made);
+  return out;
+}
 
 /** t in dtype: t itself when it already is, else a converted copy (not recorded for autograd). */
 export function cast(t: Tensor, dtype: DType): Tensor {
@@ -36,9 +42,4 @@ export function requireTensor(op: string, arg: string, x: unknown): asserts x is
 
 export function requireFloat(op: string, arg: string, x: Tensor): void {
   if (x.dtype === 'int32') throw new Error(`${op}: ${arg} must be a floating-point tensor, got int32`);
-}
-
-/** The float dtype an op computes in for this input (int32 computes in float32). */
-export function floatOf(t: Tensor): DType {
-  return t.dtype === 'int32' ? 'float32' : t.dtype;
 }

@@ -7,8 +7,9 @@
 // State per parameter: step, expAvg, expAvgSq (and maxExpAvgSq with amsgrad), PyTorch's exp_avg … .
 
 import { backend } from '../backend/backend.js';
-import { Tensor } from '../tensor/tensor.js';
-import { Optimizer, zerosLikeParam, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
+import { Tensor, bumpVersion } from '../tensor/tensor.js';
+import { Optimizer, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
+import { zerosLike } from '../tensor/creation.js';
 
 export interface AdamOptions extends GroupOptions {
   lr: number;
@@ -49,11 +50,12 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
       const s = this.stateOf(p);
       if (s.step === undefined) {
         s.step = 0;
-        s.expAvg = zerosLikeParam(p);
-        s.expAvgSq = zerosLikeParam(p);
-        if (amsgrad) s.maxExpAvgSq = zerosLikeParam(p);
+        s.expAvg = zerosLike(p);
+        s.expAvgSq = zerosLike(p);
+        if (amsgrad) s.maxExpAvgSq = zerosLike(p);
       }
-      if (amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = zerosLikeParam(p);
+      if (amsgrad && !s.maxExpAvgSq) s.maxExpAvgSq = zerosLike(p);
+      bumpVersion(p); // an update in place (see sgd.ts)
       const step = (s.step as number) + 1;
       s.step = step;
       bk.adamStep(p.storage, grad.storage, (s.expAvg as Tensor).storage, (s.expAvgSq as Tensor).storage,

@@ -9,9 +9,8 @@
 //   paramGroups: [{ lr, …options, params: [indices] }] }, where indices number the parameters across
 //   the groups in order. loadStateDict() checks the groups line up and copies the state in.
 
-import { backend } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
-import { tensor, zeros } from '../tensor/creation.js';
+import { tensor } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { clearGrad, withGrad } from '../autograd/tape.js';
 
@@ -108,7 +107,7 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
         const gr = p._grad;
         if (!gr) continue;
         if (setToNone) clearGrad(p);
-        else backend().fill(gr.storage, 0);
+        else gr.zero_();
       }
     }
   }
@@ -203,9 +202,4 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     lines.push(')');
     return lines.join('\n');
   }
-}
-
-/** A float buffer of the parameter's type and size (zeros). */
-export function zerosLikeParam(p: Tensor): Tensor {
-  return zeros(p.shape, { dtype: p.dtype });
 }

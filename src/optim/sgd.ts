@@ -5,8 +5,9 @@
 //   p -= lr·d
 
 import { backend } from '../backend/backend.js';
-import { Tensor } from '../tensor/tensor.js';
-import { Optimizer, zerosLikeParam, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
+import { Tensor, bumpVersion } from '../tensor/tensor.js';
+import { Optimizer, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
+import { zerosLike } from '../tensor/creation.js';
 
 export interface SGDOptions extends GroupOptions {
   lr: number;
@@ -40,11 +41,12 @@ export class SGD extends Optimizer<SGDOptions> {
     for (const p of g.params) {
       const grad = p._grad;
       if (!grad) continue;
+      bumpVersion(p); // an update in place, as PyTorch counts it: a graph that saved p can no longer run backward
       if (momentum === 0) { bk.sgdStep(p.storage, grad.storage, null, false, attrs); continue; }
       const s = this.stateOf(p);
       let buf = s.momentumBuffer as Tensor | null | undefined;
       const first = !buf;
-      if (!buf) { buf = zerosLikeParam(p); s.momentumBuffer = buf; }
+      if (!buf) { buf = zerosLike(p); s.momentumBuffer = buf; }
       bk.sgdStep(p.storage, grad.storage, buf.storage, first, attrs);
     }
   }

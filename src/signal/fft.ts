@@ -21,7 +21,7 @@ import type { DType } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import { noGrad } from '../autograd/tape.js';
 import { atan2, div, hypot, mul, neg, sub, add } from '../ops/elementwise.js';
-import { cat, narrow, reshape, select, stack } from '../ops/shape.js';
+import { cat, roll, select, stack } from '../ops/shape.js';
 import { cast, wrap } from '../ops/util.js';
 
 export type FftNorm = 'backward' | 'ortho' | 'forward';
@@ -257,18 +257,10 @@ export function rfftfreq(n: number, d = 1): Tensor {
   return noGrad(() => div(arange(Math.floor(n / 2) + 1), n * d));
 }
 
-/** Rotates each of dims by half its length (forward: the element at j moves to j + ⌊L/2⌋). */
-function roll(t: Tensor, dims: number[], inverse: boolean): Tensor {
-  return noGrad(() => {
-    let cur = t;
-    for (const d of dims) {
-      const L = cur.shape[d];
-      const shift = ((inverse ? -Math.floor(L / 2) : Math.floor(L / 2)) % L + L) % L;
-      if (shift === 0) continue;
-      cur = cat([narrow(cur, d, L - shift, shift), narrow(cur, d, 0, L - shift)], d);
-    }
-    return cur === t ? reshape(t, t.shape) : cur;
-  });
+/** Rolls each of dims by half its length (forward: the element at j moves to j + ⌊L/2⌋; inverse: back). */
+function halfRoll(t: Tensor, dims: number[], inverse: boolean): Tensor {
+  if (dims.length === 0) return t;
+  return noGrad(() => roll(t, dims.map((d) => (inverse ? -1 : 1) * Math.floor(t.shape[d] / 2)), dims));
 }
 
 function shiftDims(op: string, ndim: number, dim?: number | number[]): number[] {
@@ -280,16 +272,16 @@ function shiftDims(op: string, ndim: number, dim?: number | number[]): number[] 
 export function fftshift<T extends Tensor | Complex>(x: T, dim?: number | number[]): T {
   if (x instanceof Complex) {
     const dims = shiftDims('fftshift', x.ndim, dim);
-    return new Complex(roll(x.re, dims, false), roll(x.im, dims, false)) as T;
+    return new Complex(halfRoll(x.re, dims, false), halfRoll(x.im, dims, false)) as T;
   }
-  return roll(x as Tensor, shiftDims('fftshift', (x as Tensor).ndim, dim), false) as T;
+  return halfRoll(x as Tensor, shiftDims('fftshift', (x as Tensor).ndim, dim), false) as T;
 }
 
 /** The inverse of fftshift (numpy.fft.ifftshift). */
 export function ifftshift<T extends Tensor | Complex>(x: T, dim?: number | number[]): T {
   if (x instanceof Complex) {
     const dims = shiftDims('ifftshift', x.ndim, dim);
-    return new Complex(roll(x.re, dims, true), roll(x.im, dims, true)) as T;
+    return new Complex(halfRoll(x.re, dims, true), halfRoll(x.im, dims, true)) as T;
   }
-  return roll(x as Tensor, shiftDims('ifftshift', (x as Tensor).ndim, dim), true) as T;
+  return halfRoll(x as Tensor, shiftDims('ifftshift', (x as Tensor).ndim, dim), true) as T;
 }

@@ -47,8 +47,6 @@ function flatten(op: string, data: NestedArray, shape: number[], out: DataArray)
 
 /** Creates a tensor from a number, nested arrays or a (flat, 1-D) typed array. Numbers become float32
  *  unless a dtype is given; an Int32Array becomes int32, a Float64Array float64. */
-/** Creates a tensor from a number, nested arrays or a (flat, 1-D) typed array. Numbers become float32
- *  unless a dtype is given; an Int32Array becomes int32, a Float64Array float64. */
 export function tensor(data: TensorLike | Tensor, opts: TensorOptions = {}): Tensor {
   let values: DataArray;
   let shape: number[];
@@ -118,11 +116,18 @@ export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Te
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
 
-/** A tensor of `shape` from flat values computed in JS (the ranges and random tensors below). */
+/** fromArray, then requiresGrad as asked: the ranges and random tensors below. */
 function fromValues(values: DataArray, shape: number[], opts: TensorOptions): Tensor {
-  const t = new Tensor(storageFrom(values, dtypeOf(values)), shape);
+  const t = fromArray(values, shape);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
+}
+
+/** n values of dtype drawn one after another from next() (the seeded generator, in the random makers below). */
+function drawn(dtype: DType, n: number, next: () => number): DataArray {
+  const values = allocArray(dtype, n);
+  for (let i = 0; i < n; i++) values[i] = next();
+  return values;
 }
 
 /** arange(end), arange(start, end), arange(start, end, step): values start, start+step, … < end. */
@@ -156,17 +161,13 @@ export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor 
 /** Uniform [0, 1) values from the seeded generator. */
 export function rand(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   const shape = sizeArg('rand', size);
-  const values = allocArray(opts.dtype ?? 'float32', numel(shape));
-  for (let i = 0; i < values.length; i++) values[i] = uniform();
-  return fromValues(values, shape, opts);
+  return fromValues(drawn(opts.dtype ?? 'float32', numel(shape), uniform), shape, opts);
 }
 
 /** Standard normal values from the seeded generator. */
 export function randn(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   const shape = sizeArg('randn', size);
-  const values = allocArray(opts.dtype ?? 'float32', numel(shape));
-  for (let i = 0; i < values.length; i++) values[i] = normal();
-  return fromValues(values, shape, opts);
+  return fromValues(drawn(opts.dtype ?? 'float32', numel(shape), normal), shape, opts);
 }
 
 /** Integers in [low, high), int32 (torch.randint(low, high, size)). */
@@ -175,9 +176,7 @@ export function randint(low: number, high: number, size: number | readonly numbe
     throw new Error(`randint: expected integers low < high, got low=${low}, high=${high}`);
   }
   const shape = sizeArg('randint', size);
-  const values = allocArray(opts.dtype ?? 'int32', numel(shape));
-  for (let i = 0; i < values.length; i++) values[i] = randomInt(low, high);
-  return fromValues(values, shape, {});
+  return fromArray(drawn(opts.dtype ?? 'int32', numel(shape), () => randomInt(low, high)), shape);
 }
 
 /** A 0-d tensor holding value, of like's dtype (a fraction lifts int32 to float32). */
@@ -190,17 +189,13 @@ export { shapeStr };
 
 /** Overwrites t (in place) with uniform [lo, hi) values from the seeded generator (nn.init.uniform_). */
 export function uniformFill(t: Tensor, lo: number, hi: number): Tensor {
-  const values = allocArray(t.dtype, t.numel());
-  for (let i = 0; i < values.length; i++) values[i] = lo + (hi - lo) * uniform();
-  backend().write(t.storage, values);
+  backend().write(t.storage, drawn(t.dtype, t.numel(), () => lo + (hi - lo) * uniform()));
   return t;
 }
 
 /** Overwrites t (in place) with normal(mean, std) values from the seeded generator (nn.init.normal_). */
 export function normalFill(t: Tensor, mean: number, std: number): Tensor {
-  const values = allocArray(t.dtype, t.numel());
-  for (let i = 0; i < values.length; i++) values[i] = mean + std * normal();
-  backend().write(t.storage, values);
+  backend().write(t.storage, drawn(t.dtype, t.numel(), () => mean + std * normal()));
   return t;
 }
 

@@ -9,8 +9,6 @@ export type FloatDType = 'float32' | 'float64';
 export type DataArray = Float32Array | Float64Array | Int32Array;
 export type FloatArray = Float32Array | Float64Array;
 
-export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
-
 export function bytesPerElement(dtype: DType): number {
   return dtype === 'float64' ? 8 : 4;
 }
@@ -30,7 +28,8 @@ export function allocArray(dtype: DType, n: number): DataArray {
   }
 }
 
-/** The dtype two operands compute in: float64 > float32 > int32. */
+/** The dtype two operands compute in: float64 > float32 > int32 (torch.promote_types; int32 with int32
+ *  stays int32 — ops that divide lift that to float32 themselves, as torch's true division). */
 export function promoteTypes(a: DType, b: DType): DType {
   if (a === 'float64' || b === 'float64') return 'float64';
   if (a === 'float32' || b === 'float32') return 'float32';

@@ -6,21 +6,25 @@
 // the rest to the collector:
 //
 // - An *owned* tensor is one only the library holds. Its `holds` count the library's references to it:
-//   the scope or owner that made it (below), and every autograd node that saved it (as an input, output
-//   or private value). When the count of an owned tensor reaches zero, its data is freed.
+//   the scope or owner that made it (below), every autograd node that holds it (as an input, output or
+//   private value), and each place backward keeps it as a gradient in flight. When the count of an
+//   owned tensor reaches zero, its data is freed.
 // - internalScope(fn) runs library code in which every tensor created is owned, held by the scope. When
 //   fn returns, what it returns escapes (to the enclosing scope if there is one, else to the user, and it
 //   stops being owned); everything else loses the scope's hold. Ops with temporaries, the backward of
-//   each autograd node, and nn.Sequential's built-in layers run inside such scopes.
-// - own(t) / drop(t) take and give back one hold by hand (autograd's gradient bookkeeping, Sequential's
-//   intermediate activations).
-// Tensors that are not owned keep counting the autograd nodes that hold them, but are only ever freed by
-// dispose() or by the garbage collector.
+//   each autograd node, and nn.Sequential's built-in layers run inside such scopes. internalScope(fn,
+//   adopt) also tells `adopt` which escaping tensors fn made; adopt may take over the scope's hold.
+// - hold(t) / drop(t) take and give back one hold by hand; own(t) takes one and makes t owned (autograd's
+//   gradient bookkeeping, Sequential's intermediate activations); disown(t) hands t, with the hold it
+//   came with, to the user.
+// Tensors that are not owned count their holds the same way (so that a tensor the library owns later
+// has the right count), but are only ever freed by dispose() or by the garbage collector.
 
 /** The part of a Tensor this file manages (kept structural, so tensor.ts can import this file). */
-export interface Owned {
+interface Owned {
   _owned: boolean;
   _holds: number;
+  readonly storage: { readonly refs: number };
   dispose(): void;
 }
 
@@ -35,15 +39,32 @@ export function bornInScope(t: Owned): void {
   top.push(t);
 }
 
+/** Takes one hold on t, owned or not (an autograd node holding its inputs and output). */
+export function hold(t: Owned): void {
+  t._holds++;
+}
+
+/** Makes t owned (only the library reaches it) and takes one hold on it. */
 export function own(t: Owned): void {
   t._owned = true;
   t._holds++;
 }
 
-/** Gives back one hold; an owned tensor with none left is freed. Tensors not owned are left alone. */
+/** Gives back one hold; an owned tensor with none left is freed. */
 export function drop(t: Owned): void {
-  if (!t._owned) return;
-  if (--t._holds <= 0) { t._holds = 0; t.dispose(); }
+  if (--t._holds <= 0 && t._owned) { t._holds = 0; t.dispose(); }
+}
+
+/** Hands t to user code: it stops being owned, and the hold it was handed over with is given back. */
+export function disown(t: Owned): void {
+  t._owned = false;
+  t._holds--;
+}
+
+/** Whether the one hold the caller has on t is the only reference to its data (owned, held once, no
+ *  view shares the data): then the caller may write into it, or hand it over, without a copy. */
+export function soleHolder(t: Owned): boolean {
+  return t._owned && t._holds === 1 && t.storage.refs === 1;
 }
 
 /** Every tensor in `v` (a tensor, or arrays / plain objects of them). */
@@ -62,8 +83,13 @@ export function setTensorCheck(fn: (x: unknown) => x is Owned): void {
   isTensorFn = fn;
 }
 
-/** Runs fn with every tensor it creates owned; what fn returns escapes, the rest loses its hold. */
-export function internalScope<T>(fn: () => T): T {
+/**
+ * Runs fn with every tensor it creates owned; what fn returns escapes, the rest loses its hold. With
+ * `adopt`, each escaping tensor fn made is first passed to it: when adopt returns true it takes over the
+ * scope's hold (the tensor stays owned, and the caller must drop() it); otherwise the tensor escapes as
+ * without adopt.
+ */
+export function internalScope<T>(fn: () => T, adopt?: (t: Owned) => boolean | void): T {
   const mine: Owned[] = [];
   scopes.push(mine);
   let result: T;
@@ -75,24 +101,33 @@ export function internalScope<T>(fn: () => T): T {
     throw e;
   }
   scopes.pop();
+  if (mine.length === 0) return result;
+  const isTensor = isTensorFn!;
+  if (isTensor(result)) { // one tensor: compare by identity
+    for (const t of mine) {
+      if (t === result) escape(t, adopt); else drop(t);
+    }
+    return result;
+  }
   const escaping = new Set<Owned>();
-  collect(result, isTensorFn!, escaping);
-  const parent = scopes.length ? scopes[scopes.length - 1] : null;
+  collect(result, isTensor, escaping);
   for (const t of mine) {
-    if (!escaping.has(t)) { drop(t); continue; }
-    if (parent) parent.push(t); // still owned, now held by the enclosing scope
-    else { t._owned = false; t._holds--; }
+    if (escaping.has(t)) escape(t, adopt); else drop(t);
   }
   return result;
+}
+
+/** t, made in a scope that just ended, leaves it with the scope's hold: to `adopt` if it takes it, else
+ *  to the enclosing scope (still owned), else to the user. */
+function escape(t: Owned, adopt: ((t: Owned) => boolean | void) | undefined): void {
+  if (adopt && adopt(t) === true) return;
+  const parent = scopes.length ? scopes[scopes.length - 1] : null;
+  if (parent) parent.push(t);
+  else disown(t);
 }
 
 /** Wraps an op so that its temporaries are owned (see internalScope). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function scoped<F extends (...args: any[]) => any>(fn: F): F {
   return ((...args: Parameters<F>) => internalScope(() => fn(...args))) as F;
-}
-
-/** Whether code runs inside an internal scope (tensors made now are owned). */
-export function inScope(): boolean {
-  return scopes.length > 0;
 }

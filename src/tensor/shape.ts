@@ -26,6 +26,14 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** [outer, R, inner]: the products of the sizes before `first`, from `first` to `last` (inclusive), and
+ *  after `last`; a tensor read as that 3-D block runs dims first..last as one axis of R values. */
+export function splitAt(shape: readonly number[], first: number, last: number): [number, number, number] {
+  let outer = 1, r = 1, inner = 1;
+  shape.forEach((d, i) => { if (i < first) outer *= d; else if (i <= last) r *= d; else inner *= d; });
+  return [outer, r, inner];
+}
+
 /** NumPy/PyTorch broadcasting: align on the right; each pair of sizes must be equal or contain a 1. */
 export function broadcastShapes(op: string, a: readonly number[], b: readonly number[]): number[] {
   const n = Math.max(a.length, b.length);

@@ -1,7 +1,8 @@
 // tensor/tensor.ts — the Tensor: a handle to data its backend owns (backend/storage.ts), a shape and
-// dtype, and the autograd fields (requiresGrad, grad, gradFn). Tensors are contiguous and row-major;
-// views (reshape, view, flatten, detach) share the handle. Math methods are attached by ops/methods.ts
-// and backward() by autograd/, so this file depends on nothing above it.
+// dtype, and the autograd fields (requiresGrad, grad, gradFn; the data's version counter, below).
+// Tensors are contiguous and row-major; views (reshape, view, flatten, detach) share the handle. Math
+// methods are attached by ops/methods.ts and backward() by autograd/, so this file depends on nothing
+// above it.
 //
 // Values cross into JS only here (data(), dataSync(), toArray(), item(), printing) and in creation.ts.
 // Nobody has to call dispose(): see tensor/lifetime.ts for what the library frees by itself, and the
@@ -11,7 +12,7 @@ import { backend, freeStorage, moveStorage, readStorage, readStorageAsync, type 
 import type { DataArray, DType } from './dtype.js';
 import { formatTensor } from './format.js';
 import { bornInScope, setTensorCheck } from './lifetime.js';
-import { normAxis, numel, shapeStr } from './shape.js';
+import { normAxis, numel, sameShape, shapeStr } from './shape.js';
 
 /** One recorded operation: its inputs, the tensors its backward keeps, and the function that maps the
  *  output's gradient to its inputs' gradients. Released (its saved tensors given back) after backward. */
@@ -21,6 +22,9 @@ export interface GradNode {
   output: Tensor | null;
   /** Tensors only this node's backward uses (an arg-max, a dropout mask, a cast copy). */
   saved: readonly Tensor[];
+  /** The versions its tensors' data had when it was recorded, where not 0 (null: all were 0); see
+   *  recordVersions. */
+  versions: ReadonlyMap<Storage, number> | null;
   backward: (gradOutput: Tensor) => (Tensor | null)[];
   /** Set once backward has used the node and given back what it saved (unless retainGraph). */
   released: boolean;
@@ -28,12 +32,9 @@ export interface GradNode {
 
 export type NestedArray = number | boolean | NestedArray[];
 
-let serialCounter = 1;
-
-/** The serial the next tensor will get: tensors with serial ≥ this were made after the call. */
-export function nextSerial(): number {
-  return serialCounter;
-}
+/** A tensor's handle without moving it, for this file's functions (set by the class's static block, as
+ *  _storage is private). */
+let dataOf: (t: Tensor) => Storage | null;
 
 export class Tensor {
   private _storage: Storage | null;
@@ -51,8 +52,6 @@ export class Tensor {
   /** Lifetime bookkeeping (tensor/lifetime.ts): owned by the library only, and its holds. */
   _owned = false;
   _holds = 0;
-  /** Creation order: tells tensors made during a call from those that existed before. */
-  readonly serial: number;
 
   /** Wraps a storage (normally one a kernel just returned); the tensor takes one reference to it. */
   constructor(storage: Storage, shape: readonly number[], requiresGrad = false) {
@@ -65,14 +64,18 @@ export class Tensor {
     this.shape = [...shape];
     this.dtype = storage.dtype;
     this.requiresGrad = requiresGrad;
-    this.serial = serialCounter++;
     bornInScope(this);
+  }
+
+  static {
+    dataOf = (t) => t._storage;
   }
 
   /** The handle, on the active backend (data made on another backend moves here on first use). */
   get storage(): Storage {
     const s = this._storage;
     if (!s) throw disposedError(this);
+    if (reading) checkVersion(this, s, reading);
     const b = backend();
     if (s.backend !== b) moveStorage(s, b);
     return s;
@@ -108,13 +111,23 @@ export class Tensor {
     return this._grad;
   }
 
+  /** Replaces the gradient (null clears it, as zeroGrad does); a gradient it replaces that no user code
+   *  was ever handed is freed at once. */
   set grad(g: Tensor | null) {
     if (g !== null && !(g instanceof Tensor)) throw new Error(`grad: expected a Tensor or null, got ${typeof g}`);
-    if (g && (g.shape.length !== this.shape.length || g.shape.some((d, i) => d !== this.shape[i]))) {
+    if (g && !sameShape(g.shape, this.shape)) {
       throw new Error(`grad: assigned gradient has shape ${shapeStr(g.shape)} but the tensor has shape ${shapeStr(this.shape)}`);
     }
+    const old = this._grad;
+    if (old && old !== g && !this._gradExposed) old.dispose();
     this._grad = g;
     this._gradExposed = g !== null;
+  }
+
+  /** How many in-place operations have written this tensor's data (shared by its views): PyTorch's
+   *  _version, which autograd checks (see recordVersions). */
+  get _version(): number {
+    return versions.get(this.handle()) ?? 0;
   }
 
   get ndim(): number { return this.shape.length; }
@@ -190,8 +203,68 @@ export class Tensor {
 
 setTensorCheck((x: unknown): x is Tensor => x instanceof Tensor);
 
+// Version counters, as PyTorch's: every in-place op (ops/inplace.ts) counts one write into the data it
+// changes, so every view of that data sees it. A recorded node keeps the versions its tensors had; while
+// its backward runs, reading one of them at another version throws, instead of computing a gradient from
+// values that are no longer the ones the forward used. Only data that was ever written in place is in
+// the map (absent: version 0), so autograd pays one WeakMap look-up per tensor otherwise.
+const versions = new WeakMap<Storage, number>();
+/** The node whose backward is running (see checkingVersions); null otherwise. */
+let reading: GradNode | null = null;
+
+/** Counts one in-place write into t's data (ops/inplace.ts calls it after each). */
+export function bumpVersion(t: Tensor): void {
+  const s = dataOf(t);
+  if (s) versions.set(s, (versions.get(s) ?? 0) + 1);
+}
+
+/** Stores in node.versions the versions of its inputs', output's and saved tensors' data now (autograd
+ *  calls it when it records the node). */
+export function recordVersions(node: GradNode): void {
+  let map: Map<Storage, number> | null = null;
+  for (const t of node.inputs) map = noteVersion(map, t);
+  map = noteVersion(map, node.output);
+  for (const t of node.saved) map = noteVersion(map, t);
+  node.versions = map;
+}
+
+/** `map` with t's data's version added if it is not 0 (a map is made for the first such). */
+function noteVersion(map: Map<Storage, number> | null, t: Tensor | null): Map<Storage, number> | null {
+  const s = t && dataOf(t);
+  const v = s ? versions.get(s) : undefined;
+  if (s && v) (map ??= new Map()).set(s, v);
+  return map;
+}
+
+/** Runs fn (node's backward): reading data the node holds at a version other than the one it recorded
+ *  throws PyTorch's error. */
+export function checkingVersions<T>(node: GradNode, fn: () => T): T {
+  const prev = reading;
+  reading = node;
+  try {
+    return fn();
+  } finally {
+    reading = prev;
+  }
+}
+
+function checkVersion(t: Tensor, s: Storage, node: GradNode): void {
+  const now = versions.get(s);
+  if (now === undefined) return; // never written in place: what every node recorded
+  let expected = node.versions?.get(s);
+  if (expected === undefined) {
+    const holds = (u: Tensor | null): boolean => u !== null && dataOf(u) === s;
+    if (!(node.inputs.some(holds) || holds(node.output) || node.saved.some(holds))) return; // not the node's
+    expected = 0;
+  }
+  if (now === expected) return;
+  throw new Error('backward: one of the variables needed for gradient computation has been modified by an inplace operation: ' +
+    `[${t.dtype} ${shapeStr(t.shape)}] is at version ${now}; expected version ${expected} instead. ` +
+    `Hint: ${node.name} saved it for its backward; modify a clone() instead, or use the out-of-place op`);
+}
+
 /** Nested JS arrays of `shape` from flat values. */
-export function nest(values: ArrayLike<number>, shape: readonly number[]): NestedArray {
+function nest(values: ArrayLike<number>, shape: readonly number[]): NestedArray {
   if (shape.length === 0) return values[0];
   const build = (dim: number, offset: number): NestedArray[] => {
     const len = shape[dim];

@@ -20,7 +20,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
-import { fromArray, tensor } from '../tensor/creation.js';
+import { fromArray } from '../tensor/creation.js';
 import type { Module } from '../nn/module.js';
 import { readFile, saveFile } from '../io/safetensors.js';
 
@@ -64,7 +64,7 @@ type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 function encodeTree(value: unknown, path: string, tensors: Map<string, Tensor>): Json {
   if (value instanceof Tensor) {
     if (tensors.has(path)) throw new Error(`checkpoint: two state entries map to the key '${path}'`);
-    tensors.set(path, tensor(value));
+    tensors.set(path, value); // as is: saving only reads it (Optimizer.stateDict() returns copies already)
     return { $tensor: path };
   }
   if (value instanceof Float32Array || value instanceof Float64Array || value instanceof Int32Array) {

@@ -11,10 +11,13 @@
 // off) and restores train() afterwards.
 //
 // Between batches fit yields to the event loop, so that other work (signals, output, the garbage
-// collector's callbacks that return tensor memory) goes on. When nothing but fit can hold a batch's
-// tensors — the batch came fresh from a DataLoader over one of convnet's datasets, the model is made of
-// convnet's own layers and the loss is a convnet loss (Module.keepsNoTensors) — fit frees them itself
-// once the step is done, so training needs neither dispose() nor the collector.
+// collector's callbacks that return tensor memory) goes on. When nothing but fit can hold a step's
+// tensors, fit frees them itself once the step is done, so training needs neither dispose() nor the
+// collector: the input x when the model is made of convnet's own layers (Module.keepsNoTensors) and the
+// batch came fresh from a DataLoader over one of convnet's datasets (DataLoader.freshBatches); the
+// targets y when the loss is a convnet loss and the batch is fresh; the output and the loss when both the
+// model and the loss are convnet's. Anything a user's code sees (a loss function, a hook, a subclass's
+// getBatch) is left to the collector. evaluate does the same.
 
 import { Tensor } from '../tensor/tensor.js';
 import { internalScope } from '../tensor/lifetime.js';
@@ -78,49 +81,106 @@ export interface EvalResult {
   confusion: number[][];
 }
 
-/** Correct predictions (argmax of the logits) in a batch, computed by the backend; with `confusion`, the
- *  [true][predicted] counts are added into it (one read of K×K counts per batch). */
+/** Throws unless `y` (a batch's targets from the loader named `arg`) holds one class index per sample [B],
+ *  or class probabilities / one-hot rows [B, K] (as CrossEntropyLoss takes; their argmax is the class). */
+function checkTargets(op: string, arg: string, y: unknown): asserts y is Tensor {
+  if (!(y instanceof Tensor) || (y.ndim !== 1 && y.ndim !== 2)) {
+    const got = y instanceof Tensor ? `a tensor of shape [${y.shape.join(', ')}]` : String(y);
+    throw new Error(`${op}: the targets (y) of a batch from ${arg} must be class indices [B] or class probabilities [B, K], got ${got}`);
+  }
+}
+
+/** Throws unless the model's output for a batch is logits [B, K] that fit the targets. */
+function checkLogits(op: string, arg: string, out: unknown, y: Tensor): asserts out is Tensor {
+  const fits = out instanceof Tensor && out.ndim === 2 && out.shape[0] === y.shape[0] &&
+    (y.ndim === 1 || y.shape[1] === out.shape[1]);
+  if (!fits) {
+    const got = out instanceof Tensor ? `shape [${out.shape.join(', ')}]` : String(out);
+    const want = y.ndim === 1 ? `[B, K] with B = ${y.shape[0]} (the targets' length)` : `[${y.shape.join(', ')}] (the targets' shape)`;
+    throw new Error(`${op}: the model's output for a batch from ${arg} must be logits ${want}, got ${got}`);
+  }
+}
+
 function countCorrect(logits: Tensor, y: Tensor, confusion?: number[][]): number {
   return noGrad(() => internalScope(() => {
     const K = logits.shape[logits.ndim - 1];
     const pred = argmax(logits, -1);
-    const truth = toDtype(y, 'int32');
-    if (confusion) {
-      const counts = bincount(add(mul(truth, K), pred), { minlength: K * K }).dataSync();
-      const rows = counts.length / K;
-      while (confusion.length < K) confusion.push([]);
-      for (let t = 0; t < rows; t++) {
-        const row = confusion[t] ?? (confusion[t] = []);
-        for (let p = 0; p < K; p++) if (counts[t * K + p]) row[p] = (row[p] ?? 0) + counts[t * K + p];
-      }
+    const truth = y.ndim === 2 ? argmax(y, -1) : toDtype(y, 'int32');
+    if (!confusion) return sum(eq(pred, truth)).item();
+    const counts = bincount(add(mul(truth, K), pred), { minlength: K * K }).dataSync();
+    const rows = Math.ceil(counts.length / K); // more than K when a label is >= K (never predicted)
+    while (confusion.length < K) confusion.push([]);
+    let correct = 0;
+    for (let t = 0; t < rows; t++) {
+      const row = confusion[t] ?? (confusion[t] = []);
+      for (let p = 0; p < K; p++) if (counts[t * K + p]) row[p] = (row[p] ?? 0) + counts[t * K + p];
+      if (t < K) correct += counts[t * K + t];
     }
-    return sum(eq(pred, truth)).item();
+    return correct;
   }));
+}
+
+/**
+ * Frees a step's tensors that nothing but the training loop can hold (see the top). Each tensor is freed
+ * only when every party that sees it keeps none: x — the model, and the loader made it fresh; y — the
+ * loss, and fresh; the output and the loss tensor — the model and the loss. Purity is checked at the start
+ * and at the end of every step (a hook may be added at any time, e.g. in onEpoch): call the returned
+ * function before the forward, and the release function it returns once the step is done. A missing
+ * lossFn sees nothing. Freshness is the DataLoader's (DataLoader.freshBatches, by exact class).
+ */
+function batchReleaser(model: Module, lossFn: LossFn | undefined, loader: Iterable<Tensor[]>):
+  () => (x: Tensor, y: Tensor, out: unknown, loss?: Tensor) => void {
+  const purity = () => ({
+    model: model.keepsNoTensors(),
+    loss: lossFn === undefined || (lossFn instanceof Module && lossFn.keepsNoTensors()),
+  });
+  return () => {
+    const before = purity();
+    return (x, y, out, loss) => {
+      const after = purity();
+      const pureModel = before.model && after.model, pureLoss = before.loss && after.loss;
+      const fresh = loader instanceof DataLoader && loader.freshBatches;
+      // A tensor may play two parts (a model that returns its input, a loss that returns the output): it
+      // is freed only when every part allows it.
+      const verdict = new Map<Tensor, boolean>();
+      const allow = (t: unknown, ok: boolean) => { if (t instanceof Tensor) verdict.set(t, (verdict.get(t) ?? true) && ok); };
+      allow(x, pureModel && fresh);
+      allow(y, pureLoss && fresh);
+      allow(out, pureModel && pureLoss);
+      allow(loss, pureModel && pureLoss);
+      for (const [t, ok] of verdict) if (ok) t.dispose();
+    };
+  };
 }
 
 /** Loss and accuracy of `model` over `loader` (noGrad, eval mode; the mode is restored afterwards). */
 export function evaluate(model: Module, loader: Iterable<Tensor[]>, opts: { lossFn?: LossFn; numClasses?: number } = {}): EvalResult {
+  return evaluateOn('evaluate', 'loader', model, loader, opts);
+}
+
+/** evaluate, with the caller and the loader's name for errors (fit evaluates its testLoader). */
+function evaluateOn(op: string, arg: string, model: Module, loader: Iterable<Tensor[]>, opts: { lossFn?: LossFn; numClasses?: number }): EvalResult {
   const wasTraining = model.training;
   model.eval();
   let lossSum = 0, correct = 0, total = 0;
   const confusion: number[][] = [];
   // As in fit: tensors only this loop can hold are freed as soon as they are used.
-  const pureModel = model.keepsNoTensors();
-  const pureLoss = opts.lossFn instanceof Module && opts.lossFn.keepsNoTensors();
-  const freshBatches = loader instanceof DataLoader && loader.freshBatches;
+  const step = batchReleaser(model, opts.lossFn, loader);
   try {
     noGrad(() => {
       for (const [x, y] of loader) {
-        const out = model(x) as Tensor;
+        checkTargets(op, arg, y);
+        const release = step();
+        const out: unknown = model(x);
+        checkLogits(op, arg, out, y);
+        let loss: Tensor | undefined;
         if (opts.lossFn) {
-          const loss = opts.lossFn(out, y);
+          loss = opts.lossFn(out, y);
           lossSum += loss.item() * y.shape[0];
-          if (pureModel && pureLoss && loss !== out) loss.dispose();
         }
         correct += countCorrect(out, y, confusion);
         total += y.shape[0];
-        if (pureModel && out !== x) out.dispose();
-        if (pureModel && freshBatches) { x.dispose(); y.dispose(); }
+        release(x, y, out, loss);
       }
     });
   } finally {
@@ -132,7 +192,7 @@ export function evaluate(model: Module, loader: Iterable<Tensor[]>, opts: { loss
 }
 
 /** Resolves on a later turn of the event loop (a macrotask: signals, I/O and timers get to run). */
-export function yieldToEventLoop(): Promise<void> {
+function yieldToEventLoop(): Promise<void> {
   const g = globalThis as { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };
   if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
   if (g.MessageChannel) {
@@ -159,9 +219,7 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
   let steps = 0;
   const batches = lengthOf(trainLoader);
   // Whose tensors are these? Only fit's, when every party that sees them keeps none (see the top).
-  const pureModel = model.keepsNoTensors();
-  const pureLoss = lossFn instanceof Module && lossFn.keepsNoTensors();
-  const freshBatches = trainLoader instanceof DataLoader && trainLoader.freshBatches;
+  const step = batchReleaser(model, lossFn, trainLoader);
 
   for (let epoch = startEpoch + 1; epoch <= epochs; epoch++) {
     if (opts.maxSteps !== undefined && steps >= opts.maxSteps) break;
@@ -170,8 +228,11 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
     const t0 = performance.now();
     let lossSum = 0, correct = 0, seen = 0, batch = 0, epochSteps = 0;
     for (const [x, y] of trainLoader) {
+      checkTargets('fit', 'trainLoader', y);
+      const release = step();
       optimizer.zeroGrad();
-      const out = model(x) as Tensor;
+      const out: unknown = model(x);
+      checkLogits('fit', 'trainLoader', out, y);
       const loss = lossFn(out, y);
       const lv = loss.item();
       if (!Number.isFinite(lv)) { // checked before the step, so the model keeps its last finite weights
@@ -184,9 +245,7 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
       correct += countCorrect(out, y);
       seen += B;
       batch++; epochSteps++; steps++;
-      if (pureModel && pureLoss && loss !== out) loss.dispose();
-      if (pureModel && out !== x) out.dispose();
-      if (pureModel && freshBatches) { x.dispose(); y.dispose(); }
+      release(x, y, out, loss);
       progress.update(batch, { loss: lossSum / seen, accuracy: correct / seen, images: seen });
       if (opts.maxSteps !== undefined && steps >= opts.maxSteps) break;
       await yieldToEventLoop();
@@ -194,7 +253,7 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
     const seconds = (performance.now() - t0) / 1000;
     opts.scheduler?.step();
     const t1 = performance.now();
-    const ev = opts.testLoader ? evaluate(model, opts.testLoader, { lossFn }) : undefined;
+    const ev = opts.testLoader ? evaluateOn('fit', 'testLoader', model, opts.testLoader, { lossFn }) : undefined;
     const evalSeconds = (performance.now() - t1) / 1000;
     const result: EpochResult = {
       epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, testLoss: ev?.loss, testAccuracy: ev?.accuracy,

@@ -68,8 +68,7 @@ export function makeGrid(images: Tensor, opts: GridOptions = {}): Tensor {
       const m = maximum(abs(amin(x, axes, true)), abs(amax(x, axes, true)));
       t = where(gt(m, 0), div(x, m), 0);
     }
-    // Nearest-neighbour upscaling: each pixel repeated scale × scale.
-    if (scale > 1) t = reshape(expand(reshape(t, [N, C, h, 1, w, 1]), [N, C, h, scale, w, scale]), [N, C, th, tw]);
+    if (scale > 1) t = upscale(t, scale);
     // Each tile with its gap above and to the left; blank tiles fill the last row; then the tiles are
     // laid out row by row and the frame closed on the right and at the bottom.
     t = pad(t, [padding, 0, padding, 0], { value: padValue });
@@ -110,5 +109,17 @@ export function kernelGrid(weight: Tensor, opts: GridOptions & { rgb?: boolean }
   }
   return makeGrid(weight.reshape([OC * IC, 1, KH, KW]), {
     normalize: 'symmetric', ncol: IC === 1 ? Math.ceil(Math.sqrt(OC)) : IC, ...grid, scale,
+  });
+}
+
+/** Nearest-neighbour integer upscaling of the last two dimensions (for showing tiny maps): each pixel
+ *  repeated factor × factor, by the backend (a broadcast, no loop over values here). */
+export function upscale(t: Tensor, factor: number): Tensor {
+  if (!Number.isInteger(factor) || factor < 1) throw new Error(`upscale: factor must be a positive integer, got ${factor}`);
+  if (t.ndim < 2) throw new Error(`upscale: expected at least 2 dimensions, got shape ${shapeStr(t.shape)}`);
+  const lead = t.shape.slice(0, -2), H = t.shape[t.ndim - 2], W = t.shape[t.ndim - 1];
+  return internalScope(() => {
+    const spread = expand(reshape(t, [...lead, H, 1, W, 1]), [...lead, H, factor, W, factor]);
+    return reshape(toDtype(spread, 'float32'), [...lead, H * factor, W * factor]);
   });
 }

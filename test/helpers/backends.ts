@@ -63,12 +63,18 @@ export async function scalar(t: Tensor): Promise<number> {
 
 export interface CloseOptions { atol?: number; rtol?: number; name?: string }
 
+/** A tensor as the PyTorch fixture files store it. */
+export interface FixtureTensor { shape: number[]; data: number[] }
+
+const isFixture = (v: unknown): v is FixtureTensor =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && 'shape' in v && 'data' in v;
+
 /**
  * Asserts |actual − expected| ≤ atol + rtol·|expected| element by element (NaN matches NaN, ±∞ must
- * match exactly), and that the shapes agree when expected is nested or a Tensor. Reports the first bad
- * index and the largest error.
+ * match exactly), and that the shapes agree when expected is nested, a Tensor or a fixture tensor (a flat
+ * typed array gives values only). Reports the first bad index and the largest error.
  */
-export async function assertClose(actual: Tensor | ArrayLike<number>, expected: Tensor | NestedArray | ArrayLike<number>,
+export async function assertClose(actual: Tensor | ArrayLike<number>, expected: Tensor | NestedArray | FixtureTensor | ArrayLike<number>,
   opts: CloseOptions = {}): Promise<void> {
   const { atol = 1e-5, rtol = 1e-5, name = 'value' } = opts;
   let exp: ArrayLike<number>;
@@ -78,6 +84,9 @@ export async function assertClose(actual: Tensor | ArrayLike<number>, expected: 
   } else if (Array.isArray(expected)) {
     if (actual instanceof Tensor) assert.deepEqual(actual.shape, shapeOf(expected as NestedArray), `${name}: shape`);
     exp = (expected as unknown[]).flat(Infinity) as number[];
+  } else if (isFixture(expected)) {
+    if (actual instanceof Tensor) assert.deepEqual(actual.shape, expected.shape, `${name}: shape`);
+    exp = expected.data;
   } else if (typeof expected === 'number') {
     exp = [expected];
   } else {
@@ -102,4 +111,31 @@ function shapeOf(v: NestedArray): number[] {
   let cur: NestedArray = v;
   while (Array.isArray(cur)) { shape.push(cur.length); if (!cur.length) break; cur = cur[0]; }
   return shape;
+}
+
+/**
+ * Builds a graph on ref and runs its backward after switching to each other registered backend (the data
+ * moves there on first use), then compares every leaf's gradient, dtype included, with an all-ref run:
+ * each backward must look the backend up when it runs, not when its node was recorded.
+ */
+export async function assertBackwardAfterSwitch<L extends Record<string, Tensor>>(leaves: () => L, lossOf: (l: L) => Tensor,
+  opts: { keys?: (keyof L & string)[]; tol?: number } = {}): Promise<void> {
+  const previous = getBackend();
+  try {
+    for (const other of listBackends().filter((b) => b !== 'ref')) {
+      await setBackend('ref');
+      const a = leaves();
+      lossOf(a).backward();
+      const b = leaves();
+      const loss = lossOf(b);
+      await setBackend(other);
+      loss.backward();
+      for (const k of opts.keys ?? (Object.keys(a) as (keyof L & string)[])) {
+        assert.equal(b[k].grad!.dtype, a[k].dtype, `${k}: gradient dtype`);
+        await assertClose(b[k].grad!, a[k].grad!, { atol: opts.tol ?? 1e-5, rtol: opts.tol ?? 1e-5, name: `${k}.grad, backward on ${other}` });
+      }
+    }
+  } finally {
+    await setBackend(previous);
+  }
 }

@@ -60,7 +60,7 @@ export function leakyReluGradInto(g: DataArray, x: DataArray, slope: number, dx:
 }
 
 /** A 32-bit integer hash with good avalanche (Wellons' "lowbias32"); every backend computes the same. */
-export function mix32(x: number): number {
+function mix32(x: number): number {
   x ^= x >>> 16; x = Math.imul(x, 0x7feb352d);
   x ^= x >>> 15; x = Math.imul(x, 0x846ca68b);
   x ^= x >>> 16;
@@ -69,7 +69,7 @@ export function mix32(x: number): number {
 
 /** The uniform draw in [0, 1) of element i under seeds (s0, s1): a counter-based generator, so a mask
  *  needs no sequential state and any backend (or GPU thread) can produce element i on its own. */
-export function dropoutUniform(i: number, s0: number, s1: number): number {
+function dropoutUniform(i: number, s0: number, s1: number): number {
   return mix32((mix32((i ^ s0) >>> 0) + s1) >>> 0) * 2.3283064365386963e-10;
 }
 

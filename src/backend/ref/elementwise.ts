@@ -63,7 +63,7 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
 };
 
 /** Strides of `shape` seen from a broadcast `outShape`: 0 along broadcast (size-1 or missing) dims. */
-export function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
+function broadcastStrides(shape: readonly number[], outShape: readonly number[]): number[] {
   const s = stridesOf(shape);
   const off = outShape.length - shape.length;
   return outShape.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : s[i - off]));
@@ -115,15 +115,16 @@ export function binaryInto(op: BinaryOp, a: DataArray, aShape: readonly number[]
   }
 }
 
-/** Gathers `x` laid out with the given (possibly zero) strides into a contiguous `out` of `outShape`. */
-export function gatherInto(x: DataArray, strides: readonly number[], outShape: readonly number[], out: DataArray): void {
+/** Gathers `x` laid out with the given (possibly zero or negative) strides, from element `start` on, into a
+ *  contiguous `out` of `outShape`. */
+function gatherInto(x: DataArray, strides: readonly number[], outShape: readonly number[], out: DataArray, start = 0): void {
   const n = numel(outShape);
   const nd = outShape.length;
-  if (nd === 0) { out[0] = x[0]; return; }
+  if (nd === 0) { out[0] = x[start]; return; }
   if (n === 0) return;
   const inner = outShape[nd - 1], si = strides[nd - 1];
   const idx = new Array<number>(nd).fill(0);
-  let off = 0;
+  let off = start;
   for (let o = 0; o < n; o += inner) {
     if (si === 1) out.set(x.subarray(off, off + inner), o);
     else for (let j = 0, p = off; j < inner; j++, p += si) out[o + j] = x[p];
@@ -169,16 +170,12 @@ export function catInto(xs: readonly DataArray[], outer: number, rows: readonly 
   });
 }
 
+/** A flip is a gather that walks the flipped axes backwards: negated strides, from their last element. */
 export function flipInto(x: DataArray, shape: readonly number[], axes: readonly number[], out: DataArray): void {
-  const nd = shape.length, n = x.length;
-  const strides = stridesOf(shape);
-  const idx = new Array<number>(nd).fill(0);
-  for (let o = 0; o < n; o++) {
-    let s = 0;
-    for (let d = 0; d < nd; d++) s += (axes.includes(d) ? shape[d] - 1 - idx[d] : idx[d]) * strides[d];
-    out[o] = x[s];
-    for (let d = nd - 1; d >= 0; d--) { if (++idx[d] < shape[d]) break; idx[d] = 0; }
-  }
+  const flipped = new Set(axes), strides = stridesOf(shape);
+  let start = 0;
+  for (const d of flipped) start += (shape[d] - 1) * strides[d];
+  gatherInto(x, strides.map((st, d) => (flipped.has(d) ? -st : st)), shape, out, start);
 }
 
 export function indexSelectInto(x: DataArray, outer: number, n: number, inner: number, index: DataArray, out: DataArray): void {

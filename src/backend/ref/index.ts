@@ -18,7 +18,7 @@ function arrayOf(s: Storage): DataArray {
 const memory = {
   name: 'ref',
   alloc(dtype: DType, size: number): Storage {
-    return new Storage(refBackend as Backend, dtype, size, allocArray(dtype, size));
+    return new Storage(refBackend, dtype, size, allocArray(dtype, size));
   },
   attach(s: Storage, values: DataArray): void {
     const a = allocArray(s.dtype, s.size);

@@ -3,12 +3,7 @@
 
 import type { ReduceOp } from '../backend.js';
 import { allocArray, dtypeOf, type DataArray } from '../../tensor/dtype.js';
-
-function splitAt(shape: readonly number[], first: number, last: number): [number, number, number] {
-  let outer = 1, r = 1, inner = 1;
-  shape.forEach((d, i) => { if (i < first) outer *= d; else if (i <= last) r *= d; else inner *= d; });
-  return [outer, r, inner];
-}
+import { splitAt } from '../../tensor/shape.js';
 
 function reduceBlock(op: ReduceOp, x: DataArray, outer: number, R: number, inner: number, out: DataArray): void {
   for (let o = 0; o < outer; o++) {

@@ -1,12 +1,12 @@
 // backend/wasm/elementwise.ts — unary maps, broadcasting binary maps and reductions on the wasm kernels
 // (assembly/elementwise.ts), for float32 data. What they do not cover — float64/int32 data, ops without
-// a kernel (sin, cos, round, sign, pow, comparisons, prod), broadcasts where both operands repeat, and
+// a kernel (sin, cos, round, sign, log1p, expm1, pow, atan2, hypot, comparisons, prod), broadcasts where both operands repeat, and
 // reductions over axes that are not one contiguous block — runs as JavaScript loops over the same heap
 // memory (array-kernels.ts), still without copying.
 
 import type { BinaryOp, Kernels, ReduceOp, UnaryOp } from '../backend.js';
 import type { Storage } from '../storage.js';
-import { numel } from '../../tensor/shape.js';
+import { numel, splitAt } from '../../tensor/shape.js';
 import { rt, threadsFor } from './runtime.js';
 import { allF32, mem } from './memory.js';
 
@@ -76,16 +76,14 @@ export function elementwiseKernels(js: Kernels): Pick<Kernels, 'unary' | 'binary
         // Sum over every axis but one contiguous run of kept axes (a conv bias gradient: N, H, W of NCHW).
         const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
         if (kept.length > 0 && kept.every((k, i) => i === 0 || k === kept[i - 1] + 1)) {
-          let A = 1, B = 1, Cc = 1;
-          shape.forEach((d, i) => { if (i < kept[0]) A *= d; else if (i <= kept[kept.length - 1]) B *= d; else Cc *= d; });
+          const [A, B, Cc] = splitAt(shape, kept[0], kept[kept.length - 1]);
           const o = m.alloc('float32', B);
           rt().run('sumKeepMid', [m.ptr(x), m.ptr(o), A, B, Cc], Math.min(B, threadsFor(x.size * 2)));
           return o;
         }
       }
       if (!contiguous) return js.reduce(op, x, shape, axes);
-      let outer = 1, R = 1, inner = 1;
-      shape.forEach((d, i) => { if (i < axes[0]) outer *= d; else if (i <= axes[axes.length - 1]) R *= d; else inner *= d; });
+      const [outer, R, inner] = splitAt(shape, axes[0], axes[axes.length - 1]);
       const o = m.alloc('float32', outer * inner);
       rt().run('reduce', [code, m.ptr(x), m.ptr(o), outer, R, inner], threadsFor(x.size * 2));
       return o;

@@ -10,7 +10,7 @@
 // Before the memory grows past `softLimit`, the heap asks its owner to release memory (`reclaim`): the
 // wasm backend then moves data nobody has used for a while out to JS memory (see memory.ts).
 
-import { envVar } from '../env.js';
+import { debugFlag } from '../env.js';
 
 const ALIGN = 64;
 const PAGE = 65536;
@@ -19,7 +19,7 @@ export const MAX_PAGES = 32768;
 
 /** Debugging: fill every block handed out with NaN, so a kernel that leaves part of its output unwritten
  *  shows up (CONVNET_DEBUG=poison, or setHeapPoisoning(true); the tests run with it on). */
-let poison = /\bpoison\b/.test(envVar('CONVNET_DEBUG') ?? '');
+let poison = debugFlag('poison');
 
 export function setHeapPoisoning(on: boolean): void {
   poison = on;

@@ -56,7 +56,7 @@ function createWasmBackend(): BackendImpl {
   };
   for (const name of KERNEL_NAMES) impl[name] = prepared(kernels[name] as (...args: never[]) => unknown);
   const backend = impl as unknown as BackendImpl;
-  m.backend = backend as never;
+  m.backend = backend;
   return backend;
 }
 
@@ -67,7 +67,7 @@ export function setNumThreads(n: number): void { rt().setNumThreads(n); }
 export function getNumThreads(): number { return rt().numThreads; }
 
 /** What the runtime picked (relaxed-SIMD FMA, shared memory, threads) and where its memory stands. */
-export function wasmInfo(): { relaxedSimd: boolean; sharedMemory: boolean; threads: number; heapBytes: number } & MemoryStats {
+export function wasmInfo(): { relaxedSimd: boolean; sharedMemory: boolean; threads: number } & MemoryStats {
   const r = rt();
   return { relaxedSimd: r.relaxed, sharedMemory: r.shared, threads: r.numThreads, ...mem().stats() };
 }

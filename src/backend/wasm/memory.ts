@@ -19,13 +19,13 @@
 //   proven live, so idle passes leave it alone afterwards, and the soft limit rises by its size.
 
 import { Storage, freedError } from '../storage.js';
-import type { Backend } from '../backend.js';
+import type { Memory } from '../storage.js';
 import { allocArray, bytesPerElement, type DataArray, type DType } from '../../tensor/dtype.js';
 import { rt, type Runtime } from './runtime.js';
 import { castInto } from '../ref/elementwise.js';
 
 /** The wasm backend's record of one storage's data. */
-export interface Slot {
+interface Slot {
   dtype: DType;
   size: number;
   /** Byte offset in the memory, or −1 while spilled or after being freed. */
@@ -66,7 +66,7 @@ export class WasmMemory {
   tick = 1;
   spills = 0;
   restores = 0;
-  backend!: Backend;
+  backend!: Memory;
   private residentBytes = 0;
   /** Resident bytes after the last idle pass: the next starts at this plus the margin. */
   private idleMark = 0;
@@ -161,7 +161,6 @@ export class WasmMemory {
 
   private restore(s: Storage, slot: Slot): void {
     const values = slot.spilled!;
-    slot.lastUse = this.tick;
     slot.ptr = this.rt.heap.alloc(slot.bytes);
     this.add(slot);
     slot.spilled = null;

@@ -135,19 +135,14 @@ export class Runtime {
   // Taken afresh after the memory grows (growing detaches or outgrows the old views): take views only
   // after every allocation of a call.
 
-  get f32(): Float32Array {
+  get f32(): Float32Array { return this.fresh().f32View; }
+  get i32(): Int32Array { return this.fresh().i32View; }
+  get f64(): Float64Array { return this.fresh().f64View; }
+
+  /** The views are replaced together, so one check covers all three. */
+  private fresh(): this {
     if (this.f32View.buffer.byteLength !== this.memory.buffer.byteLength) this.views();
-    return this.f32View;
-  }
-
-  get i32(): Int32Array {
-    if (this.i32View.buffer.byteLength !== this.memory.buffer.byteLength) this.views();
-    return this.i32View;
-  }
-
-  get f64(): Float64Array {
-    if (this.f64View.buffer.byteLength !== this.memory.buffer.byteLength) this.views();
-    return this.f64View;
+    return this;
   }
 
   private views(): void {

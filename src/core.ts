@@ -15,6 +15,7 @@ export type { TensorOptions, TensorLike } from './tensor/creation.js';
 export { manualSeed, randperm } from './tensor/random.js';
 export { setBackend, getBackend, listBackends, fallbackCounts, resetFallbackCounts } from './backend/backend.js';
 export { setNumThreads, getNumThreads, wasmInfo, initWasmThreads, setWasmMemoryLimit } from './backend/wasm/index.js';
+export { webgpuInfo, webgpuSync, webgpuTrim, useBestBackend, type WebgpuInfo } from './backend/webgpu/index.js';
 export { noGrad, isGradEnabled, withGrad } from './autograd/tape.js';
 export { gradcheck } from './autograd/gradcheck.js';
 export type { GradcheckOptions } from './autograd/gradcheck.js';

@@ -18,9 +18,11 @@ import { setHeapPoisoning } from '../../src/backend/wasm/heap.js';
 // unwritten (reused memory is not zeroed) fails its test instead of passing on leftover zeros.
 setHeapPoisoning(true);
 
-/** The backends every op test runs on: ref first (the oracle), then the others registered here. */
+/** The backends every op test runs on: ref first (the oracle), then the others registered here, or those
+ *  CONVNET_TEST_BACKENDS lists (comma-separated; ref is always added first). */
 export function testBackends(): string[] {
-  const names = listBackends();
+  const listed = process.env.CONVNET_TEST_BACKENDS;
+  const names = listed ? listed.split(',').map((s) => s.trim()).filter(Boolean) : listBackends().filter((n) => n !== 'webgpu');
   return ['ref', ...names.filter((n) => n !== 'ref')];
 }
 

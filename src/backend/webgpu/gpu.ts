@@ -1,0 +1,121 @@
+// backend/webgpu/gpu.ts — finds a WebGPU device: `navigator.gpu` in a browser, the npm package `webgpu`
+// (Dawn's Node bindings) in Node.
+//
+// In Node, Dawn first tries its default backend (Vulkan, Metal or D3D12: a real GPU). Where that gives no
+// adapter — no GPU, or no driver Dawn accepts — it falls back to Dawn's OpenGL ES backend, which on a
+// machine without a GPU runs on Mesa's llvmpipe (Debian's libegl-mesa0 and libgles2) in compatibility
+// mode, with EGL_PLATFORM=surfaceless so that no display is needed. CONVNET_WEBGPU_FLAGS (comma-separated
+// Dawn toggles, e.g. `backend=opengles`) overrides the choice.
+//
+// Every shader of this backend keeps within compatibility mode's default limits (8 storage buffers per
+// stage, 16 KiB of workgroup memory, 128 invocations per workgroup), so the same code runs on llvmpipe,
+// SwiftShader and a real GPU. Only the buffer size limits are raised to what the adapter offers.
+
+import { envVar } from '../env.js';
+
+export interface GpuContext {
+  device: GPUDevice;
+  adapter: GPUAdapter;
+  /** What the adapter says it is ('llvmpipe …', 'NVIDIA H200', …). */
+  description: string;
+  /** A CPU implementation (llvmpipe, SwiftShader, lavapipe, WARP) rather than a GPU. */
+  software: boolean;
+  /** How the device was obtained: 'navigator.gpu' or 'dawn(<flags>)'. */
+  route: string;
+  /** Whether the adapter has the 'subgroups' feature and the device was given it. */
+  subgroups: boolean;
+}
+
+const SOFTWARE = /llvmpipe|swiftshader|lavapipe|softpipe|warp|basic render|microsoft basic/i;
+
+function describe(adapter: GPUAdapter): { description: string; software: boolean } {
+  const info = (adapter as { info?: GPUAdapterInfo }).info;
+  const text = info ? [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') : '';
+  const fallback = Boolean((info as { isFallbackAdapter?: boolean } | undefined)?.isFallbackAdapter ??
+    (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter);
+  return { description: text.trim() || 'unknown adapter', software: fallback || SOFTWARE.test(text) };
+}
+
+async function deviceFor(adapter: GPUAdapter, route: string): Promise<GpuContext> {
+  const { description, software } = describe(adapter);
+  const lim = adapter.limits;
+  const wantSubgroups = adapter.features.has('subgroups' as GPUFeatureName);
+  const device = await adapter.requestDevice({
+    requiredFeatures: wantSubgroups ? ['subgroups' as GPUFeatureName] : [],
+    requiredLimits: {
+      maxStorageBufferBindingSize: lim.maxStorageBufferBindingSize,
+      maxBufferSize: lim.maxBufferSize,
+    },
+  });
+  device.lost.then((info) => {
+    if (info.reason !== 'destroyed') console.warn(`convnet: the WebGPU device was lost (${info.reason}): ${info.message}`);
+  }, () => {});
+  return { device, adapter, description, software, route, subgroups: wantSubgroups };
+}
+
+type DawnModule = { create(flags: string[]): GPU; globals?: Record<string, unknown> };
+
+/** Loads the `webgpu` package without letting a bundler follow the import (the browser has navigator.gpu). */
+async function loadDawn(): Promise<DawnModule> {
+  const name = 'webgpu';
+  try {
+    return (await import(/* @vite-ignore */ name)) as DawnModule;
+  } catch (e) {
+    throw new Error(`webgpu backend: the npm package 'webgpu' (Dawn for Node) could not be loaded: ${(e as Error).message}. ` +
+      "Install it with `npm install webgpu`.");
+  }
+}
+
+/** Dawn objects stay alive only while something holds them: keep every GPU instance created here. */
+const keepAlive: GPU[] = [];
+
+async function nodeDevice(): Promise<GpuContext> {
+  const proc = (globalThis as { process?: { env: Record<string, string | undefined> } }).process!;
+  // Mesa's EGL picks its platform from this variable; surfaceless needs no display server. Set before Dawn
+  // loads its GL backend; a value the user chose is kept.
+  proc.env.EGL_PLATFORM ??= 'surfaceless';
+  const dawn = await loadDawn();
+  const forced = envVar('CONVNET_WEBGPU_FLAGS');
+  const attempts: string[][] = forced !== undefined ? [forced.split(',').filter(Boolean)] : [[], ['backend=opengles']];
+  const tried: string[] = [];
+  for (const flags of attempts) {
+    const route = `dawn(${flags.join(',') || 'default'})`;
+    let gpu: GPU;
+    try {
+      gpu = dawn.create(flags);
+    } catch (e) {
+      tried.push(`${route}: ${(e as Error).message}`);
+      continue;
+    }
+    keepAlive.push(gpu);
+    const gl = flags.includes('backend=opengles');
+    // The GL backend exists only in compatibility mode; a core request would get no adapter.
+    const adapter = await gpu.requestAdapter(gl ? ({ featureLevel: 'compatibility' } as GPURequestAdapterOptions)
+      : { powerPreference: 'high-performance' }).catch(() => null);
+    if (adapter) return deviceFor(adapter, route);
+    tried.push(`${route}: no adapter`);
+  }
+  throw new Error(`webgpu backend: no WebGPU adapter in this process (${tried.join('; ')}). Without a GPU, Dawn's ` +
+    'OpenGL ES backend needs Mesa (Debian: apt-get install libegl-mesa0 libgles2).');
+}
+
+async function browserDevice(gpu: GPU): Promise<GpuContext> {
+  const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' }) ??
+    await gpu.requestAdapter({ featureLevel: 'compatibility' } as GPURequestAdapterOptions);
+  if (!adapter) throw new Error('webgpu backend: navigator.gpu gave no adapter (WebGPU disabled, or no usable GPU)');
+  return deviceFor(adapter, 'navigator.gpu');
+}
+
+let pending: Promise<GpuContext> | null = null;
+
+/** The device every webgpu storage and kernel of this process uses (found once). */
+export function gpuContext(): Promise<GpuContext> {
+  if (!pending) {
+    const nav = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+    const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+    pending = nav?.gpu && !isNode ? browserDevice(nav.gpu) : isNode ? nodeDevice()
+      : Promise.reject(new Error('webgpu backend: this runtime has no navigator.gpu (WebGPU is not enabled here)'));
+    pending.catch(() => { pending = null; }); // a later call may try again (after installing Mesa, say)
+  }
+  return pending;
+}

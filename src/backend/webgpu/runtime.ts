@@ -1,0 +1,368 @@
+// backend/webgpu/runtime.ts — tensor data in GPU buffers, and the queue every kernel records into.
+//
+// Memory. Each storage owns one GPU buffer (STORAGE | COPY_SRC | COPY_DST) from a pool keyed by size
+// class (four classes per octave), so a training loop reuses the same buffers step after step. A freed
+// storage's buffer goes back to the pool at once — dispose(), autograd and fit free what only they held —
+// and a storage the garbage collector takes returns its buffer through a FinalizationRegistry. There is
+// no float64 on a GPU (WGSL has no 64-bit float); see alloc. Kernel-private float64 results (batch norm's
+// statistics) are held as float32 by the kernels that make and use them.
+//
+// Recording. Kernels never wait for the GPU: each call records one or more dispatches into the current
+// compute pass, with its small integer/float arguments in a slot of one uniform buffer. The pass is
+// submitted only when someone needs the results (a read), when JS data is written into a buffer (the
+// write must not overtake the dispatches recorded before it), or when the uniform buffer is full. A
+// training step is thus one command buffer, with no readback between ops.
+//
+// Reads. `read` copies into a mappable staging buffer and awaits the map: `await t.data()`. WebGPU has no
+// blocking map, so `readSync` works only for int32 data that JS wrote and no kernel has changed since
+// (class labels and indices, whose values ops need on the CPU to check them and to size outputs); for
+// anything else it throws and says to use `await t.data()`.
+
+import { Storage, freedError } from '../storage.js';
+import type { Memory } from '../storage.js';
+import { allocArray, type DataArray, type DType } from '../../tensor/dtype.js';
+import { castInto } from '../ref/elementwise.js';
+import type { GpuContext } from './gpu.js';
+
+// GPUBufferUsage / GPUMapMode values (constants of the WebGPU spec; Node has no such globals).
+const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
+const MAP_READ = 0x1;
+
+/** The webgpu backend's record of one storage. */
+export interface GpuData {
+  buffer: GPUBuffer;
+  /** The buffer's size class in bytes (≥ 4·size). */
+  bytes: number;
+  /** int32 values as JS last wrote them, while no kernel has written the buffer since (see readSync). */
+  host: Int32Array | null;
+  /** Set when freed, so a FinalizationRegistry callback after a dispose() does nothing. */
+  released: boolean;
+}
+
+/** Bytes of one uniform slot: the arguments of one dispatch (the minimum uniform offset alignment). */
+export const SLOT_BYTES = 256;
+const SLOTS = 256;
+
+/** Smallest size class ≥ bytes: 256, then four classes per octave (each a multiple of 256). */
+export function sizeClass(bytes: number): number {
+  if (bytes <= 256) return 256;
+  const octave = 2 ** Math.floor(Math.log2(bytes));
+  for (const f of [1, 1.25, 1.5, 1.75, 2]) {
+    const c = Math.ceil((octave * f) / 256) * 256;
+    if (c >= bytes) return c;
+  }
+  return octave * 2;
+}
+
+/** A compiled kernel: its pipeline, and which bindings (storage buffers, in order) it writes. */
+export interface Kernel {
+  name: string;
+  pipeline: GPUComputePipeline;
+  /** Number of storage-buffer bindings (0 … n−1); the uniform, if `uniform`, is binding n. */
+  buffers: number;
+  uniform: boolean;
+}
+
+/** Arguments of one dispatch, packed as the kernel's WGSL `struct Params` lays them out: 4-byte
+ *  scalars in order (u32, i32 or f32), and `vec(...)` for array<vec4<u32>, k> fields (16-byte aligned). */
+export class Params {
+  readonly words = new ArrayBuffer(SLOT_BYTES);
+  private readonly u32 = new Uint32Array(this.words);
+  private readonly i32 = new Int32Array(this.words);
+  private readonly f32 = new Float32Array(this.words);
+  private n = 0;
+
+  u(...vs: number[]): this { for (const v of vs) this.u32[this.next()] = v; return this; }
+  i(...vs: number[]): this { for (const v of vs) this.i32[this.next()] = v; return this; }
+  f(...vs: number[]): this { for (const v of vs) this.f32[this.next()] = v; return this; }
+  /** An array<vec4<u32>, ceil(len/4)> field (aligned to 16 bytes, padded with zeros). */
+  vec(vs: readonly number[], len = vs.length): this {
+    this.n = Math.ceil(this.n / 4) * 4;
+    const words = Math.ceil(Math.max(len, 1) / 4) * 4;
+    for (let k = 0; k < words; k++) this.u32[this.next()] = k < vs.length ? vs[k] : 0;
+    return this;
+  }
+  /** Same as vec, for signed values (array<vec4<i32>, k>). */
+  ivec(vs: readonly number[], len = vs.length): this {
+    this.n = Math.ceil(this.n / 4) * 4;
+    const words = Math.ceil(Math.max(len, 1) / 4) * 4;
+    for (let k = 0; k < words; k++) this.i32[this.next()] = k < vs.length ? vs[k] : 0;
+    return this;
+  }
+  private next(): number {
+    if (this.n >= SLOT_BYTES / 4) throw new Error(`webgpu: kernel arguments exceed ${SLOT_BYTES} bytes`);
+    return this.n++;
+  }
+}
+
+export interface RuntimeStats {
+  /** Buffers owned by live storages, and their bytes. */
+  liveBuffers: number;
+  liveBytes: number;
+  /** Buffers waiting in the pool, and their bytes. */
+  pooledBuffers: number;
+  pooledBytes: number;
+  /** Buffers created so far (a steady training loop stops creating them), dispatches, submits. */
+  created: number;
+  dispatches: number;
+  submits: number;
+  pipelines: number;
+}
+
+const MAX_CONSTANTS = 4096;
+
+/** Pooled bytes above which freed buffers are destroyed instead of kept. */
+const POOL_LIMIT = 1 << 30;
+
+export class GpuRuntime {
+  readonly device: GPUDevice;
+  readonly ctx: GpuContext;
+  backend!: Memory;
+  private readonly pool = new Map<number, GPUBuffer[]>();
+  private readonly pipelines = new Map<string, Kernel>();
+  private readonly registry = new FinalizationRegistry<GpuData>((d) => this.release(d));
+  private readonly uniform: GPUBuffer;
+  private readonly uniformStaging = new Uint8Array(SLOTS * SLOT_BYTES);
+  private slot = 0;
+  private encoder: GPUCommandEncoder | null = null;
+  private pass: GPUComputePassEncoder | null = null;
+  /** Buffers to destroy once the commands that may use them are submitted. */
+  private doomed: GPUBuffer[] = [];
+  /** Buffers bound by a dispatch recorded since the last submit: a write into one must submit first. */
+  private readonly usedInBatch = new Set<GPUBuffer>();
+  /** Immutable small buffers (index tables, window tables) made once per distinct content; see constant. */
+  private readonly constants = new Map<string, Storage>();
+  private stat = { liveBuffers: 0, liveBytes: 0, pooledBuffers: 0, pooledBytes: 0, created: 0, dispatches: 0, submits: 0 };
+
+  constructor(ctx: GpuContext) {
+    this.ctx = ctx;
+    this.device = ctx.device;
+    this.uniform = this.device.createBuffer({ size: SLOTS * SLOT_BYTES, usage: USAGE.UNIFORM | USAGE.COPY_DST });
+  }
+
+  stats(): RuntimeStats {
+    return { ...this.stat, pipelines: this.pipelines.size };
+  }
+
+  // ------------------------------------------------------------------------------------------ memory
+
+  alloc(dtype: DType, size: number): Storage {
+    if (dtype === 'float64') {
+      throw new Error('webgpu backend: float64 tensors are not supported (WGSL has no 64-bit float); ' +
+        "use float32, or run float64 work on 'wasm' or 'ref'");
+    }
+    const s = new Storage(this.backend, dtype, size, null);
+    this.give(s);
+    return s;
+  }
+
+  /** A buffer for `s` (fresh or from the pool), registered for return when s is collected. */
+  private give(s: Storage): GpuData {
+    const bytes = sizeClass(s.size * 4);
+    const list = this.pool.get(bytes);
+    let buffer = list?.pop();
+    if (buffer) {
+      this.stat.pooledBuffers--;
+      this.stat.pooledBytes -= bytes;
+      if (!list!.length) this.pool.delete(bytes);
+    } else {
+      this.stat.created++;
+      buffer = this.device.createBuffer({ size: bytes, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
+    }
+    const d: GpuData = { buffer, bytes, host: null, released: false };
+    this.stat.liveBuffers++;
+    this.stat.liveBytes += bytes;
+    s.data = d;
+    this.registry.register(s, d, d);
+    return d;
+  }
+
+  attach(s: Storage, values: DataArray): void {
+    if (s.dtype === 'float64') this.alloc('float64', 0); // throws the float64 error
+    this.give(s);
+    this.write(s, values);
+  }
+
+  free(s: Storage): void {
+    const d = s.data as GpuData | null;
+    s.data = null;
+    if (!d) return;
+    this.registry.unregister(d);
+    this.release(d);
+  }
+
+  private release(d: GpuData): void {
+    if (d.released) return;
+    d.released = true;
+    d.host = null;
+    this.stat.liveBuffers--;
+    this.stat.liveBytes -= d.bytes;
+    if (this.stat.pooledBytes + d.bytes > POOL_LIMIT) {
+      this.doomed.push(d.buffer); // pending commands may still read it
+      if (!this.pass) this.flush();
+      return;
+    }
+    const list = this.pool.get(d.bytes);
+    if (list) list.push(d.buffer); else this.pool.set(d.bytes, [d.buffer]);
+    this.stat.pooledBuffers++;
+    this.stat.pooledBytes += d.bytes;
+  }
+
+  /** Destroys every pooled buffer (the memory goes back to the GPU); live storages keep theirs. */
+  trim(): void {
+    this.flush();
+    for (const list of this.pool.values()) for (const b of list) b.destroy();
+    this.pool.clear();
+    this.stat.pooledBuffers = 0;
+    this.stat.pooledBytes = 0;
+  }
+
+  /** The int32 values JS wrote into `s`, while no kernel has changed them (null otherwise). Kernels that
+   *  must answer synchronously about index data (findInvalidClass) read them here. */
+  host(s: Storage): Int32Array | null {
+    return this.data(s).host;
+  }
+
+  /**
+   * A read-only buffer holding `values` (int32 or float32), made once per distinct content and kept (up
+   * to MAX_CONSTANTS; then all are dropped and made again as needed): the window tables of pooling, say.
+   * Never write into it or free it.
+   */
+  constant(values: Int32Array | Float32Array): Storage {
+    const dtype: DType = values instanceof Int32Array ? 'int32' : 'float32';
+    const key = `${dtype}:${values.join(',')}`;
+    let s = this.constants.get(key);
+    if (!s) {
+      if (this.constants.size >= MAX_CONSTANTS) {
+        for (const c of this.constants.values()) this.free(c); // back to the pool; pending dispatches are ordered before reuse
+        this.constants.clear();
+      }
+      s = this.alloc(dtype, Math.max(values.length, 1));
+      this.write(s, values.length ? values : [0]);
+      this.constants.set(key, s);
+    }
+    return s;
+  }
+
+  data(s: Storage): GpuData {
+    if (s.data === null) throw freedError(s);
+    return s.data as GpuData;
+  }
+
+  write(s: Storage, values: ArrayLike<number>): void {
+    const d = this.data(s);
+    const typed = allocArray(s.dtype, s.size) as Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
+    castInto(values, typed);
+    // Dispatches recorded before this write must not see it: queue.writeBuffer lands before the commands
+    // not yet submitted, so submit them first when they use this buffer (its old data, or the data of a
+    // storage that had the buffer before it went back to the pool).
+    if (this.usedInBatch.has(d.buffer)) this.flush();
+    if (typed.byteLength) this.device.queue.writeBuffer(d.buffer, 0, typed);
+    d.host = typed instanceof Int32Array ? typed : null;
+  }
+
+  readSync(s: Storage): DataArray {
+    const d = this.data(s);
+    if (d.host) return d.host.slice();
+    throw new Error(`webgpu backend: this tensor's data (${s.dtype}, ${s.size} elements) is in GPU memory, which WebGPU ` +
+      'cannot read synchronously (dataSync(), item(), toArray(), printing): use `await t.data()` instead');
+  }
+
+  async read(s: Storage): Promise<DataArray> {
+    const d = this.data(s);
+    const out = allocArray(s.dtype, s.size);
+    if (!s.size) return out;
+    if (d.host) { out.set(d.host); return out; }
+    const bytes = s.size * 4;
+    const staging = this.device.createBuffer({ size: bytes, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    // The copy goes after every dispatch recorded so far, in the same submit.
+    if (this.pass) { this.pass.end(); this.pass = null; }
+    this.encoder ??= this.device.createCommandEncoder();
+    this.encoder.copyBufferToBuffer(d.buffer, 0, staging, 0, bytes);
+    this.flush();
+    try {
+      await staging.mapAsync(MAP_READ);
+      const mapped = staging.getMappedRange();
+      (out as Float32Array).set(s.dtype === 'int32' ? new Int32Array(mapped) : new Float32Array(mapped));
+      staging.unmap();
+    } finally {
+      staging.destroy();
+    }
+    return out;
+  }
+
+  // --------------------------------------------------------------------------------------- recording
+
+  /** The kernel compiled from `code` (once per distinct source; `name` labels errors). Bindings: `buffers`
+   *  storage buffers 0 … buffers−1, then the uniform Params at binding `buffers` when `uniform`. */
+  kernel(name: string, code: string, buffers: number, uniform = true): Kernel {
+    let k = this.pipelines.get(code);
+    if (!k) {
+      const module = this.device.createShaderModule({ code, label: name });
+      const pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: name });
+      k = { name, pipeline, buffers, uniform };
+      this.pipelines.set(code, k);
+    }
+    return k;
+  }
+
+  private record(): void {
+    if (!this.encoder) this.encoder = this.device.createCommandEncoder();
+    if (!this.pass) this.pass = this.encoder.beginComputePass();
+  }
+
+  /**
+   * Records one dispatch of `k` over `groups` workgroups (x, y, z) with `storages` bound in order and
+   * `params` as its uniform. `writes` lists the binding indices the kernel writes (their host copies go).
+   */
+  run(k: Kernel, storages: Storage[], params: Params | null, groups: [number, number?, number?], writes: number[]): void {
+    if (storages.length !== k.buffers) throw new Error(`webgpu ${k.name}: ${storages.length} buffers bound, the shader has ${k.buffers}`);
+    const [gx, gy = 1, gz = 1] = groups;
+    if (gx === 0 || gy === 0 || gz === 0) return;
+    if (this.slot === SLOTS) this.flush();
+    this.record();
+    const entries: GPUBindGroupEntry[] = storages.map((s, i) => ({ binding: i, resource: { buffer: this.data(s).buffer } }));
+    if (k.uniform) {
+      const slot = this.slot++;
+      if (params) this.uniformStaging.set(new Uint8Array(params.words), slot * SLOT_BYTES);
+      entries.push({ binding: k.buffers, resource: { buffer: this.uniform, offset: slot * SLOT_BYTES, size: SLOT_BYTES } });
+    }
+    for (const i of writes) this.data(storages[i]).host = null;
+    for (const e of entries) if (e.binding < k.buffers) this.usedInBatch.add((e.resource as GPUBufferBinding).buffer);
+    const group = this.device.createBindGroup({ layout: k.pipeline.getBindGroupLayout(0), entries });
+    this.pass!.setPipeline(k.pipeline);
+    this.pass!.setBindGroup(0, group);
+    this.pass!.dispatchWorkgroups(gx, gy, gz);
+    this.stat.dispatches++;
+  }
+
+  /** Submits everything recorded so far (nothing waits for it to finish). */
+  flush(): void {
+    if (this.pass) { this.pass.end(); this.pass = null; }
+    if (this.encoder) {
+      if (this.slot) this.device.queue.writeBuffer(this.uniform, 0, this.uniformStaging, 0, this.slot * SLOT_BYTES);
+      this.device.queue.submit([this.encoder.finish()]);
+      this.encoder = null;
+      this.slot = 0;
+      this.stat.submits++;
+    }
+    this.usedInBatch.clear();
+    for (const b of this.doomed) b.destroy();
+    this.doomed = [];
+  }
+
+  /** Resolves once the GPU has finished everything submitted (and everything recorded, which this submits). */
+  async sync(): Promise<void> {
+    this.flush();
+    await this.device.queue.onSubmittedWorkDone();
+  }
+}
+
+/** Workgroups for `n` invocations of `size` each, spread over x and y (x ≤ 65535, the per-dimension
+ *  limit); shaders recover the linear index with `linearIndex` (wgsl.ts). */
+export function groups1d(n: number, size = 64): [number, number] {
+  const g = Math.ceil(n / size);
+  if (g <= 65535) return [g, 1];
+  const y = Math.ceil(g / 65535);
+  return [Math.ceil(g / y), y];
+}

@@ -68,7 +68,10 @@ describe('webgpu elementwise', { skip: webgpuWanted ? false : 'CONVNET_TEST_WEBG
     assert.throws(() => gpu.G.readSync(y), /cannot read synchronously.*await t\.data\(\)/);
     assert.deepEqual(Array.from(await gpu.read(y)), [6, 2, 4]);
     gpu.G.fill(s, 7);
+    assert.deepEqual(Array.from(gpu.G.readSync(s)), [7, 7, 7], 'fill knows the values: small int32 data stays readable');
+    gpu.G.binary('add', s, [3], s, [3], [3], s);
     assert.throws(() => gpu.G.readSync(s), /await t\.data\(\)/, 'a kernel wrote the buffer: the host copy is gone');
+    assert.deepEqual(Array.from(await gpu.read(s)), [14, 14, 14]);
     assert.throws(() => gpu.G.alloc('float64', 3), /float64 tensors are not supported/);
   });
   test('a write after recorded dispatches does not overtake them', async () => {

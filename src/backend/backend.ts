@@ -17,10 +17,10 @@
 //   ready at once, so `setBackend('wasm')` takes effect before it returns.
 
 import type { DataArray, DType } from '../tensor/dtype.js';
-import { Storage, freedError, type Memory } from './storage.js';
+import { Storage, SyncReadError, freedError, type Memory } from './storage.js';
 import { debugFlag, envVar } from './env.js';
 
-export { Storage } from './storage.js';
+export { Storage, SyncReadError } from './storage.js';
 
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh' | 'sign' | 'reciprocal'
@@ -432,7 +432,28 @@ export function listBackends(): string[] {
 export function moveStorage(s: Storage, to: Backend): void {
   if (s.backend === to) return;
   if (s.freed) throw freedError(s);
-  const values = s.backend.readSync(s);
+  let values: DataArray;
+  try {
+    values = s.backend.readSync(s);
+  } catch (e) {
+    if (!(e instanceof SyncReadError)) throw e;
+    throw new SyncReadError(`a tensor on '${s.backend.name}' is used on '${to.name}', and ${s.backend.name} memory cannot be read ` +
+      `synchronously: move it first with \`await t.moveTo('${to.name}')\` (or read it with \`await t.data()\`)`);
+  }
+  s.backend.free(s);
+  to.attach(s, values);
+  s.backend = to;
+}
+
+/** Moves `s` to the backend named `name` (started if need be), reading it asynchronously: the way data
+ *  leaves a GPU. */
+export async function moveStorageAsync(s: Storage, name: string): Promise<void> {
+  const to = await start(name);
+  if (!to) throw new Error(`moveTo: unknown backend '${name}'; registered: ${[...registry.keys()].join(', ')}`);
+  if (s.backend === to) return;
+  if (s.freed) throw freedError(s);
+  const values = await s.backend.read(s);
+  if (s.backend === to || s.freed) return; // moved or freed meanwhile
   s.backend.free(s);
   to.attach(s, values);
   s.backend = to;

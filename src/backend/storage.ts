@@ -44,6 +44,11 @@ export function freedError(s: Storage): Error {
     '(by dispose(), by `using`, or by autograd after backward()); keep a clone() if you need it afterwards');
 }
 
+/** Thrown by a backend that cannot read a storage synchronously (a GPU's memory): `await t.data()` can. */
+export class SyncReadError extends Error {
+  override name = 'SyncReadError';
+}
+
 /** What every backend provides besides its kernels: its memory (backend.ts adds the kernels). */
 export interface Memory {
   readonly name: string;

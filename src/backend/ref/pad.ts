@@ -6,7 +6,9 @@ import type { PadAttrs } from '../backend.js';
 import type { DataArray } from '../../tensor/dtype.js';
 import { numel } from '../../tensor/shape.js';
 
-function sourceTable(size: number, before: number, outSize: number, mode: PadAttrs['mode']): Int32Array {
+/** Output index → source index along one padded dim (−1: the constant value). The webgpu backend uploads
+ *  the same tables. */
+export function sourceTable(size: number, before: number, outSize: number, mode: PadAttrs['mode']): Int32Array {
   const t = new Int32Array(outSize);
   for (let o = 0; o < outSize; o++) {
     let i = o - before;

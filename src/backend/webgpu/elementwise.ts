@@ -18,6 +18,9 @@ import { COMMON, MAIN_1D, at, wgslType } from './wgsl.js';
 
 export const MAX_RANK = 8;
 
+/** int32 storages up to this size keep a host copy through fill (see runtime.ts, readSync). */
+const HOST_COPY_LIMIT = 1 << 16;
+
 const UNARY_F32: Record<UnaryOp, string> = {
   neg: '-x',
   exp: 'exp(x)',
@@ -55,6 +58,12 @@ fn powF(a: f32, b: f32) -> f32 {
   if (b == 0.0) { return 1.0; }
   if (isNan(a) || isNan(b)) { return nanF(); }
   if (a == 0.0) { if (b > 0.0) { return 0.0; } return infF(); }
+  // Small integer exponents by repeated squaring: exact where JS is (5² = 25, not exp2(2·log2 5)).
+  if (floor(b) == b && abs(b) <= 64.0) {
+    var r = 1.0; var base = a; var e = u32(abs(b));
+    loop { if (e == 0u) { break; } if ((e & 1u) == 1u) { r = r * base; } base = base * base; e = e >> 1u; }
+    return select(r, 1.0 / r, b < 0.0);
+  }
   if (a < 0.0) {
     if (floor(b) != b) { return nanF(); }
     let m = exp2(b * log2(-a));
@@ -175,9 +184,15 @@ ${MAIN_1D}
   y[i] = p.v;
 }`, 1);
       rt.run(k, [s], fillValue(s.dtype, value).u(s.size), groups1d(s.size), [0]);
+      // Small int32 data keeps a host copy (counters such as BatchNorm's num_batches_tracked stay readable).
+      if (s.dtype === 'int32' && s.size <= HOST_COPY_LIMIT) rt.setHost(s, new Int32Array(s.size).fill(Number.isFinite(value) ? Math.trunc(value) : 0));
     },
 
-    copy(src: Storage, dst: Storage): void { convert(src, dst); },
+    copy(src: Storage, dst: Storage): void {
+      const host = src.dtype === 'int32' && dst.dtype === 'int32' ? rt.host(src) : null;
+      convert(src, dst);
+      if (host) rt.setHost(dst, host.slice());
+    },
 
     cast(x: Storage, dtype: DType): Storage {
       const out = rt.alloc(dtype, x.size);
@@ -199,6 +214,9 @@ ${MAIN_1D}
       const n = numel(outShape);
       const o = out ?? rt.alloc(a.dtype, n);
       const inPlace = o === a;
+      // In place with b the same data as a: b is read from the one (read-write) binding, since WebGPU
+      // forbids binding a buffer as writable and as read-only in one dispatch.
+      const selfB = inPlace && b === a;
       const c = collapse(outShape, broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape));
       if (c.shape.length > MAX_RANK) throw new Error(`webgpu binary ${op}: broadcasting over ${c.shape.length} dimensions (at most ${MAX_RANK})`);
       // Index walk: same-shape and scalar-operand calls skip it.
@@ -216,20 +234,21 @@ ${MAIN_1D}
   }`;
       const aDecl = inPlace ? `@group(0) @binding(0) var<storage, read_write> A: array<${T}>;`
         : `@group(0) @binding(0) var<storage, read> A: array<${T}>;`;
-      const k = rt.kernel(`binary ${op} ${T} ${mode}${inPlace ? ' in place' : ''}`, `${COMMON}${FLOAT_FUNCS}${T === 'i32' ? INT_FUNCS : ''}
+      const buffers = selfB ? 1 : inPlace ? 2 : 3;
+      const k = rt.kernel(`binary ${op} ${T} ${mode}${selfB ? ' self' : inPlace ? ' in place' : ''}`, `${COMMON}${FLOAT_FUNCS}${T === 'i32' ? INT_FUNCS : ''}
 ${aDecl}
-@group(0) @binding(1) var<storage, read> B: array<${T}>;
+${selfB ? '' : `@group(0) @binding(1) var<storage, read> B: array<${T}>;`}
 ${inPlace ? '' : `@group(0) @binding(2) var<storage, read_write> Y: array<${T}>;`}
 struct Params { n: u32, rank: u32, shape: array<vec4u, 2>, sa: array<vec4u, 2>, sb: array<vec4u, 2> }
-@group(0) @binding(${inPlace ? 2 : 3}) var<uniform> p: Params;
+@group(0) @binding(${buffers}) var<uniform> p: Params;
 ${MAIN_1D}
   if (i >= p.n) { return; }
   ${index}
-  let a = A[ia]; let b = B[ib];
+  let a = A[ia]; let b = ${selfB ? 'A' : 'B'}[ib];
   ${inPlace ? 'A' : 'Y'}[i] = ${expr};
-}`, inPlace ? 2 : 3);
+}`, buffers);
       const params = new Params().u(n, c.shape.length, 0, 0).vec(c.shape, MAX_RANK).vec(c.sa, MAX_RANK).vec(c.sb, MAX_RANK);
-      rt.run(k, inPlace ? [a, b] : [a, b, o], params, groups1d(n), inPlace ? [0] : [2]);
+      rt.run(k, selfB ? [a] : inPlace ? [a, b] : [a, b, o], params, groups1d(n), inPlace ? [0] : [2]);
       return o;
     },
 

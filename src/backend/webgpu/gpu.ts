@@ -11,7 +11,7 @@
 // stage, 16 KiB of workgroup memory, 128 invocations per workgroup), so the same code runs on llvmpipe,
 // SwiftShader and a real GPU. Only the buffer size limits are raised to what the adapter offers.
 
-import { envVar } from '../env.js';
+import { envVar, nodeBuiltin } from '../env.js';
 
 export interface GpuContext {
   device: GPUDevice;
@@ -76,7 +76,9 @@ async function nodeDevice(): Promise<GpuContext> {
   proc.env.EGL_PLATFORM ??= 'surfaceless';
   const dawn = await loadDawn();
   const forced = envVar('CONVNET_WEBGPU_FLAGS');
-  const attempts: string[][] = forced !== undefined ? [forced.split(',').filter(Boolean)] : [[], ['backend=opengles']];
+  // Without the Vulkan loader Dawn's default backend finds nothing on Linux (and says so on stderr): skip it.
+  const attempts: string[][] = forced !== undefined ? [forced.split(',').filter(Boolean)]
+    : mayHaveGpu() ? [[], ['backend=opengles']] : [['backend=opengles']];
   const tried: string[] = [];
   for (const flags of attempts) {
     const route = `dawn(${flags.join(',') || 'default'})`;
@@ -118,4 +120,21 @@ export function gpuContext(): Promise<GpuContext> {
     pending.catch(() => { pending = null; }); // a later call may try again (after installing Mesa, say)
   }
   return pending;
+}
+
+/**
+ * Whether a real GPU could be behind WebGPU here, without starting anything that prints: in Node on Linux,
+ * Dawn reaches a GPU only through Vulkan, so without the Vulkan loader (libvulkan.so.1) there is none (and
+ * asking Dawn would print its warning about the missing loader). Elsewhere: whether WebGPU exists at all.
+ */
+export function mayHaveGpu(): boolean {
+  const proc = (globalThis as { process?: { platform?: string; versions?: { node?: string }; env: Record<string, string | undefined> } }).process;
+  if (typeof proc?.versions?.node !== 'string') return Boolean((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu);
+  if (envVar('CONVNET_WEBGPU_FLAGS') !== undefined) return true;
+  if (proc.platform !== 'linux') return true;
+  const fs = nodeBuiltin<{ existsSync(p: string): boolean }>('node:fs');
+  if (!fs) return true;
+  const dirs = [...(proc.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu',
+    '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/usr/local/lib'];
+  return dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`));
 }

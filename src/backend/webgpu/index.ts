@@ -10,7 +10,7 @@ import type { BackendImpl, Kernels } from '../backend.js';
 import { KERNEL_NAMES, registerBackend, setBackend, getBackend } from '../backend.js';
 import type { Storage } from '../storage.js';
 import type { DataArray, DType } from '../../tensor/dtype.js';
-import { gpuContext, type GpuContext } from './gpu.js';
+import { gpuContext, mayHaveGpu, type GpuContext } from './gpu.js';
 import { GpuRuntime, type RuntimeStats } from './runtime.js';
 import { elementwiseKernels } from './elementwise.js';
 import { convKernels } from './conv.js';
@@ -63,6 +63,11 @@ export interface WebgpuInfo extends RuntimeStats {
   subgroups: boolean;
 }
 
+/** The runtime, once started (for tests and benchmarks that look inside; not part of the public API). */
+export function webgpuRuntime(): GpuRuntime | null {
+  return runtime;
+}
+
 /** The adapter the webgpu backend runs on and where its memory stands; null before it has started. */
 export function webgpuInfo(): WebgpuInfo | null {
   if (!runtime) return null;
@@ -86,12 +91,13 @@ export function webgpuTrim(): void {
  * backend now active.
  */
 export async function useBestBackend(): Promise<string> {
-  try {
-    await gpuContext();
-    const c = await gpuContext();
-    if (!c.software) await setBackend('webgpu');
-  } catch {
-    // no WebGPU here: stay on the CPU
+  if (mayHaveGpu()) {
+    try {
+      const c = await gpuContext();
+      if (!c.software) await setBackend('webgpu');
+    } catch {
+      // no WebGPU here: stay on the CPU
+    }
   }
   return getBackend();
 }

@@ -13,16 +13,18 @@
 // write must not overtake the dispatches recorded before it), or when the uniform buffer is full. A
 // training step is thus one command buffer, with no readback between ops.
 //
-// Reads. `read` copies into a mappable staging buffer and awaits the map: `await t.data()`. WebGPU has no
-// blocking map, so `readSync` works only for int32 data that JS wrote and no kernel has changed since
-// (class labels and indices, whose values ops need on the CPU to check them and to size outputs); for
-// anything else it throws and says to use `await t.data()`.
+// Reads. `read` copies into a mappable staging buffer and awaits the map: `await t.data()`. Reads issued
+// together share one submit. WebGPU has no blocking map, so `readSync` works only for data whose values
+// the CPU still knows: what JS wrote (up to HOST_COPY_LIMIT elements: a batch from a data loader, class
+// labels, which ops must check on the CPU) while no kernel has written it since; for anything else it
+// throws a SyncReadError that says to use `await t.data()`.
 
-import { Storage, freedError } from '../storage.js';
+import { Storage, SyncReadError, freedError } from '../storage.js';
 import type { Memory } from '../storage.js';
 import { allocArray, type DataArray, type DType } from '../../tensor/dtype.js';
 import { castInto } from '../ref/elementwise.js';
 import type { GpuContext } from './gpu.js';
+import { envVar, nodeBuiltin } from '../env.js';
 
 // GPUBufferUsage / GPUMapMode values (constants of the WebGPU spec; Node has no such globals).
 const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
@@ -33,11 +35,15 @@ export interface GpuData {
   buffer: GPUBuffer;
   /** The buffer's size class in bytes (≥ 4·size). */
   bytes: number;
-  /** int32 values as JS last wrote them, while no kernel has written the buffer since (see readSync). */
-  host: Int32Array | null;
+  /** The values as JS last wrote them (up to HOST_COPY_LIMIT elements), while no kernel has written the
+   *  buffer since (see readSync). */
+  host: Float32Array | Int32Array | null;
   /** Set when freed, so a FinalizationRegistry callback after a dispose() does nothing. */
   released: boolean;
 }
+
+/** Elements up to which data written from JS keeps its host copy (64 MiB). */
+export const HOST_COPY_LIMIT = 16 * 2 ** 20;
 
 /** Bytes of one uniform slot: the arguments of one dispatch (the minimum uniform offset alignment). */
 export const SLOT_BYTES = 256;
@@ -120,7 +126,11 @@ export class GpuRuntime {
   backend!: Memory;
   private readonly pool = new Map<number, GPUBuffer[]>();
   private readonly pipelines = new Map<string, Kernel>();
-  private readonly registry = new FinalizationRegistry<GpuData>((d) => this.release(d));
+  private readonly collector = makeCollector((d) => this.release(d));
+  /** Growth of live GPU memory (bytes, or buffers) after which an allocation that misses the pool collects. */
+  collectMargin = { bytes: 256 * 2 ** 20, buffers: 2048 };
+  /** Live buffers and bytes after the last collection (see collectIfGrown). */
+  private collectMark = { buffers: 0, bytes: 0 };
   private readonly uniform: GPUBuffer;
   private readonly uniformStaging = new Uint8Array(SLOTS * SLOT_BYTES);
   private slot = 0;
@@ -138,6 +148,24 @@ export class GpuRuntime {
     this.ctx = ctx;
     this.device = ctx.device;
     this.uniform = this.device.createBuffer({ size: SLOTS * SLOT_BYTES, usage: USAGE.UNIFORM | USAGE.COPY_DST });
+    // A command the GPU rejects (a bug here, or memory running out) must not give silent zeros: the error is
+    // kept and thrown by the next read.
+    this.device.onuncapturederror = (e: GPUUncapturedErrorEvent) => {
+      this.failure ??= e.error.message;
+    };
+  }
+
+  /** The submit that reads issued in the current synchronous stretch wait for (see read). */
+  private readSubmit: Promise<void> | null = null;
+
+  /** The first error the device reported since the last read (thrown by read). */
+  private failure: string | null = null;
+
+  private checkFailure(): void {
+    const f = this.failure;
+    if (f === null) return;
+    this.failure = null;
+    throw new Error(`webgpu backend: the GPU rejected a command, so results since the last read are wrong: ${f}`);
   }
 
   stats(): RuntimeStats {
@@ -166,6 +194,7 @@ export class GpuRuntime {
       this.stat.pooledBytes -= bytes;
       if (!list!.length) this.pool.delete(bytes);
     } else {
+      this.collectIfGrown();
       this.stat.created++;
       buffer = this.device.createBuffer({ size: bytes, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
     }
@@ -173,8 +202,24 @@ export class GpuRuntime {
     this.stat.liveBuffers++;
     this.stat.liveBytes += bytes;
     s.data = d;
-    this.registry.register(s, d, d);
+    this.collector.registry.register(s, d, d);
     return d;
+  }
+
+  /**
+   * Garbage tensors return their buffers only after a collection, and JavaScript collects for its own
+   * heap's sake, not for GPU memory it cannot see: a loop that drops a batch, an output and a loss each
+   * step would grow GPU memory for as long as the JS heap stays small. So when the pool has no buffer to
+   * give and live GPU memory has grown by a margin since the last collection, collect now (Node; see
+   * makeCollector) and take back what the collection found.
+   */
+  private collectIfGrown(): void {
+    const { buffers, bytes } = this.collectMark;
+    const grownBytes = this.stat.liveBytes - bytes > Math.max(this.collectMargin.bytes, bytes / 2);
+    const grownBuffers = this.stat.liveBuffers - buffers > Math.max(this.collectMargin.buffers, buffers / 2);
+    if (!grownBytes && !grownBuffers) return;
+    this.collector.collect();
+    this.collectMark = { buffers: this.stat.liveBuffers, bytes: this.stat.liveBytes };
   }
 
   attach(s: Storage, values: DataArray): void {
@@ -187,7 +232,7 @@ export class GpuRuntime {
     const d = s.data as GpuData | null;
     s.data = null;
     if (!d) return;
-    this.registry.unregister(d);
+    this.collector.registry.unregister(d);
     this.release(d);
   }
 
@@ -217,10 +262,15 @@ export class GpuRuntime {
     this.stat.pooledBytes = 0;
   }
 
-  /** The int32 values JS wrote into `s`, while no kernel has changed them (null otherwise). Kernels that
-   *  must answer synchronously about index data (findInvalidClass) read them here. */
-  host(s: Storage): Int32Array | null {
+  /** The values JS wrote into `s`, while no kernel has changed them (null otherwise). Kernels that must
+   *  answer synchronously about index data (findInvalidClass) read them here. */
+  host(s: Storage): Float32Array | Int32Array | null {
     return this.data(s).host;
+  }
+
+  /** Records that `s` now holds `values` (a kernel that knows them on the CPU says so). */
+  setHost(s: Storage, values: Float32Array | Int32Array): void {
+    this.data(s).host = values;
   }
 
   /**
@@ -253,19 +303,40 @@ export class GpuRuntime {
     const d = this.data(s);
     const typed = allocArray(s.dtype, s.size) as Float32Array<ArrayBuffer> | Int32Array<ArrayBuffer>;
     castInto(values, typed);
-    // Dispatches recorded before this write must not see it: queue.writeBuffer lands before the commands
-    // not yet submitted, so submit them first when they use this buffer (its old data, or the data of a
-    // storage that had the buffer before it went back to the pool).
-    if (this.usedInBatch.has(d.buffer)) this.flush();
+    // Dispatches recorded before this write must not see it, but queue.writeBuffer lands before the commands
+    // not yet submitted. When they use this buffer (its old data, or the data of a storage that had the
+    // buffer before it went back to the pool), the storage takes another buffer instead ("renaming"): the
+    // recorded commands keep the old one, and nothing has to be submitted early.
+    if (this.usedInBatch.has(d.buffer)) this.rename(d);
     if (typed.byteLength) this.device.queue.writeBuffer(d.buffer, 0, typed);
-    d.host = typed instanceof Int32Array ? typed : null;
+    d.host = typed.length <= HOST_COPY_LIMIT ? typed : null;
+  }
+
+  /** Gives d a buffer of its size class that no recorded command uses, and pools the one it had. */
+  private rename(d: GpuData): void {
+    const list = this.pool.get(d.bytes);
+    const i = list ? list.findIndex((b) => !this.usedInBatch.has(b)) : -1;
+    let fresh: GPUBuffer;
+    if (i >= 0) {
+      fresh = list!.splice(i, 1)[0];
+    } else {
+      this.stat.created++;
+      this.stat.pooledBuffers++; // balanced below: the old buffer joins the pool instead
+      this.stat.pooledBytes += d.bytes;
+      fresh = this.device.createBuffer({ size: d.bytes, usage: USAGE.STORAGE | USAGE.COPY_SRC | USAGE.COPY_DST });
+    }
+    const old = d.buffer;
+    d.buffer = fresh;
+    const pooled = this.pool.get(d.bytes);
+    if (pooled) pooled.push(old); else this.pool.set(d.bytes, [old]);
   }
 
   readSync(s: Storage): DataArray {
     const d = this.data(s);
     if (d.host) return d.host.slice();
-    throw new Error(`webgpu backend: this tensor's data (${s.dtype}, ${s.size} elements) is in GPU memory, which WebGPU ` +
-      'cannot read synchronously (dataSync(), item(), toArray(), printing): use `await t.data()` instead');
+    throw new SyncReadError(`webgpu backend: this tensor's data (${s.dtype}, ${s.size} elements) is in GPU memory, which WebGPU ` +
+      'cannot read synchronously (dataSync(), item(), toArray(), printing, image encoding): use `await t.data()` instead, ' +
+      "or move the tensor to a CPU backend first with `await t.moveTo('wasm')`");
   }
 
   async read(s: Storage): Promise<DataArray> {
@@ -279,7 +350,10 @@ export class GpuRuntime {
     if (this.pass) { this.pass.end(); this.pass = null; }
     this.encoder ??= this.device.createCommandEncoder();
     this.encoder.copyBufferToBuffer(d.buffer, 0, staging, 0, bytes);
-    this.flush();
+    // Reads issued together (Promise.all of several data()) share one submit: it happens once the code
+    // that issued them has run to its first await.
+    this.readSubmit ??= Promise.resolve().then(() => { this.readSubmit = null; this.flush(); });
+    await this.readSubmit;
     try {
       await staging.mapAsync(MAP_READ);
       const mapped = staging.getMappedRange();
@@ -288,6 +362,7 @@ export class GpuRuntime {
     } finally {
       staging.destroy();
     }
+    this.checkFailure();
     return out;
   }
 
@@ -355,7 +430,39 @@ export class GpuRuntime {
   async sync(): Promise<void> {
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
+    this.checkFailure();
   }
+}
+
+interface Collector {
+  registry: FinalizationRegistry<GpuData>;
+  /** A full collection, then the registry's callbacks for what it found, before returning (where the
+   *  runtime allows it; elsewhere nothing, and the callbacks run when the event loop next turns). */
+  collect(): void;
+}
+
+/**
+ * In Node, V8 can collect on request (the --expose-gc flag) and a FinalizationRegistry can run its
+ * callbacks synchronously (cleanupSome, behind --harmony-weak-refs-with-cleanup-some). Both flags take
+ * effect for contexts made after they are set, so the registry and gc come from a fresh vm context; the
+ * registry works on this context's objects all the same. In a browser there is neither: the registry's
+ * callbacks run after the engine's own collections, between tasks (every `await t.data()` is one).
+ */
+function makeCollector(release: (d: GpuData) => void): Collector {
+  const v8 = nodeBuiltin<{ setFlagsFromString(f: string): void }>('node:v8');
+  const vm = nodeBuiltin<{ runInNewContext(code: string): unknown }>('node:vm');
+  if (v8 && vm && envVar('CONVNET_GPU_COLLECT') !== '0') {
+    try {
+      v8.setFlagsFromString('--expose-gc');
+      v8.setFlagsFromString('--harmony-weak-refs-with-cleanup-some');
+      const [gc, FR] = vm.runInNewContext('[gc, FinalizationRegistry]') as [() => void, typeof FinalizationRegistry];
+      const registry = new FR<GpuData>(release) as FinalizationRegistry<GpuData> & { cleanupSome?: () => void };
+      return { registry, collect: () => { gc(); registry.cleanupSome?.(); } };
+    } catch {
+      // flags refused: the plain registry below
+    }
+  }
+  return { registry: new FinalizationRegistry<GpuData>(release), collect: () => {} };
 }
 
 /** Workgroups for `n` invocations of `size` each, spread over x and y (x ≤ 65535, the per-dimension

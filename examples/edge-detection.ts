@@ -24,9 +24,9 @@ console.log('sobelX =', String(kernels.sobelX));
 for (const [name, t] of [['sobel-x', gx], ['sobel-y', gy], ['sobel', mag], ['laplacian', lap]] as const) {
   console.log(`${name.padEnd(9)} [${t.shape.join(', ')}] min ${t.min().item().toFixed(4)} max ${t.max().item().toFixed(4)} mean |x| ${t.abs().mean().item().toFixed(4)}`);
 }
-writeImage(`${dir}/camera.png`, img);
-writeImage(`${dir}/sobel-x.png`, gx, { cmap: 'diverging' });
-writeImage(`${dir}/sobel-y.png`, gy, { cmap: 'diverging' });
-writeImage(`${dir}/sobel.png`, mag, { normalize: 'minmax' });
-writeImage(`${dir}/laplacian.png`, lap, { cmap: 'diverging' });
+await writeImage(`${dir}/camera.png`, img);
+await writeImage(`${dir}/sobel-x.png`, gx, { cmap: 'diverging' });
+await writeImage(`${dir}/sobel-y.png`, gy, { cmap: 'diverging' });
+await writeImage(`${dir}/sobel.png`, mag, { normalize: 'minmax' });
+await writeImage(`${dir}/laplacian.png`, lap, { cmap: 'diverging' });
 console.log(`wrote ${dir}/{camera,sobel-x,sobel-y,sobel,laplacian}.png`);

@@ -21,11 +21,11 @@ names.forEach((n, c) => {
   const m = maps.select(1, c);
   console.log(`  ${String(c).padStart(2)} ${n.padEnd(9)} min ${m.min().item().toFixed(4).padStart(7)}  max ${m.max().item().toFixed(4).padStart(7)}  mean ${m.mean().item().toFixed(4).padStart(7)}`);
 });
-writeImage(`${dir}/maps.png`, vis.featureMapGrid(maps, { ncol: 3, padding: 8 }));
-writeImage(`${dir}/kernels.png`, vis.kernelGrid(conv.weight, { ncol: 6, scale: 12 }), { cmap: 'diverging', normalize: 'fixed', range: [-1, 1] });
+await writeImage(`${dir}/maps.png`, vis.featureMapGrid(maps, { ncol: 3, padding: 8 }));
+await writeImage(`${dir}/kernels.png`, vis.kernelGrid(conv.weight, { ncol: 6, scale: 12 }), { cmap: 'diverging', normalize: 'fixed', range: [-1, 1] });
 
 heading('After ReLU and 2×2 max pooling');
 const pooled = F.maxPool2d(F.relu(maps), 2);
 console.log('pooled', `[${pooled.shape.join(', ')}]`);
-writeImage(`${dir}/pooled.png`, vis.featureMapGrid(pooled, { ncol: 3, padding: 4 }));
+await writeImage(`${dir}/pooled.png`, vis.featureMapGrid(pooled, { ncol: 3, padding: 4 }));
 console.log(`wrote ${dir}/maps.png, kernels.png, pooled.png`);

@@ -29,7 +29,7 @@ export function edgeData(): { X: Tensor; Y: Tensor } {
 }
 
 /** Trains a Conv2d(1, 1, [1, 2]) to map X to Y; calls log(step, loss) after every `every` steps. */
-export function learnKernel(opts: { steps?: number; lr?: number; seed?: number; every?: number; log?: (step: number, loss: number) => void } = {}): LearnKernelResult {
+export async function learnKernel(opts: { steps?: number; lr?: number; seed?: number; every?: number; log?: (step: number, loss: number) => void } = {}): Promise<LearnKernelResult> {
   const steps = opts.steps ?? 20, lr = opts.lr ?? 0.01, every = opts.every ?? 5;
   manualSeed(opts.seed ?? 0);
   // A two-dimensional convolutional layer with 1 output channel and a kernel of shape (1, 2).
@@ -49,7 +49,7 @@ export function learnKernel(opts: { steps?: number; lr?: number; seed?: number; 
     noGrad(() => {
       for (const p of conv2d.parameters()) p.sub_(p.grad!.mul(lr));
     });
-    const loss = l.item();
+    const loss = (await l.data())[0]; // loss.item() in PyTorch; data() reads on every backend, a GPU's too
     losses.push(loss);
     if ((i + 1) % every === 0) opts.log?.(i + 1, loss);
   }
@@ -61,8 +61,8 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   // The learned values, read out of the tensors (data() works on every backend).
   const show = async (t: Tensor) => Array.from(await t.data(), fmt).join(', ');
   console.log('The tutorial\'s loop: 20 steps, learning rate 0.01');
-  const r = learnKernel({ steps: 20, lr: 0.01, log: (step, loss) => console.log(`epoch ${step}, loss ${fmt(loss)}`) });
+  const r = await learnKernel({ steps: 20, lr: 0.01, log: (step, loss) => console.log(`epoch ${step}, loss ${fmt(loss)}`) });
   console.log(`kernel after 20 steps: [${await show(r.kernel)}], bias ${await show(r.bias)}`);
-  const long = learnKernel({ steps: 100, lr: 0.01, every: 25, log: (step, loss) => console.log(`epoch ${step}, loss ${fmt(loss)}`) });
+  const long = await learnKernel({ steps: 100, lr: 0.01, every: 25, log: (step, loss) => console.log(`epoch ${step}, loss ${fmt(loss)}`) });
   console.log(`kernel after 100 steps: [${await show(long.kernel)}] (the edge detector is [1, -1]), bias ${await show(long.bias)}`);
 }

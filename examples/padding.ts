@@ -18,10 +18,10 @@ for (const k of [3, 5, 7]) {
 
 heading('Padding artifacts on a photo: 9×9 box blur with each padding mode');
 const dir = outDir('padding');
-const res = vis.paddingDemo(readImage(photo('camera.png')), kernels.boxKernel(9));
+const res = await vis.paddingDemo(readImage(photo('camera.png')), kernels.boxKernel(9));
 console.log(vis.formatPaddingTable(res));
 const zeros = res.rows.find((r) => r.mode === 'zeros')!, reflect = res.rows.find((r) => r.mode === 'reflect')!;
 console.log(`zero padding darkens the border by ${(-zeros.borderBias * 255).toFixed(1)} grey levels on average; reflect by ${(-reflect.borderBias * 255).toFixed(1)}`);
-writeImage(`${dir}/side-by-side.png`, vis.makeGrid(vis.paddingDemoStrip(res), { ncol: 5, padding: 6, normalize: 'none', padValue: 1 }));
-writeImage(`${dir}/border-error.png`, vis.makeGrid(vis.paddingDeviationStrip(res), { ncol: 4, padding: 6, normalize: 'global', padValue: 0 }), { cmap: 'viridis' });
+await writeImage(`${dir}/side-by-side.png`, vis.makeGrid(vis.paddingDemoStrip(res), { ncol: 5, padding: 6, normalize: 'none', padValue: 1 }));
+await writeImage(`${dir}/border-error.png`, vis.makeGrid(vis.paddingDeviationStrip(res), { ncol: 4, padding: 6, normalize: 'global', padValue: 0 }), { cmap: 'viridis' });
 console.log(`wrote ${dir}/side-by-side.png (original, zeros, reflect, replicate, circular) and border-error.png`);

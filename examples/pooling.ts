@@ -24,5 +24,5 @@ const dir = outDir('pooling');
 const img = readImage(photo('coins.png'));
 const mx = F.maxPool2d(img.unsqueeze(0), 4), av = F.avgPool2d(img.unsqueeze(0), 4);
 console.log(`[${img.shape.join(', ')}] → [${mx.shape.slice(1).join(', ')}]; mean brightness: input ${img.mean().item().toFixed(4)}, max-pooled ${mx.mean().item().toFixed(4)}, avg-pooled ${av.mean().item().toFixed(4)}`);
-writeImage(`${dir}/max-vs-avg.png`, vis.makeGrid(cat([mx, av], 0), { ncol: 2, padding: 4, normalize: 'none' }));
+await writeImage(`${dir}/max-vs-avg.png`, vis.makeGrid(cat([mx, av], 0), { ncol: 2, padding: 4, normalize: 'none' }));
 console.log(`wrote ${dir}/max-vs-avg.png (max, average)`);

@@ -22,6 +22,6 @@ const dir = outDir('stride');
 const img = readImage(photo('chelsea.png'));
 const half = filter2d(img, 'gaussian', { stride: 2 }), quarter = filter2d(half, 'gaussian', { stride: 2 });
 console.log(`[${img.shape.join(', ')}] → [${half.shape.join(', ')}] → [${quarter.shape.join(', ')}]`);
-writeImage(`${dir}/half.png`, half);
-writeImage(`${dir}/quarter.png`, quarter);
+await writeImage(`${dir}/half.png`, half);
+await writeImage(`${dir}/quarter.png`, quarter);
 console.log(`wrote ${dir}/half.png, quarter.png`);

@@ -74,5 +74,5 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
 
 // 6. Save: model.safetensors loads into the same network in PyTorch (safetensors.torch.load_file).
 const out = join(root, 'out', 'train-lenet');
-saveCheckpoint(out, { model, optimizer, scheduler, epoch: epochs });
+await saveCheckpoint(out, { model, optimizer, scheduler, epoch: epochs });
 console.log(`saved ${join(out, 'model.safetensors')}`);

@@ -53,9 +53,10 @@ interface PageResult {
 function serve(bundle: Map<string, Uint8Array>): Promise<Server> {
   const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', map: 'application/json' };
   const server = createServer((req, res) => {
-    const m = /^\/(coi|plain)\/([\w.-]*)$/.exec(req.url ?? '');
-    const name = m ? m[2] || 'index.html' : '';
-    const body = bundle.get(name) ?? (['index.html', 'checks.js'].includes(name) ? readFileSync(new URL(name, PAGE_DIR)) : null);
+    const m = /^\/(coi|plain|gpu)\/([\w.-]*)$/.exec(req.url ?? '');
+    const name = m ? m[2] || (m[1] === 'gpu' ? 'webgpu.html' : 'index.html') : '';
+    const pages = ['index.html', 'checks.js', 'webgpu.html', 'webgpu-checks.js'];
+    const body = bundle.get(name) ?? (pages.includes(name) ? readFileSync(new URL(name, PAGE_DIR)) : null);
     if (!m || !body) { res.writeHead(404).end(); return; }
     const headers: Record<string, string> = { 'Content-Type': types[name.split('.').pop()!] ?? 'application/octet-stream' };
     if (m[1] === 'coi') {
@@ -153,7 +154,7 @@ describe('browser build in Chromium', { timeout: 120_000 }, () => {
       it('isolation is as served, and the wasm backend is the default', () => {
         const r = result(kind);
         assert.equal(r.crossOriginIsolated, kind === 'coi');
-        assert.deepEqual([...r.backends].sort(), ['ref', 'wasm']);
+        assert.deepEqual([...r.backends].sort(), ['ref', 'wasm', 'webgpu']);
         assert.equal(r.defaultBackend, 'wasm');
         // shared memory exactly when the page may have it; before initWasmThreads: one thread
         assert.equal(r.wasmInfo.sharedMemory, kind === 'coi');
@@ -218,6 +219,81 @@ describe('browser build in Chromium', { timeout: 120_000 }, () => {
     assert.equal(t.init, 1);
     assert.equal(t.wasmInfo.threads, 1);
     assert.equal(t.wasmInfo.sharedMemory, false);
+  });
+});
+
+// The webgpu backend in the page, on Chromium's SwiftShader adapter (a CPU implementation of WebGPU; the
+// page must be a secure context, which http://127.0.0.1 is). The same WGSL as in Node.
+interface GpuRun { shape: number[]; y: number[]; [grad: string]: number[] }
+interface GpuPageResult {
+  error?: string;
+  info: { adapter: string; software: boolean; route: string; dispatches: number; submits: number };
+  conv: Record<'ref' | 'webgpu', GpuRun>; depthwise: Record<'ref' | 'webgpu', GpuRun>; reflect: Record<'ref' | 'webgpu', GpuRun>;
+  maxPool: Record<'ref' | 'webgpu', GpuRun>; avgPool: Record<'ref' | 'webgpu', GpuRun>;
+  train: { backend: string; losses: number[] };
+}
+
+describe('browser build in Chromium: the webgpu backend', { timeout: 180_000 }, () => {
+  let server: Server;
+  let browser: Browser;
+  let r: GpuPageResult | null = null;
+  let setupError: unknown = null;
+  const result = (): GpuPageResult => { if (setupError) throw setupError; return r!; };
+
+  before(async () => {
+    try {
+      if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run \`apt-get install -y chromium\``);
+      const out = await build({ ...browserBuildOptions, write: false, metafile: false });
+      server = await serve(new Map(out.outputFiles.map((f) => [f.path.split('/').pop()!, f.contents])));
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader',
+          '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      });
+      const page = await browser.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(String(e)));
+      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/gpu/`);
+      await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, null, { timeout: 150_000 })
+        .catch((e) => { throw new Error(`/gpu/: no result from the page (${e.message}); page errors: ${errors.join('; ')}`); });
+      r = await page.evaluate(() => (window as unknown as { result: GpuPageResult }).result);
+      assert.equal(r!.error, undefined, `/gpu/: the checks threw:\n${r!.error}`);
+      assert.deepEqual(errors, [], '/gpu/: errors in the page');
+      console.log(`# webgpu in Chromium: ${r!.info.adapter} (software: ${r!.info.software}); training loss ` +
+        `${r!.train.losses[0].toFixed(3)} → ${r!.train.losses.at(-1)!.toFixed(3)}`);
+    } catch (e) { setupError = e; }
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('the page gets a WebGPU adapter through navigator.gpu (SwiftShader here: a software one)', () => {
+    const { info } = result();
+    assert.equal(info.route, 'navigator.gpu');
+    assert.equal(info.software, true, `adapter ${info.adapter} should count as software`);
+  });
+
+  const agrees = (run: Record<'ref' | 'webgpu', GpuRun>, what: string) => {
+    assert.deepEqual(run.webgpu.shape, run.ref.shape, what);
+    for (const k of Object.keys(run.ref).filter((k) => k !== 'shape')) {
+      assert.ok(run.ref[k].length > 0 && run.ref[k].every(Number.isFinite), `${what}: ref ${k} is empty or not finite`);
+      const d = maxRelDiff(run.webgpu[k], run.ref[k]);
+      assert.ok(d <= 1e-4, `${what} ${k}: webgpu differs from ref by ${d} (relative)`);
+    }
+  };
+  it('conv2d x=[2,4,11,9] w=[6,2,3,3] s=[2,1] p=1 d=[1,2] g=2: webgpu agrees with ref (y, dx, dw, db) to 1e-4', () => agrees(result().conv, 'conv2d'));
+  it('depthwise conv2d x=[2,8,10,10] w=[8,1,5,5] p=2 g=8 agrees with ref', () => agrees(result().depthwise, 'depthwise'));
+  it('conv2d with paddingMode reflect agrees with ref', () => agrees(result().reflect, 'reflect conv2d'));
+  it('maxPool2d k3 s2 p1 ceilMode agrees with ref (forward and backward)', () => agrees(result().maxPool, 'maxPool2d'));
+  it('avgPool2d k3 s2 p1 ceilMode countIncludePad=false agrees with ref', () => agrees(result().avgPool, 'avgPool2d'));
+  it('a small CNN with BatchNorm trains on webgpu with Adam: the loss falls', () => {
+    const t = result().train;
+    assert.equal(t.backend, 'webgpu');
+    assert.ok(t.losses.every(Number.isFinite), `losses: ${t.losses}`);
+    assert.ok(t.losses.at(-1)! < 0.5 * t.losses[0], `loss did not halve: ${t.losses.map((l) => l.toFixed(3)).join(' ')}`);
   });
 });
 

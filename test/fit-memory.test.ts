@@ -65,7 +65,7 @@ forEachBackend('fit frees only what nothing else holds', (backend) => {
     const evalMany = await run(few.loader, test_.loader);
     assert.ok(evalMany <= evalFew + 4, `evaluating 10 batches left ${evalFew} storages, 50 batches left ${evalMany}`);
     const base = wasmInfo().residentStorages;
-    evaluate(model, test_.loader, { lossFn });
+    await evaluate(model, test_.loader, { lossFn });
     assert.ok(wasmInfo().residentStorages - base <= 4, `evaluate over 50 batches left ${wasmInfo().residentStorages - base} storages`);
     assert.equal(getBackend(), 'wasm');
   });
@@ -88,7 +88,7 @@ forEachBackend('fit frees only what nothing else holds', (backend) => {
     const labels = await values(y);
     assert.deepEqual(ys.slice(0, 4).flat(), labels, 'the kept targets are the batches, in order (no shuffle)');
     kept.out.length = kept.y.length = kept.loss.length = 0;
-    evaluate(model, loader, { lossFn });
+    await evaluate(model, loader, { lossFn });
     await readable(kept.out, 'evaluate output');
     assert.deepEqual((await readable(kept.y, 'evaluate y')).flat(), labels);
   });
@@ -103,7 +103,7 @@ forEachBackend('fit frees only what nothing else holds', (backend) => {
     assert.equal(outs.length, 4);
     await readable(outs, 'hooked output');
     outs.length = 0;
-    evaluate(model, loader, { lossFn: new nn.CrossEntropyLoss() });
+    await evaluate(model, loader, { lossFn: new nn.CrossEntropyLoss() });
     await readable(outs, 'hooked output in evaluate');
     handle.remove();
   });

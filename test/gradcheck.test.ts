@@ -106,6 +106,7 @@ const poolCases: Case[] = [
 
 // Every backend: float64 work may be delegated (wasm hands it to ref), but the dispatch is checked too.
 // The inputs above are made once, at load; gradcheck copies them to float64 leaves of the active backend.
+// gradcheck is float64 throughout: a backend without float64 (webgpu) checks instead that it refuses it.
 forEachBackend('gradcheck (float64 central differences)', () => {
   for (const [group, cases] of [['elementwise', elementwise], ['reductions', reductions], ['shapes', shapes], ['matmul', linear],
     ['convolution', conv], ['padding', padCases], ['pooling', poolCases]] as const) {
@@ -125,4 +126,4 @@ forEachBackend('gradcheck (float64 central differences)', () => {
     const wrong = (x: Tensor) => x.detach().mul(x); // detaching one factor halves the gradient
     assert.throws(() => gradcheck(wrong, [r([3])]), /gradcheck: gradient of input 0/);
   });
-});
+}, { float64: true });

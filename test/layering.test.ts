@@ -32,6 +32,7 @@ const EDGES: Record<string, string> = {
   'src/cli/': 'the command line: printing and files',
   'src/signal/fft.ts': "Complex's own printing and toArray(), as Tensor's",
   'src/autograd/gradcheck.ts': 'finite differences: inputs perturbed as JS values, outputs read',
+  'src/vis/padding.ts': "the padding demo's table: the border error it measured, read out as numbers",
 };
 
 /** Memory primitives that only backend/ (and the two edge files that wrap them) may use. */

@@ -22,9 +22,9 @@ forEachBackend('learn-kernel', (backend) => {
     for (const row of await nested(Y) as number[][]) assert.deepEqual(row, [0, 1, 0, 0, 0, -1, 0]);
   });
 
-  test('the tutorial loop: 20 steps at lr 0.01, the loss printed at steps 5, 10, 15, 20 falls', () => {
+  test('the tutorial loop: 20 steps at lr 0.01, the loss printed at steps 5, 10, 15, 20 falls', async () => {
     const printed: [number, number][] = [];
-    const r = learnKernel({ steps: 20, lr: 0.01, log: (step, loss) => printed.push([step, loss]) });
+    const r = await learnKernel({ steps: 20, lr: 0.01, log: (step, loss) => printed.push([step, loss]) });
     assert.deepEqual(printed.map(([s]) => s), [5, 10, 15, 20]);
     for (let i = 1; i < printed.length; i++) assert.ok(printed[i][1] < printed[i - 1][1], `loss falls: ${JSON.stringify(printed)}`);
     assert.ok(printed[3][1] < printed[0][1] / 10, `by more than 10x: ${JSON.stringify(printed)}`);
@@ -33,7 +33,7 @@ forEachBackend('learn-kernel', (backend) => {
 
   test('with more steps the kernel is within 0.05 of [1, -1] and the bias within 0.05 of 0', async () => {
     for (const seed of [0, 1, 2, 3]) {
-      const r = learnKernel({ steps: 100, lr: 0.01, seed });
+      const r = await learnKernel({ steps: 100, lr: 0.01, seed });
       assert.deepEqual(r.kernel.shape, [1, 2]);
       assert.equal(r.kernel.device, backend, 'trained on the backend under test');
       const kernel = await values(r.kernel), bias = await scalar(r.bias);

@@ -14,7 +14,7 @@ import {
   F, Tensor, gradcheck, manualSeed, nn, randn, tensor, zeros, ones, matmul,
 } from '../src/index.js';
 import { assertFixture, buildModule, fromFixture, loadFixture, stateDictFrom, type FixtureTensor, type ModuleSpec } from './nn-fixtures.js';
-import { assertBackwardAfterSwitch, forEachBackend, values } from './helpers/backends.js';
+import { assertBackwardAfterSwitch, forEachBackend, values, widestFloat } from './helpers/backends.js';
 
 interface LayerCase {
   name: string; module: ModuleSpec; repr: string; training: boolean;
@@ -99,6 +99,7 @@ forEachBackend('a small network vs PyTorch', () => {
 
 // ------------------------------------------------------------------------------------------ gradcheck
 
+// gradcheck is float64 throughout: a backend without float64 (webgpu) checks instead that it refuses it.
 forEachBackend('gradcheck (float64 finite differences)', () => {
   // Seeded when the block starts, so that every backend checks the same inputs.
   before(() => manualSeed(1234));
@@ -159,7 +160,7 @@ forEachBackend('gradcheck (float64 finite differences)', () => {
       [r([4, 1, 3, 3]), r([2, 1, 2, 2]), r([2]), r([2]), r([3, 8])],
     );
   });
-});
+}, { float64: true });
 
 // -------------------------------------------------------------------------------------- Module API
 
@@ -339,7 +340,7 @@ forEachBackend('Conv layers check their arguments once, when built', () => {
   });
 });
 
-forEachBackend('initialisation and resets write in place without autograd', () => {
+forEachBackend('initialisation and resets write in place without autograd', (backend) => {
   test('BatchNorm resets its statistics and parameters; init.constant_ works outside noGrad', async () => {
     const bn = new nn.BatchNorm2d(2);
     bn(randn([3, 2, 2, 2]).mul(3).add(1));
@@ -357,7 +358,8 @@ forEachBackend('initialisation and resets write in place without autograd', () =
   });
   test('loadStateDict copies the values in, converted to the model\'s dtype', async () => {
     const lin = new nn.Linear(2, 1);
-    lin.loadStateDict({ weight: tensor([[1.5, -2]], { dtype: 'float64' }), bias: tensor([3], { dtype: 'int32' }) });
+    // float64 → float32 where the backend has float64; webgpu has none, so there only int32 → float32 converts.
+    lin.loadStateDict({ weight: tensor([[1.5, -2]], { dtype: widestFloat(backend) }), bias: tensor([3], { dtype: 'int32' }) });
     assert.equal(lin.weight.dtype, 'float32');
     assert.deepEqual(await values(lin.weight), [1.5, -2]);
     assert.deepEqual(await values(lin.bias!), [3]);
@@ -368,12 +370,14 @@ forEachBackend('initialisation and resets write in place without autograd', () =
 // A graph built on one backend and differentiated after switching to another: each backward looks the
 // backend up when it runs (the data moves there on first use), so the gradients match an all-ref run.
 describe('backward runs on the backend active when it runs', () => {
-  test('conv2d, batchNorm, linear, matmul (cast copies included): built on ref, backward on wasm', async () => {
-    const leaves = () => {
+  // The float64 leaf makes cast copies (float32 → float64) on backends with float64; webgpu has none, so
+  // there it is float32 too.
+  test('conv2d, batchNorm, linear, matmul (cast copies included where the backend has float64): built on ref, backward on each other backend', async () => {
+    const leaves = (other: string) => {
       manualSeed(3);
       const p = {
         x: randn([2, 3, 6, 6]), w: randn([4, 3, 3, 3]), b: randn([4]), g: randn([4]), be: randn([4]),
-        lw: randn([5, 36], { dtype: 'float64' }), lb: randn([5]), m: randn([5, 2]),
+        lw: randn([5, 36], { dtype: widestFloat(other) }), lb: randn([5]), m: randn([5, 2]),
       };
       for (const t of Object.values(p)) t.requiresGrad_(true);
       return p;

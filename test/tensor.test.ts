@@ -7,7 +7,7 @@ import {
   tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, manualSeed, cat, stack, where, noGrad,
   matmul, roll, Tensor,
 } from '../src/index.js';
-import { assertClose, forEachBackend, nested, scalar, values } from './helpers/backends.js';
+import { assertClose, forEachBackend, nested, readsSync, scalar, test64, values } from './helpers/backends.js';
 
 forEachBackend('creation', () => {
   it('from nested arrays, typed arrays and numbers', async () => {
@@ -16,10 +16,12 @@ forEachBackend('creation', () => {
     assert.equal(t.dtype, 'float32');
     assert.deepEqual(await nested(t), [[1, 2, 3], [4, 5, 6]]);
     assert.equal(tensor(new Int32Array([1, 2])).dtype, 'int32');
-    assert.equal(tensor(new Float64Array([1, 2])).dtype, 'float64');
     assert.deepEqual(tensor(3.5).shape, []);
     assert.equal(await scalar(tensor(3.5)), 3.5);
     assert.equal(tensor([1.7, -2.2], { dtype: 'int32' }).toString(), 'tensor([ 1, -2], dtype=torch.int32)');
+  });
+  test64('float64: from a Float64Array, and with dtype float64 without a detour through float32', async () => {
+    assert.equal(tensor(new Float64Array([1, 2])).dtype, 'float64');
     assert.equal(await scalar(tensor([[0.1]], { dtype: 'float64' })), 0.1); // no detour through float32
   });
   it('constant fills, ranges and the identity', async () => {
@@ -136,7 +138,10 @@ forEachBackend('math', () => {
   });
 });
 
-forEachBackend('reading back and printing', () => {
+forEachBackend('reading back and printing', (backend) => {
+  // webgpu cannot read GPU memory synchronously: there the synchronous reads and printing work for data JS
+  // wrote (until a kernel writes it), and a computed tensor says to use `await t.data()` (see gpuReadingCases).
+  if (!readsSync(backend)) { gpuReadingCases(); return; }
   // This case is about the read methods themselves, so it calls the synchronous ones too (the CPU
   // backends support them) and checks they agree with data().
   it('toArray, dataSync, data(), item', async () => {
@@ -160,6 +165,48 @@ forEachBackend('reading back and printing', () => {
     assert.equal(tensor([123456.7, 1]).toString(), 'tensor([1.2346e+05, 1.0000e+00])');
   });
 });
+
+/** Reading back and printing where computed data cannot be read synchronously (webgpu: GPU memory). */
+function gpuReadingCases(): void {
+  it('toArray, dataSync, data(), item: synchronous for data JS wrote; a computed tensor throws, saying to use await t.data()', async () => {
+    const t = tensor([[1, 2], [3, 4]]);
+    assert.deepEqual(Array.from(await t.data()), [1, 2, 3, 4]);
+    assert.ok((await t.data()) instanceof Float32Array);
+    assert.deepEqual(Array.from(t.dataSync()), [1, 2, 3, 4]);
+    assert.deepEqual(t.toArray(), [[1, 2], [3, 4]]);
+    assert.equal(tensor([10]).item(), 10);
+    // (t.sum() alone would be readable: small data the CPU knows is reduced there.)
+    const sum = t.mul(2).sum();
+    for (const read of [() => sum.item(), () => sum.dataSync(), () => sum.toArray()]) {
+      assert.throws(read, { name: 'SyncReadError', message: /webgpu backend: .*cannot read synchronously.*use `await t\.data\(\)` instead/s });
+    }
+    assert.deepEqual(Array.from(await sum.data()), [20]);
+    assert.deepEqual(await sum.array(), 20);
+    assert.equal(t.sum().item(), 10);
+    // Once a kernel has written it, JS-written data is GPU-only too.
+    const w = tensor([1, 2]);
+    w.mul_(3);
+    assert.throws(() => w.dataSync(), { name: 'SyncReadError' });
+    assert.deepEqual(Array.from(await w.data()), [3, 6]);
+  });
+  it('prints like PyTorch: data JS wrote at once; a computed tensor says where it is, and prints after moveTo(\'ref\')', async () => {
+    assert.equal(tensor([[19, 25], [37, 43]]).toString(), 'tensor([[19., 25.],\n        [37., 43.]])');
+    assert.equal(tensor([0.5, -1.25]).toString(), 'tensor([ 0.5000, -1.2500])');
+    assert.equal(tensor(3).toString(), 'tensor(3.)');
+    assert.equal(tensor([1, 2], { requiresGrad: true }).toString(), 'tensor([1., 2.], requires_grad=True)');
+    assert.equal(tensor([1e-5, 1]).toString(), 'tensor([1.0000e-05, 1.0000e+00])');
+    assert.equal(arange(2000).toString(), 'tensor([0.0000e+00, 1.0000e+00, 2.0000e+00,  ..., 1.9970e+03, 1.9980e+03,\n        1.9990e+03])');
+    assert.equal(tensor([NaN, 1.5, Infinity]).toString(), 'tensor([   nan, 1.5000,    inf])');
+    assert.equal(tensor([123456.7, 1]).toString(), 'tensor([1.2346e+05, 1.0000e+00])');
+    const y = tensor([1, 2], { requiresGrad: true }).mul(2);
+    assert.equal(y.toString(), 'tensor(<on webgpu: read with await t.data()>, size=(2))');
+    assert.equal((await y.moveTo('ref')).toString(), 'tensor([2., 4.], grad_fn=<MulBackward0>)');
+    const z = zeros([2, 1, 2]); // filled by a kernel
+    assert.equal(z.toString(), 'tensor(<on webgpu: read with await t.data()>, size=(2, 1, 2))');
+    assert.equal((await z.moveTo('ref')).toString(), 'tensor([[[0., 0.]],\n\n        [[0., 0.]]])');
+    assert.equal(tensor([1, 2], { dtype: 'int32' }).add(1).toString(), 'tensor(<on webgpu: read with await t.data()>, size=(2), dtype=torch.int32)');
+  });
+}
 
 forEachBackend('autograd basics', () => {
   it('gradients accumulate into .grad; detach and noGrad cut the graph', async () => {

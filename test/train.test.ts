@@ -33,7 +33,9 @@ const bits = async (t: Tensor) => { const d = await t.data(); return Array.from(
 
 forEachBackend('LeNet-5 learns Fashion-MNIST (the shipped subset)', (backend) => {
   // The reference backend is ~40× slower (readable loops): it learns for a shorter schedule, to the same bar.
-  const plan = backend === 'ref' ? { epochs: 2, steps: 120 } : { epochs: 4, steps: 316 };
+  // So does webgpu: in Node it runs on a software adapter (Mesa's llvmpipe), where 316 steps and the
+  // evaluations take over the 240 s limit.
+  const plan = backend === 'ref' || backend === 'webgpu' ? { epochs: 2, steps: 120 } : { epochs: 4, steps: 316 };
   test(`${plan.epochs} epochs (${plan.steps} steps of 64) reach >= 75 % on the 1,000 held-out images; the checkpoint round-trips bit-exactly`, { timeout: 240_000 }, async () => {
     manualSeed(0);
     const norm = T.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
@@ -57,19 +59,19 @@ forEachBackend('LeNet-5 learns Fashion-MNIST (the shipped subset)', (backend) =>
 
     // Checkpoint: save, load into a fresh LeNet-5, same bits and the same predictions.
     const dir = join(tmp, `lenet5-${backend}`);
-    saveCheckpoint(dir, { model, optimizer, scheduler, epoch: last.epoch, modelName: 'lenet5' });
+    await saveCheckpoint(dir, { model, optimizer, scheduler, epoch: last.epoch, modelName: 'lenet5' });
     const ck = loadCheckpoint(dir);
     manualSeed(1);
     const fresh = models.lenet5();
     fresh.loadStateDict(ck.modelState);
     for (const [k, t] of model.stateDict()) assert.deepEqual(await bits(fresh.stateDict().get(k)!), await bits(t), k);
-    const ev = evaluate(fresh, testLoader);
+    const ev = await evaluate(fresh, testLoader);
     assert.equal(ev.correct, Math.round(last.testAccuracy! * ev.total));
     const x = test_.getBatch(Int32Array.of(0, 1, 2))[0];
     model.eval(); fresh.eval();
     assert.deepEqual(await bits(noGrad(() => fresh(x) as Tensor)), await bits(noGrad(() => model(x) as Tensor)));
   });
-});
+}, { webgpu: 'on request' });
 
 forEachBackend('fit and evaluate', () => {
   async function problem() {
@@ -94,11 +96,11 @@ forEachBackend('fit and evaluate', () => {
     assert.deepEqual(capped.map((r) => r.steps), [4, 2]);
   });
 
-  test('evaluate: accuracy, loss and a confusion matrix whose rows are the true classes', () => {
+  test('evaluate: accuracy, loss and a confusion matrix whose rows are the true classes', async () => {
     const x = fromArray(Float32Array.of(1, 0, 0, 1, 1, 0, 0, 1), [4, 2]);
     const y = fromArray(Int32Array.of(0, 1, 1, 1), [4]);
     const id = new (class extends nn.Module { forward(t: Tensor) { return t; } })();
-    const ev = evaluate(id, new DataLoader(new TensorDataset(x, y), { batchSize: 3 }), { numClasses: 3 });
+    const ev = await evaluate(id, new DataLoader(new TensorDataset(x, y), { batchSize: 3 }), { numClasses: 3 });
     assert.equal(ev.accuracy, 0.75);
     assert.deepEqual(ev.confusion, [[1, 0, 0], [1, 2, 0], [0, 0, 0]]);
     assert.match(formatConfusion(ev.confusion, ['a', 'b', 'c']), /1 b\s+1\s+2\s+0\s+66\.7%/);
@@ -125,7 +127,7 @@ forEachBackend('fit and evaluate', () => {
     const good = new DataLoader(new TensorDataset(x, labels), { batchSize: 4 });
     const hot = new DataLoader(new TensorDataset(x, oneHot), { batchSize: 4 });
     const model = new nn.Linear(3, 3);
-    const byIndex = evaluate(model, good), byOneHot = evaluate(model, hot);
+    const byIndex = await evaluate(model, good), byOneHot = await evaluate(model, hot);
     assert.equal(byOneHot.correct, byIndex.correct);
     assert.deepEqual(byOneHot.confusion, byIndex.confusion);
     const opts = { epochs: 1, optimizer: new optim.SGD(model.parameters(), { lr: 0.1 }), lossFn: new nn.CrossEntropyLoss(), progress: false };
@@ -138,18 +140,18 @@ forEachBackend('fit and evaluate', () => {
       /^Error: fit: the targets \(y\) of a batch from trainLoader must be class indices \[B\] or class probabilities \[B, K\], got a tensor of shape \[4, 3, 1\]/);
     assert.deepEqual(await bits(model.weight), before, 'the check comes before the first step');
     await assert.rejects(fit(model, good, { ...opts, testLoader: cube }), /^Error: fit: the targets \(y\) of a batch from testLoader must be class indices/);
-    assert.throws(() => evaluate(model, cube), /^Error: evaluate: the targets \(y\) of a batch from loader must be class indices/);
+    await assert.rejects(() => evaluate(model, cube), /^Error: evaluate: the targets \(y\) of a batch from loader must be class indices/);
     const flat = new (class extends nn.Module { forward(t: Tensor) { return t.reshape([-1]); } })();
-    assert.throws(() => evaluate(flat, good), /^Error: evaluate: the model's output for a batch from loader must be logits \[B, K\] with B = 4 \(the targets' length\), got shape \[12\]/);
+    await assert.rejects(() => evaluate(flat, good), /^Error: evaluate: the model's output for a batch from loader must be logits \[B, K\] with B = 4 \(the targets' length\), got shape \[12\]/);
     const wide = new nn.Linear(3, 5);
-    assert.throws(() => evaluate(wide, hot), /^Error: evaluate: the model's output for a batch from loader must be logits \[4, 3\] \(the targets' shape\), got shape \[4, 5\]/);
+    await assert.rejects(() => evaluate(wide, hot), /^Error: evaluate: the model's output for a batch from loader must be logits \[4, 3\] \(the targets' shape\), got shape \[4, 5\]/);
   });
 
-  test('evaluate counts correct predictions from the confusion matrix\'s diagonal; a label the logits cannot predict is never correct', () => {
+  test('evaluate counts correct predictions from the confusion matrix\'s diagonal; a label the logits cannot predict is never correct', async () => {
     const x = fromArray(Float32Array.of(1, 0, 0, 1, 1, 0, 0, 1, 0, 1), [5, 2]);
     const y = fromArray(Int32Array.of(0, 1, 2, 1, 0), [5]); // label 2 with 2 logits: wrong whatever is predicted
     const id = new (class extends nn.Module { forward(t: Tensor) { return t; } })();
-    const ev = evaluate(id, new DataLoader(new TensorDataset(x, y), { batchSize: 2 }));
+    const ev = await evaluate(id, new DataLoader(new TensorDataset(x, y), { batchSize: 2 }));
     assert.equal(ev.correct, 3);
     assert.equal(ev.accuracy, 3 / 5);
     assert.deepEqual(ev.confusion, [[1, 1, 0], [0, 2, 0], [1, 0, 0]]);
@@ -170,12 +172,12 @@ forEachBackend('saveCheckpoint', (backend) => {
     const stateTensors = Object.values(optimizer.stateDict().state).flatMap((s) => Object.values(s)).filter((v) => v instanceof Tensor).length;
     assert.equal(stateTensors, 8, 'Adam keeps two tensors per parameter');
     const dir = join(tmp, `resident-${backend}`);
-    const growth = (withOptimizer: boolean) => {
+    const growth = async (withOptimizer: boolean) => {
       const base = wasmInfo().residentStorages;
-      saveCheckpoint(dir, { model, optimizer: withOptimizer ? optimizer : undefined, epoch: 1 });
+      await saveCheckpoint(dir, { model, optimizer: withOptimizer ? optimizer : undefined, epoch: 1 });
       return wasmInfo().residentStorages - base;
     };
-    const modelOnly = growth(false), all = growth(true);
+    const modelOnly = await growth(false), all = await growth(true);
     assert.ok(all - modelOnly <= stateTensors, `saving the optimizer left ${all - modelOnly} storages for its ${stateTensors} state tensors`);
   });
 });

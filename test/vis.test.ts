@@ -92,8 +92,8 @@ forEachBackend('captureActivations (forward hooks)', () => {
 });
 
 forEachBackend('padding artifacts, measured', () => {
-  test('zero padding darkens the border of a blurred photo; reflect and replicate do not', () => {
-    const res = vis.paddingDemo(readImage(asset('camera.png')), kernels.boxKernel(7));
+  test('zero padding darkens the border of a blurred photo; reflect and replicate do not', async () => {
+    const res = await vis.paddingDemo(readImage(asset('camera.png')), kernels.boxKernel(7));
     const row = (m: string) => res.rows.find((r) => r.mode === m)!;
     assert.ok(row('zeros').borderBias < -0.1, `zeros bias ${row('zeros').borderBias}`);
     assert.ok(row('zeros').borderMad > 20 * row('reflect').borderMad);
@@ -138,7 +138,7 @@ forEachBackend('commands', (backend) => {
   test('convnet featuremaps and kernels on a saved lenet5 checkpoint', async () => {
     manualSeed(2);
     const model = lenet5();
-    saveCheckpoint(join(dir, backend, 'ck'), { model, epoch: 1, modelName: 'lenet5' });
+    await saveCheckpoint(join(dir, backend, 'ck'), { model, epoch: 1, modelName: 'lenet5' });
     let r = await capture(() => featuremapsCommand.run(['--checkpoint', join(dir, backend, 'ck'), '--layer', 'features.0', asset('coins.png'), '-o', join(dir, backend, 'maps.png'), '--invert']));
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /lenet5 features.0: input \[1, 1, 28, 28\] → feature maps \[1, 6, 28, 28\]/);

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBackend, listBackends, setBackend } from '../backend/backend.js';
+import { useBestBackend } from '../backend/webgpu/index.js';
 import { FashionMNIST, FASHION_MNIST_MEAN, FASHION_MNIST_STD } from '../data/mnist.js';
 import { DataLoader } from '../data/dataloader.js';
 import { compose, normalize, randomCrop, randomHorizontalFlip } from '../data/transforms.js';
@@ -28,11 +29,17 @@ export function resolveDataDir(flag: string | undefined, log: (s: string) => voi
 export const BACKEND_CHOICES = ['auto', 'ref', 'wasm', 'webgpu'] as const;
 
 /** 'auto' takes wasm when it is registered, else ref. */
-export function selectBackend(name: string): string {
+/** Selects the backend a command runs on: 'auto' is webgpu where a real GPU adapter is present, else the
+ *  fastest CPU backend; a named one must start here (webgpu: a WebGPU adapter, software ones included). */
+export async function selectBackend(name: string): Promise<string> {
+  if (name === 'auto') return useBestBackend();
   const available = listBackends();
-  const pick = name === 'auto' ? (available.includes('wasm') ? 'wasm' : 'ref') : name;
-  if (!available.includes(pick)) throw new UsageError(`--backend ${pick} is not available here (registered: ${available.join(', ')})`);
-  setBackend(pick);
+  if (!available.includes(name)) throw new UsageError(`--backend ${name} is not available here (registered: ${available.join(', ')})`);
+  try {
+    await setBackend(name);
+  } catch (e) {
+    throw new UsageError(`--backend ${name}: ${(e as Error).message}`);
+  }
   return getBackend();
 }
 

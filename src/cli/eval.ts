@@ -21,14 +21,14 @@ const usage = `convnet eval --checkpoint F [--data DIR] [--model NAME] [--batch-
   --model NAME        ${Object.keys(MODELS).join(' or ')}: needed only when the file does not say (e.g. saved by PyTorch)
   --batch-size B      (default 500)
   --limit N           evaluate on the first N test images only
-  --backend NAME      auto (wasm when available), ref, wasm (default auto)`;
+  --backend NAME      auto (webgpu on a real GPU, else wasm), ref, wasm, webgpu (default auto)`;
 
 const options = {
   checkpoint: { type: 'string' }, data: { type: 'string' }, model: { type: 'string' }, 'batch-size': { type: 'string' },
   limit: { type: 'string' }, backend: { type: 'string' },
 } as const;
 
-function run({ values }: CommandContext): number {
+async function run({ values }: CommandContext): Promise<number> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const file = stringFlag(values, 'checkpoint');
   if (!file) throw new UsageError('--checkpoint is required');
@@ -37,7 +37,7 @@ function run({ values }: CommandContext): number {
   const modelFlag = values.model !== undefined ? choiceFlag(values, 'model', Object.keys(MODELS), 'lenet5') : undefined;
   const batchSize = intFlag(values, 'batch-size', 500);
   const limit = values.limit !== undefined ? intFlag(values, 'limit', 1) : undefined;
-  const backendName = selectBackend(choiceFlag(values, 'backend', BACKEND_CHOICES, 'auto'));
+  const backendName = await selectBackend(choiceFlag(values, 'backend', BACKEND_CHOICES, 'auto'));
   const dataDir = resolveDataDir(stringFlag(values, 'data'), out);
 
   const ckpt = loadCheckpoint(file);
@@ -46,7 +46,7 @@ function run({ values }: CommandContext): number {
   const testSet = new FashionMNIST(dataDir, { train: false, transform: normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD), limit });
   const model = buildModel(name, { numClasses: testSet.classes.length });
   model.loadStateDict(ckpt.modelState);
-  const ev = evaluate(model, new DataLoader(testSet, { batchSize }), { lossFn: new CrossEntropyLoss(), numClasses: testSet.classes.length });
+  const ev = await evaluate(model, new DataLoader(testSet, { batchSize }), { lossFn: new CrossEntropyLoss(), numClasses: testSet.classes.length });
   out(`${name} from ${file}${ckpt.metadata['convnet.epoch'] ? ` (epoch ${ckpt.epoch})` : ''} on ${testSet.length} test images of ${dataDir} (backend ${backendName})`);
   out('');
   out(describeResult(ev, testSet.classes));

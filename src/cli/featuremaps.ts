@@ -24,7 +24,7 @@ export const featuremapsCommand: VisCommand = {
   name: 'featuremaps',
   summary: 'the feature maps one layer of a trained model computes on an image, as a grid',
   usage,
-  run: (argv) => runCommand(() => {
+  run: (argv) => runCommand(async () => {
     const { values, positionals } = parse(featuremapsCommand, argv, options, 1);
     if (values.help) { console.log(`usage: ${usage}`); return 0; }
     const checkpoint = requireOption(featuremapsCommand, values, 'checkpoint');
@@ -40,8 +40,8 @@ export const featuremapsCommand: VisCommand = {
     const maps = captureActivations(model, [layer], x).get(layer);
     if (!maps || maps.ndim !== 4) throw new Error(`convnet featuremaps: layer '${layer}' did not output a 4-D feature map (got ${maps ? `shape [${maps.shape.join(', ')}]` : 'no tensor'})`);
     const scale = intOption('featuremaps', 'scale', values.scale, Math.max(1, Math.floor(96 / maps.shape[2])));
-    writeImage(out, featureMapGrid(maps, { scale, padding: 2 }));
-    const means = Array.from({ length: maps.shape[1] }, (_, c) => maps.select(1, c).mean().item());
+    await writeImage(out, featureMapGrid(maps, { scale, padding: 2 }));
+    const means = Array.from(await maps.mean([0, 2, 3]).data());
     console.log(`${name} ${layer}: input [${x.shape.join(', ')}] → feature maps [${maps.shape.join(', ')}]`);
     console.log(`mean activation per channel: ${means.map((m) => m.toFixed(4)).join(' ')}`);
     console.log(`wrote ${out} (${maps.shape[1]} tiles, each normalised min–max)`);

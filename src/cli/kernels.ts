@@ -20,7 +20,7 @@ export const kernelsCommand: VisCommand = {
   name: 'kernels',
   summary: 'the learned kernels of a conv layer of a trained model, as a grid',
   usage,
-  run: (argv) => runCommand(() => {
+  run: (argv) => runCommand(async () => {
     const { values } = parse(kernelsCommand, argv, options, 0);
     if (values.help) { console.log(`usage: ${usage}`); return 0; }
     const checkpoint = requireOption(kernelsCommand, values, 'checkpoint');
@@ -34,9 +34,9 @@ export const kernelsCommand: VisCommand = {
     }
     const scale = values.scale === undefined ? undefined : intOption('kernels', 'scale', values.scale, 1);
     const grid = kernelGrid(w, { scale, padding: 2 });
-    writeImage(out, grid, grid.shape[0] === 1 ? { cmap: 'diverging', normalize: 'fixed', range: [-1, 1] } : {});
+    await writeImage(out, grid, grid.shape[0] === 1 ? { cmap: 'diverging', normalize: 'fixed', range: [-1, 1] } : {});
     const [OC, IC, KH, KW] = w.shape;
-    console.log(`${name} ${layer}: weight [${OC}, ${IC}, ${KH}, ${KW}], values ${w.min().item().toFixed(4)} … ${w.max().item().toFixed(4)}`);
+    console.log(`${name} ${layer}: weight [${OC}, ${IC}, ${KH}, ${KW}], values ${(await w.min().data())[0].toFixed(4)} … ${(await w.max().data())[0].toFixed(4)}`);
     console.log(`wrote ${out} (${IC === 3 ? OC : OC * IC} tiles${IC === 3 ? ', RGB' : `, a row per output channel`}; blue < 0 < red)`);
     return 0;
   }),

@@ -22,7 +22,7 @@ export const paddingDemoCommand: VisCommand = {
   name: 'padding-demo',
   summary: 'the same filter with zeros/reflect/replicate/circular padding: pictures and border error table',
   usage,
-  run: (argv) => runCommand(() => {
+  run: (argv) => runCommand(async () => {
     const { values, positionals } = parse(paddingDemoCommand, argv, options, 1);
     if (values.help) { console.log(`usage: ${usage}`); return 0; }
     const dir = requireOption(paddingDemoCommand, values, 'out');
@@ -32,11 +32,11 @@ export const paddingDemoCommand: VisCommand = {
     let img = readImage(positionals[0]);
     if (img.shape[0] === 2 || img.shape[0] === 4) img = img.narrow(0, 0, img.shape[0] - 1);
     if (!values.colour && !values.color && img.shape[0] === 3) img = rgbToGrey(img);
-    const res = paddingDemo(img, kernel);
-    writeImage(join(dir, 'original.png'), res.crop);
-    for (const row of res.rows) writeImage(join(dir, `${row.mode}.png`), row.image);
-    writeImage(join(dir, 'side-by-side.png'), makeGrid(paddingDemoStrip(res), { ncol: 5, padding: 6, normalize: 'none', padValue: 1 }));
-    writeImage(join(dir, 'border-error.png'), makeGrid(paddingDeviationStrip(res), { ncol: 4, padding: 6, normalize: 'global', padValue: 0 }), { cmap: 'viridis' });
+    const res = await paddingDemo(img, kernel);
+    await writeImage(join(dir, 'original.png'), res.crop);
+    for (const row of res.rows) await writeImage(join(dir, `${row.mode}.png`), row.image);
+    await writeImage(join(dir, 'side-by-side.png'), makeGrid(paddingDemoStrip(res), { ncol: 5, padding: 6, normalize: 'none', padValue: 1 }));
+    await writeImage(join(dir, 'border-error.png'), makeGrid(paddingDeviationStrip(res), { ncol: 4, padding: 6, normalize: 'global', padValue: 0 }), { cmap: 'viridis' });
     console.log(`${kernel.shape.join('×')} ${spec} filter on ${positionals[0]} [${img.shape.join(', ')}], crop [${res.crop.shape.join(', ')}], border band ${res.radius} px`);
     console.log(formatPaddingTable(res));
     console.log(`wrote ${join(dir, 'side-by-side.png')} (original, zeros, reflect, replicate, circular), ${join(dir, 'border-error.png')} (|error|: zeros, reflect, replicate, circular) and one PNG per mode`);

@@ -24,7 +24,7 @@ const usage = `convnet start [--epochs N] [--data DIR] [--backend NAME]
 
   --epochs N          (default 4)
   --data DIR          another MNIST-format directory (default the shipped subset)
-  --backend NAME      auto (wasm when available), ref, wasm (default auto)
+  --backend NAME      auto (webgpu on a real GPU, else wasm), ref, wasm, webgpu (default auto)
   --out DIR           where the pictures of what it learned go (default out/start)`;
 
 const options = { epochs: { type: 'string' }, data: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' } } as const;
@@ -33,7 +33,7 @@ async function run({ values }: CommandContext): Promise<number> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const epochs = intFlag(values, 'epochs', 4);
   const dataDir = stringFlag(values, 'data') ?? SHIPPED_SUBSET;
-  const backendName = selectBackend(choiceFlag(values, 'backend', BACKEND_CHOICES, 'auto'));
+  const backendName = await selectBackend(choiceFlag(values, 'backend', BACKEND_CHOICES, 'auto'));
   manualSeed(0);
   const { trainSet, testSet, trainLoader, testLoader } = makeLoaders({ dataDir, batchSize: 64, seed: 0 });
   const model = lenet5();
@@ -50,13 +50,13 @@ async function run({ values }: CommandContext): Promise<number> {
     progress: { stream: process.stderr, summaryStream: process.stdout },
   });
   const secs = (performance.now() - t0) / 1000;
-  const ev = evaluate(model, testLoader, { numClasses: 10 });
+  const ev = await evaluate(model, testLoader, { numClasses: 10 });
   const first = history[0]?.testAccuracy ?? NaN;
   out('');
   out('What it learned (rows: true class, columns: predicted class):');
   out(describeResult(ev, testSet.classes));
   out('');
-  const pictures = drawWhatItLearned(model, testSet, stringFlag(values, 'out') ?? join('out', 'start'));
+  const pictures = await drawWhatItLearned(model, testSet, stringFlag(values, 'out') ?? join('out', 'start'));
   out(`pictures: ${pictures.join(', ')}`);
   out(`test accuracy ${(100 * ev.accuracy).toFixed(2)}% on ${ev.total} held-out images (chance: 10%; after epoch 1: ${(100 * first).toFixed(1)}%), trained in ${secs.toFixed(1)} s`);
   out('next: convnet train --epochs 10 --data /usr/share/datasets/fashion-mnist (the full 60,000 images) for about 89%');
@@ -64,15 +64,15 @@ async function run({ values }: CommandContext): Promise<number> {
 }
 
 /** The first layer's learned 5×5 kernels, and the feature maps both conv layers make of one test image. */
-function drawWhatItLearned(model: ReturnType<typeof lenet5>, testSet: { getItem(i: number): [import('../tensor/tensor.js').Tensor, number] }, dir: string): string[] {
+async function drawWhatItLearned(model: ReturnType<typeof lenet5>, testSet: { getItem(i: number): [import('../tensor/tensor.js').Tensor, number] }, dir: string): Promise<string[]> {
   const conv1 = [...model.namedParameters()].find(([n]) => n === 'features.0.weight')![1];
   const [image] = testSet.getItem(0);
   const maps = captureActivations(model, ['features.1', 'features.4'], reshape(image, [1, ...image.shape]));
   const files = [join(dir, 'conv1-kernels.png'), join(dir, 'input.png'), join(dir, 'conv1-maps.png'), join(dir, 'conv2-maps.png')];
-  writeImage(files[0], kernelGrid(conv1, { scale: 12 }), { cmap: 'diverging' });
-  writeImage(files[1], image, { normalize: 'minmax', scale: 4 });
-  writeImage(files[2], featureMapGrid(maps.get('features.1')!, { scale: 4 }), { normalize: 'minmax' });
-  writeImage(files[3], featureMapGrid(maps.get('features.4')!, { scale: 6 }), { normalize: 'minmax' });
+  await writeImage(files[0], kernelGrid(conv1, { scale: 12 }), { cmap: 'diverging' });
+  await writeImage(files[1], image, { normalize: 'minmax', scale: 4 });
+  await writeImage(files[2], featureMapGrid(maps.get('features.1')!, { scale: 4 }), { normalize: 'minmax' });
+  await writeImage(files[3], featureMapGrid(maps.get('features.4')!, { scale: 6 }), { normalize: 'minmax' });
   return files;
 }
 

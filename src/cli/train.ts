@@ -38,7 +38,7 @@ const usage = `convnet train [--model lenet5|cnn-bn] [--data DIR] [--epochs N] [
   --test-limit N      evaluate on the first N test images only
   --augment           random crops (padding 2) and horizontal flips
   --seed S            seed for initialisation and shuffling (default 0)
-  --backend NAME      auto (wasm when available), ref, wasm (default auto)
+  --backend NAME      auto (webgpu on a real GPU, else wasm), ref, wasm, webgpu (default auto)
   --quiet             no progress display`;
 
 const options = {
@@ -100,7 +100,7 @@ async function run({ values }: CommandContext): Promise<number> {
     throw new UsageError(`--resume: the checkpoint's optimizer is ${saved.optimizer}; it cannot continue with ${cfg.optimizer}`);
   }
   const testLimit = given('test-limit') ? intFlag(values, 'test-limit', 0) : undefined;
-  const backendName = selectBackend(choiceFlag(values, 'backend', BACKEND_CHOICES, 'auto'));
+  const backendName = await selectBackend(choiceFlag(values, 'backend', BACKEND_CHOICES, 'auto'));
   const dataDir = resolveDataDir(stringFlag(values, 'data'), out);
 
   manualSeed(cfg.seed);
@@ -127,15 +127,15 @@ async function run({ values }: CommandContext): Promise<number> {
   const history = await fit(model, trainLoader, {
     epochs: cfg.epochs, optimizer: opt, lossFn, testLoader, scheduler, startEpoch,
     progress: values.quiet ? false : { stream: process.stderr, summaryStream: process.stdout },
-    onEpoch: (r) => {
-      saveCheckpoint(outDir, { model, optimizer: opt, scheduler, epoch: r.epoch, modelName: cfg.model, config: { ...cfg } });
+    onEpoch: async (r) => {
+      await saveCheckpoint(outDir, { model, optimizer: opt, scheduler, epoch: r.epoch, modelName: cfg.model, config: { ...cfg } });
       if (values.quiet) out(formatEpoch(r, cfg.epochs));
     },
   });
   if (history.length === 0) {
     out(`already trained for ${startEpoch} epochs (--epochs ${cfg.epochs}); evaluating the checkpoint`);
   }
-  const ev = evaluate(model, testLoader, { lossFn, numClasses: trainSet.classes.length });
+  const ev = await evaluate(model, testLoader, { lossFn, numClasses: trainSet.classes.length });
   out('');
   out(describeResult(ev, trainSet.classes));
   out('');

@@ -2,7 +2,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Tensor } from '../tensor/tensor.js';
+import { Tensor } from '../tensor/tensor.js';
 import { decodeImage, encodePng, type DecodeImageOptions, type ImageEncodeOptions } from './image.js';
 
 /** Reads a PNG or JPEG file into a float32 [C, H, W] tensor in [0, 1] (torchvision.io.read_image). */
@@ -20,10 +20,11 @@ export function readImage(path: string, opts: DecodeImageOptions = {}): Tensor {
   }
 }
 
-/** Writes a tensor as a PNG file (creating its folder); see ImageEncodeOptions for the normalisation. */
-export function writeImage(path: string, t: Tensor, opts: ImageEncodeOptions = {}): void {
+/** Writes a tensor as a PNG file (creating its folder); see ImageEncodeOptions for the normalisation.
+ *  Async: the values are read with `await t.data()`, which every backend supports (a GPU's included). */
+export async function writeImage(path: string, t: Tensor, opts: ImageEncodeOptions = {}): Promise<void> {
   if (!/\.png$/i.test(path)) throw new Error(`writeImage: only PNG output is supported, got '${path}'`);
-  const bytes = encodePng(t, opts);
+  const bytes = encodePng(t, opts, t instanceof Tensor ? await t.data() : undefined);
   mkdirSync(dirname(path) || '.', { recursive: true });
   writeFileSync(path, bytes);
 }

@@ -173,8 +173,10 @@ function valueRange(op: string, s: ArrayLike<number>, normalize: Normalize, rang
   return hi > lo ? [lo, hi] : [lo - 0.5, lo + 0.5]; // a constant map shows as mid-grey
 }
 
-/** Renders a tensor as an 8-bit RGBA raster (the step before PNG encoding, or a canvas's ImageData). */
-export function toRgba(t: Tensor, opts: ImageEncodeOptions = {}): RgbaImage {
+/** Renders a tensor as an 8-bit RGBA raster (the step before PNG encoding, or a canvas's ImageData).
+ *  Reads the values synchronously unless they are given (a GPU tensor: `await t.data()` first, or use
+ *  writeImage, which does). */
+export function toRgba(t: Tensor, opts: ImageEncodeOptions = {}, values?: ArrayLike<number>): RgbaImage {
   const op = 'toRgba';
   if (!(t instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${typeof t}`);
   let shape = t.shape;
@@ -196,7 +198,8 @@ export function toRgba(t: Tensor, opts: ImageEncodeOptions = {}): RgbaImage {
   }
   const scale = opts.scale ?? 1;
   if (!Number.isInteger(scale) || scale < 1) throw new Error(`${op}: scale must be a positive integer, got ${JSON.stringify(opts.scale)}`);
-  const s = t.dataSync();
+  const s = values ? Float64Array.from(values) : t.dataSync();
+  if (s.length !== C * H * W) throw new Error(`${op}: ${s.length} values given for an image of shape ${shapeStr(t.shape)}`);
   const plane = H * W;
   // Alpha (channel 2 of 2, or 4 of 4) is always read as fixed [0, 1]; normalise the colour channels only.
   const colour = C === 2 || C === 4 ? s.subarray(0, (C - 1) * plane) : s;
@@ -225,9 +228,9 @@ export function toRgba(t: Tensor, opts: ImageEncodeOptions = {}): RgbaImage {
   return { width: OW, height: OH, data };
 }
 
-/** Encodes a tensor as PNG bytes: grey where the result is grey, RGB(A) otherwise. */
-export function encodePng(t: Tensor, opts: ImageEncodeOptions = {}): Uint8Array {
-  const img = toRgba(t, opts);
+/** Encodes a tensor as PNG bytes: grey where the result is grey, RGB(A) otherwise. `values` as toRgba's. */
+export function encodePng(t: Tensor, opts: ImageEncodeOptions = {}, values?: ArrayLike<number>): Uint8Array {
+  const img = toRgba(t, opts, values);
   const C = t.ndim === 2 ? 1 : t.shape[t.ndim - 3];
   const coloured = C >= 3 || (opts.cmap !== undefined && opts.cmap !== 'grey' && opts.cmap !== 'gray');
   const alpha = C === 2 || C === 4;

@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
+import type { DataArray } from '../tensor/dtype.js';
 import { writeFileAtomic } from './atomic.js';
 
 export type SafetensorsDType = 'F16' | 'BF16' | 'F32' | 'F64' | 'I8' | 'U8' | 'I16' | 'U16' | 'I32' | 'U32' | 'I64' | 'U64' | 'BOOL';
@@ -64,8 +65,9 @@ function entriesOf(tensors: TensorMap): [string, Tensor][] {
   return tensors instanceof Map ? [...tensors] : Object.entries(tensors);
 }
 
-/** Serialises tensors (and string metadata) to safetensors bytes. */
-export function serialize(tensors: TensorMap, opts: SerializeOptions = {}): Uint8Array {
+/** Serialises tensors (and string metadata) to safetensors bytes. Async: the values are read with
+ *  `await t.data()`, the read every backend supports (a GPU's memory cannot be read synchronously). */
+export async function serialize(tensors: TensorMap, opts: SerializeOptions = {}): Promise<Uint8Array> {
   const int64 = new Set(opts.int64 ?? []);
   const header: Record<string, unknown> = {};
   const metadata: Record<string, string> = { ...opts.metadata };
@@ -85,8 +87,9 @@ export function serialize(tensors: TensorMap, opts: SerializeOptions = {}): Uint
     parts.push({ t, dtype, bytes });
     offset += bytes;
   }
+  const values = await Promise.all(parts.map((p) => p.t.data()));
   const data = new Uint8Array(offset);
-  writeData(parts, data);
+  writeData(parts, values, data);
   if (opts.checksum) metadata[CHECKSUM_KEY] = createHash('sha256').update(data).digest('hex');
   let json = JSON.stringify(header);
   const enc = new TextEncoder();
@@ -100,11 +103,11 @@ export function serialize(tensors: TensorMap, opts: SerializeOptions = {}): Uint
   return out;
 }
 
-function writeData(parts: { t: Tensor; dtype: SafetensorsDType; bytes: number }[], out: Uint8Array): void {
+function writeData(parts: { dtype: SafetensorsDType; bytes: number }[], values: DataArray[], out: Uint8Array): void {
   const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   let at = 0;
-  for (const { t, dtype, bytes } of parts) {
-    const s = t.dataSync();
+  for (const [j, { dtype, bytes }] of parts.entries()) {
+    const s = values[j];
     if (dtype === 'I64') {
       for (let i = 0; i < s.length; i++) dv.setBigInt64(at + 8 * i, BigInt(s[i]), true);
     } else if (LITTLE_ENDIAN) {
@@ -271,14 +274,14 @@ export function load(bytes: Uint8Array): Map<string, Tensor> {
   return deserialize(bytes).tensors;
 }
 
-/** Safetensors bytes of tensors (safetensors.torch.save). */
-export function save(tensors: TensorMap, metadata?: Record<string, string>): Uint8Array {
+/** Safetensors bytes of tensors (safetensors.torch.save). Async, as serialize. */
+export function save(tensors: TensorMap, metadata?: Record<string, string>): Promise<Uint8Array> {
   return serialize(tensors, { metadata });
 }
 
-/** Writes tensors to `file` atomically (safetensors.torch.save_file). */
-export function saveFile(tensors: TensorMap, file: string, metadata?: Record<string, string>, opts: Omit<SerializeOptions, 'metadata'> = {}): void {
-  writeFileAtomic(file, serialize(tensors, { ...opts, metadata }));
+/** Writes tensors to `file` atomically (safetensors.torch.save_file). Async, as serialize. */
+export async function saveFile(tensors: TensorMap, file: string, metadata?: Record<string, string>, opts: Omit<SerializeOptions, 'metadata'> = {}): Promise<void> {
+  writeFileAtomic(file, await serialize(tensors, { ...opts, metadata }));
 }
 
 /** Tensors and metadata of a safetensors file. */

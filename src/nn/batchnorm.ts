@@ -36,6 +36,8 @@ abstract class BatchNormBase extends Module {
   declare running_mean: Tensor | null;
   declare running_var: Tensor | null;
   declare num_batches_tracked: Tensor | null;
+  /** num_batches_tracked's value and the version of its data when this layer last counted (see forward). */
+  private counted: { version: number; value: number } | null = null;
 
   constructor(op: string, numFeatures: number, opts: BatchNormLayerOptions) {
     super();
@@ -92,9 +94,16 @@ abstract class BatchNormBase extends Module {
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats && this.num_batches_tracked) {
       const n = this.num_batches_tracked;
+      // A cumulative average (momentum null) needs the count itself. It is read once (a GPU cannot read
+      // data it computed synchronously) and then counted here, for as long as nothing else changes the
+      // buffer (a loadStateDict, a user's write): its version counter tells.
+      const known = this.counted && this.counted.version === n._version ? this.counted.value : null;
+      const before = known ?? (this.momentum === null ? n.item() : null);
       n.add_(1);
-      // A cumulative average (momentum null) needs the count itself: one scalar read.
-      if (this.momentum === null) factor = 1 / n.item();
+      if (before !== null) {
+        this.counted = { version: n._version, value: before + 1 };
+        if (this.momentum === null) factor = 1 / (before + 1);
+      }
     }
     const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
     const useRunning = !this.training || this.trackRunningStats;

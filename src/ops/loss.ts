@@ -21,7 +21,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, sameShape, shapeStr } from '../tensor/shape.js';
 import { amax } from './reduce.js';
-import { cast, copiesOf, requireTensor, wrap } from './util.js';
+import { cast, copiesOf, requireTensor, syncValue, wrap } from './util.js';
 
 export type { Reduction };
 
@@ -256,7 +256,8 @@ export const oneHot = scoped(function oneHot(indices: Tensor, numClasses = -1): 
   if (infer && indices.numel() === 0) throw new Error(`${op}: cannot infer numClasses from an empty tensor; pass numClasses`);
   if (infer || bad) {
     // The largest value: numClasses − 1 when it is inferred, or the one out of range.
-    const top = amax(indices).item();
+    const top = syncValue(amax(indices), `${op}: ${bad ? 'naming the class value out of range' : 'inferring numClasses'} reads the largest ` +
+      `class value, which the ${indices.device} backend cannot read synchronously${bad ? '' : '; pass numClasses'}`);
     if (bad) throw new Error(`${op}: class value ${top} is out of range for numClasses=${numClasses}`);
     numClasses = top + 1;
   }

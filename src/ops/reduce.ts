@@ -6,7 +6,7 @@ import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { normAxes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
-import { cast, requireTensor, wrap } from './util.js';
+import { cast, requireTensor, syncValue, wrap } from './util.js';
 import { expand, permute, reshape } from './shape.js';
 import { add, div, eq, exp, log, mul, sub, sqrt, where } from './elementwise.js';
 import { arange } from '../tensor/creation.js';
@@ -178,7 +178,8 @@ export const bincount = scoped(function bincount(x: Tensor, opts: { minlength?: 
   const bk = backend();
   const bad = bk.findInvalidClass(x.storage, Infinity, NaN);
   if (bad) throw new Error(`bincount: values must be non-negative integers, got ${bad.value} at index ${bad.index}`);
-  const length = Math.max(minlength, x.numel() ? amax(x).item() + 1 : 0);
+  const length = Math.max(minlength, x.numel() ? syncValue(amax(x), `bincount: the output's length depends on the largest value, ` +
+    `which the ${x.device} backend cannot read synchronously; move the input first (await x.moveTo('wasm'))`) + 1 : 0);
   return wrap(bk.bincount(cast(x, 'int32').storage, length), [length]);
 });
 

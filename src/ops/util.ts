@@ -1,7 +1,7 @@
 // ops/util.ts — what every op file shares: wrapping kernel results, casts and the copies they make, scalar
 // lifting, argument checks.
 
-import { backend, type Storage } from '../backend/backend.js';
+import { backend, SyncReadError, type Storage } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { scalarLike } from '../tensor/creation.js';
@@ -42,4 +42,15 @@ export function requireTensor(op: string, arg: string, x: unknown): asserts x is
 
 export function requireFloat(op: string, arg: string, x: Tensor): void {
   if (x.dtype === 'int32') throw new Error(`${op}: ${arg} must be a floating-point tensor, got int32`);
+}
+
+/** The value of a one-element tensor an op needs on the CPU now (an output's size, an error message).
+ *  A GPU backend cannot read what it computed synchronously: then the op fails with `why`. */
+export function syncValue(t: Tensor, why: string): number {
+  try {
+    return t.item();
+  } catch (e) {
+    if (e instanceof SyncReadError) throw new SyncReadError(why);
+    throw e;
+  }
 }

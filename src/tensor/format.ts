@@ -2,6 +2,7 @@
 // integer-valued floats as "19.", otherwise 4 decimals or scientific notation, "..." beyond 1000 values.
 
 import type { Tensor } from './tensor.js';
+import { SyncReadError } from '../backend/storage.js';
 
 const SUMMARIZE_ABOVE = 1000;
 const EDGE = 3;
@@ -28,7 +29,14 @@ function floatFormatter(values: number[]): (v: number) => string {
 export function formatTensor(t: Tensor): string {
   const { shape, dtype } = t;
   if (t.isDisposed) return `tensor(<disposed>, size=(${shape.join(', ')}))`;
-  const storage = t.dataSync();
+  let storage: ArrayLike<number>;
+  try {
+    storage = t.dataSync();
+  } catch (e) {
+    // A GPU's memory cannot be read synchronously: say where the data is and how to read it.
+    if (!(e instanceof SyncReadError)) throw e;
+    return `tensor(<on ${t.device}: read with await t.data()>, size=(${shape.join(', ')})${dtype === 'float32' ? '' : `, dtype=torch.${dtype}`})`;
+  }
   const summarize = storage.length > SUMMARIZE_ABOVE;
   const shown: number[] = [];
   // Collect the values that will be printed, so the format and width depend only on them (as PyTorch).

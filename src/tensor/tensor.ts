@@ -8,7 +8,7 @@
 // Nobody has to call dispose(): see tensor/lifetime.ts for what the library frees by itself, and the
 // backends for what the garbage collector frees. dispose() (and `using`) free at once.
 
-import { backend, freeStorage, moveStorage, readStorage, readStorageAsync, type Storage } from '../backend/index.js';
+import { backend, freeStorage, moveStorage, moveStorageAsync, readStorage, readStorageAsync, type Storage } from '../backend/index.js';
 import type { DataArray, DType } from './dtype.js';
 import { formatTensor } from './format.js';
 import { bornInScope, setTensorCheck } from './lifetime.js';
@@ -168,6 +168,19 @@ export class Tensor {
   /** Nested JS arrays in the tensor's shape (a number for a 0-d tensor). */
   toArray(): NestedArray {
     return nest(this.dataSync(), this.shape);
+  }
+
+  /** toArray, read the way every backend supports (await). */
+  async array(): Promise<NestedArray> {
+    return nest(await this.data(), this.shape);
+  }
+
+  /** Moves this tensor's data (shared with its views) to backend `name` ('ref', 'wasm', 'webgpu'), reading it
+   *  asynchronously: how data leaves a GPU, which cannot be read synchronously. Returns this tensor. A tensor
+   *  used on another backend moves there by itself, except off a GPU. */
+  async moveTo(name: string): Promise<this> {
+    await moveStorageAsync(this.handle(), name);
+    return this;
   }
 
   /** Marks this leaf as needing a gradient (PyTorch's requires_grad_()). */

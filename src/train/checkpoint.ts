@@ -118,8 +118,9 @@ function parseJson(source: string, key: string, text: string | undefined): Json 
 
 // ---- saving and loading ----------------------------------------------------------------------------
 
-/** Writes dir/train-state.safetensors (when an optimizer is given) and dir/model.safetensors. */
-export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): { modelFile: string; trainStateFile?: string } {
+/** Writes dir/train-state.safetensors (when an optimizer is given) and dir/model.safetensors. Async: the
+ *  values are read with `await t.data()` (see io/safetensors.ts). */
+export async function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): Promise<{ modelFile: string; trainStateFile?: string }> {
   const { model, epoch } = opts;
   if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`saveCheckpoint: epoch must be a non-negative integer, got ${epoch}`);
   const common: Record<string, string> = { 'convnet.epoch': String(epoch) };
@@ -132,12 +133,12 @@ export function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): { mode
     if (opts.optimizer) meta['convnet.optimizer'] = JSON.stringify(encodeTree(opts.optimizer.stateDict(), 'optimizer', tensors));
     if (opts.scheduler) meta['convnet.scheduler'] = JSON.stringify(encodeTree(opts.scheduler.stateDict(), 'scheduler', tensors));
     trainStateFile = join(dir, TRAIN_STATE_FILE);
-    saveFile(tensors, trainStateFile, meta, { checksum: true });
+    await saveFile(tensors, trainStateFile, meta, { checksum: true });
   }
   const sd = model.stateDict();
   const int64 = [...sd.keys()].filter((k) => k.endsWith('num_batches_tracked'));
   const modelFile = join(dir, MODEL_FILE);
-  saveFile(sd, modelFile, { format: 'pt', ...common }, { int64, checksum: true });
+  await saveFile(sd, modelFile, { format: 'pt', ...common }, { int64, checksum: true });
   return { modelFile, trainStateFile };
 }
 

@@ -22,8 +22,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { internalScope } from '../tensor/lifetime.js';
 import { noGrad } from '../autograd/tape.js';
-import { argmax, bincount, sum } from '../ops/reduce.js';
-import { add, eq, mul } from '../ops/elementwise.js';
+import { argmax } from '../ops/reduce.js';
 import { toDtype } from '../ops/shape.js';
 import { Module } from '../nn/module.js';
 import { DataLoader } from '../data/dataloader.js';
@@ -101,23 +100,31 @@ function checkLogits(op: string, arg: string, out: unknown, y: Tensor): asserts 
   }
 }
 
-function countCorrect(logits: Tensor, y: Tensor, confusion?: number[][]): number {
-  return noGrad(() => internalScope(() => {
-    const K = logits.shape[logits.ndim - 1];
-    const pred = argmax(logits, -1);
-    const truth = y.ndim === 2 ? argmax(y, -1) : toDtype(y, 'int32');
-    if (!confusion) return sum(eq(pred, truth)).item();
-    const counts = bincount(add(mul(truth, K), pred), { minlength: K * K }).dataSync();
-    const rows = Math.ceil(counts.length / K); // more than K when a label is >= K (never predicted)
-    while (confusion.length < K) confusion.push([]);
-    let correct = 0;
-    for (let t = 0; t < rows; t++) {
+/** The predicted and the true class of each example, as int32 tensors (argmax of the logits; the targets,
+ *  or their argmax when they are class probabilities), for `tally` to read. */
+function predictions(logits: Tensor, y: Tensor): [Tensor, Tensor] {
+  return noGrad(() => internalScope(() => [argmax(logits, -1), y.ndim === 2 ? argmax(y, -1) : toDtype(y, 'int32')]));
+}
+
+/** Reads a step's numbers in one go — the loss (if any) and the predicted and true classes — with
+ *  `await t.data()`, the read every backend supports (a GPU backend submits the step's work here). */
+async function readStep(loss: Tensor | undefined, pred: Tensor, truth: Tensor): Promise<{ loss: number; pred: ArrayLike<number>; truth: ArrayLike<number> }> {
+  const [l, p, t] = await Promise.all([loss ? loss.data() : Promise.resolve([NaN]), pred.data(), truth.data()]);
+  return { loss: l[0], pred: p, truth: t };
+}
+
+/** Counts the correct predictions, adding each (true, predicted) pair to `confusion` if given. */
+function tally(pred: ArrayLike<number>, truth: ArrayLike<number>, confusion?: number[][]): number {
+  let correct = 0;
+  for (let i = 0; i < pred.length; i++) {
+    const t = truth[i], p = pred[i];
+    if (t === p) correct++;
+    if (confusion) {
       const row = confusion[t] ?? (confusion[t] = []);
-      for (let p = 0; p < K; p++) if (counts[t * K + p]) row[p] = (row[p] ?? 0) + counts[t * K + p];
-      if (t < K) correct += counts[t * K + t];
+      row[p] = (row[p] ?? 0) + 1;
     }
-    return correct;
-  }));
+  }
+  return correct;
 }
 
 /**
@@ -153,13 +160,15 @@ function batchReleaser(model: Module, lossFn: LossFn | undefined, loader: Iterab
   };
 }
 
-/** Loss and accuracy of `model` over `loader` (noGrad, eval mode; the mode is restored afterwards). */
-export function evaluate(model: Module, loader: Iterable<Tensor[]>, opts: { lossFn?: LossFn; numClasses?: number } = {}): EvalResult {
+/** Loss and accuracy of `model` over `loader` (noGrad, eval mode; the mode is restored afterwards). Async,
+ *  since results are read with `await t.data()` (on a GPU the only read there is), and it yields to the
+ *  event loop between batches. */
+export function evaluate(model: Module, loader: Iterable<Tensor[]>, opts: { lossFn?: LossFn; numClasses?: number } = {}): Promise<EvalResult> {
   return evaluateOn('evaluate', 'loader', model, loader, opts);
 }
 
 /** evaluate, with the caller and the loader's name for errors (fit evaluates its testLoader). */
-function evaluateOn(op: string, arg: string, model: Module, loader: Iterable<Tensor[]>, opts: { lossFn?: LossFn; numClasses?: number }): EvalResult {
+async function evaluateOn(op: string, arg: string, model: Module, loader: Iterable<Tensor[]>, opts: { lossFn?: LossFn; numClasses?: number }): Promise<EvalResult> {
   const wasTraining = model.training;
   model.eval();
   let lossSum = 0, correct = 0, total = 0;
@@ -167,22 +176,24 @@ function evaluateOn(op: string, arg: string, model: Module, loader: Iterable<Ten
   // As in fit: tensors only this loop can hold are freed as soon as they are used.
   const step = batchReleaser(model, opts.lossFn, loader);
   try {
-    noGrad(() => {
-      for (const [x, y] of loader) {
-        checkTargets(op, arg, y);
-        const release = step();
+    for (const [x, y] of loader) {
+      checkTargets(op, arg, y);
+      const release = step();
+      const { out, loss } = noGrad(() => {
         const out: unknown = model(x);
         checkLogits(op, arg, out, y);
-        let loss: Tensor | undefined;
-        if (opts.lossFn) {
-          loss = opts.lossFn(out, y);
-          lossSum += loss.item() * y.shape[0];
-        }
-        correct += countCorrect(out, y, confusion);
-        total += y.shape[0];
-        release(x, y, out, loss);
-      }
-    });
+        return { out, loss: opts.lossFn ? opts.lossFn(out, y) : undefined };
+      });
+      const [pred, truth] = predictions(out, y);
+      const r = await readStep(loss, pred, truth);
+      if (loss) lossSum += r.loss * y.shape[0];
+      correct += tally(r.pred, r.truth, confusion);
+      total += y.shape[0];
+      pred.dispose();
+      if (truth !== y) truth.dispose();
+      release(x, y, out, loss);
+      await yieldToEventLoop();
+    }
   } finally {
     model.train(wasTraining);
   }
@@ -234,15 +245,20 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
       const out: unknown = model(x);
       checkLogits('fit', 'trainLoader', out, y);
       const loss = lossFn(out, y);
-      const lv = loss.item();
-      if (!Number.isFinite(lv)) { // checked before the step, so the model keeps its last finite weights
-        throw new Error(`fit: the loss became ${lv} at epoch ${epoch}, batch ${batch + 1}; lower the learning rate or check the data`);
-      }
+      const [pred, truth] = predictions(out, y);
       loss.backward();
+      // The one read of the step, after the backward (so a GPU runs forward and backward as one submit)
+      // and before the update.
+      const r = await readStep(loss, pred, truth);
+      pred.dispose();
+      if (truth !== y) truth.dispose(); // toDtype returns int32 targets themselves
+      if (!Number.isFinite(r.loss)) { // checked before the step, so the model keeps its last finite weights
+        throw new Error(`fit: the loss became ${r.loss} at epoch ${epoch}, batch ${batch + 1}; lower the learning rate or check the data`);
+      }
       optimizer.step();
       const B = y.shape[0];
-      lossSum += lv * B;
-      correct += countCorrect(out, y);
+      lossSum += r.loss * B;
+      correct += tally(r.pred, r.truth);
       seen += B;
       batch++; epochSteps++; steps++;
       release(x, y, out, loss);
@@ -253,7 +269,7 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
     const seconds = (performance.now() - t0) / 1000;
     opts.scheduler?.step();
     const t1 = performance.now();
-    const ev = opts.testLoader ? evaluateOn('fit', 'testLoader', model, opts.testLoader, { lossFn }) : undefined;
+    const ev = opts.testLoader ? await evaluateOn('fit', 'testLoader', model, opts.testLoader, { lossFn }) : undefined;
     const evalSeconds = (performance.now() - t1) / 1000;
     const result: EpochResult = {
       epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, testLoss: ev?.loss, testAccuracy: ev?.accuracy,

@@ -45,8 +45,9 @@ export interface PaddingDemoResult {
   rows: PaddingDemoRow[];
 }
 
-/** Runs the padding comparison on an image [C, H, W] with an odd square kernel (default: 9×9 box). */
-export function paddingDemo(image: Tensor, kernel: Tensor = boxKernel(9)): PaddingDemoResult {
+/** Runs the padding comparison on an image [C, H, W] with an odd square kernel (default: 9×9 box). Async:
+ *  the measured sums are read with `await t.data()`, which every backend supports. */
+export async function paddingDemo(image: Tensor, kernel: Tensor = boxKernel(9)): Promise<PaddingDemoResult> {
   if (!(image instanceof Tensor) || image.ndim !== 3) {
     throw new Error(`paddingDemo: expected an image [C, H, W], got ${image instanceof Tensor ? `shape ${shapeStr(image.shape)}` : typeof image}`);
   }
@@ -62,15 +63,18 @@ export function paddingDemo(image: Tensor, kernel: Tensor = boxKernel(9)): Paddi
   // The interior (windows inside the crop) and the border band around it, as sums over the deviation.
   const interior = (t: Tensor) => narrow(narrow(t, 1, r, h - 2 * r), 2, r, w - 2 * r);
   const inN = C * Math.max(0, h - 2 * r) * Math.max(0, w - 2 * r), bandN = C * h * w - inN;
-  const rows = PADDING_MODES.map((mode) => noGrad(() => {
-    const y = filter2d(crop, kernel, { padding: mode });
-    const d = sub(y, truth), ad = abs(d);
-    const inAbs = inN ? sum(interior(ad)).item() : 0;
-    const inSum = inN ? sum(interior(d)).item() : 0;
+  const read = async (t: Tensor | null): Promise<number> => (t ? (await t.data())[0] : 0);
+  const rows = await Promise.all(PADDING_MODES.map(async (mode) => {
+    const { y, ad, sums } = noGrad(() => {
+      const y = filter2d(crop, kernel, { padding: mode });
+      const d = sub(y, truth), ad = abs(d);
+      return { y, ad, sums: [inN ? sum(interior(ad)) : null, inN ? sum(interior(d)) : null, sum(ad), sum(d)] };
+    });
+    const [inAbs, inSum, allAbs, all] = await Promise.all(sums.map(read));
     return {
-      mode, borderMad: (sum(ad).item() - inAbs) / bandN, borderBias: (sum(d).item() - inSum) / bandN,
+      mode, borderMad: (allAbs - inAbs) / bandN, borderBias: (all - inSum) / bandN,
       interiorMad: inN ? inAbs / inN : 0,
-      image: y, deviation: reshape(amax(ad, 0), [1, h, w]),
+      image: y, deviation: noGrad(() => reshape(amax(ad, 0), [1, h, w])),
     };
   }));
   return { crop, truth, radius: r, rows };

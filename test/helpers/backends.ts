@@ -9,33 +9,100 @@
 // and the previous one restored after them, so no file leaves the backend switched. `ref` is the
 // oracle: its block runs first, and tests that compare a backend with ref do so explicitly.
 
-import { after, before, describe } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Tensor, getBackend, listBackends, setBackend, type NestedArray } from '../../src/index.js';
+import { Tensor, getBackend, listBackends, setBackend, tensor, type NestedArray } from '../../src/index.js';
 import { setHeapPoisoning } from '../../src/backend/wasm/heap.js';
 
 // Every block the wasm heap hands out starts as NaN here, so a kernel that leaves part of its output
 // unwritten (reused memory is not zeroed) fails its test instead of passing on leftover zeros.
 setHeapPoisoning(true);
 
-/** The backends every op test runs on: ref first (the oracle), then the others registered here, or those
- *  CONVNET_TEST_BACKENDS lists (comma-separated; ref is always added first). */
-export function testBackends(): string[] {
+/** The backends CONVNET_TEST_BACKENDS lists (comma-separated), or null when it is unset. */
+function listedBackends(): string[] | null {
   const listed = process.env.CONVNET_TEST_BACKENDS;
-  const names = listed ? listed.split(',').map((s) => s.trim()).filter(Boolean) : listBackends().filter((n) => n !== 'webgpu');
+  return listed ? listed.split(',').map((s) => s.trim()).filter(Boolean) : null;
+}
+
+/** Whether CONVNET_TEST_BACKENDS asks for `backend` by name (`npm run test:webgpu` does for webgpu). */
+export function requested(backend: string): boolean {
+  return listedBackends()?.includes(backend) ?? false;
+}
+
+/**
+ * The backends every op test runs on: ref first (the oracle), then the others registered here — webgpu
+ * too, unless CONVNET_TEST_WEBGPU=0 (on a machine without a GPU it runs on a software adapter: Mesa's
+ * llvmpipe) — or those CONVNET_TEST_BACKENDS lists (ref is always added first).
+ */
+export function testBackends(): string[] {
+  const names = listedBackends() ?? listBackends().filter((n) => n !== 'webgpu' || process.env.CONVNET_TEST_WEBGPU !== '0');
   return ['ref', ...names.filter((n) => n !== 'ref')];
 }
 
-/** Registers `body` once per backend inside describe(`${title} [${backend}]`). */
-export function forEachBackend(title: string, body: (backend: string) => void): void {
-  for (const name of testBackends()) {
+/** Whether a backend holds float64 data (webgpu does not: WGSL has no 64-bit float, as PyTorch's MPS). */
+export function hasFloat64(backend: string): boolean {
+  return backend !== 'webgpu';
+}
+
+/** The most precise float dtype a backend has, for tests that compare with float64 references. */
+export function widestFloat(backend: string): 'float64' | 'float32' {
+  return hasFloat64(backend) ? 'float64' : 'float32';
+}
+
+/** Whether a backend reads computed data synchronously (item(), dataSync(), toArray(), printing). webgpu does
+ *  not: only data JS wrote, until a kernel writes it; the rest is read with `await t.data()`. */
+export function readsSync(backend: string): boolean {
+  return backend !== 'webgpu';
+}
+
+/** The backend whose block forEachBackend is registering now, and how many float64 cases it left out. */
+let registering: { backend: string; float64Cases: number } | null = null;
+
+/** float64 refused the way a backend without it must refuse it: at once, saying so. */
+function assertFloat64Refused(backend: string): void {
+  assert.throws(() => tensor([1, 2], { dtype: 'float64' }), new RegExp(`${backend} backend: float64 tensors are not supported`));
+  assert.throws(() => tensor([1, 2]).to('float64'), /float64 tensors are not supported/);
+}
+
+/**
+ * Registers `body` once per backend inside describe(`${title} [${backend}]`) (`webgpu: 'on request'`: see
+ * below). With `float64: true` the whole
+ * block needs float64 (gradcheck, say): on a backend without it, one test checks that float64 is refused
+ * instead. Cases registered with test64 inside body are handled the same way, one by one.
+ */
+export function forEachBackend(title: string, body: (backend: string) => void, opts: { float64?: boolean; webgpu?: 'on request' } = {}): void {
+  // A block too slow for the software adapter (training to an accuracy bar) runs on webgpu when asked by
+  // name (npm run test:webgpu), not in the default suite.
+  const names = testBackends().filter((n) => n !== 'webgpu' || opts.webgpu !== 'on request' || requested('webgpu'));
+  for (const name of names) {
     describe(`${title} [${name}]`, () => {
       let previous = '';
       before(async () => { previous = getBackend(); await setBackend(name); });
       after(async () => { await setBackend(previous); });
-      body(name);
+      if (opts.float64 && !hasFloat64(name)) {
+        test(`every case here needs float64, which ${name} does not have: it refuses float64 at once, saying so`, () => assertFloat64Refused(name));
+        return;
+      }
+      registering = { backend: name, float64Cases: 0 };
+      try {
+        body(name);
+      } finally {
+        const r = registering;
+        registering = null;
+        if (r.float64Cases) {
+          test(`${r.float64Cases} case(s) here need float64, which ${name} does not have: it refuses float64 at once, saying so`,
+            () => assertFloat64Refused(name));
+        }
+      }
     });
   }
+}
+
+/** `test`, for a case that needs float64 (inside forEachBackend): left out on a backend without float64,
+ *  where the block checks the refusal instead (see forEachBackend). */
+export function test64(name: string, fn: () => unknown): void {
+  if (registering && !hasFloat64(registering.backend)) { registering.float64Cases++; return; }
+  test(name, fn as () => void);
 }
 
 /** A tensor's values as a plain array, read through data() (the read every backend supports). */
@@ -115,22 +182,43 @@ function shapeOf(v: NestedArray): number[] {
   return shape;
 }
 
+/** Whether the graph behind `t` saved a float64 tensor for its backward (ref's statistics do). */
+function savesFloat64(t: Tensor): boolean {
+  const seen = new Set<unknown>();
+  const walk = (node: unknown): boolean => {
+    if (!node || seen.has(node)) return false;
+    seen.add(node);
+    const n = node as { saved?: unknown[]; inputs?: unknown[] };
+    if ((n.saved ?? []).some((v) => v instanceof Tensor && v.dtype === 'float64')) return true;
+    return (n.inputs ?? []).some((x) => x instanceof Tensor && walk(x.gradFn));
+  };
+  return walk(t.gradFn);
+}
+
 /**
- * Builds a graph on ref and runs its backward after switching to each other registered backend (the data
+ * Builds a graph on ref and runs its backward after switching to each other backend under test (the data
  * moves there on first use), then compares every leaf's gradient, dtype included, with an all-ref run:
- * each backward must look the backend up when it runs, not when its node was recorded.
+ * each backward must look the backend up when it runs, not when its node was recorded. `leaves` is told
+ * which backend the backward will run on (for a dtype it may not have: see widestFloat).
  */
-export async function assertBackwardAfterSwitch<L extends Record<string, Tensor>>(leaves: () => L, lossOf: (l: L) => Tensor,
+export async function assertBackwardAfterSwitch<L extends Record<string, Tensor>>(leaves: (other: string) => L, lossOf: (l: L) => Tensor,
   opts: { keys?: (keyof L & string)[]; tol?: number } = {}): Promise<void> {
   const previous = getBackend();
   try {
-    for (const other of listBackends().filter((b) => b !== 'ref')) {
+    for (const other of testBackends().filter((b) => b !== 'ref')) {
       await setBackend('ref');
-      const a = leaves();
+      const a = leaves(other);
       lossOf(a).backward();
-      const b = leaves();
+      const b = leaves(other);
       const loss = lossOf(b);
       await setBackend(other);
+      if (!hasFloat64(other) && savesFloat64(loss)) {
+        // ref keeps some statistics for the backward in float64 (batch norm's mean and invstd, a loss's
+        // weight sum), whatever the inputs' dtype. They cannot move to a backend without float64: the
+        // backward must say so rather than go on with less precision than the graph was recorded with.
+        assert.throws(() => loss.backward(), new RegExp(`${other} backend: float64 tensors are not supported`));
+        continue;
+      }
       loss.backward();
       for (const k of opts.keys ?? (Object.keys(a) as (keyof L & string)[])) {
         assert.equal(b[k].grad!.dtype, a[k].dtype, `${k}: gradient dtype`);

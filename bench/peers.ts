@@ -1,8 +1,15 @@
-// bench/peers.ts — `npm run bench`: convnet (ref, wasm) against the libraries a user would pick
+// bench/peers.ts — `npm run bench`: convnet (ref, wasm, webgpu) against the libraries a user would pick
 // instead, in one run, on the same inputs: @tensorflow/tfjs-backend-cpu, @tensorflow/tfjs-backend-wasm,
-// onnxruntime-node (inference only, on one-operator ONNX models built by bench/onnx.ts) and PyTorch
-// when /usr/bin/python3 has torch (bench/torch_bench.py, run in a child process, twice: with this
-// machine's default OpenBLAS core type and with OPENBLAS_CORETYPE=SkylakeX + glibc malloc tuning).
+// @tensorflow/tfjs-backend-webgpu, onnxruntime-node (inference only, on one-operator ONNX models built by
+// bench/onnx.ts) and PyTorch when /usr/bin/python3 has torch (bench/torch_bench.py, run in a child
+// process, twice: with this machine's default OpenBLAS core type and with OPENBLAS_CORETYPE=SkylakeX +
+// glibc malloc tuning).
+//
+// The webgpu columns: convnet's webgpu backend and tfjs-backend-webgpu, both on Dawn (the npm package
+// `webgpu`) with the same flags (bench/gpu/common.ts), in this process. The header names the adapter and
+// says when it is a software one (llvmpipe on a machine without a GPU: CPU emulation, not GPU speed). GPU
+// work is asynchronous, so these are timed as k calls then one wait for the GPU, per call (timeGpu). When
+// no adapter starts, the header says why and the other columns go on. bench/gpu.ts is the GPU-sized bench.
 //
 // Workloads: W1–W5 conv2d forward, W3 backward (dX + dW), W6 max-pool 2×2 s2 on N8 64×112×112, W7 1024³
 // matmul. T1 (the LeNet-5 training step) is bench/t1.ts, which `npm run bench` runs next.
@@ -12,7 +19,8 @@
 // gradient kernels. Prints median ms, GFLOP/s and each library's time as a multiple of convnet-wasm's
 // (ratio > 1: slower than convnet-wasm), with this machine's first-touch cost per page in the header;
 // writes bench/results/peers-<date>.json (bench/summary.ts gives min and median over runs).
-// Options: --quick (fewer runs), --no-ref, --slow (also tfjs-cpu's W3 backward, ~2 minutes a call).
+// Options: --quick (fewer runs), --no-ref, --slow (also tfjs-cpu's W3 backward, ~2 minutes a call),
+// --no-webgpu (leave out both webgpu columns), --webgpu-only (only those; a software adapter needs minutes).
 // Layouts: each library gets its native layout (tfjs NHWC, the others NCHW); conversion is not timed.
 
 import { spawnSync } from 'node:child_process';
@@ -22,16 +30,21 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { backend } from '../src/backend/index.js';
 import { getNumThreads, wasmInfo } from '../src/backend/wasm/index.js';
-import { F, tensor, matmul, noGrad, setBackend, type Tensor } from '../src/index.js';
+import { F, tensor, matmul, noGrad, setBackend, webgpuSync, webgpuTrim, type Tensor } from '../src/index.js';
 import { oneOpModel } from './onnx.js';
 import { CONV_WORKLOADS, convFlops, randomF32, timeMedian, timeMedianAsync } from './workloads.js';
 import { firstTouchLine } from './first-touch.js';
+import { dawnFlagsOf, firstLine, startConvnetWebgpu, startTfjsWebgpu, tfjsSync, timeGpu, type GpuTimingOptions } from './gpu/common.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const argv = process.argv.slice(2);
 const RUNS = argv.includes('--quick') ? 5 : 15;
 const THREADS = 2;
+const WEBGPU = !argv.includes('--no-webgpu');
+const ONLY_WEBGPU = argv.includes('--webgpu-only');
+/** Timing of the webgpu columns; set once the adapter is known (a software one takes seconds a call). */
+let gpuTiming: GpuTimingOptions = { runs: RUNS, budgetMs: 4000 };
 
 interface Row { lib: string; threads: number | string; key: string; ms: number | null; note?: string }
 const rows: Row[] = [];
@@ -87,6 +100,42 @@ async function benchConvnet(name: 'wasm' | 'ref', threads: number): Promise<void
   add(lib, threads, 'W7 fwd', timeMedian(() => noGrad(() => matmul(A, B).dispose()), runs));
 }
 
+/** convnet on its webgpu backend: the same calls, each sample k calls then one webgpuSync(). */
+async function benchConvnetWebgpu(): Promise<void> {
+  await setBackend('webgpu');
+  const lib = 'convnet-webgpu';
+  const on = (a: Float32Array, shape: number[]): Tensor => tensor(a).reshape(shape);
+  const bk = backend();
+  const timed = async (key: string, step: () => void): Promise<void> => {
+    try {
+      add(lib, 'gpu', key, (await timeGpu(step, webgpuSync, gpuTiming)).ms);
+    } catch (e) {
+      add(lib, 'gpu', key, null, `failed: ${firstLine(e)}`);
+    }
+  };
+  for (const { w, x, wt, bias, dy } of data) {
+    const a = w.attrs;
+    const tx = on(x, [a.N, a.C, a.H, a.W]), tw = on(wt, [a.OC, a.C / a.groups, a.KH, a.KW]), tb = on(bias, [a.OC]);
+    const opts = { stride: a.strideH, padding: a.padTop, groups: a.groups };
+    await timed(`${w.id} fwd`, () => noGrad(() => F.conv2d(tx, tw, tb, opts).dispose()));
+    if (w.id === 'W3') {
+      const tdy = on(dy, [a.N, a.OC, a.OH, a.OW]);
+      await timed('W3 bwd', () => {
+        bk.free(bk.conv2dGradInput(tdy.storage, tw.storage, a));
+        bk.free(bk.conv2dGradWeight(tx.storage, tdy.storage, a));
+      });
+      tdy.dispose();
+    }
+    tx.dispose(); tw.dispose(); tb.dispose();
+  }
+  const px = on(poolX, [POOL.N, POOL.C, POOL.H, POOL.W]);
+  await timed('W6 fwd', () => noGrad(() => F.maxPool2d(px, 2).dispose()));
+  const A = on(mmA, [MM, MM]), B = on(mmB, [MM, MM]);
+  await timed('W7 fwd', () => noGrad(() => matmul(A, B).dispose()));
+  px.dispose(); A.dispose(); B.dispose();
+  webgpuTrim();
+}
+
 // ---- tfjs -------------------------------------------------------------------------------------
 
 type Tf = typeof import('@tensorflow/tfjs-core');
@@ -107,13 +156,24 @@ function hwio(wt: Float32Array, O: number, I: number, KH: number, KW: number): F
   return o;
 }
 
-async function benchTfjs(tf: Tf, backend: 'cpu' | 'wasm', threads: number): Promise<void> {
+async function benchTfjs(tf: Tf, backend: 'cpu' | 'wasm' | 'webgpu', threads: number | string): Promise<void> {
   await tf.setBackend(backend);
   await tf.ready();
   const lib = `tfjs-${backend}`;
   const runs = backend === 'cpu' ? 3 : RUNS;
-  const timed = (f: () => import('@tensorflow/tfjs-core').Tensor | import('@tensorflow/tfjs-core').Tensor[]): number =>
-    timeMedian(() => { const r = f(); for (const t of Array.isArray(r) ? r : [r]) t.dispose(); }, runs);
+  type TfTensor = import('@tensorflow/tfjs-core').Tensor;
+  // cpu and wasm finish within the call; webgpu only queues the work, so it is timed as k calls then a
+  // read of one element of the last output (which waits for the GPU), keeping the last output until then.
+  const timed = async (f: () => TfTensor | TfTensor[]): Promise<number> => {
+    if (backend !== 'webgpu') return timeMedian(() => { const r = f(); for (const t of Array.isArray(r) ? r : [r]) t.dispose(); }, runs);
+    let last: TfTensor[] = [];
+    const step = (): void => { const r = f(); for (const t of last) t.dispose(); last = Array.isArray(r) ? r : [r]; };
+    try {
+      return (await timeGpu(step, () => tfjsSync(tf, last[last.length - 1]), gpuTiming)).ms;
+    } finally {
+      for (const t of last) t.dispose();
+    }
+  };
   for (const { w, x, wt, bias, dy } of data) {
     const a = w.attrs;
     const tx = tf.tensor4d(nhwc(x, a.N, a.C, a.H, a.W), [a.N, a.H, a.W, a.C]);
@@ -122,7 +182,7 @@ async function benchTfjs(tf: Tf, backend: 'cpu' | 'wasm', threads: number): Prom
       : tf.tensor4d(hwio(wt, a.OC, a.C, a.KH, a.KW), [a.KH, a.KW, a.C, a.OC]);
     const tb = tf.tensor1d(bias);
     const s: [number, number] = [a.strideH, a.strideW];
-    add(lib, threads, `${w.id} fwd`, timed(() => tf.tidy(() => tf.add(dw
+    add(lib, threads, `${w.id} fwd`, await timed(() => tf.tidy(() => tf.add(dw
       ? tf.depthwiseConv2d(tx, tw as import('@tensorflow/tfjs-core').Tensor4D, s, a.padTop)
       : tf.conv2d(tx, tw as import('@tensorflow/tfjs-core').Tensor4D, s, a.padTop), tb))));
     if (w.id === 'W3' && backend === 'cpu' && !argv.includes('--slow')) {
@@ -131,7 +191,7 @@ async function benchTfjs(tf: Tf, backend: 'cpu' | 'wasm', threads: number): Prom
       const tdy = tf.tensor4d(nhwc(dy, a.N, a.OC, a.OH, a.OW), [a.N, a.OH, a.OW, a.OC]);
       const attrs = { strides: s, pad: a.padTop, dataFormat: 'NHWC', dimRoundingMode: undefined };
       try {
-        add(lib, threads, 'W3 bwd', timed(() => [
+        add(lib, threads, 'W3 bwd', await timed(() => [
           tf.engine().runKernel('Conv2DBackpropInput', { dy: tdy, filter: tw }, { ...attrs, inputShape: tx.shape } as never) as import('@tensorflow/tfjs-core').Tensor,
           tf.engine().runKernel('Conv2DBackpropFilter', { x: tx, dy: tdy }, { ...attrs, filterShape: tw.shape } as never) as import('@tensorflow/tfjs-core').Tensor,
         ]));
@@ -143,10 +203,10 @@ async function benchTfjs(tf: Tf, backend: 'cpu' | 'wasm', threads: number): Prom
     tx.dispose(); tw.dispose(); tb.dispose();
   }
   const tp = tf.tensor4d(nhwc(poolX, POOL.N, POOL.C, POOL.H, POOL.W), [POOL.N, POOL.H, POOL.W, POOL.C]);
-  add(lib, threads, 'W6 fwd', timed(() => tf.maxPool(tp, 2, 2, 0)));
+  add(lib, threads, 'W6 fwd', await timed(() => tf.maxPool(tp, 2, 2, 0)));
   tp.dispose();
   const ta = tf.tensor2d(mmA, [MM, MM]), tb2 = tf.tensor2d(mmB, [MM, MM]);
-  add(lib, threads, 'W7 fwd', timed(() => tf.matMul(ta, tb2)));
+  add(lib, threads, 'W7 fwd', await timed(() => tf.matMul(ta, tb2)));
   ta.dispose(); tb2.dispose();
 }
 
@@ -205,10 +265,21 @@ function hasTorch(): boolean {
 const info = wasmInfo();
 const touch = firstTouchLine();
 process.stderr.write(`convnet peers bench — node ${process.version}, convnet-wasm ${getNumThreads()} threads, relaxed-simd ${info.relaxedSimd}\n${touch}\n`);
-await benchConvnet('wasm', getNumThreads());
-if (!argv.includes('--no-ref')) await benchConvnet('ref', 1);
+// The adapter first, so the header says what the webgpu columns will run on.
+const gpu = WEBGPU ? await startConvnetWebgpu() : null;
+const gpuLines: string[] = [gpu ? gpu.line : 'webgpu: left out (--no-webgpu)'];
+process.stderr.write(`${gpuLines[0]}\n`);
+// A software adapter (llvmpipe) takes seconds for a call at these sizes: one warm-up, then samples until
+// the budget is spent, one sample if need be.
+if (gpu?.ok && gpu.info.software) gpuTiming = { runs: RUNS, budgetMs: 3000, minSamples: 1 };
+if (!ONLY_WEBGPU) {
+  await benchConvnet('wasm', getNumThreads());
+  if (!argv.includes('--no-ref')) await benchConvnet('ref', 1);
+}
+if (gpu?.ok) await benchConvnetWebgpu();
+else if (gpu) add('convnet-webgpu', '-', 'all', null, `not run: ${gpu.reason}`);
 
-try {
+if (!ONLY_WEBGPU) try {
   const tf = await import('@tensorflow/tfjs-core');
   await import('@tensorflow/tfjs-backend-cpu');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -224,13 +295,29 @@ try {
   add('tfjs', '-', 'all', null, `failed: ${(e as Error).message}`);
 }
 
-try { await benchOrt(); } catch (e) { add('onnxruntime-node', '-', 'all', null, `failed: ${(e as Error).message}`); }
+if (WEBGPU) {
+  // Same Dawn flags as convnet's device (on a machine without a GPU: backend=opengles, compatibility mode).
+  try {
+    const tf = await import('@tensorflow/tfjs-core');
+    const st = await startTfjsWebgpu(tf, dawnFlagsOf(gpu?.ok ? gpu.info.route : undefined));
+    gpuLines.push(st.line);
+    process.stderr.write(`${st.line}\n`);
+    if (st.ok) await benchTfjs(tf, 'webgpu', 'gpu');
+    else add('tfjs-webgpu', '-', 'all', null, `not run: ${st.reason}`);
+  } catch (e) {
+    add('tfjs-webgpu', '-', 'all', null, `failed: ${firstLine(e)}`);
+  }
+}
 
-if (hasTorch()) {
-  benchTorch('pytorch', {});
-  benchTorch('pytorch-skx', { OPENBLAS_CORETYPE: 'SkylakeX', MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '4294967296' });
-} else {
-  add('pytorch', '-', 'all', null, '/usr/bin/python3 has no torch');
+if (!ONLY_WEBGPU) {
+  try { await benchOrt(); } catch (e) { add('onnxruntime-node', '-', 'all', null, `failed: ${(e as Error).message}`); }
+
+  if (hasTorch()) {
+    benchTorch('pytorch', {});
+    benchTorch('pytorch-skx', { OPENBLAS_CORETYPE: 'SkylakeX', MALLOC_MMAP_THRESHOLD_: '33554432', MALLOC_TRIM_THRESHOLD_: '4294967296' });
+  } else {
+    add('pytorch', '-', 'all', null, '/usr/bin/python3 has no torch');
+  }
 }
 
 const keys = [...new Set(rows.filter((r) => r.key !== 'all').map((r) => r.key))].sort();
@@ -241,6 +328,7 @@ const table = rows.filter((r) => r.key !== 'all').map((r) => ({
   ratioToConvnetWasm: r.ms && base.get(r.key) ? r.ms / base.get(r.key)! : null,
 }));
 console.log(`\n${touch}`);
+for (const l of gpuLines) console.log(l);
 console.log(`${'workload'.padEnd(8)} ${'library'.padEnd(24)} ${'thr'.padStart(3)} ${'median ms'.padStart(10)} ${'GFLOP/s'.padStart(8)} ${'× wasm'.padStart(7)}`);
 for (const k of keys) {
   for (const r of table.filter((t) => t.key === k)) {
@@ -250,8 +338,18 @@ for (const k of keys) {
   }
 }
 for (const r of rows.filter((x) => x.key === 'all')) console.log(`${r.lib}: ${r.note}`);
+// The two webgpu libraries against each other (> 1: convnet-webgpu is faster).
+const ours = new Map(rows.filter((r) => r.lib === 'convnet-webgpu').map((r) => [r.key, r.ms]));
+const vsTfjs = rows.filter((r) => r.lib === 'tfjs-webgpu' && r.ms && ours.get(r.key))
+  .map((r) => `${r.key} ${(r.ms! / ours.get(r.key)!).toFixed(2)}`);
+if (vsTfjs.length) {
+  console.log(`tfjs-webgpu / convnet-webgpu (> 1: convnet faster)${gpu?.ok && gpu.info.software ? ', on a SOFTWARE adapter' : ''}: ${vsTfjs.join(', ')}`);
+}
 const dir = join(here, 'results');
 mkdirSync(dir, { recursive: true });
-const file = join(dir, `peers-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, JSON.stringify({ node: process.version, wasm: info, firstTouch: touch, date: new Date().toISOString(), rows: table }, null, 2));
+// A --webgpu-only run has no convnet-wasm rows: its file is named apart, so bench/summary.ts (which reads
+// the latest peers-*.json) does not count it as a run.
+const file = join(dir, `${ONLY_WEBGPU ? 'webgpu-only' : 'peers'}-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+const webgpu = gpu?.ok ? { adapter: gpu.info.adapter, software: gpu.info.software, route: gpu.info.route, lines: gpuLines } : { lines: gpuLines };
+writeFileSync(file, JSON.stringify({ node: process.version, wasm: info, firstTouch: touch, webgpu, date: new Date().toISOString(), rows: table }, null, 2));
 console.log(`wrote ${file}`);

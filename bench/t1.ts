@@ -1,15 +1,20 @@
 // bench/t1.ts — T1: one LeNet-5 training step at batch 64 (forward, cross-entropy, backward, SGD with
 // momentum), the whole step as a user runs it, autograd and optimizer included.
 //   node --import tsx bench/t1.ts            convnet-wasm on 1 and 2 threads (THREADS=1,2 to choose),
-//                                            then PyTorch (2 threads) when /usr/bin/python3 has torch
+//                                            convnet-webgpu (WEBGPU=0 leaves it out), then PyTorch
+//                                            (2 threads) when /usr/bin/python3 has torch
 // Prints median ms/step (and the mean, which includes GC pauses) and images/s per configuration, and the ratio PyTorch / convnet (> 1: convnet
 // is faster). BACKEND=ref times the reference backend instead. STEPS sets the timed steps (default 200).
+// The webgpu row names its adapter ("software adapter" for llvmpipe: CPU emulation, not GPU speed); its
+// steps only queue GPU work, so it is timed as k steps then one webgpuSync(), per step (bench/gpu/common.ts),
+// and compared with PyTorch on its own line, not counted in the CPU ratio.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randn, randint, nn, optim, F, manualSeed, setBackend, setNumThreads, getBackend } from '../src/index.js';
+import { randn, randint, nn, optim, F, manualSeed, setBackend, setNumThreads, getBackend, webgpuSync } from '../src/index.js';
 import { firstTouchLine } from './first-touch.js';
+import { firstLine, startConvnetWebgpu, timeGpu } from './gpu/common.js';
 
 const STEPS = Number(process.env.STEPS ?? 200);
 const THREADS = (process.env.THREADS ?? '1,2').split(',').map(Number);
@@ -40,6 +45,25 @@ function timeConvnet(threads: number): number {
   return t[t.length >> 1];
 }
 
+/** T1 on the webgpu backend: median and mean ms per step, or why it did not run. */
+async function timeConvnetWebgpu(): Promise<{ ms: number; mean: number; software: boolean } | string> {
+  const st = await startConvnetWebgpu();
+  console.log(st.line);
+  if (!st.ok) return st.reason;
+  try {
+    manualSeed(0);
+    const model = lenet();
+    const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+    const x = randn([BATCH, 1, 28, 28]), y = randint(0, 10, [BATCH]);
+    const step = (): void => { opt.zeroGrad(); F.crossEntropy(model(x), y).backward(); opt.step(); };
+    // A software adapter takes a second or more a step here: fewer samples, within a budget.
+    const t = await timeGpu(step, webgpuSync, st.info.software ? { runs: 5, budgetMs: 8000, minSamples: 1 } : { runs: Math.max(3, Math.ceil(STEPS / 20)), budgetMs: 10000 });
+    return { ms: t.ms, mean: t.meanMs, software: st.info.software };
+  } catch (e) {
+    return firstLine(e);
+  }
+}
+
 const TORCH = `
 import sys, time, torch, torch.nn as nn, torch.nn.functional as F
 torch.set_num_threads(int(sys.argv[1])); torch.manual_seed(0)
@@ -67,7 +91,7 @@ function timeTorch(threads: number, env: Record<string, string> = {}): { ms: num
   return { ms: Number(ms), version, mean: Number(mean) };
 }
 
-if (process.env.BACKEND) setBackend(process.env.BACKEND);
+if (process.env.BACKEND) await setBackend(process.env.BACKEND);
 const line = (name: string, ms: number, extra = '', mean?: number): void =>
   console.log(`${name.padEnd(30)} ${ms.toFixed(2).padStart(7)} ms/step  ${(BATCH * 1000 / ms).toFixed(0).padStart(6)} images/s` +
     `${mean === undefined ? '' : `  (mean ${mean.toFixed(2)} ms)`}${extra}`);
@@ -81,6 +105,12 @@ for (const t of THREADS) {
   line(`convnet-${getBackend()} ${t} thread${t > 1 ? 's' : ''}`, ms, '', means.get(t));
   record.push({ lib: `convnet-${getBackend()}`, threads: t, median: ms, mean: means.get(t)! });
 }
+const gpu = process.env.WEBGPU === '0' ? 'left out (WEBGPU=0)' : await timeConvnetWebgpu();
+if (typeof gpu === 'string') console.log(`convnet-webgpu: not run (${gpu})`);
+else {
+  line(`convnet-webgpu${gpu.software ? ' (software)' : ''}`, gpu.ms, '', gpu.mean);
+  record.push({ lib: 'convnet-webgpu', threads: 0, median: gpu.ms, mean: gpu.mean });
+}
 const torch = timeTorch(2), torch1 = timeTorch(1), torchSkx = timeTorch(2, SKYLAKEX);
 if (typeof torch === 'string') console.log(`pytorch: not run (${torch})`);
 else {
@@ -89,6 +119,9 @@ else {
   line(`pytorch ${torch.version} 2 threads`, torch.ms, ratio(torch.ms), torch.mean);
   if (typeof torch1 !== 'string') line(`pytorch ${torch1.version} 1 thread`, torch1.ms, ratio(torch1.ms), torch1.mean);
   if (typeof torchSkx !== 'string') line(`pytorch ${torchSkx.version} 2 thr SkylakeX`, torchSkx.ms, ratio(torchSkx.ms), torchSkx.mean);
+  if (typeof gpu !== 'string') {
+    console.log(`ratio pytorch (2 threads) / convnet-webgpu ${(torch.ms / gpu.ms).toFixed(2)}${gpu.software ? ' (convnet on a software adapter)' : ''}`);
+  }
   record.push({ lib: 'pytorch', threads: 2, median: torch.ms, mean: torch.mean });
   if (typeof torch1 !== 'string') record.push({ lib: 'pytorch', threads: 1, median: torch1.ms, mean: torch1.mean });
   if (typeof torchSkx !== 'string') record.push({ lib: 'pytorch-skx', threads: 2, median: torchSkx.ms, mean: torchSkx.mean });

@@ -63,16 +63,37 @@ export function sizeClass(bytes: number): number {
 /** A compiled kernel: its pipeline, and which bindings (storage buffers, in order) it writes. */
 export interface Kernel {
   name: string;
+  /** Unique per kernel: part of the bind-group cache's keys. */
+  id: number;
   pipeline: GPUComputePipeline;
+  layout: GPUBindGroupLayout;
   /** Number of storage-buffer bindings (0 … n−1); the uniform, if `uniform`, is binding n. */
   buffers: number;
   uniform: boolean;
 }
 
+/** The bind-group layout a shader declares: each storage binding read-only or read-write (from its
+ *  `var<storage, read>` / `var<storage, read_write>`), and the uniform with a dynamic offset. */
+function layoutEntries(name: string, code: string, buffers: number, uniform: boolean): GPUBindGroupLayoutEntry[] {
+  const entries: GPUBindGroupLayoutEntry[] = [];
+  for (let i = 0; i < buffers; i++) {
+    const m = new RegExp(`@binding\\(${i}\\)\\s*var<storage\\s*,\\s*(read_write|read)\\s*>`).exec(code);
+    if (!m) throw new Error(`webgpu ${name}: binding ${i} is not declared as a storage buffer`);
+    entries.push({ binding: i, visibility: SHADER_STAGE_COMPUTE, buffer: { type: m[1] === 'read' ? 'read-only-storage' : 'storage' } });
+  }
+  if (uniform) entries.push({ binding: buffers, visibility: SHADER_STAGE_COMPUTE, buffer: { type: 'uniform', hasDynamicOffset: true } });
+  return entries;
+}
+
+const SHADER_STAGE_COMPUTE = 0x4;
+/** Bind groups kept for reuse (a training loop binds the same pooled buffers step after step). */
+const MAX_BIND_GROUPS = 8192;
+
 /** Arguments of one dispatch, packed as the kernel's WGSL `struct Params` lays them out: 4-byte
  *  scalars in order (u32, i32 or f32), and `vec(...)` for array<vec4<u32>, k> fields (16-byte aligned). */
 export class Params {
   readonly words = new ArrayBuffer(SLOT_BYTES);
+  readonly bytes = new Uint8Array(this.words);
   private readonly u32 = new Uint32Array(this.words);
   private readonly i32 = new Int32Array(this.words);
   private readonly f32 = new Float32Array(this.words);
@@ -256,6 +277,7 @@ export class GpuRuntime {
   /** Destroys every pooled buffer (the memory goes back to the GPU); live storages keep theirs. */
   trim(): void {
     this.flush();
+    this.bindGroups.clear();
     for (const list of this.pool.values()) for (const b of list) b.destroy();
     this.pool.clear();
     this.stat.pooledBuffers = 0;
@@ -373,9 +395,14 @@ export class GpuRuntime {
   kernel(name: string, code: string, buffers: number, uniform = true): Kernel {
     let k = this.pipelines.get(code);
     if (!k) {
+      // An explicit layout (not 'auto'): the uniform's offset is dynamic, so one bind group serves every
+      // dispatch over the same buffers, whichever uniform slot it uses.
+      const layout = this.device.createBindGroupLayout({ entries: layoutEntries(name, code, buffers, uniform), label: name });
       const module = this.device.createShaderModule({ code, label: name });
-      const pipeline = this.device.createComputePipeline({ layout: 'auto', compute: { module, entryPoint: 'main' }, label: name });
-      k = { name, pipeline, buffers, uniform };
+      const pipeline = this.device.createComputePipeline({
+        layout: this.device.createPipelineLayout({ bindGroupLayouts: [layout] }), compute: { module, entryPoint: 'main' }, label: name,
+      });
+      k = { name, id: this.pipelines.size + 1, pipeline, layout, buffers, uniform };
       this.pipelines.set(code, k);
     }
     return k;
@@ -396,19 +423,39 @@ export class GpuRuntime {
     if (gx === 0 || gy === 0 || gz === 0) return;
     if (this.slot === SLOTS) this.flush();
     this.record();
-    const entries: GPUBindGroupEntry[] = storages.map((s, i) => ({ binding: i, resource: { buffer: this.data(s).buffer } }));
+    const bufs = storages.map((s) => this.data(s).buffer);
+    let key = String(k.id);
+    for (const b of bufs) key += `,${this.bufferId(b)}`;
+    let group = this.bindGroups.get(key);
+    if (!group) {
+      const entries: GPUBindGroupEntry[] = bufs.map((buffer, i) => ({ binding: i, resource: { buffer } }));
+      if (k.uniform) entries.push({ binding: k.buffers, resource: { buffer: this.uniform, offset: 0, size: SLOT_BYTES } });
+      if (this.bindGroups.size >= MAX_BIND_GROUPS) this.bindGroups.clear();
+      group = this.device.createBindGroup({ layout: k.layout, entries });
+      this.bindGroups.set(key, group);
+    }
+    const offsets: number[] = [];
     if (k.uniform) {
       const slot = this.slot++;
-      if (params) this.uniformStaging.set(new Uint8Array(params.words), slot * SLOT_BYTES);
-      entries.push({ binding: k.buffers, resource: { buffer: this.uniform, offset: slot * SLOT_BYTES, size: SLOT_BYTES } });
+      if (params) this.uniformStaging.set(params.bytes, slot * SLOT_BYTES);
+      offsets.push(slot * SLOT_BYTES);
     }
     for (const i of writes) this.data(storages[i]).host = null;
-    for (const e of entries) if (e.binding < k.buffers) this.usedInBatch.add((e.resource as GPUBufferBinding).buffer);
-    const group = this.device.createBindGroup({ layout: k.pipeline.getBindGroupLayout(0), entries });
+    for (const b of bufs) this.usedInBatch.add(b);
     this.pass!.setPipeline(k.pipeline);
-    this.pass!.setBindGroup(0, group);
+    this.pass!.setBindGroup(0, group, offsets);
     this.pass!.dispatchWorkgroups(gx, gy, gz);
     this.stat.dispatches++;
+  }
+
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly bufferIds = new WeakMap<GPUBuffer, number>();
+  private nextBufferId = 1;
+
+  private bufferId(b: GPUBuffer): number {
+    let id = this.bufferIds.get(b);
+    if (id === undefined) { id = this.nextBufferId++; this.bufferIds.set(b, id); }
+    return id;
   }
 
   /** Submits everything recorded so far (nothing waits for it to finish). */
@@ -422,6 +469,7 @@ export class GpuRuntime {
       this.stat.submits++;
     }
     this.usedInBatch.clear();
+    if (this.doomed.length) this.bindGroups.clear(); // they may name the buffers destroyed now
     for (const b of this.doomed) b.destroy();
     this.doomed = [];
   }

@@ -73,6 +73,7 @@ describe('webgpu elementwise', { skip: webgpuWanted ? false : 'CONVNET_TEST_WEBG
     assert.throws(() => gpu.G.readSync(s), /await t\.data\(\)/, 'a kernel wrote the buffer: the host copy is gone');
     assert.deepEqual(Array.from(await gpu.read(s)), [14, 14, 14]);
     assert.throws(() => gpu.G.alloc('float64', 3), /float64 tensors are not supported/);
+    assert.throws(() => gpu.G.alloc('float32', 2 ** 31), /a tensor of 2147483648 float32 elements \(8192\.0 MiB\) is larger than this GPU binds in one buffer/);
   });
   test('a write after recorded dispatches does not overtake them', async () => {
     const a = gpu.onGpu(new Float32Array([1, 2, 3]));

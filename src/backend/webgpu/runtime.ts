@@ -200,6 +200,12 @@ export class GpuRuntime {
       throw new Error('webgpu backend: float64 tensors are not supported (WGSL has no 64-bit float); ' +
         "use float32, or run float64 work on 'wasm' or 'ref'");
     }
+    // A buffer larger than a shader may bind would fail on the GPU's side, later and vaguely: say it now.
+    const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
+    if (!Number.isSafeInteger(size) || size < 0 || sizeClass(size * 4) > limit) {
+      throw new RangeError(`webgpu backend: a tensor of ${size} ${dtype} elements (${(size * 4 / 2 ** 20).toFixed(1)} MiB) is larger ` +
+        `than this GPU binds in one buffer (${(limit / 2 ** 20).toFixed(0)} MiB, maxStorageBufferBindingSize)`);
+    }
     const s = new Storage(this.backend, dtype, size, null);
     this.give(s);
     return s;

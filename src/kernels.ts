@@ -74,7 +74,7 @@ export function kernelFromSpec(spec: string): Tensor {
     gaussian: () => kernels.gaussian, box: () => kernels.box, sharpen: () => kernels.sharpen,
     emboss: () => kernels.emboss, identity: () => kernels.identity, edgeX: () => kernels.edgeX,
   };
-  const f = table[camel];
+  const f = Object.hasOwn(table, camel) ? table[camel] : undefined; // not 'toString' from Object.prototype
   if (!f) throw new Error(`kernel: unknown kernel '${spec}' (expected one of ${FILTER_NAMES.join(', ')}, or a matrix '[[…]]')`);
   return f();
 }

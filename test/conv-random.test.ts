@@ -2,11 +2,11 @@
 // (stride, zero padding incl. 'same', dilation, groups, padding modes, bias), forward and all gradients.
 // The gradients of the definition are taken by the same nested loops (the adjoint of each multiply-add).
 
-import { before, it } from 'node:test';
+import { before, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, manualSeed, randn } from '../src/index.js';
+import { F, manualSeed, randn, zeros } from '../src/index.js';
 import { randomInt } from '../src/tensor/random.js';
-import { assertClose, forEachBackend } from './helpers/backends.js';
+import { assertClose, forEachBackend, values } from './helpers/backends.js';
 
 interface Spec {
   N: number; C: number; H: number; W: number; OC: number; KH: number; KW: number;
@@ -99,4 +99,22 @@ forEachBackend('conv2d vs nested-loop definition, random cases', () => {
       await assertClose(b.grad!, ref.db, { ...tol, name: `${label} db` });
     });
   }
+});
+
+// An empty batch (N = 0) flows through convolution and pooling as in PyTorch: empty outputs of the
+// formula's shape, and the gradients of the weights and bias are sums over no example, zeros.
+forEachBackend('an empty batch', () => {
+  test('conv2d (s=2 p=1, and depthwise), maxPool2d, avgPool2d ceilMode with N = 0: shapes, zero weight and bias gradients', async () => {
+    const x = zeros([0, 3, 6, 6], { requiresGrad: true }), w = randn([4, 3, 3, 3], { requiresGrad: true }), b = randn([4], { requiresGrad: true });
+    const y = F.conv2d(x, w, b, { padding: 1, stride: 2 });
+    assert.deepEqual(y.shape, [0, 4, 3, 3]);
+    const p = F.maxPool2d(y, 2), a = F.avgPool2d(y, 2, { ceilMode: true });
+    assert.deepEqual([p.shape, a.shape], [[0, 4, 1, 1], [0, 4, 2, 2]]);
+    p.sum().add(a.sum()).backward();
+    assert.deepEqual(x.grad!.shape, [0, 3, 6, 6]);
+    assert.deepEqual(await values(w.grad!), new Array(4 * 3 * 3 * 3).fill(0));
+    assert.deepEqual(await values(b.grad!), [0, 0, 0, 0]);
+    assert.deepEqual(F.conv2d(zeros([0, 4, 5, 5]), randn([4, 1, 3, 3]), null, { groups: 4 }).shape, [0, 4, 3, 3]);
+    assert.throws(() => F.conv2d(zeros([1, 3, 0, 5]), w), /conv2d: input of shape \[1, 3, 0, 5\] is empty/);
+  });
 });

@@ -1,8 +1,10 @@
 // Errors are part of the API: each names the op, the argument, what was expected and what came. The
 // checks run before any kernel, but each backend is still asked (forEachBackend), so none can bypass them.
 
-import { it } from 'node:test';
-import { F, nn, randn, tensor, zeros, ones } from '../src/index.js';
+import { describe, it } from 'node:test';
+import { F, nn, randn, tensor, zeros, ones, safetensors, flip } from '../src/index.js';
+import { buildModel } from '../src/train/models.js';
+import { kernelFromSpec } from '../src/kernels.js';
 import { assertThrowsMessage as throwsMsg } from './helpers/assert.js';
 import { forEachBackend } from './helpers/backends.js';
 
@@ -70,5 +72,34 @@ forEachBackend('error messages', () => {
     throwsMsg(() => tensor([[1, 2], [3]]), /tensor: ragged nested array: expected length 2 at \[1\], got length 1/);
     throwsMsg(() => randn([2, 3]).item(), /item: only a tensor with one element can be converted to a number/);
     throwsMsg(() => F.corr2d(randn([3, 3, 3]), randn([2, 2])), /corr2d: X must be 2-D \(H, W\), got shape \[3, 3, 3\]/);
+  });
+});
+
+// Names typed by a user or read from a file are looked up as own properties: 'constructor', 'toString' and
+// '__proto__' are members of every object, and must get the same error as any other unknown name.
+describe('names that Object.prototype has', () => {
+  for (const name of ['constructor', 'toString', '__proto__', 'hasOwnProperty']) {
+    it(`'${name}' is an unknown model, an unknown kernel and an unknown safetensors dtype`, () => {
+      throwsMsg(() => buildModel(name), new RegExp(`^unknown model '${name}'; available: lenet5, cnn-bn$`));
+      throwsMsg(() => kernelFromSpec(name), new RegExp(`^kernel: unknown kernel '${name}' \\(expected one of sobel-x`));
+      const header = new TextEncoder().encode(JSON.stringify({ w: { dtype: name, shape: [1], data_offsets: [0, 4] } }));
+      const bytes = new Uint8Array(8 + header.length + 4);
+      new DataView(bytes.buffer).setBigUint64(0, BigInt(header.length), true);
+      bytes.set(header, 8);
+      throwsMsg(() => safetensors.deserialize(bytes), new RegExp(`tensor 'w': unknown dtype "${name}" \\(known: F16`));
+    });
+  }
+});
+
+forEachBackend('dtypes convnet does not have, and dims given twice', () => {
+  it("'int64', 'bool', 'float16' are refused with the dtypes there are, by creation and by to()", () => {
+    throwsMsg(() => tensor([1, 2], { dtype: 'int64' as 'int32' }), /^tensor: dtype "int64" is not supported; convnet tensors are float32, float64, int32 \(use 'int32' for class indices\)$/);
+    throwsMsg(() => zeros([2], { dtype: 'bool' as 'int32' }), /^full: dtype "bool" is not supported; convnet tensors are float32, float64, int32$/);
+    throwsMsg(() => randn([2], { dtype: 'float16' as 'float32' }), /^randn: dtype "float16" is not supported/);
+    throwsMsg(() => tensor([1]).to('int64' as 'int32'), /^to: dtype "int64" is not supported/);
+  });
+  it('flip: a dim named twice is an error (PyTorch rejects it too), also when spelled differently', () => {
+    throwsMsg(() => flip(ones([2, 2]), [0, 0]), /^flip: dim 0 appears more than once in dims \[0, 0\]/);
+    throwsMsg(() => flip(ones([2, 2]), [1, -1]), /^flip: dim 1 appears more than once in dims \[1, 1\]/);
   });
 });

@@ -224,7 +224,7 @@ export function deserialize(bytes: Uint8Array, opts: { source?: string } = {}): 
     const info = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown } | null;
     if (typeof info !== 'object' || info === null) throw new SafetensorsError(src, `tensor '${name}': expected {dtype, shape, data_offsets}, got ${JSON.stringify(value)}`);
     const dtype = info.dtype;
-    if (typeof dtype !== 'string' || !(dtype in ITEM_SIZE)) {
+    if (typeof dtype !== 'string' || !Object.hasOwn(ITEM_SIZE, dtype)) { // 'constructor' is `in` every object
       throw new SafetensorsError(src, `tensor '${name}': unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(ITEM_SIZE).join(', ')})`);
     }
     const shape = info.shape;

@@ -116,7 +116,8 @@ function convolve(op: string, x: Tensor, w: Tensor, bias: Tensor | null, args: C
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== OC)) {
     throw new Error(`${op}: bias must have shape [${OC}] (one per output channel of weight ${shapeStr(wShape)}), got ${shapeStr(bias.shape)}`);
   }
-  if (x.numel() === 0) throw new Error(`${op}: input of shape ${shapeStr(x.shape)} is empty`);
+  // An empty batch (N = 0) gives an empty output, as in PyTorch; empty channels or planes are an error.
+  if (x.shape.slice(-spatial - 1).some((d) => d === 0)) throw new Error(`${op}: input of shape ${shapeStr(x.shape)} is empty`);
 
   let input = x;
   let [padTop, padBottom, padLeft, padRight] = [pT, pB, pL, pR];

@@ -96,7 +96,8 @@ function checkInput(op: string, x: Tensor, spatial: 1 | 2): void {
   }
   if (x.dtype === 'int32') throw new Error(`${op}: input must be a floating-point tensor, got int32`);
   const sp = x.shape.slice(-spatial);
-  if (sp.some((d) => d === 0) || numel(x.shape) === 0) throw new Error(`${op}: input of shape ${shapeStr(x.shape)} is empty`);
+  // An empty batch (N = 0) gives an empty output, as in PyTorch; empty channels or planes are an error.
+  if (x.shape.slice(-spatial - 1).some((d) => d === 0)) throw new Error(`${op}: input of shape ${shapeStr(x.shape)} is empty`);
 }
 
 interface WindowSpec { k: number[]; s: number[]; p: number[]; d: number[]; ceil: boolean }

@@ -6,7 +6,7 @@
 import { backend, type PadAttrs } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { promoteTypes, type DType } from '../tensor/dtype.js';
+import { checkDType, promoteTypes, type DType } from '../tensor/dtype.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
 import { cast, requireTensor, wrap } from './util.js';
@@ -242,6 +242,8 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
 export function flip(x: Tensor, dims: number | number[]): Tensor {
   requireTensor('flip', 'input', x);
   const axes = (Array.isArray(dims) ? dims : [dims]).map((d) => normAxis('flip', d, x.ndim));
+  const twice = axes.find((a, i) => axes.indexOf(a) !== i);
+  if (twice !== undefined) throw new Error(`flip: dim ${twice} appears more than once in dims [${axes.join(', ')}] (as in PyTorch, a dim flips once)`);
   const result = wrap(backend().flip(x.storage, x.shape, axes), x.shape);
   return record('flip', result, [x], (g) => [flip(g, axes)]);
 }
@@ -302,6 +304,7 @@ export const indexSelect = scoped(function indexSelect(x: Tensor, dim: number, i
 /** Converts to another dtype; differentiable between float types (the gradient is cast back). */
 export function toDtype(x: Tensor, dtype: DType): Tensor {
   requireTensor('to', 'input', x);
+  checkDType('to', dtype);
   if (x.dtype === dtype) return x;
   const out = cast(x, dtype);
   return record('to', out, [x], (g) => [cast(g, x.dtype)]);

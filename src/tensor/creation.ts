@@ -4,10 +4,16 @@
 
 import { backend, storageFrom } from '../backend/backend.js';
 import { Tensor, type NestedArray } from './tensor.js';
-import { allocArray, dtypeOf, type DataArray, type DType } from './dtype.js';
+import { allocArray, checkDType, dtypeOf, type DataArray, type DType } from './dtype.js';
 import { checkShape, numel, shapeStr } from './shape.js';
 import { normal, randomInt, uniform } from './random.js';
 
+
+/** opts.dtype, checked (a JS caller may pass 'int64' or 'bool'); undefined when not given. */
+function dtypeOption(op: string, opts: { dtype?: DType }): DType | undefined {
+  if (opts.dtype !== undefined) checkDType(op, opts.dtype);
+  return opts.dtype;
+}
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
@@ -52,7 +58,7 @@ export function tensor(data: TensorLike | Tensor, opts: TensorOptions = {}): Ten
   let shape: number[];
   if (data instanceof Tensor) {
     // A copy (as torch.tensor(t)), made by the backend.
-    const dtype = opts.dtype ?? data.dtype;
+    const dtype = dtypeOption('tensor', opts) ?? data.dtype;
     const out = backend().cast(data.storage, dtype);
     const t = new Tensor(out, data.shape);
     if (opts.requiresGrad) t.requiresGrad_(true);
@@ -74,7 +80,7 @@ export function tensor(data: TensorLike | Tensor, opts: TensorOptions = {}): Ten
   } else {
     throw new Error(`tensor: data must be a number, a nested array or a typed array, got ${typeof data}`);
   }
-  const dtype = opts.dtype ?? dtypeOf(values);
+  const dtype = dtypeOption('tensor', opts) ?? dtypeOf(values);
   const t = new Tensor(storageFrom(values, dtype), shape);
   if (opts.requiresGrad) t.requiresGrad_(true);
   return t;
@@ -89,7 +95,7 @@ function sizeArg(op: string, size: number | readonly number[]): number[] {
 export function full(size: number | readonly number[], value: number, opts: TensorOptions = {}): Tensor {
   const shape = sizeArg('full', size);
   const b = backend();
-  const s = b.alloc(opts.dtype ?? 'float32', numel(shape));
+  const s = b.alloc(dtypeOption('full', opts) ?? 'float32', numel(shape));
   b.fill(s, value);
   const t = new Tensor(s, shape);
   if (opts.requiresGrad) t.requiresGrad_(true);
@@ -136,7 +142,7 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
   if ((end - start) / step < 0) throw new Error(`arange: upper bound and step are inconsistent: start=${start}, end=${end}, step=${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
-  const dtype = opts.dtype ?? 'float32'; // float by default: convnet is float-centric (pass dtype: 'int32' for indices)
+  const dtype = dtypeOption('arange', opts) ?? 'float32'; // float by default: convnet is float-centric (pass dtype: 'int32' for indices)
   const values = allocArray(dtype, n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   return fromValues(values, [n], opts);
@@ -144,7 +150,7 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
 
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const values = allocArray(opts.dtype ?? 'float32', steps);
+  const values = allocArray(dtypeOption('linspace', opts) ?? 'float32', steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
   for (let i = 0; i < steps; i++) values[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
@@ -153,7 +159,7 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 
 export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
   checkShape('eye', [n, m], 'n, m');
-  const values = allocArray(opts.dtype ?? 'float32', n * m);
+  const values = allocArray(dtypeOption('eye', opts) ?? 'float32', n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
   return fromValues(values, [n, m], opts);
 }
@@ -161,13 +167,13 @@ export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor 
 /** Uniform [0, 1) values from the seeded generator. */
 export function rand(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   const shape = sizeArg('rand', size);
-  return fromValues(drawn(opts.dtype ?? 'float32', numel(shape), uniform), shape, opts);
+  return fromValues(drawn(dtypeOption('rand', opts) ?? 'float32', numel(shape), uniform), shape, opts);
 }
 
 /** Standard normal values from the seeded generator. */
 export function randn(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   const shape = sizeArg('randn', size);
-  return fromValues(drawn(opts.dtype ?? 'float32', numel(shape), normal), shape, opts);
+  return fromValues(drawn(dtypeOption('randn', opts) ?? 'float32', numel(shape), normal), shape, opts);
 }
 
 /** Integers in [low, high), int32 (torch.randint(low, high, size)). */
@@ -176,7 +182,7 @@ export function randint(low: number, high: number, size: number | readonly numbe
     throw new Error(`randint: expected integers low < high, got low=${low}, high=${high}`);
   }
   const shape = sizeArg('randint', size);
-  return fromArray(drawn(opts.dtype ?? 'int32', numel(shape), () => randomInt(low, high)), shape);
+  return fromArray(drawn(dtypeOption('randint', opts) ?? 'int32', numel(shape), () => randomInt(low, high)), shape);
 }
 
 /** A 0-d tensor holding value, of like's dtype (a fraction lifts int32 to float32). */

@@ -19,6 +19,16 @@ export function dtypeOf(a: DataArray): DType {
   return 'int32';
 }
 
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32'];
+
+/** Throws unless `dtype` is one convnet has (a JS caller can pass any string: 'int64', 'bool', …). */
+export function checkDType(op: string, dtype: unknown): asserts dtype is DType {
+  if (!DTYPES.includes(dtype as DType)) {
+    throw new Error(`${op}: dtype ${JSON.stringify(dtype)} is not supported; convnet tensors are ${DTYPES.join(', ')}` +
+      (dtype === 'int64' || dtype === 'long' ? " (use 'int32' for class indices)" : ''));
+  }
+}
+
 /** A zero-filled typed array of the dtype. */
 export function allocArray(dtype: DType, n: number): DataArray {
   switch (dtype) {
@@ -26,6 +36,8 @@ export function allocArray(dtype: DType, n: number): DataArray {
     case 'float64': return new Float64Array(n);
     case 'int32': return new Int32Array(n);
   }
+  checkDType('allocArray', dtype);
+  throw new Error('unreachable');
 }
 
 /** The dtype two operands compute in: float64 > float32 > int32 (torch.promote_types; int32 with int32

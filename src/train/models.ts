@@ -48,7 +48,7 @@ export const MODELS: Readonly<Record<string, { build: (opts?: { numClasses?: num
 };
 
 export function buildModel(name: string, opts: { numClasses?: number } = {}): nn.Module {
-  const entry = MODELS[name];
+  const entry = Object.hasOwn(MODELS, name) ? MODELS[name] : undefined; // not '__proto__' or 'constructor'
   if (!entry) throw new Error(`unknown model '${name}'; available: ${Object.keys(MODELS).join(', ')}`);
   return entry.build(opts);
 }

@@ -2,7 +2,7 @@
 // checks run before any kernel, but each backend is still asked (forEachBackend), so none can bypass them.
 
 import { describe, it } from 'node:test';
-import { F, nn, randn, tensor, zeros, ones, safetensors, flip } from '../src/index.js';
+import { F, nn, randn, tensor, zeros, ones, safetensors, flip, arange, linspace, eye, matmul } from '../src/index.js';
 import { buildModel } from '../src/train/models.js';
 import { kernelFromSpec } from '../src/kernels.js';
 import { assertThrowsMessage as throwsMsg } from './helpers/assert.js';
@@ -40,7 +40,7 @@ forEachBackend('error messages', () => {
     throwsMsg(() => F.maxPool2d(x4(), 0), /maxPool2d: kernelSize must be positive integer/);
     throwsMsg(() => F.avgPool2d(x4(), 2.5), /avgPool2d: kernelSize must be positive integer/);
     throwsMsg(() => new nn.Conv2d(0, 3, 3), /Conv2d: inChannels must be a positive integer, got 0/);
-    throwsMsg(() => zeros([2, -1]), /full: size must be a list of non-negative integers, got \[2, -1\]/);
+    throwsMsg(() => zeros([2, -1]), /zeros: size must be a list of non-negative integers, got \[2, -1\]/);
   });
   it('reflect padding must be smaller than the dimension', () => {
     throwsMsg(() => F.pad(randn([1, 1, 3, 3]), [3, 0], { mode: 'reflect' }), /pad: reflect padding 3 on dimension -1 \(size 3\) must be smaller than the size/);
@@ -94,7 +94,7 @@ describe('names that Object.prototype has', () => {
 forEachBackend('dtypes convnet does not have, and dims given twice', () => {
   it("'int64', 'bool', 'float16' are refused with the dtypes there are, by creation and by to()", () => {
     throwsMsg(() => tensor([1, 2], { dtype: 'int64' as 'int32' }), /^tensor: dtype "int64" is not supported; convnet tensors are float32, float64, int32 \(use 'int32' for class indices\)$/);
-    throwsMsg(() => zeros([2], { dtype: 'bool' as 'int32' }), /^full: dtype "bool" is not supported; convnet tensors are float32, float64, int32$/);
+    throwsMsg(() => zeros([2], { dtype: 'bool' as 'int32' }), /^zeros: dtype "bool" is not supported; convnet tensors are float32, float64, int32$/);
     throwsMsg(() => randn([2], { dtype: 'float16' as 'float32' }), /^randn: dtype "float16" is not supported/);
     throwsMsg(() => tensor([1]).to('int64' as 'int32'), /^to: dtype "int64" is not supported/);
   });
@@ -102,4 +102,29 @@ forEachBackend('dtypes convnet does not have, and dims given twice', () => {
     throwsMsg(() => flip(ones([2, 2]), [0, 0]), /^flip: dim 0 appears more than once in dims \[0, 0\]/);
     throwsMsg(() => flip(ones([2, 2]), [1, -1]), /^flip: dim 1 appears more than once in dims \[1, 1\]/);
   });
+});
+
+// A result too large for the backend is refused before anything is allocated, naming the op, the shape and
+// the backend's limit (the engine's own errors were a bare "Invalid typed array length" or, on wasm,
+// "memory access out of bounds").
+forEachBackend('results larger than the backend holds', (backend) => {
+  const cases: [string, () => unknown, string][] = [
+    ['zeros', () => zeros([1e6, 1e6]), 'zeros: the result would have shape \\[1000000, 1000000\\] \\(1000000000000 float32 elements, 3725\\.3 GiB\\)'],
+    ['randn', () => randn([1e5, 1e5]), 'randn: the result would have shape \\[100000, 100000\\]'],
+    ['ones', () => ones([3e9]), 'ones: the result would have shape \\[3000000000\\]'],
+    ['arange', () => arange(0, 1e11), 'arange: the result would have shape \\[100000000000\\]'],
+    ['linspace', () => linspace(0, 1, 5e9), 'linspace: the result would have shape \\[5000000000\\]'],
+    ['eye', () => eye(1e6), 'eye: the result would have shape \\[1000000, 1000000\\]'],
+    ['broadcast add', () => ones([100000, 1]).add(ones([1, 100000])), 'add: the result would have shape \\[100000, 100000\\]'],
+    ['expand', () => ones([1, 1]).expand([1e6, 1e6]), 'expand: the result would have shape \\[1000000, 1000000\\]'],
+    ['pad', () => F.pad(ones([1, 1, 2, 2]), [1e5, 1e5, 1e5, 1e5]), 'pad: the result would have shape \\[1, 1, 200002, 200002\\]'],
+    ['matmul', () => matmul(ones([1e5, 1]), ones([1, 1e5])), 'matmul: the result would have shape \\[1, 100000, 100000\\]'],
+    ['conv2d with huge padding', () => F.conv2d(ones([1, 1, 3, 3]), ones([1, 1, 1, 1]), null, { padding: 100000 }), 'conv2d: the result would have shape \\[1, 1, 200003, 200003\\]'],
+    ['adaptive pooling to a huge size', () => F.adaptiveAvgPool2d(ones([1, 1, 4, 4]), [100000, 100000]), 'adaptiveAvgPool2d: the result would have shape \\[1, 1, 100000, 100000\\]'],
+  ];
+  for (const [what, f, message] of cases) {
+    it(`${what}: refused, naming the op, the shape and the ${backend} backend's limit`, () => {
+      throwsMsg(f, new RegExp(`^${message}.*more than the ${backend} backend holds in one tensor \\(\\d+\\.\\d+ GiB\\)$`));
+    });
+  }
 });

@@ -154,6 +154,14 @@ forEachBackend('commands', (backend) => {
     assert.match(r.err, /layer 'features.1' \(ReLU\) has no 4-D conv weight/);
     r = await capture(() => featuremapsCommand.run(['--checkpoint', join(dir, backend, 'ck'), '--layer', 'conv1', asset('coins.png'), '-o', join(dir, backend, 'x.png')]));
     assert.match(r.err, /no layer named 'conv1'/);
+    // Sizes and scales are bounded: a huge value is a usage error before any work, not gigabytes.
+    r = await capture(() => featuremapsCommand.run(['--checkpoint', join(dir, backend, 'ck'), '--layer', 'features.0', asset('coins.png'), '-o', join(dir, backend, 'x.png'), '--size', '1000000000']));
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, /--size must be an integer from 1 to 1024, got '1000000000'/);
+    r = await capture(() => kernelsCommand.run(['--checkpoint', join(dir, backend, 'ck'), '--layer', 'features.3', '-o', join(dir, backend, 'k.png'), '--scale', '99999']));
+    assert.match(r.err, /--scale must be an integer from 1 to 64, got '99999'/);
+    r = await capture(() => paddingDemoCommand.run([asset('coins.png'), '-o', join(dir, backend, 'pad'), '--size', '100001']));
+    assert.match(r.err, /--size must be an integer from 1 to 99, got '100001'/);
   });
 
   test('an nn.Conv2d\'s weight renders with kernelGrid', () => {

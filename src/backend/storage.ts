@@ -52,6 +52,8 @@ export class SyncReadError extends Error {
 /** What every backend provides besides its kernels: its memory (backend.ts adds the kernels). */
 export interface Memory {
   readonly name: string;
+  /** The largest tensor data this backend holds, in bytes (typed arrays; the wasm heap; one GPU buffer). */
+  readonly maxBytes: number;
   /** An uninitialised storage of size elements. */
   alloc(dtype: DType, size: number): Storage;
   /** Gives `s` (freed, or just created elsewhere) a copy of values as its data on this backend. */

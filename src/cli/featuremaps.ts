@@ -30,7 +30,7 @@ export const featuremapsCommand: VisCommand = {
     const checkpoint = requireOption(featuremapsCommand, values, 'checkpoint');
     const layer = requireOption(featuremapsCommand, values, 'layer');
     const out = requireOption(featuremapsCommand, values, 'out');
-    const size = intOption('featuremaps', 'size', values.size, 28);
+    const size = intOption('featuremaps', 'size', values.size, 28, 1, 1024);
     const { model, name } = loadModel(checkpoint, values.model as string | undefined);
     let img = readImage(positionals[0]);
     if (img.shape[0] === 2 || img.shape[0] === 4) img = img.narrow(0, 0, img.shape[0] - 1);
@@ -39,7 +39,7 @@ export const featuremapsCommand: VisCommand = {
     if (values.invert) x = rsubScalar(1, x);
     const maps = captureActivations(model, [layer], x).get(layer);
     if (!maps || maps.ndim !== 4) throw new Error(`convnet featuremaps: layer '${layer}' did not output a 4-D feature map (got ${maps ? `shape [${maps.shape.join(', ')}]` : 'no tensor'})`);
-    const scale = intOption('featuremaps', 'scale', values.scale, Math.max(1, Math.floor(96 / maps.shape[2])));
+    const scale = intOption('featuremaps', 'scale', values.scale, Math.max(1, Math.floor(96 / maps.shape[2])), 1, 64);
     await writeImage(out, featureMapGrid(maps, { scale, padding: 2 }));
     const means = Array.from(await maps.mean([0, 2, 3]).data());
     console.log(`${name} ${layer}: input [${x.shape.join(', ')}] → feature maps [${maps.shape.join(', ')}]`);

@@ -34,7 +34,7 @@ export const filterCommand: VisCommand = {
     if (!['zeros', 'reflect', 'replicate', 'circular'].includes(padding)) {
       throw new UsageError(`convnet filter: --padding must be zeros, reflect, replicate or circular, got '${padding}'`);
     }
-    const stride = intOption('filter', 'stride', values.stride, 1);
+    const stride = intOption('filter', 'stride', values.stride, 1, 1, 64);
     let img = readImage(positionals[0]);
     if (img.shape[0] === 2 || img.shape[0] === 4) img = img.narrow(0, 0, img.shape[0] - 1); // drop alpha
     if (values.grey || values.gray) img = img.shape[0] === 3 ? rgbToGrey(img) : img;

@@ -32,7 +32,7 @@ export const kernelsCommand: VisCommand = {
     if (!(w instanceof Tensor) || w.ndim !== 4) {
       throw new Error(`convnet kernels: layer '${layer}' (${(m as object).constructor.name}) has no 4-D conv weight`);
     }
-    const scale = values.scale === undefined ? undefined : intOption('kernels', 'scale', values.scale, 1);
+    const scale = values.scale === undefined ? undefined : intOption('kernels', 'scale', values.scale, 1, 1, 64);
     const grid = kernelGrid(w, { scale, padding: 2 });
     await writeImage(out, grid, grid.shape[0] === 1 ? { cmap: 'diverging', normalize: 'fixed', range: [-1, 1] } : {});
     const [OC, IC, KH, KW] = w.shape;

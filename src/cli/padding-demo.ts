@@ -26,7 +26,7 @@ export const paddingDemoCommand: VisCommand = {
     const { values, positionals } = parse(paddingDemoCommand, argv, options, 1);
     if (values.help) { console.log(`usage: ${usage}`); return 0; }
     const dir = requireOption(paddingDemoCommand, values, 'out');
-    const size = intOption('padding-demo', 'size', values.size, 9);
+    const size = intOption('padding-demo', 'size', values.size, 9, 1, 99);
     const spec = (values.kernel as string | undefined) ?? 'box';
     const kernel = spec === 'box' ? boxKernel(size) : spec === 'gaussian' ? gaussianKernel(size, size / 4) : kernelFromSpec(spec);
     let img = readImage(positionals[0]);

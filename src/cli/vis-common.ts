@@ -35,10 +35,14 @@ export function parse(cmd: Pick<VisCommand, 'name' | 'usage'>, argv: string[], o
   return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
 }
 
-export function intOption(cmd: string, name: string, v: unknown, fallback: number, min = 1): number {
+/** An integer flag in [min, max]: a bound on every size or scale flag, so that no value can ask for more
+ *  memory than a picture needs (`--size 1e9` once meant gigabytes). */
+export function intOption(cmd: string, name: string, v: unknown, fallback: number, min = 1, max = Infinity): number {
   if (v === undefined) return fallback;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`convnet ${cmd}: --${name} must be an integer ≥ ${min}, got '${v}'`);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`convnet ${cmd}: --${name} must be an integer ${max === Infinity ? `≥ ${min}` : `from ${min} to ${max}`}, got '${v}'`);
+  }
   return n;
 }
 

@@ -20,7 +20,7 @@ import { promoteTypes } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import { fftChosen, withFftForced } from './fft-conv.js';
 import { checkOptions, oneOf, tupleArg, type Size } from './args.js';
-import { cast, copiesOf, requireTensor, wrap } from './util.js';
+import { checkAllocation, cast, copiesOf, requireTensor, wrap } from './util.js';
 import { reshape, squeeze, unsqueeze, flip } from './shape.js';
 import { sum } from './reduce.js';
 import { padAs } from './pad.js';
@@ -142,6 +142,7 @@ function convolve(op: string, x: Tensor, w: Tensor, bias: Tensor | null, args: C
   let dtype = promoteTypes(x.dtype, w.dtype);
   if (bias) dtype = promoteTypes(dtype, bias.dtype);
   if (dtype === 'int32') dtype = 'float32';
+  checkAllocation(op, [N, OC, a.OH, a.OW], dtype);
   const fft = fftChosen(a);
   const bk = backend();
   const xc = cast(input, dtype), wc = cast(w, dtype), bc = bias ? cast(bias, dtype) : null;

@@ -7,7 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { internalScope, scoped } from '../tensor/lifetime.js';
 import { promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
-import { cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
+import { checkAllocation, cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
 import { sumTo } from './reduce.js';
 
 // ---------------------------------------------------------------------------------------------- unary
@@ -56,6 +56,7 @@ function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(name, a.shape, b.shape);
   let dtype = promoteTypes(a.dtype, b.dtype);
   if ((op === 'div' || op === 'atan2' || op === 'hypot') && dtype === 'int32') dtype = 'float32';
+  checkAllocation(name, shape, dtype);
   const ac = cast(a, dtype), bc = cast(b, dtype);
   const out = wrap(backend().binary(op, ac.storage, ac.shape, bc.storage, bc.shape, shape), shape);
   if (ac !== a) ac.dispose();

@@ -9,7 +9,7 @@ import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, numel, shapeStr } from '../tensor/shape.js';
-import { cast, copiesOf, requireTensor, wrap } from './util.js';
+import { checkAllocation, cast, copiesOf, requireTensor, wrap } from './util.js';
 import { expand, reshape, squeeze, unsqueeze } from './shape.js';
 
 /** [B, M, K] · [B, K, N] → [B, M, N]. */
@@ -20,6 +20,7 @@ export const bmm = scoped(function bmm(a: Tensor, b: Tensor): Tensor {
   const [B, M, K] = a.shape, N = b.shape[2];
   let dtype = promoteTypes(a.dtype, b.dtype);
   if (dtype === 'int32') dtype = 'float32';
+  checkAllocation('matmul', [B, M, N], dtype);
   const ac = cast(a, dtype), bc = cast(b, dtype);
   const out = wrap(backend().matmul(ac.storage, bc.storage, B, M, K, N), [B, M, N]);
   // dA = G·Bᵀ and dB = Aᵀ·G, the transposes read in place by the product (g comes in dtype, the output's).

@@ -8,7 +8,7 @@ import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { shapeStr } from '../tensor/shape.js';
 import { checkOptions, oneOf } from './args.js';
-import { requireTensor, wrap } from './util.js';
+import { checkAllocation, requireTensor, wrap } from './util.js';
 
 export interface PadOptions {
   mode?: PadMode;
@@ -78,6 +78,7 @@ export function pad(x: Tensor, padding: readonly number[], opts: PadOptions = {}
 /** pad, with errors naming the op that asked for the padding (conv2d's paddingMode, convolve2d). */
 export function padAs(op: string, x: Tensor, padding: readonly number[], opts: PadOptions): Tensor {
   const a = padAttrs(op, x, padding, opts);
+  checkAllocation(op, a.outShape, x.dtype);
   const out = wrap(backend().pad(x.storage, a), a.outShape);
   return record(`pad(${a.mode})`, out, [x], (g) => [wrap(backend().padGrad(g.storage, a), x.shape)]);
 }

@@ -14,7 +14,7 @@ import { isGradEnabled, record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { numel, shapeStr } from '../tensor/shape.js';
 import { boolArg, checkOptions, tupleArg, type Size } from './args.js';
-import { requireTensor, wrap } from './util.js';
+import { checkAllocation, requireTensor, wrap } from './util.js';
 
 export interface MaxPoolOptions {
   stride?: Size;
@@ -209,6 +209,7 @@ function adaptiveAttrs(op: string, x: Tensor, spatial: 1 | 2, outputSize: Adapti
     if (!Number.isInteger(o) || o < 1) throw new Error(`${op}: outputSize must contain positive integers or null, got ${JSON.stringify(outputSize)}`);
     return o as number;
   });
+  checkAllocation(op, [...x.shape.slice(0, -spatial), ...outs], x.dtype);
   const axes = sizes.map((L, i) => (outs[i] === L ? FULL_AXIS(L) : adaptiveAxis(L, outs[i])));
   const planes = numel(x.shape.slice(0, -spatial));
   return spatial === 2 ? { planes, h: axes[0], w: axes[1] } : { planes, h: UNIT_AXIS, w: axes[0] };

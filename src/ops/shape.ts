@@ -9,7 +9,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { checkDType, promoteTypes, type DType } from '../tensor/dtype.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
-import { cast, requireTensor, wrap } from './util.js';
+import { checkAllocation, cast, requireTensor, wrap } from './util.js';
 import { sumTo } from './reduce.js';
 import { axisLayout } from './activation.js';
 
@@ -106,6 +106,7 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     throw new Error(`expand: the input of shape ${shapeStr(x.shape)} cannot be expanded to ${shapeStr(shape)}`);
   }
   if (sameShape(x.shape, target)) return x;
+  checkAllocation('expand', target, x.dtype);
   const out = wrap(backend().expand(x.storage, x.shape, target), target);
   return record('expand', out, [x], (g) => [sumTo(g, x.shape)]);
 }

@@ -5,6 +5,7 @@ import { backend, SyncReadError, type Storage } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { scalarLike } from '../tensor/creation.js';
+export { checkAllocation } from '../tensor/creation.js';
 
 export type TensorOrNumber = Tensor | number;
 

@@ -4,10 +4,27 @@
 
 import { backend, storageFrom } from '../backend/backend.js';
 import { Tensor, type NestedArray } from './tensor.js';
-import { allocArray, checkDType, dtypeOf, type DataArray, type DType } from './dtype.js';
+import { allocArray, bytesPerElement, checkDType, dtypeOf, type DataArray, type DType } from './dtype.js';
 import { checkShape, numel, shapeStr } from './shape.js';
 import { normal, randomInt, uniform } from './random.js';
 
+
+/**
+ * Throws unless a result of `shape` and `dtype` fits the active backend (checked before anything is
+ * allocated: a huge shape would otherwise reach the engine's bare "Invalid typed array length" or a wasm
+ * "offset is out of bounds"). Ops whose output size comes from their arguments call it.
+ */
+export function checkAllocation(op: string, shape: readonly number[], dtype: DType): void {
+  let n = 1;
+  for (const d of shape) n *= d;
+  const bytes = n * bytesPerElement(dtype);
+  const b = backend();
+  if (bytes > b.maxBytes) {
+    const gib = (x: number) => `${(x / 2 ** 30).toFixed(x < 2 ** 30 ? 3 : 1)} GiB`;
+    throw new RangeError(`${op}: the result would have shape [${shape.join(', ')}] (${n} ${dtype} elements, ${gib(bytes)}), ` +
+      `more than the ${b.name} backend holds in one tensor (${gib(b.maxBytes)})`);
+  }
+}
 
 /** opts.dtype, checked (a JS caller may pass 'int64' or 'bool'); undefined when not given. */
 function dtypeOption(op: string, opts: { dtype?: DType }): DType | undefined {
@@ -93,9 +110,16 @@ function sizeArg(op: string, size: number | readonly number[]): number[] {
 }
 
 export function full(size: number | readonly number[], value: number, opts: TensorOptions = {}): Tensor {
-  const shape = sizeArg('full', size);
+  return filled('full', size, value, opts);
+}
+
+/** full, zeros and ones, under their own names in errors. */
+function filled(op: string, size: number | readonly number[], value: number, opts: TensorOptions): Tensor {
+  const shape = sizeArg(op, size);
+  const dtype = dtypeOption(op, opts) ?? 'float32';
+  checkAllocation(op, shape, dtype);
   const b = backend();
-  const s = b.alloc(dtypeOption('full', opts) ?? 'float32', numel(shape));
+  const s = b.alloc(dtype, numel(shape));
   b.fill(s, value);
   const t = new Tensor(s, shape);
   if (opts.requiresGrad) t.requiresGrad_(true);
@@ -103,11 +127,11 @@ export function full(size: number | readonly number[], value: number, opts: Tens
 }
 
 export function zeros(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
-  return full(size, 0, opts);
+  return filled('zeros', size, 0, opts);
 }
 
 export function ones(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
-  return full(size, 1, opts);
+  return filled('ones', size, 1, opts);
 }
 
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
@@ -143,6 +167,7 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
   if ((end - start) / step < 0) throw new Error(`arange: upper bound and step are inconsistent: start=${start}, end=${end}, step=${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
   const dtype = dtypeOption('arange', opts) ?? 'float32'; // float by default: convnet is float-centric (pass dtype: 'int32' for indices)
+  checkAllocation('arange', [n], dtype);
   const values = allocArray(dtype, n);
   for (let i = 0; i < n; i++) values[i] = start + i * step;
   return fromValues(values, [n], opts);
@@ -150,7 +175,9 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
 
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
-  const values = allocArray(dtypeOption('linspace', opts) ?? 'float32', steps);
+  const dtype = dtypeOption('linspace', opts) ?? 'float32';
+  checkAllocation('linspace', [steps], dtype);
+  const values = allocArray(dtype, steps);
   const h = steps > 1 ? (end - start) / (steps - 1) : 0;
   // Fill from both ends, as PyTorch does, so the last value is exactly `end`.
   for (let i = 0; i < steps; i++) values[i] = i < steps / 2 ? start + i * h : end - (steps - 1 - i) * h;
@@ -159,7 +186,9 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
 
 export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
   checkShape('eye', [n, m], 'n, m');
-  const values = allocArray(dtypeOption('eye', opts) ?? 'float32', n * m);
+  const dtype = dtypeOption('eye', opts) ?? 'float32';
+  checkAllocation('eye', [n, m], dtype);
+  const values = allocArray(dtype, n * m);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
   return fromValues(values, [n, m], opts);
 }
@@ -167,13 +196,17 @@ export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor 
 /** Uniform [0, 1) values from the seeded generator. */
 export function rand(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   const shape = sizeArg('rand', size);
-  return fromValues(drawn(dtypeOption('rand', opts) ?? 'float32', numel(shape), uniform), shape, opts);
+  const dtype = dtypeOption('rand', opts) ?? 'float32';
+  checkAllocation('rand', shape, dtype);
+  return fromValues(drawn(dtype, numel(shape), uniform), shape, opts);
 }
 
 /** Standard normal values from the seeded generator. */
 export function randn(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   const shape = sizeArg('randn', size);
-  return fromValues(drawn(dtypeOption('randn', opts) ?? 'float32', numel(shape), normal), shape, opts);
+  const dtype = dtypeOption('randn', opts) ?? 'float32';
+  checkAllocation('randn', shape, dtype);
+  return fromValues(drawn(dtype, numel(shape), normal), shape, opts);
 }
 
 /** Integers in [low, high), int32 (torch.randint(low, high, size)). */
@@ -182,7 +215,9 @@ export function randint(low: number, high: number, size: number | readonly numbe
     throw new Error(`randint: expected integers low < high, got low=${low}, high=${high}`);
   }
   const shape = sizeArg('randint', size);
-  return fromArray(drawn(dtypeOption('randint', opts) ?? 'int32', numel(shape), () => randomInt(low, high)), shape);
+  const dtype = dtypeOption('randint', opts) ?? 'int32';
+  checkAllocation('randint', shape, dtype);
+  return fromArray(drawn(dtype, numel(shape), () => randomInt(low, high)), shape);
 }
 
 /** A 0-d tensor holding value, of like's dtype (a fraction lifts int32 to float32). */

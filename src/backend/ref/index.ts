@@ -17,6 +17,7 @@ function arrayOf(s: Storage): DataArray {
 
 const memory = {
   name: 'ref',
+  maxBytes: 2 ** 32, // 4 GiB: a typed array's byte length in Node 20's V8 (buffer.constants.MAX_LENGTH)
   alloc(dtype: DType, size: number): Storage {
     return new Storage(refBackend, dtype, size, allocArray(dtype, size));
   },

@@ -17,6 +17,7 @@ import { poolKernels } from './pool.js';
 import { optimKernels } from './optim.js';
 import { elementwiseKernels } from './elementwise.js';
 import { rt } from './runtime.js';
+import { MAX_PAGES } from './heap.js';
 import { mem, type MemoryStats } from './memory.js';
 
 /** Every kernel call: a new tick, and its storage arguments resident and stamped (so that allocations
@@ -47,6 +48,7 @@ function createWasmBackend(): BackendImpl {
   };
   const impl: Record<string, unknown> = {
     name: 'wasm',
+    maxBytes: MAX_PAGES * 65536, // the WebAssembly memory's 2 GiB
     alloc: (dtype: Storage['dtype'], size: number) => m.alloc(dtype, size),
     attach: (s: Storage, values: Parameters<typeof m.attach>[1]) => m.attach(s, values),
     free: (s: Storage) => m.free(s),

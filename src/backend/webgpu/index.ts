@@ -38,6 +38,7 @@ async function createWebgpuBackend(): Promise<BackendImpl> {
   };
   const impl: Record<string, unknown> = {
     name: 'webgpu',
+    maxBytes: Math.min(ctx.device.limits.maxStorageBufferBindingSize, ctx.device.limits.maxBufferSize),
     alloc: (dtype: DType, size: number) => rt.alloc(dtype, size),
     attach: (s: Storage, values: DataArray) => rt.attach(s, values),
     free: (s: Storage) => rt.free(s),

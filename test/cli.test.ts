@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +22,26 @@ function convnet(...args: string[]) {
 }
 
 describe('convnet', () => {
+  test('train: an --out that cannot be written is an error before any training; an interrupted save\'s temporaries are removed at the next start', () => {
+    const file = join(tmp, 'a-file');
+    writeFileSync(file, '');
+    const r = convnet('train', '--data', SUBSET, '--limit', '64', '--epochs', '1', '--out', join(file, 'run'), '--quiet');
+    assert.equal(r.code, 2, r.err);
+    assert.match(r.err, new RegExp(`--out ${join(file, 'run')}: checkpoints cannot be written there \\(ENOTDIR\\)`));
+    assert.doesNotMatch(r.out + r.err, /epoch 1/);
+    // What a kill between write and rename leaves: old enough to be nobody's write in progress.
+    const out = join(tmp, 'orphans');
+    mkdirSync(out, { recursive: true });
+    const orphan = join(out, '.model.safetensors.0123456789abcdef.tmp'), old = new Date(Date.now() - 3_600_000);
+    writeFileSync(orphan, 'half a file');
+    utimesSync(orphan, old, old);
+    const t = convnet('train', '--data', SUBSET, '--limit', '64', '--test-limit', '64', '--epochs', '1', '--backend', 'wasm', '--out', out, '--quiet');
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out, /removed 1 temporary file\(s\) an interrupted save left in/);
+    assert.ok(!existsSync(orphan));
+    assert.ok(existsSync(join(out, 'model.safetensors')));
+  });
+
   test('the shebang makes dist/cli/main.js executable as `convnet`', () => {
     assert.ok(readFileSync(join(root, 'src/cli/main.ts'), 'utf8').startsWith('#!/usr/bin/env node\n'));
   });

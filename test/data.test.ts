@@ -7,7 +7,7 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,8 @@ import {
   readIdx, parseIdx, encodeIdx, transforms as T, Dataset,
 } from '../src/index.js';
 import { forEachBackend, nested, values } from './helpers/backends.js';
+import { DEFAULT_IDX_MAX_BYTES } from '../src/data/idx.js';
+import { decodeImage } from '../src/io/image.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const FULL = join(root, '../shared/data/fashion-mnist');
@@ -320,5 +322,28 @@ forEachBackend('transforms', () => {
     const t = T.toTensor()({ data: Uint8Array.of(0, 255, 51, 102), shape: [1, 2, 2] });
     assert.deepEqual(t.shape, [2, 1, 2]);
     assert.deepEqual(await values(t), [0, 51 / 255, 1, 102 / 255].map(Math.fround));
+  });
+});
+
+// A small file that declares or inflates to gigabytes is refused before the memory is taken.
+describe('decompression bombs', () => {
+  test('an IDX gzip stream that inflates past the limit stops there, naming the file and the limit', () => {
+    const bomb = gzipSync(Buffer.concat([Buffer.from([0, 0, 8, 1, 0x5f, 0x5e, 0x10, 0x00]), Buffer.alloc(20_000_000)]), { level: 9 });
+    assert.ok(bomb.length < 100_000);
+    assert.throws(() => parseIdx(bomb, 'bomb.gz', { maxBytes: 1_000_000 }),
+      /^IdxFormatError: IDX file bomb\.gz: it inflates to more than the limit of 1000000 bytes \(pass maxBytes to allow more\)$/);
+    assert.throws(() => parseIdx(Buffer.alloc(2000), 'big.idx', { maxBytes: 1000 }), /IDX file big\.idx: 2000 bytes, more than the limit of 1000 bytes/);
+    assert.equal(DEFAULT_IDX_MAX_BYTES, 2 ** 30);
+  });
+  test('a PNG or JPEG that declares more pixels than the limit is refused before decoding', () => {
+    // A PNG signature and an IHDR declaring 16000×16000 (the rest of the file never matters).
+    const png = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0x3e, 0x80, 0, 0, 0x3e, 0x80, 8, 2, 0, 0, 0]);
+    assert.throws(() => decodeImage(png), /^Error: decodeImage: the image declares 16000×16000 = 256000000 pixels, more than the limit of 100000000 \(pass maxPixels to allow more\)$/);
+    // A JPEG: SOI, then a baseline SOF0 declaring 30000 × 20000.
+    const jpg = Uint8Array.from([0xff, 0xd8, 0xff, 0xc0, 0, 17, 8, 0x4e, 0x20, 0x75, 0x30, 3, 1, 0x11, 0, 2, 0x11, 1, 3, 0x11, 1]);
+    assert.throws(() => decodeImage(jpg, { maxPixels: 1e8 }), /declares 30000×20000 = 600000000 pixels, more than the limit of 100000000/);
+    const small = readFileSync(join(dirname(fileURLToPath(import.meta.url)), '..', 'assets', 'images', 'camera.png'));
+    assert.throws(() => decodeImage(small, { maxPixels: 1000 }), /more than the limit of 1000/);
+    assert.deepEqual(decodeImage(small).shape.slice(1), [512, 512]);
   });
 });

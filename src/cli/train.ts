@@ -1,8 +1,10 @@
 // cli/train.ts — `convnet train`: trains a zoo model on an MNIST-format directory, evaluates after every
 // epoch and saves a checkpoint (model.safetensors + train-state.safetensors) after every epoch.
 
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { removeOrphanedTemporaries } from '../io/atomic.js';
 import { manualSeed } from '../tensor/random.js';
 import { CosineAnnealingLR, StepLR } from '../optim/lr_scheduler.js';
 import { CrossEntropyLoss } from '../nn/loss.js';
@@ -70,6 +72,9 @@ async function run({ values }: CommandContext): Promise<number> {
   const outFlag = stringFlag(values, 'out');
   const modelFlag = choiceFlag(values, 'model', Object.keys(MODELS), 'lenet5');
   const outDir = outFlag ?? join('runs', modelFlag);
+  checkWritable(outDir);
+  const orphans = removeOrphanedTemporaries(outDir);
+  if (orphans.length) out(`removed ${orphans.length} temporary file(s) an interrupted save left in ${outDir}`);
 
   let saved: Partial<RunConfig> = {};
   let ckpt: ReturnType<typeof loadCheckpoint> | undefined;
@@ -150,3 +155,15 @@ async function run({ values }: CommandContext): Promise<number> {
 }
 
 registerCommand({ name: 'train', summary: 'train a CNN (LeNet-5, a BatchNorm CNN) on Fashion-MNIST, with checkpoints', usage, options, run });
+
+/** Checkpoints go to `dir` after every epoch: find out now, not after an epoch of training, that they can. */
+function checkWritable(dir: string): void {
+  const probe = join(dir, `.write-test.${randomBytes(4).toString('hex')}`);
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(probe, '');
+    unlinkSync(probe);
+  } catch (e) {
+    throw new UsageError(`--out ${dir}: checkpoints cannot be written there (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+}

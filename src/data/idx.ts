@@ -38,13 +38,21 @@ function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
+/** The most bytes an IDX file may hold once inflated (1 GiB; Fashion-MNIST's largest is 47 MB). A gzip
+ *  stream is inflated with this cap, so a small file that would inflate to gigabytes stops at the cap. */
+export const DEFAULT_IDX_MAX_BYTES = 2 ** 30;
+
 /** Parses IDX bytes (gzipped or plain); `file` names the source in error messages. */
-export function parseIdx(raw: Uint8Array, file = '<bytes>'): IdxData & { shape: number[] } {
+export function parseIdx(raw: Uint8Array, file = '<bytes>', opts: { maxBytes?: number } = {}): IdxData & { shape: number[] } {
+  const maxBytes = opts.maxBytes ?? DEFAULT_IDX_MAX_BYTES;
+  const tooBig = (what: string) => new IdxFormatError(file, `${what} more than the limit of ${maxBytes} bytes (pass maxBytes to allow more)`);
   let bytes = raw;
+  if (raw.length > maxBytes) throw tooBig(`${raw.length} bytes,`);
   if (isGzip(raw)) {
     try {
-      bytes = gunzipSync(raw);
+      bytes = gunzipSync(raw, { maxOutputLength: maxBytes });
     } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError) throw tooBig('it inflates to');
       const msg = (e as Error).message;
       const why = /unexpected end/i.test(msg) ? 'the gzip stream is truncated (incomplete download?)' : `the gzip stream is corrupted (${msg})`;
       throw new IdxFormatError(file, why);
@@ -91,8 +99,8 @@ export function parseIdx(raw: Uint8Array, file = '<bytes>'): IdxData & { shape: 
   return { type: code.type, shape, data };
 }
 
-/** Reads an IDX file, gzipped or plain. */
-export function readIdx(file: string): IdxData & { shape: number[] } {
+/** Reads an IDX file, gzipped or plain (maxBytes: as parseIdx). */
+export function readIdx(file: string, opts: { maxBytes?: number } = {}): IdxData & { shape: number[] } {
   let raw: Uint8Array;
   try {
     raw = readFileSync(file);
@@ -101,7 +109,7 @@ export function readIdx(file: string): IdxData & { shape: number[] } {
     if (err.code === 'ENOENT') throw new Error(`IDX file ${file}: no such file`);
     throw new Error(`IDX file ${file}: cannot read it (${err.message})`);
   }
-  return parseIdx(raw, file);
+  return parseIdx(raw, file, opts);
 }
 
 /** Serialises to IDX bytes (gzipped when `gzip` is true, as the official files are). */

@@ -2,16 +2,41 @@
 // write a temporary file in the same directory, fsync it, rename it over the target (atomic on POSIX
 // within one file system), then fsync the directory so the rename itself survives a crash.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
-let counter = 0;
+/** The temporary file's name: the target's, then 16 random hex digits. The pid, a clock and a counter
+ *  were not enough: worker threads share the pid, and each thread had its own counter. */
+const tmpName = (file: string): string => join(dirname(file), `.${basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
+const TMP = /^\.(.+)\.[0-9a-f]{16}\.tmp$|^\.(.+)\.\d+\.\d+\.\d+\.tmp$/;
+
+/**
+ * Removes the temporary files that writes of `dir`'s files left behind when a process was killed mid-write
+ * (only names of the shape writeFileAtomic makes, older than `minAgeMs`, so that a write in progress in
+ * another process is left alone). Returns the names removed.
+ */
+export function removeOrphanedTemporaries(dir: string, minAgeMs = 60_000): string[] {
+  let names: string[];
+  try { names = readdirSync(dir); } catch { return []; }
+  const removed: string[] = [];
+  for (const name of names) {
+    if (!TMP.test(name)) continue;
+    const p = join(dir, name);
+    try {
+      if (Date.now() - statSync(p).mtimeMs < minAgeMs) continue;
+      unlinkSync(p);
+      removed.push(name);
+    } catch { /* gone meanwhile */ }
+  }
+  return removed;
+}
 
 /** Writes `chunks` (in order) to `file` atomically; creates the directory if needed. */
 export function writeFileAtomic(file: string, data: Uint8Array | string | readonly (Uint8Array | string)[]): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
-  const tmp = join(dir, `.${basename(file)}.${process.pid}.${Date.now()}.${counter++}.tmp`);
+  const tmp = tmpName(file);
   const chunks = Array.isArray(data) ? data : [data];
   let fd = -1;
   try {

@@ -28,6 +28,26 @@ export type ImageReadMode = 'unchanged' | 'grey' | 'gray' | 'rgb' | 'rgba';
 export interface DecodeImageOptions {
   /** Channels of the result: as stored ('unchanged', default), or converted to 'grey', 'rgb' or 'rgba'. */
   mode?: ImageReadMode;
+  /** The most pixels (width × height) an image may declare; checked before decoding, since a few hundred
+   *  bytes of PNG can declare gigabytes of pixels. Default DEFAULT_MAX_PIXELS (100 megapixels). */
+  maxPixels?: number;
+}
+
+export const DEFAULT_MAX_PIXELS = 100_000_000;
+
+/** Width and height as the file declares them (PNG's IHDR; JPEG's first start-of-frame), or null. */
+function declaredSize(b: Uint8Array): { width: number; height: number } | null {
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  if (isPng(b)) return b.length >= 24 ? { width: dv.getUint32(16), height: dv.getUint32(20) } : null;
+  // JPEG: walk the segments to the first SOFn marker (C0–CF except C4, C8, CC); height then width.
+  let i = 2;
+  while (i + 9 < b.length) {
+    if (b[i] !== 0xff) return null;
+    const m = b[i + 1];
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return { height: dv.getUint16(i + 5), width: dv.getUint16(i + 7) };
+    i += 2 + dv.getUint16(i + 2);
+  }
+  return null;
 }
 
 export type Normalize = 'fixed' | 'minmax' | 'symmetric';
@@ -69,6 +89,13 @@ export function decodeImage(bytes: Uint8Array, opts: DecodeImageOptions = {}): T
   if (!['unchanged', 'grey', 'gray', 'rgb', 'rgba'].includes(mode)) {
     throw new Error(`decodeImage: mode must be one of 'unchanged', 'grey', 'rgb', 'rgba', got ${JSON.stringify(mode)}`);
   }
+  const maxPixels = opts.maxPixels ?? DEFAULT_MAX_PIXELS;
+  if (!(maxPixels > 0)) throw new Error(`decodeImage: maxPixels must be a positive number, got ${JSON.stringify(opts.maxPixels)}`);
+  const declared = declaredSize(bytes);
+  if (declared && declared.width * declared.height > maxPixels) {
+    throw new Error(`decodeImage: the image declares ${declared.width}×${declared.height} = ${declared.width * declared.height} pixels, ` +
+      `more than the limit of ${maxPixels} (pass maxPixels to allow more)`);
+  }
   let rgba: Uint8Array, width: number, height: number, stored: number;
   if (isPng(bytes)) {
     let png: PNG;
@@ -85,7 +112,7 @@ export function decodeImage(bytes: Uint8Array, opts: DecodeImageOptions = {}): T
   } else if (isJpeg(bytes)) {
     let img: { width: number; height: number; data: Uint8Array };
     try {
-      img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+      img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true, maxResolutionInMP: maxPixels / 1e6, maxMemoryUsageInMB: Math.max(512, (maxPixels * 8) / 2 ** 20) });
     } catch (e) {
       throw new Error(`decodeImage: not a valid JPEG (${(e as Error).message})`);
     }

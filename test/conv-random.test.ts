@@ -4,7 +4,7 @@
 
 import { before, it, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, manualSeed, randn, zeros } from '../src/index.js';
+import { F, manualSeed, randn, tensor, zeros } from '../src/index.js';
 import { randomInt } from '../src/tensor/random.js';
 import { assertClose, forEachBackend, values } from './helpers/backends.js';
 
@@ -116,5 +116,16 @@ forEachBackend('an empty batch', () => {
     assert.deepEqual(await values(b.grad!), [0, 0, 0, 0]);
     assert.deepEqual(F.conv2d(zeros([0, 4, 5, 5]), randn([4, 1, 3, 3]), null, { groups: 4 }).shape, [0, 4, 3, 3]);
     assert.throws(() => F.conv2d(zeros([1, 3, 0, 5]), w), /conv2d: input of shape \[1, 3, 0, 5\] is empty/);
+  });
+});
+
+// IEEE arithmetic, as PyTorch: a zero weight times NaN or ∞ is NaN, so a window holding one gives NaN. (ref's
+// GEMM used to skip zero entries and gave 0 there.)
+forEachBackend('NaN and ∞ under a zero weight', () => {
+  test('conv2d x=[1,1,3,3] with a NaN and an ∞, w=zeros [2,1,2,2]: NaN exactly in the windows that hold one', async () => {
+    const x = tensor([[[[1, NaN, 2], [3, 4, Infinity], [5, 6, 7]]]]);
+    const y = F.conv2d(x, zeros([2, 1, 2, 2]));
+    assert.deepEqual(await values(y), [NaN, NaN, 0, NaN, NaN, NaN, 0, NaN]);
+    assert.deepEqual(await values(F.conv2d(tensor([[[[1, 2], [3, 4]]]]), zeros([1, 1, 1, 1]))), [0, 0, 0, 0]);
   });
 });

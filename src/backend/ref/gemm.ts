@@ -35,8 +35,7 @@ export function gemmNN(
     for (; i < M; i++) {
       const c0 = cOff + i * N, a0 = aOff + i * K;
       for (let k = k0; k < k1; k++) {
-        const x0 = A[a0 + k];
-        if (x0 === 0) continue;
+        const x0 = A[a0 + k]; // no skipping zeros: 0 · NaN and 0 · ∞ are NaN (IEEE, as PyTorch and wasm give)
         const b = bOff + k * N;
         for (let j = 0; j < N; j++) C[c0 + j] += x0 * B[b + j];
       }
@@ -79,8 +78,7 @@ export function gemmTN(
   for (let k = 0; k < K; k++) {
     const b = bOff + k * N;
     for (let i = 0; i < M; i++) {
-      const x = A[aOff + k * M + i];
-      if (x === 0) continue;
+      const x = A[aOff + k * M + i]; // as above: a zero still multiplies
       const c = cOff + i * N;
       for (let j = 0; j < N; j++) C[c + j] += x * B[b + j];
     }

@@ -20,6 +20,7 @@
 // otherwise python3 is asked directly.
 // The one-command run on a lent GPU machine is bench/gpu/run.sh (see bench/gpu/README.md).
 
+import { firstTouchLine } from './first-touch.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,6 +70,7 @@ const results: Record<string, unknown> = {
 
 log(`convnet GPU bench — ${new Date().toISOString()}, node ${process.version}, ${process.platform}-${process.arch}` +
   `${QUICK ? ', --quick (small sizes: targets not judged)' : ''}`);
+log(firstTouchLine()); // the host's: batches are made in fresh CPU memory before they are uploaded
 log(`W3 = conv2d ${W3.C}→${W3.OC} ${W3.H}×${W3.W} ${W3.KH}×${W3.KW} pad ${W3.padTop}, fp32; N = ${NS.join(', ')}; ` +
   `LeNet-5 epoch: ${IMAGES.toLocaleString('en-US')} images, batch ${BATCH}`);
 

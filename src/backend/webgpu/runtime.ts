@@ -45,6 +45,11 @@ export interface GpuData {
 /** Elements up to which data written from JS keeps its host copy (64 MiB). */
 export const HOST_COPY_LIMIT = 16 * 2 ** 20;
 
+function float64Error(): Error {
+  return new Error('webgpu backend: float64 tensors are not supported (WGSL has no 64-bit float); ' +
+    "use float32, or run float64 work on 'wasm' or 'ref'");
+}
+
 /** Bytes of one uniform slot: the arguments of one dispatch (the minimum uniform offset alignment). */
 export const SLOT_BYTES = 256;
 const SLOTS = 256;
@@ -196,10 +201,7 @@ export class GpuRuntime {
   // ------------------------------------------------------------------------------------------ memory
 
   alloc(dtype: DType, size: number): Storage {
-    if (dtype === 'float64') {
-      throw new Error('webgpu backend: float64 tensors are not supported (WGSL has no 64-bit float); ' +
-        "use float32, or run float64 work on 'wasm' or 'ref'");
-    }
+    if (dtype === 'float64') throw float64Error();
     // A buffer larger than a shader may bind would fail on the GPU's side, later and vaguely: say it now.
     const limit = Math.min(this.device.limits.maxStorageBufferBindingSize, this.device.limits.maxBufferSize);
     if (!Number.isSafeInteger(size) || size < 0 || sizeClass(size * 4) > limit) {
@@ -250,7 +252,7 @@ export class GpuRuntime {
   }
 
   attach(s: Storage, values: DataArray): void {
-    if (s.dtype === 'float64') this.alloc('float64', 0); // throws the float64 error
+    if (s.dtype === 'float64') throw float64Error(); // moved here from a CPU backend
     this.give(s);
     this.write(s, values);
   }

@@ -12,7 +12,7 @@ export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint,
 } from './tensor/creation.js';
 export type { TensorOptions, TensorLike } from './tensor/creation.js';
-export { manualSeed, randperm } from './tensor/random.js';
+export { manualSeed, randperm, getRngState, setRngState, type RngState } from './tensor/random.js';
 export { setBackend, getBackend, listBackends, fallbackCounts, resetFallbackCounts } from './backend/backend.js';
 export { setNumThreads, getNumThreads, wasmInfo, initWasmThreads, setWasmMemoryLimit } from './backend/wasm/index.js';
 export { webgpuInfo, webgpuSync, webgpuTrim, useBestBackend, type WebgpuInfo } from './backend/webgpu/index.js';

@@ -18,7 +18,7 @@ export * as data from './data/index.js';
 export * as safetensors from './io/safetensors.js';
 export { writeFileAtomic } from './io/atomic.js';
 export * as train from './train/index.js';
-export { saveCheckpoint, loadCheckpoint } from './train/index.js';
+export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from './train/index.js';
 
 // images (pngjs, jpeg-js) and pictures of what a network sees
 export { decodeImage, encodePng, toRgba, rgbToGrey, fromRgba } from './io/image.js';

@@ -8,15 +8,15 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   tensor, randn, manualSeed, nn, optim, noGrad, Tensor, TensorDataset, DataLoader, fit, safetensors, saveCheckpoint,
-  loadCheckpoint, writeFileAtomic, models, randint,
+  loadCheckpoint, writeFileAtomic, models, randint, hasCheckpoint,
 } from '../src/index.js';
-import { MODEL_FILE, TRAIN_STATE_FILE } from '../src/train/checkpoint.js';
+import { MANIFEST_FILE, MODEL_FILE, TRAIN_STATE_FILE } from '../src/train/checkpoint.js';
 import { fromArray } from '../src/tensor/creation.js';
 import { forEachBackend, hasFloat64, values } from './helpers/backends.js';
 
@@ -135,9 +135,9 @@ describe('safetensors format: damaged files', () => {
     });
   }
 
-  test('every truncation and every flipped byte of a checkpoint is an error (the checksum covers the data)', async () => {
+  test('every truncation and every flipped byte of a checkpoint is an error (the checksum covers the whole file)', async () => {
     manualSeed(0);
-    const bytes = await safetensors.serialize(models.lenet5().stateDict(), { metadata: { format: 'pt' }, checksum: true });
+    const bytes = await safetensors.serialize(models.lenet5().stateDict(), { metadata: { format: 'pt', 'convnet.epoch': '3' }, checksum: true });
     for (let cut = 0; cut < bytes.length; cut += 97) {
       assert.throws(() => safetensors.deserialize(bytes.subarray(0, cut)), /safetensors <bytes>: /, `cut at ${cut}`);
     }
@@ -145,25 +145,67 @@ describe('safetensors format: damaged files', () => {
     for (let at = 8 + n; at < bytes.length; at += 1013) {
       const b = bytes.slice();
       b[at] ^= 0x10;
-      assert.throws(() => safetensors.deserialize(b), /does not match its SHA-256 checksum/, `flip at ${at}`);
+      assert.throws(() => safetensors.deserialize(b), /does not match its SHA-256 checksum \(convnet\.file-sha256\)/, `flip at ${at}`);
     }
-    // Flips in the header are caught by the format rules or the checksum metadata; none may pass silently
-    // with a different tensor value.
-    const ref = safetensors.deserialize(bytes).tensors;
-    for (let at = 8; at < 8 + n; at += 3) {
+    // Every byte of the header too: the metadata that steers --resume (here convnet.epoch) is covered.
+    // (A flip in the checksum key's own name hides the key: checkpoints are read with requireChecksum.)
+    for (let at = 0; at < 8 + n; at++) {
       const b = bytes.slice();
       b[at] ^= 0x01;
-      let got;
-      try { got = safetensors.deserialize(b).tensors; } catch { continue; }
-      for (const [k, t] of got) {
-        const r = ref.get(k);
-        if (r) assert.deepEqual(await bits(t), await bits(r), `flip at header byte ${at} changed '${k}' silently`);
-      }
+      assert.throws(() => safetensors.deserialize(b, { requireChecksum: true }), /safetensors <bytes>: /, `flip at header byte ${at}`);
     }
+    const text = Buffer.from(bytes).toString('latin1');
+    const edited = Buffer.from(text.replace('"convnet.epoch":"3"', '"convnet.epoch":"4"'), 'latin1');
+    assert.throws(() => safetensors.deserialize(edited), /does not match its SHA-256 checksum .*delete the key convnet\.file-sha256/);
+    // The hash is independent of this code: sha256sum of the file with its own 64 digits zeroed.
+    const { metadata } = safetensors.deserialize(bytes);
+    const zeroed = Buffer.from(text.replace(metadata['convnet.file-sha256'], '0'.repeat(64)), 'latin1');
+    const py = spawnSync('sha256sum', { input: zeroed, encoding: 'utf8' });
+    assert.equal(metadata['convnet.file-sha256'], py.stdout.split(' ')[0]);
+  });
+
+  test('files from before the whole-file checksum (convnet.sha256 over the data section) still load and are verified', async () => {
+    const t = tensor([1, 2, 3]);
+    const data = new Uint8Array(new Float32Array([1, 2, 3]).buffer);
+    const { createHash } = await import('node:crypto');
+    const sum = createHash('sha256').update(data).digest('hex');
+    const file = (d: Uint8Array) => {
+      const header = Buffer.from(JSON.stringify({ __metadata__: { 'convnet.sha256': sum }, t: { dtype: 'F32', shape: [3], data_offsets: [0, 12] } }));
+      const len = Buffer.alloc(8); len.writeBigUInt64LE(BigInt(header.length));
+      return new Uint8Array(Buffer.concat([len, header, d]));
+    };
+    assert.deepEqual(await bits(safetensors.deserialize(file(data)).tensors.get('t')!), await bits(t));
+    const bad = data.slice(); bad[5] ^= 4;
+    assert.throws(() => safetensors.deserialize(file(bad)), /data section does not match its SHA-256 checksum \(convnet\.sha256\)/);
   });
 });
 
 describe('atomic writes', () => {
+  test('kill -9 at random moments of a save loop: the checkpoint always loads, as one epoch\'s complete pair', async () => {
+    const dir = mkdtempSync(join(tmp, 'kill-'));
+    const { spawn } = await import('node:child_process');
+    let seed = 12345; // fixed delays, spread over the save (a few ms to write the pair)
+    const delay = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return 5 + (seed % 120); };
+    let lastSaved = 0;
+    for (let kill = 0; kill < 8; kill++) {
+      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/helpers/checkpoint-saver.ts'), dir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      let out = '';
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d) => { out += d; if (out.includes('ready') && !child.killed) setTimeout(() => { child.kill('SIGKILL'); resolve(); }, delay()); });
+        child.on('exit', (code) => { if (!child.killed) reject(new Error(`saver exited with ${code}`)); });
+      });
+      await new Promise((r) => child.once('close', r));
+      for (const m of out.matchAll(/saved (\d+)/g)) lastSaved = Math.max(lastSaved, Number(m[1]));
+      if (!hasCheckpoint(dir)) { assert.equal(lastSaved, 0, 'a checkpoint was saved but is gone'); continue; }
+      const ck = loadCheckpoint(dir);
+      assert.ok(ck.epoch >= lastSaved, `loaded epoch ${ck.epoch}, but ${lastSaved} had been saved`);
+      const w = await ck.modelState.get('weight')!.data();
+      assert.ok(w.every((v) => v === ck.epoch), `weights of epoch ${ck.epoch} hold ${w.find((v) => v !== ck.epoch)}`);
+      assert.equal((ck.optimizerState as { tag: number }).tag, ck.epoch, 'train state from another epoch');
+    }
+    assert.ok(lastSaved > 0, 'no save completed before the kills: the test did not exercise anything');
+  });
+
   test('writes the whole file and leaves no temporary file behind', () => {
     const dir = mkdtempSync(join(tmp, 'atomic-'));
     const path = join(dir, 'sub', 'x.bin');
@@ -172,6 +214,23 @@ describe('atomic writes', () => {
     writeFileAtomic(path, new Uint8Array([9]));
     assert.deepEqual(Array.from(readFileSync(path)), [9]);
     assert.deepEqual(readdirSync(join(dir, 'sub')), ['x.bin']);
+  });
+
+  test('worker threads writing the same file at once never collide on a temporary name', async () => {
+    const { Worker } = await import('node:worker_threads');
+    const file = join(mkdtempSync(join(tmp, 'threads-')), 'shared.txt');
+    const times = 400;
+    const results = await Promise.all([0, 1, 2, 3].map((id) => new Promise<string[]>((resolve, reject) => {
+      // tsx's loader hooks do not reach worker threads by themselves: register them in the worker first.
+      const url = new URL('./helpers/atomic-writer.ts', import.meta.url).href;
+      const boot = `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${JSON.stringify(url)}); })`;
+      const w = new Worker(boot, { eval: true, workerData: { file, times, id } });
+      w.once('message', resolve);
+      w.once('error', reject);
+    })));
+    assert.deepEqual(results.flat(), [], 'writes failed');
+    assert.match(readFileSync(file, 'utf8'), /^writer [0-3], write \d+\n$/);
+    assert.deepEqual(readdirSync(dirname(file)), ['shared.txt']);
   });
 
   test('a failed write leaves the old file intact', () => {
@@ -264,14 +323,59 @@ forEachBackend('checkpoints', (backend) => {
     for (const [k, t] of a.model.stateDict()) assert.deepEqual(await bits(c.model.stateDict().get(k)!), await bits(t), k);
   });
 
-  test('a half-finished save (files from different epochs) is refused', async () => {
+  test('a directory from before manifests (model.safetensors + train-state.safetensors) loads, and a mixed pair is refused', async () => {
     const { model, optimizer } = setup();
-    const dir = join(tmp, backend, 'mixed');
-    await saveCheckpoint(dir, { model, optimizer, epoch: 2 });
-    const older = join(tmp, backend, 'older');
-    await saveCheckpoint(older, { model, optimizer, epoch: 1 });
-    writeFileSync(join(dir, TRAIN_STATE_FILE), readFileSync(join(older, TRAIN_STATE_FILE)));
-    assert.throws(() => loadCheckpoint(dir), /model\.safetensors is from epoch 2 but train-state\.safetensors from epoch 1/);
+    const saved = async (name: string, epoch: number) => saveCheckpoint(join(tmp, backend, name), { model, optimizer, epoch });
+    const two = await saved('two', 2), one = await saved('one', 1);
+    const legacy = join(tmp, backend, 'legacy');
+    mkdirSync(legacy, { recursive: true });
+    writeFileSync(join(legacy, MODEL_FILE), readFileSync(two.modelFile));
+    writeFileSync(join(legacy, TRAIN_STATE_FILE), readFileSync(two.trainStateFile!));
+    assert.equal(loadCheckpoint(legacy).epoch, 2);
+    assert.ok(loadCheckpoint(legacy).optimizerState);
+    writeFileSync(join(legacy, TRAIN_STATE_FILE), readFileSync(one.trainStateFile!));
+    assert.throws(() => loadCheckpoint(legacy), /model\.safetensors is from epoch 2 but train-state\.safetensors from epoch 1/);
+    // Saving into it moves it to the manifest layout and drops the stale train state.
+    await saveCheckpoint(legacy, { model, optimizer, epoch: 3 });
+    assert.deepEqual(readdirSync(legacy).sort(), [MANIFEST_FILE, 'epoch-0003.model.safetensors', 'epoch-0003.train-state.safetensors', MODEL_FILE]);
+    assert.equal(loadCheckpoint(legacy).epoch, 3);
+  });
+
+  test('each save replaces the previous pair only after the manifest names the new one; the same epoch saved twice gets new names', async () => {
+    const { model, optimizer } = setup();
+    const dir = join(tmp, backend, 'pairs');
+    const a = await saveCheckpoint(dir, { model, optimizer, epoch: 1 });
+    const b = await saveCheckpoint(dir, { model, optimizer, epoch: 1 });
+    assert.notEqual(a.modelFile, b.modelFile);
+    assert.ok(!existsSync(a.modelFile) && !existsSync(a.trainStateFile!));
+    const manifest = JSON.parse(readFileSync(join(dir, MANIFEST_FILE), 'utf8'));
+    assert.equal(join(dir, manifest.model), b.modelFile);
+    assert.deepEqual(readFileSync(join(dir, MODEL_FILE)), readFileSync(b.modelFile)); // PyTorch's fixed name
+    // A manifest may only name files of its own directory.
+    writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, model: '../pairs/epoch-0001.model.safetensors' }));
+    assert.throws(() => loadCheckpoint(dir), /checkpoint\.json: model must name a file of this directory/);
+    writeFileSync(join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, epoch: 2 }));
+    assert.throws(() => loadCheckpoint(dir), /the manifest says epoch 2, the file says 1/);
+  });
+
+  test('a wrong type in the saved train state is an error naming the field', async () => {
+    const { model, optimizer, scheduler } = setup();
+    const dir = join(tmp, backend, 'types');
+    await saveCheckpoint(dir, { model, optimizer, scheduler, epoch: 1 });
+    const ck = loadCheckpoint(dir);
+    const sch = ck.schedulerState as Record<string, unknown>;
+    assert.throws(() => scheduler.loadStateDict({ ...sch, step: 3 }), /StepLR\.loadStateDict: unknown field 'step' \(StepLR's fields: .*lastEpoch/);
+    assert.throws(() => scheduler.loadStateDict({ ...sch, lastEpoch: '1' }), /StepLR\.loadStateDict: field 'lastEpoch' must be a number, got "1"/);
+    assert.throws(() => scheduler.loadStateDict({ ...sch, baseLrs: ['0.01'] }), /field 'baseLrs' must be a list of numbers/);
+    const opt = ck.optimizerState as ReturnType<typeof optimizer.stateDict>;
+    const group = { ...opt.paramGroups[0] };
+    assert.throws(() => optimizer.loadStateDict({ ...opt, paramGroups: [{ ...group, lr: 'fast' } as never] }), /Adam\.loadStateDict: option 'lr' of parameter group 0 must be a number, got "fast"/);
+    assert.throws(() => optimizer.loadStateDict({ ...opt, paramGroups: [{ ...group, betas: [0.9, '0.999'] } as never] }), /option 'betas' of parameter group 0 must be a list of numbers/);
+    assert.throws(() => optimizer.loadStateDict({ ...opt, paramGroups: [{ ...group, lrr: 1 } as never] }), /unknown option 'lrr' \(Adam's options: lr, /);
+    assert.throws(() => optimizer.loadStateDict({ ...opt, state: { 0: { step: 'x' } } as never }), /state 'step' of parameter 0 must be a tensor or a number, got "x"/);
+    assert.throws(() => optimizer.loadStateDict({ ...opt, paramGroups: [{ ...group, params: group.params.map(() => 0) }] }), /lists 0, not a parameter index/);
+    // The state is untouched by a refused load.
+    assert.deepEqual(JSON.parse(JSON.stringify(scheduler.stateDict())), JSON.parse(JSON.stringify(sch)));
   });
 
   test('loading into a different architecture names the keys and shapes at fault', async () => {

@@ -2,10 +2,9 @@
 // .safetensors file, also one written by PyTorch with the same key names) on an MNIST-format directory.
 
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { CrossEntropyLoss } from '../nn/loss.js';
 import { evaluate } from '../train/fit.js';
-import { loadCheckpoint, MODEL_FILE } from '../train/checkpoint.js';
+import { hasCheckpoint, loadCheckpoint, MANIFEST_FILE, MODEL_FILE } from '../train/checkpoint.js';
 import { buildModel, MODELS } from '../train/models.js';
 import { FashionMNIST, FASHION_MNIST_MEAN, FASHION_MNIST_STD } from '../data/mnist.js';
 import { DataLoader } from '../data/dataloader.js';
@@ -33,7 +32,7 @@ async function run({ values }: CommandContext): Promise<number> {
   const file = stringFlag(values, 'checkpoint');
   if (!file) throw new UsageError('--checkpoint is required');
   if (!existsSync(file)) throw new UsageError(`--checkpoint ${file}: no such file or directory`);
-  if (statSync(file).isDirectory() && !existsSync(join(file, MODEL_FILE))) throw new UsageError(`--checkpoint ${file}: the directory has no ${MODEL_FILE}`);
+  if (statSync(file).isDirectory() && !hasCheckpoint(file)) throw new UsageError(`--checkpoint ${file}: the directory has no ${MANIFEST_FILE} or ${MODEL_FILE}`);
   const modelFlag = values.model !== undefined ? choiceFlag(values, 'model', Object.keys(MODELS), 'lenet5') : undefined;
   const batchSize = intFlag(values, 'batch-size', 500);
   const limit = values.limit !== undefined ? intFlag(values, 'limit', 1) : undefined;

@@ -1,15 +1,16 @@
 // cli/train.ts — `convnet train`: trains a zoo model on an MNIST-format directory, evaluates after every
-// epoch and saves a checkpoint (model.safetensors + train-state.safetensors) after every epoch.
+// epoch and saves a checkpoint (a model + train-state pair named by checkpoint.json; train/checkpoint.ts)
+// after every epoch, with the random streams (dropout's, augmentation's) so that --resume is bit-identical.
 
-import { existsSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { removeOrphanedTemporaries } from '../io/atomic.js';
-import { manualSeed } from '../tensor/random.js';
+import { getRngState, manualSeed, setRngState, type RngState } from '../tensor/random.js';
 import { CosineAnnealingLR, StepLR } from '../optim/lr_scheduler.js';
 import { CrossEntropyLoss } from '../nn/loss.js';
 import { fit, evaluate, formatEpoch } from '../train/fit.js';
-import { loadCheckpoint, saveCheckpoint, MODEL_FILE } from '../train/checkpoint.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint, MODEL_FILE, MANIFEST_FILE } from '../train/checkpoint.js';
 import { buildModel, MODELS } from '../train/models.js';
 import { formatDuration } from '../train/progress.js';
 import {
@@ -79,9 +80,9 @@ async function run({ values }: CommandContext): Promise<number> {
   let saved: Partial<RunConfig> = {};
   let ckpt: ReturnType<typeof loadCheckpoint> | undefined;
   if (values.resume) {
-    if (!existsSync(join(outDir, MODEL_FILE))) throw new UsageError(`--resume: no checkpoint in ${outDir} (expected ${join(outDir, MODEL_FILE)}); pass the --out of the run to resume`);
+    if (!hasCheckpoint(outDir)) throw new UsageError(`--resume: no checkpoint in ${outDir} (expected ${join(outDir, MANIFEST_FILE)}); pass the --out of the run to resume`);
     ckpt = loadCheckpoint(outDir);
-    saved = (ckpt.config ?? {}) as Partial<RunConfig>;
+    saved = checkSavedConfig(ckpt.config ?? {}, ckpt.files.model);
     if (ckpt.optimizerState === undefined) throw new Error(`--resume: ${outDir} has no train-state.safetensors (optimizer state); it holds weights only`);
   }
   const optimizer = given('optimizer') || !saved.optimizer ? choiceFlag(values, 'optimizer', OPTIMIZERS, 'sgd') : saved.optimizer;
@@ -109,7 +110,7 @@ async function run({ values }: CommandContext): Promise<number> {
   const dataDir = resolveDataDir(stringFlag(values, 'data'), out);
 
   manualSeed(cfg.seed);
-  const { trainSet, testSet, trainLoader, testLoader } = makeLoaders({ dataDir, batchSize: cfg.batchSize, seed: cfg.seed, limit: cfg.limit, testLimit, augment: cfg.augment });
+  const { trainSet, testSet, trainLoader, testLoader, augmentRng } = makeLoaders({ dataDir, batchSize: cfg.batchSize, seed: cfg.seed, limit: cfg.limit, testLimit, augment: cfg.augment });
   const model = buildModel(cfg.model, { numClasses: trainSet.classes.length });
   const opt = buildOptimizer(cfg.optimizer, model, cfg.lr, cfg.momentum, cfg.weightDecay);
   const scheduler = cfg.scheduler === 'cosine' ? new CosineAnnealingLR(opt, cfg.epochs)
@@ -119,6 +120,15 @@ async function run({ values }: CommandContext): Promise<number> {
     model.loadStateDict(ckpt.modelState);
     (opt as { loadStateDict(s: unknown): void }).loadStateDict(ckpt.optimizerState);
     if (scheduler && ckpt.schedulerState !== undefined) scheduler.loadStateDict(ckpt.schedulerState as Parameters<typeof scheduler.loadStateDict>[0]);
+    // The random streams as they were after the saved epoch: dropout (global) and augmentation. A
+    // checkpoint from before they were saved resumes with fresh ones (not bit-identical, but valid).
+    const rng = ckpt.rngState;
+    try {
+      if (rng?.global !== undefined) setRngState(rng.global as RngState);
+      if (rng?.augment !== undefined) augmentRng.setState(rng.augment as number);
+    } catch (e) {
+      throw new Error(`--resume: ${ckpt.files.trainState}: convnet.rng: ${(e as Error).message}`);
+    }
     startEpoch = ckpt.epoch;
     trainLoader.setEpoch(startEpoch);
     out(`resuming ${outDir} after epoch ${startEpoch} of ${cfg.epochs}`);
@@ -133,7 +143,10 @@ async function run({ values }: CommandContext): Promise<number> {
     epochs: cfg.epochs, optimizer: opt, lossFn, testLoader, scheduler, startEpoch,
     progress: values.quiet ? false : { stream: process.stderr, summaryStream: process.stdout },
     onEpoch: async (r) => {
-      await saveCheckpoint(outDir, { model, optimizer: opt, scheduler, epoch: r.epoch, modelName: cfg.model, config: { ...cfg } });
+      await saveCheckpoint(outDir, {
+        model, optimizer: opt, scheduler, epoch: r.epoch, modelName: cfg.model, config: { ...cfg },
+        rng: { global: getRngState(), augment: augmentRng.getState() },
+      });
       if (values.quiet) out(formatEpoch(r, cfg.epochs));
     },
   });
@@ -155,6 +168,30 @@ async function run({ values }: CommandContext): Promise<number> {
 }
 
 registerCommand({ name: 'train', summary: 'train a CNN (LeNet-5, a BatchNorm CNN) on Fashion-MNIST, with checkpoints', usage, options, run });
+
+/** The settings a checkpoint recorded, each checked for its type: a wrong one is an error naming it. */
+function checkSavedConfig(config: Record<string, unknown>, file: string): Partial<RunConfig> {
+  const kinds: Record<keyof RunConfig, (v: unknown) => boolean> = {
+    model: (v) => typeof v === 'string' && Object.hasOwn(MODELS, v),
+    optimizer: (v) => typeof v === 'string' && (OPTIMIZERS as readonly string[]).includes(v),
+    scheduler: (v) => typeof v === 'string' && (SCHEDULERS as readonly string[]).includes(v),
+    lr: (v) => typeof v === 'number' && v > 0 && Number.isFinite(v),
+    momentum: (v) => typeof v === 'number' && v >= 0 && v < 1,
+    weightDecay: (v) => typeof v === 'number' && v >= 0 && Number.isFinite(v),
+    batchSize: (v) => Number.isSafeInteger(v) && (v as number) > 0,
+    epochs: (v) => Number.isSafeInteger(v) && (v as number) > 0,
+    seed: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
+    augment: (v) => typeof v === 'boolean',
+    limit: (v) => Number.isSafeInteger(v) && (v as number) > 0,
+  };
+  for (const [k, v] of Object.entries(config)) {
+    if (!Object.hasOwn(kinds, k)) continue; // settings of another convnet version: not used here
+    if (v !== undefined && !kinds[k as keyof RunConfig](v)) {
+      throw new Error(`--resume: ${file}: the saved setting ${k} = ${JSON.stringify(v)} is not valid (damaged or edited checkpoint)`);
+    }
+  }
+  return config as Partial<RunConfig>;
+}
 
 /** Checkpoints go to `dir` after every epoch: find out now, not after an epoch of training, that they can. */
 function checkWritable(dir: string): void {

@@ -21,6 +21,16 @@ export class Generator {
     this.state = s;
   }
 
+  /** The state, for checkpoints: a generator given it by setState draws exactly what this one would. */
+  getState(): number {
+    return this.state;
+  }
+
+  setState(state: number): void {
+    if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) throw new Error(`Generator.setState: state must be an integer in [0, 2^32), got ${JSON.stringify(state)}`);
+    this.state = state;
+  }
+
   /** Uniform 32-bit unsigned integer. */
   nextUint32(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);

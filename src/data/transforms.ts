@@ -5,11 +5,24 @@
 // used on its own. It also carries a `sample` kernel that works on one image's values in a Float32Array;
 // datasets and the DataLoader use that to write a whole batch into one preallocated array without making
 // a tensor per image. Random transforms draw from the global seeded generator (manualSeed), as
-// torchvision draws from torch's.
+// torchvision draws from torch's, or from their own `generator` (data/rng.ts), whose state a training
+// run can save so that a resumed run draws the same crops and flips as an uninterrupted one.
 
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { uniform } from '../tensor/random.js';
+import { Generator } from './rng.js';
+
+export interface RandomOptions {
+  /** Draw from this generator instead of the global one. */
+  generator?: Generator;
+}
+
+function drawFrom(op: string, g: Generator | undefined): () => number {
+  if (g === undefined) return uniform;
+  if (!(g instanceof Generator)) throw new Error(`${op}: generator must be a Generator (data/rng.ts), got ${typeof g}`);
+  return () => g.uniform();
+}
 
 /** A per-image kernel: reads `src` (an image of `shape`), writes `dst` (an image of outShape(shape)). */
 export interface SampleOp {
@@ -76,7 +89,7 @@ export function normalize(mean: number | readonly number[], std: number | readon
   return fromSample('normalize', op, `Normalize(mean=${fmt(m)}, std=${fmt(s)})`);
 }
 
-export interface RandomCropOptions {
+export interface RandomCropOptions extends RandomOptions {
   /** Padding before cropping: p (all sides), [leftRight, topBottom] or [left, top, right, bottom], as torchvision. */
   padding?: number | readonly number[];
   /** Value of the padded pixels (default 0). */
@@ -94,6 +107,7 @@ export function randomCrop(size: number | readonly [number, number], opts: Rando
   }
   const [pl, pt, pr, pb] = pads;
   const fill = opts.fill ?? 0;
+  const draw = drawFrom('randomCrop', opts.generator);
   const op: SampleOp = {
     outShape(shape) {
       const [, h, w] = chw('randomCrop', shape);
@@ -105,8 +119,8 @@ export function randomCrop(size: number | readonly [number, number], opts: Rando
     apply(src, dst, shape) {
       const [c, h, w] = chw('randomCrop', shape);
       // Window origin in padded coordinates, then shifted into the image's own coordinates.
-      const top = Math.floor(uniform() * (h + pt + pb - sh + 1)) - pt;
-      const left = Math.floor(uniform() * (w + pl + pr - sw + 1)) - pl;
+      const top = Math.floor(draw() * (h + pt + pb - sh + 1)) - pt;
+      const left = Math.floor(draw() * (w + pl + pr - sw + 1)) - pl;
       for (let ch = 0; ch < c; ch++) {
         const so = ch * h * w, d0 = ch * sh * sw;
         for (let y = 0; y < sh; y++) {
@@ -124,14 +138,15 @@ export function randomCrop(size: number | readonly [number, number], opts: Rando
   return fromSample('randomCrop', op, `RandomCrop(size=(${sh}, ${sw})${padRepr})`);
 }
 
-function flipOp(name: string, p: number, axis: 'h' | 'v'): SampleOp {
+function flipOp(name: string, p: number, axis: 'h' | 'v', generator: Generator | undefined): SampleOp {
   if (!(p >= 0 && p <= 1)) throw new Error(`${name}: p must be a probability in [0, 1], got ${p}`);
+  const draw = drawFrom(name, generator);
   return {
     inPlace: true,
     outShape: (shape) => [...shape],
     apply(src, dst, shape) {
       const [c, h, w] = chw(name, shape);
-      if (!(uniform() < p)) { if (dst !== src) dst.set(src.subarray(0, c * h * w)); return; }
+      if (!(draw() < p)) { if (dst !== src) dst.set(src.subarray(0, c * h * w)); return; }
       for (let ch = 0; ch < c; ch++) {
         const o = ch * h * w;
         if (axis === 'h') {
@@ -150,13 +165,13 @@ function flipOp(name: string, p: number, axis: 'h' | 'v'): SampleOp {
 }
 
 /** Mirrors the image left–right with probability p. */
-export function randomHorizontalFlip(p = 0.5): Transform {
-  return fromSample('randomHorizontalFlip', flipOp('randomHorizontalFlip', p, 'h'), `RandomHorizontalFlip(p=${p})`);
+export function randomHorizontalFlip(p = 0.5, opts: RandomOptions = {}): Transform {
+  return fromSample('randomHorizontalFlip', flipOp('randomHorizontalFlip', p, 'h', opts.generator), `RandomHorizontalFlip(p=${p})`);
 }
 
 /** Mirrors the image top–bottom with probability p. */
-export function randomVerticalFlip(p = 0.5): Transform {
-  return fromSample('randomVerticalFlip', flipOp('randomVerticalFlip', p, 'v'), `RandomVerticalFlip(p=${p})`);
+export function randomVerticalFlip(p = 0.5, opts: RandomOptions = {}): Transform {
+  return fromSample('randomVerticalFlip', flipOp('randomVerticalFlip', p, 'v', opts.generator), `RandomVerticalFlip(p=${p})`);
 }
 
 /**

@@ -11,9 +11,13 @@
 // overlap. Every rule is checked on reading, and a file that breaks one (a truncated download, a
 // flipped byte) gets an error naming the file and the rule, never a crash or a silently wrong tensor.
 //
-// A byte flipped inside the data section cannot be seen by these rules, so files written with
-// { checksum: true } (convnet's checkpoints) carry the SHA-256 of their data section in the metadata
-// key "convnet.sha256", which deserialize() verifies whenever it is present; PyTorch ignores it.
+// A byte flipped inside the data section, or a metadata value changed, cannot be seen by these rules, so
+// files written with { checksum: true } (convnet's checkpoints) carry the SHA-256 of the whole file in
+// the metadata key "convnet.file-sha256", which deserialize() verifies whenever it is present; PyTorch
+// ignores it. A hash cannot contain itself, so it is the hash of the file with its own 64 hex digits
+// replaced by 64 zeros: the writer writes zeros, hashes, then puts the digits in their place; the
+// reader hashes around them. Files from before this key carry "convnet.sha256", the hash of the data
+// section only, which is still verified.
 //
 // dtypes: written F32 (float32), F64 (float64), I32 (int32) and, on request, I64; read also F16, BF16
 // (into float32), I8, U8, I16, U16, U32, I64, U64, BOOL (into int32, checking that each value fits).
@@ -46,11 +50,33 @@ export interface SerializeOptions {
   metadata?: Record<string, string>;
   /** Names of int32 tensors to store as I64 (as PyTorch's BatchNorm num_batches_tracked). */
   int64?: Iterable<string>;
-  /** Store the SHA-256 of the data section as metadata "convnet.sha256" (verified on reading). */
+  /** Store the SHA-256 of the whole file as metadata "convnet.file-sha256" (verified on reading). */
   checksum?: boolean;
 }
 
-export const CHECKSUM_KEY = 'convnet.sha256';
+/** Metadata key of the whole file's SHA-256 (see the top of this file). */
+export const CHECKSUM_KEY = 'convnet.file-sha256';
+/** Metadata key of the data section's SHA-256, as files written before CHECKSUM_KEY carry it. */
+export const DATA_CHECKSUM_KEY = 'convnet.sha256';
+
+const HEX64 = /^[0-9a-f]{64}$/;
+const ZEROS64 = '0'.repeat(64);
+
+/** Where in `bytes` the checksum's 64 digits start: after `"convnet.file-sha256":"`, which only the
+ *  metadata can hold (a tensor name would be followed by `:{`). -1 when absent; -2 when there twice. */
+function checksumAt(bytes: Uint8Array, headerEnd: number): number {
+  const key = Buffer.from(`"${CHECKSUM_KEY}":"`);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, headerEnd);
+  const at = buf.indexOf(key, 8);
+  if (at < 0) return -1;
+  if (buf.indexOf(key, at + 1) >= 0) return -2;
+  return at + key.length;
+}
+
+/** SHA-256 of `bytes` with the 64 bytes at `at` read as zeros. */
+function fileHash(bytes: Uint8Array, at: number): string {
+  return createHash('sha256').update(bytes.subarray(0, at)).update(ZEROS64).update(bytes.subarray(at + 64)).digest('hex');
+}
 
 export class SafetensorsError extends Error {
   constructor(readonly source: string, problem: string) {
@@ -75,6 +101,8 @@ export async function serialize(tensors: TensorMap, opts: SerializeOptions = {})
     if (typeof v !== 'string') throw new Error(`safetensors.serialize: metadata value for '${k}' must be a string, got ${typeof v}`);
   }
   delete metadata[CHECKSUM_KEY];
+  delete metadata[DATA_CHECKSUM_KEY];
+  if (opts.checksum) metadata[CHECKSUM_KEY] = ZEROS64; // the placeholder; see the top of this file
   if (opts.metadata || opts.checksum) header.__metadata__ = metadata;
   const parts: { t: Tensor; dtype: SafetensorsDType; bytes: number }[] = [];
   let offset = 0;
@@ -90,7 +118,6 @@ export async function serialize(tensors: TensorMap, opts: SerializeOptions = {})
   const values = await Promise.all(parts.map((p) => p.t.data()));
   const data = new Uint8Array(offset);
   writeData(parts, values, data);
-  if (opts.checksum) metadata[CHECKSUM_KEY] = createHash('sha256').update(data).digest('hex');
   let json = JSON.stringify(header);
   const enc = new TextEncoder();
   let headerBytes = enc.encode(json);
@@ -100,6 +127,11 @@ export async function serialize(tensors: TensorMap, opts: SerializeOptions = {})
   new DataView(out.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
   out.set(headerBytes, 8);
   out.set(data, 8 + headerBytes.length);
+  if (opts.checksum) {
+    const at = checksumAt(out, 8 + headerBytes.length);
+    if (at < 0) throw new Error('safetensors.serialize: internal error: the checksum placeholder is missing from the header');
+    out.set(enc.encode(fileHash(out, at)), at);
+  }
   return out;
 }
 
@@ -175,8 +207,16 @@ function decodeTensor(src: string, name: string, dtype: SafetensorsDType, shape:
   return fromArray(storage, shape);
 }
 
-/** Parses safetensors bytes; `source` names the file in error messages. */
-export function deserialize(bytes: Uint8Array, opts: { source?: string } = {}): SafetensorsContents {
+export interface DeserializeOptions {
+  /** Names the file in error messages. */
+  source?: string;
+  /** Refuse a file without a checksum (checkpoints always have one: a byte flipped in the key's own name
+   *  would otherwise turn the check off). */
+  requireChecksum?: boolean;
+}
+
+/** Parses safetensors bytes. */
+export function deserialize(bytes: Uint8Array, opts: DeserializeOptions = {}): SafetensorsContents {
   const src = opts.source ?? '<bytes>';
   if (bytes.length < 8) {
     throw new SafetensorsError(src, `the file has ${bytes.length} bytes, too few for the 8-byte header length (truncated or empty file)`);
@@ -261,8 +301,19 @@ export function deserialize(bytes: Uint8Array, opts: { source?: string } = {}): 
     throw new SafetensorsError(src, `the data section has ${dataLen} bytes but the tensors cover ${at}: ${dataLen - at} unexpected trailing bytes (corrupted header or file)`);
   }
   const sum = metadata[CHECKSUM_KEY];
-  if (sum !== undefined && createHash('sha256').update(data).digest('hex') !== sum) {
-    throw new SafetensorsError(src, `the data section does not match its SHA-256 checksum (${CHECKSUM_KEY}): the tensor bytes are corrupted`);
+  if (sum !== undefined) {
+    const at = checksumAt(bytes, 8 + n);
+    if (!HEX64.test(sum) || at < 0) {
+      throw new SafetensorsError(src, `the checksum ${CHECKSUM_KEY} is damaged (${at === -2 ? 'found twice' : `expected 64 hex digits in the header, got ${JSON.stringify(sum.slice(0, 80))}`})`);
+    }
+    if (fileHash(bytes, at) !== sum) {
+      throw new SafetensorsError(src, `the file does not match its SHA-256 checksum (${CHECKSUM_KEY}): its bytes are corrupted or were edited ` +
+        `(after an edit on purpose, delete the key ${CHECKSUM_KEY} from "__metadata__" to load it without the check)`);
+    }
+  } else if (opts.requireChecksum && metadata[DATA_CHECKSUM_KEY] === undefined) {
+    throw new SafetensorsError(src, `the file has no checksum (metadata ${CHECKSUM_KEY}), which every convnet checkpoint has: it is damaged, or not a checkpoint`);
+  } else if (metadata[DATA_CHECKSUM_KEY] !== undefined && createHash('sha256').update(data).digest('hex') !== metadata[DATA_CHECKSUM_KEY]) {
+    throw new SafetensorsError(src, `the data section does not match its SHA-256 checksum (${DATA_CHECKSUM_KEY}): the tensor bytes are corrupted`);
   }
   const tensors = new Map<string, Tensor>();
   for (const s of specs) tensors.set(s.name, decodeTensor(src, s.name, s.dtype, s.shape, data.subarray(s.begin, s.end)));
@@ -285,7 +336,7 @@ export async function saveFile(tensors: TensorMap, file: string, metadata?: Reco
 }
 
 /** Tensors and metadata of a safetensors file. */
-export function readFile(file: string): SafetensorsContents {
+export function readFile(file: string, opts: Omit<DeserializeOptions, 'source'> = {}): SafetensorsContents {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(file);
@@ -293,7 +344,7 @@ export function readFile(file: string): SafetensorsContents {
     const err = e as NodeJS.ErrnoException;
     throw new SafetensorsError(file, err.code === 'ENOENT' ? 'no such file' : `cannot read it (${err.message})`);
   }
-  return deserialize(bytes, { source: file });
+  return deserialize(bytes, { ...opts, source: file });
 }
 
 /** Tensors of a safetensors file by name (safetensors.torch.load_file). */

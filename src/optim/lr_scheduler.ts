@@ -12,6 +12,7 @@
 // Constructing a scheduler sets group.initialLr (PyTorch's initial_lr) and takes the first step (t = 0).
 
 import type { GroupOptions, Optimizer } from './optimizer.js';
+import { describeJson, jsonKind, sameJsonShape } from './json-shape.js';
 
 export interface SchedulerOptions {
   /** The index of the last epoch when resuming (default −1: start fresh). */
@@ -73,8 +74,24 @@ export abstract class LRScheduler {
     return out;
   }
 
+  /** Takes a stateDict() back. Every field must be one this scheduler has, with the same JSON type as
+   *  now (a number where a number is, a list of numbers where one is): a damaged or foreign state is an
+   *  error naming the field, never a field silently replaced by, say, a string. */
   loadStateDict(sd: Record<string, unknown>): void {
-    for (const [k, v] of Object.entries(sd)) if (k !== 'optimizer') (this as unknown as Record<string, unknown>)[k] = v;
+    const op = `${this.constructor.name}.loadStateDict`;
+    if (typeof sd !== 'object' || sd === null || Array.isArray(sd)) throw new Error(`${op}: expected an object from stateDict(), got ${jsonKind(sd)}`);
+    const mine = this.stateDict();
+    const updates: [string, unknown][] = [];
+    for (const [k, v] of Object.entries(sd)) {
+      if (k === 'optimizer') continue;
+      if (!Object.hasOwn(mine, k)) throw new Error(`${op}: unknown field '${k}' (${this.constructor.name}'s fields: ${Object.keys(mine).join(', ')})`);
+      const want = mine[k];
+      if (want !== null && want !== undefined && !sameJsonShape(want, v)) {
+        throw new Error(`${op}: field '${k}' must be ${describeJson(want)}, got ${JSON.stringify(v)?.slice(0, 80) ?? 'undefined'}`);
+      }
+      updates.push([k, JSON.parse(JSON.stringify(v ?? null))]);
+    }
+    for (const [k, v] of updates) (this as unknown as Record<string, unknown>)[k] = v;
   }
 
   protected groupLrs(): number[] {

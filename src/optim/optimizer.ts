@@ -13,6 +13,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { clearGrad, withGrad } from '../autograd/tape.js';
+import { describeJson, sameJsonShape } from './json-shape.js';
 
 export interface GroupOptions {
   lr: number;
@@ -161,18 +162,37 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     const byIndex = new Map<number, Tensor>();
     sd.paramGroups.forEach((sg, gi) => {
       const mine = this.paramGroups[gi];
-      if (!Array.isArray(sg.params) || sg.params.length !== mine.params.length) {
-        throw new Error(`${op}: loaded parameter group ${gi} has ${Array.isArray(sg.params) ? sg.params.length : 'no'} parameters, ` +
+      if (typeof sg !== 'object' || sg === null || !Array.isArray(sg.params) || sg.params.length !== mine.params.length) {
+        throw new Error(`${op}: loaded parameter group ${gi} has ${Array.isArray(sg?.params) ? sg.params.length : 'no'} parameters, ` +
           `this optimizer's group ${gi} has ${mine.params.length}`);
       }
-      sg.params.forEach((idx, k) => byIndex.set(idx, mine.params[k]));
+      sg.params.forEach((idx, k) => {
+        if (!Number.isSafeInteger(idx) || idx < 0 || byIndex.has(idx)) {
+          throw new Error(`${op}: parameter group ${gi} lists ${JSON.stringify(idx)}, not a parameter index (distinct non-negative integers)`);
+        }
+        byIndex.set(idx, mine.params[k]);
+      });
+      for (const [k, v] of Object.entries(sg)) {
+        if (k === 'params') continue;
+        const want = (mine as Record<string, unknown>)[k];
+        if (want === undefined) {
+          if (k === 'initialLr' && typeof v === 'number') continue; // set by a scheduler, which may come later
+          const known = Object.keys(mine).filter((o) => o !== 'params');
+          throw new Error(`${op}: parameter group ${gi} has an unknown option '${k}' (${this.opName}'s options: ${known.join(', ')})`);
+        }
+        if (!sameJsonShape(want, v)) throw new Error(`${op}: option '${k}' of parameter group ${gi} must be ${describeJson(want)}, got ${JSON.stringify(v)?.slice(0, 80)}`);
+      }
     });
     const newState = new Map<Tensor, ParamState>();
     for (const [key, s] of Object.entries(sd.state)) {
       const p = byIndex.get(Number(key));
       if (!p) throw new Error(`${op}: state for parameter index ${key} does not belong to any parameter group`);
+      if (typeof s !== 'object' || s === null || Array.isArray(s)) throw new Error(`${op}: the state of parameter ${key} must be an object, got ${JSON.stringify(s)?.slice(0, 80)}`);
       const out: ParamState = {};
       for (const [k, v] of Object.entries(s)) {
+        if (!(v instanceof Tensor) && v !== null && !(typeof v === 'number' && !Number.isNaN(v))) {
+          throw new Error(`${op}: state '${k}' of parameter ${key} must be a tensor or a number, got ${JSON.stringify(v)?.slice(0, 80)}`);
+        }
         if (v instanceof Tensor) {
           if (v.numel() !== p.numel() && v.numel() !== 1) {
             throw new Error(`${op}: state '${k}' of parameter ${key} has shape ${shapeStr(v.shape)} but the parameter has shape ${shapeStr(p.shape)}`);

@@ -26,6 +26,29 @@ export function manualSeed(seed: number): void {
 
 manualSeed(Date.now() ^ (Math.random() * 0x7fffffff));
 
+/** The global generator's state (torch.get_rng_state): JSON-serialisable, for checkpoints. */
+export interface RngState {
+  xoshiro128: [number, number, number, number];
+  /** Box–Muller's pending second value. */
+  spare: number | null;
+}
+
+export function getRngState(): RngState {
+  return { xoshiro128: [s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0], spare };
+}
+
+/** Restores a state from getRngState (torch.set_rng_state); draws then continue exactly from there. */
+export function setRngState(state: RngState): void {
+  const w = (state as Partial<RngState> | null)?.xoshiro128;
+  if (!Array.isArray(w) || w.length !== 4 || !w.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) || w.every((v) => v === 0)) {
+    throw new Error(`setRngState: state.xoshiro128 must be 4 integers in [0, 2^32), not all 0, got ${JSON.stringify(w)}`);
+  }
+  const sp = state.spare;
+  if (sp !== null && (typeof sp !== 'number' || !Number.isFinite(sp))) throw new Error(`setRngState: state.spare must be a finite number or null, got ${JSON.stringify(sp)}`);
+  [s0, s1, s2, s3] = w.map((v) => v | 0);
+  spare = sp;
+}
+
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }

@@ -4,6 +4,6 @@ export { fit, evaluate, formatEpoch, formatConfusion } from './fit.js';
 export type { FitOptions, EpochResult, EvalResult, LossFn, OptimizerLike, SchedulerLike } from './fit.js';
 export { Progress, formatDuration } from './progress.js';
 export type { ProgressOptions, BatchStats } from './progress.js';
-export { saveCheckpoint, loadCheckpoint, MODEL_FILE, TRAIN_STATE_FILE } from './checkpoint.js';
+export { saveCheckpoint, loadCheckpoint, hasCheckpoint, MODEL_FILE, TRAIN_STATE_FILE, MANIFEST_FILE } from './checkpoint.js';
 export type { SaveCheckpointOptions, LoadedCheckpoint, Stateful } from './checkpoint.js';
 export { lenet5, cnnBn, buildModel, MODELS } from './models.js';

@@ -117,6 +117,26 @@ forEachBackend('an empty batch', () => {
     assert.deepEqual(F.conv2d(zeros([0, 4, 5, 5]), randn([4, 1, 3, 3]), null, { groups: 4 }).shape, [0, 4, 3, 3]);
     assert.throws(() => F.conv2d(zeros([1, 3, 0, 5]), w), /conv2d: input of shape \[1, 3, 0, 5\] is empty/);
   });
+
+  // Found by test/fuzz.test.ts: an empty batch let these sizes reach per-axis tables of billions of entries.
+  test('an empty batch padded by 2^31, or adaptively pooled to 2^31 × 2^31, is an empty tensor and allocates nothing', async () => {
+    const before = process.memoryUsage.rss();
+    const x = zeros([0, 3, 4, 12], { requiresGrad: true });
+    const padded = F.pad(x, [2 ** 31, 4]);
+    assert.deepEqual(padded.shape, [0, 3, 4, 12 + 2 ** 31 + 4]);
+    const pooled = F.adaptiveAvgPool2d(x, 2 ** 31), [maxed, idx] = F.adaptiveMaxPool2d(x, [2 ** 31, 1], { returnIndices: true });
+    assert.deepEqual([pooled.shape, maxed.shape, idx.shape, idx.dtype], [[0, 3, 2 ** 31, 2 ** 31], [0, 3, 2 ** 31, 1], [0, 3, 2 ** 31, 1], 'int32']);
+    padded.sum().add(pooled.sum()).add(maxed.sum()).backward();
+    assert.deepEqual(x.grad!.shape, [0, 3, 4, 12]);
+    assert.ok(process.memoryUsage.rss() - before < 2 ** 28, `resident memory grew by ${((process.memoryUsage.rss() - before) / 2 ** 20).toFixed(0)} MiB`);
+  });
+
+  test('a pool window larger than the input is an error naming the sizes, with or without a batch (not a bare RangeError)', () => {
+    for (const n of [0, 1]) {
+      assert.throws(() => F.maxPool2d(zeros([n, 2, 1, 4]), 4, { dilation: 2 }), /maxPool2d: input size \[1, 4\] is too small for kernelSize=\[4,4\], padding=\[0,0\], dilation=\[2,2\]: calculated output size along dim -2 is -1/); // ⌊(1 − 2·3 − 1)/4⌋ + 1
+      assert.throws(() => F.avgPool2d(zeros([n, 1, 1, 7]), [4, 1]), /avgPool2d: input size \[1, 7\] is too small/);
+    }
+  });
 });
 
 // IEEE arithmetic, as PyTorch: a zero weight times NaN or ∞ is NaN, so a window holding one gives NaN. (ref's

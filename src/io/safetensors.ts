@@ -265,7 +265,8 @@ export function deserialize(bytes: Uint8Array, opts: DeserializeOptions = {}): S
     if (typeof info !== 'object' || info === null) throw new SafetensorsError(src, `tensor '${name}': expected {dtype, shape, data_offsets}, got ${JSON.stringify(value)}`);
     const dtype = info.dtype;
     if (typeof dtype !== 'string' || !Object.hasOwn(ITEM_SIZE, dtype)) { // 'constructor' is `in` every object
-      throw new SafetensorsError(src, `tensor '${name}': unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(ITEM_SIZE).join(', ')})`);
+      const what = dtype === undefined ? 'no dtype' : `unknown dtype ${JSON.stringify(dtype)}`;
+      throw new SafetensorsError(src, `tensor '${name}': ${what} (known: ${Object.keys(ITEM_SIZE).join(', ')})`);
     }
     const shape = info.shape;
     if (!Array.isArray(shape) || !shape.every(isNonNegInt)) {

@@ -6,7 +6,8 @@
 import { backend, type PadAttrs, type PadMode } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { shapeStr } from '../tensor/shape.js';
+import { numel, shapeStr } from '../tensor/shape.js';
+import { zeros } from '../tensor/creation.js';
 import { checkOptions, oneOf } from './args.js';
 import { checkAllocation, requireTensor, wrap } from './util.js';
 
@@ -79,6 +80,11 @@ export function pad(x: Tensor, padding: readonly number[], opts: PadOptions = {}
 export function padAs(op: string, x: Tensor, padding: readonly number[], opts: PadOptions): Tensor {
   const a = padAttrs(op, x, padding, opts);
   checkAllocation(op, a.outShape, x.dtype);
+  if (numel(a.outShape) === 0) {
+    // Nothing to compute, and the kernels' per-dim index tables would be as long as a padded dim, which
+    // an empty batch lets be any length (F.pad of a [0, C, H, W] by 2^31 must not allocate 8 GiB).
+    return record(`pad(${a.mode})`, zeros(a.outShape, { dtype: x.dtype }), [x], () => [zeros(x.shape, { dtype: x.dtype })]);
+  }
   const out = wrap(backend().pad(x.storage, a), a.outShape);
   return record(`pad(${a.mode})`, out, [x], (g) => [wrap(backend().padGrad(g.storage, a), x.shape)]);
 }

@@ -13,6 +13,7 @@ import { backend, type PoolAttrs, type PoolAxis } from '../backend/backend.js';
 import { isGradEnabled, record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { numel, shapeStr } from '../tensor/shape.js';
+import { zeros } from '../tensor/creation.js';
 import { boolArg, checkOptions, tupleArg, type Size } from './args.js';
 import { checkAllocation, requireTensor, wrap } from './util.js';
 
@@ -85,6 +86,9 @@ function adaptiveAxis(L: number, outSize: number): PoolAxis {
 }
 
 const FULL_AXIS = (L: number): PoolAxis => adaptiveAxis(L, L);
+/** The axis of an empty batch's pool: its size only, no tables (runMax/runAvg compute nothing). */
+const emptyAxis = (L: number, outSize: number): PoolAxis =>
+  ({ size: L, outSize, start: new Int32Array(0), count: new Int32Array(0), step: 1, divisor: new Float64Array(0) });
 const UNIT_AXIS: PoolAxis = adaptiveAxis(1, 1);
 
 /** Checks the input's rank: 1-D pools take (C, L) or (N, C, L); 2-D pools (C, H, W) or (N, C, H, W). */
@@ -111,13 +115,15 @@ function windowAttrs(op: string, x: Tensor, spatial: 1 | 2, w: WindowSpec, count
         `(kernelSize=${w.k[i]}${maxPadFromDilation ? `, dilation=${w.d[i]}` : ''}, so at most ${limit})`);
     }
   }
-  const axes = sizes.map((L, i) => windowAxis(L, w.k[i], w.s[i], w.p[i], w.d[i], w.ceil, countIncludePad));
-  axes.forEach((a, i) => {
-    if (a.outSize < 1) {
+  // The output size is checked before the window tables (one entry per output position) are built.
+  sizes.forEach((L, i) => {
+    const outSize = outputLength(L, w.k[i], w.s[i], w.p[i], w.d[i], w.ceil);
+    if (outSize < 1) {
       throw new Error(`${op}: input size ${shapeStr(sizes)} is too small for kernelSize=${JSON.stringify(w.k)}, ` +
-        `padding=${JSON.stringify(w.p)}, dilation=${JSON.stringify(w.d)}: calculated output size along dim ${i - spatial} is ${a.outSize}`);
+        `padding=${JSON.stringify(w.p)}, dilation=${JSON.stringify(w.d)}: calculated output size along dim ${i - spatial} is ${outSize}`);
     }
   });
+  const axes = sizes.map((L, i) => windowAxis(L, w.k[i], w.s[i], w.p[i], w.d[i], w.ceil, countIncludePad));
   const planes = numel(x.shape.slice(0, -spatial));
   return spatial === 2 ? { planes, h: axes[0], w: axes[1] } : { planes, h: UNIT_AXIS, w: axes[0] };
 }
@@ -127,7 +133,14 @@ function outShape(x: Tensor, a: PoolAttrs, spatial: 1 | 2): number[] {
   return spatial === 2 ? [...lead, a.h.outSize, a.w.outSize] : [...lead, a.w.outSize];
 }
 
+/** An empty batch: nothing to compute. (Adaptive pools leave its window tables empty: an outputSize of
+ *  2^31 on an empty batch is a valid empty output, and its tables would be gigabytes.) */
+function emptyPool(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2): Tensor {
+  return record(op, zeros(outShape(x, a, spatial), { dtype: x.dtype }), [x], () => [zeros(x.shape, { dtype: x.dtype })]);
+}
+
 function runMax(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2, returnIndices: boolean): { out: Tensor; indices: Tensor | null } {
+  if (a.planes === 0) return { out: emptyPool(op, x, a, spatial), indices: returnIndices ? zeros(outShape(x, a, spatial), { dtype: 'int32' }) : null };
   const needArgmax = returnIndices || (isGradEnabled() && x.requiresGrad);
   const { out, argmax } = backend().maxPool(x.storage, a, needArgmax);
   const shape = outShape(x, a, spatial);
@@ -139,6 +152,7 @@ function runMax(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2, returnIndic
 }
 
 function runAvg(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2): Tensor {
+  if (a.planes === 0) return emptyPool(op, x, a, spatial);
   const y = wrap(backend().avgPool(x.storage, a), outShape(x, a, spatial));
   return record(op, y, [x], (g) => [wrap(backend().avgPoolGrad(g.storage, a), x.shape)]);
 }
@@ -210,8 +224,8 @@ function adaptiveAttrs(op: string, x: Tensor, spatial: 1 | 2, outputSize: Adapti
     return o as number;
   });
   checkAllocation(op, [...x.shape.slice(0, -spatial), ...outs], x.dtype);
-  const axes = sizes.map((L, i) => (outs[i] === L ? FULL_AXIS(L) : adaptiveAxis(L, outs[i])));
   const planes = numel(x.shape.slice(0, -spatial));
+  const axes = sizes.map((L, i) => (planes === 0 ? emptyAxis(L, outs[i]) : outs[i] === L ? FULL_AXIS(L) : adaptiveAxis(L, outs[i])));
   return spatial === 2 ? { planes, h: axes[0], w: axes[1] } : { planes, h: UNIT_AXIS, w: axes[0] };
 }
 

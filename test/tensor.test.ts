@@ -80,6 +80,29 @@ forEachBackend('views and copies', () => {
 });
 
 forEachBackend('math', () => {
+  // PyTorch sums int32 into int64, which convnet lacks: a result outside int32 is an error, never a
+  // wrapped value. Sizes past 65,536 and values made by a kernel reach webgpu's GPU reduction (smaller
+  // host-known data is reduced on the CPU). Expected values are the exact integers.
+  it('int32 sum and prod: exact up to ±2^31, an error past it (never a wrapped value)', async () => {
+    const n = 70_000;
+    const big = (v: number) => full([n], v, { dtype: 'int32' }).add(0); // add(0): made on the backend
+    assert.deepEqual(await values(big(30_000).sum()), [2_100_000_000]);
+    assert.deepEqual(await values(big(-30_678).sum()), [-2_147_460_000]);
+    await assert.rejects(async () => values(big(40_000).sum()), /sum: the int32 sum (2800000000 )?does not fit in int32 .*x\.float\(\)\.sum\(\)/);
+    await assert.rejects(async () => values(big(-40_000).sum()), /sum: the int32 sum (-2800000000 )?does not fit in int32/);
+    // Along one axis of a [2, n/2] tensor, and over two axes with a run between them (partials).
+    const rows = full([2, n / 2], 40_000, { dtype: 'int32' }).mul(tensor([[1], [2]], { dtype: 'int32' }));
+    assert.deepEqual((await values(rows.sum(0))).slice(0, 3), [120_000, 120_000, 120_000]);
+    await assert.rejects(async () => values(rows.sum(1)), /sum: the int32 sum (2800000000 )?does not fit/);
+    const x = tensor([[[2 ** 30, 1], [2 ** 30, 1]], [[-(2 ** 30), 0], [-(2 ** 30), 0]]], { dtype: 'int32' });
+    assert.deepEqual(await values(x.sum([0, 2])), [1, 1]); // the partial over dim 2 is 2^30 + 1; the total fits
+    assert.deepEqual(await values(tensor([-65_536, 32_768], { dtype: 'int32' }).prod()), [-(2 ** 31)]);
+    await assert.rejects(async () => values(tensor([65_536, 32_768], { dtype: 'int32' }).prod()), /prod: the int32 product (2147483648 )?does not fit/);
+    await assert.rejects(async () => values(big(2).prod()), /prod: the int32 product .*does not fit/);
+    // The error is reported once: the next reads are clean.
+    assert.deepEqual(await values(big(1).sum()), [n]);
+  });
+
   it('broadcasting arithmetic', async () => {
     const a = tensor([[1, 2, 3], [4, 5, 6]]);
     assert.deepEqual(await nested(a.add(tensor([10, 20, 30]))), [[11, 22, 33], [14, 25, 36]]);

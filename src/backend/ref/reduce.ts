@@ -5,7 +5,17 @@ import type { ReduceOp } from '../backend.js';
 import { allocArray, dtypeOf, type DataArray } from '../../tensor/dtype.js';
 import { splitAt } from '../../tensor/shape.js';
 
+/** The error of an int32 sum or product whose exact value leaves int32 (PyTorch's would be int64, which
+ *  convnet does not have; wrapping around silently is never right). webgpu's kernels report the same. */
+export function overflowMessage(op: ReduceOp, value?: number): string {
+  return `${op}: the int32 ${op === 'sum' ? 'sum' : 'product'}${value === undefined ? '' : ` ${value}`} does not fit in int32 ` +
+    `(PyTorch would give int64, which convnet does not have): convert the input to float32 or float64 first, e.g. x.float().${op}()`;
+}
+
 function reduceBlock(op: ReduceOp, x: DataArray, outer: number, R: number, inner: number, out: DataArray): void {
+  // int32 results are checked: the accumulator is a float64, exact for every int32 sum of up to 2^22
+  // terms and past int32 long before it stops being exact.
+  const checked = out instanceof Int32Array && (op === 'sum' || op === 'prod');
   for (let o = 0; o < outer; o++) {
     const base = o * R * inner;
     for (let i = 0; i < inner; i++) {
@@ -20,6 +30,7 @@ function reduceBlock(op: ReduceOp, x: DataArray, outer: number, R: number, inner
         acc = Infinity;
         for (let r = 0; r < R; r++, p += inner) { const v = x[p]; if (v < acc || v !== v) { acc = v; if (v !== v) break; } }
       }
+      if (checked && !(acc >= -2147483648 && acc <= 2147483647)) throw new Error(overflowMessage(op, acc));
       out[o * inner + i] = acc;
     }
   }
@@ -34,7 +45,8 @@ export function reduceInto(op: ReduceOp, x: DataArray, shape: readonly number[],
   while (first > 0 && axes[first - 1] === axes[first] - 1) first--;
   const [outer, R, inner] = splitAt(shape, axes[first], axes[axes.length - 1]);
   if (first === 0) { reduceBlock(op, x, outer, R, inner, out); return; }
-  const partial = allocArray(dtypeOf(x), outer * inner);
+  // int32 partial sums are kept in float64: a partial may leave int32 where the total does not.
+  const partial = x instanceof Int32Array && (op === 'sum' || op === 'prod') ? new Float64Array(outer * inner) : allocArray(dtypeOf(x), outer * inner);
   reduceBlock(op, x, outer, R, inner, partial);
   const kept = shape.map((d, i) => (i >= axes[first] && i <= axes[axes.length - 1] ? 1 : d));
   reduceInto(op, partial, kept, axes.slice(0, first), out);

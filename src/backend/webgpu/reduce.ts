@@ -31,7 +31,7 @@ import type { Storage } from '../storage.js';
 import type { DType } from '../../tensor/dtype.js';
 import { numel, stridesOf } from '../../tensor/shape.js';
 import { GpuRuntime, Params, groups1d } from './runtime.js';
-import { reduceInto } from '../ref/reduce.js';
+import { overflowMessage, reduceInto } from '../ref/reduce.js';
 import { COMMON, MAIN_1D, at, wgslType } from './wgsl.js';
 
 /** Collapsed dims a shader walks (uniform arrays of this length). */
@@ -177,16 +177,32 @@ ${MAIN_1D}
     const chunks = Math.ceil(R / chunk);
     const colGroups = Math.ceil(K / C);
     const out = rt.alloc(x.dtype, chunks * K);
-    const combine = (T === 'f32' ? COMBINE_F32 : COMBINE_I32)[op];
+    // An int32 sum or product that leaves int32 sets a fault bit (GpuRuntime.fault): the next read throws
+    // instead of returning a wrapped value. (Partial sums are checked too, so values near ±2^31 of mixed
+    // signs can fault where the exact total would fit; ref, which sums in float64, does not.)
+    const checked = T === 'i32' && (op === 'sum' || op === 'prod');
+    const fault = checked ? rt.fault(overflowMessage(op)) : null;
+    const combine = checked ? (op === 'sum' ? 'addChecked(a, b)' : 'mulChecked(a, b)') : (T === 'f32' ? COMBINE_F32 : COMBINE_I32)[op];
     const identity = (T === 'f32' ? IDENTITY_F32 : IDENTITY_I32)[op];
     const k = rt.kernel(`reduce ${op} ${T}`, `${COMMON}
 @group(0) @binding(0) var<storage, read> X: array<${T}>;
 @group(0) @binding(1) var<storage, read_write> Y: array<${T}>;
+${checked ? `@group(0) @binding(2) var<storage, read_write> FAULT: array<atomic<u32>>;
+fn addChecked(a: i32, b: i32) -> i32 {
+  let s = a + b; // wraps; the signs tell: both operands' sign differs from the sum's
+  if (((a ^ s) & (b ^ s)) < 0) { atomicOr(&FAULT[0], ${fault!.bit}u); }
+  return s;
+}
+fn mulChecked(a: i32, b: i32) -> i32 {
+  let m = a * b;
+  if (a != 0 && (m / a != b || (a == -1 && b == i32(-2147483647 - 1)))) { atomicOr(&FAULT[0], ${fault!.bit}u); }
+  return m;
+}` : ''}
 struct Params {
   K: u32, R: u32, C: u32, L: u32, cs: u32, ls: u32, chunk: u32, groups: u32, nk: u32, nr: u32, pad0: u32, pad1: u32,
   ks: array<vec4u, 2>, kst: array<vec4u, 2>, rs: array<vec4u, 2>, rst: array<vec4u, 2>,
 }
-@group(0) @binding(2) var<uniform> p: Params;
+@group(0) @binding(${checked ? 3 : 2}) var<uniform> p: Params;
 var<workgroup> sh: array<${T}, ${WG}>;
 fn combine(a: ${T}, b: ${T}) -> ${T} { return ${combine}; }
 @compute @workgroup_size(${WG})
@@ -229,11 +245,12 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
     workgroupBarrier();
   }
   if (l == 0u && live) { Y[chunk * p.K + k] = sh[lid]; }
-}`, 2);
+}`, checked ? 3 : 2);
     const params = new Params().u(K, R, C, L, cs, ls, chunk, colGroups, c.kept.length, c.red.length, 0, 0)
       .vec(c.kept.map((d) => d.size), MAX_DIMS).vec(c.kept.map((d) => d.stride), MAX_DIMS)
       .vec(c.red.map((d) => d.size), MAX_DIMS).vec(c.red.map((d) => d.stride), MAX_DIMS);
-    rt.run(k, [x, out], params, grid(colGroups * chunks), [1]);
+    if (fault) rt.run(k, [x, out, fault.word], params, grid(colGroups * chunks), [1, 2]);
+    else rt.run(k, [x, out], params, grid(colGroups * chunks), [1]);
     return { out, chunks };
   };
 

@@ -194,6 +194,60 @@ export class GpuRuntime {
     throw new Error(`webgpu backend: the GPU rejected a command, so results since the last read are wrong: ${f}`);
   }
 
+  // ---- faults: conditions a kernel detects (an int32 sum that overflows), reported at the next read ----
+
+  /** One u32 whose bits kernels set with atomicOr; a kernel that may fault binds it (see fault()). */
+  private faultWord: Storage | null = null;
+  /** Bit → the error that bit stands for. */
+  private readonly faultMessages: string[] = [];
+  /** Whether a kernel bound faultWord since the last read looked at it. */
+  private faultsPending = false;
+
+  /**
+   * For a kernel that detects `message`'s condition: the storage to bind as
+   * `var<storage, read_write> FAULT: array<atomic<u32>>` and the bit to set (atomicOr(&FAULT[0], bit)).
+   * The next read() throws `message`: WGSL has no exceptions, and a GPU result cannot be awaited inside
+   * the op that made it, so the error comes with the first value read after it, and no wrong value is
+   * ever returned in its place.
+   */
+  fault(message: string): { word: Storage; bit: number } {
+    if (!this.faultWord) {
+      this.faultWord = this.alloc('int32', 1);
+      this.write(this.faultWord, [0]);
+    }
+    let i = this.faultMessages.indexOf(message);
+    if (i < 0) {
+      if (this.faultMessages.length === 32) throw new Error('webgpu backend: more than 32 kinds of kernel fault');
+      i = this.faultMessages.push(message) - 1;
+    }
+    this.faultsPending = true;
+    return { word: this.faultWord, bit: 2 ** i };
+  }
+
+  /** Records a copy of the fault word into a staging buffer and clears it (after the dispatches so far). */
+  private takeFaults(): GPUBuffer | null {
+    if (!this.faultsPending || !this.faultWord) return null;
+    this.faultsPending = false;
+    const staging = this.device.createBuffer({ size: 4, usage: USAGE.MAP_READ | USAGE.COPY_DST });
+    const buffer = this.data(this.faultWord).buffer;
+    this.encoder!.copyBufferToBuffer(buffer, 0, staging, 0, 4);
+    this.encoder!.clearBuffer(buffer, 0, 4);
+    return staging;
+  }
+
+  private async checkFaults(staging: GPUBuffer | null): Promise<void> {
+    if (!staging) return;
+    let bits: number;
+    try {
+      await staging.mapAsync(MAP_READ);
+      bits = new Uint32Array(staging.getMappedRange())[0];
+      staging.unmap();
+    } finally {
+      staging.destroy();
+    }
+    if (bits) throw new Error(this.faultMessages.filter((_, i) => bits & (2 ** i)).join('; '));
+  }
+
   stats(): RuntimeStats {
     return { ...this.stat, pipelines: this.pipelines.size };
   }
@@ -380,6 +434,7 @@ export class GpuRuntime {
     if (this.pass) { this.pass.end(); this.pass = null; }
     this.encoder ??= this.device.createCommandEncoder();
     this.encoder.copyBufferToBuffer(d.buffer, 0, staging, 0, bytes);
+    const faults = this.takeFaults();
     // Reads issued together (Promise.all of several data()) share one submit: it happens once the code
     // that issued them has run to its first await.
     this.readSubmit ??= Promise.resolve().then(() => { this.readSubmit = null; this.flush(); });
@@ -393,6 +448,7 @@ export class GpuRuntime {
       staging.destroy();
     }
     this.checkFailure();
+    await this.checkFaults(faults);
     return out;
   }
 
@@ -484,9 +540,13 @@ export class GpuRuntime {
 
   /** Resolves once the GPU has finished everything submitted (and everything recorded, which this submits). */
   async sync(): Promise<void> {
+    if (this.pass) { this.pass.end(); this.pass = null; }
+    this.encoder ??= this.device.createCommandEncoder();
+    const faults = this.takeFaults();
     this.flush();
     await this.device.queue.onSubmittedWorkDone();
     this.checkFailure();
+    await this.checkFaults(faults);
   }
 }
 

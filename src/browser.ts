@@ -1,7 +1,7 @@
 // convnet for the browser — core.ts (the same API as src/index.ts, less what needs Node's built-in
 // modules) and a vis namespace without the image codecs.
 //
-//   import { tensor, nn, F, optim, setBackend } from 'convnet/browser';
+//   import { tensor, nn, F, optim, setBackend } from 'convnet-ts/browser';
 //
 // Left out, because they import node:fs, node:path, node:zlib or node:crypto at top level, or the codecs
 // pngjs/jpeg-js, which need Node's zlib, stream and Buffer: the file readers (MNIST, readIdx/parseIdx),

@@ -1,6 +1,6 @@
 // convnet — convolutional neural networks in TypeScript, with PyTorch's API in camelCase.
 //
-//   import { tensor, randn, nn, F, optim } from 'convnet';
+//   import { tensor, randn, nn, F, optim } from 'convnet-ts';
 //
 // The Node entry: everything in core.ts, plus what reads and writes files.
 

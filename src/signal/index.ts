@@ -1,4 +1,4 @@
-// fft — numpy.fft / torch.fft: `import { fft } from 'convnet'; fft.rfft(x)`.
+// fft — numpy.fft / torch.fft: `import { fft } from 'convnet-ts'; fft.rfft(x)`.
 
 export {
   fft, ifft, rfft, irfft, fft2, ifft2, rfft2, irfft2, fftfreq, rfftfreq, fftshift, ifftshift, Complex, complex,

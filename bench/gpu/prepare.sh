@@ -8,7 +8,8 @@
 # they are build outputs of this one workplace) that the device call names in `carry`:
 #   .gpu-kit/  node.xz            this machine's Node 20 binary, xz-compressed (≈99 MB raw)
 #              gpu.mjs            bench/gpu.ts bundled by esbuild with convnet, tfjs-core and
-#                                 tfjs-backend-webgpu inside; only the `webgpu` package left outside
+#                                 tfjs-backend-webgpu inside (from bench/node_modules, which
+#                                 scripts/bench-deps.mjs installs first); only `webgpu` left outside
 #              webgpu.tar.xz      the npm package `webgpu` (Dawn) trimmed to its linux-x64 binary
 #              gpu_torch.py       the PyTorch side, the version the bundle was built with
 #              MANIFEST           versions, commit, sizes and sha256 of the above
@@ -41,6 +42,9 @@ mkdir -p "$KIT"
 # 1. The bundle. The `webgpu` package stays external: it is a native addon (dawn.node) that run.sh unpacks
 #    into a node_modules folder beside the bundle, where Node's ESM resolution finds it. ESM has no
 #    `require`; tfjs-core calls it for Node built-ins, so the banner defines one.
+#    The tfjs packages are bench/'s own (bench/package.json): install them first if they are not there.
+#    esbuild, like Node, resolves bench/'s bare imports from bench/node_modules, then the root's.
+node scripts/bench-deps.mjs
 say "bundling bench/gpu.ts"
 node_modules/.bin/esbuild bench/gpu.ts --bundle --platform=node --format=esm --target=node20 \
   --external:webgpu --outfile="$KIT/gpu.mjs" --log-level=warning --legal-comments=none \
@@ -85,7 +89,7 @@ ls .gl/libvulkan1_*.deb >/dev/null
   echo "commit $(git rev-parse HEAD 2>/dev/null || echo unknown), $(git status --porcelain 2>/dev/null | wc -l) changed files in the tree"
   echo "node $NODE_VERSION from $NODE_BIN"
   echo "webgpu $WEBGPU_VERSION linux-x64"
-  echo "tfjs-backend-webgpu $(node -p "require('./node_modules/@tensorflow/tfjs-backend-webgpu/package.json').version")"
+  echo "tfjs-backend-webgpu $(node -p "require('./bench/node_modules/@tensorflow/tfjs-backend-webgpu/package.json').version")"
   echo "esbuild $(node_modules/.bin/esbuild --version)"
   (cd "$KIT" && sha256sum gpu.mjs node.xz webgpu.tar.xz gpu_torch.py)
   (cd .gl && sha256sum ./*.deb)

@@ -5,7 +5,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -58,13 +58,66 @@ describe('convnet', () => {
     assert.match(t.out, /--optimizer NAME/);
   });
 
+  test('require(\'convnet-ts\') says the package is an ES module and shows the import line; import() loads it', () => {
+    const req = spawnSync(process.execPath, ['-e', "require('convnet-ts')"], { cwd: root, encoding: 'utf8' });
+    assert.notEqual(req.status, 0);
+    assert.match(req.stderr, /convnet-ts is an ES module and cannot be loaded with require\(\)/);
+    assert.match(req.stderr, /import \{ tensor, nn, F, optim \} from 'convnet-ts';/);
+    const imp = spawnSync(process.execPath, ['--input-type=module', '-e', "const m = await import('convnet-ts'); console.log(typeof m.tensor, typeof m.nn.Conv2d)"], { cwd: root, encoding: 'utf8' });
+    assert.equal(imp.stdout, 'function function\n', imp.stderr);
+  });
+
+  test('tour in an installed package: compiled examples run with plain node (no tsx), pictures go to ./out', { timeout: 120_000 }, () => {
+    // An install as npm makes it: the package's files in node_modules/convnet-ts, its dependencies beside
+    // it, and no devDependency (tsx) anywhere the package could resolve it.
+    const proj = mkdtempSync(join(tmp, 'installed-'));
+    const pkg = join(proj, 'node_modules', 'convnet-ts');
+    mkdirSync(pkg, { recursive: true });
+    for (const f of ['package.json', 'dist', 'assets']) cpSync(join(root, f), join(pkg, f), { recursive: true });
+    for (const dep of Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies)) {
+      cpSync(join(root, 'node_modules', dep), join(proj, 'node_modules', dep), { recursive: true, dereference: true });
+    }
+    const r = spawnSync(process.execPath, [join(pkg, 'dist/cli/main.js'), 'tour', 'edge-detection'], { cwd: proj, encoding: 'utf8', timeout: 100_000 });
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    assert.match(r.stdout, new RegExp(`1 of 1 sections ran; pictures in ${join(proj, 'out').replace(/[/\\]/g, '.')}/`));
+    assert.deepEqual([...readFileSync(join(proj, 'out', 'edge-detection', 'sobel.png')).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);
+    assert.ok(!existsSync(join(pkg, 'out')), 'pictures were written inside the package');
+  });
+
+  test('--version reads package.json', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const r = convnet('--version');
+    assert.equal(r.code, 0);
+    assert.equal(r.out, `convnet ${pkg.version} (npm package ${pkg.name})\n`);
+  });
+
+  test('every command\'s --help lists every flag, and every flag that takes a value says its default (or that it is required)', async () => {
+    const { listCommands } = await import('../src/cli/registry.js');
+    await import('../src/cli/commands.js');
+    const cmds = listCommands();
+    assert.ok(cmds.length >= 8, `only ${cmds.length} commands registered`);
+    for (const cmd of cmds) {
+      // A flag's entry: from its line (indented, starting with -x, or --name) to the next flag's line.
+      const entries = cmd.usage.split(/\n(?=  {1,3}(?:-\w, )?--|  [A-Z]+ )/);
+      for (const [name, spec] of Object.entries(cmd.options ?? {})) {
+        if (name === 'help') continue; // every command's; the overview says so
+        const entry = entries.find((e) => new RegExp(`^ {1,3}(-\\w, )?(--[\\w-]+, )?--${name}\\b`).test(e) || new RegExp(`--[\\w-]+, --${name}\\b`).test(e.split('\n')[0]));
+        assert.ok(entry, `convnet ${cmd.name} --help does not explain --${name}`);
+        if (spec.type === 'string') assert.match(entry!, /default|required/, `convnet ${cmd.name} --help: --${name} has no default`);
+      }
+    }
+  });
+
   const bad: [string, string[], RegExp][] = [
-    ['unknown command', ['trian'], /unknown command 'trian'/],
-    ['unknown flag', ['train', '--epoch', '3'], /Unknown option '--epoch'/],
+    ['unknown command', ['trian'], /unknown command 'trian'; did you mean 'train'\?/],
+    ['unknown flag', ['train', '--epoch', '3'], /unknown flag --epoch; did you mean --epochs\?/],
+    ['misspelt flag', ['filter', '--nomralize', 'x', 'in.png'], /unknown flag --nomralize; did you mean --normalize\?/],
+    ['unknown flag, nothing near', ['train', '--zzz'], /unknown flag --zzz \(convnet help train lists the flags\)/],
     ['missing flag value', ['train', '--epochs'], /--epochs/],
     ['not a number', ['train', '--epochs', 'three'], /--epochs must be an integer >= 1, got "three"/],
     ['bad learning rate', ['train', '--lr=-1'], /--lr must be a positive number, got "-1"/],
     ['unknown optimizer', ['train', '--optimizer', 'rmsprop'], /--optimizer must be one of sgd, adam, adamw, got "rmsprop"/],
+    ['misspelt backend', ['train', '--backend', 'wsam'], /--backend must be one of auto, ref, wasm(, webgpu)?, got "wsam"; did you mean wasm\?/],
     ['unknown model', ['train', '--model', 'resnet'], /--model must be one of lenet5, cnn-bn, got "resnet"/],
     ['stray positional', ['train', 'data/'], /Unexpected argument 'data\/'/],
     ['eval without --checkpoint', ['eval'], /--checkpoint is required/],

@@ -2,6 +2,7 @@
 // optimizer and the loaders, and printing what a model learned.
 
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBackend, listBackends, setBackend } from '../backend/backend.js';
@@ -27,7 +28,23 @@ export function resolveDataDir(flag: string | undefined, log: (s: string) => voi
   return SHIPPED_SUBSET;
 }
 
-export const BACKEND_CHOICES = ['auto', 'ref', 'wasm', 'webgpu'] as const;
+/** Whether the `webgpu` npm package (Dawn, an optional peer dependency) is installed. */
+function hasDawn(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('webgpu');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The values --backend takes here: auto, then the registered backends that can start in this install
+ *  (webgpu only with its npm package; whether an adapter exists is found out when it is chosen). */
+export const BACKEND_CHOICES: readonly string[] = ['auto', ...listBackends().filter((b) => b !== 'webgpu' || hasDawn())];
+
+/** BACKEND_CHOICES for a usage text: "auto (webgpu on a real GPU, else wasm), ref, wasm, webgpu". */
+export const BACKEND_HELP = `auto (${BACKEND_CHOICES.includes('webgpu') ? 'webgpu on a real GPU, else wasm' : 'wasm'}), ${BACKEND_CHOICES.slice(1).join(', ')}` +
+  (BACKEND_CHOICES.includes('webgpu') ? '' : ' (webgpu: npm install webgpu)');
 
 /** 'auto' takes wasm when it is registered, else ref. */
 /** Selects the backend a command runs on: 'auto' is webgpu where a real GPU adapter is present, else the

@@ -9,18 +9,20 @@ import { buildModel, MODELS } from '../train/models.js';
 import { FashionMNIST, FASHION_MNIST_MEAN, FASHION_MNIST_STD } from '../data/mnist.js';
 import { DataLoader } from '../data/dataloader.js';
 import { normalize } from '../data/transforms.js';
-import { BACKEND_CHOICES, describeResult, resolveDataDir, selectBackend } from './common.js';
+import { BACKEND_CHOICES, BACKEND_HELP, describeResult, resolveDataDir, selectBackend } from './common.js';
 import { choiceFlag, intFlag, registerCommand, stringFlag, UsageError, type CommandContext } from './registry.js';
 
 const usage = `convnet eval --checkpoint F [--data DIR] [--model NAME] [--batch-size B] [--limit N]
 
   --checkpoint F      a checkpoint directory (from convnet train --out) or a model .safetensors file
+                      (required)
   --data DIR          directory with the Fashion-MNIST IDX files; the test split is used
                       (default /usr/share/datasets/fashion-mnist, else the shipped subset)
   --model NAME        ${Object.keys(MODELS).join(' or ')}: needed only when the file does not say (e.g. saved by PyTorch)
+                      (default: the file's)
   --batch-size B      (default 500)
-  --limit N           evaluate on the first N test images only
-  --backend NAME      auto (webgpu on a real GPU, else wasm), ref, wasm, webgpu (default auto)`;
+  --limit N           evaluate on the first N test images only (default: all)
+  --backend NAME      ${BACKEND_HELP} (default auto)`;
 
 const options = {
   checkpoint: { type: 'string' }, data: { type: 'string' }, model: { type: 'string' }, 'batch-size': { type: 'string' },

@@ -12,7 +12,20 @@ import { filter2d, kernelFromSpec, FILTER_NAMES } from '../kernels.js';
 import type { PaddingMode } from '../ops/conv.js';
 import { intOption, parse, requireOption, runCommand, UsageError, type OptionSpec, type VisCommand } from './vis-common.js';
 
-const usage = `convnet filter IMAGE --kernel ${FILTER_NAMES.join('|')}|'[[…]]' [--padding zeros|reflect|replicate|circular] [--stride S] [--grey] [--normalize fixed|minmax|symmetric] [--cmap grey|diverging|viridis] -o OUT.png`;
+const usage = `convnet filter IMAGE --kernel K -o OUT.png [--padding MODE] [--stride S] [--grey] [--normalize N] [--cmap C]
+
+  IMAGE               a PNG or JPEG photo
+  -k, --kernel K      ${FILTER_NAMES.join(', ')}, or a matrix as JSON,
+                      e.g. '[[1, 0], [0, -1]]' (required)
+  -o, --out OUT.png   the filtered picture (required)
+  -p, --padding MODE  how the border is filled: zeros, reflect, replicate or circular (default reflect)
+  -s, --stride S      step between windows, 1 to 64 (default 1)
+  --grey, --gray      filter the grey version of a colour photo (default: every channel)
+  --normalize N       how values become pixels: fixed (clip to [0, 1]), minmax (stretch the range),
+                      symmetric (0 in the middle, ±max at the ends) (default: fixed for smoothing kernels,
+                      symmetric for derivative kernels (sum 0), minmax for sobel)
+  --cmap C            colour map of one-channel results: grey, diverging (blue < 0 < red) or viridis
+                      (default: diverging for derivative kernels, else grey)`;
 
 const options: OptionSpec = {
       kernel: { type: 'string', short: 'k' }, padding: { type: 'string', short: 'p' }, stride: { type: 'string', short: 's' },

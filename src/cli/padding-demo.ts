@@ -10,7 +10,15 @@ import { makeGrid } from '../vis/grid.js';
 import { formatPaddingTable, paddingDemo, paddingDemoStrip, paddingDeviationStrip } from '../vis/padding.js';
 import { intOption, parse, requireOption, runCommand, type OptionSpec, type VisCommand } from './vis-common.js';
 
-const usage = "convnet padding-demo IMAGE -o DIR [--kernel box|gaussian|'[[…]]'] [--size K] [--colour]";
+const usage = `convnet padding-demo IMAGE -o DIR [--kernel K] [--size K] [--colour]
+
+  IMAGE               a PNG or JPEG photo
+  -o, --out DIR       where the pictures go: original.png, one per padding mode, side-by-side.png and
+                      border-error.png (required)
+  -k, --kernel K      box, gaussian, or a matrix as JSON, e.g. '[[1, 2, 1], [2, 4, 2], [1, 2, 1]]'
+                      (default box)
+  --size K            the side of the box or gaussian kernel, 1 to 99 (default 9)
+  --colour, --color   keep a colour photo's three channels (default: grey)`;
 
 const options: OptionSpec = {
       out: { type: 'string', short: 'o' }, kernel: { type: 'string', short: 'k' }, size: { type: 'string' },

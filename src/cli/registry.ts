@@ -59,6 +59,33 @@ export function listCommands(): Command[] {
   return [...commands.values()];
 }
 
+// ---- suggestions ---------------------------------------------------------------------------------------
+
+/** Edit distance with transpositions (optimal string alignment): 'nomralize' is 1 from 'normalize'. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/** The candidate nearest to `word` when it is near enough to be a slip (a third of its length, at least
+ *  2 edits; or a prefix: --epoch for --epochs), else undefined. */
+export function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined, bestD = Infinity;
+  for (const c of candidates) {
+    const d = c.startsWith(word) && word.length >= 3 ? 0.5 : editDistance(word.toLowerCase(), c.toLowerCase());
+    if (d < bestD) { best = c; bestD = d; }
+  }
+  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+}
+
 // ---- helpers for flag values -------------------------------------------------------------------------
 
 export function intFlag(values: CommandContext['values'], name: string, fallback: number, min = 1): number {
@@ -82,7 +109,10 @@ export function numberFlag(values: CommandContext['values'], name: string, fallb
 export function choiceFlag<T extends string>(values: CommandContext['values'], name: string, choices: readonly T[], fallback: T): T {
   const v = values[name];
   if (v === undefined) return fallback;
-  if (typeof v !== 'string' || !choices.includes(v as T)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}`);
+  if (typeof v !== 'string' || !choices.includes(v as T)) {
+    const guess = typeof v === 'string' ? nearest(v, choices) : undefined;
+    throw new UsageError(`--${name} must be one of ${choices.join(', ')}, got ${JSON.stringify(v)}${guess ? `; did you mean ${guess}?` : ''}`);
+  }
   return v as T;
 }
 

@@ -9,13 +9,14 @@ import { SGD } from '../optim/sgd.js';
 import { CrossEntropyLoss } from '../nn/loss.js';
 import { fit, evaluate } from '../train/fit.js';
 import { lenet5 } from '../train/models.js';
-import { BACKEND_CHOICES, SHIPPED_SUBSET, describeResult, makeLoaders, selectBackend } from './common.js';
+import { BACKEND_CHOICES, BACKEND_HELP, SHIPPED_SUBSET, describeResult, makeLoaders, selectBackend } from './common.js';
 import { choiceFlag, intFlag, registerCommand, stringFlag, type CommandContext } from './registry.js';
 import { join } from 'node:path';
-import { kernelGrid, featureMapGrid } from '../vis/grid.js';
+import { featureMapFigure, gridFigure, kernelFigure } from '../vis/annotate.js';
 import { captureActivations } from '../vis/hooks.js';
-import { writeImage } from '../io/image-file.js';
+import { writeRgbaPng } from '../io/image-file.js';
 import { reshape } from '../ops/shape.js';
+import { FASHION_MNIST_MEAN, FASHION_MNIST_STD } from '../data/mnist.js';
 
 const usage = `convnet start [--epochs N] [--data DIR] [--backend NAME]
 
@@ -24,7 +25,7 @@ const usage = `convnet start [--epochs N] [--data DIR] [--backend NAME]
 
   --epochs N          (default 4)
   --data DIR          another MNIST-format directory (default the shipped subset)
-  --backend NAME      auto (webgpu on a real GPU, else wasm), ref, wasm, webgpu (default auto)
+  --backend NAME      ${BACKEND_HELP} (default auto)
   --out DIR           where the pictures of what it learned go (default out/start)`;
 
 const options = { epochs: { type: 'string' }, data: { type: 'string' }, backend: { type: 'string' }, out: { type: 'string' } } as const;

@@ -5,8 +5,8 @@
 //
 // Left out, because they import node:fs, node:path, node:zlib or node:crypto at top level, or the codecs
 // pngjs/jpeg-js, which need Node's zlib, stream and Buffer: the file readers (MNIST, readIdx/parseIdx),
-// checkpoints, safetensors, writeFileAtomic, readImage/writeImage, decodeImage/encodePng and — because they
-// live in io/image.ts beside the codecs — toRgba/colorAt. scripts/build-browser.mjs bundles this file for
+// checkpoints, safetensors, writeFileAtomic, readImage/writeImage, decodeImage/encodePng and — because it
+// lives in io/image.ts beside the codecs — toRgba. scripts/build-browser.mjs bundles this file for
 // platform 'browser', so an import of a Node built-in added here later fails the build rather than the page.
 //
 // In the browser the wasm backend runs on one thread until `await initWasmThreads(n)` has started its Web
@@ -16,9 +16,12 @@
 
 export * from './core.js';
 
-// vis without toRgba/colorAt (see the top of this file): grids of feature maps and kernels, activation hooks,
-// the padding demo.
+// vis without toRgba (see the top of this file): grids of feature maps and kernels, activation hooks,
+// the padding demo, figures (an RGBA raster: put its data in an ImageData), their text, the colour maps.
 import * as visGrid from './vis/grid.js';
 import * as visHooks from './vis/hooks.js';
 import * as visPadding from './vis/padding.js';
-export const vis = Object.freeze({ ...visGrid, ...visHooks, ...visPadding });
+import * as visAnnotate from './vis/annotate.js';
+import * as visText from './vis/text.js';
+import { colorAt } from './io/colormap.js';
+export const vis = Object.freeze({ ...visGrid, ...visHooks, ...visPadding, ...visAnnotate, ...visText, colorAt });

@@ -46,7 +46,9 @@ export * as transforms from './data/transforms.js';
 // training (checkpoints, which write files, are in src/index.ts)
 export { fit, evaluate } from './train/fit.js';
 export { Progress } from './train/progress.js';
+export { EarlyStopping } from './train/early-stopping.js';
 export type { FitOptions, EpochResult, EvalResult } from './train/fit.js';
+export type { EarlyStoppingOptions } from './train/early-stopping.js';
 export * as models from './train/models.js';
 
 // images as tensors, signals

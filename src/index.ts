@@ -19,10 +19,15 @@ export * as safetensors from './io/safetensors.js';
 export { writeFileAtomic } from './io/atomic.js';
 export * as train from './train/index.js';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from './train/index.js';
+// a run's record: metrics.jsonl (one line per epoch) and its curves as SVG
+export { readMetrics, writeMetrics, bestRecord } from './train/metrics.js';
+export type { EpochRecord } from './train/metrics.js';
+export { plotCurves } from './vis/curves.js';
+export type { CurveRecord, PlotCurvesOptions } from './vis/curves.js';
 
 // images (pngjs, jpeg-js) and pictures of what a network sees
-export { decodeImage, encodePng, toRgba, rgbToGrey, fromRgba } from './io/image.js';
+export { decodeImage, encodePng, encodeRgbaPng, toRgba, rgbToGrey, fromRgba } from './io/image.js';
 export { upscale } from './vis/grid.js';
 export type { ImageReadMode, ImageEncodeOptions, DecodeImageOptions, RgbaImage, ColorMap } from './io/image.js';
-export { readImage, writeImage } from './io/image-file.js';
+export { readImage, writeImage, writeRgbaPng } from './io/image-file.js';
 export * as vis from './vis/index.js';

@@ -9,6 +9,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utime
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inkOfPng, readLine } from './helpers/figure.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SUBSET = join(root, 'data/fashion-mnist-subset');
@@ -182,7 +183,54 @@ describe('convnet', () => {
     assert.ok(a.equals(b), 'the resumed run\'s model differs from the uninterrupted run\'s');
   });
 
-  test('start trains LeNet-5 on the shipped subset and says what it learned', { timeout: 240_000 }, () => {
+  test('train keeps a record in --out: metrics.jsonl as printed, the best checkpoint in best/ (eval reproduces it), curves.svg; --resume drops lines after its checkpoint', { timeout: 240_000 }, () => {
+    const out = join(tmp, 'recorded');
+    const common = ['--data', SUBSET, '--limit', '128', '--test-limit', '50', '--backend', 'ref', '--out', out, '--quiet'];
+    const first = convnet('train', '--epochs', '2', '--early-stopping', '5', ...common);
+    assert.equal(first.code, 0, first.err);
+    // What a kill after epoch 3's line but before its checkpoint would leave: a line --resume must drop.
+    const file = join(out, 'metrics.jsonl');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}{"epoch":3,"trainLoss":9,"trainAccuracy":1,"testLoss":9,"testAccuracy":1,"lr":1,"seconds":1,"imagesPerSecond":1}\n`);
+    const second = convnet('train', '--epochs', '3', '--resume', ...common);
+    assert.equal(second.code, 0, second.err);
+    assert.match(second.out, /resuming .* after epoch 2 of 3\ndropped 1 line\(s\) of .*metrics\.jsonl/);
+    assert.match(second.out, /, early stopping after 5 epochs without improvement,/); // the setting came from the checkpoint
+
+    const lines = readFileSync(file, 'utf8').split('\n');
+    assert.equal(lines.pop(), '', 'the file ends in a newline');
+    const records = lines.map((l) => JSON.parse(l));
+    assert.deepEqual(records.map((r) => r.epoch), [1, 2, 3]);
+    // Every line holds what the run printed for its epoch (formatEpoch rounds; the file keeps every digit).
+    const printed = `${first.out}${second.out}`.match(/^epoch \d\/\d .*$/gm)!;
+    assert.equal(printed.length, 3);
+    records.forEach((r, i) => {
+      const head = `epoch ${r.epoch}/${i < 2 ? 2 : 3}  train loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(1)}%  ` +
+        `test loss ${r.testLoss.toFixed(4)} acc ${(100 * r.testAccuracy).toFixed(2)}%  `;
+      assert.equal(printed[i].slice(0, head.length), head);
+      assert.match(printed[i].slice(head.length), new RegExp(`^\\d+:\\d\\d \\(${r.seconds.toFixed(1)}s, ${r.imagesPerSecond.toFixed(0)} img/s\\)$`));
+    });
+    // SGD's default lr 0.05, cosine-annealed over the first run's 2 epochs: 0.05, then 0.05 (1 + cos(π/2)) / 2.
+    assert.equal(records[0].lr, 0.05);
+    assert.ok(Math.abs(records[1].lr - 0.025) < 1e-15, String(records[1].lr));
+
+    // best/: the first epoch with the highest test accuracy; eval of it gives that accuracy exactly.
+    const best = records.reduce((b, r) => (r.testAccuracy > b.testAccuracy ? r : b));
+    assert.match(second.out, new RegExp(`best: .*best \\(epoch ${best.epoch}, test accuracy ${(100 * best.testAccuracy).toFixed(2)}%\\)`));
+    const ev = convnet('eval', '--checkpoint', join(out, 'best'), '--data', SUBSET, '--limit', '50', '--backend', 'ref');
+    assert.equal(ev.code, 0, ev.err);
+    assert.match(ev.out, new RegExp(`lenet5 from .*best \\(epoch ${best.epoch}\\) on 50 test images`));
+    const acc = ev.out.match(/test accuracy \d+\.\d+% \((\d+)\/50\)/);
+    assert.ok(acc, ev.out);
+    assert.equal(Number(acc[1]) / 50, best.testAccuracy);
+
+    // curves.svg: redrawn after the last epoch, 3 markers in each of the 4 series (+ 2 in the legend).
+    const svg = readFileSync(join(out, 'curves.svg'), 'utf8');
+    assert.ok(svg.startsWith('<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"'));
+    assert.match(svg, /<text class="title"[^>]*>lenet5: /);
+    assert.equal(svg.match(/<circle /g)?.length, 4 * 3 + 2);
+  });
+
+  test('start trains LeNet-5 on the shipped subset and says what it learned', { timeout: 240_000 }, async () => {
     const pics = join(tmp, 'start-pictures');
     const r = convnet('start', '--epochs', '1', '--backend', 'ref', '--out', pics);
     assert.equal(r.code, 0, r.err);
@@ -190,6 +238,12 @@ describe('convnet', () => {
     for (const f of ['conv1-kernels.png', 'input.png', 'conv1-maps.png', 'conv2-maps.png']) {
       assert.deepEqual([...readFileSync(join(pics, f)).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47], f);
     }
+    // Each says what it shows: its title band, read back from the pixels (vis/annotate.ts's layout).
+    const titles: Record<string, RegExp> = {
+      'conv1-kernels.png': /^features\.0 \(conv1\): 6 kernels 5×5$/, 'input.png': /^input: test image 0, an? \S/,
+      'conv1-maps.png': /^conv1 feature maps of an? \S/, 'conv2-maps.png': /^conv2 feature maps of an? \S/,
+    };
+    for (const [f, title] of Object.entries(titles)) assert.match(readLine(await inkOfPng(join(pics, f)), 8, 8, 2), title, f);
     assert.match(r.out, /5000 training \/ 1000 test images/);
     assert.match(r.out, /Sequential\(/);
     assert.match(r.out, /1 Trouser\s+(\d+\s+){10}\s*\d+\.\d%/);

@@ -33,6 +33,7 @@ const EDGES: Record<string, string> = {
   'src/signal/fft.ts': "Complex's own printing and toArray(), as Tensor's",
   'src/autograd/gradcheck.ts': 'finite differences: inputs perturbed as JS values, outputs read',
   'src/vis/padding.ts': "the padding demo's table: the border error it measured, read out as numbers",
+  'src/vis/annotate.ts': 'figures: the values a picture draws, read with await data() (every backend has it)',
 };
 
 /** Memory primitives that only backend/ (and the two edge files that wrap them) may use. */

@@ -64,16 +64,34 @@ async function run({ values }: CommandContext): Promise<number> {
   return 0;
 }
 
-/** The first layer's learned 5×5 kernels, and the feature maps both conv layers make of one test image. */
-async function drawWhatItLearned(model: ReturnType<typeof lenet5>, testSet: { getItem(i: number): [import('../tensor/tensor.js').Tensor, number] }, dir: string): Promise<string[]> {
+/** The first layer's learned 5×5 kernels, and the feature maps both conv layers make of one test image,
+ *  each a figure (vis/annotate.ts) with a title, a label per tile and a colour bar. */
+async function drawWhatItLearned(model: ReturnType<typeof lenet5>, testSet: { classes: readonly string[]; getItem(i: number): [import('../tensor/tensor.js').Tensor, number] }, dir: string): Promise<string[]> {
   const conv1 = [...model.namedParameters()].find(([n]) => n === 'features.0.weight')![1];
-  const [image] = testSet.getItem(0);
+  const [image, label] = testSet.getItem(0);
+  const cls = testSet.classes[label] ?? `class ${label}`;
+  const a = `${/^[aeiou]/i.test(cls) ? 'an' : 'a'} ${cls}`;
   const maps = captureActivations(model, ['features.1', 'features.4'], reshape(image, [1, ...image.shape]));
+  const m1 = maps.get('features.1')!, m2 = maps.get('features.4')!;
+  const [OC, , KH, KW] = conv1.shape;
+  const side = (t: { shape: readonly number[] }) => `${t.shape[t.shape.length - 2]}×${t.shape[t.shape.length - 1]}`;
   const files = [join(dir, 'conv1-kernels.png'), join(dir, 'input.png'), join(dir, 'conv1-maps.png'), join(dir, 'conv2-maps.png')];
-  await writeImage(files[0], kernelGrid(conv1, { scale: 12 }), { cmap: 'diverging' });
-  await writeImage(files[1], image, { normalize: 'minmax', scale: 4 });
-  await writeImage(files[2], featureMapGrid(maps.get('features.1')!, { scale: 4 }), { normalize: 'minmax' });
-  await writeImage(files[3], featureMapGrid(maps.get('features.4')!, { scale: 6 }), { normalize: 'minmax' });
+  writeRgbaPng(files[0], await kernelFigure(conv1, {
+    title: `features.0 (conv1): ${OC} kernels ${KH}×${KW}`,
+    notes: ['the first layer\'s learned weights; tile n: output channel n', 'one colour scale for all tiles: blue < 0 < red'],
+  }));
+  writeRgbaPng(files[1], await gridFigure(image, {
+    title: `input: test image 0, ${a}`,
+    notes: [`${side(image)}, as the network sees it: (pixel − ${FASHION_MNIST_MEAN}) / ${FASHION_MNIST_STD}, pixel in 0…1`],
+  }));
+  writeRgbaPng(files[2], await featureMapFigure(m1, {
+    title: `conv1 feature maps of ${a}`,
+    notes: [`features.1 = ReLU(conv1(input)): ${m1.shape[1]} maps ${side(m1)}`, 'tile n: channel n; one colour scale for all tiles'],
+  }));
+  writeRgbaPng(files[3], await featureMapFigure(m2, {
+    title: `conv2 feature maps of ${a}`,
+    notes: [`features.4 = ReLU(conv2(pool(features.1))): ${m2.shape[1]} maps ${side(m2)}`, 'tile n: channel n; one colour scale for all tiles'],
+  }));
   return files;
 }
 

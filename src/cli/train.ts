@@ -1,6 +1,7 @@
 // cli/train.ts — `convnet train`: trains a zoo model on an MNIST-format directory, evaluates after every
 // epoch and saves a checkpoint (a model + train-state pair named by checkpoint.json; train/checkpoint.ts)
 // after every epoch, with the random streams (dropout's, augmentation's) so that --resume is bit-identical.
+// Beside it, the run's record (cli/run-record.ts): metrics.jsonl, the best checkpoint in best/, curves.svg.
 
 import { mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -10,11 +11,13 @@ import { getRngState, manualSeed, setRngState, type RngState } from '../tensor/r
 import { CosineAnnealingLR, StepLR } from '../optim/lr_scheduler.js';
 import { CrossEntropyLoss } from '../nn/loss.js';
 import { fit, evaluate, formatEpoch } from '../train/fit.js';
-import { hasCheckpoint, loadCheckpoint, saveCheckpoint, MODEL_FILE, MANIFEST_FILE } from '../train/checkpoint.js';
+import { EarlyStopping } from '../train/early-stopping.js';
+import { RunRecord } from './run-record.js';
+import { hasCheckpoint, loadCheckpoint, saveCheckpoint, MODEL_FILE, MANIFEST_FILE, type SaveCheckpointOptions } from '../train/checkpoint.js';
 import { buildModel, MODELS } from '../train/models.js';
 import { formatDuration } from '../train/progress.js';
 import {
-  BACKEND_CHOICES, OPTIMIZERS, buildOptimizer, defaultLr, describeResult, makeLoaders, resolveDataDir, selectBackend,
+  BACKEND_CHOICES, BACKEND_HELP, OPTIMIZERS, buildOptimizer, defaultLr, describeResult, makeLoaders, resolveDataDir, selectBackend,
   type OptimizerName,
 } from './common.js';
 import { choiceFlag, intFlag, numberFlag, registerCommand, stringFlag, UsageError, type CommandContext } from './registry.js';
@@ -22,7 +25,7 @@ import { choiceFlag, intFlag, numberFlag, registerCommand, stringFlag, UsageErro
 const SCHEDULERS = ['cosine', 'step', 'none'] as const;
 
 const usage = `convnet train [--model lenet5|cnn-bn] [--data DIR] [--epochs N] [--batch-size B] [--lr X]
-                     [--optimizer sgd|adam|adamw] [--out DIR] [--resume] [--limit N]
+                     [--optimizer sgd|adam|adamw] [--out DIR] [--resume] [--limit N] [--early-stopping N]
 
   --model NAME        ${Object.entries(MODELS).map(([k, v]) => `${k}: ${v.description}`).join('\n                      ')}
                       (default lenet5)
@@ -35,13 +38,15 @@ const usage = `convnet train [--model lenet5|cnn-bn] [--data DIR] [--epochs N] [
   --momentum X        SGD momentum (default 0.9)
   --weight-decay X    (default 0)
   --scheduler NAME    cosine (annealed over the epochs), step (x0.1 every third of them) or none (default cosine)
-  --out DIR           where checkpoints go, after every epoch (default runs/MODEL)
+  --out DIR           where checkpoints go, after every epoch: the latest, the best by test accuracy
+                      in DIR/best, and the run's metrics.jsonl and curves.svg (default runs/MODEL)
   --resume            continue from the checkpoint in --out (settings not given come from it)
-  --limit N           train on the first N training images only
-  --test-limit N      evaluate on the first N test images only
+  --limit N           train on the first N training images only (default: all)
+  --test-limit N      evaluate on the first N test images only (default: all)
+  --early-stopping N  stop when test accuracy has not improved for N epochs (default 0: off)
   --augment           random crops (padding 2) and horizontal flips
   --seed S            seed for initialisation and shuffling (default 0)
-  --backend NAME      auto (webgpu on a real GPU, else wasm), ref, wasm, webgpu (default auto)
+  --backend NAME      ${BACKEND_HELP} (default auto)
   --quiet             no progress display`;
 
 const options = {
@@ -49,7 +54,7 @@ const options = {
   lr: { type: 'string' }, optimizer: { type: 'string' }, momentum: { type: 'string' }, 'weight-decay': { type: 'string' },
   scheduler: { type: 'string' }, out: { type: 'string' }, resume: { type: 'boolean' }, limit: { type: 'string' },
   'test-limit': { type: 'string' }, augment: { type: 'boolean' }, seed: { type: 'string' }, backend: { type: 'string' },
-  quiet: { type: 'boolean' },
+  quiet: { type: 'boolean' }, 'early-stopping': { type: 'string' },
 } as const;
 
 /** The settings of a run, as stored in its checkpoint's convnet.config. */
@@ -65,6 +70,8 @@ interface RunConfig {
   seed: number;
   augment: boolean;
   limit?: number;
+  /** Patience of early stopping on test accuracy, in epochs; 0: off. */
+  earlyStopping?: number;
 }
 
 async function run({ values }: CommandContext): Promise<number> {
@@ -74,7 +81,8 @@ async function run({ values }: CommandContext): Promise<number> {
   const modelFlag = choiceFlag(values, 'model', Object.keys(MODELS), 'lenet5');
   const outDir = outFlag ?? join('runs', modelFlag);
   checkWritable(outDir);
-  const orphans = removeOrphanedTemporaries(outDir);
+  const record = new RunRecord(outDir);
+  const orphans = [...removeOrphanedTemporaries(outDir), ...removeOrphanedTemporaries(record.bestDir)];
   if (orphans.length) out(`removed ${orphans.length} temporary file(s) an interrupted save left in ${outDir}`);
 
   let saved: Partial<RunConfig> = {};
@@ -98,6 +106,7 @@ async function run({ values }: CommandContext): Promise<number> {
     seed: given('seed') || saved.seed === undefined ? intFlag(values, 'seed', 0, 0) : saved.seed,
     augment: given('augment') ? true : saved.augment ?? false,
     limit: given('limit') ? intFlag(values, 'limit', 0) : saved.limit,
+    earlyStopping: given('early-stopping') ? intFlag(values, 'early-stopping', 0, 0) : saved.earlyStopping ?? 0,
   };
   if (ckpt && ckpt.modelName && ckpt.modelName !== cfg.model) {
     throw new UsageError(`--resume: the checkpoint in ${outDir} is a ${ckpt.modelName}, not a ${cfg.model}`);
@@ -133,25 +142,50 @@ async function run({ values }: CommandContext): Promise<number> {
     trainLoader.setEpoch(startEpoch);
     out(`resuming ${outDir} after epoch ${startEpoch} of ${cfg.epochs}`);
   }
+  // What a checkpoint of this run holds at the end of `epoch`: the latest's and best/'s are the same.
+  const state = (epoch: number): SaveCheckpointOptions => ({
+    model, optimizer: opt, scheduler, epoch, modelName: cfg.model, config: { ...cfg },
+    rng: { global: getRngState(), augment: augmentRng.getState() },
+  });
+  if (ckpt) {
+    const dropped = record.resume(startEpoch);
+    if (dropped) out(`dropped ${dropped} line(s) of ${record.metricsFile} for epochs after the checkpoint's (they are trained again)`);
+    if (record.records.length === 0) out(`note: no metrics for this run in ${record.metricsFile}; the record starts at epoch ${startEpoch + 1}`);
+    const best = record.best(), onDisk = record.savedBestEpoch();
+    if (best && onDisk !== best.epoch) {
+      // A kill between the latest checkpoint and best/: the resumed model is that epoch's, so save it now.
+      if (best.epoch === startEpoch) await saveCheckpoint(record.bestDir, state(startEpoch));
+      else out(`note: ${record.bestDir} holds ${onDisk === undefined ? 'no checkpoint' : `epoch ${onDisk}`}, but the best epoch so far is ${best.epoch}; it is replaced when a later epoch does better`);
+    }
+  }
+  // On resume, the epochs so far are replayed, so the run stops where an uninterrupted one would.
+  const early = cfg.earlyStopping ? new EarlyStopping({ patience: cfg.earlyStopping, monitor: 'testAccuracy', history: record.records }) : undefined;
+  const title = `${cfg.model}: ${trainSet.length} training / ${testSet.length} test images, ${cfg.optimizer} lr ${cfg.lr} (${outDir})`;
   const nParams = model.parameters().reduce((a, p) => a + p.numel(), 0);
   out(`training ${cfg.model} (${nParams.toLocaleString('en-US')} parameters) on ${dataDir}: ${trainSet.length} training / ${testSet.length} test images`);
   out(`backend ${backendName}, ${cfg.optimizer} lr ${cfg.lr}${cfg.optimizer === 'sgd' ? ` momentum ${cfg.momentum}` : ''}${cfg.weightDecay ? ` weight decay ${cfg.weightDecay}` : ''}, ` +
-    `${cfg.scheduler} schedule, batch ${cfg.batchSize}, ${cfg.epochs} epochs${cfg.augment ? ', augmented' : ''}, checkpoints in ${outDir}`);
+    `${cfg.scheduler} schedule, batch ${cfg.batchSize}, ${cfg.epochs} epochs${cfg.augment ? ', augmented' : ''}` +
+    `${cfg.earlyStopping ? `, early stopping after ${cfg.earlyStopping} epochs without improvement` : ''}, checkpoints in ${outDir}`);
 
   const lossFn = new CrossEntropyLoss();
   const history = await fit(model, trainLoader, {
-    epochs: cfg.epochs, optimizer: opt, lossFn, testLoader, scheduler, startEpoch,
+    epochs: cfg.epochs, optimizer: opt, lossFn, testLoader, scheduler, startEpoch, earlyStopping: early,
     progress: values.quiet ? false : { stream: process.stderr, summaryStream: process.stdout },
     onEpoch: async (r) => {
-      await saveCheckpoint(outDir, {
-        model, optimizer: opt, scheduler, epoch: r.epoch, modelName: cfg.model, config: { ...cfg },
-        rng: { global: getRngState(), augment: augmentRng.getState() },
-      });
+      // The order matters for a kill between two writes (see cli/run-record.ts): metrics, latest, best.
+      const isBest = record.add(r);
+      await saveCheckpoint(outDir, state(r.epoch));
+      if (isBest) await saveCheckpoint(record.bestDir, state(r.epoch));
+      record.plot(title);
       if (values.quiet) out(formatEpoch(r, cfg.epochs));
     },
   });
+  // fit says it on its progress output; --quiet has none.
+  const stoppedEarly = early?.stoppedEpoch !== undefined && early.stoppedEpoch < cfg.epochs;
+  if (stoppedEarly && values.quiet) out(early!.summary(cfg.epochs));
   if (history.length === 0) {
-    out(`already trained for ${startEpoch} epochs (--epochs ${cfg.epochs}); evaluating the checkpoint`);
+    out(stoppedEarly ? `evaluating the checkpoint of epoch ${startEpoch} (--early-stopping 0, or a larger N, trains on)`
+      : `already trained for ${startEpoch} epochs (--epochs ${cfg.epochs}); evaluating the checkpoint`);
   }
   const ev = await evaluate(model, testLoader, { lossFn, numClasses: trainSet.classes.length });
   out('');
@@ -164,6 +198,9 @@ async function run({ values }: CommandContext): Promise<number> {
   }
   out(`test accuracy ${(100 * ev.accuracy).toFixed(2)}% (${ev.correct}/${ev.total}), test loss ${ev.loss.toFixed(4)}`);
   out(`checkpoint: ${join(outDir, MODEL_FILE)}`);
+  const best = record.best();
+  if (best) out(`best: ${record.bestDir} (epoch ${best.epoch}, test accuracy ${(100 * best.testAccuracy!).toFixed(2)}%)`);
+  if (record.records.length) out(`metrics: ${record.metricsFile}, curves: ${record.curvesFile}`);
   return 0;
 }
 
@@ -183,6 +220,7 @@ function checkSavedConfig(config: Record<string, unknown>, file: string): Partia
     seed: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
     augment: (v) => typeof v === 'boolean',
     limit: (v) => Number.isSafeInteger(v) && (v as number) > 0,
+    earlyStopping: (v) => Number.isSafeInteger(v) && (v as number) >= 0,
   };
   for (const [k, v] of Object.entries(config)) {
     if (!Object.hasOwn(kinds, k)) continue; // settings of another convnet version: not used here

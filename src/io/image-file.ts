@@ -1,9 +1,9 @@
-// io/image-file.ts — readImage / writeImage: the file-system side of io/image.ts (Node only).
+// io/image-file.ts — readImage / writeImage / writeRgbaPng: the file-system side of io/image.ts (Node only).
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
-import { decodeImage, encodePng, type DecodeImageOptions, type ImageEncodeOptions } from './image.js';
+import { decodeImage, encodePng, encodeRgbaPng, type DecodeImageOptions, type ImageEncodeOptions, type RgbaImage } from './image.js';
 
 /** Reads a PNG or JPEG file into a float32 [C, H, W] tensor in [0, 1] (torchvision.io.read_image). */
 export function readImage(path: string, opts: DecodeImageOptions = {}): Tensor {
@@ -25,6 +25,15 @@ export function readImage(path: string, opts: DecodeImageOptions = {}): Tensor {
 export async function writeImage(path: string, t: Tensor, opts: ImageEncodeOptions = {}): Promise<void> {
   if (!/\.png$/i.test(path)) throw new Error(`writeImage: only PNG output is supported, got '${path}'`);
   const bytes = encodePng(t, opts, t instanceof Tensor ? await t.data() : undefined);
+  mkdirSync(dirname(path) || '.', { recursive: true });
+  writeFileSync(path, bytes);
+}
+
+/** Writes an RGBA raster (a figure: vis.featureMapFigure, kernelFigure, …) as a PNG file (creating its
+ *  folder); grey, RGB or RGBA as encodeRgbaPng chooses. */
+export function writeRgbaPng(path: string, img: RgbaImage): void {
+  if (!/\.png$/i.test(path)) throw new Error(`writeRgbaPng: only PNG output is supported, got '${path}'`);
+  const bytes = encodeRgbaPng(img);
   mkdirSync(dirname(path) || '.', { recursive: true });
   writeFileSync(path, bytes);
 }

@@ -22,6 +22,7 @@ import jpeg from 'jpeg-js';
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
+import { colorAt, type ColorMap } from './colormap.js';
 
 export type ImageReadMode = 'unchanged' | 'grey' | 'gray' | 'rgb' | 'rgba';
 
@@ -51,7 +52,6 @@ function declaredSize(b: Uint8Array): { width: number; height: number } | null {
 }
 
 export type Normalize = 'fixed' | 'minmax' | 'symmetric';
-export type ColorMap = 'grey' | 'gray' | 'diverging' | 'viridis';
 
 export interface ImageEncodeOptions {
   /** How values become 0…255: 'fixed' (default, opts.range or [0, 1], clamped), 'minmax', 'symmetric'. */
@@ -164,27 +164,10 @@ export function rgbToGrey(t: Tensor): Tensor {
 }
 
 // ---------------------------------------------------------------------------------------- colour maps
+// (io/colormap.ts: no codecs there, so the browser build has them too)
 
-// matplotlib's RdBu_r (ColorBrewer RdBu, reversed): dark blue … white … dark red.
-const DIVERGING = [
-  [5, 48, 97], [33, 102, 172], [67, 147, 195], [146, 197, 222], [209, 229, 240], [247, 247, 247],
-  [253, 219, 199], [244, 165, 130], [214, 96, 77], [178, 24, 43], [103, 0, 31],
-];
-const VIRIDIS = [
-  [68, 1, 84], [71, 44, 122], [59, 81, 139], [44, 113, 142], [33, 144, 141], [39, 173, 129],
-  [92, 200, 99], [170, 220, 50], [253, 231, 37],
-];
-
-/** The RGB colour (0…255 each) of a value u ∈ [0, 1] under a colour map. */
-export function colorAt(cmap: ColorMap, u: number): [number, number, number] {
-  const v = Math.min(1, Math.max(0, Number.isFinite(u) ? u : 0));
-  if (cmap === 'grey' || cmap === 'gray') { const g = Math.round(v * 255); return [g, g, g]; }
-  const stops = cmap === 'diverging' ? DIVERGING : VIRIDIS;
-  const x = v * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(x)), f = x - i;
-  const a = stops[i], b = stops[i + 1];
-  return [0, 1, 2].map((k) => Math.round(a[k] + (b[k] - a[k]) * f)) as [number, number, number];
-}
+export { colorAt };
+export type { ColorMap };
 
 /** The [lo, hi] range a normalisation maps onto 0…255. */
 function valueRange(op: string, s: ArrayLike<number>, normalize: Normalize, range?: [number, number]): [number, number] {
@@ -265,5 +248,28 @@ export function encodePng(t: Tensor, opts: ImageEncodeOptions = {}, values?: Arr
   png.data = toBuffer(img.data) as Buffer;
   // colorType: 0 grey, 2 RGB, 4 grey + alpha, 6 RGBA (pngjs converts from its RGBA buffer).
   const colorType = coloured ? (alpha ? 6 : 2) : (alpha ? 4 : 0);
+  return new Uint8Array(PNG.sync.write(png, { colorType }));
+}
+
+/** Encodes an RGBA raster (a figure from vis.drawFigure, a canvas's ImageData) as PNG bytes, in the
+ *  smallest colour type that holds it exactly: grey when every pixel has R = G = B, RGB when every pixel
+ *  is opaque, with alpha otherwise. */
+export function encodeRgbaPng(img: RgbaImage): Uint8Array {
+  const { width, height, data } = img ?? ({} as RgbaImage);
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
+    throw new Error(`encodeRgbaPng: width and height must be positive integers, got ${JSON.stringify(width)}×${JSON.stringify(height)}`);
+  }
+  const bytes: unknown = data;
+  if (!(bytes instanceof Uint8Array) && !(bytes instanceof Uint8ClampedArray)) throw new Error('encodeRgbaPng: data must be a Uint8Array of RGBA bytes');
+  if (data.length !== 4 * width * height) throw new Error(`encodeRgbaPng: ${data.length} bytes do not hold a ${width}×${height} RGBA image`);
+  let grey = true, opaque = true;
+  for (let p = 0; p < data.length && (grey || opaque); p += 4) {
+    if (data[p] !== data[p + 1] || data[p] !== data[p + 2]) grey = false;
+    if (data[p + 3] !== 255) opaque = false;
+  }
+  const png = new PNG({ width, height });
+  png.data = toBuffer(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) as Buffer;
+  // colorType: 0 grey, 2 RGB, 4 grey + alpha, 6 RGBA (pngjs converts from its RGBA buffer).
+  const colorType = grey ? (opaque ? 0 : 4) : (opaque ? 2 : 6);
   return new Uint8Array(PNG.sync.write(png, { colorType }));
 }

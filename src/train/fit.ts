@@ -8,7 +8,8 @@
 // Each step is exactly the PyTorch loop (examples/train-lenet.ts spells it out):
 //   optimizer.zeroGrad(); const loss = lossFn(model(x), y); loss.backward(); optimizer.step();
 // Evaluation runs under noGrad() with model.eval() (BatchNorm uses its running statistics, dropout is
-// off) and restores train() afterwards.
+// off) and restores train() afterwards. With `earlyStopping` (train/early-stopping.ts) fit trains no
+// further epoch once the monitored metric has not improved for `patience` epochs, and says so.
 //
 // Between batches fit yields to the event loop, so that other work (signals, output, the garbage
 // collector's callbacks that return tensor memory) goes on. When nothing but fit can hold a step's
@@ -27,6 +28,7 @@ import { toDtype } from '../ops/shape.js';
 import { Module } from '../nn/module.js';
 import { DataLoader } from '../data/dataloader.js';
 import { Progress, formatDuration, type ProgressOptions } from './progress.js';
+import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 
 /** What fit needs of an optimizer (optim.SGD, Adam, AdamW all have it). */
 export interface OptimizerLike {
@@ -53,6 +55,9 @@ export interface EpochResult {
   evalSeconds: number;
   imagesPerSecond: number;
   steps: number;
+  /** The learning rate the epoch trained with (the optimizer's first parameter group, read before the
+   *  scheduler's step); undefined for an optimizer without paramGroups. */
+  lr?: number;
 }
 
 export interface FitOptions {
@@ -69,6 +74,9 @@ export interface FitOptions {
   onEpoch?: (result: EpochResult) => void | Promise<void>;
   /** true (default): a Progress on stderr; false: nothing; or options / your own Progress. */
   progress?: boolean | ProgressOptions | Progress;
+  /** Stop when the monitored metric (default testAccuracy) has not improved for `patience` epochs
+   *  (train/early-stopping.ts). Pass your own EarlyStopping to read its state (best, stoppedEpoch) after. */
+  earlyStopping?: EarlyStoppingOptions | EarlyStopping;
 }
 
 export interface EvalResult {
@@ -212,6 +220,12 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((r) => setTimeout(r, 0));
 }
 
+/** The learning rate of the optimizer's first parameter group, when it has them (optim.SGD, Adam, AdamW). */
+function currentLr(optimizer: OptimizerLike): number | undefined {
+  const lr = (optimizer as { paramGroups?: { lr?: unknown }[] }).paramGroups?.[0]?.lr;
+  return typeof lr === 'number' ? lr : undefined;
+}
+
 function lengthOf(loader: unknown): number {
   const n = (loader as { length?: unknown }).length;
   return typeof n === 'number' ? n : NaN;
@@ -224,6 +238,14 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
   if (!optimizer || typeof optimizer.step !== 'function') throw new Error('fit: optimizer must have zeroGrad() and step() (e.g. new optim.SGD(model.parameters(), { lr: 0.1 }))');
   if (typeof lossFn !== 'function') throw new Error('fit: lossFn must be a function or a loss module (e.g. new nn.CrossEntropyLoss())');
   const startEpoch = opts.startEpoch ?? 0;
+  const early = opts.earlyStopping === undefined || opts.earlyStopping instanceof EarlyStopping ? opts.earlyStopping
+    : new EarlyStopping(opts.earlyStopping);
+  if (early?.monitor.startsWith('test') && !opts.testLoader) {
+    throw new Error(`fit: earlyStopping monitors ${early.monitor}, which needs a testLoader`);
+  }
+  if (early?.lastEpoch !== undefined && early.lastEpoch > startEpoch) {
+    throw new Error(`fit: earlyStopping has seen epoch ${early.lastEpoch}, after startEpoch ${startEpoch}; its history must end at the epoch training resumes from`);
+  }
   const progress = opts.progress instanceof Progress ? opts.progress
     : new Progress(opts.progress === false ? { silent: true } : opts.progress === true || opts.progress === undefined ? {} : opts.progress);
   const history: EpochResult[] = [];
@@ -234,7 +256,14 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
 
   for (let epoch = startEpoch + 1; epoch <= epochs; epoch++) {
     if (opts.maxSteps !== undefined && steps >= opts.maxSteps) break;
+    // Checked here rather than after the epoch, so that it is said only when epochs are left out (and at
+    // once for a resumed run whose history had already run out of patience).
+    if (early?.stopped) {
+      progress.log(early.summary(epochs));
+      break;
+    }
     model.train();
+    const lr = currentLr(optimizer);
     progress.startEpoch(epoch, epochs, Number.isFinite(batches) ? batches : 0);
     const t0 = performance.now();
     let lossSum = 0, correct = 0, seen = 0, batch = 0, epochSteps = 0;
@@ -273,11 +302,12 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
     const evalSeconds = (performance.now() - t1) / 1000;
     const result: EpochResult = {
       epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, testLoss: ev?.loss, testAccuracy: ev?.accuracy,
-      seconds, evalSeconds, imagesPerSecond: seen / seconds, steps: epochSteps,
+      seconds, evalSeconds, imagesPerSecond: seen / seconds, steps: epochSteps, lr,
     };
     history.push(result);
     progress.endEpoch(formatEpoch(result, epochs));
     await opts.onEpoch?.(result);
+    early?.observe(result);
     await yieldToEventLoop();
   }
   return history;

@@ -35,3 +35,20 @@ export function captureActivations(model: Module, names: readonly string[], inpu
   }
   return out;
 }
+
+/** A short description of the layer called `name`, for titles: 'conv2' for the second convolution in
+ *  namedModules() order, 'ReLU after conv2' for a layer that follows it, else the layer's class. */
+export function describeLayer(model: Module, name: string): string {
+  const target = findModule(model, name);
+  let convs = 0, lastConv = 0;
+  for (const [, m] of model.namedModules()) {
+    const leaf = m.children().next().done === true;
+    const isConv = leaf && /^Conv(\d+d|Transpose\d+d)$/.test(m.constructor.name);
+    if (isConv) lastConv = ++convs;
+    if (m === target) {
+      if (isConv) return `conv${convs}`;
+      return leaf && lastConv ? `${m.constructor.name} after conv${lastConv}` : m.constructor.name;
+    }
+  }
+  return target.constructor.name;
+}

@@ -8,17 +8,11 @@
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { build } from 'esbuild';
-import { chromium, type Browser } from 'playwright-core';
-// @ts-expect-error — a plain .mjs build script, no type declarations
-import { browserBuildOptions } from '../scripts/build-browser.mjs';
+import type { Browser } from 'playwright-core';
 import { getNumThreads, initWasmThreads, setNumThreads } from '../src/index.js';
 import { closeWasm } from '../src/backend/wasm/index.js';
+import { buildBrowserBundle, launchChromium, pageResult, servePages, type PageServer } from './helpers/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const PAGE_DIR = new URL('./browser/', import.meta.url);
 
 interface ConvResult { shape: number[]; y: number[]; dx: number[]; dw: number[]; db: number[] }
@@ -49,23 +43,9 @@ interface PageResult {
   threads: ThreadsResult;
 }
 
-/** Serves index.html and checks.js from test/browser/ and the bundle, under /coi/ (isolated) and /plain/. */
-function serve(bundle: Map<string, Uint8Array>): Promise<Server> {
-  const types: Record<string, string> = { html: 'text/html', js: 'text/javascript', map: 'application/json' };
-  const server = createServer((req, res) => {
-    const m = /^\/(coi|plain|gpu)\/([\w.-]*)$/.exec(req.url ?? '');
-    const name = m ? m[2] || (m[1] === 'gpu' ? 'webgpu.html' : 'index.html') : '';
-    const pages = ['index.html', 'checks.js', 'webgpu.html', 'webgpu-checks.js'];
-    const body = bundle.get(name) ?? (pages.includes(name) ? readFileSync(new URL(name, PAGE_DIR)) : null);
-    if (!m || !body) { res.writeHead(404).end(); return; }
-    const headers: Record<string, string> = { 'Content-Type': types[name.split('.').pop()!] ?? 'application/octet-stream' };
-    if (m[1] === 'coi') {
-      headers['Cross-Origin-Opener-Policy'] = 'same-origin';
-      headers['Cross-Origin-Embedder-Policy'] = 'require-corp';
-    }
-    res.writeHead(200, headers).end(body);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+/** Serves test/browser/ and the bundle under /coi/ (isolated), /plain/ and /gpu/ (webgpu.html). */
+async function serve(): Promise<PageServer> {
+  return servePages({ bundle: await buildBrowserBundle(), dir: PAGE_DIR, index: (mode) => (mode === 'gpu' ? 'webgpu.html' : 'index.html') });
 }
 
 function maxRelDiff(a: number[], b: number[]): number {
@@ -91,7 +71,7 @@ function assertLossFalls({ backend, losses }: { backend: string; losses: number[
 }
 
 describe('browser build in Chromium', { timeout: 120_000 }, () => {
-  let server: Server;
+  let server: PageServer;
   let browser: Browser;
   const results: Record<string, PageResult> = {};
   // A failure while loading is kept and rethrown by every test (a failing hook would only cancel them).
@@ -106,32 +86,9 @@ describe('browser build in Chromium', { timeout: 120_000 }, () => {
   });
 
   async function load(): Promise<void> {
-    if (!existsSync(CHROMIUM)) {
-      throw new Error(`${CHROMIUM} not found: the browser tests need Debian's Chromium; run \`apt-get install -y chromium\``);
-    }
-    const out = await build({ ...browserBuildOptions, write: false, metafile: false });
-    const bundle = new Map(out.outputFiles.map((f) => [f.path.split('/').pop()!, f.contents]));
-    server = await serve(bundle);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
-    const port = (server.address() as AddressInfo).port;
-    for (const kind of ['coi', 'plain']) {
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      await page.goto(`http://127.0.0.1:${port}/${kind}/`);
-      await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, null, { timeout: 60_000 })
-        .catch((e) => { throw new Error(`/${kind}/: no result from the page (${e.message}); page errors: ${errors.join('; ')}`); });
-      const r = await page.evaluate(() => (window as unknown as { result: PageResult }).result);
-      assert.deepEqual(errors, [], `/${kind}/: errors in the page`);
-      assert.equal(r.error, undefined, `/${kind}/: the checks threw:\n${r.error}`);
-      results[kind] = r;
-      await page.close();
-    }
+    server = await serve();
+    browser = await launchChromium(['--disable-gpu']);
+    for (const kind of ['coi', 'plain']) results[kind] = await pageResult<PageResult>(browser, `${server.url}/${kind}/`);
     const r = results.coi;
     const t = r.threads;
     console.log(`# ${r.userAgent}; default backend ${r.defaultBackend}; wasmInfo ${JSON.stringify(r.wasmInfo)}; ` +
@@ -234,7 +191,7 @@ interface GpuPageResult {
 }
 
 describe('browser build in Chromium: the webgpu backend', { timeout: 180_000 }, () => {
-  let server: Server;
+  let server: PageServer;
   let browser: Browser;
   let r: GpuPageResult | null = null;
   let setupError: unknown = null;
@@ -242,24 +199,9 @@ describe('browser build in Chromium: the webgpu backend', { timeout: 180_000 }, 
 
   before(async () => {
     try {
-      if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} not found: run \`apt-get install -y chromium\``);
-      const out = await build({ ...browserBuildOptions, write: false, metafile: false });
-      server = await serve(new Map(out.outputFiles.map((f) => [f.path.split('/').pop()!, f.contents])));
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: ['--no-sandbox', '--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader',
-          '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      });
-      const page = await browser.newPage();
-      const errors: string[] = [];
-      page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/gpu/`);
-      await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, null, { timeout: 150_000 })
-        .catch((e) => { throw new Error(`/gpu/: no result from the page (${e.message}); page errors: ${errors.join('; ')}`); });
-      r = await page.evaluate(() => (window as unknown as { result: GpuPageResult }).result);
-      assert.equal(r!.error, undefined, `/gpu/: the checks threw:\n${r!.error}`);
-      assert.deepEqual(errors, [], '/gpu/: errors in the page');
+      server = await serve();
+      browser = await launchChromium(['--enable-unsafe-webgpu', '--enable-unsafe-swiftshader', '--use-webgpu-adapter=swiftshader']);
+      r = await pageResult<GpuPageResult>(browser, `${server.url}/gpu/`, 150_000);
       console.log(`# webgpu in Chromium: ${r!.info.adapter} (software: ${r!.info.software}); training loss ` +
         `${r!.train.losses[0].toFixed(3)} → ${r!.train.losses.at(-1)!.toFixed(3)}`);
     } catch (e) { setupError = e; }

@@ -47,7 +47,8 @@ export * as transforms from './data/transforms.js';
 export { fit, evaluate } from './train/fit.js';
 export { Progress } from './train/progress.js';
 export { EarlyStopping } from './train/early-stopping.js';
-export type { FitOptions, EpochResult, EvalResult } from './train/fit.js';
+export type { FitOptions, EvaluateOptions, EpochResult, EvalResult, BatchResult, TrainBatchResult } from './train/fit.js';
+export type { ProgressOptions, ProgressStream } from './train/progress.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';
 export * as models from './train/models.js';
 

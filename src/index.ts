@@ -15,7 +15,10 @@ export type { MNISTOptions, IdxData } from './data/index.js';
 export * as data from './data/index.js';
 
 // checkpoints
+/** The safetensors format (PyTorch's checkpoint files): bytes, files, and the checksum convnet adds. */
 export * as safetensors from './io/safetensors.js';
+// (the browser's loaders that need only fetch and Blob, which Node 20 has too)
+export { loadSafetensorsUrl, loadSafetensorsFile } from './io/safetensors-web.js';
 export { writeFileAtomic } from './io/atomic.js';
 export * as train from './train/index.js';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from './train/index.js';

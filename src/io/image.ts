@@ -23,9 +23,30 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { colorAt, type ColorMap } from './colormap.js';
+import { fromRgba, toRgba, type ImageEncodeOptions, type RgbaImage } from './raster.js';
 
+// The rasters (io/raster.ts: no codecs there, so the browser build has them too).
+export { fromRgba, toRgba };
+export type { ImageEncodeOptions, Normalize, RgbaImage } from './raster.js';
+
+/**
+ * The channels a decoded image gets: as stored ('unchanged'), or converted to 'grey' (also 'gray'), 'rgb' or
+ * 'rgba'. PyTorch: `torchvision.io.ImageReadMode` (`UNCHANGED`, `GRAY`, `RGB`, `RGB_ALPHA`).
+ * @example
+ * ```ts
+ * readImage('photo.jpg', { mode: 'rgb' });
+ * ```
+ */
 export type ImageReadMode = 'unchanged' | 'grey' | 'gray' | 'rgb' | 'rgba';
 
+/**
+ * Options of {@link decodeImage} and {@link readImage}: the channels of the result (`mode`) and the most pixels
+ * an image may declare (`maxPixels`). PyTorch: the `mode` of `torchvision.io.decode_image`.
+ * @example
+ * ```ts
+ * decodeImage(bytes, { mode: 'grey', maxPixels: 4e6 });
+ * ```
+ */
 export interface DecodeImageOptions {
   /** Channels of the result: as stored ('unchanged', default), or converted to 'grey', 'rgb' or 'rgba'. */
   mode?: ImageReadMode;
@@ -51,26 +72,6 @@ function declaredSize(b: Uint8Array): { width: number; height: number } | null {
   return null;
 }
 
-export type Normalize = 'fixed' | 'minmax' | 'symmetric';
-
-export interface ImageEncodeOptions {
-  /** How values become 0…255: 'fixed' (default, opts.range or [0, 1], clamped), 'minmax', 'symmetric'. */
-  normalize?: Normalize;
-  /** The value range mapped to black…white with normalize 'fixed' (default [0, 1]). */
-  range?: [number, number];
-  /** Colour map for one-channel tensors ('grey' default). 'diverging' implies normalize 'symmetric'. */
-  cmap?: ColorMap;
-  /** Integer upscaling factor, nearest neighbour (for tiny maps such as 5×5 kernels). */
-  scale?: number;
-}
-
-/** An 8-bit RGBA raster, as in ImageData (row-major, 4 bytes per pixel). */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
 const toBuffer = (b: Uint8Array): Uint8Array =>
   typeof Buffer !== 'undefined' && !Buffer.isBuffer(b) ? Buffer.from(b.buffer, b.byteOffset, b.byteLength) : b;
 
@@ -82,7 +83,13 @@ function isJpeg(b: Uint8Array): boolean {
   return b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff;
 }
 
-/** Decodes PNG or JPEG bytes (sniffed from the signature) into a float32 [C, H, W] tensor in [0, 1]. */
+/**
+ * Decodes PNG or JPEG bytes (sniffed from the signature) into a float32 [C, H, W] tensor in [0, 1]. Synchronous (pure-JavaScript codecs). PyTorch: `torchvision.io.decode_image`.
+ * @example
+ * ```ts
+ * const img = decodeImage(readFileSync('photo.png'), { mode: 'rgb' });  // [3, H, W]
+ * ```
+ */
 export function decodeImage(bytes: Uint8Array, opts: DecodeImageOptions = {}): Tensor {
   if (!(bytes instanceof Uint8Array)) throw new Error(`decodeImage: bytes must be a Uint8Array (or Buffer), got ${typeof bytes}`);
   const mode = opts.mode ?? 'unchanged';
@@ -128,26 +135,13 @@ export function decodeImage(bytes: Uint8Array, opts: DecodeImageOptions = {}): T
   return fromRgba({ width, height, data: rgba }, C);
 }
 
-/** Converts an RGBA raster into a [C, H, W] float32 tensor in [0, 1] with C = 1, 2, 3 or 4. */
-export function fromRgba(img: RgbaImage, channels: 1 | 2 | 3 | 4 | number = 3): Tensor {
-  const { width: W, height: H, data } = img;
-  const n = W * H;
-  if (data.length !== 4 * n) throw new Error(`fromRgba: ${data.length} bytes do not hold a ${W}×${H} RGBA image`);
-  const out = new Float32Array(channels * n);
-  const grey = (p: number) => (0.299 * data[p] + 0.587 * data[p + 1] + 0.114 * data[p + 2]) / 255;
-  for (let i = 0; i < n; i++) {
-    const p = 4 * i;
-    switch (channels) {
-      case 1: out[i] = grey(p); break;
-      case 2: out[i] = grey(p); out[n + i] = data[p + 3] / 255; break;
-      default:
-        for (let c = 0; c < channels; c++) out[c * n + i] = data[p + c] / 255;
-    }
-  }
-  return fromArray(out, [channels, H, W]);
-}
-
-/** ITU-R 601-2 luma of an RGB(A) [3|4, H, W] (or [N, 3, H, W]) tensor → [1, H, W] (or [N, 1, H, W]). */
+/**
+ * ITU-R 601-2 luma of an RGB(A) [3|4, H, W] (or [N, 3, H, W]) tensor → [1, H, W] (or [N, 1, H, W]). PyTorch: `torchvision.transforms.functional.rgb_to_grayscale`.
+ * @example
+ * ```ts
+ * rgbToGrey(readImage('photo.jpg')).shape;  // [1, H, W]
+ * ```
+ */
 export function rgbToGrey(t: Tensor): Tensor {
   const cAxis = t.ndim - 3;
   if ((t.ndim !== 3 && t.ndim !== 4) || (t.shape[cAxis] !== 3 && t.shape[cAxis] !== 4)) {
@@ -169,76 +163,13 @@ export function rgbToGrey(t: Tensor): Tensor {
 export { colorAt };
 export type { ColorMap };
 
-/** The [lo, hi] range a normalisation maps onto 0…255. */
-function valueRange(op: string, s: ArrayLike<number>, normalize: Normalize, range?: [number, number]): [number, number] {
-  if (normalize === 'fixed') {
-    const r = range ?? [0, 1];
-    if (!Array.isArray(r) || r.length !== 2 || !(r[1] > r[0])) throw new Error(`${op}: range must be [lo, hi] with hi > lo, got ${JSON.stringify(range)}`);
-    return r;
-  }
-  let lo = Infinity, hi = -Infinity;
-  for (let i = 0; i < s.length; i++) { const v = s[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
-  if (!Number.isFinite(lo) || !Number.isFinite(hi)) { lo = 0; hi = 1; }
-  if (normalize === 'symmetric') { const m = Math.max(Math.abs(lo), Math.abs(hi)) || 1; return [-m, m]; }
-  return hi > lo ? [lo, hi] : [lo - 0.5, lo + 0.5]; // a constant map shows as mid-grey
-}
-
-/** Renders a tensor as an 8-bit RGBA raster (the step before PNG encoding, or a canvas's ImageData).
- *  Reads the values synchronously unless they are given (a GPU tensor: `await t.data()` first, or use
- *  writeImage, which does). */
-export function toRgba(t: Tensor, opts: ImageEncodeOptions = {}, values?: ArrayLike<number>): RgbaImage {
-  const op = 'toRgba';
-  if (!(t instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${typeof t}`);
-  let shape = t.shape;
-  if (shape.length === 4 && shape[0] === 1) shape = shape.slice(1);
-  if (shape.length === 2) shape = [1, ...shape];
-  if (shape.length !== 3 || shape[0] < 1 || shape[0] > 4) {
-    throw new Error(`${op}: expected an image tensor [H, W], [C, H, W] or [1, C, H, W] with C in 1…4, got shape ${shapeStr(t.shape)}`);
-  }
-  const [C, H, W] = shape;
-  if (H === 0 || W === 0) throw new Error(`${op}: the image ${shapeStr(t.shape)} is empty`);
-  const cmap: ColorMap = opts.cmap ?? 'grey';
-  if (!['grey', 'gray', 'diverging', 'viridis'].includes(cmap)) {
-    throw new Error(`${op}: cmap must be 'grey', 'diverging' or 'viridis', got ${JSON.stringify(opts.cmap)}`);
-  }
-  if (cmap !== 'grey' && cmap !== 'gray' && C !== 1) throw new Error(`${op}: cmap '${cmap}' needs a one-channel map, got ${C} channels`);
-  const normalize: Normalize = opts.normalize ?? (cmap === 'diverging' ? 'symmetric' : 'fixed');
-  if (!['fixed', 'minmax', 'symmetric'].includes(normalize)) {
-    throw new Error(`${op}: normalize must be 'fixed', 'minmax' or 'symmetric', got ${JSON.stringify(opts.normalize)}`);
-  }
-  const scale = opts.scale ?? 1;
-  if (!Number.isInteger(scale) || scale < 1) throw new Error(`${op}: scale must be a positive integer, got ${JSON.stringify(opts.scale)}`);
-  const s = values ? Float64Array.from(values) : t.dataSync();
-  if (s.length !== C * H * W) throw new Error(`${op}: ${s.length} values given for an image of shape ${shapeStr(t.shape)}`);
-  const plane = H * W;
-  // Alpha (channel 2 of 2, or 4 of 4) is always read as fixed [0, 1]; normalise the colour channels only.
-  const colour = C === 2 || C === 4 ? s.subarray(0, (C - 1) * plane) : s;
-  const [lo, hi] = valueRange(op, colour, normalize, opts.range);
-  const to01 = (v: number) => (v - lo) / (hi - lo);
-  const byte = (u: number) => Math.round(Math.min(1, Math.max(0, Number.isFinite(u) ? u : 0)) * 255);
-  const OW = W * scale, OH = H * scale;
-  const data = new Uint8Array(OW * OH * 4);
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const i = y * W + x;
-      let r: number, g: number, b: number, a = 255;
-      if (C === 1 || C === 2) {
-        [r, g, b] = colorAt(cmap, to01(s[i]));
-        if (C === 2) a = byte(s[plane + i]);
-      } else {
-        r = byte(to01(s[i])); g = byte(to01(s[plane + i])); b = byte(to01(s[2 * plane + i]));
-        if (C === 4) a = byte(s[3 * plane + i]);
-      }
-      for (let dy = 0; dy < scale; dy++) {
-        let p = 4 * ((y * scale + dy) * OW + x * scale);
-        for (let dx = 0; dx < scale; dx++, p += 4) { data[p] = r; data[p + 1] = g; data[p + 2] = b; data[p + 3] = a; }
-      }
-    }
-  }
-  return { width: OW, height: OH, data };
-}
-
-/** Encodes a tensor as PNG bytes: grey where the result is grey, RGB(A) otherwise. `values` as toRgba's. */
+/**
+ * Encodes a tensor as PNG bytes: grey where the result is grey, RGB(A) otherwise. `values` as toRgba's. PyTorch: `torchvision.io.encode_png`.
+ * @example
+ * ```ts
+ * writeFileSync('map.png', encodePng(featureMap, { normalize: 'minmax', cmap: 'viridis' }));
+ * ```
+ */
 export function encodePng(t: Tensor, opts: ImageEncodeOptions = {}, values?: ArrayLike<number>): Uint8Array {
   const img = toRgba(t, opts, values);
   const C = t.ndim === 2 ? 1 : t.shape[t.ndim - 3];
@@ -251,9 +182,15 @@ export function encodePng(t: Tensor, opts: ImageEncodeOptions = {}, values?: Arr
   return new Uint8Array(PNG.sync.write(png, { colorType }));
 }
 
-/** Encodes an RGBA raster (a figure from vis.drawFigure, a canvas's ImageData) as PNG bytes, in the
+/**
+ * Encodes an RGBA raster (a figure from vis.drawFigure, a canvas's ImageData) as PNG bytes, in the
  *  smallest colour type that holds it exactly: grey when every pixel has R = G = B, RGB when every pixel
- *  is opaque, with alpha otherwise. */
+ *  is opaque, with alpha otherwise. convnet's own.
+ * @example
+ * ```ts
+ * writeFileSync('fig.png', encodeRgbaPng(await vis.gridFigure(x)));
+ * ```
+ */
 export function encodeRgbaPng(img: RgbaImage): Uint8Array {
   const { width, height, data } = img ?? ({} as RgbaImage);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {

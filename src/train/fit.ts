@@ -30,19 +30,70 @@ import { DataLoader } from '../data/dataloader.js';
 import { Progress, formatDuration, type ProgressOptions } from './progress.js';
 import { EarlyStopping, type EarlyStoppingOptions } from './early-stopping.js';
 
-/** What fit needs of an optimizer (optim.SGD, Adam, AdamW all have it). */
+/**
+ * What fit needs of an optimizer (optim.SGD, Adam, AdamW all have it). convnet's own.
+ * @example
+ * ```ts
+ * const opt: train.OptimizerLike = new optim.SGD(model.parameters(), { lr: 0.1 });
+ * ```
+ */
 export interface OptimizerLike {
+  /**
+   * Clears the parameters' gradients before a step's backward.
+   * @example
+   * ```ts
+   * opt.zeroGrad();
+   * ```
+   */
   zeroGrad(): void;
+  /**
+   * Updates the parameters from their gradients.
+   * @example
+   * ```ts
+   * opt.step();
+   * ```
+   */
   step(): void;
 }
 
-/** What fit needs of a learning-rate scheduler (optim.StepLR, CosineAnnealingLR): step() once per epoch. */
+/**
+ * What fit needs of a learning-rate scheduler (optim.StepLR, CosineAnnealingLR): step() once per epoch. convnet's own.
+ * @example
+ * ```ts
+ * const sched: train.SchedulerLike = new optim.StepLR(opt, 5);
+ * ```
+ */
 export interface SchedulerLike {
+  /**
+   * Advances the schedule by one epoch.
+   * @example
+   * ```ts
+   * sched.step();
+   * ```
+   */
   step(): void;
 }
 
+/**
+ * What fit and evaluate use as the loss: a function of the model's output and the batch's targets that returns a
+ * scalar tensor (a loss module such as `new nn.CrossEntropyLoss()` is one). PyTorch: a `criterion`.
+ * @example
+ * ```ts
+ * const lossFn: train.LossFn = (out, y) => F.crossEntropy(out, y, { labelSmoothing: 0.1 });
+ * ```
+ */
 export type LossFn = (output: Tensor, target: Tensor) => Tensor;
 
+/**
+ * One epoch of {@link fit}'s history: the epoch, its train loss and accuracy, the test loss and accuracy
+ * when there is a test loader, the times, the throughput, the steps and the learning rate. convnet's own
+ * (Keras: the `History` of `fit`).
+ * @example
+ * ```ts
+ * const history = await fit(model, loader, opts);
+ * history.at(-1)!.testAccuracy;
+ * ```
+ */
 export interface EpochResult {
   /** 1-based epoch number. */
   epoch: number;
@@ -60,6 +111,19 @@ export interface EpochResult {
   lr?: number;
 }
 
+/**
+ * Options of {@link fit}: `epochs`, `optimizer` and `lossFn` (required), a `testLoader`, a `scheduler`, where
+ * to start and stop, the `onEpoch` and `onBatch` callbacks, an abort `signal`, the progress display and early
+ * stopping. PyTorch: none (the loop people write; Keras: the arguments of `fit`).
+ * @example
+ * ```ts
+ * await fit(model, trainLoader, {
+ *   epochs: 15, optimizer, lossFn: new nn.CrossEntropyLoss(), testLoader, scheduler,
+ *   onEpoch: async (r) => { await saveCheckpoint('runs/a', { model, optimizer, epoch: r.epoch }); },
+ *   earlyStopping: { patience: 3 },
+ * });
+ * ```
+ */
 export interface FitOptions {
   epochs: number;
   optimizer: OptimizerLike;
@@ -72,13 +136,84 @@ export interface FitOptions {
   maxSteps?: number;
   /** Called after each epoch's evaluation (e.g. to save a checkpoint). May be async. */
   onEpoch?: (result: EpochResult) => void | Promise<void>;
-  /** true (default): a Progress on stderr; false: nothing; or options / your own Progress. */
+  /** Called after each optimizer step with that batch's loss and accuracy and the epoch's running means
+   *  (Keras's on_train_batch_end). May be async: fit awaits it before the next batch. */
+  onBatch?: (result: TrainBatchResult) => void | Promise<void>;
+  /** Stops training between batches: fit then rejects with `signal.reason` (by default a DOMException
+   *  named 'AbortError'), as fetch does. The model keeps the weights of the last finished step; the
+   *  finished epochs have been passed to onEpoch. Already aborted: fit rejects before the first batch. */
+  signal?: AbortSignal;
+  /** true (default): a Progress on stderr in Node, nothing where there is no process (a browser, a Web
+   *  Worker); false: nothing; or options (e.g. { onLine: (line) => … }) / your own Progress. */
   progress?: boolean | ProgressOptions | Progress;
   /** Stop when the monitored metric (default testAccuracy) has not improved for `patience` epochs
    *  (train/early-stopping.ts). Pass your own EarlyStopping to read its state (best, stoppedEpoch) after. */
   earlyStopping?: EarlyStoppingOptions | EarlyStopping;
 }
 
+/**
+ * What onBatch receives from evaluate: one batch's numbers, and the running means so far. convnet's own.
+ * @example
+ * ```ts
+ * await evaluate(model, testLoader, { onBatch: ({ batch, batches, runningAccuracy }) => console.log(batch, batches, runningAccuracy) });
+ * ```
+ */
+export interface BatchResult {
+  /** 1-based batch number (within the epoch, for fit). */
+  batch: number;
+  /** Batches per pass over the loader (NaN when the loader has no length). */
+  batches: number;
+  /** Examples in this batch. */
+  size: number;
+  /** This batch's mean loss (NaN when evaluate has no lossFn). */
+  loss: number;
+  /** This batch's accuracy, in [0, 1]. */
+  accuracy: number;
+  /** Mean loss and accuracy over the batches so far (this epoch's, for fit): what the progress line shows. */
+  runningLoss: number;
+  runningAccuracy: number;
+}
+
+/**
+ * What onBatch receives from fit: a BatchResult with the epoch and the step count. convnet's own (Keras: `on_train_batch_end`).
+ * @example
+ * ```ts
+ * await fit(model, loader, { epochs: 1, optimizer, lossFn, onBatch: (r) => console.log(r.step, r.loss) });
+ * ```
+ */
+export interface TrainBatchResult extends BatchResult {
+  /** 1-based epoch number. */
+  epoch: number;
+  /** Optimizer steps taken so far in this call of fit, this one included. */
+  step: number;
+}
+
+/**
+ * Options of {@link evaluate}: the `lossFn` (without one the loss is NaN), `numClasses` for the confusion matrix, an
+ * `onBatch` callback and an abort `signal`. convnet's own.
+ * @example
+ * ```ts
+ * await evaluate(model, testLoader, { numClasses: 10, onBatch: (b) => console.log(b.runningAccuracy) });
+ * ```
+ */
+export interface EvaluateOptions {
+  lossFn?: LossFn;
+  numClasses?: number;
+  /** Called after each batch. May be async: evaluate awaits it before the next batch. */
+  onBatch?: (result: BatchResult) => void | Promise<void>;
+  /** Stops between batches: evaluate then rejects with `signal.reason`, as fit does (and fetch). */
+  signal?: AbortSignal;
+}
+
+/**
+ * What {@link evaluate} returns: mean loss, accuracy, the correct and total counts, and the confusion matrix
+ * (rows: true class). convnet's own.
+ * @example
+ * ```ts
+ * const { accuracy, confusion } = await evaluate(model, testLoader);
+ * console.log(train.formatConfusion(confusion, FashionMNIST.classNames));
+ * ```
+ */
 export interface EvalResult {
   loss: number;
   accuracy: number;
@@ -168,16 +303,27 @@ function batchReleaser(model: Module, lossFn: LossFn | undefined, loader: Iterab
   };
 }
 
-/** Loss and accuracy of `model` over `loader` (noGrad, eval mode; the mode is restored afterwards). Async,
+/**
+ * Loss and accuracy of `model` over `loader` (noGrad, eval mode; the mode is restored afterwards). Async,
  *  since results are read with `await t.data()` (on a GPU the only read there is), and it yields to the
- *  event loop between batches. */
-export function evaluate(model: Module, loader: Iterable<Tensor[]>, opts: { lossFn?: LossFn; numClasses?: number } = {}): Promise<EvalResult> {
+ *  event loop between batches. PyTorch: none (the evaluation loop people write under `torch.no_grad()`).
+ * @example
+ * ```ts
+ * const { loss, accuracy } = await evaluate(model, testLoader);
+ * ```
+ */
+export function evaluate(model: Module, loader: Iterable<Tensor[]>, opts: EvaluateOptions = {}): Promise<EvalResult> {
   return evaluateOn('evaluate', 'loader', model, loader, opts);
 }
 
 /** evaluate, with the caller and the loader's name for errors (fit evaluates its testLoader). */
-async function evaluateOn(op: string, arg: string, model: Module, loader: Iterable<Tensor[]>, opts: { lossFn?: LossFn; numClasses?: number }): Promise<EvalResult> {
+async function evaluateOn(op: string, arg: string, model: Module, loader: Iterable<Tensor[]>, opts: EvaluateOptions): Promise<EvalResult> {
+  const { signal } = opts;
+  checkSignal(op, signal);
+  signal?.throwIfAborted();
   const wasTraining = model.training;
+  const batches = lengthOf(loader);
+  let batch = 0;
   model.eval();
   let lossSum = 0, correct = 0, total = 0;
   const confusion: number[][] = [];
@@ -194,13 +340,21 @@ async function evaluateOn(op: string, arg: string, model: Module, loader: Iterab
       });
       const [pred, truth] = predictions(out, y);
       const r = await readStep(loss, pred, truth);
-      if (loss) lossSum += r.loss * y.shape[0];
-      correct += tally(r.pred, r.truth, confusion);
-      total += y.shape[0];
+      const B = y.shape[0];
+      if (loss) lossSum += r.loss * B;
+      const right = tally(r.pred, r.truth, confusion);
+      correct += right;
+      total += B;
+      batch++;
       pred.dispose();
       if (truth !== y) truth.dispose();
       release(x, y, out, loss);
+      await opts.onBatch?.({
+        batch, batches, size: B, loss: loss ? r.loss : NaN, accuracy: right / B,
+        runningLoss: loss ? lossSum / total : NaN, runningAccuracy: correct / total,
+      });
       await yieldToEventLoop();
+      signal?.throwIfAborted();
     }
   } finally {
     model.train(wasTraining);
@@ -210,14 +364,42 @@ async function evaluateOn(op: string, arg: string, model: Module, loader: Iterab
   return { loss: total ? lossSum / total : NaN, accuracy: total ? correct / total : NaN, correct, total, confusion: square };
 }
 
-/** Resolves on a later turn of the event loop (a macrotask: signals, I/O and timers get to run). */
+type YieldHost = { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };
+
+/** The resolvers waiting on `channel` (one message each, delivered in order). */
+const waiting: (() => void)[] = [];
+let channel: MessageChannel | null = null;
+
+/**
+ * Resolves on a later turn of the event loop (a macrotask), so that other work runs between batches: in
+ * Node signals, I/O, timers and the collector's callbacks; in a page input events and rendering; in a Web
+ * Worker the messages that carry an abort from the page. Node: setImmediate. Elsewhere a MessageChannel
+ * message, which Chromium queues behind pending frames, timers and messages. Not scheduler.yield(): its
+ * continuation runs ahead of them, and test/browser-train.test.ts measured frames and timers starved as
+ * if fit never yielded, and a worker that never saw the page's abort message. Not setTimeout(0) either:
+ * browsers clamp nested timers to 4 ms, a pause per batch longer than a small model's whole step. Every
+ * global is read through globalThis, which a runtime lacking it answers with undefined, not a ReferenceError.
+ */
 function yieldToEventLoop(): Promise<void> {
-  const g = globalThis as { setImmediate?: (f: () => void) => void; MessageChannel?: typeof MessageChannel };
+  const g = globalThis as YieldHost;
   if (g.setImmediate) return new Promise((r) => g.setImmediate!(r));
   if (g.MessageChannel) {
-    return new Promise((r) => { const c = new g.MessageChannel!(); c.port1.onmessage = () => { c.port1.close(); r(); }; c.port2.postMessage(0); });
+    if (!channel) {
+      channel = new g.MessageChannel();
+      channel.port1.onmessage = () => waiting.shift()?.();
+    }
+    const c = channel;
+    return new Promise((r) => { waiting.push(r); c.port2.postMessage(0); });
   }
   return new Promise((r) => setTimeout(r, 0));
+}
+
+/** Throws unless `signal` is undefined or an AbortSignal (anything with `aborted` and throwIfAborted()). */
+function checkSignal(op: string, signal: unknown): asserts signal is AbortSignal | undefined {
+  const s = signal as { aborted?: unknown; throwIfAborted?: unknown } | undefined;
+  if (s !== undefined && (typeof s !== 'object' || s === null || typeof s.aborted !== 'boolean' || typeof s.throwIfAborted !== 'function')) {
+    throw new Error(`${op}: signal must be an AbortSignal (e.g. new AbortController().signal), got ${String(signal)}`);
+  }
 }
 
 /** The learning rate of the optimizer's first parameter group, when it has them (optim.SGD, Adam, AdamW). */
@@ -231,12 +413,27 @@ function lengthOf(loader: unknown): number {
   return typeof n === 'number' ? n : NaN;
 }
 
-/** Trains `model` for `epochs` epochs, evaluating on testLoader after each; returns the history. */
+/**
+ * Trains `model` for `epochs` epochs, evaluating on testLoader after each; returns the history.
+ * Runs PyTorch's loop — zeroGrad, forward, loss, backward, step — per batch, with a progress display,
+ * callbacks, an abort signal and early stopping (see {@link FitOptions}). PyTorch: none (Keras: `Model.fit`).
+ * @example
+ * ```ts
+ * const model = models.lenet5();
+ * const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+ * const history = await fit(model, new DataLoader(train, { batchSize: 64, shuffle: true }), {
+ *   epochs: 5, optimizer, lossFn: new nn.CrossEntropyLoss(), testLoader: new DataLoader(test, { batchSize: 256 }),
+ * });
+ * ```
+ */
 export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: FitOptions): Promise<EpochResult[]> {
   const { epochs, optimizer, lossFn } = opts;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
   if (!optimizer || typeof optimizer.step !== 'function') throw new Error('fit: optimizer must have zeroGrad() and step() (e.g. new optim.SGD(model.parameters(), { lr: 0.1 }))');
   if (typeof lossFn !== 'function') throw new Error('fit: lossFn must be a function or a loss module (e.g. new nn.CrossEntropyLoss())');
+  const { signal } = opts;
+  checkSignal('fit', signal);
+  signal?.throwIfAborted();
   const startEpoch = opts.startEpoch ?? 0;
   const early = opts.earlyStopping === undefined || opts.earlyStopping instanceof EarlyStopping ? opts.earlyStopping
     : new EarlyStopping(opts.earlyStopping);
@@ -267,6 +464,11 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
     progress.startEpoch(epoch, epochs, Number.isFinite(batches) ? batches : 0);
     const t0 = performance.now();
     let lossSum = 0, correct = 0, seen = 0, batch = 0, epochSteps = 0;
+    const stopIfAborted = () => {
+      if (!signal?.aborted) return;
+      progress.log(`fit: aborted at epoch ${epoch}, after batch ${batch}`);
+      signal.throwIfAborted();
+    };
     for (const [x, y] of trainLoader) {
       checkTargets('fit', 'trainLoader', y);
       const release = step();
@@ -287,18 +489,27 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
       optimizer.step();
       const B = y.shape[0];
       lossSum += r.loss * B;
-      correct += tally(r.pred, r.truth);
+      const right = tally(r.pred, r.truth);
+      correct += right;
       seen += B;
       batch++; epochSteps++; steps++;
       release(x, y, out, loss);
       progress.update(batch, { loss: lossSum / seen, accuracy: correct / seen, images: seen });
+      await opts.onBatch?.({
+        epoch, batch, batches, step: steps, size: B, loss: r.loss, accuracy: right / B,
+        runningLoss: lossSum / seen, runningAccuracy: correct / seen,
+      });
       if (opts.maxSteps !== undefined && steps >= opts.maxSteps) break;
+      // Input, rendering and the abort itself (a click handler, a worker's message) run here; a stop is
+      // seen before the next batch is drawn from the loader, so the weights are the last step's.
       await yieldToEventLoop();
+      stopIfAborted();
     }
     const seconds = (performance.now() - t0) / 1000;
     opts.scheduler?.step();
     const t1 = performance.now();
-    const ev = opts.testLoader ? await evaluateOn('fit', 'testLoader', model, opts.testLoader, { lossFn }) : undefined;
+    stopIfAborted(); // after a maxSteps break, or an abort in the last onBatch
+    const ev = opts.testLoader ? await evaluateOn('fit', 'testLoader', model, opts.testLoader, { lossFn, signal }) : undefined;
     const evalSeconds = (performance.now() - t1) / 1000;
     const result: EpochResult = {
       epoch, trainLoss: lossSum / seen, trainAccuracy: correct / seen, testLoss: ev?.loss, testAccuracy: ev?.accuracy,
@@ -309,11 +520,18 @@ export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: 
     await opts.onEpoch?.(result);
     early?.observe(result);
     await yieldToEventLoop();
+    stopIfAborted();
   }
   return history;
 }
 
-/** One line per epoch: `epoch 3/10  train loss 0.4123 acc 85.1%  test loss 0.4410 acc 84.0%  12.3s (4870 img/s)`. */
+/**
+ * One line per epoch: `epoch 3/10  train loss 0.4123 acc 85.1%  test loss 0.4410 acc 84.0%  12.3s (4870 img/s)`. convnet's own.
+ * @example
+ * ```ts
+ * console.log(train.formatEpoch(history[0], 10));
+ * ```
+ */
 export function formatEpoch(r: EpochResult, epochs?: number): string {
   const parts = [`epoch ${r.epoch}${epochs ? `/${epochs}` : ''}`, `train loss ${r.trainLoss.toFixed(4)} acc ${(100 * r.trainAccuracy).toFixed(1)}%`];
   if (r.testAccuracy !== undefined) parts.push(`test loss ${r.testLoss!.toFixed(4)} acc ${(100 * r.testAccuracy).toFixed(2)}%`);
@@ -321,7 +539,13 @@ export function formatEpoch(r: EpochResult, epochs?: number): string {
   return parts.join('  ');
 }
 
-/** A confusion matrix and per-class accuracy as text, rows = true class. */
+/**
+ * A confusion matrix and per-class accuracy as text, rows = true class. convnet's own.
+ * @example
+ * ```ts
+ * console.log(train.formatConfusion((await evaluate(model, test)).confusion, test.classes));
+ * ```
+ */
 export function formatConfusion(confusion: number[][], classes?: readonly string[]): string {
   const K = confusion.length;
   const names = Array.from({ length: K }, (_, i) => classes?.[i] ?? String(i));

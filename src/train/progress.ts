@@ -8,12 +8,45 @@
 // rather than `cli-progress`: ~100 lines, no dependency, and it knows what a training run needs
 // (images/s, running loss and accuracy, ETA across epochs, the epoch summary line).
 
+/**
+ * What Progress writes to: process.stderr, a file stream, or any object with write(text). A structural
+ *  type rather than NodeJS.WritableStream, so that the browser build's types need no @types/node. convnet's own.
+ * @example
+ * ```ts
+ * new Progress({ stream: { write: (t) => { out += t; }, isTTY: false } });
+ * ```
+ */
+export interface ProgressStream {
+  /**
+   * Writes `text` (which may hold newlines and terminal control codes).
+   * @example
+   * ```ts
+   * const stream: ProgressStream = { write: (t) => { log += t; } };
+   * ```
+   */
+  write(text: string): unknown;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+/**
+ * Options of {@link Progress}: where it draws (`stream`, `summaryStream` or `onLine`), terminal or
+ * plain-line mode, how often plain mode prints, or `silent`. PyTorch: none (tqdm's arguments).
+ * @example
+ * ```ts
+ * new Progress({ onLine: (line) => { status.textContent = line; } });
+ * ```
+ */
 export interface ProgressOptions {
-  /** Where to draw (default process.stderr, as tqdm). */
-  stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Where to draw (default in Node: process.stderr, as tqdm). Where there is no `process` (a browser, a
+   *  Web Worker) there is no default: without a stream or onLine the display is silent. */
+  stream?: ProgressStream;
   /** Where the permanent lines (epoch summaries, log()) go (default: stream). The CLI sends them to
    *  stdout and the live line to stderr, so `convnet train > log.txt` keeps the summaries. */
-  summaryStream?: NodeJS.WritableStream;
+  summaryStream?: ProgressStream;
+  /** Each line as plain text, without its newline (the periodic batch lines, epoch summaries, log()); for
+   *  a page's status element or console.log. Takes the place of stream and summaryStream, in plain mode. */
+  onLine?: (line: string) => void;
   /** Force the terminal (true) or plain-line (false) mode; default: the stream's isTTY. */
   tty?: boolean;
   /** Plain mode: print a line every this fraction of an epoch (default 0.25). */
@@ -22,12 +55,28 @@ export interface ProgressOptions {
   silent?: boolean;
 }
 
+/**
+ * What {@link Progress.update} shows after a batch: the epoch's running mean loss and accuracy and the images
+ * seen so far. convnet's own.
+ * @example
+ * ```ts
+ * progress.update(batch, { loss: 0.42, accuracy: 0.87, images: batch * 64 });
+ * ```
+ */
 export interface BatchStats {
   loss: number;       // running mean loss of this epoch
   accuracy: number;   // running accuracy of this epoch, in [0, 1]
   images: number;     // images seen this epoch
 }
 
+/**
+ * Seconds as m:ss, or h:mm:ss from an hour; '--:--' for a time that is not known. convnet's own.
+ * @example
+ * ```ts
+ * train.formatDuration(75);    // '1:15'
+ * train.formatDuration(3725);  // '1:02:05'
+ * ```
+ */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds < 0) return '--:--';
   const s = Math.round(seconds);
@@ -35,10 +84,19 @@ export function formatDuration(seconds: number): string {
   return h ? `${h}:${String(m).padStart(2, '0')}:${String(r).padStart(2, '0')}` : `${m}:${String(r).padStart(2, '0')}`;
 }
 
+/**
+ * The training display `fit` draws: a live line per epoch on a terminal (bar, batches, loss, accuracy,
+ * images/s, time left), periodic plain lines elsewhere, and a permanent summary line per epoch. In a browser
+ * it is silent unless given a stream or `onLine`. PyTorch: none (tqdm).
+ * @example
+ * ```ts
+ * await fit(model, loader, { epochs: 5, optimizer, lossFn, progress: new Progress({ logEvery: 0.5 }) });
+ * ```
+ */
 export class Progress {
   readonly tty: boolean;
-  private readonly stream: NonNullable<ProgressOptions['stream']>;
-  private readonly summaryStream: NodeJS.WritableStream;
+  private readonly stream: ProgressStream;
+  private readonly summaryStream: ProgressStream;
   private readonly logEvery: number;
   private readonly silent: boolean;
   private epoch = 0;
@@ -50,13 +108,26 @@ export class Progress {
   private drawn = false;
 
   constructor(opts: ProgressOptions = {}) {
-    this.stream = opts.stream ?? process.stderr;
-    this.summaryStream = opts.summaryStream ?? this.stream;
-    this.tty = opts.tty ?? Boolean(this.stream.isTTY);
+    // process is read through globalThis: a bare `process` is a ReferenceError in a browser, even when
+    // the display is silent or has a stream of its own.
+    const stderr = (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr;
+    const { onLine } = opts;
+    const lines: ProgressStream | undefined = onLine && { write: (text: string) => { for (const l of text.split('\n').slice(0, -1)) onLine(l); } };
+    const stream = lines ?? opts.stream ?? stderr;
+    this.stream = stream ?? { write: () => undefined };
+    this.summaryStream = lines ?? opts.summaryStream ?? this.stream;
+    this.tty = lines ? false : opts.tty ?? Boolean(this.stream.isTTY);
     this.logEvery = opts.logEvery ?? 0.25;
-    this.silent = opts.silent ?? false;
+    this.silent = (opts.silent ?? false) || stream === undefined;
   }
 
+  /**
+   * Starts epoch `epoch` of `epochs`, which has `batches` batches. convnet's own.
+   * @example
+   * ```ts
+   * progress.startEpoch(1, 10, loader.length);
+   * ```
+   */
   startEpoch(epoch: number, epochs: number, batches: number): void {
     this.epoch = epoch;
     this.epochs = epochs;
@@ -66,7 +137,13 @@ export class Progress {
     this.nextLog = this.logEvery;
   }
 
-  /** After batch `batch` (1-based) of the current epoch. */
+  /**
+   * After batch `batch` (1-based) of the current epoch. convnet's own.
+   * @example
+   * ```ts
+   * progress.update(b, { loss: runningLoss, accuracy: runningAcc, images: seen });
+   * ```
+   */
   update(batch: number, stats: BatchStats): void {
     if (this.silent) return;
     const now = performance.now();
@@ -80,14 +157,26 @@ export class Progress {
     }
   }
 
-  /** Ends the epoch's live line and prints `summary` as a permanent line. */
+  /**
+   * Ends the epoch's live line and prints `summary` as a permanent line. convnet's own.
+   * @example
+   * ```ts
+   * progress.endEpoch('epoch 1/10  loss 0.52  acc 81.3%');
+   * ```
+   */
   endEpoch(summary: string): void {
     if (this.silent) return;
     this.clear();
     this.summaryStream.write(`${summary}\n`);
   }
 
-  /** Prints a permanent line (above the live line on a terminal). */
+  /**
+   * Prints a permanent line (above the live line on a terminal). convnet's own.
+   * @example
+   * ```ts
+   * progress.log('checkpoint saved');
+   * ```
+   */
   log(text: string): void {
     if (this.silent) return;
     this.clear();

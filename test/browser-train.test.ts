@@ -1,0 +1,231 @@
+// test/browser-train.test.ts — training in the browser: the bundle reads no Node global, and fit and
+// evaluate run in a page and in a Web Worker (test/browser/train.html, train-checks.js, train-worker.js)
+// in Debian's Chromium, with per-batch and per-epoch callbacks, an AbortSignal, and a page that keeps
+// drawing frames and answering clicks while it trains.
+//
+// The scan: TypeScript type-checks the bundle's text as JavaScript against the browser's declarations
+// only (lib.es2022 with lib.dom, then with lib.webworker; no @types/node), and every "Cannot find name"
+// is a free reference to a global those runtimes do not have: `process`, `Buffer`, `setImmediate`,
+// `require`, `__dirname`… A name tested with `typeof X` earlier in the same function is allowed (the guard). What it
+// cannot see is a read through globalThis (`globalThis.process?.env`), which is undefined, never a
+// ReferenceError, where the global is missing; whether the code then copes is what running fit and
+// evaluate in the page and in the worker checks.
+
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import ts from 'typescript';
+import { build } from 'esbuild';
+import type { Browser, Page } from 'playwright-core';
+// @ts-expect-error — a plain .mjs build script, no type declarations
+import { browserBuildOptions } from '../scripts/build-browser.mjs';
+import { buildBrowserBundle, servePages, launchChromium, type PageServer } from './helpers/chromium.js';
+
+const NODE_GLOBALS = ['process', 'Buffer', 'setImmediate', 'clearImmediate', 'require', 'module', 'exports', '__dirname', '__filename', 'global'];
+
+/** The innermost function (or the file) around position `pos`. */
+function enclosingFunction(sf: ts.SourceFile, pos: number): ts.Node {
+  let found: ts.Node = sf;
+  const visit = (n: ts.Node): void => {
+    if (pos < n.getStart(sf) || pos >= n.end) return;
+    if (ts.isFunctionLike(n)) found = n;
+    n.forEachChild(visit);
+  };
+  sf.forEachChild(visit);
+  return found;
+}
+
+/** The free references of `js` that `libs` do not declare: name → how many, and the names seen only behind
+ *  a guard: a `typeof X` test earlier in the same function (`typeof document !== 'undefined' && document…`,
+ *  `if (typeof document === 'undefined') throw …`). With no libs it lists every global the bundle reads. */
+function unresolvedNames(js: string, libs: string[]): { unguarded: Map<string, number>; guarded: Set<string> } {
+  const file = '/bundle/convnet.js';
+  const options: ts.CompilerOptions = {
+    allowJs: true, checkJs: true, noEmit: true, noLib: libs.length === 0, lib: libs, types: [],
+    target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, skipLibCheck: true,
+  };
+  const host = ts.createCompilerHost(options);
+  const getSourceFile = host.getSourceFile.bind(host), fileExists = host.fileExists.bind(host);
+  host.getSourceFile = (f, v, ...rest) => (f === file ? ts.createSourceFile(f, js, v, true, ts.ScriptKind.JS) : getSourceFile(f, v, ...rest));
+  host.fileExists = (f) => f === file || fileExists(f);
+  const program = ts.createProgram([file], options, host);
+  const unguarded = new Map<string, number>(), guarded = new Set<string>();
+  const sf = program.getSourceFile(file)!;
+  for (const d of program.getSemanticDiagnostics(sf)) {
+    const name = /^Cannot find name '([^']+)'/.exec(ts.flattenDiagnosticMessageText(d.messageText, '\n'))?.[1];
+    if (!name) continue;
+    const fn = enclosingFunction(sf, d.start!);
+    const before = js.slice(fn.getStart(sf), d.start! + name.length);
+    if (new RegExp(`typeof\\s*\\(?\\s*${name}\\b`).test(before)) guarded.add(name);
+    else unguarded.set(name, (unguarded.get(name) ?? 0) + 1);
+  }
+  return { unguarded, guarded };
+}
+
+describe('the browser bundle reads no Node global', () => {
+  let js = '';
+  let meta: { inputs: Record<string, unknown>; outputs: Record<string, { imports: { path: string; external?: boolean }[] }> };
+  before(async () => {
+    const out = await build({ ...browserBuildOptions, write: false, metafile: true });
+    js = out.outputFiles.find((f) => f.path.endsWith('.js'))!.text;
+    meta = out.metafile!;
+  });
+
+  it('esbuild\'s metafile: no module outside src/ and node_modules, and no import left in the output (a node: built-in would be one)', () => {
+    const inputs = Object.keys(meta.inputs);
+    assert.ok(inputs.some((p) => p === 'src/browser.ts'));
+    assert.deepEqual(inputs.filter((p) => !p.startsWith('src/') && !p.startsWith('node_modules/')), []);
+    assert.deepEqual(inputs.filter((p) => /^node:|(^|\/)node_modules\/(buffer|process|events|stream|util|path|fs)\//.test(p)), []);
+    for (const [name, o] of Object.entries(meta.outputs)) assert.deepEqual(o.imports, [], `${name} imports`);
+  });
+
+  it('no free reference to process, Buffer, setImmediate, require, __dirname, global… unless behind typeof', () => {
+    const { unguarded, guarded } = unresolvedNames(js, []);
+    console.log(`# globals the bundle reads: ${[...unguarded.keys()].sort().join(' ')}; only behind typeof: ${[...guarded].filter((n) => !unguarded.has(n)).sort().join(' ')}`);
+    assert.deepEqual(NODE_GLOBALS.filter((n) => unguarded.has(n)), []);
+  });
+
+  for (const libs of [['lib.es2022.d.ts', 'lib.dom.d.ts'], ['lib.es2022.d.ts', 'lib.webworker.d.ts']]) {
+    it(`every global it reads without typeof is declared for a ${libs[1] === 'lib.dom.d.ts' ? 'page' : 'Web Worker'} (${libs.join(' + ')})`, () => {
+      assert.deepEqual([...unresolvedNames(js, libs).unguarded.keys()], []);
+    });
+  }
+});
+
+interface RunResult {
+  batches: { epoch: number; batch: number; batches: number; step: number; loss: number }[];
+  epochs: { epoch: number; trainLoss: number; steps: number }[];
+  history?: { epoch: number; trainLoss: number; trainAccuracy: number }[];
+  rejected?: { name: string; isReason: boolean };
+  evaluate: { accuracy: number; total: number; batches: number };
+  evaluateAbort: { name?: string; resolved?: boolean; calls: number };
+  hasProcess?: boolean;
+}
+interface Gaps { ms: number; maxFrameGap: number; maxTimerGap: number; frames: number; steps: number }
+interface TrainPageResult {
+  error?: string;
+  hasProcess: boolean;
+  scheduler: boolean;
+  page: RunResult; pageAbort: RunResult; worker: RunResult; workerAbort: RunResult;
+  workerAbortByMessage: { batches: number; total: number; rejected?: string; sentAt: number; hasProcess: boolean };
+  gaps: Record<string, Gaps>;
+  interactive: Gaps & { clicks: number[]; stops: number[]; batches: number; atStop: number; total: number; stopMs: number; rejected?: string };
+}
+
+/** A 4-epoch run of 8 batches each: every callback once, in order, and the loss falls; evaluate likewise. */
+function assertTrained(r: RunResult, where: string): void {
+  assert.equal(r.rejected, undefined, `${where}: fit rejected`);
+  assert.equal(r.batches.length, 32, `${where}: onBatch calls`);
+  assert.deepEqual(r.batches.map((b) => [b.epoch, b.batch, b.step]),
+    Array.from({ length: 32 }, (_, i) => [Math.floor(i / 8) + 1, (i % 8) + 1, i + 1]), `${where}: onBatch order`);
+  assert.ok(r.batches.every((b) => b.batches === 8 && Number.isFinite(b.loss)));
+  assert.deepEqual(r.epochs.map((e) => [e.epoch, e.steps]), [[1, 8], [2, 8], [3, 8], [4, 8]], `${where}: onEpoch calls`);
+  const losses = r.history!.map((h) => h.trainLoss);
+  assert.ok(losses[3] < 0.5 * losses[0], `${where}: the epoch loss did not halve: ${losses.map((l) => l.toFixed(3)).join(' ')}`);
+  assert.deepEqual([r.evaluate.total, r.evaluate.batches], [64, 8], `${where}: evaluate saw 64 images in 8 batches`);
+  assert.deepEqual(r.evaluateAbort, { name: 'AbortError', calls: 2 }, `${where}: evaluate aborted at its second batch`);
+}
+
+/** Aborted from onBatch at epoch 2, batch 3: 11 batches, one epoch, a rejection with the signal's reason. */
+function assertAborted(r: RunResult, where: string): void {
+  assert.deepEqual(r.rejected, { name: 'AbortError', isReason: true }, `${where}: how fit ended`);
+  assert.equal(r.history, undefined);
+  assert.equal(r.batches.length, 11, `${where}: batches run`);
+  assert.deepEqual(r.epochs.map((e) => e.epoch), [1], `${where}: onEpoch calls`);
+}
+
+describe('fit and evaluate in Chromium: a page and a Web Worker', { timeout: 300_000 }, () => {
+  let server: PageServer | undefined;
+  let browser: Browser | undefined;
+  let r: TrainPageResult | null = null;
+  let setupError: unknown = null;
+  const result = (): TrainPageResult => { if (setupError) throw setupError; return r!; };
+
+  before(async () => {
+    try {
+      server = await servePages({ bundle: await buildBrowserBundle(), dir: new URL('./browser/', import.meta.url), index: () => 'train.html' });
+      browser = await launchChromium();
+      r = await interactively(await browser.newPage(), `${server.url}/plain/train.html`);
+      const g = r.gaps;
+      console.log(`# ${Object.entries(g).map(([k, v]) => `${k}: ${v.steps} steps in ${v.ms.toFixed(0)} ms, max frame gap ` +
+        `${v.maxFrameGap.toFixed(0)} ms, max 10 ms-timer gap ${v.maxTimerGap.toFixed(0)} ms`).join('; ')}`);
+      const i = r.interactive;
+      console.log(`# clicking while fit trains: click latencies ${i.clicks.map((c) => c.toFixed(1)).join(', ')} ms; max frame gap ` +
+        `${i.maxFrameGap.toFixed(0)} ms; stop after batch ${i.atStop}, rejected ${i.stopMs.toFixed(1)} ms later at batch ${i.batches}; ` +
+        `a worker told to stop after batch ${r.workerAbortByMessage.sentAt} stopped after batch ${r.workerAbortByMessage.batches}`);
+    } catch (e) { setupError = e; }
+  });
+
+  after(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  /** Loads the page, waits for its interactive phase, clicks #ping five times and #stop once, and returns
+   *  window.result; page errors fail it. */
+  async function interactively(page: Page, url: string): Promise<TrainPageResult> {
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+    try {
+      await page.goto(url);
+      const ready = () => (window as { phase?: string; result?: unknown }).phase === 'interactive' || (window as { result?: unknown }).result !== undefined;
+      await page.waitForFunction(ready, null, { timeout: 240_000 })
+        .catch((e) => { throw new Error(`${url}: the page did not start training (${e.message}); page errors: ${errors.join('; ')}`); });
+      if (await page.evaluate(() => (window as { result?: unknown }).result === undefined)) {
+        for (let k = 0; k < 5; k++) { await page.click('#ping'); await new Promise((res) => setTimeout(res, 60)); }
+        await page.click('#stop');
+      }
+      await page.waitForFunction(() => (window as { result?: unknown }).result !== undefined, null, { timeout: 60_000 });
+      const out = await page.evaluate(() => (window as unknown as { result: TrainPageResult }).result);
+      if (out.error !== undefined) throw new Error(`${url}: the page's checks threw:\n${out.error}`);
+      assert.deepEqual(errors, [], `${url}: errors in the page`);
+      return out;
+    } finally {
+      await page.close();
+    }
+  }
+
+  it('the page and the worker have no process (so the scan above is what matters there)', () => {
+    assert.equal(result().hasProcess, false);
+    assert.equal(result().worker.hasProcess, false);
+  });
+
+  it('in the page: fit trains a tiny CNN for 4 epochs (loss halves), onBatch 32 times and onEpoch 4 times in order; evaluate runs and aborts', () => {
+    assertTrained(result().page, 'page');
+  });
+
+  it('in a Web Worker: the same', () => assertTrained(result().worker, 'worker'));
+
+  it('an abort in onBatch at epoch 2, batch 3 stops fit after 11 batches with an AbortError, in the page and in the worker', () => {
+    assertAborted(result().pageAbort, 'page');
+    assertAborted(result().workerAbort, 'worker');
+  });
+
+  it('the page aborts a worker\'s fit by message: fit yields, so the message gets through mid-run', () => {
+    const w = result().workerAbortByMessage;
+    assert.equal(w.rejected, 'AbortError');
+    assert.equal(w.sentAt, 5);
+    // The worker goes on while the message travels; a worker that never yielded would run all 4000.
+    assert.ok(w.batches >= 5 && w.batches < 100, `the worker ran ${w.batches} of ${w.total} batches`);
+  });
+
+  it('the page keeps drawing while fit trains: no gap between animation frames or 10 ms timer ticks over 100 ms', () => {
+    const { fit: g, none } = result().gaps;
+    assert.equal(g.steps, none.steps);
+    // the control: the same steps without yielding starve the page, so the measure can fail
+    assert.ok(none.maxFrameGap > 150, `without yielding the max frame gap was only ${none.maxFrameGap.toFixed(0)} ms over ${none.ms.toFixed(0)} ms`);
+    assert.ok(g.frames >= 5, `only ${g.frames} frames during fit`);
+    assert.ok(g.maxFrameGap < 100, `max gap between frames during fit: ${g.maxFrameGap.toFixed(0)} ms`);
+    assert.ok(g.maxTimerGap < 100, `max gap between timer ticks during fit: ${g.maxTimerGap.toFixed(0)} ms`);
+  });
+
+  it('clicks during fit are handled within 100 ms, and #stop aborts it within a batch or two', () => {
+    const i = result().interactive;
+    assert.equal(i.clicks.length, 6);
+    assert.ok(Math.max(...i.clicks) < 100, `click latencies ${i.clicks.map((c) => c.toFixed(1)).join(', ')} ms`);
+    assert.equal(i.rejected, 'AbortError');
+    assert.ok(i.atStop >= 1 && i.batches < i.total, `stopped at batch ${i.batches} of ${i.total}`);
+    assert.ok(i.batches - i.atStop <= 1, `${i.batches - i.atStop} batches ran after the click`);
+    assert.ok(i.maxFrameGap < 100, `max gap between frames: ${i.maxFrameGap.toFixed(0)} ms`);
+  });
+});

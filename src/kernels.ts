@@ -25,6 +25,14 @@ import { pad } from './ops/pad.js';
 import { reshape, expand, unsqueeze, squeeze } from './ops/shape.js';
 import { add, mul, sqrt } from './ops/elementwise.js';
 
+/**
+ * A size × size Gaussian kernel (default 5, σ = 1) that sums to 1. PyTorch: none (torchvision's
+ * `GaussianBlur` builds the same kernel).
+ * @example
+ * ```ts
+ * filter2d(img, gaussianKernel(7, 2));
+ * ```
+ */
 export function gaussianKernel(size = 5, sigma = 1): Tensor {
   if (!Number.isInteger(size) || size < 1) throw new Error(`gaussianKernel: size must be a positive integer, got ${size}`);
   if (!(sigma > 0)) throw new Error(`gaussianKernel: sigma must be positive, got ${sigma}`);
@@ -34,22 +42,50 @@ export function gaussianKernel(size = 5, sigma = 1): Tensor {
   return tensor(g.map((gy) => g.map((gx) => (gy * gx) / (s * s))));
 }
 
+/**
+ * A size × size box filter (default 3), every entry 1/size². PyTorch: none.
+ * @example
+ * ```ts
+ * boxKernel(3);  // 3×3 of 1/9
+ * ```
+ */
 export function boxKernel(size = 3): Tensor {
   if (!Number.isInteger(size) || size < 1) throw new Error(`boxKernel: size must be a positive integer, got ${size}`);
   return tensor(Array.from({ length: size }, () => new Array(size).fill(1 / (size * size))));
 }
 
+/**
+ * The tutorial's named image kernels, each a fresh float32 2-D tensor on every access (so a caller may
+ * train or modify it), and the makers `gaussianKernel(size, sigma)` and `boxKernel(size)`. Use them with
+ * {@link filter2d} or as conv2d weights. PyTorch has no counterpart (OpenCV and SciPy have these filters).
+ * @example
+ * ```ts
+ * filter2d(img, kernels.sobelX);                  // vertical edges
+ * kernels.gaussianKernel(7, 2).shape;             // [7, 7]
+ * ```
+ */
 export const kernels = {
+  /** Sobel's horizontal derivative [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]: responds to vertical edges. */
   get sobelX(): Tensor { return tensor([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]); },
+  /** Sobel's vertical derivative (sobelX transposed): responds to horizontal edges. */
   get sobelY(): Tensor { return tensor([[-1, -2, -1], [0, 0, 0], [1, 2, 1]]); },
+  /** The 3×3 Laplacian [[0, 1, 0], [1, -4, 1], [0, 1, 0]]. */
   get laplacian(): Tensor { return tensor([[0, 1, 0], [1, -4, 1], [0, 1, 0]]); },
+  /** A 5×5 Gaussian blur with σ = 1, summing to 1. */
   get gaussian(): Tensor { return gaussianKernel(5, 1); },
+  /** A 3×3 box blur, every entry 1/9. */
   get box(): Tensor { return boxKernel(3); },
+  /** The sharpening kernel [[0, -1, 0], [-1, 5, -1], [0, -1, 0]]. */
   get sharpen(): Tensor { return tensor([[0, -1, 0], [-1, 5, -1], [0, -1, 0]]); },
+  /** The emboss kernel [[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]. */
   get emboss(): Tensor { return tensor([[-2, -1, 0], [-1, 1, 1], [0, 1, 2]]); },
+  /** The 3×3 identity: a 1 in the centre. */
   get identity(): Tensor { return tensor([[0, 0, 0], [0, 1, 0], [0, 0, 0]]); },
+  /** The tutorial's edge detector [[1, -1]]. */
   get edgeX(): Tensor { return tensor([[1, -1]]); },
+  /** A size × size Gaussian (default 5, σ = 1) that sums to 1. */
   gaussianKernel,
+  /** A size × size box filter (default 3) of 1/size². */
   boxKernel,
 };
 
@@ -79,14 +115,31 @@ export function kernelFromSpec(spec: string): Tensor {
   return f();
 }
 
+/**
+ * Options of {@link filter2d}: how the border is filled (`'reflect'` by default, as image tools do;
+ * `'zeros'` as a CNN does; `'none'` for no padding) and the stride. PyTorch: none.
+ * @example
+ * ```ts
+ * filter2d(img, 'laplacian', { padding: 'zeros', stride: 2 });
+ * ```
+ */
 export interface Filter2dOptions {
   /** How the border is filled ('reflect' default, as image tools do; 'zeros' as a CNN does). */
   padding?: PaddingMode | 'none';
   stride?: number | [number, number];
 }
 
-/** Applies a 2-D kernel to every channel of x ([H, W], [C, H, W] or [N, C, H, W]) with 'same' size
- *  (divided by the stride). Differentiable. 'sobel' as the kernel gives the gradient magnitude. */
+/**
+ * Applies a 2-D kernel (a tensor, or a name such as 'sobel-x' or 'gaussian') to every channel of an image
+ * [H, W], [C, H, W] or [N, C, H, W] with 'same' size (divided by the stride): a depthwise cross-correlation.
+ * 'sobel' gives the gradient magnitude. Differentiable. PyTorch: `F.conv2d` with `groups=C` after `F.pad`.
+ * @example
+ * ```ts
+ * filter2d(img, kernels.sobelX);
+ * filter2d(img, 'sobel');                 // √(sobelX² + sobelY²) per channel
+ * filter2d(img, '[[1, 0], [0, -1]]');     // a JSON matrix
+ * ```
+ */
 export function filter2d(x: Tensor, kernel: Tensor | string, opts: Filter2dOptions = {}): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`filter2d: x must be a Tensor, got ${typeof x}`);
   if (x.ndim < 2 || x.ndim > 4) throw new Error(`filter2d: expected an image [H, W], [C, H, W] or [N, C, H, W], got shape ${shapeStr(x.shape)}`);

@@ -10,6 +10,15 @@ import { fromArray } from '../tensor/creation.js';
 import { normal } from '../tensor/random.js';
 import { noGrad } from './tape.js';
 
+/**
+ * Options of {@link gradcheck}: the finite-difference step `eps` (default 1e-6), the tolerances `atol`
+ * (1e-5) and `rtol` (1e-3), and whether a failure throws (default) or returns false. PyTorch: the keyword
+ * arguments of `torch.autograd.gradcheck`.
+ * @example
+ * ```ts
+ * gradcheck((x) => x.pow(3).sum(), [x], { atol: 1e-4, raiseException: false });
+ * ```
+ */
 export interface GradcheckOptions {
   eps?: number;
   atol?: number;
@@ -28,6 +37,17 @@ function asOutputs(r: Tensor | Tensor[]): Tensor[] {
   return Array.isArray(r) ? r : [r];
 }
 
+/**
+ * Checks the gradients autograd computes for `fn` against central finite differences in float64 (the
+ * inputs are copied to float64 leaves); returns true, or throws (or returns false) naming the first
+ * mismatch. PyTorch: `torch.autograd.gradcheck`.
+ * @example
+ * ```ts
+ * const x = randn([3, 4], { dtype: 'float64', requiresGrad: true });
+ * const w = randn([4, 2], { dtype: 'float64', requiresGrad: true });
+ * gradcheck((a, b) => a.matmul(b).tanh(), [x, w]);  // true
+ * ```
+ */
 export function gradcheck(
   fn: (...inputs: Tensor[]) => Tensor | Tensor[],
   inputs: Tensor[],

@@ -23,11 +23,26 @@ import { shapeStr, sameShape } from '../tensor/shape.js';
 
 let gradEnabled = true;
 
+/**
+ * Whether autograd is recording operations now (false inside {@link noGrad}). PyTorch: `torch.is_grad_enabled`.
+ * @example
+ * ```ts
+ * noGrad(() => isGradEnabled());  // false
+ * ```
+ */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }
 
-/** Runs fn with autograd recording off (torch.no_grad()); returns fn's result. */
+/**
+ * Runs `fn` with autograd recording off and returns its result: for evaluation and for updating weights
+ * in place. PyTorch: `torch.no_grad()`.
+ * @example
+ * ```ts
+ * const logits = noGrad(() => model(x));
+ * noGrad(() => w.sub_(w.grad!.mul(0.1)));
+ * ```
+ */
 export function noGrad<T>(fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = false;
@@ -38,7 +53,14 @@ export function noGrad<T>(fn: () => T): T {
   }
 }
 
-/** Runs fn with recording on or off as asked (torch.set_grad_enabled as a context). */
+/**
+ * Runs `fn` with recording on or off as `enabled` says, and returns its result. PyTorch:
+ * `torch.set_grad_enabled(enabled)` used as a context manager.
+ * @example
+ * ```ts
+ * const out = withGrad(training, () => model(x));
+ * ```
+ */
 export function withGrad<T>(enabled: boolean, fn: () => T): T {
   const prev = gradEnabled;
   gradEnabled = enabled;
@@ -226,7 +248,18 @@ function accumulateGrad(t: Tensor, g: Tensor, mayTake: boolean): boolean {
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
-    /** Computes gradients of this tensor with respect to every leaf that requires one. */
+    /**
+     * Computes the gradients of this tensor with respect to every leaf that requires one, adding them into each
+     * leaf's `.grad`. A non-scalar tensor needs `gradient` (of its shape); the graph is freed afterwards unless
+     * `opts.retainGraph`. PyTorch: `Tensor.backward`.
+     * @example
+     * ```ts
+     * const w = tensor([1, 2], { requiresGrad: true });
+     * w.mul(w).sum().backward();
+     * w.grad;  // tensor([2., 4.])
+     * y.backward(onesLike(y), { retainGraph: true });
+     * ```
+     */
     backward(gradient?: Tensor | null, opts?: BackwardOptions): void;
   }
 }

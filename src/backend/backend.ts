@@ -82,6 +82,14 @@ export interface PadAttrs {
 /** A tensor seen as [outer, n, inner] around one axis: every (outer, inner) pair is one row of n values. */
 export interface AxisLayout { outer: number; n: number; inner: number }
 
+/**
+ * How a loss reduces its per-element values: 'mean' (the default), 'sum', or 'none' (keep them).
+ * PyTorch: the `reduction=` argument of the losses.
+ * @example
+ * ```ts
+ * F.mseLoss(pred, target, { reduction: 'sum' });
+ * ```
+ */
 export type Reduction = 'none' | 'mean' | 'sum';
 
 /** Class-index losses: input [outer, C, inner] (C = classes), target [outer, inner]. */
@@ -250,11 +258,29 @@ export const KERNEL_NAMES = Object.keys(KERNELS) as KernelName[];
 const fallbacks = new Map<string, number>();
 const logFallbacks = debugFlag('fallback');
 
-/** How often each `backend.kernel` ran on ref's implementation because the backend lacks it. */
+/**
+ * How often each `backend.kernel` ran on the ref backend's implementation because the active backend lacks
+ * it (logged too with `CONVNET_DEBUG=fallback`). convnet's own.
+ * @example
+ * ```ts
+ * resetFallbackCounts();
+ * await fit(model, loader, opts);
+ * fallbackCounts();  // e.g. { 'webgpu.bincount': 3 }
+ * ```
+ */
 export function fallbackCounts(): Record<string, number> {
   return Object.fromEntries(fallbacks);
 }
 
+/**
+ * Sets every count of {@link fallbackCounts} back to zero. convnet's own (PyTorch has no backend fallbacks).
+ * @example
+ * ```ts
+ * resetFallbackCounts();
+ * model(x);
+ * fallbackCounts();  // {} when every kernel ran on the active backend
+ * ```
+ */
 export function resetFallbackCounts(): void {
   fallbacks.clear();
 }
@@ -360,9 +386,15 @@ function syncBackend(name: string): Backend | null {
 }
 
 /**
- * Selects the backend every subsequent op runs on: 'ref', 'wasm', or another registered one. Backends
- * that start synchronously (the CPU ones) are active when this returns; the promise is for those that
- * need time (a GPU): `await setBackend('webgpu')`. Tensors made on another backend move on first use.
+ * Selects the backend every subsequent op runs on: 'ref', 'wasm', or another registered one ('webgpu').
+ * Backends that start synchronously (the CPU ones) are active when this returns; the promise is for those
+ * that need time (a GPU). Tensors made on another backend move on first use. PyTorch: choosing a
+ * `device` (`torch.set_default_device`).
+ * @example
+ * ```ts
+ * setBackend('ref');              // the plain-TypeScript oracle
+ * await setBackend('webgpu');     // a GPU: wait for it
+ * ```
  */
 export function setBackend(name: string): Promise<void> {
   const b = start(name);
@@ -405,7 +437,14 @@ function chooseDefault(): void {
   throw new Error('backend: no backend could be loaded');
 }
 
-/** The name of the active backend (the default is 'wasm' where WebAssembly SIMD works, else 'ref'). */
+/**
+ * The name of the active backend (the default is 'wasm' where WebAssembly SIMD works, else 'ref').
+ * PyTorch: `torch.get_default_device`.
+ * @example
+ * ```ts
+ * getBackend();  // 'wasm'
+ * ```
+ */
 export function getBackend(): string {
   if (pending) return pending;
   if (!current) chooseDefault();
@@ -421,7 +460,14 @@ export function backend(): Backend {
   return current!;
 }
 
-/** Names of the registered backends ('ref', and 'wasm' where it loaded). */
+/**
+ * The names of the registered backends ('ref', and 'wasm' where it loaded; 'webgpu' once its module is
+ * imported). convnet's own.
+ * @example
+ * ```ts
+ * listBackends();  // ['ref', 'wasm', 'webgpu']
+ * ```
+ */
 export function listBackends(): string[] {
   return [...registry.keys()];
 }

@@ -170,7 +170,13 @@ export function fftInPlace(re: Float64Array, im: Float64Array, inverse = false, 
   run(getPlan(n), re, im, inverse);
 }
 
-/** The smallest 2^a·3^b·5^c ≥ n (scipy.fft.next_fast_len for complex transforms). */
+/**
+ * The smallest 2^a·3^b·5^c ≥ n (scipy.fft.next_fast_len for complex transforms). PyTorch: none (SciPy: `scipy.fft.next_fast_len`).
+ * @example
+ * ```ts
+ * fft.nextFastLen(97);  // 100
+ * ```
+ */
 export function nextFastLen(n: number): number {
   if (n <= 1) return 1;
   let best = Infinity;

@@ -17,6 +17,15 @@ import { stack, toDtype } from '../ops/shape.js';
 import type { Dataset } from './dataset.js';
 import { Generator } from './rng.js';
 
+/**
+ * Options of {@link DataLoader}: `batchSize` (default 1), `shuffle`, a shuffling `seed`, `dropLast` and a
+ * `collateFn`. PyTorch: the keyword arguments of `torch.utils.data.DataLoader` (`seed` stands for its
+ * `generator`).
+ * @example
+ * ```ts
+ * new DataLoader(ds, { batchSize: 64, shuffle: true, seed: 0, dropLast: true });
+ * ```
+ */
 export interface DataLoaderOptions<T, B> {
   batchSize?: number;
   shuffle?: boolean;
@@ -28,8 +37,15 @@ export interface DataLoaderOptions<T, B> {
   collateFn?: (samples: T[]) => B;
 }
 
-/** Stacks samples: tensors along a new first dimension, numbers into a tensor (int32 when all are
- *  integers, float32 otherwise), tuples/arrays element by element. */
+/**
+ * Stacks samples into a batch: tensors along a new first dimension, numbers into a tensor (int32 when all
+ * are integers, float32 otherwise), tuples and arrays element by element. PyTorch:
+ * `torch.utils.data.default_collate`.
+ * @example
+ * ```ts
+ * defaultCollate([[tensor([1, 2]), 0], [tensor([3, 4]), 1]]);  // [tensor [2, 2], int32 tensor [2]]
+ * ```
+ */
 export function defaultCollate(samples: unknown[]): unknown {
   if (samples.length === 0) throw new Error('defaultCollate: no samples');
   const first = samples[0];
@@ -59,6 +75,20 @@ export function defaultCollate(samples: unknown[]): unknown {
   throw new Error(`defaultCollate: cannot batch samples of type ${typeof first}; pass a collateFn`);
 }
 
+/**
+ * Iterates over a dataset in batches, in order or shuffled by a seeded generator (the order depends only on
+ * the seed and the epoch). Batches come from the dataset's `getBatch` when it has one, else from
+ * `collateFn`. PyTorch: `torch.utils.data.DataLoader` (single process).
+ * @example
+ * ```ts
+ * const loader = new DataLoader(train, { batchSize: 64, shuffle: true, seed: 0 });
+ * for (const [x, y] of loader) {
+ *   const loss = F.crossEntropy(model(x), y);
+ *   // …
+ * }
+ * loader.length;  // batches per epoch
+ * ```
+ */
 export class DataLoader<T = unknown, B = T extends unknown[] ? Tensor[] : Tensor> implements Iterable<B> {
   readonly dataset: Dataset<T>;
   readonly batchSize: number;
@@ -102,7 +132,14 @@ export class DataLoader<T = unknown, B = T extends unknown[] ? Tensor[] : Tensor
     return this.dropLast ? this.length * this.batchSize : this.dataset.length;
   }
 
-  /** Sets the epoch whose order the next pass uses (as DistributedSampler.set_epoch); for resuming. */
+  /**
+   * Sets the epoch whose shuffled order the next pass uses, for resuming a run. PyTorch:
+   * `DistributedSampler.set_epoch`.
+   * @example
+   * ```ts
+   * loader.setEpoch(checkpoint.epoch);  // the next pass sees epoch `checkpoint.epoch`'s order
+   * ```
+   */
   setEpoch(epoch: number): void {
     if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`DataLoader.setEpoch: epoch must be a non-negative integer, got ${epoch}`);
     this.epoch = epoch;
@@ -118,6 +155,14 @@ export class DataLoader<T = unknown, B = T extends unknown[] ? Tensor[] : Tensor
     return this.seed === undefined ? randperm(n) : new Generator(this.seed, this.epoch).permutation(n);
   }
 
+  /**
+   * One pass over the data set (one epoch), batch by batch; each pass advances the epoch. PyTorch:
+   * `iter(loader)`.
+   * @example
+   * ```ts
+   * for (const batch of loader) { … }
+   * ```
+   */
   *[Symbol.iterator](): Iterator<B> {
     const order = this.order();
     this.epoch++;

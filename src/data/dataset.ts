@@ -19,11 +19,44 @@ export function markFreshBatches(...classes: object[]): void {
   for (const c of classes) freshBatchClasses.add(c);
 }
 
+/**
+ * The base class of datasets: `getItem(i)` returns the i-th sample and `length` their number. A dataset may
+ * also implement `getBatch(indices)`, which the {@link DataLoader} prefers. PyTorch:
+ * `torch.utils.data.Dataset`.
+ * @example
+ * ```ts
+ * class Squares extends Dataset<[Tensor, Tensor]> {
+ *   get length() { return 100; }
+ *   getItem(i: number): [Tensor, Tensor] { return [tensor([i]), tensor([i * i])]; }
+ * }
+ * ```
+ */
 export abstract class Dataset<T = unknown> {
+  /**
+   * The sample at `index`. PyTorch: `Dataset.__getitem__`.
+   * @example
+   * ```ts
+   * const [x, y] = ds.getItem(0);
+   * ```
+   */
   abstract getItem(index: number): T;
+  /**
+   * The number of samples. PyTorch: `Dataset.__len__`.
+   * @example
+   * ```ts
+   * ds.length;
+   * ```
+   */
   abstract get length(): number;
 
-  /** Optional fast path: the collated batch for these indices. */
+  /**
+   * Optional fast path: the collated batch for these indices, which the {@link DataLoader} uses instead of
+   * `getItem` and `collateFn`. PyTorch: `Dataset.__getitems__`.
+   * @example
+   * ```ts
+   * override getBatch(indices: Int32Array): [Tensor, Tensor] { return [gatherRows(this.x, indices), gatherRows(this.y, indices)]; }
+   * ```
+   */
   getBatch?(indices: Int32Array): unknown;
 
   /** Whether getBatch always makes new tensors that nothing else holds (so a training loop may free a
@@ -43,8 +76,14 @@ export abstract class Dataset<T = unknown> {
   }
 }
 
-/** Rows `indices` of `t` (along dim 0) as a new tensor, gathered by the backend. The index tensor is
- *  freed at once (a batch would otherwise leave one per tensor for the garbage collector). */
+/**
+ * Rows `indices` of `t` (along dim 0) as a new tensor, gathered by the backend; the index tensor is freed at
+ * once. PyTorch: `t[indices]` (`torch.index_select(t, 0, indices)`).
+ * @example
+ * ```ts
+ * data.gatherRows(tensor([[1, 2], [3, 4], [5, 6]]), Int32Array.of(2, 0));  // [[5, 6], [1, 2]]
+ * ```
+ */
 export function gatherRows(t: Tensor, indices: Int32Array): Tensor {
   const index = fromArray(indices, [indices.length]);
   try {
@@ -54,7 +93,15 @@ export function gatherRows(t: Tensor, indices: Int32Array): Tensor {
   }
 }
 
-/** Samples are the i-th rows of each tensor: new TensorDataset(images, labels). */
+/**
+ * A dataset over tensors of equal first dimension: sample i is the i-th row of each. PyTorch:
+ * `torch.utils.data.TensorDataset`.
+ * @example
+ * ```ts
+ * const ds = new TensorDataset(randn([100, 3, 8, 8]), randint(0, 10, [100]));
+ * const [x, y] = ds.getItem(0);  // [3, 8, 8] and a 0-d label
+ * ```
+ */
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
 
@@ -72,20 +119,47 @@ export class TensorDataset extends Dataset<Tensor[]> {
     this.tensors = tensors;
   }
 
+  /**
+   * The number of samples: the tensors' first dimension. PyTorch: `len(dataset)`.
+   * @example
+   * ```ts
+   * new TensorDataset(zeros([5, 2]), zeros([5])).length;  // 5
+   * ```
+   */
   get length(): number { return this.tensors[0].shape[0]; }
 
+  /**
+   * The index-th row of each tensor. PyTorch: `dataset[index]`.
+   * @example
+   * ```ts
+   * const [x, y] = ds.getItem(3);
+   * ```
+   */
   getItem(index: number): Tensor[] {
     const i = this.checkIndex('TensorDataset', index);
     return this.tensors.map((t) => gatherRows(t, Int32Array.of(i)).reshape(t.shape.slice(1)));
   }
 
+  /**
+   * The rows at `indices` of each tensor, gathered in one go. PyTorch: `Dataset.__getitems__`.
+   * @example
+   * ```ts
+   * const [x, y] = ds.getBatch(Int32Array.of(0, 1, 2));
+   * ```
+   */
   override getBatch(indices: Int32Array): Tensor[] {
     return this.tensors.map((t) => gatherRows(t, indices));
   }
 }
 markFreshBatches(TensorDataset);
 
-/** The items of `dataset` at `indices`, as torch.utils.data.Subset. */
+/**
+ * The items of `dataset` at `indices`, in that order. PyTorch: `torch.utils.data.Subset`.
+ * @example
+ * ```ts
+ * const firstHundred = new Subset(train, Array.from({ length: 100 }, (_, i) => i));
+ * ```
+ */
 export class Subset<T> extends Dataset<T> {
   readonly indices: Int32Array;
 
@@ -105,14 +179,35 @@ export class Subset<T> extends Dataset<T> {
     return this.constructor === Subset && this.dataset.batchesAreFresh;
   }
 
+  /**
+   * The number of indices. PyTorch: `len(subset)`.
+   * @example
+   * ```ts
+   * new Subset(ds, [0, 2, 4]).length;  // 3
+   * ```
+   */
   get length(): number { return this.indices.length; }
 
+  /**
+   * The item of the underlying dataset at `indices[index]`. PyTorch: `subset[index]`.
+   * @example
+   * ```ts
+   * subset.getItem(0);
+   * ```
+   */
   getItem(index: number): T {
     return this.dataset.getItem(this.indices[this.checkIndex('Subset', index)]);
   }
 }
 
-/** Splits a dataset into non-overlapping random subsets of the given lengths (or fractions summing to 1). */
+/**
+ * Splits a dataset into non-overlapping random subsets of the given lengths (or fractions that sum to 1),
+ * shuffled by `seed` or the global generator. PyTorch: `torch.utils.data.random_split`.
+ * @example
+ * ```ts
+ * const [trainPart, valPart] = randomSplit(train, [0.9, 0.1], { seed: 0 });
+ * ```
+ */
 export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], opts: { seed?: number } = {}): Subset<T>[] {
   const n = dataset.length;
   let sizes = [...lengths];

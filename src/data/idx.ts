@@ -9,9 +9,32 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 
+/**
+ * The typed arrays IDX files hold, one per {@link IdxType}. The IDX format has no PyTorch function
+ * (torchvision reads it inside its MNIST classes).
+ * @example
+ * ```ts
+ * const a: IdxArray = readIdx(file).data;
+ * ```
+ */
 export type IdxArray = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
+/**
+ * The element types of the IDX format: uint8, int8, int16, int32, float32, float64.
+ * @example
+ * ```ts
+ * if (readIdx(file).type === 'uint8') { … }
+ * ```
+ */
 export type IdxType = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
 
+/**
+ * An IDX file's contents: element type, shape and values. PyTorch: none (torchvision's
+ * `read_sn3_pascalvincent_tensor` reads the same format).
+ * @example
+ * ```ts
+ * const { type, shape, data } = readIdx('train-images-idx3-ubyte.gz');  // 'uint8', [60000, 28, 28]
+ * ```
+ */
 export interface IdxData {
   type: IdxType;
   shape: readonly number[];
@@ -27,6 +50,14 @@ const CODES: Record<number, { type: IdxType; size: number }> = {
   0x0e: { type: 'float64', size: 8 },
 };
 
+/**
+ * Thrown when an IDX file is damaged or not IDX at all; `file` names it and the message says what is
+ * wrong. convnet's own.
+ * @example
+ * ```ts
+ * try { readIdx(f); } catch (e) { if (e instanceof IdxFormatError) console.error(e.file); }
+ * ```
+ */
 export class IdxFormatError extends Error {
   constructor(readonly file: string, problem: string) {
     super(`IDX file ${file}: ${problem}`);
@@ -42,7 +73,14 @@ function isGzip(bytes: Uint8Array): boolean {
  *  stream is inflated with this cap, so a small file that would inflate to gigabytes stops at the cap. */
 export const DEFAULT_IDX_MAX_BYTES = 2 ** 30;
 
-/** Parses IDX bytes (gzipped or plain); `file` names the source in error messages. */
+/**
+ * Parses IDX bytes (gzipped or plain) into type, shape and values; refuses input that would inflate past
+ * `maxBytes` (default 1 GiB). `file` names the source in error messages. convnet's own.
+ * @example
+ * ```ts
+ * const idx = parseIdx(new Uint8Array(await (await fetch(url)).arrayBuffer()), url);
+ * ```
+ */
 export function parseIdx(raw: Uint8Array, file = '<bytes>', opts: { maxBytes?: number } = {}): IdxData & { shape: number[] } {
   const maxBytes = opts.maxBytes ?? DEFAULT_IDX_MAX_BYTES;
   const tooBig = (what: string) => new IdxFormatError(file, `${what} more than the limit of ${maxBytes} bytes (pass maxBytes to allow more)`);
@@ -99,7 +137,14 @@ export function parseIdx(raw: Uint8Array, file = '<bytes>', opts: { maxBytes?: n
   return { type: code.type, shape, data };
 }
 
-/** Reads an IDX file, gzipped or plain (maxBytes: as parseIdx). */
+/**
+ * Reads an IDX file, gzipped or plain (`maxBytes` as {@link parseIdx}). Node only. convnet's own.
+ * @example
+ * ```ts
+ * const labels = readIdx('/usr/share/datasets/fashion-mnist/t10k-labels-idx1-ubyte.gz');
+ * labels.shape;  // [10000]
+ * ```
+ */
 export function readIdx(file: string, opts: { maxBytes?: number } = {}): IdxData & { shape: number[] } {
   let raw: Uint8Array;
   try {
@@ -112,7 +157,14 @@ export function readIdx(file: string, opts: { maxBytes?: number } = {}): IdxData
   return parseIdx(raw, file, opts);
 }
 
-/** Serialises to IDX bytes (gzipped when `gzip` is true, as the official files are). */
+/**
+ * Serialises type, shape and values to IDX bytes, gzipped when `gzip` is true (as the official files
+ * are). convnet's own.
+ * @example
+ * ```ts
+ * const bytes = encodeIdx({ type: 'uint8', shape: [2], data: new Uint8Array([3, 7]) }, { gzip: true });
+ * ```
+ */
 export function encodeIdx(idx: IdxData, opts: { gzip?: boolean } = {}): Uint8Array {
   const entry = Object.entries(CODES).find(([, c]) => c.type === idx.type);
   if (!entry) throw new Error(`encodeIdx: unknown type '${idx.type}'`);

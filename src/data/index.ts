@@ -1,5 +1,17 @@
 // data — datasets, the DataLoader, IDX files and image transforms, as torch.utils.data and torchvision.
 
+/**
+ * `data`: datasets, the DataLoader, the IDX file format of MNIST and its relatives, and image transforms.
+ * PyTorch: `torch.utils.data` and `torchvision.datasets`.
+ * @example
+ * ```ts
+ * import { data } from 'convnet-ts';
+ * const train = new data.FashionMNIST('/usr/share/datasets/fashion-mnist', { train: true });
+ * const loader = new data.DataLoader(train, { batchSize: 64, shuffle: true });
+ * ```
+ * @module
+ */
+
 export { Dataset, TensorDataset, Subset, randomSplit, gatherRows } from './dataset.js';
 export { DataLoader, defaultCollate } from './dataloader.js';
 export type { DataLoaderOptions } from './dataloader.js';

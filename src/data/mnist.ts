@@ -19,6 +19,15 @@ import { Dataset, markFreshBatches } from './dataset.js';
 import { readIdx } from './idx.js';
 import type { SampleOp, Transform } from './transforms.js';
 
+/**
+ * Options of {@link MNIST}, {@link FashionMNIST} and {@link KMNIST}: the split, transforms of the image and
+ * the label, and a `limit` on the number of samples. PyTorch: the keyword arguments of
+ * `torchvision.datasets.MNIST` (`target_transform` is `targetTransform`).
+ * @example
+ * ```ts
+ * new FashionMNIST(root, { train: false, limit: 500 });
+ * ```
+ */
 export interface MNISTOptions {
   /** The training split (default) or the test split. */
   train?: boolean;
@@ -49,6 +58,17 @@ function findFile(dataset: string, root: string, prefix: string, kind: 'images' 
     `pass the directory that holds the IDX files${hint}`);
 }
 
+/**
+ * The MNIST handwritten digits read from their IDX files (gzipped or not) under `root` (default
+ * /usr/share/datasets/mnist, or torchvision's `MNIST/raw` layout): items are `[image, label]`, the image
+ * float32 [1, 28, 28] in [0, 1]. PyTorch: `torchvision.datasets.MNIST` (without downloading).
+ * @example
+ * ```ts
+ * const train = new MNIST('/usr/share/datasets/mnist', { train: true, limit: 1000 });
+ * const [img, label] = train.getItem(0);
+ * img.shape;  // [1, 28, 28]
+ * ```
+ */
 export class MNIST extends Dataset<[Tensor, number]> {
   static readonly defaultRoot: string = '/usr/share/datasets/mnist';
   static readonly classNames: readonly string[] = DIGITS;
@@ -56,6 +76,9 @@ export class MNIST extends Dataset<[Tensor, number]> {
   readonly root: string;
   readonly train: boolean;
   readonly transform?: Transform;
+  /**
+   * Applied to each label (see {@link MNISTOptions}). PyTorch: `target_transform`.
+   */
   readonly targetTransform?: (label: number) => number;
   /** The raw pixels, N × H × W bytes. */
   readonly data: Uint8Array;
@@ -111,9 +134,23 @@ export class MNIST extends Dataset<[Tensor, number]> {
     this.pipeline = this.transform?.sample;
   }
 
+  /**
+   * The number of samples. PyTorch: `len(dataset)`.
+   * @example
+   * ```ts
+   * new FashionMNIST(root, { train: false }).length;  // 10000
+   * ```
+   */
   get length(): number { return this.targets.length; }
 
-  /** [image, label]: image float32 [1, H, W] in [0, 1] (then `transform`), label an integer. */
+  /**
+   * `[image, label]`: the image float32 [1, H, W] in [0, 1] (then `transform`), the label an integer (then
+   * `targetTransform`). PyTorch: `dataset[index]`.
+   * @example
+   * ```ts
+   * const [img, label] = ds.getItem(-1);  // negative indices count from the end
+   * ```
+   */
   getItem(index: number): [Tensor, number] {
     const i = this.checkIndex(this.constructor.name, index);
     const [, h, w] = this.imageShape;
@@ -135,7 +172,14 @@ export class MNIST extends Dataset<[Tensor, number]> {
     return this.stage.subarray(0, n);
   }
 
-  /** The batch for `indices`: [float32 [B, ...imageShape after transform], int32 [B]]. */
+  /**
+   * The batch for `indices`: [float32 [B, ...imageShape after transform], int32 [B]], written into one array.
+   * PyTorch: `Dataset.__getitems__`.
+   * @example
+   * ```ts
+   * const [x, y] = ds.getBatch(Int32Array.of(0, 1, 2, 3));  // [4, 1, 28, 28], [4]
+   * ```
+   */
   override getBatch(indices: Int32Array): [Tensor, Tensor] {
     const B = indices.length;
     const [, h, w] = this.imageShape;
@@ -174,6 +218,14 @@ export class MNIST extends Dataset<[Tensor, number]> {
     return [fromArray(out, [B, ...outShape]), fromArray(y, [B])];
   }
 
+  /**
+   * A description as torchvision prints one: the class, the number of samples, the root, the split and the
+   * transform. PyTorch: `repr(dataset)`.
+   * @example
+   * ```ts
+   * console.log(String(ds));  // 'Dataset FashionMNIST\n    Number of datapoints: 60000\n …'
+   * ```
+   */
   override toString(): string {
     const lines = [`Dataset ${this.constructor.name}`, `    Number of datapoints: ${this.length}`, `    Root location: ${this.root}`, `    Split: ${this.train ? 'Train' : 'Test'}`];
     if (this.transform) lines.push(`    Transform: ${this.transform.repr.split('\n').join('\n    ')}`);
@@ -181,11 +233,29 @@ export class MNIST extends Dataset<[Tensor, number]> {
   }
 }
 
+/**
+ * Fashion-MNIST (Zalando's 28×28 greyscale clothing images, ten classes) read from its IDX files; default
+ * root /usr/share/datasets/fashion-mnist (Debian's dataset-fashion-mnist). Same interface as {@link MNIST}.
+ * PyTorch: `torchvision.datasets.FashionMNIST`.
+ * @example
+ * ```ts
+ * const test = new FashionMNIST({ train: false, transform: transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
+ * test.classes[test.targets[0]];  // e.g. 'Ankle boot'
+ * ```
+ */
 export class FashionMNIST extends MNIST {
   static override readonly defaultRoot: string = '/usr/share/datasets/fashion-mnist';
   static override readonly classNames: readonly string[] = FASHION_CLASSES;
 }
 
+/**
+ * Kuzushiji-MNIST (ten classes of cursive Japanese characters) read from its IDX files; default root
+ * /usr/share/datasets/kmnist. Same interface as {@link MNIST}. PyTorch: `torchvision.datasets.KMNIST`.
+ * @example
+ * ```ts
+ * const ds = new KMNIST('/data/kmnist');
+ * ```
+ */
 export class KMNIST extends MNIST {
   static override readonly defaultRoot: string = '/usr/share/datasets/kmnist';
   static override readonly classNames: readonly string[] = KMNIST_CLASSES;
@@ -194,9 +264,36 @@ export class KMNIST extends MNIST {
 // Batches are made anew from the file's bytes (exactly these classes: a subclass's getBatch may differ).
 markFreshBatches(MNIST, FashionMNIST, KMNIST);
 
-/** Mean and std of the Fashion-MNIST training pixels (in [0, 1]), for normalize(). */
+/**
+ * The mean of the Fashion-MNIST training pixels (scaled to [0, 1]), for {@link transforms.normalize}.
+ * PyTorch: the constant people pass to `transforms.Normalize`.
+ * @example
+ * ```ts
+ * transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+ * ```
+ */
 export const FASHION_MNIST_MEAN = 0.2860;
+/**
+ * The standard deviation of the Fashion-MNIST training pixels (scaled to [0, 1]), for normalisation.
+ * @example
+ * ```ts
+ * transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+ * ```
+ */
 export const FASHION_MNIST_STD = 0.3530;
-/** Mean and std of the MNIST training pixels. */
+/**
+ * The mean of the MNIST training pixels (scaled to [0, 1]), for normalisation (the usual 0.1307).
+ * @example
+ * ```ts
+ * transforms.normalize(MNIST_MEAN, MNIST_STD);
+ * ```
+ */
 export const MNIST_MEAN = 0.1307;
+/**
+ * The standard deviation of the MNIST training pixels (scaled to [0, 1]), for normalisation (0.3081).
+ * @example
+ * ```ts
+ * transforms.normalize(MNIST_MEAN, MNIST_STD);
+ * ```
+ */
 export const MNIST_STD = 0.3081;

@@ -10,6 +10,17 @@ function splitmix32(x: number): number {
   return (x ^ (x >>> 16)) >>> 0;
 }
 
+/**
+ * A small seeded random generator of its own (mulberry32), for shuffling and augmentation, so that a
+ * DataLoader's order does not depend on what else drew from the global generator. Equal seeds and streams
+ * give equal draws. PyTorch: `torch.Generator`.
+ * @example
+ * ```ts
+ * const g = new Generator(0, epoch);
+ * g.permutation(5);  // a reproducible Int32Array permutation of 0…4
+ * transforms.randomHorizontalFlip(0.5, { generator: g });
+ * ```
+ */
 export class Generator {
   private state: number;
 
@@ -21,17 +32,38 @@ export class Generator {
     this.state = s;
   }
 
-  /** The state, for checkpoints: a generator given it by setState draws exactly what this one would. */
+  /**
+   * The state, for checkpoints: a generator given it by setState draws exactly what this one would.
+   * PyTorch: `Generator.get_state`.
+   * @example
+   * ```ts
+   * const saved = g.getState();
+   * ```
+   */
   getState(): number {
     return this.state;
   }
 
+  /**
+   * Restores a state from {@link Generator.getState}; draws then continue exactly from there. PyTorch:
+   * `Generator.set_state`.
+   * @example
+   * ```ts
+   * g2.setState(g1.getState());
+   * ```
+   */
   setState(state: number): void {
     if (!Number.isInteger(state) || state < 0 || state > 0xffffffff) throw new Error(`Generator.setState: state must be an integer in [0, 2^32), got ${JSON.stringify(state)}`);
     this.state = state;
   }
 
-  /** Uniform 32-bit unsigned integer. */
+  /**
+   * A uniform 32-bit unsigned integer. PyTorch: none (`torch.randint(0, 2**32, (), generator=g)`).
+   * @example
+   * ```ts
+   * g.nextUint32();
+   * ```
+   */
   nextUint32(): number {
     let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
     t = Math.imul(t ^ (t >>> 15), t | 1);
@@ -39,17 +71,35 @@ export class Generator {
     return (t ^ (t >>> 14)) >>> 0;
   }
 
-  /** Uniform in [0, 1). */
+  /**
+   * A uniform number in [0, 1). PyTorch: `torch.rand((), generator=g)`.
+   * @example
+   * ```ts
+   * if (g.uniform() < 0.5) flip();
+   * ```
+   */
   uniform(): number {
     return this.nextUint32() / 4294967296;
   }
 
-  /** Integer in [0, n). */
+  /**
+   * A uniform integer in [0, n). PyTorch: `torch.randint(n, (), generator=g)`.
+   * @example
+   * ```ts
+   * const offset = g.int(5);
+   * ```
+   */
   int(n: number): number {
     return Math.floor(this.uniform() * n);
   }
 
-  /** A permutation of 0..n-1 (Fisher–Yates). */
+  /**
+   * A random permutation of 0 … n − 1 (Fisher–Yates). PyTorch: `torch.randperm(n, generator=g)`.
+   * @example
+   * ```ts
+   * new Generator(0).permutation(4);  // the same Int32Array for the same seed
+   * ```
+   */
   permutation(n: number): Int32Array {
     const p = new Int32Array(n);
     for (let i = 0; i < n; i++) p[i] = i;

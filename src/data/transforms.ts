@@ -8,11 +8,29 @@
 // torchvision draws from torch's, or from their own `generator` (data/rng.ts), whose state a training
 // run can save so that a resumed run draws the same crops and flips as an uninterrupted one.
 
+/**
+ * Image transforms for datasets: functions that map a sample tensor to a new one, composed in order.
+ * PyTorch: `torchvision.transforms`.
+ * @example
+ * ```ts
+ * const t = transforms.compose([transforms.normalize([0.2860], [0.3530])]);
+ * ```
+ * @module
+ */
+
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { uniform } from '../tensor/random.js';
 import { Generator } from './rng.js';
 
+/**
+ * Options of the random transforms: a {@link Generator} to draw from instead of the global one.
+ * PyTorch: none (torchvision's transforms draw from the global generator).
+ * @example
+ * ```ts
+ * transforms.randomCrop(28, { padding: 4, generator: new Generator(0) });
+ * ```
+ */
 export interface RandomOptions {
   /** Draw from this generator instead of the global one. */
   generator?: Generator;
@@ -24,15 +42,48 @@ function drawFrom(op: string, g: Generator | undefined): () => number {
   return () => g.uniform();
 }
 
-/** A per-image kernel: reads `src` (an image of `shape`), writes `dst` (an image of outShape(shape)). */
+/**
+ * A per-image kernel behind a transform, which the batched data path runs on raw Float32Arrays:
+ * `outShape` gives the output shape for an input shape, `apply` reads `src` and writes `dst`.
+ * convnet's own.
+ * @example
+ * ```ts
+ * const flipOp: SampleOp | undefined = transforms.randomHorizontalFlip().sample;
+ * ```
+ */
 export interface SampleOp {
+  /**
+   * The shape of the image this op writes for an input image of `shape`.
+   * @example
+   * ```ts
+   * op.outShape([1, 28, 28]);
+   * ```
+   */
   outShape(shape: readonly number[]): number[];
   /** src and dst never overlap unless `inPlace` is set. */
   apply(src: Float32Array, dst: Float32Array, shape: readonly number[]): void;
   readonly inPlace?: boolean;
 }
 
+/**
+ * A function from one sample to another (usually an image tensor [C, H, W]), with a torchvision-style
+ * `repr` and, for the built-in ones, the per-image kernel `sample` the batched path uses. PyTorch: a
+ * torchvision transform.
+ * @example
+ * ```ts
+ * const t: Transform = transforms.normalize(0.5, 0.5);
+ * t(img);
+ * t.repr;  // 'Normalize(mean=[0.5], std=[0.5])'
+ * ```
+ */
 export interface Transform<I = Tensor, O = Tensor> {
+  /**
+   * Applies the transform to one sample.
+   * @example
+   * ```ts
+   * const out = t(img);
+   * ```
+   */
   (x: I): O;
   /** The batched-path kernel; absent for transforms that only work on tensors (e.g. lambdas). */
   readonly sample?: SampleOp;
@@ -64,7 +115,14 @@ function fromSample(name: string, op: SampleOp, repr: string): Transform {
 
 const fmt = (v: number[]) => `[${v.map((x) => +x.toFixed(4)).join(', ')}]`;
 
-/** (x − mean[c]) / std[c] per channel; one value applies to every channel. */
+/**
+ * (x − mean[c]) / std[c] per channel; a single number applies to every channel. PyTorch:
+ * `torchvision.transforms.Normalize`.
+ * @example
+ * ```ts
+ * transforms.normalize([0.2860], [0.3530])(img);
+ * ```
+ */
 export function normalize(mean: number | readonly number[], std: number | readonly number[]): Transform {
   const m = typeof mean === 'number' ? [mean] : [...mean];
   const s = typeof std === 'number' ? [std] : [...std];
@@ -89,6 +147,14 @@ export function normalize(mean: number | readonly number[], std: number | readon
   return fromSample('normalize', op, `Normalize(mean=${fmt(m)}, std=${fmt(s)})`);
 }
 
+/**
+ * Options of {@link randomCrop}: padding added before cropping and how it is filled, and the generator.
+ * PyTorch: the keyword arguments of `torchvision.transforms.RandomCrop`.
+ * @example
+ * ```ts
+ * transforms.randomCrop(28, { padding: 4 });
+ * ```
+ */
 export interface RandomCropOptions extends RandomOptions {
   /** Padding before cropping: p (all sides), [leftRight, topBottom] or [left, top, right, bottom], as torchvision. */
   padding?: number | readonly number[];
@@ -96,7 +162,14 @@ export interface RandomCropOptions extends RandomOptions {
   fill?: number;
 }
 
-/** Pads, then cuts a size×size (or [h, w]) window at a random position. */
+/**
+ * Pads (by `opts.padding`, filled with `opts.fill`), then cuts a size × size (or [h, w]) window at a random
+ * position. PyTorch: `torchvision.transforms.RandomCrop`.
+ * @example
+ * ```ts
+ * transforms.randomCrop(28, { padding: 2 })(img).shape;  // [1, 28, 28]
+ * ```
+ */
 export function randomCrop(size: number | readonly [number, number], opts: RandomCropOptions = {}): Transform {
   const [sh, sw] = typeof size === 'number' ? [size, size] : size;
   for (const v of [sh, sw]) if (!Number.isInteger(v) || v < 1) throw new Error(`randomCrop: size must be positive integers, got ${JSON.stringify(size)}`);
@@ -164,20 +237,39 @@ function flipOp(name: string, p: number, axis: 'h' | 'v', generator: Generator |
   };
 }
 
-/** Mirrors the image left–right with probability p. */
+/**
+ * Mirrors the image left to right with probability `p` (default 0.5). PyTorch:
+ * `torchvision.transforms.RandomHorizontalFlip`.
+ * @example
+ * ```ts
+ * transforms.randomHorizontalFlip(0.5, { generator: new Generator(1) });
+ * ```
+ */
 export function randomHorizontalFlip(p = 0.5, opts: RandomOptions = {}): Transform {
   return fromSample('randomHorizontalFlip', flipOp('randomHorizontalFlip', p, 'h', opts.generator), `RandomHorizontalFlip(p=${p})`);
 }
 
-/** Mirrors the image top–bottom with probability p. */
+/**
+ * Mirrors the image top to bottom with probability `p` (default 0.5). PyTorch:
+ * `torchvision.transforms.RandomVerticalFlip`.
+ * @example
+ * ```ts
+ * transforms.randomVerticalFlip(0.1);
+ * ```
+ */
 export function randomVerticalFlip(p = 0.5, opts: RandomOptions = {}): Transform {
   return fromSample('randomVerticalFlip', flipOp('randomVerticalFlip', p, 'v', opts.generator), `RandomVerticalFlip(p=${p})`);
 }
 
 /**
- * torchvision's ToTensor: 8-bit pixel values (a Uint8Array / Uint8ClampedArray with its [H, W] or [H, W, C]
+ * * torchvision's ToTensor: 8-bit pixel values (a Uint8Array / Uint8ClampedArray with its [H, W] or [H, W, C]
  * shape, or an integer tensor) become float32 in [0, 1], channels first. Datasets in convnet already yield
  * [C, H, W] float32 in [0, 1], so on a float tensor this is the identity and it may head any pipeline.
+ * PyTorch: `torchvision.transforms.ToTensor`.
+ * @example
+ * ```ts
+ * transforms.toTensor()({ data: new Uint8Array([0, 255]), shape: [1, 2] });  // [1, 1, 2] float32: [[[0, 1]]]
+ * ```
  */
 export function toTensor(): Transform<Tensor | { data: ArrayLike<number>; shape: readonly number[] }, Tensor> {
   const op: SampleOp = { inPlace: true, outShape: (s) => [...s], apply(src, dst) { if (src !== dst) dst.set(src); } };
@@ -202,7 +294,14 @@ export function toTensor(): Transform<Tensor | { data: ArrayLike<number>; shape:
   return Object.assign(fn, { sample: op, repr: 'ToTensor()' });
 }
 
-/** Applies transforms in order. The batched path is available when every part has one. */
+/**
+ * Chains transforms, applied in order; the result keeps the batched path when every part has one.
+ * PyTorch: `torchvision.transforms.Compose`.
+ * @example
+ * ```ts
+ * const t = transforms.compose([transforms.randomCrop(28, { padding: 2 }), transforms.normalize(0.286, 0.353)]);
+ * ```
+ */
 export function compose(transforms: readonly Transform[]): Transform {
   transforms.forEach((t, i) => { if (typeof t !== 'function') throw new Error(`compose: transforms[${i}] is not a transform (got ${typeof t})`); });
   const fn = (x: Tensor): Tensor => transforms.reduce((acc, t) => t(acc), x);
@@ -214,17 +313,35 @@ export function compose(transforms: readonly Transform[]): Transform {
 
 /**
  * Runs a chain of SampleOps on one image after another, reusing two scratch buffers, so a batch costs no
- * allocation beyond its output array.
+ * allocation beyond its output array. convnet's own (what {@link compose} builds for the batched path).
+ * @example
+ * ```ts
+ * const p = new transforms.Pipeline([transforms.normalize(0.5, 0.5).sample!]);
+ * ```
  */
 export class Pipeline implements SampleOp {
   private bufs: [Float32Array, Float32Array] = [new Float32Array(0), new Float32Array(0)];
 
   constructor(readonly ops: readonly SampleOp[]) {}
 
+  /**
+   * The shape the whole chain writes for an input image of `shape`.
+   * @example
+   * ```ts
+   * new transforms.Pipeline(ops).outShape([1, 28, 28]);
+   * ```
+   */
   outShape(shape: readonly number[]): number[] {
     return this.ops.reduce<number[]>((s, op) => op.outShape(s), [...shape]);
   }
 
+  /**
+   * Runs the chain on one image `src` of `shape`, writing `dst` (of `outShape(shape)`). convnet's own.
+   * @example
+   * ```ts
+   * pipeline.apply(src, dst, [1, 28, 28]);
+   * ```
+   */
   apply(src: Float32Array, dst: Float32Array, shape: readonly number[]): void {
     const ops = this.ops;
     if (ops.length === 0) { dst.set(src.subarray(0, dst.length)); return; }

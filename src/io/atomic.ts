@@ -32,7 +32,13 @@ export function removeOrphanedTemporaries(dir: string, minAgeMs = 60_000): strin
   return removed;
 }
 
-/** Writes `chunks` (in order) to `file` atomically; creates the directory if needed. */
+/**
+ * Writes `chunks` (in order) to `file` atomically; creates the directory if needed. A reader (or a kill) never meets a half-written file. Node only. convnet's own.
+ * @example
+ * ```ts
+ * writeFileAtomic('runs/a/config.json', JSON.stringify(config));
+ * ```
+ */
 export function writeFileAtomic(file: string, data: Uint8Array | string | readonly (Uint8Array | string)[]): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });

@@ -2,6 +2,14 @@
 // RdBu_r: blue < 0 < red, white in the middle) and 'viridis'. No codecs here, so the browser build can use
 // them too (io/image.ts re-exports them beside the PNG/JPEG code).
 
+/**
+ * How a one-channel image's values in [0, 1] become colours: 'grey' (or 'gray'), 'diverging' (blue below the
+ * middle, white at it, red above, for signed values) or 'viridis'. PyTorch: none (Matplotlib's `cmap`).
+ * @example
+ * ```ts
+ * await writeImage('out/w.png', vis.kernelGrid(conv.weight), { cmap: 'diverging' });
+ * ```
+ */
 export type ColorMap = 'grey' | 'gray' | 'diverging' | 'viridis';
 
 export const COLOR_MAPS: readonly ColorMap[] = ['grey', 'gray', 'diverging', 'viridis'];
@@ -16,7 +24,13 @@ const VIRIDIS = [
   [92, 200, 99], [170, 220, 50], [253, 231, 37],
 ];
 
-/** The RGB colour (0…255 each) of a value u ∈ [0, 1] under a colour map. */
+/**
+ * The RGB colour (0…255 each) of a value u ∈ [0, 1] under a colour map. PyTorch: none (Matplotlib: `cmap(u)`).
+ * @example
+ * ```ts
+ * vis.colorAt('viridis', 0.5);  // [33, 144, 141]
+ * ```
+ */
 export function colorAt(cmap: ColorMap, u: number): [number, number, number] {
   const v = Math.min(1, Math.max(0, Number.isFinite(u) ? u : 0));
   if (cmap === 'grey' || cmap === 'gray') { const g = Math.round(v * 255); return [g, g, g]; }

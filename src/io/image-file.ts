@@ -5,7 +5,13 @@ import { dirname } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { decodeImage, encodePng, encodeRgbaPng, type DecodeImageOptions, type ImageEncodeOptions, type RgbaImage } from './image.js';
 
-/** Reads a PNG or JPEG file into a float32 [C, H, W] tensor in [0, 1] (torchvision.io.read_image). */
+/**
+ * Reads a PNG or JPEG file into a float32 [C, H, W] tensor in [0, 1] (torchvision.io.read_image). Node only.
+ * @example
+ * ```ts
+ * const img = readImage('data/cat.jpg', { mode: 'grey' });  // [1, H, W]
+ * ```
+ */
 export function readImage(path: string, opts: DecodeImageOptions = {}): Tensor {
   let bytes: Uint8Array;
   try {
@@ -20,8 +26,14 @@ export function readImage(path: string, opts: DecodeImageOptions = {}): Tensor {
   }
 }
 
-/** Writes a tensor as a PNG file (creating its folder); see ImageEncodeOptions for the normalisation.
- *  Async: the values are read with `await t.data()`, which every backend supports (a GPU's included). */
+/**
+ * Writes a tensor as a PNG file (creating its folder); see ImageEncodeOptions for the normalisation.
+ *  Async: the values are read with `await t.data()`, which every backend supports (a GPU's included). Node only. PyTorch: `torchvision.utils.save_image`.
+ * @example
+ * ```ts
+ * await writeImage('out/edges.png', filter2d(img, 'sobel'));
+ * ```
+ */
 export async function writeImage(path: string, t: Tensor, opts: ImageEncodeOptions = {}): Promise<void> {
   if (!/\.png$/i.test(path)) throw new Error(`writeImage: only PNG output is supported, got '${path}'`);
   const bytes = encodePng(t, opts, t instanceof Tensor ? await t.data() : undefined);
@@ -29,8 +41,14 @@ export async function writeImage(path: string, t: Tensor, opts: ImageEncodeOptio
   writeFileSync(path, bytes);
 }
 
-/** Writes an RGBA raster (a figure: vis.featureMapFigure, kernelFigure, …) as a PNG file (creating its
- *  folder); grey, RGB or RGBA as encodeRgbaPng chooses. */
+/**
+ * Writes an RGBA raster (a figure: vis.featureMapFigure, kernelFigure, …) as a PNG file (creating its
+ *  folder); grey, RGB or RGBA as encodeRgbaPng chooses. Node only. convnet's own.
+ * @example
+ * ```ts
+ * writeRgbaPng('out/conv1.png', await vis.kernelFigure(conv1.weight));
+ * ```
+ */
 export function writeRgbaPng(path: string, img: RgbaImage): void {
   if (!/\.png$/i.test(path)) throw new Error(`writeRgbaPng: only PNG output is supported, got '${path}'`);
   const bytes = encodeRgbaPng(img);

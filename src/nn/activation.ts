@@ -6,12 +6,26 @@ import { leakyRelu, legacySoftmaxDim, logSoftmax, softmax } from '../ops/activat
 import { Module, markBuiltIn } from './module.js';
 import { pyFloat } from './repr.js';
 
+/**
+ * max(x, 0) elementwise, as a layer. PyTorch: `torch.nn.ReLU`.
+ * @example
+ * ```ts
+ * new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+ * ```
+ */
 export class ReLU extends Module {
   forward(x: Tensor): Tensor {
     return relu(x);
   }
 }
 
+/**
+ * x where x ≥ 0, `negativeSlope`·x elsewhere (default slope 0.01). PyTorch: `torch.nn.LeakyReLU`.
+ * @example
+ * ```ts
+ * new nn.LeakyReLU(0.2)(tensor([-1, 2]));  // tensor([-0.2000,  2.0000])
+ * ```
+ */
 export class LeakyReLU extends Module {
   readonly negativeSlope: number;
 
@@ -32,12 +46,26 @@ export class LeakyReLU extends Module {
   }
 }
 
+/**
+ * Hyperbolic tangent elementwise, as a layer. PyTorch: `torch.nn.Tanh`.
+ * @example
+ * ```ts
+ * new nn.Tanh()(tensor([0]));  // tensor([0.])
+ * ```
+ */
 export class Tanh extends Module {
   forward(x: Tensor): Tensor {
     return tanh(x);
   }
 }
 
+/**
+ * The logistic function 1 / (1 + e^−x) elementwise, as a layer. PyTorch: `torch.nn.Sigmoid`.
+ * @example
+ * ```ts
+ * new nn.Sigmoid()(tensor([0]));  // tensor([0.5000])
+ * ```
+ */
 export class Sigmoid extends Module {
   forward(x: Tensor): Tensor {
     return sigmoid(x);
@@ -63,12 +91,28 @@ abstract class SoftmaxBase extends Module {
   }
 }
 
+/**
+ * Softmax over `dim`: exponentials normalised to sum to 1. Without `dim` it picks PyTorch's legacy default
+ * (1 for 2-D and 4-D inputs, else 0). PyTorch: `torch.nn.Softmax`.
+ * @example
+ * ```ts
+ * new nn.Softmax(1)(tensor([[1, 1]]));  // tensor([[0.5000, 0.5000]])
+ * ```
+ */
 export class Softmax extends SoftmaxBase {
   forward(x: Tensor): Tensor {
     return softmax(x, this.dimFor(x));
   }
 }
 
+/**
+ * The logarithm of softmax over `dim`, computed stably (pair it with {@link NLLLoss}). Without `dim` it
+ * picks PyTorch's legacy default. PyTorch: `torch.nn.LogSoftmax`.
+ * @example
+ * ```ts
+ * const logp = new nn.LogSoftmax(1)(logits);
+ * ```
+ */
 export class LogSoftmax extends SoftmaxBase {
   forward(x: Tensor): Tensor {
     return logSoftmax(x, this.dimFor(x));

@@ -15,6 +15,15 @@ import { Parameter } from './parameter.js';
 import { ones_, zeros_ } from './init.js';
 import { pyBool, pyFloat } from './repr.js';
 
+/**
+ * Options of {@link BatchNorm1d} and {@link BatchNorm2d}: `eps` (default 1e-5), `momentum` (default 0.1,
+ * null for a cumulative average), `affine` and `trackRunningStats` (both default true). PyTorch: the keyword
+ * arguments of `nn.BatchNorm2d`.
+ * @example
+ * ```ts
+ * new nn.BatchNorm2d(16, { momentum: 0.01, affine: false });
+ * ```
+ */
 export interface BatchNormLayerOptions {
   eps?: number;
   /** Weight of each new batch in the running statistics (default 0.1); null = cumulative average. */
@@ -68,6 +77,14 @@ abstract class BatchNormBase extends Module {
     }
   }
 
+  /**
+   * Sets the running mean to 0, the running variance to 1 and the batch count to 0.
+   * PyTorch: `reset_running_stats`.
+   * @example
+   * ```ts
+   * bn.resetRunningStats();
+   * ```
+   */
   resetRunningStats(): void {
     if (!this.trackRunningStats) return;
     this.running_mean!.zero_();
@@ -75,6 +92,13 @@ abstract class BatchNormBase extends Module {
     this.num_batches_tracked!.zero_();
   }
 
+  /**
+   * Resets the running statistics and sets the scale to 1 and the shift to 0. PyTorch: `reset_parameters`.
+   * @example
+   * ```ts
+   * bn.resetParameters();
+   * ```
+   */
   resetParameters(): void {
     this.resetRunningStats();
     if (this.affine) {
@@ -124,7 +148,16 @@ abstract class BatchNormBase extends Module {
   }
 }
 
-/** Batch normalisation over [N, C] or [N, C, L] inputs. */
+/**
+ * Batch normalisation over [N, C] or [N, C, L] inputs: normalises each channel with the batch's mean and
+ * variance in training (updating running statistics) and with the running statistics after `eval()`,
+ * then applies a learned scale and shift. PyTorch: `torch.nn.BatchNorm1d`.
+ * @example
+ * ```ts
+ * const bn = new nn.BatchNorm1d(64);
+ * bn(randn([32, 64])).shape;  // [32, 64]
+ * ```
+ */
 export class BatchNorm1d extends BatchNormBase {
   constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
     super('BatchNorm1d', numFeatures, opts);
@@ -137,7 +170,17 @@ export class BatchNorm1d extends BatchNormBase {
   }
 }
 
-/** Batch normalisation over [N, C, H, W] inputs. */
+/**
+ * Batch normalisation over [N, C, H, W] inputs, per channel: batch statistics in training (updating
+ * `running_mean` and `running_var`), running statistics after `eval()`, then a learned scale and shift.
+ * PyTorch: `torch.nn.BatchNorm2d`.
+ * @example
+ * ```ts
+ * const bn = new nn.BatchNorm2d(16);
+ * bn(randn([8, 16, 28, 28])).shape;  // [8, 16, 28, 28]
+ * [...bn.stateDict().keys()];        // ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
+ * ```
+ */
 export class BatchNorm2d extends BatchNormBase {
   constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
     super('BatchNorm2d', numFeatures, opts);

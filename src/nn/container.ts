@@ -46,7 +46,20 @@ function indexOf(op: string, n: number, i: number): number {
   return i < 0 ? i + n : i;
 }
 
-/** Runs its modules in order, each on the previous one's output. */
+/**
+ * Runs its modules in order, each on the previous one's output. `new Sequential(m0, m1, …)` names the
+ * children '0', '1', …; `new Sequential({ conv: …, relu: … })` (or a Map) keeps the given names, which
+ * become the state-dict keys. Index it as `seq[0]` or `seq.at(-1)`. PyTorch: `torch.nn.Sequential`.
+ * @example
+ * ```ts
+ * const model = new nn.Sequential(
+ *   new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
+ *   new nn.Flatten(), new nn.Linear(6 * 14 * 14, 10),
+ * );
+ * model(randn([4, 1, 28, 28])).shape;  // [4, 10]
+ * model.length;                        // 5
+ * ```
+ */
 export class Sequential extends Module {
   [index: number]: Module;
 
@@ -64,6 +77,14 @@ export class Sequential extends Module {
     }
   }
 
+  /**
+   * Runs the modules in order on `x`, freeing the activations between convnet's own layers as it goes.
+   * PyTorch: `nn.Sequential.forward`.
+   * @example
+   * ```ts
+   * model.forward(x);  // the same as model(x), without hooks on the Sequential itself
+   * ```
+   */
   forward(x: unknown): any { // eslint-disable-line @typescript-eslint/no-explicit-any
     const kids = [...this.children()];
     const pure = kids.map((m) => m.keepsNoTensors());
@@ -85,36 +106,79 @@ export class Sequential extends Module {
     return cur;
   }
 
-  /** A plain Sequential of layers that keep no tensors keeps none itself. */
+  /**
+   * A plain Sequential whose layers all keep no tensors keeps none itself (see {@link Module.keepsNoTensors}).
+   * convnet's own; PyTorch has none.
+   * @example
+   * ```ts
+   * new nn.Sequential(new nn.Linear(2, 2), new nn.ReLU()).keepsNoTensors();  // true
+   * ```
+   */
   override keepsNoTensors(): boolean {
     if (!super.keepsNoTensors()) return false;
     for (const m of this.children()) if (!m.keepsNoTensors()) return false;
     return true;
   }
 
-  /** The i-th module (negative i counts from the end). */
+  /**
+   * The i-th module (negative i counts from the end). PyTorch: `seq[i]`.
+   * @example
+   * ```ts
+   * model.at(-1);  // the last layer
+   * ```
+   */
   at(i: number): Module {
     const kids = [...this.children()];
     return kids[indexOf('Sequential', kids.length, i)];
   }
 
-  /** Modules start…end−1 as a new Sequential that keeps their names, as seq[start:end]. */
+  /**
+   * Modules `start` … `end − 1` as a new Sequential that keeps their names. PyTorch: `seq[start:end]`.
+   * @example
+   * ```ts
+   * const features = model.slice(0, -2);
+   * ```
+   */
   slice(start = 0, end?: number): Sequential {
     const kids = [...this.namedChildren()].slice(start, end);
     return new Sequential(new Map(kids));
   }
 
+  /**
+   * Adds a module at the end, named by its position; returns the Sequential. PyTorch: `nn.Sequential.append`.
+   * @example
+   * ```ts
+   * model.append(new nn.Softmax(1));
+   * ```
+   */
   append(m: Module): this {
     setChild('Sequential', this, String([...this.namedChildren()].length), m);
     return this;
   }
 
+  /**
+   * Iterates over the modules in order. PyTorch: `iter(seq)`.
+   * @example
+   * ```ts
+   * for (const layer of model) console.log(String(layer));
+   * ```
+   */
   [Symbol.iterator](): Iterator<Module> {
     return this.children();
   }
 }
 
-/** Holds modules in a list (registered, so their parameters are found); it has no forward of its own. */
+/**
+ * Holds modules in a list, registered so that their parameters are found and saved; it has no forward of its
+ * own (calling it throws): iterate over it. PyTorch: `torch.nn.ModuleList`.
+ * @example
+ * ```ts
+ * class Tower extends nn.Module {
+ *   layers = new nn.ModuleList([1, 2, 3].map(() => new nn.Linear(16, 16)));
+ *   forward(x: Tensor) { for (const l of this.layers) x = l(x).relu(); return x; }
+ * }
+ * ```
+ */
 export class ModuleList extends Module {
   [index: number]: Module;
 
@@ -124,25 +188,60 @@ export class ModuleList extends Module {
     this.extend(modules);
   }
 
+  /**
+   * Throws: a ModuleList has no forward; iterate over it and call its modules. PyTorch: the same error.
+   * @example
+   * ```ts
+   * for (const layer of list) x = layer(x);
+   * ```
+   */
   forward(): never {
     throw new Error('ModuleList: a ModuleList has no forward(); iterate over it and call its modules');
   }
 
+  /**
+   * The i-th module (negative i counts from the end). PyTorch: `module_list[i]`.
+   * @example
+   * ```ts
+   * list.at(0);
+   * ```
+   */
   at(i: number): Module {
     const kids = [...this.children()];
     return kids[indexOf('ModuleList', kids.length, i)];
   }
 
+  /**
+   * Adds a module at the end, named by its position; returns the list. PyTorch: `nn.ModuleList.append`.
+   * @example
+   * ```ts
+   * list.append(new nn.Linear(8, 8));
+   * ```
+   */
   append(m: Module): this {
     setChild('ModuleList', this, String([...this.namedChildren()].length), m);
     return this;
   }
 
+  /**
+   * Appends every module of `modules`; returns the list. PyTorch: `nn.ModuleList.extend`.
+   * @example
+   * ```ts
+   * list.extend([new nn.ReLU(), new nn.Linear(8, 8)]);
+   * ```
+   */
   extend(modules: Iterable<Module>): this {
     for (const m of modules) this.append(m);
     return this;
   }
 
+  /**
+   * Iterates over the modules in order. PyTorch: `iter(module_list)`.
+   * @example
+   * ```ts
+   * for (const layer of list) x = layer(x);
+   * ```
+   */
   [Symbol.iterator](): Iterator<Module> {
     return this.children();
   }

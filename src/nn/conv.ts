@@ -14,6 +14,16 @@ import { Module, markBuiltIn } from './module.js';
 import { Parameter } from './parameter.js';
 import { initWeightAndBias } from './init.js';
 
+/**
+ * Options of {@link Conv1d} and {@link Conv2d}: stride, padding (a size, per-side sizes, `'same'` or
+ * `'valid'`), dilation, groups, whether to learn a bias (default true), and how to pad (`paddingMode`:
+ * `'zeros'`, `'reflect'`, `'replicate'` or `'circular'`). PyTorch: the keyword arguments of `nn.Conv2d`
+ * (`padding_mode` is `paddingMode`).
+ * @example
+ * ```ts
+ * new nn.Conv2d(3, 16, 3, { stride: 2, padding: 1, bias: false, paddingMode: 'reflect' });
+ * ```
+ */
 export interface ConvLayerOptions {
   stride?: Size;
   padding?: ConvPadding;
@@ -58,10 +68,27 @@ abstract class ConvNd extends Module implements ConvArgs {
     this.resetParameters();
   }
 
+  /**
+   * Re-initialises the weight and bias as PyTorch does (Kaiming-uniform with a = √5 for the weight,
+   * uniform ±1/√fanIn for the bias), from the global seeded generator. PyTorch: `reset_parameters`.
+   * @example
+   * ```ts
+   * manualSeed(0);
+   * conv.resetParameters();
+   * ```
+   */
   resetParameters(): void {
     initWeightAndBias(this.weight, this.bias);
   }
 
+  /**
+   * Convolves `x` ([N, C, …] or unbatched [C, …]) with the layer's weight and adds its bias.
+   * PyTorch: `forward`.
+   * @example
+   * ```ts
+   * conv.forward(x);  // the same as conv(x), without the forward hooks
+   * ```
+   */
   forward(x: Tensor): Tensor {
     // The layer is its own ConvArgs: stride, padding, dilation, groups and paddingMode, checked when built.
     return convCore(x, this.weight, this.bias, this);
@@ -80,12 +107,32 @@ abstract class ConvNd extends Module implements ConvArgs {
   }
 }
 
+/**
+ * A 2-D convolution layer (cross-correlation, as in every deep-learning library) over [N, C, H, W] or
+ * [C, H, W] inputs, with a weight [outChannels, inChannels / groups, kH, kW] and an optional bias, and
+ * PyTorch's default initialisation. PyTorch: `torch.nn.Conv2d`.
+ * @example
+ * ```ts
+ * const conv = new nn.Conv2d(5, 10, 3, { padding: 1, paddingMode: 'reflect' });
+ * conv(randn([1, 5, 100, 100])).shape;  // [1, 10, 100, 100]
+ * conv.weight.shape;                    // [10, 5, 3, 3]
+ * ```
+ */
 export class Conv2d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvLayerOptions = {}) {
     super('Conv2d', 2, inChannels, outChannels, kernelSize, opts);
   }
 }
 
+/**
+ * A 1-D convolution layer over [N, C, L] or [C, L] inputs, with a weight [outChannels, inChannels / groups,
+ * k] and an optional bias. PyTorch: `torch.nn.Conv1d`.
+ * @example
+ * ```ts
+ * const conv = new nn.Conv1d(1, 4, 5, { padding: 'same' });
+ * conv(randn([8, 1, 100])).shape;  // [8, 4, 100]
+ * ```
+ */
 export class Conv1d extends ConvNd {
   constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvLayerOptions = {}) {
     super('Conv1d', 1, inChannels, outChannels, kernelSize, opts);

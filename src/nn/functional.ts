@@ -1,5 +1,18 @@
 // nn/functional.ts — `F`, as torch.nn.functional: the stateless forms of every layer.
 
+/**
+ * `F`: the stateless forms of the layers — convolution, padding, pooling, activations, dropout, batch
+ * normalisation and the losses — as functions of tensors. Every one is differentiable with respect to
+ * every tensor input. PyTorch: `torch.nn.functional`.
+ * @example
+ * ```ts
+ * import { F, randn } from 'convnet-ts';
+ * const y = F.maxPool2d(F.relu(F.conv2d(x, w, b, { padding: 1 })), 2);
+ * const loss = F.crossEntropy(logits, labels);
+ * ```
+ * @module
+ */
+
 export { conv1d, conv2d, corr2d, convolve2d } from '../ops/conv.js';
 export type { ConvOptions, ConvPadding, PaddingMode, Convolve2dOptions } from '../ops/conv.js';
 export { pad } from '../ops/pad.js';

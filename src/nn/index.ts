@@ -1,5 +1,17 @@
 // nn — layers, containers and initialisation, named as in torch.nn.
 
+/**
+ * `nn`: layers as modules that own their parameters (convolution, linear, batch norm, pooling,
+ * activations, dropout, losses), the containers `Sequential` and `ModuleList`, the `Module` base class
+ * and `nn.init`. PyTorch: `torch.nn`.
+ * @example
+ * ```ts
+ * import { nn } from 'convnet-ts';
+ * const model = new nn.Sequential(new nn.Conv2d(1, 8, 3), new nn.ReLU(), new nn.Flatten(), new nn.Linear(8 * 26 * 26, 10));
+ * ```
+ * @module
+ */
+
 export { Module } from './module.js';
 export type { ForwardHook, HookHandle } from './module.js';
 export { Parameter } from './parameter.js';

@@ -10,6 +10,14 @@ import { Parameter } from './parameter.js';
 import { initWeightAndBias } from './init.js';
 import { pyBool } from './repr.js';
 
+/**
+ * Options of {@link Linear}: `bias` (default true) says whether it learns a bias. PyTorch: `bias=` of
+ * `nn.Linear`.
+ * @example
+ * ```ts
+ * new nn.Linear(128, 10, { bias: false });
+ * ```
+ */
 export interface LinearOptions {
   bias?: boolean;
 }
@@ -21,6 +29,15 @@ function positiveInt(op: string, name: string, v: unknown): number {
   return v;
 }
 
+/**
+ * A fully connected layer: y = x·Wᵀ + b over the last dimension of `x`, with a weight
+ * [outFeatures, inFeatures] and an optional bias, initialised as PyTorch does. PyTorch: `torch.nn.Linear`.
+ * @example
+ * ```ts
+ * const fc = new nn.Linear(784, 10);
+ * fc(randn([64, 784])).shape;  // [64, 10]
+ * ```
+ */
 export class Linear extends Module {
   readonly inFeatures: number;
   readonly outFeatures: number;
@@ -36,6 +53,14 @@ export class Linear extends Module {
     this.resetParameters();
   }
 
+  /**
+   * Re-initialises the weight and bias as PyTorch does (Kaiming-uniform with a = √5 for the weight,
+   * uniform ±1/√inFeatures for the bias), from the global seeded generator. PyTorch: `reset_parameters`.
+   * @example
+   * ```ts
+   * fc.resetParameters();
+   * ```
+   */
   resetParameters(): void {
     initWeightAndBias(this.weight, this.bias);
   }
@@ -49,7 +74,13 @@ export class Linear extends Module {
   }
 }
 
-/** Returns its input unchanged (a placeholder layer, as nn.Identity). */
+/**
+ * Returns its input unchanged: a placeholder where a model expects a layer. PyTorch: `torch.nn.Identity`.
+ * @example
+ * ```ts
+ * const head = useDropout ? new nn.Dropout(0.5) : new nn.Identity();
+ * ```
+ */
 export class Identity extends Module {
   forward(x: Tensor): Tensor {
     return x;

@@ -19,9 +19,24 @@ abstract class Loss extends Module {
     this.reduction = oneOf(op, 'reduction', reduction, REDUCTIONS, 'mean');
   }
 
+  /**
+   * The loss of `input` against `target`, reduced as the layer's `reduction` says. PyTorch: `forward(input, target)`.
+   * @example
+   * ```ts
+   * const loss = lossFn.forward(logits, labels);  // the same as lossFn(logits, labels)
+   * ```
+   */
   abstract override forward(input: Tensor, target: Tensor): Tensor;
 }
 
+/**
+ * Mean squared error between input and target, reduced by `reduction` ('mean', 'sum' or 'none').
+ * PyTorch: `torch.nn.MSELoss`.
+ * @example
+ * ```ts
+ * new nn.MSELoss()(tensor([1, 2]), tensor([1, 4]));  // tensor(2.)
+ * ```
+ */
 export class MSELoss extends Loss {
   constructor(opts: LossOptions = {}) {
     super('MSELoss', opts.reduction);
@@ -32,6 +47,17 @@ export class MSELoss extends Loss {
   }
 }
 
+/**
+ * Cross-entropy between logits [N, C, …] and targets (class indices, or class probabilities of the
+ * logits' shape), with optional class weights, `ignoreIndex` (default −100) and `labelSmoothing`.
+ * The weights are a buffer named `weight`, as in PyTorch. PyTorch: `torch.nn.CrossEntropyLoss`.
+ * @example
+ * ```ts
+ * const lossFn = new nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
+ * const loss = lossFn(model(x), labels);  // labels: int32 [N]
+ * loss.backward();
+ * ```
+ */
 export class CrossEntropyLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
@@ -54,6 +80,14 @@ export class CrossEntropyLoss extends Loss {
   }
 }
 
+/**
+ * Negative log-likelihood of log-probabilities [N, C, …] (e.g. from {@link LogSoftmax}) at the target class
+ * indices, with optional class weights and `ignoreIndex`. PyTorch: `torch.nn.NLLLoss`.
+ * @example
+ * ```ts
+ * const loss = new nn.NLLLoss()(F.logSoftmax(logits, 1), labels);
+ * ```
+ */
 export class NLLLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
@@ -69,6 +103,14 @@ export class NLLLoss extends Loss {
   }
 }
 
+/**
+ * Binary cross-entropy on logits (the sigmoid is fused in, which is stable), with optional per-element
+ * `weight` and per-class `posWeight` (a buffer named `pos_weight`). PyTorch: `torch.nn.BCEWithLogitsLoss`.
+ * @example
+ * ```ts
+ * const loss = new nn.BCEWithLogitsLoss()(logits, targets);  // targets in [0, 1], logits' shape
+ * ```
+ */
 export class BCEWithLogitsLoss extends Loss {
   declare weight: Tensor | null;
   declare pos_weight: Tensor | null;

@@ -13,9 +13,29 @@ import { sameShape, shapeStr } from '../tensor/shape.js';
 import { clearGrad, noGrad } from '../autograd/tape.js';
 import { Parameter } from './parameter.js';
 
+/**
+ * A function called after a module's forward with the module, its inputs and its output; returning
+ * something other than undefined replaces the output. PyTorch: the hook of `register_forward_hook`.
+ * @example
+ * ```ts
+ * const hook: ForwardHook = (m, inputs, output) => { console.log(String(m), (output as Tensor).shape); };
+ * ```
+ */
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
 
-export interface HookHandle { remove(): void }
+/**
+ * What {@link Module.registerForwardHook} returns: `remove()` unregisters the hook. PyTorch:
+ * `torch.utils.hooks.RemovableHandle`.
+ * @example
+ * ```ts
+ * const h = model.registerForwardHook(hook);
+ * h.remove();
+ * ```
+ */
+export interface HookHandle {
+  /** Unregisters the hook; calling it again does nothing. */
+  remove(): void;
+}
 
 let nextHookId = 0;
 
@@ -30,10 +50,36 @@ export function markBuiltIn(...classes: object[]): void {
 // Modules are callable: their call signature is forward's.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface Module {
+  /**
+   * Calling a module runs its `forward` with the same arguments, then its forward hooks.
+   * PyTorch: `module(x)` (`nn.Module.__call__`).
+   * @example
+   * ```ts
+   * const y = layer(x);  // layer.forward(x), then the hooks
+   * ```
+   */
   (...inputs: any[]): any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+/**
+ * The base class of every layer and model: a callable object (`module(x)` runs `forward(x)` and the forward
+ * hooks) that finds its parameters, buffers and sub-modules in its own fields, with dotted names as
+ * PyTorch's. Subclass it and implement `forward`. PyTorch: `torch.nn.Module`.
+ * @example
+ * ```ts
+ * class Net extends nn.Module {
+ *   conv = new nn.Conv2d(1, 8, 3, { padding: 1 });
+ *   fc = new nn.Linear(8 * 28 * 28, 10);
+ *   forward(x: Tensor): Tensor {
+ *     return this.fc(F.relu(this.conv(x)).flatten(1));
+ *   }
+ * }
+ * const net = new Net();
+ * net(randn([4, 1, 28, 28])).shape;               // [4, 10]
+ * [...net.namedParameters()].map(([n]) => n);     // ['conv.weight', 'conv.bias', 'fc.weight', 'fc.bias']
+ * ```
+ */
 export abstract class Module {
   // Fields of this base class are set in the constructor on the callable it returns: initialisers
   // written here would land on the discarded `this` (JS runs a base class's field initialisers first).
@@ -54,6 +100,14 @@ export abstract class Module {
     return self;
   }
 
+  /**
+   * The computation the module performs; calling the module (`module(x)`) runs it and then the forward
+   * hooks. Subclasses implement it. PyTorch: `nn.Module.forward`.
+   * @example
+   * ```ts
+   * forward(x: Tensor): Tensor { return this.fc(x).relu(); }
+   * ```
+   */
   abstract forward(...inputs: any[]): any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
   private callWithHooks(inputs: unknown[]): unknown {
@@ -65,7 +119,17 @@ export abstract class Module {
     return out;
   }
 
-  /** Calls hook(module, inputs, output) after every forward; as register_forward_hook. */
+  /**
+   * Calls `hook(module, inputs, output)` after every forward of this module (a non-undefined return replaces
+   * the output); returns a handle that removes it. PyTorch: `nn.Module.register_forward_hook`.
+   * @example
+   * ```ts
+   * const seen: Tensor[] = [];
+   * const h = model.conv1.registerForwardHook((_m, _in, out) => { seen.push(out as Tensor); });
+   * model(x);
+   * h.remove();
+   * ```
+   */
   registerForwardHook(hook: ForwardHook): HookHandle {
     const id = nextHookId++;
     this._forwardHooks.set(id, hook);
@@ -78,12 +142,27 @@ export abstract class Module {
    * tensors). nn.Sequential frees the activations between such layers itself, without waiting for the
    * garbage collector. A subclass may return true when its forward, and every module it calls, keeps
    * nothing. A forward hook may keep the module's input and output, so a module with hooks is not.
+   * convnet's own; PyTorch has none (it frees by reference counting).
+   * @example
+   * ```ts
+   * class Scale extends nn.Module {
+   *   forward(x: Tensor) { return x.mul(2); }
+   *   override keepsNoTensors() { return true; }
+   * }
+   * ```
    */
   keepsNoTensors(): boolean {
     return builtIns.has(this.constructor) && this._forwardHooks.size === 0;
   }
 
-  /** Stores a tensor that belongs to the state but is not trained (e.g. BatchNorm's running mean). */
+  /**
+   * Stores a tensor that belongs to the module's state (saved by stateDict, moved with it) but is not a
+   * trained parameter, such as BatchNorm's running mean. PyTorch: `nn.Module.register_buffer`.
+   * @example
+   * ```ts
+   * this.registerBuffer('runningMean', zeros([channels]));
+   * ```
+   */
   registerBuffer(name: string, value: Tensor | null): void {
     (this as unknown as Record<string, unknown>)[name] = value;
     this._buffers.add(name);
@@ -93,24 +172,60 @@ export abstract class Module {
     return Object.keys(this).filter((k) => !k.startsWith('_')).map((k) => [k, (this as unknown as Record<string, unknown>)[k]]);
   }
 
+  /**
+   * The direct sub-modules with their field names. PyTorch: `nn.Module.named_children`.
+   * @example
+   * ```ts
+   * for (const [name, child] of model.namedChildren()) console.log(name, String(child));
+   * ```
+   */
   *namedChildren(): Generator<[string, Module]> {
     for (const [k, v] of this.ownEntries()) if (v instanceof Module) yield [k, v];
   }
 
+  /**
+   * The direct sub-modules. PyTorch: `nn.Module.children`.
+   * @example
+   * ```ts
+   * [...model.children()].length;
+   * ```
+   */
   *children(): Generator<Module> {
     for (const [, m] of this.namedChildren()) yield m;
   }
 
-  /** This module and every descendant, depth first, with dotted names ('' for this one). */
+  /**
+   * This module and every descendant, depth first, with dotted names ('' for this one). PyTorch:
+   * `nn.Module.named_modules`.
+   * @example
+   * ```ts
+   * for (const [name, m] of model.namedModules()) if (m instanceof nn.Conv2d) console.log(name);
+   * ```
+   */
   *namedModules(prefix = ''): Generator<[string, Module]> {
     yield [prefix, this];
     for (const [k, m] of this.namedChildren()) yield* m.namedModules(prefix ? `${prefix}.${k}` : k);
   }
 
+  /**
+   * This module and every descendant, depth first. PyTorch: `nn.Module.modules`.
+   * @example
+   * ```ts
+   * [...model.modules()].filter((m) => m instanceof nn.BatchNorm2d).length;
+   * ```
+   */
   *modules(): Generator<Module> {
     for (const [, m] of this.namedModules()) yield m;
   }
 
+  /**
+   * Every parameter of this module and its descendants, once each, with dotted names ('0.weight',
+   * 'conv1.bias'). PyTorch: `nn.Module.named_parameters`.
+   * @example
+   * ```ts
+   * for (const [name, p] of model.namedParameters()) console.log(name, p.shape);
+   * ```
+   */
   *namedParameters(prefix = ''): Generator<[string, Parameter]> {
     const seen = new Set<Parameter>();
     for (const [path, m] of this.namedModules(prefix)) {
@@ -123,10 +238,27 @@ export abstract class Module {
     }
   }
 
+  /**
+   * Every parameter of this module and its descendants, once each: what an optimizer takes.
+   * PyTorch: `nn.Module.parameters`.
+   * @example
+   * ```ts
+   * const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+   * model.parameters().reduce((n, p) => n + p.numel(), 0);  // the parameter count
+   * ```
+   */
   parameters(): Parameter[] {
     return [...this.namedParameters()].map(([, p]) => p);
   }
 
+  /**
+   * Every buffer (see {@link Module.registerBuffer}) of this module and its descendants, with dotted names.
+   * PyTorch: `nn.Module.named_buffers`.
+   * @example
+   * ```ts
+   * [...model.namedBuffers()].map(([n]) => n);  // e.g. ['bn1.runningMean', 'bn1.runningVar', …]
+   * ```
+   */
   *namedBuffers(prefix = ''): Generator<[string, Tensor]> {
     for (const [path, m] of this.namedModules(prefix)) {
       for (const name of m._buffers) {
@@ -136,25 +268,63 @@ export abstract class Module {
     }
   }
 
+  /**
+   * Every buffer of this module and its descendants. PyTorch: `nn.Module.buffers`.
+   * @example
+   * ```ts
+   * model.buffers().length;
+   * ```
+   */
   buffers(): Tensor[] {
     return [...this.namedBuffers()].map(([, b]) => b);
   }
 
-  /** Training mode (dropout active, batch statistics) for this module and all below it. */
+  /**
+   * Sets training mode (dropout active, BatchNorm using batch statistics) for this module and all below it;
+   * `train(false)` is {@link Module.eval}. Returns the module. PyTorch: `nn.Module.train`.
+   * @example
+   * ```ts
+   * model.train();
+   * ```
+   */
   train(mode = true): this {
     for (const m of this.modules()) m.training = mode;
     return this;
   }
 
+  /**
+   * Sets evaluation mode (dropout off, BatchNorm using its running statistics) for this module and all below
+   * it. Returns the module. PyTorch: `nn.Module.eval`.
+   * @example
+   * ```ts
+   * model.eval();
+   * const logits = noGrad(() => model(x));
+   * ```
+   */
   eval(): this {
     return this.train(false);
   }
 
+  /**
+   * Clears the gradient of every parameter. PyTorch: `nn.Module.zero_grad` (with `set_to_none=True`).
+   * @example
+   * ```ts
+   * model.zeroGrad();
+   * loss.backward();
+   * ```
+   */
   zeroGrad(): void {
     for (const p of this.parameters()) clearGrad(p);
   }
 
-  /** Calls fn on every module, children first (as nn.Module.apply). */
+  /**
+   * Calls `fn` on every module, children first and this one last; returns this module. PyTorch:
+   * `nn.Module.apply`.
+   * @example
+   * ```ts
+   * model.apply((m) => { if (m instanceof nn.Linear) nn.init.zeros_(m.weight); });
+   * ```
+   */
   apply(fn: (m: Module) => void): this {
     for (const c of this.children()) c.apply(fn);
     fn(this);
@@ -174,15 +344,31 @@ export abstract class Module {
     }
   }
 
-  /** Parameters and buffers by dotted name, in PyTorch's order; the tensors are detached copies. */
+  /**
+   * Parameters and buffers by dotted name, in PyTorch's order and with PyTorch's key names; the tensors are
+   * detached copies. PyTorch: `nn.Module.state_dict`.
+   * @example
+   * ```ts
+   * const sd = model.stateDict();
+   * [...sd.keys()];  // ['conv1.weight', 'conv1.bias', …]
+   * ```
+   */
   stateDict(): Map<string, Tensor> {
     const sd = new Map<string, Tensor>();
     for (const [k, t] of this.stateEntries()) sd.set(k, tensor(t));
     return sd;
   }
 
-  /** Copies values in by name. strict (default): every key must match and nothing may be left over.
-   *  Shape mismatches are always an error; the message lists every problem at once. */
+  /**
+   * Copies values in by name from a Map or a plain object. With `strict` (the default) every key must match
+   * and nothing may be left over; a shape mismatch is always an error, and the message lists every problem
+   * at once. Returns the keys that were missing and unexpected. PyTorch: `nn.Module.load_state_dict`.
+   * @example
+   * ```ts
+   * model.loadStateDict(other.stateDict());
+   * const { missingKeys } = model.loadStateDict(partial, { strict: false });
+   * ```
+   */
   loadStateDict(sd: Map<string, Tensor> | Record<string, Tensor>, opts: { strict?: boolean } = {}): { missingKeys: string[]; unexpectedKeys: string[] } {
     const strict = opts.strict ?? true;
     const entries = sd instanceof Map ? sd : new Map(Object.entries(sd));
@@ -210,12 +396,26 @@ export abstract class Module {
     return { missingKeys, unexpectedKeys };
   }
 
-  /** The extra text shown inside this module's parentheses (its non-default arguments). */
+  /**
+   * The text shown inside this module's parentheses when it is printed (its non-default arguments);
+   * override it in a subclass. PyTorch: `nn.Module.extra_repr`.
+   * @example
+   * ```ts
+   * override extraRepr() { return `scale=${this.scale}`; }
+   * ```
+   */
   extraRepr(): string {
     return '';
   }
 
-  /** PyTorch's repr: Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2)), nested children indented. */
+  /**
+   * The module printed as PyTorch prints it, children nested and indented. PyTorch: `repr(module)`.
+   * @example
+   * ```ts
+   * String(new nn.Conv2d(1, 6, 5, { padding: 2 }));
+   * // 'Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1), padding=(2, 2))'
+   * ```
+   */
   toString(): string {
     const kids = [...this.namedChildren()];
     const extra = this.extraRepr();

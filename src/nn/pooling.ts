@@ -10,6 +10,15 @@ import { tupleArg, type Size } from '../ops/args.js';
 import { Module, markBuiltIn } from './module.js';
 import { pyBool, pySize } from './repr.js';
 
+/**
+ * Options of {@link MaxPool1d} and {@link MaxPool2d}: stride (default: the kernel size), padding, dilation,
+ * `returnIndices` (also return the arg-max positions) and `ceilMode` (round the output size up).
+ * PyTorch: the keyword arguments of `nn.MaxPool2d`.
+ * @example
+ * ```ts
+ * new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true });
+ * ```
+ */
 export interface MaxPoolLayerOptions {
   stride?: Size | null;
   padding?: Size;
@@ -18,6 +27,15 @@ export interface MaxPoolLayerOptions {
   ceilMode?: boolean;
 }
 
+/**
+ * Options of {@link AvgPool1d} and {@link AvgPool2d}: stride (default: the kernel size), padding,
+ * `ceilMode`, `countIncludePad` (count padded zeros in the divisor; default true) and `divisorOverride`
+ * (2-D only). PyTorch: the keyword arguments of `nn.AvgPool2d`.
+ * @example
+ * ```ts
+ * new nn.AvgPool2d(3, { stride: 1, padding: 1, countIncludePad: false });
+ * ```
+ */
 export interface AvgPoolLayerOptions {
   stride?: Size | null;
   padding?: Size;
@@ -58,18 +76,39 @@ abstract class MaxPoolNd extends Module {
   }
 }
 
+/**
+ * 2-D max pooling over [N, C, H, W] or [C, H, W]: the largest value in each window. With `returnIndices`
+ * it returns `[pooled, indices]`. PyTorch: `torch.nn.MaxPool2d`.
+ * @example
+ * ```ts
+ * new nn.MaxPool2d(2)(randn([1, 6, 28, 28])).shape;  // [1, 6, 14, 14]
+ * ```
+ */
 export class MaxPool2d extends MaxPoolNd {
   constructor(kernelSize: Size, opts: MaxPoolLayerOptions = {}) {
     super('MaxPool2d', 2, kernelSize, opts);
   }
 
-  /** The pooled tensor, or [pooled, indices] when built with returnIndices: true. */
+  /**
+   * The pooled tensor, or [pooled, indices] when built with `returnIndices: true`. PyTorch: `nn.MaxPool2d.forward`.
+   * @example
+   * ```ts
+   * const [y, idx] = new nn.MaxPool2d(2, { returnIndices: true }).forward(x) as [Tensor, Tensor];
+   * ```
+   */
   forward(x: Tensor): Tensor | [Tensor, Tensor] {
     if (this.returnIndices) return maxPool2d(x, this.kernelSize, { ...this.poolOptions(), returnIndices: true });
     return maxPool2d(x, this.kernelSize, this.poolOptions());
   }
 }
 
+/**
+ * 1-D max pooling over [N, C, L] or [C, L]. PyTorch: `torch.nn.MaxPool1d`.
+ * @example
+ * ```ts
+ * new nn.MaxPool1d(2)(randn([1, 4, 10])).shape;  // [1, 4, 5]
+ * ```
+ */
 export class MaxPool1d extends MaxPoolNd {
   constructor(kernelSize: Size, opts: MaxPoolLayerOptions = {}) {
     super('MaxPool1d', 1, kernelSize, opts);
@@ -81,6 +120,13 @@ export class MaxPool1d extends MaxPoolNd {
   }
 }
 
+/**
+ * 2-D average pooling over [N, C, H, W] or [C, H, W], with PyTorch's divisor rules. PyTorch: `torch.nn.AvgPool2d`.
+ * @example
+ * ```ts
+ * new nn.AvgPool2d(2)(randn([1, 6, 28, 28])).shape;  // [1, 6, 14, 14]
+ * ```
+ */
 export class AvgPool2d extends Module {
   readonly kernelSize: Size;
   readonly stride: Size;
@@ -114,7 +160,14 @@ export class AvgPool2d extends Module {
   }
 }
 
-/** As PyTorch's AvgPool1d, which stores (and prints) its sizes as 1-tuples. */
+/**
+ * 1-D average pooling over [N, C, L] or [C, L]; like PyTorch's, it stores (and prints) its sizes as
+ * 1-tuples. PyTorch: `torch.nn.AvgPool1d`.
+ * @example
+ * ```ts
+ * new nn.AvgPool1d(3, { stride: 1 })(randn([1, 1, 10])).shape;  // [1, 1, 8]
+ * ```
+ */
 export class AvgPool1d extends Module {
   readonly kernelSize: number[];
   readonly stride: number[];
@@ -157,24 +210,53 @@ abstract class AdaptivePool extends Module {
   }
 }
 
+/**
+ * Average pooling to a fixed output size (H, W) whatever the input size; null in the size keeps that
+ * input dimension. PyTorch: `torch.nn.AdaptiveAvgPool2d`.
+ * @example
+ * ```ts
+ * new nn.AdaptiveAvgPool2d(1)(randn([8, 64, 7, 7])).shape;  // [8, 64, 1, 1]: global average pooling
+ * ```
+ */
 export class AdaptiveAvgPool2d extends AdaptivePool {
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool2d(x, this.outputSize);
   }
 }
 
+/**
+ * Max pooling to a fixed output size (H, W) whatever the input size. PyTorch: `torch.nn.AdaptiveMaxPool2d`.
+ * @example
+ * ```ts
+ * new nn.AdaptiveMaxPool2d([2, 2])(randn([1, 3, 9, 9])).shape;  // [1, 3, 2, 2]
+ * ```
+ */
 export class AdaptiveMaxPool2d extends AdaptivePool {
   forward(x: Tensor): Tensor {
     return adaptiveMaxPool2d(x, this.outputSize);
   }
 }
 
+/**
+ * Average pooling to a fixed output length whatever the input length. PyTorch: `torch.nn.AdaptiveAvgPool1d`.
+ * @example
+ * ```ts
+ * new nn.AdaptiveAvgPool1d(4)(randn([1, 2, 10])).shape;  // [1, 2, 4]
+ * ```
+ */
 export class AdaptiveAvgPool1d extends AdaptivePool {
   forward(x: Tensor): Tensor {
     return adaptiveAvgPool1d(x, this.outputSize as number);
   }
 }
 
+/**
+ * Max pooling to a fixed output length whatever the input length. PyTorch: `torch.nn.AdaptiveMaxPool1d`.
+ * @example
+ * ```ts
+ * new nn.AdaptiveMaxPool1d(4)(randn([1, 2, 10])).shape;  // [1, 2, 4]
+ * ```
+ */
 export class AdaptiveMaxPool1d extends AdaptivePool {
   forward(x: Tensor): Tensor {
     return adaptiveMaxPool1d(x, this.outputSize as number);

@@ -37,12 +37,24 @@ const softmaxLike = scoped(function softmaxLike(op: 'softmax' | 'logSoftmax', in
   return record(op, out, [x], (g) => [wrap(backend().softmaxGrad(out.storage, g.storage, l, log), x.shape)]);
 });
 
-/** softmax(x, dim): exp(x) / Σ exp(x) along dim, computed stably. */
+/**
+ * exp(x) / Σ exp(x) along `dim`, computed stably. PyTorch: `torch.nn.functional.softmax`.
+ * @example
+ * ```ts
+ * F.softmax(tensor([[1, 1]]), 1);  // tensor([[0.5000, 0.5000]])
+ * ```
+ */
 export function softmax(x: Tensor, dim: number): Tensor {
   return softmaxLike('softmax', x, dim);
 }
 
-/** logSoftmax(x, dim): x − log Σ exp(x) along dim, computed stably. */
+/**
+ * x − log Σ exp(x) along `dim`, computed stably. PyTorch: `torch.nn.functional.log_softmax`.
+ * @example
+ * ```ts
+ * F.logSoftmax(logits, 1);
+ * ```
+ */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
   return softmaxLike('logSoftmax', x, dim);
 }
@@ -52,7 +64,13 @@ export function legacySoftmaxDim(ndim: number): number {
   return ndim === 0 || ndim === 1 || ndim === 3 ? 0 : 1;
 }
 
-/** leakyRelu(x, negativeSlope = 0.01): x where x > 0, negativeSlope·x elsewhere. */
+/**
+ * x where x > 0, `negativeSlope`·x elsewhere (default slope 0.01). PyTorch: `torch.nn.functional.leaky_relu`.
+ * @example
+ * ```ts
+ * F.leakyRelu(tensor([-1, 2]), 0.1);  // tensor([-0.1000,  2.0000])
+ * ```
+ */
 export const leakyRelu = scoped(function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
   const x = floatInput('leakyRelu', input);
   if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) {

@@ -25,9 +25,36 @@ import { reshape, squeeze, unsqueeze, flip } from './shape.js';
 import { sum } from './reduce.js';
 import { padAs } from './pad.js';
 
+/**
+ * How a convolution pads its input: with zeros, by reflection about the edge, by repeating the edge, or by
+ * wrapping around. PyTorch: the `padding_mode` argument of `nn.Conv2d` ('zeros', 'reflect', 'replicate',
+ * 'circular').
+ * @example
+ * ```ts
+ * F.conv2d(x, w, null, { padding: 1, paddingMode: 'circular' });
+ * ```
+ */
 export type PaddingMode = 'zeros' | 'reflect' | 'replicate' | 'circular';
+/**
+ * A convolution's padding: one size for every side, one per spatial dimension, `'valid'` (none) or `'same'`
+ * (the output keeps the input's size; an odd extra pad goes to the bottom/right). PyTorch: the `padding`
+ * argument of `F.conv2d`.
+ * @example
+ * ```ts
+ * F.conv2d(x, w, null, { padding: 'same' });
+ * F.conv2d(x, w, null, { padding: [2, 1] });
+ * ```
+ */
 export type ConvPadding = number | readonly number[] | 'same' | 'valid';
 
+/**
+ * Options of {@link conv1d} and {@link conv2d}: stride, padding, dilation, groups and `paddingMode`.
+ * PyTorch: the keyword arguments of `F.conv2d` (plus `nn.Conv2d`'s `padding_mode`).
+ * @example
+ * ```ts
+ * F.conv2d(x, w, b, { stride: 2, padding: 'same', dilation: 2, groups: 5 });
+ * ```
+ */
 export interface ConvOptions {
   stride?: Size;
   padding?: ConvPadding;
@@ -197,20 +224,44 @@ export const convCore = scoped(function convCore(input: Tensor, weight: Tensor, 
   return convolve('conv2d', input, weight, bias, args, 2);
 });
 
+/**
+ * 2-D convolution (cross-correlation) of `input` [N, C, H, W] or [C, H, W] with `weight`
+ * [OC, C / groups, KH, KW], plus an optional `bias` [OC]; the bias may be left out and the options passed
+ * third. Large kernels are computed by FFT (see {@link setFftConvPolicy}). PyTorch: `torch.nn.functional.conv2d`.
+ * @example
+ * ```ts
+ * const y = F.conv2d(randn([1, 3, 32, 32]), randn([8, 3, 3, 3]), null, { padding: 1 });
+ * y.shape;  // [1, 8, 32, 32]
+ * F.conv2d(x, w, { stride: 2 });  // no bias
+ * ```
+ */
 export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
   const [b, opts] = splitBias(bias, options);
   return convCore(input, weight, b, convArgs('conv2d', opts, 2));
 }
 
 /**
- * conv2d computed by FFT: same arguments, options and result as F.conv2d (stride, padding incl. 'same',
- * dilation, groups, paddingMode, unbatched input), differentiable. Faster than the direct kernel for
- * large kernels; conv2d itself switches to it there (see setFftConvPolicy).
+ * {@link conv2d} computed through the FFT: the same arguments, options and result (stride, padding including
+ * 'same', dilation, groups, paddingMode, unbatched input), differentiable. Faster than the direct kernel for
+ * large kernels; conv2d itself switches to it there (see {@link setFftConvPolicy}). PyTorch has no
+ * counterpart (it is `F.conv2d` computed another way).
+ * @example
+ * ```ts
+ * F.fftConv2d(img, randn([1, 1, 31, 31]), null, { padding: 'same' });
+ * ```
  */
 export function fftConv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
   return withFftForced(() => conv2d(input, weight, bias, options));
 }
 
+/**
+ * 1-D convolution (cross-correlation) of `input` [N, C, L] or [C, L] with `weight` [OC, C / groups, K], plus
+ * an optional `bias` [OC]. PyTorch: `torch.nn.functional.conv1d`.
+ * @example
+ * ```ts
+ * F.conv1d(randn([4, 2, 100]), randn([8, 2, 5]), null, { padding: 2 }).shape;  // [4, 8, 100]
+ * ```
+ */
 export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
   const [b, opts] = splitBias(bias, options);
   return convCore(input, weight, b, convArgs('conv1d', opts, 1));
@@ -221,7 +272,15 @@ function check2d(op: string, name: string, t: Tensor): void {
   if (t.ndim !== 2) throw new Error(`${op}: ${name} must be 2-D (H, W), got shape ${shapeStr(t.shape)}`);
 }
 
-/** The tutorial's 2-D cross-correlation: Y[i, j] = Σ_a Σ_b X[i + a, j + b] · K[a, b] ('valid' size). */
+/**
+ * The tutorial's 2-D cross-correlation of a matrix X with a kernel K, 'valid' size:
+ * Y[i, j] = Σ_a Σ_b X[i + a, j + b] · K[a, b]. PyTorch: `d2l.corr2d` (Dive into Deep Learning).
+ * @example
+ * ```ts
+ * F.corr2d(tensor([[0, 1, 2], [3, 4, 5], [6, 7, 8]]), tensor([[0, 1], [2, 3]]));
+ * // tensor([[19., 25.], [37., 43.]])
+ * ```
+ */
 export const corr2d = scoped(function corr2d(X: Tensor, K: Tensor): Tensor {
   check2d('corr2d', 'X', X);
   check2d('corr2d', 'K', K);
@@ -233,13 +292,28 @@ export const corr2d = scoped(function corr2d(X: Tensor, K: Tensor): Tensor {
   return reshape(y, y.shape.slice(2));
 });
 
+/**
+ * Options of {@link convolve2d}: the output `mode`, as SciPy's. PyTorch: none (SciPy: the `mode` of
+ * `scipy.signal.convolve2d`).
+ * @example
+ * ```ts
+ * F.convolve2d(X, K, { mode: 'same' });
+ * ```
+ */
 export interface Convolve2dOptions {
   /** 'valid' (default, the size corr2d gives), 'full' (every overlap), 'same' (the input's size, centred as scipy). */
   mode?: 'valid' | 'full' | 'same';
 }
 
-/** True 2-D convolution, the signal-processing definition: the kernel is rotated by 180° before sliding,
- *  Y[i, j] = Σ_a Σ_b X[i − a, j − b] · K[a, b]. With mode 'valid' this is corr2d(X, flip(K)). */
+/**
+ * True 2-D convolution as signal processing defines it: the kernel is rotated by 180° before it slides,
+ * Y[i, j] = Σ_a Σ_b X[i − a, j − b] · K[a, b]; mode 'valid' (default), 'full' or 'same'. With 'valid' it is
+ * corr2d(X, flip(K)). PyTorch: none (SciPy: `scipy.signal.convolve2d`).
+ * @example
+ * ```ts
+ * F.convolve2d(X, K, { mode: 'full' });
+ * ```
+ */
 export const convolve2d = scoped(function convolve2d(X: Tensor, K: Tensor, opts: Convolve2dOptions = {}): Tensor {
   check2d('convolve2d', 'X', X);
   check2d('convolve2d', 'K', K);

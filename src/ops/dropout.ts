@@ -11,6 +11,14 @@ import { nextUint32 } from '../tensor/random.js';
 import { cast, requireTensor, wrap } from './util.js';
 import { mul } from './elementwise.js';
 
+/**
+ * Options of {@link dropout}: `training` (default true) — false returns the input unchanged. PyTorch: the
+ * `training` argument of `F.dropout`.
+ * @example
+ * ```ts
+ * F.dropout(x, 0.5, { training: model.training });
+ * ```
+ */
 export interface DropoutOptions {
   /** Apply dropout (default true, as F.dropout); false returns the input unchanged. */
   training?: boolean;
@@ -23,6 +31,15 @@ export function checkDropoutP(op: string, p: unknown): number {
   return p;
 }
 
+/**
+ * Zeroes each element with probability `p` (default 0.5) and scales the rest by 1/(1 − p), drawing the mask
+ * from the global seeded generator. PyTorch: `torch.nn.functional.dropout`.
+ * @example
+ * ```ts
+ * manualSeed(0);
+ * F.dropout(ones([8]), 0.5);  // about half 0, the rest 2
+ * ```
+ */
 export const dropout = scoped(function dropout(input: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
   requireTensor('dropout', 'input', input);
   checkDropoutP('dropout', p);

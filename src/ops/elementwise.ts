@@ -28,26 +28,152 @@ function unaryOp(name: string, op: UnaryOp, grad: (x: Tensor, out: Tensor, g: Te
   };
 }
 
+/**
+ * Negates every element: −x. PyTorch: `torch.neg`.
+ * @example
+ * ```ts
+ * neg(tensor([1, -2]));  // tensor([-1., 2.])
+ * ```
+ */
 export const neg = unaryOp('neg', 'neg', (_x, _o, g) => neg(g));
+/**
+ * e raised to each element. PyTorch: `torch.exp`.
+ * @example
+ * ```ts
+ * exp(tensor([0, 1]));  // tensor([1.0000, 2.7183])
+ * ```
+ */
 export const exp = unaryOp('exp', 'exp', (_x, out, g) => mul(g, out));
+/**
+ * Natural logarithm of each element. PyTorch: `torch.log`.
+ * @example
+ * ```ts
+ * log(tensor([1, Math.E]));  // tensor([0., 1.])
+ * ```
+ */
 export const log = unaryOp('log', 'log', (x, _o, g) => div(g, x));
+/**
+ * Square root of each element. PyTorch: `torch.sqrt`.
+ * @example
+ * ```ts
+ * sqrt(tensor([4, 9]));  // tensor([2., 3.])
+ * ```
+ */
 export const sqrt = unaryOp('sqrt', 'sqrt', (_x, out, g) => div(g, mul(out, 2)));
+/**
+ * Absolute value of each element (the gradient is sign(x)). PyTorch: `torch.abs`.
+ * @example
+ * ```ts
+ * abs(tensor([-1, 2]));  // tensor([1., 2.])
+ * ```
+ */
 export const abs = unaryOp('abs', 'abs', (x, _o, g) => mul(g, sign(x)));
+/**
+ * max(x, 0) elementwise: the rectified linear unit. PyTorch: `torch.relu`.
+ * @example
+ * ```ts
+ * relu(tensor([-1, 2]));  // tensor([0., 2.])
+ * ```
+ */
 export const relu = unaryOp('relu', 'relu', (x, _o, g) => binaryRaw('relu', 'reluGrad', g, x));
+/**
+ * log(1 + x), accurate for small x. PyTorch: `torch.log1p`.
+ * @example
+ * ```ts
+ * log1p(tensor([1e-8]));  // tensor([1.0000e-08])
+ * ```
+ */
 export const log1p = unaryOp('log1p', 'log1p', (x, _o, g) => div(g, add(x, 1)));
+/**
+ * e^x − 1, accurate for small x. PyTorch: `torch.expm1`.
+ * @example
+ * ```ts
+ * expm1(tensor([1e-8]));  // tensor([1.0000e-08])
+ * ```
+ */
 export const expm1 = unaryOp('expm1', 'expm1', (_x, out, g) => mul(g, add(out, 1)));
+/**
+ * The logistic function 1 / (1 + e^−x) elementwise. PyTorch: `torch.sigmoid`.
+ * @example
+ * ```ts
+ * sigmoid(tensor([0]));  // tensor([0.5000])
+ * ```
+ */
 export const sigmoid = unaryOp('sigmoid', 'sigmoid', (_x, out, g) => mul(g, mul(out, rsub(1, out))));
+/**
+ * Hyperbolic tangent elementwise. PyTorch: `torch.tanh`.
+ * @example
+ * ```ts
+ * tanh(tensor([0]));  // tensor([0.])
+ * ```
+ */
 export const tanh = unaryOp('tanh', 'tanh', (_x, out, g) => mul(g, rsub(1, mul(out, out))));
+/**
+ * Sine of each element (radians). PyTorch: `torch.sin`.
+ * @example
+ * ```ts
+ * sin(tensor([Math.PI / 2]));  // tensor([1.])
+ * ```
+ */
 export const sin = unaryOp('sin', 'sin', (x, _o, g) => mul(g, cos(x)));
+/**
+ * Cosine of each element (radians). PyTorch: `torch.cos`.
+ * @example
+ * ```ts
+ * cos(tensor([0]));  // tensor([1.])
+ * ```
+ */
 export const cos = unaryOp('cos', 'cos', (x, _o, g) => neg(mul(g, sin(x))));
+/**
+ * Each element squared. PyTorch: `torch.square`.
+ * @example
+ * ```ts
+ * square(tensor([2, -3]));  // tensor([4., 9.])
+ * ```
+ */
 export const square = unaryOp('square', 'square', (x, _o, g) => mul(g, mul(x, 2)));
+/**
+ * 1 / x elementwise. PyTorch: `torch.reciprocal`.
+ * @example
+ * ```ts
+ * reciprocal(tensor([2, 4]));  // tensor([0.5000, 0.2500])
+ * ```
+ */
 export const reciprocal = unaryOp('reciprocal', 'reciprocal', (_x, out, g) => neg(mul(g, mul(out, out))));
 
 /** Piecewise-constant maps: zero gradient, recorded so that chains through them still flow. */
 const zeroGrad = (x: Tensor) => mul(x, 0);
+/**
+ * −1, 0 or 1 by the sign of each element; its gradient is zero. PyTorch: `torch.sign`.
+ * @example
+ * ```ts
+ * sign(tensor([-3, 0, 2]));  // tensor([-1., 0., 1.])
+ * ```
+ */
 export const sign = unaryOp('sign', 'sign', (_x, _o, g) => zeroGrad(g));
+/**
+ * Rounds each element down to an integer value; its gradient is zero. PyTorch: `torch.floor`.
+ * @example
+ * ```ts
+ * floor(tensor([1.5, -1.5]));  // tensor([ 1., -2.])
+ * ```
+ */
 export const floor = unaryOp('floor', 'floor', (_x, _o, g) => zeroGrad(g));
+/**
+ * Rounds each element up to an integer value; its gradient is zero. PyTorch: `torch.ceil`.
+ * @example
+ * ```ts
+ * ceil(tensor([1.5, -1.5]));  // tensor([ 2., -1.])
+ * ```
+ */
 export const ceil = unaryOp('ceil', 'ceil', (_x, _o, g) => zeroGrad(g));
+/**
+ * Rounds each element to the nearest integer value; its gradient is zero. PyTorch: `torch.round`.
+ * @example
+ * ```ts
+ * round(tensor([0.4, 2.6]));  // tensor([0., 3.])
+ * ```
+ */
 export const round = unaryOp('round', 'round', (_x, _o, g) => zeroGrad(g));
 
 // --------------------------------------------------------------------------------------------- binary
@@ -83,30 +209,90 @@ function binaryOp(name: string, op: BinaryOp, grad: (a: Tensor, b: Tensor, out: 
   };
 }
 
+/**
+ * Elementwise a + b, broadcasting; either side may be a number. PyTorch: `torch.add`.
+ * @example
+ * ```ts
+ * add(tensor([1, 2]), 10);  // tensor([11., 12.])
+ * ```
+ */
 export const add = binaryOp('add', 'add', (_a, _b, _o, g) => [g, g]);
+/**
+ * Elementwise a − b, broadcasting. PyTorch: `torch.sub`.
+ * @example
+ * ```ts
+ * sub(tensor([5, 7]), tensor([1, 2]));  // tensor([4., 5.])
+ * ```
+ */
 export const sub = binaryOp('sub', 'sub', (_a, _b, _o, g) => [g, neg(g)]);
+/**
+ * Elementwise a · b, broadcasting. PyTorch: `torch.mul`.
+ * @example
+ * ```ts
+ * mul(tensor([[1], [2]]), tensor([1, 10]));  // tensor([[ 1., 10.], [ 2., 20.]])
+ * ```
+ */
 export const mul = binaryOp('mul', 'mul', (a, b, _o, g) => [mul(g, b), mul(g, a)]);
+/**
+ * Elementwise a / b, broadcasting (int32 operands give a float result). PyTorch: `torch.div`.
+ * @example
+ * ```ts
+ * div(tensor([1, 2]), 4);  // tensor([0.2500, 0.5000])
+ * ```
+ */
 export const div = binaryOp('div', 'div', (a, b, _o, g) => [div(g, b), neg(div(mul(g, a), mul(b, b)))]);
+/**
+ * Elementwise a raised to b, broadcasting. PyTorch: `torch.pow`.
+ * @example
+ * ```ts
+ * pow(tensor([1, 2, 3]), 2);  // tensor([1., 4., 9.])
+ * ```
+ */
 export const pow = binaryOp('pow', 'pow', (a, b, out, g) => [
   mul(g, mul(b, pow(a, sub(b, 1)))),
   // d/db aᵇ = aᵇ·ln a; PyTorch defines it as 0 where a = 0 and b ≥ 0 (the limit), not NaN.
   b.requiresGrad ? mul(g, where(logicalAnd(eq(a, 0), ge(b, 0)), 0, mul(out, log(a)))) : null,
 ]);
-/** Where both are equal the gradient is split evenly, as in PyTorch. */
+/**
+ * Elementwise larger of a and b, broadcasting; where both are equal the gradient is split evenly between them. PyTorch: `torch.maximum`.
+ * @example
+ * ```ts
+ * maximum(tensor([1, 5]), tensor([3, 2]));  // tensor([3., 5.])
+ * ```
+ */
 export const maximum = binaryOp('maximum', 'maximum', (a, b, _o, g) => {
   const half = mul(eq(a, b), 0.5);
   return [mul(g, add(gt(a, b), half)), mul(g, add(lt(a, b), half))];
 });
+/**
+ * Elementwise smaller of a and b, broadcasting; where both are equal the gradient is split evenly between them. PyTorch: `torch.minimum`.
+ * @example
+ * ```ts
+ * minimum(tensor([1, 5]), tensor([3, 2]));  // tensor([1., 2.])
+ * ```
+ */
 export const minimum = binaryOp('minimum', 'minimum', (a, b, _o, g) => {
   const half = mul(eq(a, b), 0.5);
   return [mul(g, add(lt(a, b), half)), mul(g, add(gt(a, b), half))];
 });
-/** atan2(y, x): the angle of (x, y); d/dy = x / (x² + y²), d/dx = −y / (x² + y²). */
+/**
+ * atan2(y, x): the angle of the point (x, y) in radians, elementwise and broadcasting. PyTorch: `torch.atan2`.
+ * @example
+ * ```ts
+ * atan2(tensor([1]), tensor([0]));  // tensor([1.5708])
+ * ```
+ */
 export const atan2 = binaryOp('atan2', 'atan2', (y, x, _o, g) => {
   const r2 = add(mul(x, x), mul(y, y));
   return [mul(g, div(x, r2)), mul(g, div(neg(y), r2))];
 });
-/** hypot(a, b) = √(a² + b²) without overflow in the squares; d/da = a / hypot. */
+/**
+ * √(a² + b²) elementwise, without overflow in the squares. PyTorch: `torch.hypot`.
+ * @example
+ * ```ts
+ * hypot(tensor([3]), tensor([4]));  // tensor([5.])
+ * ```
+ */
 export const hypot = binaryOp('hypot', 'hypot', (a, b, out, g) => [mul(g, div(a, out)), mul(g, div(b, out))]);
 
 /** r − x with the number first (1 − sigmoid, 1 − tanh²). */
@@ -128,18 +314,67 @@ function compare(name: string, op: BinaryOp) {
   };
 }
 
+/**
+ * Elementwise `a == b`, broadcasting: 1 where it holds and 0 elsewhere, in the operands' float type (convnet has no bool dtype); not differentiable. PyTorch: `torch.eq`.
+ * @example
+ * ```ts
+ * eq(tensor([1, 2, 3]), 2);
+ * ```
+ */
 export const eq = compare('eq', 'eq');
+/**
+ * Elementwise `a != b`, broadcasting: 1 where it holds and 0 elsewhere, in the operands' float type (convnet has no bool dtype); not differentiable. PyTorch: `torch.ne`.
+ * @example
+ * ```ts
+ * ne(tensor([1, 2, 3]), 2);
+ * ```
+ */
 export const ne = compare('ne', 'ne');
+/**
+ * Elementwise `a < b`, broadcasting: 1 where it holds and 0 elsewhere, in the operands' float type (convnet has no bool dtype); not differentiable. PyTorch: `torch.lt`.
+ * @example
+ * ```ts
+ * lt(tensor([1, 2, 3]), 2);
+ * ```
+ */
 export const lt = compare('lt', 'lt');
+/**
+ * Elementwise `a <= b`, broadcasting: 1 where it holds and 0 elsewhere, in the operands' float type (convnet has no bool dtype); not differentiable. PyTorch: `torch.le`.
+ * @example
+ * ```ts
+ * le(tensor([1, 2, 3]), 2);
+ * ```
+ */
 export const le = compare('le', 'le');
+/**
+ * Elementwise `a > b`, broadcasting: 1 where it holds and 0 elsewhere, in the operands' float type (convnet has no bool dtype); not differentiable. PyTorch: `torch.gt`.
+ * @example
+ * ```ts
+ * gt(tensor([1, 2, 3]), 2);
+ * ```
+ */
 export const gt = compare('gt', 'gt');
+/**
+ * Elementwise `a >= b`, broadcasting: 1 where it holds and 0 elsewhere, in the operands' float type (convnet has no bool dtype); not differentiable. PyTorch: `torch.ge`.
+ * @example
+ * ```ts
+ * ge(tensor([1, 2, 3]), 2);
+ * ```
+ */
 export const ge = compare('ge', 'ge');
 
 export const logicalAnd = scoped((a: Tensor, b: Tensor): Tensor => binaryRaw('logicalAnd', 'mul', ne(a, 0), ne(b, 0)));
 
 // ------------------------------------------------------------------------------------- clamp, where
 
-/** clamp(x, min, max): gradient flows where min ≤ x ≤ max. */
+/**
+ * Limits every element to [min, max] (null or undefined leaves a side open); the gradient flows where
+ * min ≤ x ≤ max. PyTorch: `torch.clamp`.
+ * @example
+ * ```ts
+ * clamp(tensor([-2, 0.5, 3]), 0, 1);  // tensor([0.0000, 0.5000, 1.0000])
+ * ```
+ */
 export const clamp = scoped(function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   requireTensor('clamp', 'input', x);
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
@@ -159,7 +394,14 @@ export const clamp = scoped(function clamp(x: Tensor, min?: number | null, max?:
   return record('clamp', out, [x], (g) => [mul(g, mask!)], [mask!]);
 });
 
-/** where(cond, a, b): a where cond is non-zero, else b; broadcasts all three. */
+/**
+ * `where(cond, a, b)`: a where cond is non-zero, b elsewhere; broadcasts all three, and a or b may be
+ * numbers. PyTorch: `torch.where`.
+ * @example
+ * ```ts
+ * where(x.gt(0), x, 0);  // relu by hand
+ * ```
+ */
 export const where = scoped(function where(cond: Tensor, x: TensorOrNumber, y: TensorOrNumber): Tensor {
   requireTensor('where', 'condition', cond);
   const like = x instanceof Tensor ? x : y instanceof Tensor ? y : cond.dtype === 'int32' ? lift(0.5, cond) : cond;

@@ -24,6 +24,15 @@ export interface FftConvPolicy {
 // 15×15 (16→16 64²); ratio 1.5 keeps the automatic choice on the safe side of it.
 const policy: FftConvPolicy = { mode: 'auto', minKernelArea: 81, ratio: 1.5, backends: ['ref'] };
 
+/**
+ * Sets when conv2d runs through the FFT instead of the direct kernel: `mode` 'auto' (the default: where a
+ * cost model predicts a win, for large kernels), 'always' or 'never', and the auto mode's thresholds.
+ * Returns the policy now in force. convnet's own (PyTorch has no FFT convolution).
+ * @example
+ * ```ts
+ * setFftConvPolicy({ mode: 'never' });  // always the direct kernel
+ * ```
+ */
 export function setFftConvPolicy(p: Partial<FftConvPolicy>): FftConvPolicy {
   if (p.mode !== undefined && !['auto', 'always', 'never'].includes(p.mode)) {
     throw new Error(`setFftConvPolicy: mode must be 'auto', 'always' or 'never', got ${JSON.stringify(p.mode)}`);
@@ -32,6 +41,13 @@ export function setFftConvPolicy(p: Partial<FftConvPolicy>): FftConvPolicy {
   return { ...policy };
 }
 
+/**
+ * A copy of the current FFT-convolution policy (see {@link setFftConvPolicy}). convnet's own.
+ * @example
+ * ```ts
+ * getFftConvPolicy().mode;  // 'auto'
+ * ```
+ */
 export function getFftConvPolicy(): FftConvPolicy {
   return { ...policy, backends: [...policy.backends] };
 }

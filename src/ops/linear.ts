@@ -14,6 +14,14 @@ import { promoteTypes } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
 import { cast, copiesOf, requireTensor, wrap } from './util.js';
 
+/**
+ * y = x·Wᵀ + b over the last dimension of `input` [*, in], with `weight` [out, in] and an optional `bias`
+ * [out]. PyTorch: `torch.nn.functional.linear`.
+ * @example
+ * ```ts
+ * F.linear(randn([64, 784]), randn([10, 784]), zeros([10])).shape;  // [64, 10]
+ * ```
+ */
 export const linear = scoped(function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
   requireTensor('linear', 'input', input);
   requireTensor('linear', 'weight', weight);

@@ -25,6 +25,14 @@ import { cast, copiesOf, requireTensor, syncValue, wrap } from './util.js';
 
 export type { Reduction };
 
+/**
+ * Options of {@link crossEntropy}: class `weight`, `ignoreIndex` (default −100), `reduction` and
+ * `labelSmoothing`. PyTorch: the keyword arguments of `F.cross_entropy`.
+ * @example
+ * ```ts
+ * F.crossEntropy(logits, y, { labelSmoothing: 0.1, ignoreIndex: 255 });
+ * ```
+ */
 export interface CrossEntropyOptions {
   /** A manual rescaling weight per class, shape [C]. */
   weight?: Tensor | null;
@@ -35,16 +43,39 @@ export interface CrossEntropyOptions {
   labelSmoothing?: number;
 }
 
+/**
+ * Options of {@link nllLoss}: class `weight`, `ignoreIndex` (default −100) and `reduction`. PyTorch: the
+ * keyword arguments of `F.nll_loss`.
+ * @example
+ * ```ts
+ * F.nllLoss(logp, y, { reduction: 'sum' });
+ * ```
+ */
 export interface NllLossOptions {
   weight?: Tensor | null;
   ignoreIndex?: number;
   reduction?: Reduction;
 }
 
+/**
+ * Options of {@link mseLoss}: the `reduction`. PyTorch: the `reduction` argument of `F.mse_loss`.
+ * @example
+ * ```ts
+ * F.mseLoss(pred, target, { reduction: 'none' });
+ * ```
+ */
 export interface LossOptions {
   reduction?: Reduction;
 }
 
+/**
+ * Options of {@link binaryCrossEntropyWithLogits}: per-element `weight`, per-class `posWeight` and
+ * `reduction`. PyTorch: the keyword arguments of `F.binary_cross_entropy_with_logits` (`pos_weight`).
+ * @example
+ * ```ts
+ * F.binaryCrossEntropyWithLogits(logits, t, { posWeight: tensor([3]) });
+ * ```
+ */
 export interface BceWithLogitsOptions {
   /** Rescaling weight broadcast against the input. */
   weight?: Tensor | null;
@@ -139,6 +170,16 @@ function classIndexLoss(op: 'crossEntropy' | 'nllLoss', x: Tensor, target: Tenso
 
 // ------------------------------------------------------------------------------------- crossEntropy
 
+/**
+ * Cross-entropy of logits [N, C, …] (or [C]) against class indices (int32 [N, …]) or class probabilities
+ * (the logits' shape), with optional class weights, `ignoreIndex` and label smoothing; log-softmax is fused
+ * in. PyTorch: `torch.nn.functional.cross_entropy`.
+ * @example
+ * ```ts
+ * const loss = F.crossEntropy(model(x), labels);
+ * loss.backward();
+ * ```
+ */
 export const crossEntropy = scoped(function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
   const op = 'crossEntropy';
   const x = floatInput(op, input);
@@ -167,7 +208,14 @@ export const crossEntropy = scoped(function crossEntropy(input: Tensor, target: 
 
 // ------------------------------------------------------------------------------------------ nllLoss
 
-/** Negative log-likelihood of log-probabilities (the output of logSoftmax). */
+/**
+ * Negative log-likelihood of log-probabilities (the output of {@link logSoftmax}) at the target class
+ * indices, with optional class weights and `ignoreIndex`. PyTorch: `torch.nn.functional.nll_loss`.
+ * @example
+ * ```ts
+ * F.nllLoss(F.logSoftmax(logits, 1), labels);  // the same as F.crossEntropy(logits, labels)
+ * ```
+ */
 export const nllLoss = scoped(function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
   const op = 'nllLoss';
   const x = floatInput(op, input);
@@ -189,7 +237,13 @@ function sameShapeTarget(op: string, x: Tensor, target: Tensor): void {
   }
 }
 
-/** Mean (or summed) squared error (x − t)². */
+/**
+ * Mean (or summed, or per-element) squared error (x − t)². PyTorch: `torch.nn.functional.mse_loss`.
+ * @example
+ * ```ts
+ * F.mseLoss(tensor([1, 2]), tensor([1, 4]));  // tensor(2.)
+ * ```
+ */
 export const mseLoss = scoped(function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
   const op = 'mseLoss';
   const x = floatInput(op, input);
@@ -216,8 +270,15 @@ function expandedTo(op: string, name: string, t: Tensor | null | undefined, shap
   return sameShape(t.shape, shape) ? t : wrap(backend().expand(t.storage, t.shape, shape), shape);
 }
 
-/** Sigmoid followed by binary cross entropy, computed stably from the logits:
- *  ℓ = w·[(1 − t)·x + (1 + (posWeight − 1)·t)·log(1 + e^(−x))]. */
+/**
+ * Sigmoid followed by binary cross-entropy, computed stably from the logits:
+ * ℓ = w·[(1 − t)·x + (1 + (posWeight − 1)·t)·log(1 + e^(−x))]. PyTorch:
+ * `torch.nn.functional.binary_cross_entropy_with_logits`.
+ * @example
+ * ```ts
+ * F.binaryCrossEntropyWithLogits(tensor([0]), tensor([1]));  // tensor(0.6931)
+ * ```
+ */
 export const binaryCrossEntropyWithLogits = scoped(function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
   opts: BceWithLogitsOptions = {}): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
@@ -238,8 +299,14 @@ export const binaryCrossEntropyWithLogits = scoped(function binaryCrossEntropyWi
 
 // ------------------------------------------------------------------------------------------- oneHot
 
-/** oneHot(indices, numClasses = −1): int32 [..., numClasses] with a 1 at each index
- *  (numClasses −1 means max(indices) + 1). */
+/**
+ * int32 [..., numClasses] with a 1 at each index of `indices` and 0 elsewhere (numClasses −1 means
+ * max(indices) + 1). PyTorch: `torch.nn.functional.one_hot`.
+ * @example
+ * ```ts
+ * F.oneHot(tensor([0, 2], { dtype: 'int32' }), 3);  // [[1, 0, 0], [0, 0, 1]], int32
+ * ```
+ */
 export const oneHot = scoped(function oneHot(indices: Tensor, numClasses = -1): Tensor {
   const op = 'oneHot';
   requireTensor(op, 'input', indices);

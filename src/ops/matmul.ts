@@ -12,7 +12,13 @@ import { broadcastShapes, numel, shapeStr } from '../tensor/shape.js';
 import { checkAllocation, cast, copiesOf, requireTensor, wrap } from './util.js';
 import { expand, reshape, squeeze, unsqueeze } from './shape.js';
 
-/** [B, M, K] · [B, K, N] → [B, M, N]. */
+/**
+ * Batched matrix product: [B, M, K] · [B, K, N] → [B, M, N]. PyTorch: `torch.bmm`.
+ * @example
+ * ```ts
+ * bmm(randn([8, 2, 3]), randn([8, 3, 4])).shape;  // [8, 2, 4]
+ * ```
+ */
 export const bmm = scoped(function bmm(a: Tensor, b: Tensor): Tensor {
   if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
     throw new Error(`bmm: expected [B, M, K] and [B, K, N], got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
@@ -33,6 +39,15 @@ export const bmm = scoped(function bmm(a: Tensor, b: Tensor): Tensor {
   }, copiesOf([ac, a], [bc, b]));
 });
 
+/**
+ * Matrix product with PyTorch's rules: vectors and matrices in any combination, and batches of
+ * matrices with broadcast leading dimensions. PyTorch: `torch.matmul`.
+ * @example
+ * ```ts
+ * matmul(tensor([[1, 2], [3, 4]]), tensor([1, 1]));  // tensor([3., 7.])
+ * matmul(randn([8, 3, 4]), randn([4, 5])).shape;     // [8, 3, 5]
+ * ```
+ */
 export const matmul = scoped(function matmul(a: Tensor, b: Tensor): Tensor {
   requireTensor('matmul', 'input', a);
   requireTensor('matmul', 'other', b);

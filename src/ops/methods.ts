@@ -12,75 +12,511 @@ import type { DType } from '../tensor/dtype.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
+    /** Elementwise sum with a tensor or number, broadcasting shapes. PyTorch: `Tensor.add`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2]).add(tensor([[10], [20]]));  // tensor([[11., 12.], [21., 22.]])
+     *  ```
+     */
     add(other: TensorOrNumber): Tensor;
+    /** Elementwise difference, broadcasting. PyTorch: `Tensor.sub`.
+     *  @example
+     *  ```ts
+     *  tensor([5, 7]).sub(2);  // tensor([3., 5.])
+     *  ```
+     */
     sub(other: TensorOrNumber): Tensor;
+    /** Elementwise product, broadcasting. PyTorch: `Tensor.mul`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2, 3]).mul(2);  // tensor([2., 4., 6.])
+     *  ```
+     */
     mul(other: TensorOrNumber): Tensor;
+    /** Elementwise quotient, broadcasting. PyTorch: `Tensor.div`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2]).div(4);  // tensor([0.2500, 0.5000])
+     *  ```
+     */
     div(other: TensorOrNumber): Tensor;
+    /** Raises each element to `exponent` (a number or a broadcast tensor). PyTorch: `Tensor.pow`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2, 3]).pow(2);  // tensor([1., 4., 9.])
+     *  ```
+     */
     pow(exponent: TensorOrNumber): Tensor;
+    /** Elementwise larger of this tensor and `other`. PyTorch: `Tensor.maximum`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 5]).maximum(3);  // tensor([3., 5.])
+     *  ```
+     */
     maximum(other: TensorOrNumber): Tensor;
+    /** Elementwise smaller of this tensor and `other`. PyTorch: `Tensor.minimum`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 5]).minimum(3);  // tensor([1., 3.])
+     *  ```
+     */
     minimum(other: TensorOrNumber): Tensor;
+    /** Elementwise `==`, giving a 0/1 mask. PyTorch: `Tensor.eq`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2, 3]).eq(2);  // tensor([0., 1., 0.])
+     *  ```
+     */
     eq(other: TensorOrNumber): Tensor;
+    /** Elementwise `!=`, giving a 0/1 mask. PyTorch: `Tensor.ne`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2, 3]).ne(2);
+     *  ```
+     */
     ne(other: TensorOrNumber): Tensor;
+    /** Elementwise `<`, giving a 0/1 mask. PyTorch: `Tensor.lt`.
+     *  @example
+     *  ```ts
+     *  x.lt(0).sum();  // how many elements are negative
+     *  ```
+     */
     lt(other: TensorOrNumber): Tensor;
+    /** Elementwise `<=`, giving a 0/1 mask. PyTorch: `Tensor.le`.
+     *  @example
+     *  ```ts
+     *  x.le(0.5);
+     *  ```
+     */
     le(other: TensorOrNumber): Tensor;
+    /** Elementwise `>`, giving a 0/1 mask. PyTorch: `Tensor.gt`.
+     *  @example
+     *  ```ts
+     *  x.gt(0).mean();  // the fraction of positive elements
+     *  ```
+     */
     gt(other: TensorOrNumber): Tensor;
+    /** Elementwise `>=`, giving a 0/1 mask. PyTorch: `Tensor.ge`.
+     *  @example
+     *  ```ts
+     *  x.ge(y);
+     *  ```
+     */
     ge(other: TensorOrNumber): Tensor;
+    /** Negates every element. PyTorch: `Tensor.neg`.
+     *  @example
+     *  ```ts
+     *  tensor([1, -2]).neg();  // tensor([-1., 2.])
+     *  ```
+     */
     neg(): Tensor;
+    /** e raised to each element. PyTorch: `Tensor.exp`.
+     *  @example
+     *  ```ts
+     *  tensor([0, 1]).exp();  // tensor([1.0000, 2.7183])
+     *  ```
+     */
     exp(): Tensor;
+    /** Natural logarithm of each element. PyTorch: `Tensor.log`.
+     *  @example
+     *  ```ts
+     *  tensor([1, Math.E]).log();  // tensor([0., 1.])
+     *  ```
+     */
     log(): Tensor;
+    /** Square root of each element. PyTorch: `Tensor.sqrt`.
+     *  @example
+     *  ```ts
+     *  tensor([4, 9]).sqrt();  // tensor([2., 3.])
+     *  ```
+     */
     sqrt(): Tensor;
+    /** Absolute value of each element. PyTorch: `Tensor.abs`.
+     *  @example
+     *  ```ts
+     *  tensor([-1, 2]).abs();  // tensor([1., 2.])
+     *  ```
+     */
     abs(): Tensor;
+    /** max(x, 0) elementwise. PyTorch: `Tensor.relu`.
+     *  @example
+     *  ```ts
+     *  tensor([-1, 2]).relu();  // tensor([0., 2.])
+     *  ```
+     */
     relu(): Tensor;
+    /** The logistic function 1 / (1 + e^−x) elementwise. PyTorch: `Tensor.sigmoid`.
+     *  @example
+     *  ```ts
+     *  tensor([0]).sigmoid();  // tensor([0.5000])
+     *  ```
+     */
     sigmoid(): Tensor;
+    /** Hyperbolic tangent elementwise. PyTorch: `Tensor.tanh`.
+     *  @example
+     *  ```ts
+     *  tensor([0, 100]).tanh();  // tensor([0., 1.])
+     *  ```
+     */
     tanh(): Tensor;
+    /** −1, 0 or 1 by the sign of each element. PyTorch: `Tensor.sign`.
+     *  @example
+     *  ```ts
+     *  tensor([-3, 0, 2]).sign();  // tensor([-1., 0., 1.])
+     *  ```
+     */
     sign(): Tensor;
+    /** Each element squared. PyTorch: `Tensor.square`.
+     *  @example
+     *  ```ts
+     *  tensor([2, -3]).square();  // tensor([4., 9.])
+     *  ```
+     */
     square(): Tensor;
+    /** 1 / x elementwise. PyTorch: `Tensor.reciprocal`.
+     *  @example
+     *  ```ts
+     *  tensor([2, 4]).reciprocal();  // tensor([0.5000, 0.2500])
+     *  ```
+     */
     reciprocal(): Tensor;
+    /** Limits every element to [min, max]; null or undefined leaves that side open. PyTorch: `Tensor.clamp`.
+     *  @example
+     *  ```ts
+     *  tensor([-2, 0.5, 3]).clamp(0, 1);  // tensor([0.0000, 0.5000, 1.0000])
+     *  x.clamp(null, 6);                  // only an upper bound
+     *  ```
+     */
     clamp(min?: number | null, max?: number | null): Tensor;
+    /** Matrix product, batched over leading dimensions and broadcasting them. PyTorch: `Tensor.matmul`.
+     *  @example
+     *  ```ts
+     *  randn([8, 3, 4]).matmul(randn([4, 5])).shape;  // [8, 3, 5]
+     *  ```
+     */
     matmul(other: Tensor): Tensor;
+    /** Sum of all elements, or over `dim` (one or several; `keepdim` keeps them as size 1). PyTorch: `Tensor.sum`.
+     *  @example
+     *  ```ts
+     *  const x = tensor([[1, 2], [3, 4]]);
+     *  x.sum();         // tensor(10.)
+     *  x.sum(1, true);  // tensor([[3.], [7.]])
+     *  ```
+     */
     sum(dim?: number | number[], keepdim?: boolean): Tensor;
+    /** Mean of all elements, or over `dim`. PyTorch: `Tensor.mean`.
+     *  @example
+     *  ```ts
+     *  tensor([[1, 2], [3, 4]]).mean(0);  // tensor([2., 3.])
+     *  ```
+     */
     mean(dim?: number | number[], keepdim?: boolean): Tensor;
+    /** Largest value over all elements or over `dim` (values only). PyTorch: `Tensor.amax`.
+     *  @example
+     *  ```ts
+     *  tensor([[1, 5], [7, 2]]).amax(1);  // tensor([5., 7.])
+     *  ```
+     */
     amax(dim?: number | number[], keepdim?: boolean): Tensor;
+    /** Smallest value over all elements or over `dim` (values only). PyTorch: `Tensor.amin`.
+     *  @example
+     *  ```ts
+     *  tensor([[1, 5], [7, 2]]).amin(1);  // tensor([1., 2.])
+     *  ```
+     */
     amin(dim?: number | number[], keepdim?: boolean): Tensor;
+    /** The largest element, as a 0-d tensor. PyTorch: `Tensor.max`.
+     *  @example
+     *  ```ts
+     *  tensor([3, 9, 4]).max().item();  // 9
+     *  ```
+     */
     max(): Tensor;
+    /** The largest values along `dim` and their indices, as PyTorch's `(values, indices)`: destructure it or use
+     *  `.values` and `.indices`. PyTorch: `Tensor.max(dim)`.
+     *  @example
+     *  ```ts
+     *  const [values, indices] = tensor([[1, 5], [7, 2]]).max(1);  // values [5, 7], indices [1, 0]
+     *  ```
+     */
     max(dim: number, keepdim?: boolean): red.ValuesIndices;
+    /** The smallest element, as a 0-d tensor. PyTorch: `Tensor.min`.
+     *  @example
+     *  ```ts
+     *  tensor([3, 9, 4]).min().item();  // 3
+     *  ```
+     */
     min(): Tensor;
+    /** The smallest values along `dim` and their indices (`values`, `indices`). PyTorch: `Tensor.min(dim)`.
+     *  @example
+     *  ```ts
+     *  const { values, indices } = tensor([[1, 5], [7, 2]]).min(1);
+     *  ```
+     */
     min(dim: number, keepdim?: boolean): red.ValuesIndices;
+    /** Index of the largest element (of the flattened tensor, or along `dim`), as int32. PyTorch: `Tensor.argmax`.
+     *  @example
+     *  ```ts
+     *  logits.argmax(1);  // the predicted class of each row
+     *  ```
+     */
     argmax(dim?: number, keepdim?: boolean): Tensor;
+    /** Index of the smallest element (of the flattened tensor, or along `dim`), as int32. PyTorch: `Tensor.argmin`.
+     *  @example
+     *  ```ts
+     *  tensor([3, 1, 2]).argmin().item();  // 1
+     *  ```
+     */
     argmin(dim?: number, keepdim?: boolean): Tensor;
+    /** Variance over all elements or over `dim`, with Bessel's correction 1 unless `opts.correction` (or
+     *  `unbiased: false`) says otherwise. PyTorch: `Tensor.var`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2, 3, 4]).var();                      // tensor(1.6667)
+     *  tensor([1, 2, 3, 4]).var(0, { correction: 0 });  // tensor(1.2500)
+     *  ```
+     */
     var(dim?: number | number[], opts?: red.VarOptions): Tensor;
+    /** Standard deviation: the square root of {@link Tensor.var}, with the same options. PyTorch: `Tensor.std`.
+     *  @example
+     *  ```ts
+     *  x.std([0, 2, 3]);  // per-channel spread of an [N, C, H, W] batch
+     *  ```
+     */
     std(dim?: number | number[], opts?: red.VarOptions): Tensor;
+    /** log Σ exp(x) over `dim`, computed without overflow. PyTorch: `Tensor.logsumexp`.
+     *  @example
+     *  ```ts
+     *  tensor([1000, 1000]).logSumExp(0);  // tensor(1000.6932)
+     *  ```
+     */
     logSumExp(dim: number | number[], keepdim?: boolean): Tensor;
+    /** Product of all elements, or over `dim`. PyTorch: `Tensor.prod`.
+     *  @example
+     *  ```ts
+     *  tensor([2, 3, 4]).prod();  // tensor(24.)
+     *  ```
+     */
     prod(dim?: number | number[], keepdim?: boolean): Tensor;
+    /** The same values in a new shape (one size may be −1, inferred), sharing the data. Takes sizes as
+     *  arguments or one array. PyTorch: `Tensor.reshape`.
+     *  @example
+     *  ```ts
+     *  arange(6).reshape(2, 3);    // [2, 3]
+     *  arange(6).reshape([-1, 2]); // [3, 2]
+     *  ```
+     */
     reshape(...shape: number[] | [readonly number[]]): Tensor;
+    /** Same as {@link Tensor.reshape} (convnet's tensors are always contiguous). PyTorch: `Tensor.view`.
+     *  @example
+     *  ```ts
+     *  x.view(x.size(0), -1);  // flatten all but the batch dimension
+     *  ```
+     */
     view(...shape: number[] | [readonly number[]]): Tensor;
+    /** Merges dimensions `startDim`…`endDim` (default all) into one. PyTorch: `Tensor.flatten`.
+     *  @example
+     *  ```ts
+     *  zeros([8, 3, 4, 4]).flatten(1).shape;  // [8, 48]
+     *  ```
+     */
     flatten(startDim?: number, endDim?: number): Tensor;
+    /** Removes dimensions of size 1: all of them, or only those in `dim` that are 1. PyTorch: `Tensor.squeeze`.
+     *  @example
+     *  ```ts
+     *  zeros([1, 3, 1]).squeeze().shape;   // [3]
+     *  zeros([1, 3, 1]).squeeze(0).shape;  // [3, 1]
+     *  ```
+     */
     squeeze(dim?: number | number[]): Tensor;
+    /** Inserts a dimension of size 1 at `dim`. PyTorch: `Tensor.unsqueeze`.
+     *  @example
+     *  ```ts
+     *  zeros([3, 4]).unsqueeze(0).shape;  // [1, 3, 4]
+     *  ```
+     */
     unsqueeze(dim: number): Tensor;
+    /** Reorders the dimensions (a copy). PyTorch: `Tensor.permute`.
+     *  @example
+     *  ```ts
+     *  zeros([2, 3, 4]).permute(2, 0, 1).shape;  // [4, 2, 3]
+     *  ```
+     */
     permute(...dims: number[] | [readonly number[]]): Tensor;
+    /** Swaps two dimensions (a copy). PyTorch: `Tensor.transpose`.
+     *  @example
+     *  ```ts
+     *  zeros([2, 3, 4]).transpose(0, 2).shape;  // [4, 3, 2]
+     *  ```
+     */
     transpose(dim0: number, dim1: number): Tensor;
+    /** Transpose of a 2-D tensor; a tensor with fewer dimensions comes back as it is. PyTorch: `Tensor.t`.
+     *  @example
+     *  ```ts
+     *  zeros([2, 3]).t().shape;  // [3, 2]
+     *  ```
+     */
     t(): Tensor;
+    /** All dimensions reversed. PyTorch: `Tensor.T`.
+     *  @example
+     *  ```ts
+     *  zeros([2, 3, 4]).T.shape;  // [4, 3, 2]
+     *  ```
+     */
     readonly T: Tensor;
+    /** Broadcasts to a larger shape (−1 keeps a size); the result is a copy. PyTorch: `Tensor.expand`.
+     *  @example
+     *  ```ts
+     *  tensor([[1], [2]]).expand(2, 3);  // tensor([[1., 1., 1.], [2., 2., 2.]])
+     *  ```
+     */
     expand(...shape: number[] | [readonly number[]]): Tensor;
+    /** Broadcasts to `other`'s shape. PyTorch: `Tensor.expand_as`.
+     *  @example
+     *  ```ts
+     *  bias.expandAs(x);
+     *  ```
+     */
     expandAs(other: Tensor): Tensor;
+    /** Returns the tensor as it is: convnet's tensors are always contiguous. Kept for code ported from
+     *  PyTorch. PyTorch: `Tensor.contiguous`.
+     *  @example
+     *  ```ts
+     *  x.transpose(0, 1).contiguous();
+     *  ```
+     */
     contiguous(): Tensor;
+    /** A copy with its own data, still connected to the autograd graph. PyTorch: `Tensor.clone`.
+     *  @example
+     *  ```ts
+     *  const y = x.clone(); y.fill_(0);  // x unchanged
+     *  ```
+     */
     clone(): Tensor;
+    /** Elements `start` … `start + length − 1` along `dim`. PyTorch: `Tensor.narrow`.
+     *  @example
+     *  ```ts
+     *  arange(10).narrow(0, 2, 3);  // tensor([2., 3., 4.])
+     *  ```
+     */
     narrow(dim: number, start: number, length: number): Tensor;
+    /** Python's `x[start:end]` along one dimension: negative indices count from the end and are clamped; step 1.
+     *  PyTorch: basic slicing `x[:, start:end]`.
+     *  @example
+     *  ```ts
+     *  arange(10).slice(0, -3);    // tensor([7., 8., 9.])
+     *  img.slice(-1, 2, 30);       // crop the width
+     *  ```
+     */
     slice(dim: number, start?: number, end?: number): Tensor;
+    /** The sub-tensor at `index` along `dim`, with that dimension removed. PyTorch: `Tensor.select`.
+     *  @example
+     *  ```ts
+     *  zeros([8, 3, 4]).select(1, 0).shape;  // [8, 4]
+     *  ```
+     */
     select(dim: number, index: number): Tensor;
+    /** Cuts into pieces of `size` along `dim` (the last may be smaller), or into the listed sizes.
+     *  PyTorch: `Tensor.split`.
+     *  @example
+     *  ```ts
+     *  arange(5).split(2);       // [0, 1], [2, 3], [4]
+     *  arange(5).split([1, 4]);  // [0], [1, 2, 3, 4]
+     *  ```
+     */
     split(size: number | number[], dim?: number): Tensor[];
+    /** Cuts into `chunks` pieces of equal size along `dim` (the last may be smaller, and there may be fewer).
+     *  PyTorch: `Tensor.chunk`.
+     *  @example
+     *  ```ts
+     *  const [a, b] = zeros([4, 6]).chunk(2, 1);  // two [4, 3]
+     *  ```
+     */
     chunk(chunks: number, dim?: number): Tensor[];
+    /** Reverses the order of elements along the given dimensions. PyTorch: `Tensor.flip`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2, 3]).flip(0);  // tensor([3., 2., 1.])
+     *  ```
+     */
     flip(dims: number | number[]): Tensor;
+    /** Converts to another dtype; differentiable between the float types. PyTorch: `Tensor.to(dtype)`.
+     *  @example
+     *  ```ts
+     *  labels.to('float32');
+     *  ```
+     */
     to(dtype: DType): Tensor;
+    /** Converts to float32. PyTorch: `Tensor.float`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2], { dtype: 'int32' }).float();
+     *  ```
+     */
     float(): Tensor;
+    /** Converts to float64. PyTorch: `Tensor.double`.
+     *  @example
+     *  ```ts
+     *  x.double();  // for gradcheck
+     *  ```
+     */
     double(): Tensor;
+    /** Converts to int32. PyTorch: `Tensor.int`.
+     *  @example
+     *  ```ts
+     *  tensor([1.7, -1.7]).int();  // tensor([ 1, -1], dtype=torch.int32)
+     *  ```
+     */
     int(): Tensor;
+    /** Writes `src` (a tensor broadcast to this shape, or a number) into this tensor's data, in place; every view
+     *  sees it. On a leaf that requires grad, only inside `noGrad`. PyTorch: `Tensor.copy_`.
+     *  @example
+     *  ```ts
+     *  noGrad(() => conv.weight.copy_(tensor([[[[1, -1]]]])));
+     *  ```
+     */
     copy_(src: TensorOrNumber): this;
+    /** Sets every element to `value`, in place. PyTorch: `Tensor.fill_`.
+     *  @example
+     *  ```ts
+     *  zeros([2, 2]).fill_(7);
+     *  ```
+     */
     fill_(value: number): this;
+    /** Sets every element to 0, in place. PyTorch: `Tensor.zero_`.
+     *  @example
+     *  ```ts
+     *  noGrad(() => layer.bias!.zero_());
+     *  ```
+     */
     zero_(): this;
+    /** Adds `other` into this tensor, in place. PyTorch: `Tensor.add_`.
+     *  @example
+     *  ```ts
+     *  noGrad(() => w.add_(w.grad!.mul(-0.1)));  // one step of gradient descent
+     *  ```
+     */
     add_(other: TensorOrNumber): this;
+    /** Subtracts `other` from this tensor, in place. PyTorch: `Tensor.sub_`.
+     *  @example
+     *  ```ts
+     *  noGrad(() => w.sub_(w.grad!.mul(0.1)));
+     *  ```
+     */
     sub_(other: TensorOrNumber): this;
+    /** Multiplies this tensor by `other`, in place. PyTorch: `Tensor.mul_`.
+     *  @example
+     *  ```ts
+     *  x.mul_(0.5);
+     *  ```
+     */
     mul_(other: TensorOrNumber): this;
+    /** Divides this tensor by `other`, in place; an int32 tensor refuses a float result. PyTorch: `Tensor.div_`.
+     *  @example
+     *  ```ts
+     *  x.div_(255);
+     *  ```
+     */
     div_(other: TensorOrNumber): this;
   }
 }

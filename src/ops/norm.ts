@@ -15,6 +15,14 @@ import { scoped } from '../tensor/lifetime.js';
 import { shapeStr } from '../tensor/shape.js';
 import { cast, copiesOf, requireTensor, wrap } from './util.js';
 
+/**
+ * Options of {@link batchNorm}: `training` (use the batch's statistics, default false), `momentum` (default
+ * 0.1) and `eps`. PyTorch: the keyword arguments of `F.batch_norm`.
+ * @example
+ * ```ts
+ * F.batchNorm(x, runningMean, runningVar, weight, bias, { training: true, momentum: 0.1, eps: 1e-5 });
+ * ```
+ */
 export interface BatchNormOptions {
   /** Use batch statistics (and update the running buffers if given). Default false, as F.batch_norm. */
   training?: boolean;
@@ -31,6 +39,15 @@ function checkChannelVector(name: string, t: Tensor | null | undefined, C: numbe
   }
 }
 
+/**
+ * Batch normalisation per channel (dim 1) of `input`: with `training`, by the batch's mean and variance
+ * (updating `runningMean`/`runningVar` in place when given), otherwise by the running statistics; then
+ * scaled by `weight` and shifted by `bias`. PyTorch: `torch.nn.functional.batch_norm`.
+ * @example
+ * ```ts
+ * const y = F.batchNorm(x, null, null, null, null, { training: true });  // zero mean, unit variance per channel
+ * ```
+ */
 export const batchNorm = scoped(function batchNorm(
   input: Tensor,
   runningMean: Tensor | null,

@@ -11,6 +11,14 @@ import { zeros } from '../tensor/creation.js';
 import { checkOptions, oneOf } from './args.js';
 import { checkAllocation, requireTensor, wrap } from './util.js';
 
+/**
+ * Options of {@link pad}: the `mode` ('constant' by default, 'reflect', 'replicate' or 'circular') and the
+ * fill `value` of constant padding. PyTorch: the `mode` and `value` arguments of `F.pad`.
+ * @example
+ * ```ts
+ * F.pad(x, [1, 1], { mode: 'constant', value: -1 });
+ * ```
+ */
 export interface PadOptions {
   mode?: PadMode;
   value?: number;
@@ -71,6 +79,16 @@ export function padAttrs(op: string, x: Tensor, pad: readonly number[], opts: Pa
   return { shape: x.shape, outShape, before, after, mode, value };
 }
 
+/**
+ * Pads (or, with negative amounts in constant mode, crops) the last dimensions: `padding` lists
+ * [left, right, top, bottom, …] pairs starting from the last dimension. Reflect padding must be smaller
+ * than the size; circular at most the size. PyTorch: `torch.nn.functional.pad`.
+ * @example
+ * ```ts
+ * F.pad(x, [1, 1, 2, 0], { mode: 'reflect' });  // width +2, height +2 at the top
+ * F.pad(tensor([1, 2, 3]), [2, 0], { mode: 'circular' });  // tensor([2., 3., 1., 2., 3.])
+ * ```
+ */
 export function pad(x: Tensor, padding: readonly number[], opts: PadOptions = {}): Tensor {
   requireTensor('pad', 'input', x);
   return padAs('pad', x, padding, opts);

@@ -17,6 +17,14 @@ import { zeros } from '../tensor/creation.js';
 import { boolArg, checkOptions, tupleArg, type Size } from './args.js';
 import { checkAllocation, requireTensor, wrap } from './util.js';
 
+/**
+ * Options of {@link maxPool1d} and {@link maxPool2d}: stride (default: the kernel size), padding, dilation,
+ * `ceilMode` and `returnIndices`. PyTorch: the keyword arguments of `F.max_pool2d`.
+ * @example
+ * ```ts
+ * F.maxPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true });
+ * ```
+ */
 export interface MaxPoolOptions {
   stride?: Size;
   padding?: Size;
@@ -25,6 +33,14 @@ export interface MaxPoolOptions {
   returnIndices?: boolean;
 }
 
+/**
+ * Options of {@link avgPool1d} and {@link avgPool2d}: stride (default: the kernel size), padding, `ceilMode`,
+ * `countIncludePad` (default true) and `divisorOverride`. PyTorch: the keyword arguments of `F.avg_pool2d`.
+ * @example
+ * ```ts
+ * F.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false });
+ * ```
+ */
 export interface AvgPoolOptions {
   stride?: Size;
   padding?: Size;
@@ -191,22 +207,67 @@ function avgPool(op: string, spatial: 1 | 2, x: Tensor, kernelSize: Size, opts: 
   return runAvg(op, x, a, spatial);
 }
 
+/**
+ * 2-D max pooling of [N, C, H, W] or [C, H, W]: the largest value in each window. PyTorch:
+ * `torch.nn.functional.max_pool2d`.
+ * @example
+ * ```ts
+ * F.maxPool2d(randn([1, 6, 28, 28]), 2).shape;  // [1, 6, 14, 14]
+ * ```
+ */
 export function maxPool2d(x: Tensor, kernelSize: Size, opts?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+/**
+ * 2-D max pooling that also returns, for each output, the flat index of its maximum within the input plane.
+ * PyTorch: `F.max_pool2d(..., return_indices=True)`.
+ * @example
+ * ```ts
+ * const [pooled, indices] = F.maxPool2d(x, 2, { returnIndices: true });
+ * ```
+ */
 export function maxPool2d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool2d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
   return maxPool('maxPool2d', 2, x, kernelSize, opts);
 }
 
+/**
+ * 1-D max pooling of [N, C, L] or [C, L]. PyTorch: `torch.nn.functional.max_pool1d`.
+ * @example
+ * ```ts
+ * F.maxPool1d(randn([1, 4, 10]), 2).shape;  // [1, 4, 5]
+ * ```
+ */
 export function maxPool1d(x: Tensor, kernelSize: Size, opts?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+/**
+ * 1-D max pooling that also returns the index of each maximum. PyTorch: `F.max_pool1d(..., return_indices=True)`.
+ * @example
+ * ```ts
+ * const [pooled, indices] = F.maxPool1d(x, 2, { returnIndices: true });
+ * ```
+ */
 export function maxPool1d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
 export function maxPool1d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
   return maxPool('maxPool1d', 1, x, kernelSize, opts);
 }
 
+/**
+ * 2-D average pooling of [N, C, H, W] or [C, H, W], with PyTorch's divisor rules (`countIncludePad`,
+ * `divisorOverride`, ceil-mode windows). PyTorch: `torch.nn.functional.avg_pool2d`.
+ * @example
+ * ```ts
+ * F.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false, divisorOverride: 4 });
+ * ```
+ */
 export function avgPool2d(x: Tensor, kernelSize: Size, opts: AvgPoolOptions = {}): Tensor {
   return avgPool('avgPool2d', 2, x, kernelSize, opts);
 }
 
+/**
+ * 1-D average pooling of [N, C, L] or [C, L]. PyTorch: `torch.nn.functional.avg_pool1d`.
+ * @example
+ * ```ts
+ * F.avgPool1d(tensor([[1, 2, 3, 4]]), 2);  // tensor([[1.5000, 3.5000]])
+ * ```
+ */
 export function avgPool1d(x: Tensor, kernelSize: Size, opts: Omit<AvgPoolOptions, 'divisorOverride'> = {}): Tensor {
   return avgPool('avgPool1d', 1, x, kernelSize, opts);
 }
@@ -229,21 +290,58 @@ function adaptiveAttrs(op: string, x: Tensor, spatial: 1 | 2, outputSize: Adapti
   return spatial === 2 ? { planes, h: axes[0], w: axes[1] } : { planes, h: UNIT_AXIS, w: axes[0] };
 }
 
+/**
+ * Average pooling to a fixed output size (an integer, or [H, W] with null keeping that input size), whatever
+ * the input size. PyTorch: `torch.nn.functional.adaptive_avg_pool2d`.
+ * @example
+ * ```ts
+ * F.adaptiveAvgPool2d(randn([8, 64, 7, 7]), 1).shape;  // [8, 64, 1, 1]
+ * ```
+ */
 export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
   return runAvg('adaptiveAvgPool2d', x, adaptiveAttrs('adaptiveAvgPool2d', x, 2, outputSize), 2);
 }
 
+/**
+ * Max pooling to a fixed output size, whatever the input size. PyTorch: `torch.nn.functional.adaptive_max_pool2d`.
+ * @example
+ * ```ts
+ * F.adaptiveMaxPool2d(randn([1, 3, 9, 9]), [2, 2]).shape;  // [1, 3, 2, 2]
+ * ```
+ */
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts?: { returnIndices?: false }): Tensor;
+/**
+ * Adaptive max pooling that also returns the index of each maximum. PyTorch:
+ * `F.adaptive_max_pool2d(..., return_indices=True)`.
+ * @example
+ * ```ts
+ * const [pooled, indices] = F.adaptiveMaxPool2d(x, 4, { returnIndices: true });
+ * ```
+ */
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices: true }): [Tensor, Tensor];
 export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
   const { out, indices } = runMax('adaptiveMaxPool2d', x, adaptiveAttrs('adaptiveMaxPool2d', x, 2, outputSize), 2, !!opts.returnIndices);
   return opts.returnIndices ? [out, indices!] : out;
 }
 
+/**
+ * Average pooling of [N, C, L] or [C, L] to a fixed output length. PyTorch: `torch.nn.functional.adaptive_avg_pool1d`.
+ * @example
+ * ```ts
+ * F.adaptiveAvgPool1d(randn([1, 2, 10]), 5).shape;  // [1, 2, 5]
+ * ```
+ */
 export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
   return runAvg('adaptiveAvgPool1d', x, adaptiveAttrs('adaptiveAvgPool1d', x, 1, outputSize), 1);
 }
 
+/**
+ * Max pooling of [N, C, L] or [C, L] to a fixed output length. PyTorch: `torch.nn.functional.adaptive_max_pool1d`.
+ * @example
+ * ```ts
+ * F.adaptiveMaxPool1d(randn([1, 2, 10]), 5).shape;  // [1, 2, 5]
+ * ```
+ */
 export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
   return runMax('adaptiveMaxPool1d', x, adaptiveAttrs('adaptiveMaxPool1d', x, 1, outputSize), 1, false).out;
 }

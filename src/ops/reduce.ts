@@ -30,6 +30,15 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   return reshape(sum(g, axes, true), [...shape]);
 }
 
+/**
+ * Sum of all elements, or over `dim` (one dimension or a list; `keepdim` keeps them as size 1).
+ * PyTorch: `torch.sum`.
+ * @example
+ * ```ts
+ * sum(tensor([[1, 2], [3, 4]]));        // tensor(10.)
+ * sum(tensor([[1, 2], [3, 4]]), 1);     // tensor([3., 7.])
+ * ```
+ */
 export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   requireTensor('sum', 'input', x);
   const axes = normAxes('sum', dim, x.ndim);
@@ -37,6 +46,14 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return record('sum', out, [x], (g) => [expand(reshape(g, keptShape(x.shape, axes)), x.shape)]);
 }
 
+/**
+ * Mean of all elements, or over `dim`. PyTorch: `torch.mean`.
+ * @example
+ * ```ts
+ * mean(tensor([[1, 2], [3, 4]]), 0);    // tensor([2., 3.])
+ * mean(x, [2, 3], true);                // per-channel mean of [N, C, H, W], shape [N, C, 1, 1]
+ * ```
+ */
 export const mean = scoped(function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   requireTensor('mean', 'input', x);
   if (x.dtype === 'int32') throw new Error('mean: input must be a floating-point tensor, got int32');
@@ -59,18 +76,47 @@ function extremum(op: 'max' | 'min', name: string, x: Tensor, dim: Dims | undefi
   });
 }
 
+/**
+ * Largest value over all elements or over `dim` (values only; the gradient is shared evenly among ties).
+ * PyTorch: `torch.amax`.
+ * @example
+ * ```ts
+ * amax(tensor([[1, 5], [7, 2]]), 1);    // tensor([5., 7.])
+ * ```
+ */
 export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return extremum('max', 'amax', x, dim, keepdim);
 }
 
+/**
+ * Smallest value over all elements or over `dim` (values only). PyTorch: `torch.amin`.
+ * @example
+ * ```ts
+ * amin(tensor([[1, 5], [7, 2]]), 1);    // tensor([1., 2.])
+ * ```
+ */
 export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   return extremum('min', 'amin', x, dim, keepdim);
 }
 
+/**
+ * Index of the largest element, of the flattened tensor or along `dim`, as int32. PyTorch: `torch.argmax`.
+ * @example
+ * ```ts
+ * argmax(logits, 1);  // predicted class per row
+ * ```
+ */
 export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argReduce('argmax', x, dim, keepdim);
 }
 
+/**
+ * Index of the smallest element, of the flattened tensor or along `dim`, as int32. PyTorch: `torch.argmin`.
+ * @example
+ * ```ts
+ * argmin(tensor([3, 1, 2])).item();  // 1
+ * ```
+ */
 export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
   return argReduce('argmin', x, dim, keepdim);
 }
@@ -87,7 +133,15 @@ function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, 
   return wrap(idx, finalShape(x.shape, [axis], keepdim));
 }
 
-/** What max(dim)/min(dim) return, as PyTorch's (values, indices): destructure or use the fields. */
+/**
+ * What `max(x, dim)` and `min(x, dim)` return, as PyTorch's `(values, indices)` pair: destructure it
+ * as an array or read `.values` and `.indices`. PyTorch: `torch.return_types.max`.
+ * @example
+ * ```ts
+ * const [values, indices] = max(x, 1);
+ * const { indices: best } = max(x, 1);
+ * ```
+ */
 export type ValuesIndices = Omit<[Tensor, Tensor], 'values'> & { values: Tensor; indices: Tensor };
 
 function valuesIndices(values: Tensor, indices: Tensor): ValuesIndices {
@@ -104,7 +158,16 @@ const extremumAlong = scoped(function extremumAlong(op: 'max' | 'min', x: Tensor
   return valuesIndices(values, keepdim ? indices : reshape(indices, finalShape(x.shape, [axis], false)));
 });
 
-/** max() → the largest value; max(dim, keepdim) → [values, indices]; max(other) → elementwise maximum. */
+/**
+ * `max(x)`: the largest element; `max(x, dim, keepdim?)`: the largest values along `dim` with their
+ * indices (a `ValuesIndices` pair). PyTorch: `torch.max`. (For the elementwise maximum of two tensors use
+ * {@link maximum}.)
+ * @example
+ * ```ts
+ * max(tensor([3, 9, 4])).item();                       // 9
+ * const [values, indices] = max(tensor([[1, 5], [7, 2]]), 1);  // [5, 7], [1, 0]
+ * ```
+ */
 export function max(x: Tensor): Tensor;
 export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
@@ -112,6 +175,15 @@ export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
   return extremumAlong('max', x, dim, keepdim);
 }
 
+/**
+ * `min(x)`: the smallest element; `min(x, dim, keepdim?)`: the smallest values along `dim` with their
+ * indices (a `ValuesIndices` pair). PyTorch: `torch.min`.
+ * @example
+ * ```ts
+ * min(tensor([3, 9, 4])).item();        // 3
+ * const { values, indices } = min(x, 0);
+ * ```
+ */
 export function min(x: Tensor): Tensor;
 export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
@@ -119,6 +191,14 @@ export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
   return extremumAlong('min', x, dim, keepdim);
 }
 
+/**
+ * Options of `var` and `std`: the correction subtracted from the count, and `keepdim`. PyTorch: the
+ * `correction=`, `unbiased=` and `keepdim=` arguments of `torch.var`.
+ * @example
+ * ```ts
+ * x.var(0, { correction: 0, keepdim: true });
+ * ```
+ */
 export interface VarOptions {
   /** Bessel's correction: divide by N − correction (PyTorch's default 1; 0 gives the population variance). */
   correction?: number;
@@ -127,6 +207,16 @@ export interface VarOptions {
   keepdim?: boolean;
 }
 
+/**
+ * Variance over all elements or over `dim`, dividing by N − correction (1 unless `opts` says otherwise).
+ * Exported as `var`. PyTorch: `torch.var`.
+ * @example
+ * ```ts
+ * import { var as variance } from 'convnet-ts';
+ * variance(tensor([1, 2, 3, 4]));                        // tensor(1.6667)
+ * variance(tensor([1, 2, 3, 4]), 0, { correction: 0 });  // tensor(1.2500)
+ * ```
+ */
 export const variance = scoped(function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   requireTensor('var', 'input', x);
   const axes = normAxes('var', dim, x.ndim);
@@ -136,11 +226,24 @@ export const variance = scoped(function variance(x: Tensor, dim?: Dims, opts: Va
   return div(sum(mul(centered, centered), axes, opts.keepdim ?? false), Math.max(0, n - correction));
 });
 
+/**
+ * Standard deviation: the square root of the variance, with the same options. PyTorch: `torch.std`.
+ * @example
+ * ```ts
+ * std(tensor([1, 2, 3, 4]), 0, { unbiased: false });  // tensor(1.1180)
+ * ```
+ */
 export const std = scoped(function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
   return sqrt(variance(x, dim, opts));
 });
 
-/** log Σ exp(x), computed stably by shifting with the (detached) maximum. */
+/**
+ * log Σ exp(x) over `dim`, computed stably by shifting with the maximum. PyTorch: `torch.logsumexp`.
+ * @example
+ * ```ts
+ * logSumExp(tensor([1000, 1000]), 0);  // tensor(1000.6932), no overflow
+ * ```
+ */
 export const logSumExp = scoped(function logSumExp(x: Tensor, dim: Dims, keepdim = false): Tensor {
   requireTensor('logSumExp', 'input', x);
   const axes = normAxes('logSumExp', dim, x.ndim);
@@ -151,6 +254,14 @@ export const logSumExp = scoped(function logSumExp(x: Tensor, dim: Dims, keepdim
   return keepdim ? r : reshape(r, finalShape(x.shape, axes, false));
 });
 
+/**
+ * Product of all elements, or over `dim`. An int32 product that leaves the int32 range is an error.
+ * PyTorch: `torch.prod`.
+ * @example
+ * ```ts
+ * prod(tensor([2, 3, 4]));  // tensor(24.)
+ * ```
+ */
 export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   requireTensor('prod', 'input', x);
   const axes = normAxes('prod', dim, x.ndim);
@@ -168,8 +279,14 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
   });
 }
 
-/** Counts of each value of a tensor of non-negative integers (torch.bincount): int32 of length
- *  max(max(x) + 1, minlength). */
+/**
+ * Counts how often each value occurs in a 1-D tensor of non-negative integers: an int32 tensor of length
+ * max(max(x) + 1, minlength). PyTorch: `torch.bincount`.
+ * @example
+ * ```ts
+ * bincount(tensor([0, 2, 2, 3], { dtype: 'int32' }));  // tensor([1, 0, 2, 1], dtype=torch.int32)
+ * ```
+ */
 export const bincount = scoped(function bincount(x: Tensor, opts: { minlength?: number } = {}): Tensor {
   requireTensor('bincount', 'input', x);
   if (x.ndim !== 1) throw new Error(`bincount: input must be 1-D, got shape ${shapeStr(x.shape)}`);

@@ -18,7 +18,14 @@ function view(x: Tensor, shape: readonly number[], name: string): Tensor {
   return record(name, out, [x], (g) => [reshape(g, x.shape)]);
 }
 
-/** reshape(x, [2, -1]): one dimension may be −1 and is inferred. Shares storage. */
+/**
+ * The same values in a new shape, sharing the data; one size may be −1 and is inferred.
+ * PyTorch: `torch.reshape`.
+ * @example
+ * ```ts
+ * reshape(arange(6), [2, -1]).shape;  // [2, 3]
+ * ```
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   requireTensor('reshape', 'input', x);
   const n = x.numel();
@@ -42,6 +49,13 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return view(x, resolved, 'reshape');
 }
 
+/**
+ * Merges dimensions `startDim` … `endDim` (default: all) into one, sharing the data. PyTorch: `torch.flatten`.
+ * @example
+ * ```ts
+ * flatten(zeros([8, 3, 4, 4]), 1).shape;  // [8, 48]
+ * ```
+ */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   requireTensor('flatten', 'input', x);
   if (x.ndim === 0) return reshape(x, [1]);
@@ -52,6 +66,14 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   return reshape(x, shape);
 }
 
+/**
+ * Removes dimensions of size 1: all of them, or those listed in `dim` that have size 1. PyTorch: `torch.squeeze`.
+ * @example
+ * ```ts
+ * squeeze(zeros([1, 3, 1])).shape;     // [3]
+ * squeeze(zeros([1, 3, 1]), 0).shape;  // [3, 1]
+ * ```
+ */
 export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
   requireTensor('squeeze', 'input', x);
   if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
@@ -59,6 +81,14 @@ export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
   return reshape(x, x.shape.filter((d, i) => !(axes.includes(i) && d === 1)));
 }
 
+/**
+ * Inserts a dimension of size 1 at `dim` (negative counts from the end of the new shape). PyTorch: `torch.unsqueeze`.
+ * @example
+ * ```ts
+ * unsqueeze(zeros([3, 4]), 0).shape;   // [1, 3, 4]
+ * unsqueeze(zeros([3, 4]), -1).shape;  // [3, 4, 1]
+ * ```
+ */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
   requireTensor('unsqueeze', 'input', x);
   const a = normAxis('unsqueeze', dim, x.ndim + 1);
@@ -67,6 +97,13 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
   return reshape(x, shape);
 }
 
+/**
+ * Reorders the dimensions (a copy: convnet's tensors are always contiguous). PyTorch: `torch.permute`.
+ * @example
+ * ```ts
+ * permute(zeros([8, 28, 28, 3]), [0, 3, 1, 2]).shape;  // NHWC → NCHW: [8, 3, 28, 28]
+ * ```
+ */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
   requireTensor('permute', 'input', x);
   if (dims.length !== x.ndim) {
@@ -81,6 +118,13 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   return record('permute', out, [x], (g) => [permute(g, inverse)]);
 }
 
+/**
+ * Swaps two dimensions (a copy). PyTorch: `torch.transpose`.
+ * @example
+ * ```ts
+ * transpose(zeros([2, 3]), 0, 1).shape;  // [3, 2]
+ * ```
+ */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
   requireTensor('transpose', 'input', x);
   const a = normAxis('transpose', dim0, x.ndim, 'dim0'), b = normAxis('transpose', dim1, x.ndim, 'dim1');
@@ -95,7 +139,14 @@ export function t(x: Tensor): Tensor {
   return x.ndim < 2 ? x : transpose(x, 0, 1);
 }
 
-/** Broadcasts to `shape` (−1 keeps a size), materialised. */
+/**
+ * Broadcasts to a larger `shape` (−1 keeps a size); the result is materialised, not a view.
+ * PyTorch: `Tensor.expand`.
+ * @example
+ * ```ts
+ * expand(tensor([[1], [2]]), [2, 3]);  // tensor([[1., 1., 1.], [2., 2., 2.]])
+ * ```
+ */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   requireTensor('expand', 'input', x);
   const lead = shape.length - x.ndim;
@@ -116,6 +167,13 @@ export function contiguous(x: Tensor): Tensor {
   return x;
 }
 
+/**
+ * A copy with its own data; gradients flow back to the original. PyTorch: `torch.clone`.
+ * @example
+ * ```ts
+ * const snapshot = clone(w);
+ * ```
+ */
 export function clone(x: Tensor): Tensor {
   requireTensor('clone', 'input', x);
   const out = wrap(backend().cast(x.storage, x.dtype), x.shape);
@@ -130,7 +188,13 @@ function cropAttrs(x: Tensor, axis: number, start: number, length: number): PadA
   return { shape: x.shape, outShape, before, after, mode: 'constant', value: 0 };
 }
 
-/** Elements start … start+length−1 along dim. */
+/**
+ * Elements `start` … `start + length − 1` along `dim`. PyTorch: `torch.narrow`.
+ * @example
+ * ```ts
+ * narrow(arange(10), 0, 2, 3);  // tensor([2., 3., 4.])
+ * ```
+ */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
   requireTensor('narrow', 'input', x);
   const axis = normAxis('narrow', dim, x.ndim);
@@ -149,7 +213,15 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   return record('narrow', out, [x], (g) => [wrap(backend().pad(g.storage, inverse), x.shape)]);
 }
 
-/** Python-style slice along one dim: x[start:end] with negative indices and clamping; step 1. */
+/**
+ * Python-style slice along one dimension, `x[start:end]`: negative indices count from the end and are
+ * clamped; step 1. PyTorch: basic indexing, `x[..., start:end]`.
+ * @example
+ * ```ts
+ * slice(arange(10), 0, -3);     // tensor([7., 8., 9.])
+ * slice(img, -1, 2, 30);        // crop columns 2 … 29
+ * ```
+ */
 export function slice(x: Tensor, dim: number, start = 0, end?: number): Tensor {
   requireTensor('slice', 'input', x);
   const axis = normAxis('slice', dim, x.ndim);
@@ -159,7 +231,14 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number): Tensor {
   return narrow(x, axis, s, Math.max(0, e - s));
 }
 
-/** The sub-tensor at `index` along dim (that dim removed). */
+/**
+ * The sub-tensor at `index` along `dim`, with that dimension removed (negative index counts from the end).
+ * PyTorch: `torch.select`.
+ * @example
+ * ```ts
+ * select(zeros([8, 3, 4]), 1, 0).shape;  // [8, 4]
+ * ```
+ */
 export function select(x: Tensor, dim: number, index: number): Tensor {
   requireTensor('select', 'input', x);
   const axis = normAxis('select', dim, x.ndim);
@@ -174,6 +253,15 @@ function isList(v: unknown): boolean {
   return Array.isArray(v);
 }
 
+/**
+ * Joins tensors along an existing dimension; all other sizes must match (dtypes are promoted).
+ * PyTorch: `torch.cat`.
+ * @example
+ * ```ts
+ * cat([zeros([2, 3]), ones([1, 3])]).shape;     // [3, 3]
+ * cat([zeros([2, 3]), ones([2, 1])], 1).shape;  // [2, 4]
+ * ```
+ */
 export const cat = scoped(function cat(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!isList(tensors) || tensors.length === 0) throw new Error('cat: expected a non-empty list of tensors');
   tensors.forEach((t, i) => requireTensor('cat', `tensors[${i}]`, t));
@@ -201,6 +289,14 @@ export const cat = scoped(function cat(tensors: readonly Tensor[], dim = 0): Ten
   });
 });
 
+/**
+ * Joins tensors of the same shape along a new dimension `dim`. PyTorch: `torch.stack`.
+ * @example
+ * ```ts
+ * stack([zeros([3]), ones([3])]).shape;     // [2, 3]
+ * stack([zeros([3]), ones([3])], 1).shape;  // [3, 2]
+ * ```
+ */
 export const stack = scoped(function stack(tensors: readonly Tensor[], dim = 0): Tensor {
   if (!isList(tensors) || tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');
   tensors.forEach((t, i) => {
@@ -213,7 +309,15 @@ export const stack = scoped(function stack(tensors: readonly Tensor[], dim = 0):
   return cat(tensors.map((t) => unsqueeze(t, axis)), axis);
 });
 
-/** Splits into pieces of `size` along dim (the last may be smaller), or into the listed sizes. */
+/**
+ * Cuts into pieces of `size` along `dim` (the last may be smaller), or into the listed sizes.
+ * PyTorch: `torch.split`.
+ * @example
+ * ```ts
+ * split(arange(5), 2).map((t) => t.shape);       // [[2], [2], [1]]
+ * split(arange(5), [1, 4]).map((t) => t.shape);  // [[1], [4]]
+ * ```
+ */
 export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
   requireTensor('split', 'input', x);
   const axis = normAxis('split', dim, x.ndim);
@@ -233,13 +337,27 @@ export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
   return sizes.map((len) => { const p = narrow(x, axis, start, len); start += len; return p; });
 }
 
+/**
+ * Cuts into `chunks` pieces of equal size along `dim` (the last may be smaller, and there may be fewer).
+ * PyTorch: `torch.chunk`.
+ * @example
+ * ```ts
+ * const [a, b] = chunk(zeros([4, 6]), 2, 1);  // two [4, 3]
+ * ```
+ */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   const axis = normAxis('chunk', dim, x.ndim);
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   return split(x, Math.max(1, Math.ceil(x.shape[axis] / chunks)), axis);
 }
 
-/** Reverses the order of elements along the given dims. */
+/**
+ * Reverses the order of elements along the given dimensions. PyTorch: `torch.flip`.
+ * @example
+ * ```ts
+ * flip(tensor([[1, 2], [3, 4]]), 1);  // tensor([[2., 1.], [4., 3.]])
+ * ```
+ */
 export function flip(x: Tensor, dims: number | number[]): Tensor {
   requireTensor('flip', 'input', x);
   const axes = (Array.isArray(dims) ? dims : [dims]).map((d) => normAxis('flip', d, x.ndim));
@@ -250,10 +368,14 @@ export function flip(x: Tensor, dims: number | number[]): Tensor {
 }
 
 /**
- * torch.roll: shifts the elements along each of dims by the matching shift (negative shifts go the other
- * way, |shift| ≥ the size wraps), so that out[(j + shift) mod L] = x[j]; what falls off one end comes back
- * at the other. Without dims the flattened tensor is rolled by one shift and the shape restored.
- * Differentiable (per dim, a cat of two narrows); x itself when nothing moves, as narrow and permute do.
+ * Shifts elements along each of `dims` by the matching shift, wrapping around: what falls off one end
+ * comes back at the other (negative shifts go the other way). Without `dims`, the flattened tensor is
+ * rolled and the shape restored. PyTorch: `torch.roll`.
+ * @example
+ * ```ts
+ * roll(tensor([1, 2, 3, 4]), 1);          // tensor([4., 1., 2., 3.])
+ * roll(img, [2, -1], [-2, -1]);           // 2 rows down, 1 column left
+ * ```
  */
 export const roll = scoped(function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
   requireTensor('roll', 'input', x);
@@ -282,8 +404,15 @@ export const roll = scoped(function roll(x: Tensor, shifts: number | readonly nu
   return out;
 });
 
-/** The entries at `index` (1-D, integers in range) along dim, as torch.index_select; differentiable
- *  with respect to x (rows picked twice get both gradients). */
+/**
+ * The entries at `index` (a 1-D tensor of integers) along `dim`; differentiable with respect to `x`
+ * (an entry picked twice gets both gradients). PyTorch: `torch.index_select`.
+ * @example
+ * ```ts
+ * indexSelect(tensor([[1, 2], [3, 4], [5, 6]]), 0, tensor([2, 0], { dtype: 'int32' }));
+ * // tensor([[5., 6.], [1., 2.]])
+ * ```
+ */
 export const indexSelect = scoped(function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   requireTensor('indexSelect', 'input', x);
   requireTensor('indexSelect', 'index', index);

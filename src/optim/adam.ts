@@ -11,6 +11,14 @@ import { Tensor, bumpVersion } from '../tensor/tensor.js';
 import { Optimizer, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
 import { zerosLike } from '../tensor/creation.js';
 
+/**
+ * Options of {@link Adam} and {@link AdamW}: `lr` (default 1e-3), `betas` ([0.9, 0.999]), `eps` (1e-8),
+ * `weightDecay`, `amsgrad` and `maximize`. PyTorch: the keyword arguments of `torch.optim.Adam`.
+ * @example
+ * ```ts
+ * new optim.Adam(model.parameters(), { lr: 3e-4, betas: [0.9, 0.98] });
+ * ```
+ */
 export interface AdamOptions extends GroupOptions {
   lr: number;
   betas: [number, number];
@@ -65,13 +73,28 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
   }
 }
 
+/**
+ * Adam: per-parameter step sizes from running averages of the gradient and its square, with bias
+ * correction; weight decay (default 0) is added to the gradient. PyTorch: `torch.optim.Adam`.
+ * @example
+ * ```ts
+ * const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+ * ```
+ */
 export class Adam extends AdamBase {
   constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
     super('Adam', false, params, opts, 0);
   }
 }
 
-/** Adam with decoupled weight decay (Loshchilov & Hutter); weightDecay defaults to 0.01. */
+/**
+ * Adam with decoupled weight decay (Loshchilov & Hutter): the decay shrinks the weights directly instead of
+ * joining the gradient; `weightDecay` defaults to 0.01. PyTorch: `torch.optim.AdamW`.
+ * @example
+ * ```ts
+ * const opt = new optim.AdamW(model.parameters(), { lr: 1e-3, weightDecay: 0.05 });
+ * ```
+ */
 export class AdamW extends AdamBase {
   constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
     super('AdamW', true, params, opts, 1e-2);

@@ -11,14 +11,45 @@
 //   OneCycleLR        warm up to maxLr then anneal (cos or linear), cycling momentum / beta1 inversely
 // Constructing a scheduler sets group.initialLr (PyTorch's initial_lr) and takes the first step (t = 0).
 
+/**
+ * Learning-rate schedulers: each sets its optimizer's `lr` per parameter group by PyTorch's own formulas,
+ * so `getLastLr()` matches PyTorch's numbers. Call `step()` once per epoch (per batch for OneCycleLR),
+ * after `optimizer.step()`. PyTorch: `torch.optim.lr_scheduler`.
+ * @example
+ * ```ts
+ * const sched = new optim.lrScheduler.StepLR(opt, 10, { gamma: 0.1 });
+ * ```
+ * @module
+ */
+
 import type { GroupOptions, Optimizer } from './optimizer.js';
 import { describeJson, jsonKind, sameJsonShape } from './json-shape.js';
 
+/**
+ * Options every scheduler takes: `lastEpoch`, the index of the last epoch when resuming (default −1: start
+ * fresh). PyTorch: the `last_epoch` argument.
+ * @example
+ * ```ts
+ * new optim.StepLR(opt, 10, { lastEpoch: -1 });
+ * ```
+ */
 export interface SchedulerOptions {
   /** The index of the last epoch when resuming (default −1: start fresh). */
   lastEpoch?: number;
 }
 
+/**
+ * The base class of the learning-rate schedulers: on construction it records each group's `initialLr` and
+ * takes the first step; each `step()` then sets the groups' lr for the next epoch. PyTorch:
+ * `torch.optim.lr_scheduler.LRScheduler`.
+ * @example
+ * ```ts
+ * for (let epoch = 0; epoch < 15; epoch++) {
+ *   trainOneEpoch();
+ *   sched.step();
+ * }
+ * ```
+ */
 export abstract class LRScheduler {
   readonly optimizer: Optimizer<GroupOptions>;
   lastEpoch: number;
@@ -54,6 +85,15 @@ export abstract class LRScheduler {
   /** The learning rates for epoch lastEpoch, given the groups' current ones. */
   protected abstract getLr(): number[];
 
+  /**
+   * Advances the schedule one epoch (one batch for OneCycleLR) and sets each group's lr. Call it after
+   * `optimizer.step()`. PyTorch: `LRScheduler.step`.
+   * @example
+   * ```ts
+   * opt.step();
+   * sched.step();
+   * ```
+   */
   step(): void {
     this.stepCount += 1;
     this.lastEpoch += 1;
@@ -62,21 +102,38 @@ export abstract class LRScheduler {
     this.lastLr = this.optimizer.paramGroups.map((g) => g.lr);
   }
 
-  /** The learning rates the last step() set, one per parameter group. */
+  /**
+   * The learning rates the last `step()` set, one per parameter group. PyTorch: `LRScheduler.get_last_lr`.
+   * @example
+   * ```ts
+   * sched.getLastLr();  // [0.05]
+   * ```
+   */
   getLastLr(): number[] {
     return [...this.lastLr];
   }
 
-  /** Every field except the optimizer, as PyTorch's state_dict. */
+  /**
+   * Every field except the optimizer, as plain data for checkpoints. PyTorch: `LRScheduler.state_dict`.
+   * @example
+   * ```ts
+   * const saved = sched.stateDict();
+   * ```
+   */
   stateDict(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[k] = JSON.parse(JSON.stringify(v));
     return out;
   }
 
-  /** Takes a stateDict() back. Every field must be one this scheduler has, with the same JSON type as
-   *  now (a number where a number is, a list of numbers where one is): a damaged or foreign state is an
-   *  error naming the field, never a field silently replaced by, say, a string. */
+  /**
+   * Takes a `stateDict()` back; every field must be one this scheduler has, with the same JSON type.
+   * PyTorch: `LRScheduler.load_state_dict`.
+   * @example
+   * ```ts
+   * sched.loadStateDict(saved);
+   * ```
+   */
   loadStateDict(sd: Record<string, unknown>): void {
     const op = `${this.constructor.name}.loadStateDict`;
     if (typeof sd !== 'object' || sd === null || Array.isArray(sd)) throw new Error(`${op}: expected an object from stateDict(), got ${jsonKind(sd)}`);
@@ -106,7 +163,13 @@ function positive(op: string, name: string, v: unknown, integer = true): number 
   return v;
 }
 
-/** Multiplies the lr by gamma every stepSize epochs. */
+/**
+ * Multiplies the lr by `gamma` (default 0.1) every `stepSize` epochs. PyTorch: `torch.optim.lr_scheduler.StepLR`.
+ * @example
+ * ```ts
+ * new optim.StepLR(opt, 30, { gamma: 0.1 });  // lr ×0.1 at epochs 30, 60, …
+ * ```
+ */
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
@@ -124,7 +187,14 @@ export class StepLR extends LRScheduler {
   }
 }
 
-/** Multiplies the lr by gamma at each milestone epoch (a milestone listed twice counts twice). */
+/**
+ * Multiplies the lr by `gamma` (default 0.1) at each milestone epoch (a milestone listed twice counts
+ * twice). PyTorch: `torch.optim.lr_scheduler.MultiStepLR`.
+ * @example
+ * ```ts
+ * new optim.MultiStepLR(opt, [30, 80], { gamma: 0.1 });
+ * ```
+ */
 export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
@@ -144,7 +214,13 @@ export class MultiStepLR extends LRScheduler {
   }
 }
 
-/** Multiplies the lr by gamma every epoch. */
+/**
+ * Multiplies the lr by `gamma` every epoch. PyTorch: `torch.optim.lr_scheduler.ExponentialLR`.
+ * @example
+ * ```ts
+ * new optim.ExponentialLR(opt, 0.95);
+ * ```
+ */
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
@@ -161,7 +237,14 @@ export class ExponentialLR extends LRScheduler {
   }
 }
 
-/** Cosine annealing from the base lr to etaMin over tMax epochs (then back up, periodically). */
+/**
+ * Cosine annealing from the base lr down to `etaMin` (default 0) over `tMax` epochs (then back up,
+ * periodically). PyTorch: `torch.optim.lr_scheduler.CosineAnnealingLR`.
+ * @example
+ * ```ts
+ * new optim.CosineAnnealingLR(opt, 15, { etaMin: 1e-4 });
+ * ```
+ */
 export class CosineAnnealingLR extends LRScheduler {
   tMax: number;
   etaMin: number;
@@ -187,7 +270,14 @@ export class CosineAnnealingLR extends LRScheduler {
   }
 }
 
-/** Scales the lr by a factor moving linearly from startFactor to endFactor over totalIters epochs. */
+/**
+ * Scales the lr by a factor moving linearly from `startFactor` to `endFactor` over `totalIters` epochs
+ * (a warm-up). PyTorch: `torch.optim.lr_scheduler.LinearLR`.
+ * @example
+ * ```ts
+ * new optim.LinearLR(opt, { startFactor: 0.1, totalIters: 5 });
+ * ```
+ */
 export class LinearLR extends LRScheduler {
   startFactor: number;
   endFactor: number;
@@ -213,6 +303,15 @@ export class LinearLR extends LRScheduler {
   }
 }
 
+/**
+ * Options of {@link OneCycleLR}: `maxLr` (required), the length (`totalSteps`, or `epochs` × `stepsPerEpoch`),
+ * `pctStart`, `annealStrategy`, momentum cycling, the divisors and `threePhase`. PyTorch: the keyword
+ * arguments of `torch.optim.lr_scheduler.OneCycleLR`.
+ * @example
+ * ```ts
+ * new optim.OneCycleLR(opt, { maxLr: 0.1, epochs: 10, stepsPerEpoch: loader.length });
+ * ```
+ */
 export interface OneCycleOptions extends SchedulerOptions {
   maxLr: number | number[];
   totalSteps?: number;
@@ -230,7 +329,16 @@ export interface OneCycleOptions extends SchedulerOptions {
 
 interface Phase { endStep: number; startLr: string; endLr: string; startMomentum: string; endMomentum: string }
 
-/** The 1cycle policy (Smith & Topin): step it once per batch, totalSteps times in all. */
+/**
+ * The 1cycle policy (Smith & Topin): warm up to `maxLr`, then anneal far below the start, cycling momentum
+ * (or Adam's beta1) the other way. Step it once per batch, `totalSteps` times in all. PyTorch:
+ * `torch.optim.lr_scheduler.OneCycleLR`.
+ * @example
+ * ```ts
+ * const sched = new optim.OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10 * loader.length });
+ * for (const [x, y] of loader) { step(x, y); opt.step(); sched.step(); }
+ * ```
+ */
 export class OneCycleLR extends LRScheduler {
   totalSteps: number;
   annealStrategy: 'cos' | 'linear';

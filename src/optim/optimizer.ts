@@ -15,6 +15,14 @@ import { shapeStr } from '../tensor/shape.js';
 import { clearGrad, withGrad } from '../autograd/tape.js';
 import { describeJson, sameJsonShape } from './json-shape.js';
 
+/**
+ * The options every parameter group has: the learning rate `lr` (and `initialLr`, which schedulers set),
+ * plus the optimizer's own. PyTorch: the keys of `optimizer.param_groups[i]`.
+ * @example
+ * ```ts
+ * opt.paramGroups[0].lr = 0.01;
+ * ```
+ */
 export interface GroupOptions {
   lr: number;
   /** Set by learning-rate schedulers: the lr the schedule starts from (PyTorch's initial_lr). */
@@ -22,16 +30,54 @@ export interface GroupOptions {
   [option: string]: unknown;
 }
 
-/** A parameter group as the user passes it: its tensors and any options that differ from the defaults. */
+/**
+ * A parameter group as the user passes it: its tensors and any options that differ from the defaults.
+ * PyTorch: a dict in the list passed to an optimizer.
+ * @example
+ * ```ts
+ * new optim.SGD([{ params: backbone.parameters(), lr: 0.001 }, { params: head.parameters() }], { lr: 0.01 });
+ * ```
+ */
 export type ParamGroupSpec<O> = { params: Iterable<Tensor> } & Partial<O>;
 
+/**
+ * What an optimizer takes: parameters (e.g. `model.parameters()`) or a list of parameter groups.
+ * PyTorch: the `params` argument of `torch.optim.Optimizer`.
+ * @example
+ * ```ts
+ * const params: optim.ParamsArg<optim.SGDOptions> = model.parameters();
+ * ```
+ */
 export type ParamsArg<O> = Iterable<Tensor> | ParamGroupSpec<O>[];
 
+/**
+ * A parameter group as the optimizer holds it: its parameters and every option, defaults filled in.
+ * PyTorch: an entry of `optimizer.param_groups`.
+ * @example
+ * ```ts
+ * for (const g of opt.paramGroups) g.lr *= 0.5;
+ * ```
+ */
 export type ParamGroup<O> = O & { params: Tensor[]; initialLr?: number };
 
-/** One parameter's optimizer state: numbers (step counts) and tensors (moment buffers). */
+/**
+ * One parameter's optimizer state: numbers (step counts) and tensors (moment buffers). PyTorch: an entry
+ * of `optimizer.state`.
+ * @example
+ * ```ts
+ * const s = opt.state.get(model.parameters()[0]);  // e.g. { step: 10, expAvg: …, expAvgSq: … }
+ * ```
+ */
 export type ParamState = Record<string, Tensor | number | null>;
 
+/**
+ * An optimizer's saved state: per-parameter state by index, and the groups' options with the indices of
+ * their parameters. PyTorch: the dict `optimizer.state_dict()` returns, keys in camelCase.
+ * @example
+ * ```ts
+ * const sd: optim.OptimizerStateDict<optim.AdamOptions> = opt.stateDict();
+ * ```
+ */
 export interface OptimizerStateDict<O> {
   state: Record<number, ParamState>;
   paramGroups: (O & { params: number[]; initialLr?: number })[];
@@ -43,6 +89,18 @@ function copyState(s: ParamState): ParamState {
   return out;
 }
 
+/**
+ * The base class of optimizers: holds parameter groups and per-parameter state, and updates the
+ * parameters in place from their gradients in `step()`. Parameters whose `.grad` is null are skipped.
+ * PyTorch: `torch.optim.Optimizer`.
+ * @example
+ * ```ts
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+ * opt.zeroGrad();
+ * F.crossEntropy(model(x), y).backward();
+ * opt.step();
+ * ```
+ */
 export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
   readonly defaults: O;
   readonly paramGroups: ParamGroup<O>[] = [];
@@ -65,7 +123,14 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     else for (const g of list) this.addParamGroup(g as ParamGroupSpec<O>);
   }
 
-  /** Adds a group; options it leaves out take the defaults. A parameter may be in only one group. */
+  /**
+   * Adds a group; the options it leaves out take the defaults. A parameter may be in only one group.
+   * PyTorch: `Optimizer.add_param_group`.
+   * @example
+   * ```ts
+   * opt.addParamGroup({ params: newHead.parameters(), lr: 0.1 });
+   * ```
+   */
   addParamGroup(spec: ParamGroupSpec<O>): void {
     if (spec === null || typeof spec !== 'object' || spec instanceof Tensor || !('params' in spec)) {
       throw new Error(`${this.opName}: a parameter group must be an object { params, ...options }`);
@@ -99,8 +164,15 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     if (typeof group.lr !== 'number' || !(group.lr >= 0)) throw new Error(`${this.opName}: invalid learning rate: ${group.lr}`);
   }
 
-  /** Clears every parameter's gradient: to null (default, as PyTorch 2) or, with setToNone false, to zeros.
-   *  A gradient no user code was handed (p.grad never read) is freed at once. */
+  /**
+   * Clears every parameter's gradient: to null (default, as PyTorch 2) or, with `setToNone: false`, to
+   * zeros. A gradient no user code was handed is freed at once. PyTorch: `Optimizer.zero_grad`.
+   * @example
+   * ```ts
+   * opt.zeroGrad();
+   * opt.zeroGrad({ setToNone: false });
+   * ```
+   */
   zeroGrad(opts: { setToNone?: boolean } = {}): void {
     const setToNone = opts.setToNone ?? true;
     for (const g of this.paramGroups) {
@@ -113,8 +185,15 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     }
   }
 
-  /** Updates every parameter that has a gradient. With a closure, first re-evaluates the loss (with
-   *  gradients on) and returns it. */
+  /**
+   * Updates every parameter that has a gradient. With a closure, it first re-evaluates the loss (gradients
+   * on) and returns it. PyTorch: `Optimizer.step`.
+   * @example
+   * ```ts
+   * loss.backward();
+   * opt.step();
+   * ```
+   */
   step(closure?: () => Tensor | number): Tensor | number | undefined {
     let loss: Tensor | number | undefined;
     if (closure) loss = withGrad(true, closure);
@@ -131,7 +210,14 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     return s;
   }
 
-  /** PyTorch's structure: { state: { index: {...} }, paramGroups: [{ ...options, params: [indices] }] } (copies). */
+  /**
+   * The optimizer's state and group options as plain data with copies of the tensors, for checkpoints.
+   * PyTorch: `Optimizer.state_dict`.
+   * @example
+   * ```ts
+   * const saved = opt.stateDict();
+   * ```
+   */
   stateDict(): OptimizerStateDict<O> {
     const state: Record<number, ParamState> = {};
     let index = 0;
@@ -150,7 +236,14 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     return { state, paramGroups };
   }
 
-  /** Restores options and state saved by stateDict(); the groups must have the same sizes. */
+  /**
+   * Takes a {@link Optimizer.stateDict} back, checking that its groups line up with this optimizer's.
+   * PyTorch: `Optimizer.load_state_dict`.
+   * @example
+   * ```ts
+   * opt.loadStateDict(saved);
+   * ```
+   */
   loadStateDict(sd: OptimizerStateDict<O>): void {
     const op = `${this.opName}.loadStateDict`;
     if (!sd || typeof sd !== 'object' || !Array.isArray(sd.paramGroups) || typeof sd.state !== 'object' || sd.state === null) {
@@ -213,6 +306,13 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     for (const [p, s] of newState) this.state.set(p, s);
   }
 
+  /**
+   * The optimizer printed as PyTorch prints it: each group's options. PyTorch: `repr(optimizer)`.
+   * @example
+   * ```ts
+   * console.log(String(opt));  // 'SGD (\nParameter Group 0\n    dampening: 0\n …'
+   * ```
+   */
   toString(): string {
     const lines = [`${this.constructor.name} (`];
     this.paramGroups.forEach((g, i) => {

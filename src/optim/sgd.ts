@@ -9,6 +9,14 @@ import { Tensor, bumpVersion } from '../tensor/tensor.js';
 import { Optimizer, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
 import { zerosLike } from '../tensor/creation.js';
 
+/**
+ * Options of {@link SGD}: `lr` (required), `momentum`, `dampening`, `weightDecay`, `nesterov` and `maximize`.
+ * PyTorch: the keyword arguments of `torch.optim.SGD` (`weight_decay` is `weightDecay`).
+ * @example
+ * ```ts
+ * new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9, nesterov: true, weightDecay: 5e-4 });
+ * ```
+ */
 export interface SGDOptions extends GroupOptions {
   lr: number;
   momentum: number;
@@ -18,6 +26,14 @@ export interface SGDOptions extends GroupOptions {
   maximize: boolean;
 }
 
+/**
+ * Stochastic gradient descent with optional momentum (with dampening or Nesterov), weight decay and
+ * maximisation; `lr` is required. PyTorch: `torch.optim.SGD`.
+ * @example
+ * ```ts
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+ * ```
+ */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(params: ParamsArg<SGDOptions>, opts: Partial<SGDOptions> = {}) {
     if (opts.lr === undefined) throw new Error('SGD: lr is required (e.g. new optim.SGD(model.parameters(), { lr: 0.01 }))');

@@ -13,10 +13,26 @@ import { conv1d } from '../ops/conv.js';
 import { pad } from '../ops/pad.js';
 import { flip, reshape } from '../ops/shape.js';
 
+/**
+ * Options of {@link convolve1d}: the output `mode`, 'full' (default), 'same' or 'valid', as NumPy's.
+ * PyTorch: none (NumPy: the `mode` of `numpy.convolve`).
+ * @example
+ * ```ts
+ * F.convolve1d(a, v, { mode: 'same' });
+ * ```
+ */
 export interface Convolve1dOptions {
   mode?: 'full' | 'same' | 'valid';
 }
 
+/**
+ * True convolution of two 1-D signals, (a ∗ v)[n] = Σ_m a[m]·v[n − m] (the kernel is flipped, unlike
+ * conv1d), with NumPy's modes; differentiable with respect to both. PyTorch: none (NumPy: `numpy.convolve`).
+ * @example
+ * ```ts
+ * F.convolve1d(tensor([1, 2, 3]), tensor([0, 1, 0.5]));  // tensor([0.0000, 1.0000, 2.5000, 4.0000, 1.5000])
+ * ```
+ */
 export function convolve1d(a: Tensor, v: Tensor, opts: Convolve1dOptions = {}): Tensor {
   for (const [name, t] of [['a', a], ['v', v]] as const) {
     if (!(t instanceof Tensor)) throw new Error(`convolve1d: ${name} must be a Tensor, got ${t === null ? 'null' : typeof t}`);

@@ -24,8 +24,24 @@ import { atan2, div, hypot, mul, neg, sub, add } from '../ops/elementwise.js';
 import { cat, roll, select, stack } from '../ops/shape.js';
 import { cast, wrap } from '../ops/util.js';
 
+/**
+ * Which transform is scaled: 'backward' (the default: the inverse divides by n), 'ortho' (both by √n) or
+ * 'forward' (the forward divides by n). PyTorch: the `norm` argument of `torch.fft`.
+ * @example
+ * ```ts
+ * fft.fft(x, { norm: 'ortho' });
+ * ```
+ */
 export type FftNorm = 'backward' | 'ortho' | 'forward';
 
+/**
+ * Options of the 1-D transforms: the length `n` (crop or zero-pad), the dimension `dim` (default −1) and
+ * the `norm`. PyTorch: the `n`, `dim` and `norm` arguments of `torch.fft.fft`.
+ * @example
+ * ```ts
+ * fft.rfft(x, { n: 256, dim: 0 });
+ * ```
+ */
 export interface FftOptions {
   /** Length of the transformed axis: the input is cropped or zero-padded to it (default: its size). */
   n?: number;
@@ -34,13 +50,30 @@ export interface FftOptions {
   norm?: FftNorm;
 }
 
+/**
+ * Options of the 2-D transforms: the output size `s` of the last two dimensions and the `norm`. PyTorch: the
+ * `s` and `norm` arguments of `torch.fft.fft2`.
+ * @example
+ * ```ts
+ * fft.rfft2(img, { s: [64, 64] });
+ * ```
+ */
 export interface Fft2Options {
   /** Output size [h, w] of the last two axes (crop or zero-pad). */
   s?: [number, number];
   norm?: FftNorm;
 }
 
-/** A complex tensor as two real tensors of the same shape. */
+/**
+ * A complex tensor held as two real tensors of the same shape, `re` and `im`: what the transforms return.
+ * PyTorch: a complex-dtype tensor (`torch.complex64`).
+ * @example
+ * ```ts
+ * const z = fft.fft(tensor([1, 0, 0, 0]));
+ * z.abs();                 // tensor([1., 1., 1., 1.])
+ * z.toTensor().shape;      // [4, 2], as torch.view_as_real
+ * ```
+ */
 export class Complex {
   readonly re: Tensor;
   readonly im: Tensor;
@@ -54,11 +87,38 @@ export class Complex {
     this.im = imag;
   }
 
+  /**
+   * The shape of the complex tensor. PyTorch: `Tensor.shape`.
+   * @example
+   * ```ts
+   * fft.rfft(zeros([8])).shape;  // [5]
+   * ```
+   */
   get shape(): number[] { return [...this.re.shape]; }
+  /**
+   * The number of dimensions. PyTorch: `Tensor.ndim`.
+   * @example
+   * ```ts
+   * z.ndim;
+   * ```
+   */
   get ndim(): number { return this.re.ndim; }
+  /**
+   * The real dtype of both parts ('float32' or 'float64'). PyTorch: the complex dtype's real counterpart.
+   * @example
+   * ```ts
+   * z.dtype;  // 'float32'
+   * ```
+   */
   get dtype(): DType { return this.re.dtype; }
 
-  /** Reads a [..., 2] tensor as (re, im), as torch.view_as_complex. */
+  /**
+   * Reads a [..., 2] tensor as (re, im), as torch.view_as_complex. PyTorch: `torch.view_as_complex`.
+   * @example
+   * ```ts
+   * Complex.fromTensor(tensor([[1, 0], [0, 1]]));  // 1 and i
+   * ```
+   */
   static fromTensor(t: Tensor): Complex {
     if (!(t instanceof Tensor) || t.ndim < 1 || t.shape[t.ndim - 1] !== 2) {
       throw new Error(`Complex.fromTensor: expected a tensor whose last dimension is 2 (re, im), got ${t instanceof Tensor ? `shape ${shapeStr(t.shape)}` : typeof t}`);
@@ -67,36 +127,82 @@ export class Complex {
     return noGrad(() => new Complex(select(f, -1, 0), select(f, -1, 1)));
   }
 
-  /** As a [..., 2] real tensor, as torch.view_as_real. */
+  /**
+   * As a [..., 2] real tensor, as torch.view_as_real. PyTorch: `torch.view_as_real`.
+   * @example
+   * ```ts
+   * fft.rfft(x).toTensor().shape;  // [n/2 + 1, 2]
+   * ```
+   */
   toTensor(): Tensor {
     return noGrad(() => stack([this.re, this.im], -1));
   }
 
-  /** |z| */
+  /**
+   * |z|
+   * The magnitude |z| of each element. PyTorch: `Tensor.abs` on a complex tensor.
+   * @example
+   * ```ts
+   * fft.fft2(img).abs();
+   * ```
+   */
   abs(): Tensor {
     return noGrad(() => hypot(this.re, this.im));
   }
 
-  /** arg z, in (−π, π]. */
+  /**
+   * arg z, in (−π, π]. PyTorch: `Tensor.angle`.
+   * @example
+   * ```ts
+   * complex(tensor([0]), tensor([1])).angle();  // tensor([1.5708])
+   * ```
+   */
   angle(): Tensor {
     return noGrad(() => atan2(this.im, this.re));
   }
 
+  /**
+   * The complex conjugate: the same real part, the imaginary part negated. PyTorch: `Tensor.conj`.
+   * @example
+   * ```ts
+   * z.conj();
+   * ```
+   */
   conj(): Complex {
     return new Complex(this.re, noGrad(() => neg(this.im)));
   }
 
-  /** Elementwise complex product (same shapes). */
+  /**
+   * Elementwise complex product (same shapes). PyTorch: `*` on complex tensors.
+   * @example
+   * ```ts
+   * fft.ifft(fft.fft(a).mul(fft.fft(b))).re;  // circular convolution of a and b
+   * ```
+   */
   mul(o: Complex): Complex {
     if (this.shape.join() !== o.shape.join()) throw new Error(`Complex.mul: shapes ${shapeStr(this.shape)} and ${shapeStr(o.shape)} differ`);
     return noGrad(() => new Complex(sub(mul(this.re, o.re), mul(this.im, o.im)), add(mul(this.re, o.im), mul(this.im, o.re))));
   }
 
-  /** Nested [re, im] pairs in the tensor's shape. */
+  /**
+   * Nested [re, im] pairs in the tensor's shape. PyTorch: `torch.view_as_real(z).tolist()`.
+   * @example
+   * ```ts
+   * complex(tensor([1]), tensor([2])).toArray();  // [[1, 2]]
+   * ```
+   */
   toArray(): unknown {
     return this.toTensor().toArray();
   }
 
+  /**
+   * The complex tensor as text: its shape and each value as re+imj. PyTorch: `repr(tensor)` (formatted
+   * differently).
+   * @example
+   * ```ts
+   * String(complex(tensor([1]), tensor([2])));  // 'complex(shape=[1], [1.0000+2.0000j])'
+   * ```
+   */
   toString(): string {
     const fmt = (v: number) => {
       const r = (x: number) => (Math.abs(x) < 5e-5 ? '0.0000' : x.toFixed(4));
@@ -117,7 +223,14 @@ export class Complex {
   }
 }
 
-/** complex(re, im?) → Complex. */
+/**
+ * Makes a {@link Complex} from a real part and an optional imaginary part (zeros by default).
+ * PyTorch: `torch.complex`.
+ * @example
+ * ```ts
+ * const z = complex(tensor([1, 0]), tensor([0, 1]));
+ * ```
+ */
 export function complex(re: Tensor, im?: Tensor): Complex {
   return new Complex(re, im);
 }
@@ -172,17 +285,35 @@ function complexTransform(op: string, x: Tensor | Complex, opts: FftOptions, inv
   return alongAxis(z, dim, n, n, 'c2c', inverse, scale);
 }
 
-/** The discrete Fourier transform along one dim (numpy.fft.fft / torch.fft.fft). */
+/**
+ * The discrete Fourier transform along one dimension, for any length. PyTorch: `torch.fft.fft`.
+ * @example
+ * ```ts
+ * fft.fft(tensor([1, 2, 3, 4])).re;  // tensor([10., -2., -2., -2.])
+ * ```
+ */
 export function fft(x: Tensor | Complex, opts: FftOptions = {}): Complex {
   return complexTransform('fft', x, opts, false);
 }
 
-/** The inverse transform (numpy.fft.ifft): ifft(fft(x)) = x. */
+/**
+ * The inverse transform: ifft(fft(x)) = x. PyTorch: `torch.fft.ifft`.
+ * @example
+ * ```ts
+ * fft.ifft(fft.fft(x)).re;  // x again
+ * ```
+ */
 export function ifft(x: Tensor | Complex, opts: FftOptions = {}): Complex {
   return complexTransform('ifft', x, opts, true);
 }
 
-/** The transform of real input, keeping the n/2 + 1 non-negative frequencies (numpy.fft.rfft). */
+/**
+ * The transform of a real signal, keeping the n/2 + 1 non-negative frequencies. PyTorch: `torch.fft.rfft`.
+ * @example
+ * ```ts
+ * fft.rfft(tensor([1, 2, 3, 4])).shape;  // [3]
+ * ```
+ */
 export function rfft(x: Tensor, opts: FftOptions = {}): Complex {
   if (x instanceof Complex) throw new Error('rfft: input must be real (a Tensor); use fft for complex input');
   const z = asComplex('rfft', x);
@@ -194,7 +325,14 @@ export function rfft(x: Tensor, opts: FftOptions = {}): Complex {
   return alongAxis(z, dim, n, half, 'r2c', false, scale);
 }
 
-/** The inverse of rfft: a real signal of length n (default 2·(m − 1)) from its half spectrum (numpy.fft.irfft). */
+/**
+ * The inverse of rfft: a real signal of length n (default 2·(m − 1)) from its half spectrum.
+ * PyTorch: `torch.fft.irfft`.
+ * @example
+ * ```ts
+ * fft.irfft(fft.rfft(x), { n: x.shape[0] });  // x again
+ * ```
+ */
 export function irfft(x: Tensor | Complex, opts: FftOptions = {}): Tensor {
   const z = asComplex('irfft', x);
   if (z.ndim === 0) throw new Error('irfft: input must have at least one dimension, got a 0-d tensor');
@@ -212,21 +350,39 @@ function last2(op: string, z: Complex, s: [number, number] | undefined): [number
   return [checkLength(op, s?.[0], z.shape[z.ndim - 2], 's[0]'), checkLength(op, s?.[1], z.shape[z.ndim - 1], 's[1]')];
 }
 
-/** 2-D transform over the last two dims (numpy.fft.fft2). */
+/**
+ * The 2-D transform over the last two dimensions. PyTorch: `torch.fft.fft2`.
+ * @example
+ * ```ts
+ * fft.fft2(img).abs();  // the magnitude spectrum
+ * ```
+ */
 export function fft2(x: Tensor | Complex, opts: Fft2Options = {}): Complex {
   const z = asComplex('fft2', x);
   const [h, w] = last2('fft2', z, opts.s);
   return fft(fft(z, { n: w, dim: -1, norm: opts.norm }), { n: h, dim: -2, norm: opts.norm });
 }
 
-/** Inverse 2-D transform over the last two dims (numpy.fft.ifft2). */
+/**
+ * The inverse 2-D transform over the last two dimensions. PyTorch: `torch.fft.ifft2`.
+ * @example
+ * ```ts
+ * fft.ifft2(fft.fft2(img)).re;
+ * ```
+ */
 export function ifft2(x: Tensor | Complex, opts: Fft2Options = {}): Complex {
   const z = asComplex('ifft2', x);
   const [h, w] = last2('ifft2', z, opts.s);
   return ifft(ifft(z, { n: w, dim: -1, norm: opts.norm }), { n: h, dim: -2, norm: opts.norm });
 }
 
-/** 2-D transform of real input, half spectrum along the last dim (numpy.fft.rfft2). */
+/**
+ * The 2-D transform of a real input, half spectrum along the last dimension. PyTorch: `torch.fft.rfft2`.
+ * @example
+ * ```ts
+ * fft.rfft2(zeros([8, 8])).shape;  // [8, 5]
+ * ```
+ */
 export function rfft2(x: Tensor, opts: Fft2Options = {}): Complex {
   if (x instanceof Complex) throw new Error('rfft2: input must be real (a Tensor); use fft2 for complex input');
   const z = asComplex('rfft2', x);
@@ -234,7 +390,13 @@ export function rfft2(x: Tensor, opts: Fft2Options = {}): Complex {
   return fft(rfft(x, { n: w, dim: -1, norm: opts.norm }), { n: h, dim: -2, norm: opts.norm });
 }
 
-/** Inverse of rfft2 (numpy.fft.irfft2); s defaults to [h, 2·(w − 1)]. */
+/**
+ * The inverse of rfft2; `s` defaults to [h, 2·(w − 1)]. PyTorch: `torch.fft.irfft2`.
+ * @example
+ * ```ts
+ * fft.irfft2(fft.rfft2(img), { s: [img.shape[0], img.shape[1]] });
+ * ```
+ */
 export function irfft2(x: Tensor | Complex, opts: Fft2Options = {}): Tensor {
   const z = asComplex('irfft2', x);
   if (z.ndim < 2) throw new Error(`irfft2: input must have at least 2 dimensions, got shape ${shapeStr(z.shape)}`);
@@ -243,7 +405,13 @@ export function irfft2(x: Tensor | Complex, opts: Fft2Options = {}): Tensor {
   return irfft(ifft(z, { n: h, dim: -2, norm: opts.norm }), { n: w, dim: -1, norm: opts.norm });
 }
 
-/** Sample frequencies of an n-point fft with sample spacing d (numpy.fft.fftfreq). */
+/**
+ * The sample frequencies of an n-point fft with sample spacing `d`. PyTorch: `torch.fft.fftfreq`.
+ * @example
+ * ```ts
+ * fft.fftfreq(4);  // tensor([ 0.0000,  0.2500, -0.5000, -0.2500])
+ * ```
+ */
 export function fftfreq(n: number, d = 1): Tensor {
   checkLength('fftfreq', n, n);
   // [0, 1, …, ⌈n/2⌉ − 1, −⌊n/2⌋, …, −1] / (n·d)
@@ -251,7 +419,13 @@ export function fftfreq(n: number, d = 1): Tensor {
   return noGrad(() => div(cat([arange(h), arange(h - n, 0)]), n * d));
 }
 
-/** Sample frequencies of an n-point rfft (numpy.fft.rfftfreq). */
+/**
+ * The sample frequencies of an n-point rfft. PyTorch: `torch.fft.rfftfreq`.
+ * @example
+ * ```ts
+ * fft.rfftfreq(4);  // tensor([0.0000, 0.2500, 0.5000])
+ * ```
+ */
 export function rfftfreq(n: number, d = 1): Tensor {
   checkLength('rfftfreq', n, n);
   return noGrad(() => div(arange(Math.floor(n / 2) + 1), n * d));
@@ -268,7 +442,14 @@ function shiftDims(op: string, ndim: number, dim?: number | number[]): number[] 
   return dims.map((d) => normAxis(op, d, ndim));
 }
 
-/** Moves the zero frequency to the centre (numpy.fft.fftshift); every dim unless given. */
+/**
+ * Moves the zero frequency to the centre, along every dimension unless `dim` is given. PyTorch:
+ * `torch.fft.fftshift`.
+ * @example
+ * ```ts
+ * fft.fftshift(fft.fftfreq(4));  // tensor([-0.5000, -0.2500,  0.0000,  0.2500])
+ * ```
+ */
 export function fftshift<T extends Tensor | Complex>(x: T, dim?: number | number[]): T {
   if (x instanceof Complex) {
     const dims = shiftDims('fftshift', x.ndim, dim);
@@ -277,7 +458,13 @@ export function fftshift<T extends Tensor | Complex>(x: T, dim?: number | number
   return halfRoll(x as Tensor, shiftDims('fftshift', (x as Tensor).ndim, dim), false) as T;
 }
 
-/** The inverse of fftshift (numpy.fft.ifftshift). */
+/**
+ * The inverse of fftshift. PyTorch: `torch.fft.ifftshift`.
+ * @example
+ * ```ts
+ * fft.ifftshift(fft.fftshift(x));  // x again
+ * ```
+ */
 export function ifftshift<T extends Tensor | Complex>(x: T, dim?: number | number[]): T {
   if (x instanceof Complex) {
     const dims = shiftDims('ifftshift', x.ndim, dim);

@@ -31,11 +31,28 @@ function dtypeOption(op: string, opts: { dtype?: DType }): DType | undefined {
   if (opts.dtype !== undefined) checkDType(op, opts.dtype);
   return opts.dtype;
 }
+/**
+ * Options of the tensor-creating functions: the element type and whether the result is a leaf that
+ * requires a gradient. PyTorch: the `dtype=` and `requires_grad=` keyword arguments.
+ * @example
+ * ```ts
+ * const w = zeros([3, 3], { dtype: 'float64', requiresGrad: true });
+ * ```
+ */
 export interface TensorOptions {
   dtype?: DType;
   requiresGrad?: boolean;
 }
 
+/**
+ * What {@link tensor} accepts as data: a number, nested arrays of numbers (or booleans), or a flat typed
+ * or array-like list. PyTorch: the `data` argument of `torch.tensor`.
+ * @example
+ * ```ts
+ * tensor([[1, 2], [3, 4]]);            // nested arrays: shape [2, 2]
+ * tensor(new Int32Array([1, 2, 3]));   // typed array: int32, shape [3]
+ * ```
+ */
 export type TensorLike = NestedArray | DataArray | ArrayLike<number>;
 
 function inferShape(data: NestedArray): number[] {
@@ -68,8 +85,17 @@ function flatten(op: string, data: NestedArray, shape: number[], out: DataArray)
   rec(data, 0, '');
 }
 
-/** Creates a tensor from a number, nested arrays or a (flat, 1-D) typed array. Numbers become float32
- *  unless a dtype is given; an Int32Array becomes int32, a Float64Array float64. */
+/**
+ * Creates a tensor from a number, nested arrays or a (flat, 1-D) typed array. Numbers become float32
+ * unless a dtype is given; an Int32Array becomes int32, a Float64Array float64. Given a Tensor, it copies
+ * it. PyTorch: `torch.tensor`.
+ * @example
+ * ```ts
+ * tensor([[0, 1], [2, 3]]);                          // float32, shape [2, 2]
+ * tensor([1, 2, 3], { dtype: 'int32' });
+ * const w = tensor([[1, -1]], { requiresGrad: true });
+ * ```
+ */
 export function tensor(data: TensorLike | Tensor, opts: TensorOptions = {}): Tensor {
   let values: DataArray;
   let shape: number[];
@@ -109,6 +135,13 @@ function sizeArg(op: string, size: number | readonly number[]): number[] {
   return shape;
 }
 
+/**
+ * A tensor of the given size with every element `value`. PyTorch: `torch.full`.
+ * @example
+ * ```ts
+ * full([2, 3], 7);  // tensor([[7., 7., 7.], [7., 7., 7.]])
+ * ```
+ */
 export function full(size: number | readonly number[], value: number, opts: TensorOptions = {}): Tensor {
   return filled('full', size, value, opts);
 }
@@ -126,22 +159,58 @@ function filled(op: string, size: number | readonly number[], value: number, opt
   return t;
 }
 
+/**
+ * A tensor of zeros (float32 unless `opts.dtype`). PyTorch: `torch.zeros`.
+ * @example
+ * ```ts
+ * zeros([2, 3]).shape;                // [2, 3]
+ * zeros(5, { dtype: 'int32' });
+ * ```
+ */
 export function zeros(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   return filled('zeros', size, 0, opts);
 }
 
+/**
+ * A tensor of ones (float32 unless `opts.dtype`). PyTorch: `torch.ones`.
+ * @example
+ * ```ts
+ * ones([1, 1, 3, 3]).div(9);  // a 3×3 box filter
+ * ```
+ */
 export function ones(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   return filled('ones', size, 1, opts);
 }
 
+/**
+ * Zeros of `t`'s shape and dtype (or `opts.dtype`). PyTorch: `torch.zeros_like`.
+ * @example
+ * ```ts
+ * const acc = zerosLike(w);
+ * ```
+ */
 export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   return full(t.shape, 0, { dtype: t.dtype, ...opts });
 }
 
+/**
+ * Ones of `t`'s shape and dtype (or `opts.dtype`). PyTorch: `torch.ones_like`.
+ * @example
+ * ```ts
+ * y.backward(onesLike(y));  // the gradient of y.sum()
+ * ```
+ */
 export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
   return full(t.shape, 1, { dtype: t.dtype, ...opts });
 }
 
+/**
+ * `value` everywhere, in `t`'s shape and dtype (or `opts.dtype`). PyTorch: `torch.full_like`.
+ * @example
+ * ```ts
+ * fullLike(x, -1);
+ * ```
+ */
 export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Tensor {
   return full(t.shape, value, { dtype: t.dtype, ...opts });
 }
@@ -160,7 +229,16 @@ function drawn(dtype: DType, n: number, next: () => number): DataArray {
   return values;
 }
 
-/** arange(end), arange(start, end), arange(start, end, step): values start, start+step, … < end. */
+/**
+ * A 1-D range: `arange(end)`, `arange(start, end)` or `arange(start, end, step)` gives start, start + step,
+ * … up to but not including end. float32 unless `opts.dtype` (pass `'int32'` for indices). PyTorch: `torch.arange`.
+ * @example
+ * ```ts
+ * arange(4);                                      // tensor([0., 1., 2., 3.])
+ * arange(1, 2, 0.25);                             // tensor([1.0000, 1.2500, 1.5000, 1.7500])
+ * arange(0, 10, 1, { dtype: 'int32' });
+ * ```
+ */
 export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
   if (end === undefined) { end = start; start = 0; }
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
@@ -173,6 +251,13 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
   return fromValues(values, [n], opts);
 }
 
+/**
+ * `steps` evenly spaced values from `start` to `end`, both included. PyTorch: `torch.linspace`.
+ * @example
+ * ```ts
+ * linspace(0, 1, 5);  // tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+ * ```
+ */
 export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = dtypeOption('linspace', opts) ?? 'float32';
@@ -184,6 +269,14 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
   return fromValues(values, [steps], opts);
 }
 
+/**
+ * An n × m matrix (m defaults to n) with ones on the diagonal and zeros elsewhere. PyTorch: `torch.eye`.
+ * @example
+ * ```ts
+ * eye(3);     // the 3×3 identity
+ * eye(2, 4);  // [2, 4]
+ * ```
+ */
 export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
   checkShape('eye', [n, m], 'n, m');
   const dtype = dtypeOption('eye', opts) ?? 'float32';
@@ -193,7 +286,14 @@ export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor 
   return fromValues(values, [n, m], opts);
 }
 
-/** Uniform [0, 1) values from the seeded generator. */
+/**
+ * Uniform values in [0, 1) from the global seeded generator (see {@link manualSeed}). PyTorch: `torch.rand`.
+ * @example
+ * ```ts
+ * manualSeed(0);
+ * rand([2, 2]);
+ * ```
+ */
 export function rand(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   const shape = sizeArg('rand', size);
   const dtype = dtypeOption('rand', opts) ?? 'float32';
@@ -201,7 +301,13 @@ export function rand(size: number | readonly number[], opts: TensorOptions = {})
   return fromValues(drawn(dtype, numel(shape), uniform), shape, opts);
 }
 
-/** Standard normal values from the seeded generator. */
+/**
+ * Standard normal values (mean 0, standard deviation 1) from the global seeded generator. PyTorch: `torch.randn`.
+ * @example
+ * ```ts
+ * const x = randn([1, 3, 32, 32]);
+ * ```
+ */
 export function randn(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   const shape = sizeArg('randn', size);
   const dtype = dtypeOption('randn', opts) ?? 'float32';
@@ -209,7 +315,14 @@ export function randn(size: number | readonly number[], opts: TensorOptions = {}
   return fromValues(drawn(dtype, numel(shape), normal), shape, opts);
 }
 
-/** Integers in [low, high), int32 (torch.randint(low, high, size)). */
+/**
+ * Random integers in [low, high), int32 unless `opts.dtype`, from the global seeded generator.
+ * PyTorch: `torch.randint(low, high, size)`.
+ * @example
+ * ```ts
+ * const labels = randint(0, 10, [64]);
+ * ```
+ */
 export function randint(low: number, high: number, size: number | readonly number[], opts: TensorOptions = {}): Tensor {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
     throw new Error(`randint: expected integers low < high, got low=${low}, high=${high}`);

@@ -2,6 +2,15 @@
 // the library's edges (creation from JS values, data()/dataSync(), files). A leaf: it imports nothing,
 // so every layer (backend/ included) may use it.
 
+/**
+ * The element types a tensor can have: 32- and 64-bit floats and 32-bit integers (convnet has no
+ * int64 or bool). PyTorch: `torch.float32`, `torch.float64`, `torch.int32`.
+ * @example
+ * ```ts
+ * const d: DType = x.dtype;
+ * zeros([2], { dtype: 'float64' });
+ * ```
+ */
 export type DType = 'float32' | 'float64' | 'int32';
 export type FloatDType = 'float32' | 'float64';
 

@@ -15,7 +15,17 @@ function splitmix32(seed: number): () => number {
   };
 }
 
-/** Seeds the global generator, as torch.manual_seed. */
+/**
+ * Seeds the global random generator that {@link rand}, {@link randn}, {@link randint}, dropout and weight
+ * initialisation draw from, so a run can be repeated exactly. PyTorch: `torch.manual_seed`.
+ * @example
+ * ```ts
+ * manualSeed(0);
+ * const a = randn([3]);
+ * manualSeed(0);
+ * const b = randn([3]);  // the same values as a
+ * ```
+ */
 export function manualSeed(seed: number): void {
   if (!Number.isFinite(seed)) throw new Error(`manualSeed: seed must be a finite number, got ${seed}`);
   const next = splitmix32(Math.floor(seed));
@@ -26,18 +36,42 @@ export function manualSeed(seed: number): void {
 
 manualSeed(Date.now() ^ (Math.random() * 0x7fffffff));
 
-/** The global generator's state (torch.get_rng_state): JSON-serialisable, for checkpoints. */
+/**
+ * The global generator's state, as {@link getRngState} returns it: plain JSON, for checkpoints.
+ * PyTorch: the tensor `torch.get_rng_state` returns.
+ * @example
+ * ```ts
+ * const saved: RngState = JSON.parse(JSON.stringify(getRngState()));
+ * ```
+ */
 export interface RngState {
   xoshiro128: [number, number, number, number];
   /** Box–Muller's pending second value. */
   spare: number | null;
 }
 
+/**
+ * Captures the global generator's state; {@link setRngState} later makes draws continue from exactly
+ * there. PyTorch: `torch.get_rng_state`.
+ * @example
+ * ```ts
+ * const s = getRngState();
+ * const a = rand([2]);
+ * setRngState(s);
+ * rand([2]);  // the same values as a
+ * ```
+ */
 export function getRngState(): RngState {
   return { xoshiro128: [s0 >>> 0, s1 >>> 0, s2 >>> 0, s3 >>> 0], spare };
 }
 
-/** Restores a state from getRngState (torch.set_rng_state); draws then continue exactly from there. */
+/**
+ * Restores a state from {@link getRngState}; draws then continue exactly from there. PyTorch: `torch.set_rng_state`.
+ * @example
+ * ```ts
+ * setRngState(checkpoint.rng);
+ * ```
+ */
 export function setRngState(state: RngState): void {
   const w = (state as Partial<RngState> | null)?.xoshiro128;
   if (!Array.isArray(w) || w.length !== 4 || !w.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) || w.every((v) => v === 0)) {
@@ -87,7 +121,14 @@ export function randomInt(lo: number, hi: number): number {
   return lo + Math.floor(uniform() * (hi - lo));
 }
 
-/** A seeded permutation of 0..n-1 (Fisher–Yates). */
+/**
+ * A seeded random permutation of 0 … n − 1 (Fisher–Yates) from the global generator, as an Int32Array
+ * (not a tensor). PyTorch: `torch.randperm`.
+ * @example
+ * ```ts
+ * const order = randperm(10);  // e.g. Int32Array [3, 7, 0, …]
+ * ```
+ */
 export function randperm(n: number): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;

@@ -14,8 +14,15 @@ import { formatTensor } from './format.js';
 import { bornInScope, setTensorCheck } from './lifetime.js';
 import { normAxis, numel, sameShape, shapeStr } from './shape.js';
 
-/** One recorded operation: its inputs, the tensors its backward keeps, and the function that maps the
- *  output's gradient to its inputs' gradients. Released (its saved tensors given back) after backward. */
+/**
+ * One recorded operation: its inputs, the tensors its backward keeps, and the function that maps the
+ *  output's gradient to its inputs' gradients. Released (its saved tensors given back) after backward. Read it through `t.gradFn`. PyTorch: `torch.autograd.graph.Node` (`Tensor.grad_fn`).
+ * @example
+ * ```ts
+ * const y = tensor([1, 2], { requiresGrad: true }).mul(3);
+ * y.gradFn?.name;  // 'mul'
+ * ```
+ */
 export interface GradNode {
   readonly name: string;
   inputs: readonly Tensor[];
@@ -25,17 +32,42 @@ export interface GradNode {
   /** The versions its tensors' data had when it was recorded, where not 0 (null: all were 0); see
    *  recordVersions. */
   versions: ReadonlyMap<Storage, number> | null;
+  /**
+   * Maps the output's gradient to the inputs' gradients (null where an input needs none).
+   */
   backward: (gradOutput: Tensor) => (Tensor | null)[];
   /** Set once backward has used the node and given back what it saved (unless retainGraph). */
   released: boolean;
 }
 
+/**
+ * Nested JS arrays of numbers (or booleans), as {@link tensor} takes them and {@link Tensor.toArray}
+ * returns them; a bare number is a 0-d tensor. PyTorch: the nested lists of `torch.tensor` and `Tensor.tolist`.
+ * @example
+ * ```ts
+ * const rows: NestedArray = [[1, 2], [3, 4]];
+ * ```
+ */
 export type NestedArray = number | boolean | NestedArray[];
 
 /** A tensor's handle without moving it, for this file's functions (set by the class's static block, as
  *  _storage is private). */
 let dataOf: (t: Tensor) => Storage | null;
 
+/**
+ * An n-dimensional array of float32, float64 or int32 values, with autograd: the class every op takes
+ * and returns. Create one with {@link tensor}, {@link zeros}, {@link randn} and the other creation
+ * functions; its data lives on a backend (see {@link Tensor.device}). PyTorch: `torch.Tensor`.
+ * @example
+ * ```ts
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * const y = x.mul(x).sum();
+ * y.backward();
+ * x.grad;           // tensor([[2., 4.], [6., 8.]])
+ * x.shape;          // [2, 2]
+ * await x.data();   // Float32Array [1, 2, 3, 4]
+ * ```
+ */
 export class Tensor {
   private _storage: Storage | null;
   readonly shape: number[];
@@ -87,13 +119,29 @@ export class Tensor {
     return this._storage;
   }
 
-  /** Whether dispose() has freed this tensor (its data may live on through views that share it). */
+  /**
+   * Whether dispose() has freed this tensor (its data may live on through views that share it). convnet's own.
+   * @example
+   * ```ts
+   * t.dispose();
+   * t.isDisposed;  // true
+   * ```
+   */
   get isDisposed(): boolean {
     return this._storage === null;
   }
 
-  /** Gives back this tensor's reference to its data now; the data is freed when no view uses it.
-   *  Never required (see the top of this file); using the tensor afterwards is an error. */
+  /**
+   * Gives back this tensor's reference to its data now; the data is freed when no view uses it. Never
+   * required (the garbage collector frees what is dropped); using the tensor afterwards is an error.
+   * convnet's own (Python frees by reference counting; the nearest is `del t`).
+   * @example
+   * ```ts
+   * const big = randn([4096, 4096]);
+   * const s = big.sum().item();
+   * big.dispose();
+   * ```
+   */
   dispose(): void {
     const s = this._storage;
     if (!s) return;
@@ -101,11 +149,30 @@ export class Tensor {
     if (--s.refs === 0) freeStorage(s);
   }
 
+  /**
+   * Frees the tensor at the end of a `using` block: the same as {@link Tensor.dispose}. PyTorch has no
+   * counterpart (Python frees by reference counting).
+   * @example
+   * ```ts
+   * {
+   *   using tmp = randn([1000, 1000]);
+   *   total = tmp.sum().item();
+   * } // tmp's data is freed here
+   * ```
+   */
   [Symbol.dispose](): void {
     this.dispose();
   }
 
-  /** Accumulated gradient after backward(), for leaves (and tensors that called retainGrad()). */
+  /**
+   * The accumulated gradient after backward(), for leaves (and tensors that called retainGrad()); null
+   * before. Assigning replaces it (null clears it). PyTorch: `Tensor.grad`.
+   * @example
+   * ```ts
+   * loss.backward();
+   * model.fc.weight.grad!.shape;
+   * ```
+   */
   get grad(): Tensor | null {
     if (this._grad) this._gradExposed = true;
     return this._grad;
@@ -130,23 +197,87 @@ export class Tensor {
     return versions.get(this.handle()) ?? 0;
   }
 
+  /**
+   * The number of dimensions. PyTorch: `Tensor.ndim`.
+   * @example
+   * ```ts
+   * zeros([2, 3, 4]).ndim;  // 3
+   * ```
+   */
   get ndim(): number { return this.shape.length; }
+  /**
+   * The number of dimensions, as a method. PyTorch: `Tensor.dim`.
+   * @example
+   * ```ts
+   * zeros([2, 3]).dim();  // 2
+   * ```
+   */
   dim(): number { return this.shape.length; }
+  /**
+   * The number of elements (the product of the shape). PyTorch: `Tensor.numel`.
+   * @example
+   * ```ts
+   * zeros([2, 3, 4]).numel();  // 24
+   * ```
+   */
   numel(): number { return numel(this.shape); }
+  /**
+   * Whether the tensor was made by the user rather than recorded by an operation (no `gradFn`); leaves
+   * that require grad get `.grad` after backward. PyTorch: `Tensor.is_leaf`.
+   * @example
+   * ```ts
+   * const w = randn([3], { requiresGrad: true });
+   * w.isLeaf;          // true
+   * w.mul(2).isLeaf;   // false
+   * ```
+   */
   get isLeaf(): boolean { return this.gradFn === null; }
+  /**
+   * Whether the dtype is float32 or float64. PyTorch: `Tensor.is_floating_point`.
+   * @example
+   * ```ts
+   * tensor([1], { dtype: 'int32' }).isFloatingPoint;  // false
+   * ```
+   */
   get isFloatingPoint(): boolean { return this.dtype !== 'int32'; }
-  /** The backend that holds the data now. */
+  /**
+   * The name of the backend that holds the data now ('ref', 'wasm' or 'webgpu'). PyTorch: `Tensor.device`.
+   * @example
+   * ```ts
+   * zeros([2]).device;  // 'wasm'
+   * ```
+   */
   get device(): string { return this.handle().backend.name; }
 
-  /** size() → the shape; size(d) → one dimension (negative d counts from the end). */
+  /**
+   * The shape (a copy). PyTorch: `Tensor.size()`.
+   * @example
+   * ```ts
+   * zeros([2, 3]).size();  // [2, 3]
+   * ```
+   */
   size(): number[];
+  /**
+   * The size of one dimension (negative counts from the end). PyTorch: `Tensor.size(dim)`.
+   * @example
+   * ```ts
+   * zeros([2, 3]).size(-1);  // 3
+   * ```
+   */
   size(dim: number): number;
   size(dim?: number): number | number[] {
     if (dim === undefined) return [...this.shape];
     return this.shape[normAxis('size', dim, this.ndim)];
   }
 
-  /** The single value of a one-element tensor. */
+  /**
+   * The single value of a one-element tensor, as a number; read synchronously (not from GPU-computed data:
+   * use `(await t.data())[0]` there). PyTorch: `Tensor.item`.
+   * @example
+   * ```ts
+   * loss.item();  // 0.6931…
+   * ```
+   */
   item(): number {
     const n = this.numel();
     if (n !== 1) {
@@ -155,35 +286,78 @@ export class Tensor {
     return readStorage(this.handle())[0];
   }
 
-  /** The values as a flat typed array (a copy), synchronously. GPU backends may refuse: use data(). */
+  /**
+   * The values as a flat typed array (a copy), read synchronously. GPU backends may refuse: use {@link Tensor.data}.
+   * PyTorch: `Tensor.numpy().ravel()` (a copy).
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).dataSync();  // Float32Array [1, 2, 3, 4]
+   * ```
+   */
   dataSync(): DataArray {
     return readStorage(this.handle());
   }
 
-  /** The values as a flat typed array (a copy); works on every backend. */
+  /**
+   * The values as a flat typed array (a copy), read asynchronously: works on every backend, GPUs included.
+   * PyTorch: `Tensor.cpu().numpy().ravel()`.
+   * @example
+   * ```ts
+   * const values = await logits.data();
+   * ```
+   */
   async data(): Promise<DataArray> {
     return readStorageAsync(this.handle());
   }
 
-  /** Nested JS arrays in the tensor's shape (a number for a 0-d tensor). */
+  /**
+   * The values as nested JS arrays in the tensor's shape (a number for a 0-d tensor), read synchronously.
+   * PyTorch: `Tensor.tolist`.
+   * @example
+   * ```ts
+   * tensor([[1, 2], [3, 4]]).toArray();  // [[1, 2], [3, 4]]
+   * ```
+   */
   toArray(): NestedArray {
     return nest(this.dataSync(), this.shape);
   }
 
-  /** toArray, read the way every backend supports (await). */
+  /**
+   * {@link Tensor.toArray}, read the way every backend supports (await). PyTorch: `Tensor.tolist`.
+   * @example
+   * ```ts
+   * const rows = await probs.array();
+   * ```
+   */
   async array(): Promise<NestedArray> {
     return nest(await this.data(), this.shape);
   }
 
-  /** Moves this tensor's data (shared with its views) to backend `name` ('ref', 'wasm', 'webgpu'), reading it
-   *  asynchronously: how data leaves a GPU, which cannot be read synchronously. Returns this tensor. A tensor
-   *  used on another backend moves there by itself, except off a GPU. */
+  /**
+   * Moves this tensor's data (shared with its views) to backend `name` ('ref', 'wasm', 'webgpu'), reading it
+   * asynchronously: how data leaves a GPU, which cannot be read synchronously. Returns this tensor. A tensor
+   * used on another backend moves there by itself, except off a GPU. PyTorch: `Tensor.to(device)`.
+   * @example
+   * ```ts
+   * await setBackend('webgpu');
+   * const y = model(x);
+   * await setBackend('wasm');
+   * await y.moveTo('wasm');
+   * ```
+   */
   async moveTo(name: string): Promise<this> {
     await moveStorageAsync(this.handle(), name);
     return this;
   }
 
-  /** Marks this leaf as needing a gradient (PyTorch's requires_grad_()). */
+  /**
+   * Marks this leaf as needing a gradient (or, with false, not); returns the tensor. Only floating-point
+   * tensors can require gradients. PyTorch: `Tensor.requires_grad_`.
+   * @example
+   * ```ts
+   * const w = randn([3, 3]).requiresGrad_();
+   * ```
+   */
   requiresGrad_(flag = true): this {
     if (!this.isLeaf && !flag) {
       throw new Error('requiresGrad_: cannot turn off requiresGrad on a non-leaf tensor; use detach()');
@@ -195,16 +369,38 @@ export class Tensor {
     return this;
   }
 
-  /** A tensor sharing this one's values, cut from the autograd graph. */
+  /**
+   * A tensor sharing this one's data, cut from the autograd graph. PyTorch: `Tensor.detach`.
+   * @example
+   * ```ts
+   * const target = model(x).detach();  // no gradient flows back through target
+   * ```
+   */
   detach(): Tensor {
     return new Tensor(this.handle(), this.shape, false);
   }
 
+  /**
+   * Keeps `.grad` on a non-leaf tensor after backward (leaves keep theirs anyway). PyTorch: `Tensor.retain_grad`.
+   * @example
+   * ```ts
+   * const h = x.mul(2).retainGrad();
+   * h.sum().backward();
+   * h.grad;  // ones of h's shape
+   * ```
+   */
   retainGrad(): this {
     this.retainsGrad = true;
     return this;
   }
 
+  /**
+   * The tensor printed as PyTorch prints it. PyTorch: `repr(tensor)`.
+   * @example
+   * ```ts
+   * String(tensor([[19, 25], [37, 43]]));  // 'tensor([[19., 25.],\n        [37., 43.]])'
+   * ```
+   */
   toString(): string {
     return formatTensor(this);
   }

@@ -38,21 +38,72 @@ import type { Module } from '../nn/module.js';
 import { readFile, serialize } from '../io/safetensors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 
-/** The newest model, at a fixed name (for PyTorch; loading a directory goes through the manifest). */
+/**
+ * The newest model, at a fixed name (for PyTorch; loading a directory goes through the manifest). convnet's own.
+ * @example
+ * ```ts
+ * // Python: model.load_state_dict(safetensors.torch.load_file('runs/lenet5/model.safetensors'))
+ * join('runs/lenet5', train.MODEL_FILE);
+ * ```
+ */
 export const MODEL_FILE = 'model.safetensors';
-/** The train state of a directory written before the manifest existed. */
+/**
+ * The train state of a directory written before the manifest existed. convnet's own.
+ * @example
+ * ```ts
+ * join(dir, train.TRAIN_STATE_FILE);
+ * ```
+ */
 export const TRAIN_STATE_FILE = 'train-state.safetensors';
+/**
+ * The name of a checkpoint directory's manifest, 'checkpoint.json', which names the current pair of files
+ * and is replaced atomically. convnet's own.
+ * @example
+ * ```ts
+ * existsSync(join(dir, train.MANIFEST_FILE));
+ * ```
+ */
 export const MANIFEST_FILE = 'checkpoint.json';
 const MANIFEST_FORMAT = 'convnet.checkpoint';
 /** The names saves give their pairs: epoch-NNNN[-xxxx].model.safetensors / .train-state.safetensors. */
 const PAIR_FILE = /^epoch-\d{4,}(-[0-9a-f]{8})?\.(model|train-state)\.safetensors$/;
 
-/** What a checkpoint needs of an optimizer or scheduler. */
+/**
+ * What a checkpoint needs of an optimizer or scheduler: `stateDict()` and `loadStateDict(state)`.
+ * PyTorch: the `state_dict` protocol.
+ * @example
+ * ```ts
+ * const s: train.Stateful = optimizer;
+ * ```
+ */
 export interface Stateful {
+  /**
+   * The state to save, as plain data and tensors.
+   * @example
+   * ```ts
+   * const state = optimizer.stateDict();
+   * ```
+   */
   stateDict(): unknown;
+  /**
+   * Takes a saved state back.
+   * @example
+   * ```ts
+   * optimizer.loadStateDict(ckpt.optimizerState);
+   * ```
+   */
   loadStateDict(state: any): void; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 
+/**
+ * What {@link saveCheckpoint} saves: the model, optionally the optimizer and scheduler, the epochs
+ * completed, the zoo name, the run's config and random-generator states. PyTorch: the dict people pass to
+ * `torch.save`.
+ * @example
+ * ```ts
+ * await saveCheckpoint('runs/a', { model, optimizer, scheduler, epoch: 5, rng: { global: getRngState() } });
+ * ```
+ */
 export interface SaveCheckpointOptions {
   model: Module;
   optimizer?: Stateful;
@@ -67,6 +118,16 @@ export interface SaveCheckpointOptions {
   rng?: Record<string, unknown>;
 }
 
+/**
+ * What {@link loadCheckpoint} returns: the model's state dict, the metadata, the epoch, the zoo name and
+ * config, the optimizer, scheduler and random-generator states when saved, and the files read. PyTorch: the
+ * dict `torch.load` returns.
+ * @example
+ * ```ts
+ * const ck = loadCheckpoint('runs/a');
+ * model.loadStateDict(ck.modelState);
+ * ```
+ */
 export interface LoadedCheckpoint {
   modelState: Map<string, Tensor>;
   metadata: Record<string, string>;
@@ -161,7 +222,14 @@ function parseJson(source: string, key: string, text: string | undefined): Json 
 
 // ---- saving and loading ----------------------------------------------------------------------------
 
-/** Whether `dir` holds a checkpoint (a manifest, or a model.safetensors from before manifests). */
+/**
+ * Whether `dir` holds a checkpoint (a manifest, or a model.safetensors from before manifests).
+ * Node only. convnet's own.
+ * @example
+ * ```ts
+ * if (hasCheckpoint('runs/lenet5')) resume();
+ * ```
+ */
 export function hasCheckpoint(dir: string): boolean {
   return existsSync(join(dir, MANIFEST_FILE)) || existsSync(join(dir, MODEL_FILE));
 }
@@ -210,9 +278,14 @@ function publishModel(dir: string, file: string, bytes: Uint8Array): void {
 }
 
 /**
- * Saves a checkpoint into `dir`: the model (and, when an optimizer or scheduler is given, the train
+ * * Saves a checkpoint into `dir`: the model (and, when an optimizer or scheduler is given, the train
  * state) as a new pair of files, then the manifest naming them, then removes the previous pair (see the
  * top of this file). Async: the values are read with `await t.data()` (see io/safetensors.ts).
+ * Node only. PyTorch: `torch.save({'model': model.state_dict(), 'optimizer': …}, path)`, but as safetensors files.
+ * @example
+ * ```ts
+ * await saveCheckpoint('runs/lenet5', { model, optimizer, scheduler, epoch, modelName: 'lenet5' });
+ * ```
  */
 export async function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): Promise<{ modelFile: string; trainStateFile?: string; manifestFile: string }> {
   const { model, epoch } = opts;
@@ -249,8 +322,17 @@ export async function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): 
   return { modelFile: join(dir, manifest.model), trainStateFile: manifest.trainState && join(dir, manifest.trainState), manifestFile };
 }
 
-/** Reads a checkpoint directory (through its manifest), or a single model .safetensors file (weights
- *  only; a file without convnet's checksum, such as PyTorch's, is accepted there). */
+/**
+ * Reads a checkpoint directory (through its manifest), or a single model .safetensors file (weights
+ *  only; a file without convnet's checksum, such as PyTorch's, is accepted there).
+ * Node only. PyTorch: `torch.load` (and `safetensors.torch.load_file` for a single file).
+ * @example
+ * ```ts
+ * const ck = loadCheckpoint('runs/lenet5');
+ * model.loadStateDict(ck.modelState);
+ * optimizer.loadStateDict(ck.optimizerState as any);
+ * ```
+ */
 export function loadCheckpoint(path: string): LoadedCheckpoint {
   const isDir = existsSync(path) && statSync(path).isDirectory();
   if (!isDir) return loadPair(path, undefined, undefined, false);

@@ -13,11 +13,32 @@
 // The decision depends only on the metric's sequence, so a resumed run replays the epochs it already has
 // (`history`, e.g. read back from metrics.jsonl) and stops exactly where an uninterrupted run would.
 
-/** The metrics early stopping can watch: each is a field of an epoch's result. */
+/**
+ * The metrics early stopping can watch: each is a field of an epoch's result. convnet's own.
+ * @example
+ * ```ts
+ * train.MONITORS.includes('testLoss');  // true
+ * ```
+ */
 export const MONITORS = ['testAccuracy', 'testLoss', 'trainAccuracy', 'trainLoss'] as const;
+/**
+ * The epoch metrics early stopping can watch: 'testAccuracy' and 'trainAccuracy' (higher is better),
+ * 'testLoss' and 'trainLoss' (lower is better). PyTorch: none (Keras: the `monitor` of `EarlyStopping`).
+ * @example
+ * ```ts
+ * const m: train.Monitor = 'testLoss';
+ * ```
+ */
 export type Monitor = (typeof MONITORS)[number];
 
-/** What EarlyStopping reads of an epoch (fit's EpochResult and a metrics.jsonl record both have it). */
+/**
+ * What EarlyStopping reads of an epoch (fit's EpochResult and a metrics.jsonl record both have it).
+ * convnet's own.
+ * @example
+ * ```ts
+ * es.observe({ epoch: 3, testAccuracy: 0.89 });
+ * ```
+ */
 export interface MonitoredEpoch {
   epoch: number;
   trainLoss?: number;
@@ -26,6 +47,14 @@ export interface MonitoredEpoch {
   testAccuracy?: number;
 }
 
+/**
+ * Options of {@link EarlyStopping} (and `fit`'s `earlyStopping`): `patience`, `minDelta`, `monitor` and the
+ * `history` of a resumed run. PyTorch: none (Keras: the arguments of `EarlyStopping`).
+ * @example
+ * ```ts
+ * await fit(model, loader, { epochs: 50, optimizer, lossFn, testLoader, earlyStopping: { patience: 5, minDelta: 0.001 } });
+ * ```
+ */
 export interface EarlyStoppingOptions {
   /** Epochs without improvement after which training stops (an integer >= 1). */
   patience: number;
@@ -40,6 +69,16 @@ export interface EarlyStoppingOptions {
 /** Whether a larger value of `monitor` is better. */
 export const maximises = (monitor: Monitor): boolean => monitor.endsWith('Accuracy');
 
+/**
+ * Decides when training should stop because a metric has not improved for `patience` epochs (by more than
+ * `minDelta`); `observe(epoch)` after each epoch, then read `stopped`. A resumed run replays its `history`
+ * and stops exactly where an uninterrupted one would. PyTorch: none (Keras: `EarlyStopping`).
+ * @example
+ * ```ts
+ * const es = new EarlyStopping({ patience: 3, monitor: 'testLoss' });
+ * for (const r of epochResults) { es.observe(r); if (es.stopped) break; }
+ * ```
+ */
 export class EarlyStopping {
   readonly patience: number;
   readonly minDelta: number;
@@ -84,7 +123,11 @@ export class EarlyStopping {
 
   /**
    * Takes one epoch's result (epochs in increasing order) and returns whether training should stop after
-   * it. NaN (an empty test set) is never an improvement.
+   * it. NaN (an empty test set) is never an improvement. PyTorch: none (Keras: `on_epoch_end`).
+   * @example
+   * ```ts
+   * if (es.observe({ epoch, testAccuracy })) break;
+   * ```
    */
   observe(r: MonitoredEpoch): boolean {
     const epoch = r?.epoch;
@@ -108,14 +151,26 @@ export class EarlyStopping {
     return this.stopped;
   }
 
-  /** Whether `value` beats the best so far by more than minDelta (the first finite value always does). */
+  /**
+   * Whether `value` beats the best so far by more than minDelta (the first finite value always does). convnet's own.
+   * @example
+   * ```ts
+   * es.improves(0.91);
+   * ```
+   */
   improves(value: number): boolean {
     if (Number.isNaN(value)) return false;
     if (this.best === undefined) return true;
     return maximises(this.monitor) ? value - this.minDelta > this.best : value + this.minDelta < this.best;
   }
 
-  /** One line for the progress output: why training stopped and after which epoch. */
+  /**
+   * One line for the progress output: why training stopped and after which epoch. convnet's own.
+   * @example
+   * ```ts
+   * console.log(es.summary());
+   * ```
+   */
   summary(epochs?: number): string {
     const name = { testAccuracy: 'test accuracy', testLoss: 'test loss', trainAccuracy: 'train accuracy', trainLoss: 'train loss' }[this.monitor];
     const show = (v: number | undefined) => v === undefined ? '-' : maximises(this.monitor) ? `${(100 * v).toFixed(2)}%` : v.toFixed(4);

@@ -16,9 +16,23 @@ import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
 import { maximises, type Monitor } from './early-stopping.js';
 
+/**
+ * The name of a run's per-epoch record in its output directory: 'metrics.jsonl'. convnet's own.
+ * @example
+ * ```ts
+ * readMetrics(join('runs/lenet5', train.METRICS_FILE));
+ * ```
+ */
 export const METRICS_FILE = 'metrics.jsonl';
 
-/** One epoch of a run, as metrics.jsonl holds it. */
+/**
+ * One epoch of a run, as metrics.jsonl holds it.
+ * convnet's own (one line of a JSON Lines file).
+ * @example
+ * ```ts
+ * const r: EpochRecord = { epoch: 1, trainLoss: 0.61, trainAccuracy: 0.78, testLoss: 0.5, testAccuracy: 0.82, lr: 0.05, seconds: 7, imagesPerSecond: 8600 };
+ * ```
+ */
 export interface EpochRecord {
   epoch: number;
   trainLoss: number;
@@ -36,14 +50,28 @@ export interface EpochRecord {
 const FIELDS = ['epoch', 'trainLoss', 'trainAccuracy', 'testLoss', 'testAccuracy', 'lr', 'seconds', 'imagesPerSecond'] as const;
 const OPTIONAL = new Set<string>(['testLoss', 'testAccuracy', 'lr']);
 
-/** The record of one of fit's epoch results (the fields metrics.jsonl keeps). */
+/**
+ * The record of one of fit's epoch results (the fields metrics.jsonl keeps).
+ * convnet's own.
+ * @example
+ * ```ts
+ * records.push(train.toRecord(epochResult));
+ * ```
+ */
 export function toRecord(r: EpochRecord): EpochRecord {
   const out: Record<string, number> = {};
   for (const k of FIELDS) if (r[k] !== undefined) out[k] = r[k]!;
   return out as unknown as EpochRecord;
 }
 
-/** The text of a metrics.jsonl holding `records`: one line each, every line ending in a newline. */
+/**
+ * The text of a metrics.jsonl holding `records`: one line each, every line ending in a newline.
+ * convnet's own.
+ * @example
+ * ```ts
+ * train.formatMetrics(records);  // '{"epoch":1,…}\n{"epoch":2,…}\n'
+ * ```
+ */
 export function formatMetrics(records: readonly EpochRecord[]): string {
   return records.map((r) => {
     const line: Record<string, number | null> = {};
@@ -56,8 +84,15 @@ export function formatMetrics(records: readonly EpochRecord[]): string {
   }).join('');
 }
 
-/** The records of a metrics.jsonl's text; `source` names it in errors. Throws on a line that is not a
- *  record (see the top: the writer never leaves a partial line) and on epochs that do not increase. */
+/**
+ * The records of a metrics.jsonl's text; `source` names it in errors. Throws on a line that is not a
+ *  record (see the top: the writer never leaves a partial line) and on epochs that do not increase.
+ * convnet's own.
+ * @example
+ * ```ts
+ * const records = train.parseMetrics(await (await fetch('metrics.jsonl')).text());
+ * ```
+ */
 export function parseMetrics(text: string, source = 'metrics.jsonl'): EpochRecord[] {
   const records: EpochRecord[] = [];
   const lines = text.split('\n');
@@ -85,7 +120,14 @@ export function parseMetrics(text: string, source = 'metrics.jsonl'): EpochRecor
   return records;
 }
 
-/** The records in `file`; none when it does not exist. */
+/**
+ * The records in `file`; none when it does not exist.
+ * Node only. convnet's own (pandas: `read_json(f, lines=True)`).
+ * @example
+ * ```ts
+ * const records = readMetrics('runs/lenet5/metrics.jsonl');
+ * ```
+ */
 export function readMetrics(file: string): EpochRecord[] {
   let text: string;
   try {
@@ -97,13 +139,28 @@ export function readMetrics(file: string): EpochRecord[] {
   return parseMetrics(text, file);
 }
 
-/** Replaces `file` by `records`, atomically (see the top). */
+/**
+ * Replaces `file` by `records`, atomically (see the top).
+ * Node only. convnet's own.
+ * @example
+ * ```ts
+ * writeMetrics('runs/lenet5/metrics.jsonl', records);
+ * ```
+ */
 export function writeMetrics(file: string, records: readonly EpochRecord[]): void {
   writeFileAtomic(file, formatMetrics(records));
 }
 
-/** The record with the best `monitor` (highest accuracy, lowest loss); the earliest of equals, since a
- *  later epoch must beat the best to replace it. Records without the metric (or NaN) never count. */
+/**
+ * The record with the best `monitor` (highest accuracy, lowest loss); the earliest of equals, since a
+ *  later epoch must beat the best to replace it. Records without the metric (or NaN) never count.
+ * convnet's own.
+ * @example
+ * ```ts
+ * bestRecord(readMetrics('runs/lenet5/metrics.jsonl'))?.epoch;           // the epoch with the best test accuracy
+ * bestRecord(records, 'testLoss');
+ * ```
+ */
 export function bestRecord<R extends EpochRecord>(records: readonly R[], monitor: Monitor = 'testAccuracy'): R | undefined {
   let best: R | undefined;
   for (const r of records) {

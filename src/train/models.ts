@@ -9,8 +9,29 @@
 // cnn-bn  three conv blocks (3×3 conv without bias, BatchNorm, ReLU, max pool 2) of 16, 32, 64 channels,
 //         then linear 576→128, ReLU, dropout 0.25, linear 128→10. About 98k parameters.
 
+/**
+ * `models`: the small CNNs the CLI and the examples train (LeNet-5 and a BatchNorm CNN for 28×28
+ * greyscale images), with PyTorch's state-dict keys. PyTorch: none (torchvision.models has larger ones).
+ * @example
+ * ```ts
+ * import { models } from 'convnet-ts';
+ * const model = models.buildModel('lenet5');
+ * ```
+ * @module
+ */
+
 import * as nn from '../nn/index.js';
 
+/**
+ * LeNet-5 as in Dive into Deep Learning, with ReLU and max pooling, for 1×28×28 inputs: 61,706 parameters,
+ * with the state-dict keys (`features.0.weight`, …) of the same network written in PyTorch. PyTorch: none
+ * (d2l's `LeNet`).
+ * @example
+ * ```ts
+ * const model = models.lenet5();
+ * model(randn([8, 1, 28, 28])).shape;  // [8, 10]
+ * ```
+ */
 export function lenet5(opts: { numClasses?: number } = {}): nn.Sequential {
   return new nn.Sequential({
     features: new nn.Sequential(
@@ -30,6 +51,14 @@ function block(cin: number, cout: number): nn.Module[] {
   return [new nn.Conv2d(cin, cout, 3, { padding: 1, bias: false }), new nn.BatchNorm2d(cout), new nn.ReLU(), new nn.MaxPool2d(2)];
 }
 
+/**
+ * Three conv blocks (3×3 conv without bias, BatchNorm, ReLU, max pool 2) of 16, 32 and 64 channels, then an
+ * MLP with dropout, for 1×28×28 inputs: about 98k parameters. PyTorch: none (a network of `torch.nn` layers).
+ * @example
+ * ```ts
+ * const model = models.cnnBn({ numClasses: 10 });
+ * ```
+ */
 export function cnnBn(opts: { numClasses?: number } = {}): nn.Sequential {
   return new nn.Sequential({
     features: new nn.Sequential(...block(1, 16), ...block(16, 32), ...block(32, 64)),
@@ -41,12 +70,31 @@ export function cnnBn(opts: { numClasses?: number } = {}): nn.Sequential {
   });
 }
 
-/** The models by their CLI names. */
-export const MODELS: Readonly<Record<string, { build: (opts?: { numClasses?: number }) => nn.Module; description: string }>> = {
+/**
+ * The model zoo by the CLI's names ('lenet5', 'cnn-bn'): each entry's `build` function and a one-line
+ * description. convnet's own.
+ * @example
+ * ```ts
+ * Object.keys(models.MODELS);  // ['lenet5', 'cnn-bn']
+ * ```
+ */
+export const MODELS: Readonly<Record<string, {
+  /** Builds the network (`numClasses` outputs, default 10). */
+  build: (opts?: { numClasses?: number }) => nn.Module;
+  /** One line about the network, for `convnet train --help`. */
+  description: string;
+}>> = {
   lenet5: { build: lenet5, description: 'LeNet-5 (ReLU, max pooling), 61.7k parameters' },
   'cnn-bn': { build: cnnBn, description: '3 conv blocks with BatchNorm (16-32-64 channels) + MLP, 98k parameters' },
 };
 
+/**
+ * Builds a zoo model by its CLI name; an unknown name is an error listing the available ones. convnet's own.
+ * @example
+ * ```ts
+ * const model = models.buildModel('cnn-bn');
+ * ```
+ */
 export function buildModel(name: string, opts: { numClasses?: number } = {}): nn.Module {
   const entry = Object.hasOwn(MODELS, name) ? MODELS[name] : undefined; // not '__proto__' or 'constructor'
   if (!entry) throw new Error(`unknown model '${name}'; available: ${Object.keys(MODELS).join(', ')}`);

@@ -35,6 +35,14 @@ import { colorAt, COLOR_MAPS, type ColorMap } from '../io/colormap.js';
 import type { RgbaImage } from '../io/image.js';
 import { drawText, textHeight, textWidth, CAP_HEIGHT } from './text.js';
 
+/**
+ * The fixed sizes of a figure's layout, in pixels: margins, gaps, text scales, the colour bar, the tile sizes
+ * the automatic scale aims at and the largest figure allowed. convnet's own.
+ * @example
+ * ```ts
+ * vis.FIGURE_LAYOUT.tileSize;  // 96
+ * ```
+ */
 export const FIGURE_LAYOUT = Object.freeze({
   margin: 8,
   /** Space between the stacked blocks (title, notes, grid, colour bar). */
@@ -66,8 +74,24 @@ const TITLE_INK: readonly [number, number, number] = [0, 0, 0];
 const TEXT_INK: readonly [number, number, number] = [48, 48, 48];
 const FRAME: readonly [number, number, number] = [160, 160, 160];
 
+/**
+ * How a figure maps values to colours: 'minmax' (one scale, the data's min … max), 'symmetric' (−m … m,
+ * 0 in the middle, for weights), 'fixed' (`opts.range`) or 'tile' (each tile its own min … max). convnet's own.
+ * @example
+ * ```ts
+ * await vis.featureMapFigure(maps, { normalize: 'tile' });
+ * ```
+ */
 export type FigureNormalize = 'minmax' | 'symmetric' | 'fixed' | 'tile';
 
+/**
+ * Options of the figures: title, note lines, tile labels, columns, scale and tile size, normalisation and
+ * range, colour map and whether to draw the colour bar. convnet's own.
+ * @example
+ * ```ts
+ * await vis.kernelFigure(conv.weight, { title: 'conv1 kernels', cmap: 'diverging' });
+ * ```
+ */
 export interface FigureOptions {
   /** The title band's text (text scale 2). */
   title?: string;
@@ -91,8 +115,14 @@ export interface FigureOptions {
   colorBar?: boolean;
 }
 
-/** Tiles as values already read: `count` tiles of `channels` (1, or 3 for RGB) × height × width, laid out
- *  [count, channels, height, width] row-major. */
+/**
+ * Tiles as values already read: `count` tiles of `channels` (1, or 3 for RGB) × height × width, laid out
+ *  [count, channels, height, width] row-major. convnet's own.
+ * @example
+ * ```ts
+ * vis.drawFigure({ values: await maps.data(), count: 6, channels: 1, height: 28, width: 28 });
+ * ```
+ */
 export interface FigureTiles {
   values: ArrayLike<number>;
   count: number;
@@ -101,8 +131,24 @@ export interface FigureTiles {
   width: number;
 }
 
+/**
+ * Where a figure drew a piece of text: its top-left corner, the text and its scale. convnet's own.
+ * @example
+ * ```ts
+ * const { title } = (await vis.gridFigure(x)).layout;  // TextPlacement | null
+ * ```
+ */
 export interface TextPlacement { x: number; y: number; text: string; scale: number }
 
+/**
+ * Where every part of a figure is: its size, the tiles' scale and columns, the title, the notes, each tile's
+ * rectangle and label, and the colour bar. convnet's own.
+ * @example
+ * ```ts
+ * const fig = await vis.featureMapFigure(maps);
+ * fig.layout.tiles[0];  // { x, y, width, height, label }
+ * ```
+ */
 export interface FigureLayout {
   width: number;
   height: number;
@@ -119,7 +165,13 @@ export interface FigureLayout {
   } | null;
 }
 
-/** What figureLayout needs: the tile sizes and every text (the bar's come from the data). */
+/**
+ * What figureLayout needs: the tile sizes and every text (the bar's come from the data). convnet's own.
+ * @example
+ * ```ts
+ * vis.figureLayout({ count: 4, height: 28, width: 28, scale: 3, ncol: 2, labels: ['0', '1', '2', '3'] });
+ * ```
+ */
 export interface FigureLayoutSpec {
   count: number;
   height: number;
@@ -132,10 +184,24 @@ export interface FigureLayoutSpec {
   bar?: { low: string; high: string; caption: string } | null;
 }
 
-/** A figure: the RGBA raster and where its parts are. */
+/**
+ * A figure: the RGBA raster and where its parts are. convnet's own.
+ * @example
+ * ```ts
+ * const fig: vis.Figure = await vis.gridFigure(x);
+ * fig.layout.tiles.length;
+ * ```
+ */
 export interface Figure extends RgbaImage { layout: FigureLayout }
 
-/** Positions of every part of a figure (the rules at the top of this file). */
+/**
+ * Positions of every part of a figure (the rules at the top of this file).
+ * convnet's own.
+ * @example
+ * ```ts
+ * const layout = vis.figureLayout({ count: 6, height: 28, width: 28, scale: 2, ncol: 3, title: 'conv1' });
+ * ```
+ */
 export function figureLayout(spec: FigureLayoutSpec): FigureLayout {
   const L = FIGURE_LAYOUT;
   const { count, scale } = spec;
@@ -190,7 +256,14 @@ export function figureLayout(spec: FigureLayoutSpec): FigureLayout {
   return { width: right + 2 * L.margin, height: y - L.gap + L.margin, scale, ncol, title, notes, tiles, bar };
 }
 
-/** A value as a short label: 3 significant digits, exponent form below 0.001 and from 10,000. */
+/**
+ * A value as a short label: 3 significant digits, exponent form below 0.001 and from 10,000.
+ * convnet's own.
+ * @example
+ * ```ts
+ * vis.formatValue(0.000123);  // '1.23e-4'
+ * ```
+ */
 export function formatValue(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? 'inf' : '-inf';
@@ -205,7 +278,14 @@ function capName(cmap: ColorMap): string {
   return cmap === 'gray' ? 'grey' : cmap;
 }
 
-/** Draws a figure from values already read (see FigureTiles; `await t.data()` gives them on any backend). */
+/**
+ * Draws a figure from values already read (see FigureTiles; `await t.data()` gives them on any backend).
+ * convnet's own.
+ * @example
+ * ```ts
+ * const fig = vis.drawFigure({ values: await img.data(), count: 1, channels: 1, height: 28, width: 28 }, { title: 'x' });
+ * ```
+ */
 export function drawFigure(tiles: FigureTiles, opts: FigureOptions = {}): Figure {
   const op = 'drawFigure';
   const { values, count, channels, height: h, width: w } = tiles ?? ({} as FigureTiles);
@@ -344,8 +424,16 @@ function checkTensor(op: string, t: unknown): asserts t is Tensor {
   if (!(t instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${typeof t}`);
 }
 
-/** A batch of images [N, C, H, W] or one image [C, H, W] / [H, W] (C = 1, or 3 for RGB) as a figure;
- *  default labels: the index, for more than one. */
+/**
+ * A batch of images [N, C, H, W] or one image [C, H, W] / [H, W] (C = 1, or 3 for RGB) as a figure;
+ *  default labels: the index, for more than one.
+ * convnet's own (PyTorch: `torchvision.utils.make_grid` plus Matplotlib).
+ * @example
+ * ```ts
+ * const fig = await vis.gridFigure(x.slice(0, 0, 16), { title: 'inputs' });
+ * writeRgbaPng('out/inputs.png', fig);
+ * ```
+ */
 export async function gridFigure(images: Tensor, opts: FigureOptions = {}): Promise<Figure> {
   const op = 'gridFigure';
   checkTensor(op, images);
@@ -360,8 +448,16 @@ export async function gridFigure(images: Tensor, opts: FigureOptions = {}): Prom
   return drawFigure({ values: await images.data(), count, channels, height, width }, opts);
 }
 
-/** One sample's feature maps [C, H, W] or [1, C, H, W]: one grey tile per channel, labelled with its
- *  index, one colour scale (the maps' min … max) for all. */
+/**
+ * One sample's feature maps [C, H, W] or [1, C, H, W]: one grey tile per channel, labelled with its
+ *  index, one colour scale (the maps' min … max) for all.
+ * convnet's own.
+ * @example
+ * ```ts
+ * const acts = vis.captureActivations(model, ['features.0'], x);
+ * const fig = await vis.featureMapFigure(acts.get('features.0')!.select(0, 0), { title: 'conv1' });
+ * ```
+ */
 export async function featureMapFigure(maps: Tensor, opts: FigureOptions = {}): Promise<Figure> {
   const op = 'featureMapFigure';
   checkTensor(op, maps);
@@ -376,10 +472,17 @@ export async function featureMapFigure(maps: Tensor, opts: FigureOptions = {}): 
   return drawFigure({ values: await maps.data(), count, channels: 1, height, width }, opts);
 }
 
-/** The kernels of a conv layer's weight [OC, IC, kH, kW]: with IC = 3 (and opts.rgb not false) an RGB
+/**
+ * The kernels of a conv layer's weight [OC, IC, kH, kW]: with IC = 3 (and opts.rgb not false) an RGB
  *  tile per output channel, labelled o; otherwise a tile per (out, in) pair, a row per output channel,
  *  labelled "o,i" (just o when IC = 1, in ⌈√OC⌉ columns). Default: one symmetric scale −m … m for all
- *  tiles with the diverging colour map (blue < 0 < red, white = 0), tiles of about 64 pixels. */
+ *  tiles with the diverging colour map (blue < 0 < red, white = 0), tiles of about 64 pixels.
+ * convnet's own.
+ * @example
+ * ```ts
+ * const fig = await vis.kernelFigure(conv1.weight, { title: 'conv1 kernels' });
+ * ```
+ */
 export async function kernelFigure(weight: Tensor, opts: FigureOptions & { rgb?: boolean } = {}): Promise<Figure> {
   const op = 'kernelFigure';
   checkTensor(op, weight);

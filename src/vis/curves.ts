@@ -9,7 +9,13 @@
 // graphics (vega); none is a dependency of convnet today. Every piece of text (the title comes from the
 // caller, e.g. a directory name) is escaped, so the picture is well-formed XML whatever it says.
 
-/** What a curve point needs of an epoch (fit's EpochResult and a metrics.jsonl record both have it). */
+/**
+ * What a curve point needs of an epoch (fit's EpochResult and a metrics.jsonl record both have it). convnet's own.
+ * @example
+ * ```ts
+ * plotCurves([{ epoch: 1, trainLoss: 0.6, testAccuracy: 0.8 }]);
+ * ```
+ */
 export interface CurveRecord {
   epoch: number;
   trainLoss?: number;
@@ -18,6 +24,13 @@ export interface CurveRecord {
   testAccuracy?: number;
 }
 
+/**
+ * Options of {@link plotCurves}: the title and the picture's size in pixels (default 720 × 600). convnet's own.
+ * @example
+ * ```ts
+ * plotCurves(records, { title: 'lenet5, Fashion-MNIST', width: 900 });
+ * ```
+ */
 export interface PlotCurvesOptions {
   /** The heading (default 'training curves'); say which model and run it is. */
   title?: string;
@@ -136,10 +149,15 @@ function panel(p: PanelSpec, x: number, y: number, w: number, h: number, xt: Ret
 }
 
 /**
- * The curves of a run as an SVG document (a string): loss and accuracy, train and test, against the
+ * * The curves of a run as an SVG document (a string): loss and accuracy, train and test, against the
  * epoch. Records come in epoch order (gaps allowed, e.g. a run resumed without its earlier records);
  * values that are missing or not finite are left out of their series. An empty list gives the frame and
  * a note, so a picture can be written before the first epoch ends.
+ * convnet's own (the SVG `convnet train` writes as curves.svg).
+ * @example
+ * ```ts
+ * writeFileSync('curves.svg', plotCurves(readMetrics('runs/lenet5/metrics.jsonl'), { title: 'lenet5' }));
+ * ```
  */
 export function plotCurves(records: readonly CurveRecord[], opts: PlotCurvesOptions = {}): string {
   if (!Array.isArray(records)) throw new Error(`plotCurves: records must be an array of { epoch, trainLoss, … }, got ${typeof records}`);

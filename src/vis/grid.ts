@@ -22,8 +22,25 @@ import { amax, amin } from '../ops/reduce.js';
 import { cat, expand, permute, reshape, toDtype } from '../ops/shape.js';
 import { pad } from '../ops/pad.js';
 
+/**
+ * How a grid scales its tiles: 'tile' (each tile min–max to [0, 1]), 'global' (over all tiles, keeping their
+ * relative strength), 'symmetric' (each tile divided by its max |x|, 0 stays 0) or 'none'. PyTorch: the
+ * `normalize` and `scale_each` arguments of `torchvision.utils.make_grid`.
+ * @example
+ * ```ts
+ * vis.featureMapGrid(maps, { normalize: 'global' });
+ * ```
+ */
 export type GridNormalize = 'tile' | 'global' | 'symmetric' | 'none';
 
+/**
+ * Options of the grids: tiles per row, padding between tiles and its value, normalisation and an integer
+ * upscaling of each tile. PyTorch: the keyword arguments of `torchvision.utils.make_grid` (`nrow` is `ncol`).
+ * @example
+ * ```ts
+ * vis.makeGrid(images, { ncol: 8, padding: 2, scale: 2 });
+ * ```
+ */
 export interface GridOptions {
   /** Tiles per row (default ⌈√count⌉). */
   ncol?: number;
@@ -36,7 +53,14 @@ export interface GridOptions {
   scale?: number;
 }
 
-/** Lays out N images [N, C, H, W] (C = 1 or 3) in a grid → [C, H', W']. */
+/**
+ * Lays out N images [N, C, H, W] (C = 1 or 3) in a grid, returning one image [C, H', W'].
+ * PyTorch: `torchvision.utils.make_grid`.
+ * @example
+ * ```ts
+ * await writeImage('out/batch.png', vis.makeGrid(x.slice(0, 0, 16)));
+ * ```
+ */
 export function makeGrid(images: Tensor, opts: GridOptions = {}): Tensor {
   const op = 'makeGrid';
   if (!(images instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${typeof images}`);
@@ -79,7 +103,15 @@ export function makeGrid(images: Tensor, opts: GridOptions = {}): Tensor {
   }));
 }
 
-/** One grey tile per channel of a feature map [C, H, W] or [1, C, H, W] → an image [1, H', W']. */
+/**
+ * One grey tile per channel of a feature map [C, H, W] or [1, C, H, W], as one image [1, H', W'].
+ * convnet's own.
+ * @example
+ * ```ts
+ * const acts = vis.captureActivations(model, ['0'], x);
+ * vis.featureMapGrid(acts.get('0')!.select(0, 0));
+ * ```
+ */
 export function featureMapGrid(maps: Tensor, opts: GridOptions = {}): Tensor {
   if (!(maps instanceof Tensor)) throw new Error(`featureMapGrid: expected a Tensor, got ${typeof maps}`);
   let shape = maps.shape;
@@ -93,9 +125,15 @@ export function featureMapGrid(maps: Tensor, opts: GridOptions = {}): Tensor {
   return makeGrid(maps.reshape([C, 1, H, W]), opts);
 }
 
-/** The kernels of a conv layer's weight [OC, IC, kH, kW]: an RGB tile per output channel when IC = 3
- *  (and opts.rgb is not false), otherwise one grey tile per (out, in) pair, a row per output channel.
- *  Default normalisation 'symmetric' (save with cmap 'diverging' for one-channel grids). */
+/**
+ * The kernels of a conv layer's weight [OC, IC, kH, kW]: an RGB tile per output channel when IC = 3 (unless
+ * `rgb: false`), otherwise one grey tile per (out, in) pair, a row per output channel; 'symmetric'
+ * normalisation by default. convnet's own.
+ * @example
+ * ```ts
+ * vis.kernelGrid(model.conv1.weight);
+ * ```
+ */
 export function kernelGrid(weight: Tensor, opts: GridOptions & { rgb?: boolean } = {}): Tensor {
   if (!(weight instanceof Tensor) || weight.ndim !== 4) {
     throw new Error(`kernelGrid: expected a conv weight [outChannels, inChannels, kH, kW], got ${weight instanceof Tensor ? `shape ${shapeStr(weight.shape)}` : typeof weight}`);
@@ -112,8 +150,14 @@ export function kernelGrid(weight: Tensor, opts: GridOptions & { rgb?: boolean }
   });
 }
 
-/** Nearest-neighbour integer upscaling of the last two dimensions (for showing tiny maps): each pixel
- *  repeated factor × factor, by the backend (a broadcast, no loop over values here). */
+/**
+ * Nearest-neighbour integer upscaling of the last two dimensions (each pixel repeated factor × factor), for
+ * showing tiny maps. PyTorch: `F.interpolate(x, scale_factor=factor, mode='nearest')`.
+ * @example
+ * ```ts
+ * upscale(zeros([1, 7, 7]), 4).shape;  // [1, 28, 28]
+ * ```
+ */
 export function upscale(t: Tensor, factor: number): Tensor {
   if (!Number.isInteger(factor) || factor < 1) throw new Error(`upscale: factor must be a positive integer, got ${factor}`);
   if (t.ndim < 2) throw new Error(`upscale: expected at least 2 dimensions, got shape ${shapeStr(t.shape)}`);

@@ -11,7 +11,13 @@ import { Tensor } from '../tensor/tensor.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Module } from '../nn/module.js';
 
-/** The module called `name` in model.namedModules(), or an error listing the names there are. */
+/**
+ * The module called `name` in model.namedModules(), or an error listing the names there are. convnet's own (PyTorch: `dict(model.named_modules())[name]`).
+ * @example
+ * ```ts
+ * vis.findModule(model, 'features.0');
+ * ```
+ */
 export function findModule(model: Module, name: string): Module {
   const all = [...model.namedModules()];
   const hit = all.find(([n]) => n === name);
@@ -22,7 +28,14 @@ export function findModule(model: Module, name: string): Module {
   return hit[1];
 }
 
-/** Runs model(input) once and returns the outputs of the named layers. */
+/**
+ * Runs model(input) once and returns the outputs of the named layers. It uses forward hooks and removes them afterwards. PyTorch: `register_forward_hook` on each layer.
+ * @example
+ * ```ts
+ * const acts = vis.captureActivations(model, ['features.0', 'features.3'], x);
+ * acts.get('features.0')!.shape;  // [N, 6, 28, 28]
+ * ```
+ */
 export function captureActivations(model: Module, names: readonly string[], input: Tensor): Map<string, Tensor> {
   const out = new Map<string, Tensor>();
   const handles = names.map((name) => findModule(model, name).registerForwardHook((_m, _in, output) => {
@@ -36,8 +49,15 @@ export function captureActivations(model: Module, names: readonly string[], inpu
   return out;
 }
 
-/** A short description of the layer called `name`, for titles: 'conv2' for the second convolution in
- *  namedModules() order, 'ReLU after conv2' for a layer that follows it, else the layer's class. */
+/**
+ * A short description of the layer called `name`, for titles: 'conv2' for the second convolution in
+ *  namedModules() order, 'ReLU after conv2' for a layer that follows it, else the layer's class.
+ * convnet's own.
+ * @example
+ * ```ts
+ * vis.describeLayer(models.lenet5(), 'features.1');  // 'ReLU after conv1'
+ * ```
+ */
 export function describeLayer(model: Module, name: string): string {
   const target = findModule(model, name);
   let convs = 0, lastConv = 0;

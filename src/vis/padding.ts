@@ -20,8 +20,24 @@ import { noGrad } from '../autograd/tape.js';
 import { filter2d, boxKernel } from '../kernels.js';
 import type { PaddingMode } from '../ops/conv.js';
 
+/**
+ * The four padding modes of a convolution, in the order the padding demo shows them: zeros, reflect,
+ * replicate, circular. PyTorch: the values of `nn.Conv2d`'s `padding_mode`.
+ * @example
+ * ```ts
+ * for (const mode of vis.PADDING_MODES) new nn.Conv2d(1, 1, 3, { padding: 1, paddingMode: mode });
+ * ```
+ */
 export const PADDING_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
 
+/**
+ * One padding mode's result in the padding demo: its errors on the border band and in the interior, the
+ * filtered crop and the per-pixel deviation from the truth. convnet's own.
+ * @example
+ * ```ts
+ * (await vis.paddingDemo(img)).rows.map((r) => [r.mode, r.borderMad]);
+ * ```
+ */
 export interface PaddingDemoRow {
   mode: PaddingMode;
   /** Mean |filtered − truth| over the border band. */
@@ -36,6 +52,15 @@ export interface PaddingDemoRow {
   deviation: Tensor;
 }
 
+/**
+ * What {@link paddingDemo} returns: the crop the modes filter, the truth (the filter with the real
+ * neighbourhood), the filter's radius and one row per padding mode. convnet's own.
+ * @example
+ * ```ts
+ * const res = await vis.paddingDemo(img);
+ * console.log(vis.formatPaddingTable(res));
+ * ```
+ */
 export interface PaddingDemoResult {
   /** The crop the modes filter, [C, H − 2r, W − 2r]. */
   crop: Tensor;
@@ -45,8 +70,16 @@ export interface PaddingDemoResult {
   rows: PaddingDemoRow[];
 }
 
-/** Runs the padding comparison on an image [C, H, W] with an odd square kernel (default: 9×9 box). Async:
- *  the measured sums are read with `await t.data()`, which every backend supports. */
+/**
+ * Runs the padding comparison on an image [C, H, W] with an odd square kernel (default: 9×9 box). Async:
+ *  the measured sums are read with `await t.data()`, which every backend supports.
+ * convnet's own (the `convnet padding-demo` command).
+ * @example
+ * ```ts
+ * const res = await vis.paddingDemo(readImage('photo.png'));
+ * console.log(vis.formatPaddingTable(res));
+ * ```
+ */
 export async function paddingDemo(image: Tensor, kernel: Tensor = boxKernel(9)): Promise<PaddingDemoResult> {
   if (!(image instanceof Tensor) || image.ndim !== 3) {
     throw new Error(`paddingDemo: expected an image [C, H, W], got ${image instanceof Tensor ? `shape ${shapeStr(image.shape)}` : typeof image}`);
@@ -80,7 +113,14 @@ export async function paddingDemo(image: Tensor, kernel: Tensor = boxKernel(9)):
   return { crop, truth, radius: r, rows };
 }
 
-/** The table convnet padding-demo prints. */
+/**
+ * The table convnet padding-demo prints.
+ * convnet's own.
+ * @example
+ * ```ts
+ * console.log(vis.formatPaddingTable(await vis.paddingDemo(img)));
+ * ```
+ */
 export function formatPaddingTable(res: PaddingDemoResult): string {
   const lines = [
     'mode       border MAD   border bias   interior MAD',
@@ -89,12 +129,26 @@ export function formatPaddingTable(res: PaddingDemoResult): string {
   return lines.join('\n');
 }
 
-/** [crop, zeros, reflect, replicate, circular] as one batch [5, C, h, w], for makeGrid. */
+/**
+ * [crop, zeros, reflect, replicate, circular] as one batch [5, C, h, w], for makeGrid.
+ * convnet's own.
+ * @example
+ * ```ts
+ * vis.makeGrid(vis.paddingDemoStrip(res), { ncol: 5 });
+ * ```
+ */
 export function paddingDemoStrip(res: PaddingDemoResult): Tensor {
   return stack([res.crop, ...res.rows.map((row) => row.image)], 0);
 }
 
-/** The per-mode deviation maps as one batch [4, 1, h, w]. */
+/**
+ * The per-mode deviation maps as one batch [4, 1, h, w].
+ * convnet's own.
+ * @example
+ * ```ts
+ * vis.makeGrid(vis.paddingDeviationStrip(res), { ncol: 4 });
+ * ```
+ */
 export function paddingDeviationStrip(res: PaddingDemoResult): Tensor {
   return cat(res.rows.map((row) => row.deviation.reshape([1, ...row.deviation.shape])), 0);
 }

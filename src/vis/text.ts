@@ -13,12 +13,37 @@
 
 import type { RgbaImage } from '../io/image.js';
 
+/**
+ * Columns of a glyph cell in the figures' bitmap font (5). convnet's own.
+ * @example
+ * ```ts
+ * vis.textWidth('ab');  // 2 · GLYPH_ADVANCE − 1 pixels
+ * ```
+ */
 export const GLYPH_WIDTH = 5;
-/** Rows of a glyph cell: 7 above the baseline, 2 below. */
+/**
+ * Rows of a glyph cell: 7 above the baseline, 2 below. convnet's own.
+ * @example
+ * ```ts
+ * vis.textHeight(1) === vis.GLYPH_HEIGHT;  // true
+ * ```
+ */
 export const GLYPH_HEIGHT = 9;
-/** Rows above the baseline: the height of capitals and digits. */
+/**
+ * Rows above the baseline: the height of capitals and digits. convnet's own.
+ * @example
+ * ```ts
+ * const baseline = y + vis.CAP_HEIGHT * scale;
+ * ```
+ */
 export const CAP_HEIGHT = 7;
-/** Columns from one glyph to the next. */
+/**
+ * Columns from one glyph to the next. convnet's own.
+ * @example
+ * ```ts
+ * vis.textWidth('abc') === 3 * vis.GLYPH_ADVANCE - 1;  // true
+ * ```
+ */
 export const GLYPH_ADVANCE = 6;
 
 // Rows from the top, '#' = ink, separated by spaces; rows left out at the bottom are blank.
@@ -140,31 +165,72 @@ function parseGlyph(spec: string): readonly string[] {
 const GLYPHS = new Map<string, readonly string[]>(Object.entries(FONT).map(([ch, spec]) => [ch, parseGlyph(spec)]));
 const MISSING_GLYPH = parseGlyph(MISSING);
 
-/** Every character the font draws (others are drawn as a hollow box). */
+/**
+ * Every character the font draws (others are drawn as a hollow box). convnet's own.
+ * @example
+ * ```ts
+ * vis.FONT_CHARACTERS.includes('%');
+ * ```
+ */
 export const FONT_CHARACTERS: string = [...GLYPHS.keys()].join('');
 
-/** A character's glyph: GLYPH_HEIGHT rows of GLYPH_WIDTH characters, '#' where there is ink; the hollow
- *  box for a character outside the font. */
+/**
+ * A character's glyph: GLYPH_HEIGHT rows of GLYPH_WIDTH characters, '#' where there is ink; the hollow
+ *  box for a character outside the font.
+ * convnet's own.
+ * @example
+ * ```ts
+ * vis.glyphRows('A').length;  // 9
+ * ```
+ */
 export function glyphRows(ch: string): readonly string[] {
   return GLYPHS.get(ch) ?? MISSING_GLYPH;
 }
 
-/** Whether the font has a glyph for `ch` (a single character: one code point). */
+/**
+ * Whether the font has a glyph for `ch` (a single character: one code point).
+ * convnet's own.
+ * @example
+ * ```ts
+ * vis.hasGlyph('é');
+ * ```
+ */
 export function hasGlyph(ch: string): boolean {
   return GLYPHS.has(ch);
 }
 
-/** Width in pixels of one line of text at an integer scale (characters are code points). */
+/**
+ * Width in pixels of one line of text at an integer scale (characters are code points).
+ * convnet's own.
+ * @example
+ * ```ts
+ * vis.textWidth('conv1', 2);
+ * ```
+ */
 export function textWidth(text: string, scale = 1): number {
   const n = [...text].length;
   return n === 0 ? 0 : (n * GLYPH_ADVANCE - 1) * scale;
 }
 
-/** Height in pixels of one line of text, descenders included. */
+/**
+ * Height in pixels of one line of text, descenders included.
+ * convnet's own.
+ * @example
+ * ```ts
+ * vis.textHeight(2);  // 18
+ * ```
+ */
 export function textHeight(scale = 1): number {
   return GLYPH_HEIGHT * scale;
 }
 
+/**
+ * Options of {@link drawText}: an integer `scale` and the ink `color` (RGB, default black). convnet's own.
+ * @example
+ * ```ts
+ * vis.drawText(img, 'conv1', 4, 4, { scale: 2, color: [200, 0, 0] });
+ * ```
+ */
 export interface TextOptions {
   /** Integer scale: each font pixel becomes scale × scale raster pixels (default 1). */
   scale?: number;
@@ -172,8 +238,15 @@ export interface TextOptions {
   color?: readonly [number, number, number];
 }
 
-/** Draws one line of text onto an RGBA raster with its cell's top-left corner at (x, y); pixels that fall
- *  outside the raster are left out. Returns the width drawn (textWidth). */
+/**
+ * Draws one line of text onto an RGBA raster with its cell's top-left corner at (x, y); pixels that fall
+ *  outside the raster are left out. Returns the width drawn (textWidth).
+ * convnet's own.
+ * @example
+ * ```ts
+ * vis.drawText(fig, 'epoch 3', 4, 4, { scale: 2 });
+ * ```
+ */
 export function drawText(img: RgbaImage, text: string, x: number, y: number, opts: TextOptions = {}): number {
   const scale = opts.scale ?? 1;
   if (!Number.isInteger(scale) || scale < 1) throw new Error(`drawText: scale must be a positive integer, got ${JSON.stringify(opts.scale)}`);

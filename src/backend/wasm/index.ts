@@ -64,19 +64,47 @@ function createWasmBackend(): BackendImpl {
 
 let instance: BackendImpl | null = null;
 
-/** Threads the wasm kernels use (default: os.availableParallelism() in Node; 1 without SharedArrayBuffer). */
+/**
+ * Sets the number of threads the wasm kernels use (default: os.availableParallelism() in Node; 1 without
+ * SharedArrayBuffer). PyTorch: `torch.set_num_threads`.
+ * @example
+ * ```ts
+ * setNumThreads(1);  // deterministic timing on a shared machine
+ * ```
+ */
 export function setNumThreads(n: number): void { rt().setNumThreads(n); }
+/**
+ * The number of threads the wasm kernels use. PyTorch: `torch.get_num_threads`.
+ * @example
+ * ```ts
+ * setNumThreads(2);
+ * getNumThreads();  // 2
+ * ```
+ */
 export function getNumThreads(): number { return rt().numThreads; }
 
-/** What the runtime picked (relaxed-SIMD FMA, shared memory, threads) and where its memory stands. */
+/**
+ * What the wasm runtime picked (relaxed-SIMD FMA, shared memory, threads) and where its memory stands
+ * (the heap, the resident bytes, how often data was moved out and back, the soft limit). convnet's own (PyTorch's nearest: `torch.cuda.memory_stats`).
+ * @example
+ * ```ts
+ * const { threads, relaxedSimd } = wasmInfo();
+ * ```
+ */
 export function wasmInfo(): { relaxedSimd: boolean; sharedMemory: boolean; threads: number } & MemoryStats {
   const r = rt();
   return { relaxedSimd: r.relaxed, sharedMemory: r.shared, threads: r.numThreads, ...mem().stats() };
 }
 
-/** Memory the wasm heap may use before it moves the longest-unused tensor data out to JS memory (which
- *  the garbage collector frees synchronously). Default 512 MiB; it rises by itself when live data had
- *  to be moved out. */
+/**
+ * Memory the wasm heap may use before it moves the longest-unused tensor data out to JS memory (which the
+ * garbage collector frees synchronously). Default 512 MiB; it rises by itself when live data had to be
+ * moved out. convnet's own.
+ * @example
+ * ```ts
+ * setWasmMemoryLimit(1024 * 2 ** 20);  // 1 GiB
+ * ```
+ */
 export function setWasmMemoryLimit(bytes: number): void {
   if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`setWasmMemoryLimit: expected a non-negative number of bytes, got ${bytes}`);
   rt().heap.softLimit = bytes;

@@ -37,6 +37,11 @@ let queue: Promise<unknown> = Promise.resolve();
  * Without isolation (no SharedArrayBuffer) it resolves to 1. In Node it sets n if given (threads start by
  * themselves there) and resolves to the count in use. Calls run one after another; a call for at most the
  * threads already started starts nothing. Rejects, leaving the runtime as it was, if a worker fails to start.
+ * PyTorch: `torch.set_num_threads` (which needs no start-up).
+ * @example
+ * ```ts
+ * const n = await initWasmThreads();  // in a page: before training
+ * ```
  */
 export function initWasmThreads(n?: number): Promise<number> {
   const next = queue.then(() => start(n));

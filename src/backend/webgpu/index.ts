@@ -55,6 +55,16 @@ async function createWebgpuBackend(): Promise<BackendImpl> {
 
 registerBackend('webgpu', createWebgpuBackend);
 
+/**
+ * What {@link webgpuInfo} reports: the adapter's description, whether it is a software renderer, the route
+ * to it, whether subgroups are available, and the runtime's memory statistics. convnet's own (PyTorch's
+ * nearest is `torch.cuda.get_device_properties`).
+ * @example
+ * ```ts
+ * await setBackend('webgpu');
+ * const info: WebgpuInfo | null = webgpuInfo();
+ * ```
+ */
 export interface WebgpuInfo extends RuntimeStats {
   /** The adapter ('NVIDIA …', 'llvmpipe …', 'SwiftShader …'). */
   adapter: string;
@@ -69,19 +79,43 @@ export function webgpuRuntime(): GpuRuntime | null {
   return runtime;
 }
 
-/** The adapter the webgpu backend runs on and where its memory stands; null before it has started. */
+/**
+ * The adapter the webgpu backend runs on and where its memory stands; null before it has started.
+ * convnet's own (PyTorch's nearest: `torch.cuda.get_device_properties`).
+ * @example
+ * ```ts
+ * await setBackend('webgpu');
+ * webgpuInfo()?.adapter;  // e.g. 'NVIDIA …'
+ * ```
+ */
 export function webgpuInfo(): WebgpuInfo | null {
   if (!runtime) return null;
   const c: GpuContext = runtime.ctx;
   return { adapter: c.description, software: c.software, route: c.route, subgroups: c.subgroups, ...runtime.stats() };
 }
 
-/** Resolves when the GPU has finished all work recorded so far (for timing; reads wait by themselves). */
+/**
+ * Resolves when the GPU has finished all work recorded so far (for timing; reads wait by themselves).
+ * PyTorch: `torch.cuda.synchronize`.
+ * @example
+ * ```ts
+ * const t0 = performance.now();
+ * model(x);
+ * await webgpuSync();
+ * console.log(performance.now() - t0, 'ms');
+ * ```
+ */
 export async function webgpuSync(): Promise<void> {
   await runtime?.sync();
 }
 
-/** Returns the pooled GPU buffers to the device (live tensors keep theirs). */
+/**
+ * Returns the pooled GPU buffers to the device (live tensors keep theirs). PyTorch: `torch.cuda.empty_cache`.
+ * @example
+ * ```ts
+ * webgpuTrim();
+ * ```
+ */
 export function webgpuTrim(): void {
   runtime?.trim();
 }
@@ -89,7 +123,11 @@ export function webgpuTrim(): void {
 /**
  * Selects webgpu when it starts here on a real GPU adapter (not a software one such as llvmpipe or
  * SwiftShader), and otherwise keeps the current backend (the fastest CPU one by default). Returns the
- * backend now active.
+ * backend now active. convnet's own (PyTorch: `'cuda' if torch.cuda.is_available() else 'cpu'`).
+ * @example
+ * ```ts
+ * const name = await useBestBackend();  // 'webgpu' or 'wasm'
+ * ```
  */
 export async function useBestBackend(): Promise<string> {
   if (mayHaveGpu()) {

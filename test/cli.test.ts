@@ -22,7 +22,7 @@ function convnet(...args: string[]) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-describe('convnet', () => {
+describe('convnet', { concurrency: 2 }, () => { // its tests are child processes with their own folders
   test('train: an --out that cannot be written is an error before any training; an interrupted save\'s temporaries are removed at the next start', () => {
     const file = join(tmp, 'a-file');
     writeFileSync(file, '');

@@ -4,7 +4,7 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -17,16 +17,24 @@ let tmp = '';
 before(() => { tmp = mkdtempSync(join(tmpdir(), 'convnet-cli-')); });
 after(() => { rmSync(tmp, { recursive: true, force: true }); });
 
-function convnet(...args: string[]) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 180_000 });
-  return { code: r.status, out: r.stdout, err: r.stderr };
+/** Runs the CLI in a child process. Asynchronous, so that the tests of this file can run two at a time
+ *  (spawnSync would block the event loop, and with it every other test of the file). */
+function convnet(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, timeout: 180_000 });
+    let out = '', err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
 }
 
 describe('convnet', { concurrency: 2 }, () => { // its tests are child processes with their own folders
-  test('train: an --out that cannot be written is an error before any training; an interrupted save\'s temporaries are removed at the next start', () => {
+  test('train: an --out that cannot be written is an error before any training; an interrupted save\'s temporaries are removed at the next start', async () => {
     const file = join(tmp, 'a-file');
     writeFileSync(file, '');
-    const r = convnet('train', '--data', SUBSET, '--limit', '64', '--epochs', '1', '--out', join(file, 'run'), '--quiet');
+    const r = await convnet('train', '--data', SUBSET, '--limit', '64', '--epochs', '1', '--out', join(file, 'run'), '--quiet');
     assert.equal(r.code, 2, r.err);
     assert.match(r.err, new RegExp(`--out ${join(file, 'run')}: checkpoints cannot be written there \\(ENOTDIR\\)`));
     assert.doesNotMatch(r.out + r.err, /epoch 1/);
@@ -36,30 +44,30 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     const orphan = join(out, '.model.safetensors.0123456789abcdef.tmp'), old = new Date(Date.now() - 3_600_000);
     writeFileSync(orphan, 'half a file');
     utimesSync(orphan, old, old);
-    const t = convnet('train', '--data', SUBSET, '--limit', '64', '--test-limit', '64', '--epochs', '1', '--backend', 'wasm', '--out', out, '--quiet');
+    const t = await convnet('train', '--data', SUBSET, '--limit', '64', '--test-limit', '64', '--epochs', '1', '--backend', 'wasm', '--out', out, '--quiet');
     assert.equal(t.code, 0, t.err);
     assert.match(t.out, /removed 1 temporary file\(s\) an interrupted save left in/);
     assert.ok(!existsSync(orphan));
     assert.ok(existsSync(join(out, 'model.safetensors')));
   });
 
-  test('the shebang makes dist/cli/main.js executable as `convnet`', () => {
+  test('the shebang makes dist/cli/main.js executable as `convnet`', async () => {
     assert.ok(readFileSync(join(root, 'src/cli/main.ts'), 'utf8').startsWith('#!/usr/bin/env node\n'));
   });
 
-  test('help lists the commands; no command is a usage error', () => {
-    const h = convnet('help');
+  test('help lists the commands; no command is a usage error', async () => {
+    const h = await convnet('help');
     assert.equal(h.code, 0);
     for (const c of ['train', 'eval', 'start']) assert.match(h.out, new RegExp(`^  ${c} `, 'm'));
-    const none = convnet();
+    const none = await convnet();
     assert.equal(none.code, 2);
     assert.match(none.out, /usage: convnet <command>/);
-    const t = convnet('train', '--help');
+    const t = await convnet('train', '--help');
     assert.equal(t.code, 0);
     assert.match(t.out, /--optimizer NAME/);
   });
 
-  test('require(\'convnet-ts\') says the package is an ES module and shows the import line; import() loads it', () => {
+  test('require(\'convnet-ts\') says the package is an ES module and shows the import line; import() loads it', async () => {
     const req = spawnSync(process.execPath, ['-e', "require('convnet-ts')"], { cwd: root, encoding: 'utf8' });
     assert.notEqual(req.status, 0);
     assert.match(req.stderr, /convnet-ts is an ES module and cannot be loaded with require\(\)/);
@@ -68,7 +76,7 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     assert.equal(imp.stdout, 'function function\n', imp.stderr);
   });
 
-  test('tour in an installed package: compiled examples run with plain node (no tsx), pictures go to ./out', { timeout: 120_000 }, () => {
+  test('tour in an installed package: compiled examples run with plain node (no tsx), pictures go to ./out', { timeout: 120_000 }, async () => {
     // An install as npm makes it: the package's files in node_modules/convnet-ts, its dependencies beside
     // it, and no devDependency (tsx) anywhere the package could resolve it.
     const proj = mkdtempSync(join(tmp, 'installed-'));
@@ -85,9 +93,9 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     assert.ok(!existsSync(join(pkg, 'out')), 'pictures were written inside the package');
   });
 
-  test('--version reads package.json', () => {
+  test('--version reads package.json', async () => {
     const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
-    const r = convnet('--version');
+    const r = await convnet('--version');
     assert.equal(r.code, 0);
     assert.equal(r.out, `convnet ${pkg.version} (npm package ${pkg.name})\n`);
   });
@@ -125,8 +133,8 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     ['resume without a checkpoint', ['train', '--resume', '--out', '/nonexistent/run'], /--resume: no checkpoint in \/nonexistent\/run/],
   ];
   for (const [name, args, re] of bad) {
-    test(`bad command line: ${name} → message, usage, exit code 2`, () => {
-      const r = convnet(...args);
+    test(`bad command line: ${name} → message, usage, exit code 2`, async () => {
+      const r = await convnet(...args);
       assert.equal(r.code, 2, r.err);
       assert.match(r.err, re);
       if (name !== 'unknown command') assert.match(r.err, /usage: convnet /);
@@ -134,12 +142,12 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     });
   }
 
-  test('train → checkpoint; --resume continues; eval reproduces the accuracy; a damaged checkpoint is an error', { timeout: 240_000 }, () => {
+  test('train → checkpoint; --resume continues; eval reproduces the accuracy; a damaged checkpoint is an error', { timeout: 240_000 }, async () => {
     const out = join(tmp, 'run');
     // --scheduler step: a cosine schedule sized for the first run's 1 epoch would have ended, and --resume
     // --epochs 2 refuses that (the 'keeps a record' test checks it).
     const common = ['--data', SUBSET, '--limit', '640', '--batch-size', '64', '--backend', 'ref', '--out', out, '--quiet', '--scheduler', 'step'];
-    const first = convnet('train', '--epochs', '1', ...common, '--test-limit', '200');
+    const first = await convnet('train', '--epochs', '1', ...common, '--test-limit', '200');
     assert.equal(first.code, 0, first.err);
     assert.match(first.out, /training lenet5 \(61,706 parameters\) on .*: 640 training \/ 200 test images/);
     assert.match(first.out, /epoch 1\/1  train loss \d\.\d+ acc/);
@@ -149,7 +157,7 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     });
     assert.ok(existsSync(join(out, 'model.safetensors')) && existsSync(join(out, manifest().trainState)));
 
-    const second = convnet('train', '--epochs', '2', '--resume', ...common, '--test-limit', '200');
+    const second = await convnet('train', '--epochs', '2', '--resume', ...common, '--test-limit', '200');
     assert.equal(second.code, 0, second.err);
     assert.match(second.out, /resuming .* after epoch 1 of 2/);
     assert.match(second.out, /epoch 2\/2  train loss/);
@@ -157,7 +165,7 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     const acc = second.out.match(/test accuracy (\d+\.\d+)% \((\d+)\/200\)/);
     assert.ok(acc, second.out);
 
-    const ev = convnet('eval', '--checkpoint', out, '--data', SUBSET, '--limit', '200', '--backend', 'ref');
+    const ev = await convnet('eval', '--checkpoint', out, '--data', SUBSET, '--limit', '200', '--backend', 'ref');
     assert.equal(ev.code, 0, ev.err);
     assert.match(ev.out, /lenet5 from .* \(epoch 2\) on 200 test images/);
     assert.match(ev.out, new RegExp(`test accuracy ${acc![1].replace('.', '\\.')}% \\(${acc![2]}/200\\)`));
@@ -167,37 +175,37 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     const bytes = readFileSync(file);
     rmSync(file); // model.safetensors may be a hard link to it: damage this name only
     writeFileSync(file, bytes.subarray(0, bytes.length - 100));
-    const broken = convnet('eval', '--checkpoint', out, '--data', SUBSET);
+    const broken = await convnet('eval', '--checkpoint', out, '--data', SUBSET);
     assert.equal(broken.code, 1);
     assert.match(broken.err, /convnet eval: safetensors .*epoch-0002\.model\.safetensors: .*out of range: the data section has \d+ bytes \(truncated file\?\)/);
     assert.ok(!/\n\s+at /.test(broken.err), `no stack trace:\n${broken.err}`);
   });
 
-  test('--resume of an --augment run with dropout is bit-identical to the uninterrupted run (the random streams are saved)', { timeout: 240_000 }, () => {
+  test('--resume of an --augment run with dropout is bit-identical to the uninterrupted run (the random streams are saved)', { timeout: 240_000 }, async () => {
     // wasm: the random streams do not depend on the backend, and wasm's kernels give the same bits run to run
     // (and are faster than ref's).
     const common = ['--data', SUBSET, '--limit', '64', '--test-limit', '20', '--batch-size', '32', '--backend', 'wasm', '--model', 'cnn-bn', '--augment', '--scheduler', 'none', '--quiet'];
     const straight = join(tmp, 'straight'), resumed = join(tmp, 'resumed');
     for (const r of [
-      convnet('train', '--epochs', '2', '--out', straight, ...common),
-      convnet('train', '--epochs', '1', '--out', resumed, ...common),
-      convnet('train', '--epochs', '2', '--resume', '--out', resumed, ...common),
+      await convnet('train', '--epochs', '2', '--out', straight, ...common),
+      await convnet('train', '--epochs', '1', '--out', resumed, ...common),
+      await convnet('train', '--epochs', '2', '--resume', '--out', resumed, ...common),
     ]) assert.equal(r.code, 0, r.err);
     const a = readFileSync(join(straight, 'model.safetensors')), b = readFileSync(join(resumed, 'model.safetensors'));
     assert.ok(a.equals(b), 'the resumed run\'s model differs from the uninterrupted run\'s');
   });
 
-  test('train keeps a record in --out: metrics.jsonl as printed, the best checkpoint in best/ (eval reproduces it), curves.svg; --resume drops lines after its checkpoint', { timeout: 240_000 }, () => {
+  test('train keeps a record in --out: metrics.jsonl as printed, the best checkpoint in best/ (eval reproduces it), curves.svg; --resume drops lines after its checkpoint', { timeout: 240_000 }, async () => {
     const out = join(tmp, 'recorded');
     // StepLR (x0.1 every epoch for runs this short): a cosine schedule sized for 2 epochs has ended at the
     // checkpoint, and --resume --epochs 3 refuses it (checked at the end).
     const common = ['--data', SUBSET, '--limit', '128', '--test-limit', '50', '--backend', 'ref', '--out', out, '--quiet', '--scheduler', 'step'];
-    const first = convnet('train', '--epochs', '2', '--early-stopping', '5', ...common);
+    const first = await convnet('train', '--epochs', '2', '--early-stopping', '5', ...common);
     assert.equal(first.code, 0, first.err);
     // What a kill after epoch 3's line but before its checkpoint would leave: a line --resume must drop.
     const file = join(out, 'metrics.jsonl');
     writeFileSync(file, `${readFileSync(file, 'utf8')}{"epoch":3,"trainLoss":9,"trainAccuracy":1,"testLoss":9,"testAccuracy":1,"lr":1,"seconds":1,"imagesPerSecond":1}\n`);
-    const second = convnet('train', '--epochs', '3', '--resume', ...common);
+    const second = await convnet('train', '--epochs', '3', '--resume', ...common);
     assert.equal(second.code, 0, second.err);
     assert.match(second.out, /resuming .* after epoch 2 of 3\ndropped 1 line\(s\) of .*metrics\.jsonl/);
     assert.match(second.out, /, early stopping after 5 epochs without improvement,/); // the setting came from the checkpoint
@@ -221,7 +229,7 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     // best/: the first epoch with the highest test accuracy; eval of it gives that accuracy exactly.
     const best = records.reduce((b, r) => (r.testAccuracy > b.testAccuracy ? r : b));
     assert.match(second.out, new RegExp(`best: .*best \\(epoch ${best.epoch}, test accuracy ${(100 * best.testAccuracy).toFixed(2)}%\\)`));
-    const ev = convnet('eval', '--checkpoint', join(out, 'best'), '--data', SUBSET, '--limit', '50', '--backend', 'ref');
+    const ev = await convnet('eval', '--checkpoint', join(out, 'best'), '--data', SUBSET, '--limit', '50', '--backend', 'ref');
     assert.equal(ev.code, 0, ev.err);
     assert.match(ev.out, new RegExp(`lenet5 from .*best \\(epoch ${best.epoch}\\) on 50 test images`));
     const acc = ev.out.match(/test accuracy \d+\.\d+% \((\d+)\/50\)/);
@@ -236,15 +244,15 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
 
     // A cosine run whose schedule has ended cannot be resumed past its end (its lr would be 0).
     const cosine = join(tmp, 'cosine'), small = ['--data', SUBSET, '--limit', '64', '--test-limit', '20', '--backend', 'ref', '--quiet', '--out', cosine];
-    assert.equal(convnet('train', '--epochs', '1', ...small).code, 0);
-    const past = convnet('train', '--epochs', '2', '--resume', ...small);
+    assert.equal((await convnet('train', '--epochs', '1', ...small)).code, 0);
+    const past = await convnet('train', '--epochs', '2', '--resume', ...small);
     assert.equal(past.code, 2);
     assert.match(past.err, /--resume --epochs 2: the run's cosine schedule ended after epoch 1 \(lr 0\), so the epochs after it would not train/);
   });
 
   test('start trains LeNet-5 on the shipped subset and says what it learned', { timeout: 240_000 }, async () => {
     const pics = join(tmp, 'start-pictures');
-    const r = convnet('start', '--epochs', '1', '--backend', 'wasm', '--out', pics);
+    const r = await convnet('start', '--epochs', '1', '--backend', 'wasm', '--out', pics);
     assert.equal(r.code, 0, r.err);
     // The pictures of what it learned: PNG files (signature 89 50 4E 47).
     for (const f of ['conv1-kernels.png', 'input.png', 'conv1-maps.png', 'conv2-maps.png']) {

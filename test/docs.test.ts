@@ -14,7 +14,9 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const typedocBin = join(dirname(createRequire(import.meta.url).resolve('typedoc/package.json')), 'bin', 'typedoc');
 
 test('every public export has a doc comment (TypeDoc validation)', { timeout: 120_000 }, () => {
-  const run = spawnSync(process.execPath, [typedocBin, '--emit', 'none', '--logLevel', 'Warn'], {
+  // --skipErrorChecking: the type errors are tsc's business (npm run build fails on them); the doc check
+  // alone takes 7 s instead of 11.
+  const run = spawnSync(process.execPath, [typedocBin, '--emit', 'none', '--logLevel', 'Warn', '--skipErrorChecking'], {
     cwd: root,
     encoding: 'utf8',
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },

@@ -13,19 +13,17 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randn, randint, nn, optim, F, manualSeed, setBackend, setNumThreads, getBackend, webgpuSync } from '../src/index.js';
+import * as lib from '../src/index.js';
 import { firstTouchLine } from './first-touch.js';
+import { lenet as lenetOf } from './lenet-step.js';
 import { firstLine, startConvnetWebgpu, timeGpu } from './gpu/common.js';
 
 const STEPS = Number(process.env.STEPS ?? 200);
 const THREADS = (process.env.THREADS ?? '1,2').split(',').map(Number);
 const BATCH = 64;
 
-function lenet(): nn.Sequential {
-  return new nn.Sequential(
-    new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
-    new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2), new nn.Flatten(),
-    new nn.Linear(400, 120), new nn.ReLU(), new nn.Linear(120, 84), new nn.ReLU(), new nn.Linear(84, 10));
-}
+/** LeNet-5 as the tutorial builds it (bench/lenet-step.ts: the page bench runs the same). */
+const lenet = (): nn.Sequential => lenetOf(lib);
 
 /** Mean step time per thread count: unlike the median it includes garbage-collection pauses. */
 const means = new Map<number, number>();

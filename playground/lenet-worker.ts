@@ -22,7 +22,7 @@
 import {
   models, nn, optim, F, fit, evaluate, DataLoader, TensorDataset, Tensor, tensor, manualSeed, noGrad, argmax, vis,
   safetensors, saveToIndexedDb, loadFromIndexedDb, loadSafetensorsUrl, loadSafetensorsFile, fromPixels,
-  type TrainBatchResult,
+  useBestBackend, initWasmThreads, webgpuInfo, type TrainBatchResult,
 } from '../src/browser.js';
 
 /** The normalisation the CLI trains with (FASHION_MNIST_MEAN and _STD of src/data/mnist.ts). */
@@ -256,10 +256,14 @@ async function handle(msg: Msg): Promise<void> {
   const answer = (value: Record<string, unknown> = {}, transfer: Transferable[] = []) => post({ type: 'result', id: msg.id, ...value }, transfer);
   switch (msg.type) {
     case 'init': {
+      // webgpu where the browser has a real GPU adapter, else wasm on as many threads as it will start
+      // (more than one only in a cross-origin-isolated page, as `npm run playground` serves it).
+      const backend = await useBestBackend();
+      const device = backend === 'webgpu' ? webgpuInfo()?.adapter ?? 'GPU' : `${await initWasmThreads()} thread(s)`;
       [train, test] = await Promise.all([loadSplit('train'), loadSplit('t10k')]);
       useWeights((await loadSafetensorsUrl(PRETRAINED_URL)).tensors, 'pretrained');
       const testImages = test.images.slice(), testLabels = test.labels.slice();
-      post({ type: 'ready', id: msg.id, classes: CLASSES, trainSize: train.n, testSize: test.n, testImages, testLabels, source: modelSource },
+      post({ type: 'ready', id: msg.id, classes: CLASSES, trainSize: train.n, testSize: test.n, testImages, testLabels, source: modelSource, backend: `${backend}, ${device}` },
         [testImages.buffer, testLabels.buffer]);
       await postVis();
       return;

@@ -213,7 +213,7 @@ const on: Record<string, (m: Msg) => void> = {
     testLabels = m.testLabels as Uint8Array;
     buildGallery();
     setSource(m.source as string);
-    setStatus(`Ready: ${m.trainSize} training and ${m.testSize} test images. The pretrained model is loaded; train your own or classify.`);
+    setStatus(`Ready: ${m.trainSize} training and ${m.testSize} test images on ${m.backend}. The pretrained model is loaded; train your own or classify.`);
     setIdle();
   },
   vis(m) {

@@ -99,6 +99,9 @@ async function openLenet(page: Page, url: string, errors: string[]): Promise<voi
   await page.goto(url);
   await page.waitForFunction(() => (window as unknown as W).ready === true, null, { timeout: 60_000 })
     .catch((e) => { throw new Error(`the page never became ready (${e.message}); page errors: ${errors.join('; ')}`); });
+  // The worker chose its backend with useBestBackend (webgpu on a real GPU, else wasm) and says so.
+  const status = await page.textContent('#status') ?? '';
+  assert.match(status, /^Ready: .* images on (wasm, \d+ thread\(s\)|webgpu, .+)\. /);
 }
 
 const predictAll = (page: Page) => page.evaluate(async () => {

@@ -100,7 +100,7 @@ interface RunResult {
   evaluateAbort: { name?: string; resolved?: boolean; calls: number };
   hasProcess?: boolean;
 }
-interface Gaps { ms: number; maxFrameGap: number; maxTimerGap: number; frames: number; steps: number }
+interface Gaps { ms: number; maxFrameGap: number; maxTimerGap: number; p90FrameGap: number; p90TimerGap: number; frames: number; steps: number }
 interface TrainPageResult {
   error?: string;
   hasProcess: boolean;
@@ -147,7 +147,7 @@ describe('fit and evaluate in Chromium: a page and a Web Worker', { timeout: 300
       r = await interactively(await browser.newPage(), `${server.url}/plain/train.html`);
       const g = r.gaps;
       console.log(`# ${Object.entries(g).map(([k, v]) => `${k}: ${v.steps} steps in ${v.ms.toFixed(0)} ms, max frame gap ` +
-        `${v.maxFrameGap.toFixed(0)} ms, max 10 ms-timer gap ${v.maxTimerGap.toFixed(0)} ms`).join('; ')}`);
+        `${v.maxFrameGap.toFixed(0)} ms (90 % under ${v.p90FrameGap.toFixed(0)}), max 10 ms-timer gap ${v.maxTimerGap.toFixed(0)} ms (90 % under ${v.p90TimerGap.toFixed(0)})`).join('; ')}`);
       const i = r.interactive;
       console.log(`# clicking while fit trains: click latencies ${i.clicks.map((c) => c.toFixed(1)).join(', ')} ms; max frame gap ` +
         `${i.maxFrameGap.toFixed(0)} ms; stop after batch ${i.atStop}, rejected ${i.stopMs.toFixed(1)} ms later at batch ${i.batches}; ` +
@@ -209,16 +209,18 @@ describe('fit and evaluate in Chromium: a page and a Web Worker', { timeout: 300
     assert.ok(w.batches >= 5 && w.batches < 100, `the worker ran ${w.batches} of ${w.total} batches`);
   });
 
-  it('the page keeps drawing while fit trains: no gap between animation frames or 10 ms timer ticks over 150 ms (over 250 without yielding)', () => {
+  it('the page keeps drawing while fit trains: 90 % of the gaps between animation frames and 10 ms timer ticks under 50 ms (over 250 without yielding)', () => {
     const { fit: g, none } = result().gaps;
     assert.equal(g.steps, none.steps);
     // the control: the same steps without yielding starve the page, so the measure can fail
-    // (The bounds leave room for a loaded 2-core machine, where a frame can come late for reasons of its
-    // own; the control's gap is the whole run, about 330 ms here.)
+    // Judged on the 90th percentile of the gaps: on a loaded 2-core machine one stall (a garbage
+    // collection, another process) can delay a single frame by 400 ms whatever fit does, while a loop that
+    // does not yield has no frames at all (its one gap is the whole run, about 300 ms here).
     assert.ok(none.maxFrameGap > 250, `without yielding the max frame gap was only ${none.maxFrameGap.toFixed(0)} ms over ${none.ms.toFixed(0)} ms`);
+    assert.ok(none.p90FrameGap > 250, `without yielding, 90 % of the frame gaps were under ${none.p90FrameGap.toFixed(0)} ms`);
     assert.ok(g.frames >= 5, `only ${g.frames} frames during fit`);
-    assert.ok(g.maxFrameGap < 150, `max gap between frames during fit: ${g.maxFrameGap.toFixed(0)} ms`);
-    assert.ok(g.maxTimerGap < 150, `max gap between timer ticks during fit: ${g.maxTimerGap.toFixed(0)} ms`);
+    assert.ok(g.p90FrameGap < 50, `90th percentile of the gaps between frames during fit: ${g.p90FrameGap.toFixed(0)} ms (max ${g.maxFrameGap.toFixed(0)})`);
+    assert.ok(g.p90TimerGap < 50, `90th percentile of the gaps between timer ticks during fit: ${g.p90TimerGap.toFixed(0)} ms (max ${g.maxTimerGap.toFixed(0)})`);
   });
 
   it('clicks during fit are handled within 100 ms, and #stop aborts it within a batch or two', () => {

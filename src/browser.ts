@@ -20,6 +20,17 @@
 // input and a worker's messages get through), take onBatch/onEpoch and an AbortSignal, and show no
 // progress unless given { progress: { onLine } } or a stream: there is no process.stderr here.
 
+/**
+ * convnet for the browser (`import … from 'convnet-ts/browser'`): the same API as `convnet-ts` less what
+ * needs Node's built-in modules, plus safetensors in IndexedDB, downloads, URLs and Files, and images
+ * through the browser's canvas and decoder (fromPixels, toCanvas, decodeImageBlob).
+ * @example
+ * ```ts
+ * import { tensor, nn, F, optim, setBackend } from 'convnet-ts/browser';
+ * ```
+ * @module convnet-ts/browser
+ */
+
 export * from './core.js';
 
 // safetensors: the format as bytes (serialize, deserializeAsync, …), and models saved in and loaded into

@@ -4,6 +4,17 @@
 //
 // The Node entry: everything in core.ts, plus what reads and writes files.
 
+/**
+ * convnet — convolutional neural networks in TypeScript, with PyTorch's API in camelCase. The Node entry
+ * (`import … from 'convnet-ts'`): tensors, `nn`, `F`, `optim`, data sets and training, plus what reads and
+ * writes files (MNIST's IDX files, safetensors checkpoints, PNG/JPEG images).
+ * @example
+ * ```ts
+ * import { tensor, randn, nn, F, optim } from 'convnet-ts';
+ * ```
+ * @module convnet-ts
+ */
+
 export * from './core.js';
 
 // data sets read from files (IDX: MNIST, Fashion-MNIST, KMNIST)

@@ -17,16 +17,37 @@
 import { Tensor } from '../tensor/tensor.js';
 import { fromRgba, toRgba, type ImageEncodeOptions } from './raster.js';
 
-/** What fromPixels reads: a raster, an image, a canvas, a bitmap or a video's current frame. */
+/**
+ * What fromPixels reads: a raster, an image, a canvas, a bitmap or a video's current frame. tfjs: the
+ * `pixels` argument of `tf.browser.fromPixels`.
+ * @example
+ * ```ts
+ * const src: PixelSource = document.querySelector('video')!;  // its current frame
+ * ```
+ */
 export type PixelSource = ImageData | HTMLImageElement | HTMLCanvasElement | OffscreenCanvas | ImageBitmap | HTMLVideoElement;
 
-/** Options of fromPixels. */
+/**
+ * Options of fromPixels: the channels of the result. tfjs: the `numChannels` argument of
+ * `tf.browser.fromPixels`.
+ * @example
+ * ```ts
+ * fromPixels(canvas, { channels: 1 });  // grey: [1, H, W]
+ * ```
+ */
 export interface FromPixelsOptions {
   /** Channels of the result: 1 (grey), 2 (grey + alpha), 3 (RGB, default) or 4 (RGBA). */
   channels?: 1 | 2 | 3 | 4;
 }
 
-/** Options of decodeImageBlob. */
+/**
+ * Options of decodeImageBlob: the channels of the result and the most pixels accepted. PyTorch: the
+ * `mode` of `torchvision.io.decode_image`.
+ * @example
+ * ```ts
+ * await decodeImageBlob(file, { mode: 'grey', maxPixels: 4e6 });
+ * ```
+ */
 export interface DecodeImageBlobOptions {
   /** Channels of the result: 'rgb' (default), 'grey' (or 'gray') or 'rgba'. The browser's decoder does not
    *  say how the file stored them, so decodeImage's 'unchanged' has no counterpart here. */
@@ -93,7 +114,14 @@ function rgbaOf(op: string, src: PixelSource): { width: number; height: number; 
   return { width, height, data: new Uint8Array(d.buffer, d.byteOffset, d.byteLength) };
 }
 
-/** A float32 [C, H, W] tensor in [0, 1] of an image, canvas, bitmap, video frame or ImageData (tf.browser.fromPixels). */
+/**
+ * A float32 [C, H, W] tensor in [0, 1] of an image, canvas, bitmap, video frame or ImageData. tfjs:
+ * `tf.browser.fromPixels` (which gives int32 [H, W, C] in 0…255).
+ * @example
+ * ```ts
+ * const x = fromPixels(document.querySelector('img')!);  // [3, H, W]
+ * ```
+ */
 export function fromPixels(source: PixelSource, opts: FromPixelsOptions = {}): Tensor {
   const op = 'fromPixels';
   const channels = opts.channels ?? 3;
@@ -113,7 +141,12 @@ function rgbaFor(op: string, t: Tensor, opts: ImageEncodeOptions, values: ArrayL
 
 /**
  * The tensor ([H, W], [C, H, W] or [1, C, H, W], C in 1…4) as ImageData, its values mapped to 0…255 as
- * toRgba does (opts: normalize, range, cmap, scale). Async: reads with `await t.data()`.
+ * toRgba does (opts: normalize, range, cmap, scale). Async: reads with `await t.data()`. tfjs:
+ * `tf.browser.toPixels` without a canvas (which gives the RGBA bytes).
+ * @example
+ * ```ts
+ * ctx.putImageData(await toImageData(featureMap, { normalize: 'minmax', cmap: 'viridis' }), 0, 0);
+ * ```
  */
 export async function toImageData(t: Tensor, opts: ImageEncodeOptions = {}): Promise<ImageData> {
   const op = 'toImageData';
@@ -125,7 +158,12 @@ export async function toImageData(t: Tensor, opts: ImageEncodeOptions = {}): Pro
 
 /**
  * Draws the tensor on `canvas` (resized to the image), or on a new one (a <canvas> in a page, an
- * OffscreenCanvas in a worker), and returns the canvas (tf.browser.toPixels). Values as toImageData.
+ * OffscreenCanvas in a worker), and returns the canvas. Values as toImageData. tfjs:
+ * `tf.browser.toPixels(img, canvas)`.
+ * @example
+ * ```ts
+ * await toCanvas(x, document.querySelector('canvas')!, { scale: 4 });
+ * ```
  */
 export async function toCanvas<C extends HTMLCanvasElement | OffscreenCanvas>(t: Tensor, canvas?: C, opts: ImageEncodeOptions = {}): Promise<C | HTMLCanvasElement | OffscreenCanvas> {
   const op = 'toCanvas';
@@ -156,6 +194,11 @@ export async function toCanvas<C extends HTMLCanvasElement | OffscreenCanvas>(t:
 /**
  * Decodes an image file's bytes (a File, a fetched Blob) with the browser's decoder (createImageBitmap:
  * PNG, JPEG, GIF, WebP, AVIF, … as the browser supports) into a float32 [C, H, W] tensor in [0, 1].
+ * PyTorch: `torchvision.io.decode_image`; in a browser, `createImageBitmap` then `tf.browser.fromPixels`.
+ * @example
+ * ```ts
+ * const x = await decodeImageBlob(await (await fetch('/digit.png')).blob(), { mode: 'grey' });  // [1, H, W]
+ * ```
  */
 export async function decodeImageBlob(blob: Blob, opts: DecodeImageBlobOptions = {}): Promise<Tensor> {
   const op = 'decodeImageBlob';

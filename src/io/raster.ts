@@ -8,9 +8,26 @@ import { fromArray } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { colorAt, type ColorMap } from './colormap.js';
 
+/**
+ * How toRgba maps values to 0…255: 'fixed' (a given range, default [0, 1], clamped), 'minmax' (the
+ * tensor's own minimum…maximum) or 'symmetric' (−max|v|…max|v|, zero at mid-grey). PyTorch: the
+ * `normalize`/`value_range` of `torchvision.utils.make_grid`.
+ * @example
+ * ```ts
+ * toRgba(featureMap, { normalize: 'minmax' });  // the map's own min…max to black…white
+ * ```
+ */
 export type Normalize = 'fixed' | 'minmax' | 'symmetric';
 
-/** How a tensor's values become 0…255 pixels: toRgba, encodePng, writeImage, and in the browser toCanvas. */
+/**
+ * How a tensor's values become 0…255 pixels: toRgba, encodePng, writeImage, and in the browser toCanvas.
+ * PyTorch: the `normalize`/`value_range`/`scale_each` of `torchvision.utils.save_image`; `cmap` as
+ * matplotlib's `imshow`.
+ * @example
+ * ```ts
+ * toRgba(kernel, { normalize: 'symmetric', cmap: 'diverging', scale: 8 });
+ * ```
+ */
 export interface ImageEncodeOptions {
   /** How values become 0…255: 'fixed' (default, opts.range or [0, 1], clamped), 'minmax', 'symmetric'. */
   normalize?: Normalize;
@@ -22,14 +39,29 @@ export interface ImageEncodeOptions {
   scale?: number;
 }
 
-/** An 8-bit RGBA raster, as in ImageData (row-major, 4 bytes per pixel). */
+/**
+ * An 8-bit RGBA raster, as in ImageData (row-major, 4 bytes per pixel). convnet's own (the web's
+ * `ImageData`, with a Uint8Array).
+ * @example
+ * ```ts
+ * const img: RgbaImage = { width: 1, height: 1, data: new Uint8Array([255, 0, 0, 255]) };  // one red pixel
+ * ```
+ */
 export interface RgbaImage {
   width: number;
   height: number;
   data: Uint8Array;
 }
 
-/** Converts an RGBA raster into a [C, H, W] float32 tensor in [0, 1] with C = 1, 2, 3 or 4. */
+/**
+ * Converts an RGBA raster into a [C, H, W] float32 tensor in [0, 1] with C = 1, 2, 3 or 4 (1: grey,
+ * ITU-R 601-2 luma; 2: grey + alpha). PyTorch: `torchvision.transforms.functional.to_tensor` of an RGBA
+ * image.
+ * @example
+ * ```ts
+ * fromRgba({ width: 1, height: 1, data: new Uint8Array([255, 0, 0, 255]) }).shape;  // [3, 1, 1]
+ * ```
+ */
 export function fromRgba(img: RgbaImage, channels: 1 | 2 | 3 | 4 | number = 3): Tensor {
   const { width: W, height: H, data } = img;
   const n = W * H;
@@ -62,9 +94,15 @@ function valueRange(op: string, s: ArrayLike<number>, normalize: Normalize, rang
   return hi > lo ? [lo, hi] : [lo - 0.5, lo + 0.5]; // a constant map shows as mid-grey
 }
 
-/** Renders a tensor as an 8-bit RGBA raster (the step before PNG encoding, or a canvas's ImageData).
- *  Reads the values synchronously unless they are given (a GPU tensor: `await t.data()` first, or use
- *  writeImage, which does). */
+/**
+ * Renders a tensor as an 8-bit RGBA raster (the step before PNG encoding, or a canvas's ImageData).
+ * Reads the values synchronously unless they are given (a GPU tensor: `await t.data()` first, or use
+ * writeImage, which does). PyTorch: `torchvision.transforms.functional.to_pil_image` (RGBA).
+ * @example
+ * ```ts
+ * const img = toRgba(featureMap, { normalize: 'minmax', cmap: 'viridis' }, await featureMap.data());
+ * ```
+ */
 export function toRgba(t: Tensor, opts: ImageEncodeOptions = {}, values?: ArrayLike<number>): RgbaImage {
   const op = 'toRgba';
   if (!(t instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${typeof t}`);

@@ -34,7 +34,15 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import type { DataArray } from '../tensor/dtype.js';
 
-/** The dtypes of the format (F32 float32, I64 int64, BF16 bfloat16, …), as the header names them. */
+/**
+ * The dtypes of the format (F32 float32, I64 int64, BF16 bfloat16, …), as the header names them: written
+ * F32, F64, I32 and I64; read all of them (F16 and BF16 into float32, the integers and BOOL into int32).
+ * PyTorch: the `"dtype"` strings of safetensors' header (`torch.float32` ↔ `'F32'`, …).
+ * @example
+ * ```ts
+ * const dtype: safetensors.SafetensorsDType = 'BF16';  // read into float32
+ * ```
+ */
 export type SafetensorsDType = 'F16' | 'BF16' | 'F32' | 'F64' | 'I8' | 'U8' | 'I16' | 'U16' | 'I32' | 'U32' | 'I64' | 'U64' | 'BOOL';
 
 const ITEM_SIZE: Record<SafetensorsDType, number> = {
@@ -44,10 +52,26 @@ const ITEM_SIZE: Record<SafetensorsDType, number> = {
 /** The largest header accepted, as the reference implementation (100 MB). */
 const MAX_HEADER = 100_000_000;
 
-/** Tensors by name: a stateDict's Map, or a plain object. */
+/**
+ * Tensors by name: a stateDict's Map, or a plain object. PyTorch: the `Dict[str, torch.Tensor]` that
+ * `safetensors.torch.save` takes.
+ * @example
+ * ```ts
+ * await safetensors.serialize(model.stateDict());                   // a Map
+ * await safetensors.serialize({ w: randn([3, 3]), b: zeros([3]) });  // a plain object
+ * ```
+ */
 export type TensorMap = Map<string, Tensor> | Record<string, Tensor>;
 
-/** What a file holds: its tensors by name, in the header's order, and its string metadata. */
+/**
+ * What a file holds: its tensors by name, in the header's order, and its string metadata. PyTorch:
+ * `safetensors.safe_open`'s tensors (`keys()`, `get_tensor()`) and `metadata()`.
+ * @example
+ * ```ts
+ * const { tensors, metadata } = await safetensors.deserializeAsync(bytes);
+ * model.loadStateDict(tensors);
+ * ```
+ */
 export interface SafetensorsContents {
   /** The tensors by name. */
   tensors: Map<string, Tensor>;
@@ -55,7 +79,14 @@ export interface SafetensorsContents {
   metadata: Record<string, string>;
 }
 
-/** Options of serialize. */
+/**
+ * Options of serialize: string metadata, the int32 tensors to store as I64, and the whole file's SHA-256.
+ * PyTorch: the `metadata=` argument of `safetensors.torch.save`; `int64` and `checksum` are convnet's own.
+ * @example
+ * ```ts
+ * await safetensors.serialize(model.stateDict(), { metadata: { epoch: '3' }, int64: ['bn1.num_batches_tracked'], checksum: true });
+ * ```
+ */
 export interface SerializeOptions {
   /** String → string pairs stored under "__metadata__". */
   metadata?: Record<string, string>;
@@ -65,21 +96,59 @@ export interface SerializeOptions {
   checksum?: boolean;
 }
 
-/** Metadata key of the whole file's SHA-256 (see the top of this file). */
+/**
+ * Metadata key of the whole file's SHA-256, as 64 hex digits (`'convnet.file-sha256'`), written by
+ * `{ checksum: true }` and verified by every reader. convnet's own (PyTorch ignores the key).
+ * @example
+ * ```ts
+ * const { metadata } = await safetensors.deserializeAsync(bytes);
+ * metadata[safetensors.CHECKSUM_KEY];  // '3f9a…' (64 hex digits), or undefined
+ * ```
+ */
 export const CHECKSUM_KEY = 'convnet.file-sha256';
-/** Metadata key of the data section's SHA-256, as files written before CHECKSUM_KEY carry it. */
+/**
+ * Metadata key of the data section's SHA-256 (`'convnet.sha256'`), as files written before CHECKSUM_KEY
+ * carry it; still verified on reading. convnet's own.
+ * @example
+ * ```ts
+ * const { metadata } = await safetensors.deserializeAsync(oldBytes);
+ * metadata[safetensors.DATA_CHECKSUM_KEY];  // the data section's hash, in an older file
+ * ```
+ */
 export const DATA_CHECKSUM_KEY = 'convnet.sha256';
 
 const HEX64 = /^[0-9a-f]{64}$/;
 const ZEROS64 = '0'.repeat(64);
 
-/** A SHA-256 of the concatenation of `chunks`, as 64 lower-case hex digits. */
+/**
+ * A SHA-256 of the concatenation of `chunks`, as 64 lower-case hex digits: what deserializeWith takes.
+ * convnet's own.
+ * @example
+ * ```ts
+ * const sha: safetensors.SyncSha256 = (chunks) => chunks.reduce((h, c) => h.update(c), createHash('sha256')).digest('hex');
+ * ```
+ */
 export type SyncSha256 = (chunks: readonly Uint8Array[]) => string;
-/** A SHA-256 as SyncSha256, or a promise of it (WebCrypto's is async). */
+/**
+ * A SHA-256 as SyncSha256, or a promise of it (WebCrypto's is async): what deserializeAsync takes.
+ * convnet's own.
+ * @example
+ * ```ts
+ * const nodeSha: safetensors.Sha256 = (chunks) => chunks.reduce((h, c) => h.update(c), createHash('sha256')).digest('hex');
+ * await safetensors.deserializeAsync(bytes, {}, nodeSha);  // a synchronous hash is a Sha256 too
+ * ```
+ */
 export type Sha256 = (chunks: readonly Uint8Array[]) => string | Promise<string>;
 
-/** SHA-256 through WebCrypto (browsers in a secure context, Node ≥ 19). digest() takes one buffer, so
- *  several chunks are copied into one first. */
+/**
+ * SHA-256 through WebCrypto (browsers in a secure context, Node ≥ 19). digest() takes one buffer, so
+ * several chunks are copied into one first. The default hash of deserializeAsync. convnet's own (Web
+ * Crypto's `crypto.subtle.digest('SHA-256', …)` as hex).
+ * @example
+ * ```ts
+ * await safetensors.webCryptoSha256([new TextEncoder().encode('abc')]);  // 'ba7816bf8f01cfea…'
+ * ```
+ */
 export const webCryptoSha256: Sha256 = async (chunks) => {
   const subtle = (globalThis as { crypto?: Crypto }).crypto?.subtle;
   if (!subtle) {
@@ -125,7 +194,15 @@ function fileHashInput(bytes: Uint8Array, at: number): Uint8Array[] {
   return [bytes.subarray(0, at), ZEROS64_BYTES, bytes.subarray(at + 64)];
 }
 
-/** A file that breaks a rule of the format, or fails its checksum: names the file (`source`) and the rule. */
+/**
+ * A file that breaks a rule of the format, or fails its checksum: names the file (`source`) and the rule.
+ * PyTorch: safetensors' `SafetensorError`.
+ * @example
+ * ```ts
+ * try { await safetensors.deserializeAsync(bytes, { source: 'lenet.safetensors' }); }
+ * catch (e) { if (e instanceof safetensors.SafetensorsError) console.error(e.source, e.message); }
+ * ```
+ */
 export class SafetensorsError extends Error {
   constructor(readonly source: string, problem: string) {
     super(`safetensors ${source}: ${problem}`);
@@ -139,9 +216,16 @@ function entriesOf(tensors: TensorMap): [string, Tensor][] {
   return tensors instanceof Map ? [...tensors] : Object.entries(tensors);
 }
 
-/** Serialises tensors (and string metadata) to safetensors bytes. Async: the values are read with
- *  `await t.data()`, the read every backend supports (a GPU's memory cannot be read synchronously).
- *  `sha256` computes the checksum ({ checksum: true }); WebCrypto's by default. */
+/**
+ * Serialises tensors (and string metadata) to safetensors bytes. Async: the values are read with
+ * `await t.data()`, the read every backend supports (a GPU's memory cannot be read synchronously).
+ * `sha256` computes the checksum ({ checksum: true }); WebCrypto's by default. PyTorch:
+ * `safetensors.torch.save`.
+ * @example
+ * ```ts
+ * const bytes = await safetensors.serialize(model.stateDict(), { metadata: { epoch: '3' }, checksum: true });
+ * ```
+ */
 export async function serialize(tensors: TensorMap, opts: SerializeOptions = {}, sha256: Sha256 = webCryptoSha256): Promise<Uint8Array> {
   const int64 = new Set(opts.int64 ?? []);
   const header: Record<string, unknown> = {};
@@ -256,7 +340,14 @@ function decodeTensor(src: string, name: string, dtype: SafetensorsDType, shape:
   return fromArray(storage, shape);
 }
 
-/** Options of the readers (deserialize, deserializeAsync, deserializeWith). */
+/**
+ * Options of the readers (deserialize, deserializeAsync, deserializeWith): the name errors give the file,
+ * and whether a file without a checksum is refused. convnet's own.
+ * @example
+ * ```ts
+ * await safetensors.deserializeAsync(bytes, { source: 'lenet.safetensors', requireChecksum: true });
+ * ```
+ */
 export interface DeserializeOptions {
   /** Names the file in error messages. */
   source?: string;
@@ -397,23 +488,45 @@ function decodeAll(p: Parsed): SafetensorsContents {
   return { tensors, metadata: p.metadata };
 }
 
-/** Parses safetensors bytes, verifying a checksum with a synchronous SHA-256 (io/safetensors.ts's
- *  deserialize passes Node's). */
+/**
+ * Parses safetensors bytes, verifying a checksum with a synchronous SHA-256 (io/safetensors.ts's
+ * deserialize passes Node's). PyTorch: `safetensors.torch.load`, with the hash given.
+ * @example
+ * ```ts
+ * const sha: safetensors.SyncSha256 = (chunks) => chunks.reduce((h, c) => h.update(c), createHash('sha256')).digest('hex');
+ * const { tensors } = safetensors.deserializeWith(bytes, { source: 'lenet.safetensors' }, sha);
+ * ```
+ */
 export function deserializeWith(bytes: Uint8Array, opts: DeserializeOptions, sha256: SyncSha256): SafetensorsContents {
   const p = parseStructure(bytes, opts);
   if (p.check) verify(p.src, p.check, sha256(p.check.input));
   return decodeAll(p);
 }
 
-/** Parses safetensors bytes, verifying a checksum with `sha256` (WebCrypto's by default): the reader for
- *  browsers, where no synchronous SHA-256 is built in. Same checks and errors as deserialize. */
+/**
+ * Parses safetensors bytes, verifying a checksum with `sha256` (WebCrypto's by default): the reader for
+ * browsers, where no synchronous SHA-256 is built in. Same checks and errors as deserialize. PyTorch:
+ * `safetensors.torch.load` (and `safe_open(…).metadata()` for the metadata).
+ * @example
+ * ```ts
+ * const { tensors, metadata } = await safetensors.deserializeAsync(bytes, { source: 'lenet.safetensors' });
+ * model.loadStateDict(tensors);
+ * ```
+ */
 export async function deserializeAsync(bytes: Uint8Array, opts: DeserializeOptions = {}, sha256: Sha256 = webCryptoSha256): Promise<SafetensorsContents> {
   const p = parseStructure(bytes, opts);
   if (p.check) verify(p.src, p.check, await sha256(p.check.input));
   return decodeAll(p);
 }
 
-/** Safetensors bytes of tensors (safetensors.torch.save). Async, as serialize. */
+/**
+ * Safetensors bytes of tensors, with optional string metadata. Async, as serialize. PyTorch:
+ * `safetensors.torch.save`.
+ * @example
+ * ```ts
+ * const bytes = await safetensors.save(model.stateDict(), { epoch: '3' });
+ * ```
+ */
 export function save(tensors: TensorMap, metadata?: Record<string, string>): Promise<Uint8Array> {
   return serialize(tensors, { metadata });
 }

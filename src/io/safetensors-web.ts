@@ -22,8 +22,23 @@ import {
   deserializeAsync, serialize, SafetensorsError, type SafetensorsContents, type TensorMap,
 } from './safetensors-format.js';
 
-/** The IndexedDB database and object store the saves use. */
+/**
+ * The IndexedDB database the saves use (`'convnet-safetensors'`). convnet's own (tfjs's `indexeddb://`
+ * saves use a database 'tensorflowjs').
+ * @example
+ * ```ts
+ * indexedDB.deleteDatabase(INDEXED_DB_NAME);  // forget every saved model
+ * ```
+ */
 export const INDEXED_DB_NAME = 'convnet-safetensors';
+/**
+ * The object store, in INDEXED_DB_NAME, that maps a saved name to its file's bytes (`'files'`).
+ * convnet's own.
+ * @example
+ * ```ts
+ * const bytes = await get('lenet', createStore(INDEXED_DB_NAME, INDEXED_DB_STORE));  // idb-keyval
+ * ```
+ */
 export const INDEXED_DB_STORE = 'files';
 
 let idbStore: UseStore | undefined;
@@ -42,7 +57,12 @@ const idbSource = (name: string): string => `indexeddb:${name}`;
 
 /**
  * Saves tensors (a stateDict) in the page's IndexedDB under `name`, replacing what was there, as a
- * safetensors file with its checksum. Resolves once the write is committed.
+ * safetensors file with its checksum. Resolves once the write is committed. tfjs:
+ * `model.save('indexeddb://name')`.
+ * @example
+ * ```ts
+ * await saveToIndexedDb('lenet', model.stateDict(), { epoch: '3' });
+ * ```
  */
 export async function saveToIndexedDb(name: string, tensors: TensorMap, metadata?: Record<string, string>): Promise<void> {
   const op = 'saveToIndexedDb';
@@ -55,7 +75,14 @@ export async function saveToIndexedDb(name: string, tensors: TensorMap, metadata
   }
 }
 
-/** Tensors and metadata saved by saveToIndexedDb under `name`, their checksum verified. */
+/**
+ * Tensors and metadata saved by saveToIndexedDb under `name`, their checksum verified. tfjs:
+ * `tf.loadLayersModel('indexeddb://name')`.
+ * @example
+ * ```ts
+ * model.loadStateDict((await loadFromIndexedDb('lenet')).tensors);
+ * ```
+ */
 export async function loadFromIndexedDb(name: string): Promise<SafetensorsContents> {
   const op = 'loadFromIndexedDb';
   checkName(op, name);
@@ -73,13 +100,26 @@ export async function loadFromIndexedDb(name: string): Promise<SafetensorsConten
   return deserializeAsync(bytes, { source: idbSource(name), requireChecksum: true });
 }
 
-/** The names saved in IndexedDB by saveToIndexedDb, sorted. */
+/**
+ * The names saved in IndexedDB by saveToIndexedDb, sorted. tfjs: `tf.io.listModels()`.
+ * @example
+ * ```ts
+ * if ((await listIndexedDb()).includes('lenet')) model.loadStateDict((await loadFromIndexedDb('lenet')).tensors);
+ * ```
+ */
 export async function listIndexedDb(): Promise<string[]> {
   const names = await keys(store('listIndexedDb'));
   return names.filter((k): k is string => typeof k === 'string').sort();
 }
 
-/** Deletes what saveToIndexedDb saved under `name` (nothing when there is none). */
+/**
+ * Deletes what saveToIndexedDb saved under `name` (nothing when there is none). tfjs:
+ * `tf.io.removeModel('indexeddb://name')`.
+ * @example
+ * ```ts
+ * await deleteFromIndexedDb('lenet');
+ * ```
+ */
 export async function deleteFromIndexedDb(name: string): Promise<void> {
   checkName('deleteFromIndexedDb', name);
   await del(name, store('deleteFromIndexedDb'));
@@ -88,6 +128,11 @@ export async function deleteFromIndexedDb(name: string): Promise<void> {
 /**
  * Offers tensors to the user as a downloaded safetensors file named `filename` (the browser saves it,
  * or asks where), with its checksum. Returns the bytes offered. Needs a page (document), not a worker.
+ * tfjs: `model.save('downloads://name')`.
+ * @example
+ * ```ts
+ * await downloadSafetensors(model.stateDict(), 'lenet.safetensors', { epoch: '3' });
+ * ```
  */
 export async function downloadSafetensors(tensors: TensorMap, filename = 'model.safetensors', metadata?: Record<string, string>): Promise<Uint8Array> {
   const op = 'downloadSafetensors';
@@ -107,7 +152,14 @@ export async function downloadSafetensors(tensors: TensorMap, filename = 'model.
   return bytes;
 }
 
-/** Tensors and metadata of the safetensors file at `url` (fetched with `init`), checksum verified when present. */
+/**
+ * Tensors and metadata of the safetensors file at `url` (fetched with `init`), checksum verified when
+ * present. tfjs: `tf.loadLayersModel(url)` (its `http://` model IO); PyTorch: `torch.hub.load_state_dict_from_url`.
+ * @example
+ * ```ts
+ * model.loadStateDict((await loadSafetensorsUrl('/models/lenet.safetensors')).tensors);
+ * ```
+ */
 export async function loadSafetensorsUrl(url: string | URL, init?: RequestInit): Promise<SafetensorsContents> {
   const source = String(url);
   let res: Response;
@@ -120,7 +172,14 @@ export async function loadSafetensorsUrl(url: string | URL, init?: RequestInit):
   return deserializeAsync(new Uint8Array(await res.arrayBuffer()), { source });
 }
 
-/** Tensors and metadata of a safetensors File (an <input type="file">'s, a drop's) or Blob, checksum verified when present. */
+/**
+ * Tensors and metadata of a safetensors File (an <input type="file">'s, a drop's) or Blob, checksum
+ * verified when present. tfjs: `tf.io.browserFiles([…])`.
+ * @example
+ * ```ts
+ * input.onchange = async () => model.loadStateDict((await loadSafetensorsFile(input.files![0])).tensors);
+ * ```
+ */
 export async function loadSafetensorsFile(file: Blob): Promise<SafetensorsContents> {
   if (typeof Blob === 'undefined' || !(file instanceof Blob)) {
     throw new Error(`loadSafetensorsFile: file must be a File or Blob, got ${file === null ? 'null' : typeof file}`);

@@ -28,28 +28,62 @@ const nodeSha256: SyncSha256 = (chunks) => {
   return h.digest('hex');
 };
 
-/** Serialises tensors (and string metadata) to safetensors bytes. Async: the values are read with
- *  `await t.data()`, the read every backend supports (a GPU's memory cannot be read synchronously). */
+/**
+ * Serialises tensors (and string metadata) to safetensors bytes. Async: the values are read with
+ * `await t.data()`, the read every backend supports (a GPU's memory cannot be read synchronously).
+ * The checksum ({ checksum: true }) is computed with Node's SHA-256. PyTorch: `safetensors.torch.save`.
+ * @example
+ * ```ts
+ * const bytes = await safetensors.serialize(model.stateDict(), { metadata: { epoch: '3' }, checksum: true });
+ * ```
+ */
 export function serialize(tensors: TensorMap, opts: SerializeOptions = {}): Promise<Uint8Array> {
   return serializeWithHash(tensors, opts, nodeSha256);
 }
 
-/** Parses safetensors bytes (synchronously; deserializeAsync is the same with WebCrypto's hash). */
+/**
+ * Parses safetensors bytes into tensors and metadata (synchronously; deserializeAsync is the same with
+ * WebCrypto's hash). PyTorch: `safetensors.torch.load` (and `safe_open(…).metadata()` for the metadata).
+ * @example
+ * ```ts
+ * const { tensors, metadata } = safetensors.deserialize(readFileSync('lenet.safetensors'), { source: 'lenet.safetensors' });
+ * ```
+ */
 export function deserialize(bytes: Uint8Array, opts: DeserializeOptions = {}): SafetensorsContents {
   return deserializeWith(bytes, opts, nodeSha256);
 }
 
-/** Tensors from safetensors bytes (safetensors.torch.load). */
+/**
+ * Tensors from safetensors bytes, by name. PyTorch: `safetensors.torch.load`.
+ * @example
+ * ```ts
+ * model.loadStateDict(safetensors.load(await safetensors.save(other.stateDict())));
+ * ```
+ */
 export function load(bytes: Uint8Array): Map<string, Tensor> {
   return deserialize(bytes).tensors;
 }
 
-/** Writes tensors to `file` atomically (safetensors.torch.save_file). Async, as serialize. */
+/**
+ * Writes tensors to `file` atomically, with optional string metadata (and `opts`: int64, checksum). Async,
+ * as serialize. PyTorch: `safetensors.torch.save_file`.
+ * @example
+ * ```ts
+ * await safetensors.saveFile(model.stateDict(), 'lenet.safetensors', { epoch: '3' }, { checksum: true });
+ * ```
+ */
 export async function saveFile(tensors: TensorMap, file: string, metadata?: Record<string, string>, opts: Omit<SerializeOptions, 'metadata'> = {}): Promise<void> {
   writeFileAtomic(file, await serialize(tensors, { ...opts, metadata }));
 }
 
-/** Tensors and metadata of a safetensors file. */
+/**
+ * Tensors and metadata of a safetensors file; errors name the file. PyTorch: `safetensors.safe_open`
+ * (its tensors and `metadata()`).
+ * @example
+ * ```ts
+ * const { tensors, metadata } = safetensors.readFile('lenet.safetensors');
+ * ```
+ */
 export function readFile(file: string, opts: Omit<DeserializeOptions, 'source'> = {}): SafetensorsContents {
   let bytes: Uint8Array;
   try {
@@ -61,7 +95,13 @@ export function readFile(file: string, opts: Omit<DeserializeOptions, 'source'> 
   return deserialize(bytes, { ...opts, source: file });
 }
 
-/** Tensors of a safetensors file by name (safetensors.torch.load_file). */
+/**
+ * Tensors of a safetensors file by name. PyTorch: `safetensors.torch.load_file`.
+ * @example
+ * ```ts
+ * model.loadStateDict(safetensors.loadFile('lenet.safetensors'));
+ * ```
+ */
 export function loadFile(file: string): Map<string, Tensor> {
   return readFile(file).tensors;
 }

@@ -1,24 +1,23 @@
 // test/playground-lenet.test.ts — the playground's LeNet-5 page (playground/lenet.html, lenet.ts and its
-// worker lenet-worker.ts) in Debian's Chromium: bundled here in memory with the playground's options (esm,
-// browser), served with the data step's files (scripts/playground-data.mjs), and driven through its
-// buttons. Checks: the pretrained model classifies the test images as README.md says (and as the library
+// worker lenet-worker.ts) in Debian's Chromium: built by the playground's own build into a temporary
+// folder (scripts/build-playground.mjs, which also copies the data), served by its own server
+// (scripts/playground.mjs, cross-origin isolated), and driven through its buttons. Checks: the pretrained model classifies the test images as README.md says (and as the library
 // does in Node); training in the worker reaches the issue's bar (>= 75 % test accuracy) while the page
 // answers clicks within 100 ms; pause stops the batches and resume continues them; save → reload → load
 // gives the same predictions.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { build } from 'esbuild';
+import { join } from 'node:path';
 import { PNG } from 'pngjs';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from './helpers/chromium.js';
 // @ts-expect-error — a plain .mjs script, no type declarations
-import { copyPlaygroundData } from '../scripts/playground-data.mjs';
+import { buildPlayground } from '../scripts/build-playground.mjs';
+// @ts-expect-error — a plain .mjs script, no type declarations
+import { serveSite } from '../scripts/playground.mjs';
 import { FashionMNIST, FASHION_MNIST_MEAN, FASHION_MNIST_STD, DataLoader, transforms, models, safetensors, noGrad, argmax, type Tensor } from '../src/index.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -26,46 +25,6 @@ const SUBSET = join(ROOT, 'data', 'fashion-mnist-subset');
 const PRETRAINED = join(ROOT, 'playground', 'static', 'lenet5-subset.safetensors');
 /** Epochs the in-page training runs: 4 (the CLI's `convnet start`), about 81 % on the subset. */
 const EPOCHS = 4;
-
-const TYPES: Record<string, string> = { html: 'text/html', js: 'text/javascript', css: 'text/css', map: 'application/json' };
-
-/** The site's files the page needs, path → bytes: the two bundles, the HTML and CSS, the data step's files. */
-async function sitefiles(): Promise<Map<string, Uint8Array>> {
-  const files = new Map<string, Uint8Array>();
-  const out = await build({
-    absWorkingDir: ROOT,
-    entryPoints: { lenet: join(ROOT, 'playground/lenet.ts'), 'lenet-worker': join(ROOT, 'playground/lenet-worker.ts') },
-    outdir: '/site', bundle: true, format: 'esm', platform: 'browser', target: 'es2022', write: false,
-    loader: { '.css': 'css' }, logLevel: 'error',
-  });
-  for (const f of out.outputFiles) files.set(relative('/site', f.path), f.contents);
-  for (const f of ['lenet.html', 'style.css']) files.set(f, readFileSync(join(ROOT, 'playground', f)));
-  const dir = mkdtempSync(join(tmpdir(), 'lenet-site-'));
-  try {
-    copyPlaygroundData(dir);
-    const walk = (d: string): void => {
-      for (const f of readdirSync(d)) {
-        const p = join(d, f);
-        if (statSync(p).isDirectory()) walk(p);
-        else files.set(relative(dir, p), readFileSync(p));
-      }
-    };
-    walk(dir);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return files;
-}
-
-function serve(files: Map<string, Uint8Array>): Promise<{ server: Server; url: string }> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname).slice(1) || 'lenet.html';
-    const body = files.get(path);
-    if (!body) { res.writeHead(404).end(); return; }
-    res.writeHead(200, { 'Content-Type': TYPES[path.split('.').pop()!] ?? 'application/octet-stream' }).end(body);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })));
-}
 
 /** The accuracy README.md states for the shipped model (its line about lenet5-subset.safetensors). */
 function statedAccuracy(): { percent: number; correct: number } {
@@ -110,16 +69,18 @@ const predictAll = (page: Page) => page.evaluate(async () => {
 });
 
 describe('playground: LeNet-5 live (playground/lenet.html) in Chromium', { timeout: 240_000 }, () => {
-  let server: Server | undefined;
+  let dir = '';
+  let server: { url: string; close(): Promise<void> } | undefined;
   let url = '';
   let browser: Browser | undefined;
   let page: Page;
   const errors: string[] = [];
 
   before(async () => {
-    const s = await serve(await sitefiles());
-    server = s.server;
-    url = `${s.url}/lenet.html`;
+    dir = mkdtempSync(join(tmpdir(), 'convnet-lenet-site-'));
+    await buildPlayground({ outDir: dir, docs: false, quiet: true });
+    server = await serveSite({ dir, port: 0 });
+    url = `${server!.url}/lenet.html`;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     page.on('pageerror', (e) => errors.push(String(e)));
@@ -129,7 +90,8 @@ describe('playground: LeNet-5 live (playground/lenet.html) in Chromium', { timeo
 
   after(async () => {
     await browser?.close();
-    server?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('the pretrained model classifies the test images as README.md states, with the predictions the library makes in Node', async () => {

@@ -3,7 +3,7 @@
 // within one file system), then fsync the directory so the rename itself survives a crash.
 
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 /** The temporary file's name: the target's, then 16 random hex digits. The pid, a clock and a counter
@@ -65,4 +65,21 @@ export function writeFileAtomic(file: string, data: Uint8Array | string | readon
     const dfd = openSync(dir, 'r');
     try { fsyncSync(dfd); } finally { closeSync(dfd); }
   } catch { /* some file systems refuse fsync on a directory; the rename has happened */ }
+}
+
+/**
+ * Makes `target` a hard link to `existing` atomically: a link under a temporary name, renamed over
+ * `target`. Returns false, changing nothing, where the file system has no hard links (the caller then
+ * writes a copy with writeFileAtomic).
+ */
+export function linkFileAtomic(existing: string, target: string): boolean {
+  const tmp = tmpName(target);
+  try {
+    linkSync(existing, tmp);
+    renameSync(tmp, target);
+    return true;
+  } catch {
+    try { unlinkSync(tmp); } catch { /* never made */ }
+    return false;
+  }
 }

@@ -29,14 +29,14 @@
 // of its whole bytes (convnet.file-sha256, io/safetensors.ts), and checkpoints are read requiring it, so
 // a flipped byte in a weight or an edited hyperparameter is an error, not a wrong model.
 
-import { existsSync, linkSync, readFileSync, readdirSync, renameSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import type { Module } from '../nn/module.js';
 import { readFile, serialize } from '../io/safetensors.js';
-import { writeFileAtomic } from '../io/atomic.js';
+import { linkFileAtomic, writeFileAtomic } from '../io/atomic.js';
 
 /**
  * The newest model, at a fixed name (for PyTorch; loading a directory goes through the manifest). convnet's own.
@@ -264,17 +264,10 @@ function pairStem(epoch: number, current: Manifest | undefined): string {
   return used.some((f) => f?.startsWith(`${stem}.`)) ? `${stem}-${randomBytes(4).toString('hex')}` : stem;
 }
 
-/** Points dir/model.safetensors at `file` (same directory): a hard link renamed into place, or a copy. */
+/** Points dir/model.safetensors at `file` (same directory): a hard link, or a copy where there are none. */
 function publishModel(dir: string, file: string, bytes: Uint8Array): void {
   const target = join(dir, MODEL_FILE);
-  const tmp = join(dir, `.${MODEL_FILE}.${randomBytes(8).toString('hex')}.tmp`);
-  try {
-    linkSync(join(dir, file), tmp);
-    renameSync(tmp, target);
-  } catch {
-    try { unlinkSync(tmp); } catch { /* never made */ }
-    writeFileAtomic(target, bytes);
-  }
+  if (!linkFileAtomic(join(dir, file), target)) writeFileAtomic(target, bytes);
 }
 
 /**

@@ -49,7 +49,7 @@ export async function learnKernel(opts: { steps?: number; lr?: number; seed?: nu
     noGrad(() => {
       for (const p of conv2d.parameters()) p.sub_(p.grad!.mul(lr));
     });
-    const loss = (await l.data())[0]; // loss.item() in PyTorch; data() reads on every backend, a GPU's too
+    const loss = (await l.dataAsync())[0]; // loss.item() in PyTorch; data() reads on every backend, a GPU's too
     losses.push(loss);
     if ((i + 1) % every === 0) opts.log?.(i + 1, loss);
   }
@@ -59,7 +59,7 @@ export async function learnKernel(opts: { steps?: number; lr?: number; seed?: nu
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const fmt = (v: number) => v.toFixed(3);
   // The learned values, read out of the tensors (data() works on every backend).
-  const show = async (t: Tensor) => Array.from(await t.data(), fmt).join(', ');
+  const show = async (t: Tensor) => Array.from(await t.dataAsync(), fmt).join(', ');
   console.log('The tutorial\'s loop: 20 steps, learning rate 0.01');
   const r = await learnKernel({ steps: 20, lr: 0.01, log: (step, loss) => console.log(`epoch ${step}, loss ${fmt(loss)}`) });
   console.log(`kernel after 20 steps: [${await show(r.kernel)}], bias ${await show(r.bias)}`);

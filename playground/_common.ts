@@ -73,7 +73,7 @@ export function matrixTable(name: string, rows: readonly (readonly number[])[], 
 
 /** A tensor's values as rows: a 2-D tensor's rows, a 1-D tensor as one row, more dims flattened to [-1, last]. */
 export async function rowsOf(t: Tensor): Promise<number[][]> {
-  const v = Array.from(await t.data());
+  const v = Array.from(await t.dataAsync());
   const w = t.ndim === 0 ? 1 : t.shape[t.ndim - 1];
   const rows: number[][] = [];
   for (let i = 0; i < v.length; i += w) rows.push(v.slice(i, i + w));
@@ -228,7 +228,7 @@ export function kernelPicker(onKernel: (k: Tensor, rows: number[][]) => void | P
     const k = NAMED_KERNELS.find((n) => n.key === select.value);
     if (k) {
       const t = k.make();
-      const v = Array.from(await t.data()), w = t.shape[1];
+      const v = Array.from(await t.dataAsync()), w = t.shape[1];
       await set(Array.from({ length: t.shape[0] }, (_, i) => v.slice(i * w, (i + 1) * w)), 'select');
     }
   };

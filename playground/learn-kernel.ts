@@ -60,7 +60,7 @@ async function step(): Promise<number> {
   noGrad(() => {
     for (const p of conv.parameters()) p.sub_(p.grad!.mul(lr));
   });
-  const loss = (await l.data())[0];
+  const loss = (await l.dataAsync())[0];
   steps.push(steps.length + 1);
   losses.push(loss);
   if (steps.length % 5 === 0) log.textContent += `step ${steps.length}, loss ${loss.toFixed(3)}\n`;
@@ -68,7 +68,7 @@ async function step(): Promise<number> {
 }
 
 async function render(): Promise<void> {
-  const w = Array.from(await conv.weight.data()), b = (await conv.bias!.data())[0];
+  const w = Array.from(await conv.weight.dataAsync()), b = (await conv.bias!.dataAsync())[0];
   distance = Math.max(Math.abs(w[0] - 1), Math.abs(w[1] + 1), Math.abs(b));
   const converged = distance < TOLERANCE;
   const Yhat = noGrad(() => conv(X4) as Tensor).reshape([6, 7]);

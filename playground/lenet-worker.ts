@@ -95,7 +95,7 @@ async function inspect(x: Tensor): Promise<{ probs: number[]; maps: Figure }> {
   model.eval();
   try {
     const logits = noGrad(() => model(x) as Tensor);
-    const probs = Array.from(await noGrad(() => F.softmax(logits, -1)).data());
+    const probs = Array.from(await noGrad(() => F.softmax(logits, -1)).dataAsync());
     const acts = vis.captureActivations(model, ['features.1'], x).get('features.1')!;
     const maps = await vis.featureMapFigure(acts, { title: 'conv1 feature maps', labels: false, tileSize: 56, ncol: 6, colorBar: false });
     return { probs, maps };
@@ -133,7 +133,7 @@ async function predictAll(): Promise<{ predictions: number[]; accuracy: number; 
   try {
     for (let s = 0; s < test!.n; s += 500) {
       const x = test!.x.narrow(0, s, Math.min(500, test!.n - s));
-      predictions.push(...await noGrad(() => argmax(model(x) as Tensor, -1)).data());
+      predictions.push(...await noGrad(() => argmax(model(x) as Tensor, -1)).dataAsync());
     }
   } finally {
     model.train(wasTraining);
@@ -171,7 +171,7 @@ async function photoPixels(file: Blob): Promise<Float32Array> {
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(bitmap, (28 - w) / 2, (28 - h) / 2, w, h);
   bitmap.close();
-  const grey = await fromPixels(ctx.getImageData(0, 0, 28, 28), { channels: 1 }).data();
+  const grey = await fromPixels(ctx.getImageData(0, 0, 28, 28), { channels: 1 }).dataAsync();
   const px = Float32Array.from(grey);
   let border = 0, nb = 0;
   for (let i = 0; i < 28; i++) for (const j of [0, 27]) { border += px[i * 28 + j] + px[j * 28 + i]; nb += 2; }

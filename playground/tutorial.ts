@@ -32,7 +32,7 @@ async function renderCorr(): Promise<void> {
     if (Kr.length > Xr.length || Kr[0].length > Xr[0].length) throw new Error('K must fit inside X');
     const X = tensor(Xr), K = tensor(Kr);
     const Y = F.corr2d(X, K);
-    const y = Array.from(await Y.data());
+    const y = Array.from(await Y.dataAsync());
     // Y[0, 0] written out: the window's products.
     const terms = Kr.flatMap((r, a) => r.map((k, b) => `${fmt(Xr[a][b])}·${fmt(k)}`));
     const hi = Kr.flatMap((r, a) => r.map((_, b) => [a, b] as [number, number]));
@@ -151,7 +151,7 @@ async function renderStridePhoto(img: Tensor, k: Tensor): Promise<void> {
 async function renderPoolPhoto(img: Tensor): Promise<void> {
   const x = img.unsqueeze(0);
   const mx = F.maxPool2d(x, 4), av = F.avgPool2d(x, 4);
-  const means = await Promise.all([img.mean(), mx.mean(), av.mean()].map(async (t) => (await t.data())[0]));
+  const means = await Promise.all([img.mean(), mx.mean(), av.mean()].map(async (t) => (await t.dataAsync())[0]));
   fill(byId('pool-photo'),
     el('p', { 'data-name': 'pool-means' }, `4×4 pooling: [${img.shape.join(', ')}] → [${mx.shape.slice(1).join(', ')}]. Mean brightness: input ${means[0].toFixed(4)}, max-pooled ${means[1].toFixed(4)}, average-pooled ${means[2].toFixed(4)} (average pooling keeps the mean).`),
     figureCanvas(await vis.gridFigure(mx, { title: 'max 4×4', normalize: 'fixed', range: [0, 1], colorBar: false, tileSize: 128 }), 'pool-max-photo'),
@@ -162,7 +162,7 @@ async function renderFftPhoto(img: Tensor, k: Tensor): Promise<void> {
   const out = byId('fft-photo');
   const [, H, W] = img.shape;
   const spec = fft.fftshift(fft.fft2(img.squeeze(0)).abs().add(1).log());
-  const dc = (await spec.data())[Math.floor(H / 2) * W + Math.floor(W / 2)];
+  const dc = (await spec.dataAsync())[Math.floor(H / 2) * W + Math.floor(W / 2)];
   const x = img.unsqueeze(0), w = kernel4(k);
   let compare: HTMLElement;
   let viaFft: Tensor | null = null;
@@ -170,7 +170,7 @@ async function renderFftPhoto(img: Tensor, k: Tensor): Promise<void> {
     const opts = { padding: 'same' as const, paddingMode: 'reflect' as const };
     const direct = F.conv2d(x, w, null, opts);
     viaFft = F.fftConv2d(x, w, null, opts);
-    const diff = (await viaFft.sub(direct).abs().max().data())[0], scale = (await direct.abs().max().data())[0];
+    const diff = (await viaFft.sub(direct).abs().max().dataAsync())[0], scale = (await direct.abs().max().dataAsync())[0];
     const rel = scale > 0 ? diff / scale : diff;
     compare = el('p', { 'data-name': 'fft-compare', 'data-rel': String(rel) }, `F.fftConv2d (multiplying spectra) against F.conv2d (sliding the window) with your kernel on the photo: max relative difference ${rel.toExponential(1)}.`);
   } catch (e) {

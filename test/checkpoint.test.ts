@@ -2,7 +2,7 @@
 // for every kind of damage, atomic writes, resuming a run bit-exactly, and interoperability with PyTorch
 // (Debian's python3-torch; the file format is written and parsed by hand on the python side).
 // Everything that holds tensor data runs on every registered backend (forEachBackend; ref first, the
-// oracle), reading values through `await t.data()`; rejecting damaged files and atomic writes (no tensor
+// oracle), reading values through `await t.dataAsync()`; rejecting damaged files and atomic writes (no tensor
 // is made) are checked once.
 
 import { describe, test, before, after } from 'node:test';
@@ -26,7 +26,7 @@ before(() => { tmp = mkdtempSync(join(tmpdir(), 'convnet-ckpt-')); });
 after(() => { rmSync(tmp, { recursive: true, force: true }); });
 
 /** The bytes of a tensor's values, read through data(). */
-const bits = async (t: Tensor) => { const d = await t.data(); return Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)); };
+const bits = async (t: Tensor) => { const d = await t.dataAsync(); return Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)); };
 
 forEachBackend('safetensors format', (backend) => {
   // float64 (F64) tensors where the backend has float64; webgpu has none, and refuses a file that holds one.
@@ -199,7 +199,7 @@ describe('atomic writes', () => {
       if (!hasCheckpoint(dir)) { assert.equal(lastSaved, 0, 'a checkpoint was saved but is gone'); continue; }
       const ck = loadCheckpoint(dir);
       assert.ok(ck.epoch >= lastSaved, `loaded epoch ${ck.epoch}, but ${lastSaved} had been saved`);
-      const w = await ck.modelState.get('weight')!.data();
+      const w = await ck.modelState.get('weight')!.dataAsync();
       assert.ok(w.every((v) => v === ck.epoch), `weights of epoch ${ck.epoch} hold ${w.find((v) => v !== ck.epoch)}`);
       assert.equal((ck.optimizerState as { tag: number }).tag, ck.epoch, 'train state from another epoch');
     }

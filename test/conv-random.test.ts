@@ -89,7 +89,7 @@ forEachBackend('conv2d vs nested-loop definition, random cases', () => {
       const label = JSON.stringify({ x: x.shape, w: w.shape, ...opts });
       const y = F.conv2d(x, w, b, opts);
       const dy = randn(y.shape);
-      const ref = definition(await x.data(), await w.data(), await b.data(), await dy.data(), sp);
+      const ref = definition(await x.dataAsync(), await w.dataAsync(), await b.dataAsync(), await dy.dataAsync(), sp);
       assert.deepEqual(y.shape, ref.shape, `${label} shape`);
       const tol = { atol: 1e-4, rtol: 1e-4 };
       await assertClose(y, ref.y, { ...tol, name: `${label} forward` });

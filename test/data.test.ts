@@ -2,7 +2,7 @@
 // FashionMNIST dataset on the official files and on the shipped subset, the DataLoader (batching,
 // seeded shuffling, dropLast, the one-copy batch path) and the transforms.
 // Everything that makes tensors runs on every registered backend (forEachBackend; ref first, the oracle),
-// reading values through `await t.data()`; IDX parsing and the data sets' file errors (no tensor is made)
+// reading values through `await t.dataAsync()`; IDX parsing and the data sets' file errors (no tensor is made)
 // are checked once.
 
 import { describe, test, before, after } from 'node:test';
@@ -247,7 +247,7 @@ forEachBackend('DataLoader', () => {
     const loader = new DataLoader(ds, { batchSize: 64, shuffle: true, seed: 0 });
     const counts = new Array(10).fill(0);
     let n = 0;
-    for (const [x, y] of loader) { n += x.shape[0]; for (const v of await y.data()) counts[v]++; }
+    for (const [x, y] of loader) { n += x.shape[0]; for (const v of await y.dataAsync()) counts[v]++; }
     assert.equal(n, 60000);
     assert.deepEqual(counts, new Array(10).fill(6000));
   });

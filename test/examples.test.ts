@@ -45,7 +45,7 @@ test('every tour section has an example file', () => {
 
 // The examples print tensors as the tutorial (and PyTorch) does, synchronously: they run on the backends
 // that can read synchronously (the CPU ones). On webgpu, printing a computed tensor says to use
-// `await t.data()` (test/tensor.test.ts checks that), and the library code the examples exercise runs
+// `await t.dataAsync()` (test/tensor.test.ts checks that), and the library code the examples exercise runs
 // there through the op tests.
 for (const backend of testBackends().filter(readsSync)) describe(`examples (the tutorial, section by section) [${backend}]`, () => {
   // Each backend writes its pictures to a folder of its own, so no check can pass on the other's files.

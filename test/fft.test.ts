@@ -2,7 +2,7 @@
 // written out, on random lengths including primes; F.convolve1d against numpy.convolve; F.fftConv2d against
 // the direct conv2d (1e-4 relative) and gradcheck; conv2d's automatic FFT choice.
 // Every case that runs a kernel runs on every registered backend (forEachBackend; ref first, the oracle),
-// reading values through `await t.data()`; the FFT-policy decision is checked once.
+// reading values through `await t.dataAsync()`; the FFT-policy decision is checked once.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

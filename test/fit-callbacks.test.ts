@@ -44,10 +44,10 @@ async function manualSteps(steps: number, lr: number) {
       const loss = lossFn(logits, y);
       loss.backward();
       opt.step();
-      const z = await logits.data(), t = await y.data();
+      const z = await logits.dataAsync(), t = await y.dataAsync();
       let right = 0;
       for (let i = 0; i < t.length; i++) if ((z[2 * i + 1] > z[2 * i] ? 1 : 0) === t[i]) right++;
-      out.push({ loss: (await loss.data())[0], accuracy: right / t.length, size: t.length });
+      out.push({ loss: (await loss.dataAsync())[0], accuracy: right / t.length, size: t.length });
     }
   }
   return { steps: out, model };
@@ -58,7 +58,7 @@ const close = (a: number, b: number, what: string) => assert.ok(Math.abs(a - b) 
 async function assertSameWeights(a: nn.Module, b: nn.Module, what: string) {
   const pa = a.parameters(), pb = b.parameters();
   for (let i = 0; i < pa.length; i++) {
-    const va = await pa[i].data(), vb = await pb[i].data();
+    const va = await pa[i].dataAsync(), vb = await pb[i].dataAsync();
     for (let j = 0; j < va.length; j++) close(va[j], vb[j], `${what}: parameter ${i}[${j}]`);
   }
 }
@@ -110,7 +110,7 @@ forEachBackend('fit and evaluate: onBatch and signal', () => {
 
   test('an already aborted signal: fit and evaluate reject with its reason before any batch; a non-signal is a clear error', async () => {
     const model = tinyCnn();
-    const before = await model.parameters()[0].data().then((d) => Array.from(d));
+    const before = await model.parameters()[0].dataAsync().then((d) => Array.from(d));
     const ac = new AbortController();
     const reason = new Error('stopped by the user');
     ac.abort(reason);
@@ -119,7 +119,7 @@ forEachBackend('fit and evaluate: onBatch and signal', () => {
     await assert.rejects(fit(model, loaderOf(data()), { ...opts, signal: ac.signal, onBatch: () => { batches++; } }), (e) => e === reason);
     await assert.rejects(evaluate(model, loaderOf(data()), { signal: ac.signal, onBatch: () => { batches++; } }), (e) => e === reason);
     assert.equal(batches, 0);
-    assert.deepEqual(Array.from(await model.parameters()[0].data()), before);
+    assert.deepEqual(Array.from(await model.parameters()[0].dataAsync()), before);
     await assert.rejects(fit(model, loaderOf(data()), { ...opts, signal: {} as AbortSignal }), /^Error: fit: signal must be an AbortSignal/);
     await assert.rejects(evaluate(model, loaderOf(data()), { signal: 'stop' as unknown as AbortSignal }), /^Error: evaluate: signal must be an AbortSignal .*got stop/);
   });
@@ -146,10 +146,10 @@ forEachBackend('fit and evaluate: onBatch and signal', () => {
     model.eval();
     for (const [x, y] of loaderOf(d)) {
       const z = noGrad(() => model(x));
-      const zs = await z.data(), t = await y.data();
+      const zs = await z.dataAsync(), t = await y.dataAsync();
       let right = 0;
       for (let i = 0; i < t.length; i++) if ((zs[2 * i + 1] > zs[2 * i] ? 1 : 0) === t[i]) right++;
-      expected.push({ loss: (await noGrad(() => lossFn(z, y)).data())[0], accuracy: right / t.length, size: t.length });
+      expected.push({ loss: (await noGrad(() => lossFn(z, y)).dataAsync())[0], accuracy: right / t.length, size: t.length });
     }
     model.train();
     const got: BatchResult[] = [];

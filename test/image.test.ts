@@ -1,7 +1,7 @@
 // test/image.test.ts — PNG/JPEG decoding and PNG encoding against PIL, the named kernels and filter2d
 // against an independent numpy computation (test/fixtures/gen_image_fixtures.py), and the colour maps.
 // Decoding and encoding are IO (checked once); filter2d and the named kernels run ops, so they run on every
-// registered backend (forEachBackend; ref first, the oracle). Values are read through `await t.data()`.
+// registered backend (forEachBackend; ref first, the oracle). Values are read through `await t.dataAsync()`.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,11 +87,11 @@ describe('encodePng / writeImage', () => {
     const img = readImage(asset('chelsea.png'));
     const back = decodeImage(encodePng(img));
     assert.deepEqual(back.shape, img.shape);
-    assert.deepEqual(await back.data(), await img.data());
+    assert.deepEqual(await back.dataAsync(), await img.dataAsync());
     const grey = readImage(asset('coins.png'));
     const backGrey = decodeImage(encodePng(grey));
     assert.deepEqual(backGrey.shape, [1, 303, 384]);
-    assert.deepEqual(await backGrey.data(), await grey.data());
+    assert.deepEqual(await backGrey.dataAsync(), await grey.dataAsync());
   });
 
   test('normalisations: fixed clamps, minmax stretches, symmetric centres 0', () => {
@@ -138,7 +138,7 @@ forEachBackend('encodePng of a filter2d map (vs PIL)', () => {
     assert.ok(await maxAbsDiff(png.mul(255), fx['camera-sobel.png']) < 1e-3);
     const mag = filter2d(cameraCrop(), 'sobel');
     // The values read first (await, as on a GPU) and given to the encoder.
-    const ours = decodeImage(encodePng(mag, { normalize: 'minmax' }, await mag.data()));
+    const ours = decodeImage(encodePng(mag, { normalize: 'minmax' }, await mag.dataAsync()));
     assert.ok(await maxAbsDiff(ours.mul(255), fx['camera-sobel.png']) <= 1.0001);
   });
 });

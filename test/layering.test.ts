@@ -39,7 +39,7 @@ const EDGES: Record<string, string> = {
 /** Memory primitives that only backend/ (and the two edge files that wrap them) may use. */
 const RAW = /\b(storageFrom|readStorage|readStorageAsync|moveStorage|freeStorage)\b|\.(readSync|attach|view)\(|\b(bk|backend\(\))\.(alloc|write|free)\(/;
 /** Reading or creating element arrays through the public edges. */
-const EDGE_API = /\.dataSync\(|\.data\(\)|\.toArray\(|\bfromArray\(/;
+const EDGE_API = /\.dataSync\(|\.dataAsync\(|\.toArray\(|\bfromArray\(/;
 
 test('only src/backend/ and the edges touch tensor element data', () => {
   const problems: string[] = [];
@@ -59,7 +59,7 @@ test('only src/backend/ and the edges touch tensor element data', () => {
 
 test('the check catches a violation (it is not vacuous)', () => {
   assert.ok(EDGE_API.test('const v = t.dataSync();'));
-  assert.ok(EDGE_API.test('for (const x of await y.data()) {}'));
+  assert.ok(EDGE_API.test('for (const x of await y.dataAsync()) {}'));
   assert.ok(RAW.test("const s = storageFrom([1], 'int32');"));
   assert.ok(RAW.test('bk.write(s, values);'));
   assert.ok(!EDGE_API.test('const n = loss.item();'));

@@ -2,7 +2,7 @@
 // written by gen_nn_fixtures.py), in float64 (abs 1e-9 + rel 1e-9; float32 with abs/rel 1e-4 on webgpu,
 // which has no float64) and float32 (abs/rel 1e-4), forward and gradients of sum(loss · gradOutput); plus
 // argument errors and NaN-free extremes. Every case runs on
-// every registered backend (forEachBackend; ref first, the oracle), reading values through `await t.data()`.
+// every registered backend (forEachBackend; ref first, the oracle), reading values through `await t.dataAsync()`.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

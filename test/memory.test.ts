@@ -130,7 +130,7 @@ function webgpuTrainingLoop(): void {
           const loss = F.crossEntropy(model(x), y);
           loss.backward();
           opt.step();
-          if (++steps % 100 === 0) last = (await loss.data())[0];
+          if (++steps % 100 === 0) last = (await loss.dataAsync())[0];
           if (steps === n) return;
         }
       }

@@ -1,6 +1,6 @@
 // test/nn-fixtures.ts — shared by nn.test.ts, losses.test.ts and optim.test.ts: loading the PyTorch
 // fixtures written by test/fixtures/gen_nn_fixtures.py, comparing tensors with them (read through
-// `await t.data()`, so on every backend), building modules from specs.
+// `await t.dataAsync()`, so on every backend), building modules from specs.
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -28,7 +28,7 @@ export function fromFixture(t: FixtureTensor, dtype: 'float32' | 'float64' | 'in
 
 /**
  * Asserts |actual − expected| ≤ atol + rtol·|expected| everywhere (and equal shapes when expected is a
- * fixture tensor); a tensor is read through `await t.data()`.
+ * fixture tensor); a tensor is read through `await t.dataAsync()`.
  */
 export async function assertFixture(actual: Tensor | ArrayLike<number>, expected: FixtureTensor | ArrayLike<number>, name: string,
   atol = 1e-4, rtol = 1e-4): Promise<void> {

@@ -6,7 +6,7 @@
 // parameter gradients (abs 1e-4 + rel 1e-4); buffers after the forward and toString() must match too.
 //
 // Every case runs on every registered backend (forEachBackend; ref first, the oracle), and every value is
-// read through `await t.data()`.
+// read through `await t.dataAsync()`.
 
 import { before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -5,7 +5,7 @@
 // float32 parameters (abs/rel 1e-5), which on wasm takes the compiled kernels. Schedulers: getLastLr()
 // after construction and after each step equals get_last_lr() (and OneCycleLR's momentum / beta1).
 // Every case runs on every registered backend (forEachBackend; ref first, the oracle), reading values
-// through `await t.data()`.
+// through `await t.dataAsync()`.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -88,7 +88,7 @@ forEachBackend(`optimizers vs PyTorch (${fx.generator})`, (backend) => {
         for (const [k, v] of Object.entries(st)) if (v && typeof v === 'object') st[k] = fromFixture(v as FixtureTensor, wide);
       }
       const params2: nn.Parameter[] = [];
-      for (const p of params) params2.push(new nn.Parameter(fromArray(await p.data(), p.shape)));
+      for (const p of params) params2.push(new nn.Parameter(fromArray(await p.dataAsync(), p.shape)));
       const o2 = makeOptimizer({ ...c, options: { ...c.options, lr: 123 } }, params2);
       o2.loadStateDict(sd);
       for (let s = 2; s < 5; s++) stepOnce(o2, params2, wide);

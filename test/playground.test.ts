@@ -19,7 +19,7 @@ import { buildPlayground } from '../scripts/build-playground.mjs';
 import { serveSite } from '../scripts/playground.mjs';
 
 const rowsOf = async (t: Tensor): Promise<number[][]> => {
-  const v = Array.from(await t.data()), w = t.shape[t.ndim - 1];
+  const v = Array.from(await t.dataAsync()), w = t.shape[t.ndim - 1];
   return Array.from({ length: v.length / w }, (_, i) => v.slice(i * w, (i + 1) * w));
 };
 

@@ -12,7 +12,7 @@ import { forEachBackend, scalar, values } from './helpers/backends.js';
 /** torch.roll over the last two dims, by its definition on the values read back (not by the library's ops). */
 async function roll(x: Tensor, dy: number, dx: number): Promise<Tensor> {
   const H = x.shape[x.ndim - 2], W = x.shape[x.ndim - 1], planes = x.numel() / (H * W);
-  const src = await x.data(), out = new Float32Array(src.length);
+  const src = await x.dataAsync(), out = new Float32Array(src.length);
   for (let p = 0; p < planes; p++) for (let i = 0; i < H; i++) for (let j = 0; j < W; j++) {
     out[p * H * W + (((i + dy) % H + H) % H) * W + (((j + dx) % W + W) % W)] = src[p * H * W + i * W + j];
   }

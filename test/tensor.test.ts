@@ -163,14 +163,14 @@ forEachBackend('math', () => {
 
 forEachBackend('reading back and printing', (backend) => {
   // webgpu cannot read GPU memory synchronously: there the synchronous reads and printing work for data JS
-  // wrote (until a kernel writes it), and a computed tensor says to use `await t.data()` (see gpuReadingCases).
+  // wrote (until a kernel writes it), and a computed tensor says to use `await t.dataAsync()` (see gpuReadingCases).
   if (!readsSync(backend)) { gpuReadingCases(); return; }
   // This case is about the read methods themselves, so it calls the synchronous ones too (the CPU
   // backends support them) and checks they agree with data().
   it('toArray, dataSync, data(), item', async () => {
     const t = tensor([[1, 2], [3, 4]]);
-    assert.deepEqual(Array.from(await t.data()), [1, 2, 3, 4]);
-    assert.ok((await t.data()) instanceof Float32Array);
+    assert.deepEqual(Array.from(await t.dataAsync()), [1, 2, 3, 4]);
+    assert.ok((await t.dataAsync()) instanceof Float32Array);
     assert.deepEqual(Array.from(t.dataSync()), [1, 2, 3, 4]);
     assert.deepEqual(t.toArray(), [[1, 2], [3, 4]]);
     assert.equal(t.sum().item(), 10);
@@ -191,26 +191,26 @@ forEachBackend('reading back and printing', (backend) => {
 
 /** Reading back and printing where computed data cannot be read synchronously (webgpu: GPU memory). */
 function gpuReadingCases(): void {
-  it('toArray, dataSync, data(), item: synchronous for data JS wrote; a computed tensor throws, saying to use await t.data()', async () => {
+  it('toArray, dataSync, data(), item: synchronous for data JS wrote; a computed tensor throws, saying to use await t.dataAsync()', async () => {
     const t = tensor([[1, 2], [3, 4]]);
-    assert.deepEqual(Array.from(await t.data()), [1, 2, 3, 4]);
-    assert.ok((await t.data()) instanceof Float32Array);
+    assert.deepEqual(Array.from(await t.dataAsync()), [1, 2, 3, 4]);
+    assert.ok((await t.dataAsync()) instanceof Float32Array);
     assert.deepEqual(Array.from(t.dataSync()), [1, 2, 3, 4]);
     assert.deepEqual(t.toArray(), [[1, 2], [3, 4]]);
     assert.equal(tensor([10]).item(), 10);
     // (t.sum() alone would be readable: small data the CPU knows is reduced there.)
     const sum = t.mul(2).sum();
     for (const read of [() => sum.item(), () => sum.dataSync(), () => sum.toArray()]) {
-      assert.throws(read, { name: 'SyncReadError', message: /webgpu backend: .*cannot read synchronously.*use `await t\.data\(\)` instead/s });
+      assert.throws(read, { name: 'SyncReadError', message: /webgpu backend: .*cannot read synchronously.*use `await t\.dataAsync\(\)` instead/s });
     }
-    assert.deepEqual(Array.from(await sum.data()), [20]);
+    assert.deepEqual(Array.from(await sum.dataAsync()), [20]);
     assert.deepEqual(await sum.array(), 20);
     assert.equal(t.sum().item(), 10);
     // Once a kernel has written it, JS-written data is GPU-only too.
     const w = tensor([1, 2]);
     w.mul_(3);
     assert.throws(() => w.dataSync(), { name: 'SyncReadError' });
-    assert.deepEqual(Array.from(await w.data()), [3, 6]);
+    assert.deepEqual(Array.from(await w.dataAsync()), [3, 6]);
   });
   it('prints like PyTorch: data JS wrote at once; a computed tensor says where it is, and prints after moveTo(\'ref\')', async () => {
     assert.equal(tensor([[19, 25], [37, 43]]).toString(), 'tensor([[19., 25.],\n        [37., 43.]])');
@@ -222,12 +222,12 @@ function gpuReadingCases(): void {
     assert.equal(tensor([NaN, 1.5, Infinity]).toString(), 'tensor([   nan, 1.5000,    inf])');
     assert.equal(tensor([123456.7, 1]).toString(), 'tensor([1.2346e+05, 1.0000e+00])');
     const y = tensor([1, 2], { requiresGrad: true }).mul(2);
-    assert.equal(y.toString(), 'tensor(<on webgpu: read with await t.data()>, size=(2))');
+    assert.equal(y.toString(), 'tensor(<on webgpu: read with await t.dataAsync()>, size=(2))');
     assert.equal((await y.moveTo('ref')).toString(), 'tensor([2., 4.], grad_fn=<MulBackward0>)');
     const z = zeros([2, 1, 2]); // filled by a kernel
-    assert.equal(z.toString(), 'tensor(<on webgpu: read with await t.data()>, size=(2, 1, 2))');
+    assert.equal(z.toString(), 'tensor(<on webgpu: read with await t.dataAsync()>, size=(2, 1, 2))');
     assert.equal((await z.moveTo('ref')).toString(), 'tensor([[[0., 0.]],\n\n        [[0., 0.]]])');
-    assert.equal(tensor([1, 2], { dtype: 'int32' }).add(1).toString(), 'tensor(<on webgpu: read with await t.data()>, size=(2), dtype=torch.int32)');
+    assert.equal(tensor([1, 2], { dtype: 'int32' }).add(1).toString(), 'tensor(<on webgpu: read with await t.dataAsync()>, size=(2), dtype=torch.int32)');
   });
 }
 

@@ -8,7 +8,7 @@
 //   out = F[op](...inputs, ...args, options);  out.mul(gradOutput).sum().backward()
 //
 // and the output and every input's .grad must match within abs 1e-4 + rel 1e-4, read through
-// `await t.data()` (forEachBackend: ref first, the oracle, then every other registered backend).
+// `await t.dataAsync()` (forEachBackend: ref first, the oracle, then every other registered backend).
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -5,7 +5,7 @@
 // Also: fit's bookkeeping, its checks of the targets, evaluate's confusion matrix, what saveCheckpoint
 // leaves on the wasm heap and the progress display's two modes.
 // Training and evaluation run on every registered backend (forEachBackend; ref first, the oracle), reading
-// values through `await t.data()`; the progress display (no tensors) is checked once.
+// values through `await t.dataAsync()`; the progress display (no tensors) is checked once.
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,7 +29,7 @@ before(() => { tmp = mkdtempSync(join(tmpdir(), 'convnet-train-')); });
 after(() => { rmSync(tmp, { recursive: true, force: true }); });
 
 /** The bytes of a tensor's values, read through data(). */
-const bits = async (t: Tensor) => { const d = await t.data(); return Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)); };
+const bits = async (t: Tensor) => { const d = await t.dataAsync(); return Array.from(new Uint8Array(d.buffer, d.byteOffset, d.byteLength)); };
 
 forEachBackend('LeNet-5 learns Fashion-MNIST (the shipped subset)', (backend) => {
   // The reference backend is ~40× slower (readable loops): it learns for a shorter schedule, to the same bar.
@@ -108,7 +108,7 @@ forEachBackend('fit and evaluate', () => {
 
   test('a NaN loss (diverged, or bad data) stops the run with a clear error', async () => {
     manualSeed(0);
-    const values = await randn([32, 4]).data();
+    const values = await randn([32, 4]).dataAsync();
     values[4 * 13] = NaN; // sample 13, in the second batch
     const x = fromArray(values, [32, 4]);
     const y = randint(0, 2, [32]);

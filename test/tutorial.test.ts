@@ -39,7 +39,7 @@ forEachBackend('tutorial worked examples', (backend) => {
     assert.deepEqual(await nested(Y), [[19, 25], [37, 43]]);
     if (!readsSync(backend)) {
       // A GPU's result cannot be printed synchronously: it says where it is; moved to ref, it prints as the tutorial shows.
-      assert.equal(Y.toString(), `tensor(<on ${backend}: read with await t.data()>, size=(2, 2))`);
+      assert.equal(Y.toString(), `tensor(<on ${backend}: read with await t.dataAsync()>, size=(2, 2))`);
       await Y.moveTo('ref');
     }
     assert.equal(Y.toString(), 'tensor([[19., 25.],\n        [37., 43.]])');

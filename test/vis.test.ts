@@ -1,7 +1,7 @@
 // test/vis.test.ts — feature-map and kernel grids, activations through forward hooks, the padding
 // measurement (zero padding: dark border; reflect: none), and the picture commands end to end.
 // All of them run ops, so every block runs on every registered backend (forEachBackend; ref first, the
-// oracle), reading values through `await t.data()`.
+// oracle), reading values through `await t.dataAsync()`.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';

@@ -61,16 +61,16 @@ describe('webgpu elementwise', { skip: webgpuWanted ? false : 'CONVNET_TEST_WEBG
     const n = 65535 * 64 + 1000;
     await gpu.compare('add large', (b, S) => b.binary('add', S(rnd(n)), [n], S(rnd(1)), [1], [n]));
   });
-  test('sync reads: int32 data JS wrote reads back; a kernel output asks for await t.data()', async () => {
+  test('sync reads: int32 data JS wrote reads back; a kernel output asks for await t.dataAsync()', async () => {
     const s = gpu.onGpu(new Int32Array([3, 1, 2]));
     assert.deepEqual(Array.from(gpu.G.readSync(s)), [3, 1, 2]);
     const y = gpu.G.binary('add', s, [3], s, [3], [3]);
-    assert.throws(() => gpu.G.readSync(y), /cannot read synchronously.*await t\.data\(\)/);
+    assert.throws(() => gpu.G.readSync(y), /cannot read synchronously.*await t\.dataAsync\(\)/);
     assert.deepEqual(Array.from(await gpu.read(y)), [6, 2, 4]);
     gpu.G.fill(s, 7);
     assert.deepEqual(Array.from(gpu.G.readSync(s)), [7, 7, 7], 'fill knows the values: small int32 data stays readable');
     gpu.G.binary('add', s, [3], s, [3], [3], s);
-    assert.throws(() => gpu.G.readSync(s), /await t\.data\(\)/, 'a kernel wrote the buffer: the host copy is gone');
+    assert.throws(() => gpu.G.readSync(s), /await t\.dataAsync\(\)/, 'a kernel wrote the buffer: the host copy is gone');
     assert.deepEqual(Array.from(await gpu.read(s)), [14, 14, 14]);
     assert.throws(() => gpu.G.alloc('float64', 3), /float64 tensors are not supported/);
     assert.throws(() => gpu.G.alloc('float32', 2 ** 31), /a tensor of 2147483648 float32 elements \(8192\.0 MiB\) is larger than this GPU binds in one buffer/);

@@ -43,7 +43,7 @@ describe('webgpu memory and submits', { skip: webgpuWanted ? false : 'CONVNET_TE
           loss.backward();
           opt.step();
           // Reading is asynchronous on a GPU; awaiting also lets the collector's callbacks return buffers.
-          if (++steps % 16 === 0) last = (await loss.data())[0];
+          if (++steps % 16 === 0) last = (await loss.dataAsync())[0];
           if (steps === n) return last;
         }
       }
@@ -80,12 +80,12 @@ describe('webgpu memory and submits', { skip: webgpuWanted ? false : 'CONVNET_TE
     assert.ok(Number.isFinite(r.trainLoss));
   });
 
-  test('a synchronous read of GPU-computed data says to await t.data(); printing says where the data is', async () => {
+  test('a synchronous read of GPU-computed data says to await t.dataAsync(); printing says where the data is', async () => {
     const y = tensor([1, 2, 3]).mul(2);
-    assert.throws(() => y.dataSync(), /cannot read synchronously.*await t\.data\(\)/);
-    assert.throws(() => y.sum().item(), /await t\.data\(\)/);
-    assert.equal(y.toString(), 'tensor(<on webgpu: read with await t.data()>, size=(3))');
-    assert.deepEqual(Array.from(await y.data()), [2, 4, 6]);
+    assert.throws(() => y.dataSync(), /cannot read synchronously.*await t\.dataAsync\(\)/);
+    assert.throws(() => y.sum().item(), /await t\.dataAsync\(\)/);
+    assert.equal(y.toString(), 'tensor(<on webgpu: read with await t.dataAsync()>, size=(3))');
+    assert.deepEqual(Array.from(await y.dataAsync()), [2, 4, 6]);
     assert.deepEqual(await y.array(), [2, 4, 6]);
     // Moving off the GPU is asynchronous too.
     await y.moveTo('ref');

@@ -3,7 +3,7 @@
 // Rules this file follows:
 // - A backend owns the data. Ops hand it Storage handles (backend/storage.ts) plus the few integers that
 //   describe them, and get Storage handles back; they never see element arrays. Only the library's
-//   edges (creation from JS values, data()/dataSync(), files and images) move values in and out, through
+//   edges (creation from JS values, dataAsync()/dataSync(), files and images) move values in and out, through
 //   write / readSync / read.
 // - A backend knows nothing of Tensor, autograd or argument checking: ops/ validate and fill every
 //   attribute before a kernel runs, so kernels may trust their inputs.
@@ -484,7 +484,7 @@ export function moveStorage(s: Storage, to: Backend): void {
   } catch (e) {
     if (!(e instanceof SyncReadError)) throw e;
     throw new SyncReadError(`a tensor on '${s.backend.name}' is used on '${to.name}', and ${s.backend.name} memory cannot be read ` +
-      `synchronously: move it first with \`await t.moveTo('${to.name}')\` (or read it with \`await t.data()\`)`);
+      `synchronously: move it first with \`await t.moveTo('${to.name}')\` (or read it with \`await t.dataAsync()\`)`);
   }
   s.backend.free(s);
   to.attach(s, values);

@@ -44,7 +44,7 @@ export function freedError(s: Storage): Error {
     '(by dispose(), by `using`, or by autograd after backward()); keep a clone() if you need it afterwards');
 }
 
-/** Thrown by a backend that cannot read a storage synchronously (a GPU's memory): `await t.data()` can. */
+/** Thrown by a backend that cannot read a storage synchronously (a GPU's memory): `await t.dataAsync()` can. */
 export class SyncReadError extends Error {
   override name = 'SyncReadError';
 }

@@ -59,7 +59,7 @@ export const featuremapsCommand: VisCommand = {
       title: `${name} ${layer} (${describeLayer(model, layer)}): ${C} feature maps ${H}×${W}`,
       notes: [`of ${basename(positionals[0])}${values.invert ? ', inverted' : ''}, read as grey at ${size}×${size}`, 'tile n: channel n; one colour scale for all tiles'],
     }));
-    const means = Array.from(await maps.mean([0, 2, 3]).data());
+    const means = Array.from(await maps.mean([0, 2, 3]).dataAsync());
     console.log(`${name} ${layer}: input [${x.shape.join(', ')}] → feature maps [${maps.shape.join(', ')}]`);
     console.log(`mean activation per channel: ${means.map((m) => m.toFixed(4)).join(' ')}`);
     console.log(`wrote ${out} (${maps.shape[1]} tiles on one colour scale, the maps' min … max)`);

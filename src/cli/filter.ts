@@ -54,12 +54,12 @@ export const filterCommand: VisCommand = {
     const magnitude = spec === 'sobel';
     const kernel = magnitude ? null : kernelFromSpec(spec);
     const y = filter2d(img, kernel ?? 'sobel', { padding, stride });
-    const ksum = kernel ? (await kernel.sum().data())[0] : 0;
+    const ksum = kernel ? (await kernel.sum().dataAsync())[0] : 0;
     const signed = !magnitude && Math.abs(ksum) < 1e-6;
     const normalize = (values.normalize as Normalize | undefined) ?? (magnitude ? 'minmax' : signed ? 'symmetric' : 'fixed');
     const cmap = (values.cmap as ColorMap | undefined) ?? (signed && y.shape[0] === 1 ? 'diverging' : 'grey');
     await writeImage(out, y, { normalize, cmap });
-    const [lo, hi] = [(await y.min().data())[0], (await y.max().data())[0]];
+    const [lo, hi] = [(await y.min().dataAsync())[0], (await y.max().dataAsync())[0]];
     console.log(`filter ${spec} (${kernel ? `${kernel.shape.join('×')} kernel` : 'gradient magnitude of sobel-x, sobel-y'}) ` +
       `padding=${padding} stride=${stride}: [${img.shape.join(', ')}] → [${y.shape.join(', ')}], values ${lo.toFixed(4)} … ${hi.toFixed(4)}`);
     console.log(`wrote ${out} (${normalize}${cmap !== 'grey' ? `, ${cmap}` : ''})`);

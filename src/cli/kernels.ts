@@ -49,7 +49,7 @@ export const kernelsCommand: VisCommand = {
       title: `${name} ${layer} (${describeLayer(model, layer)}): ${IC === 3 ? OC : OC * IC} kernels ${KH}×${KW}`,
       notes: [`weight [${OC}, ${IC}, ${KH}, ${KW}]; ${tiles}`, `one colour scale for all tiles${IC === 3 ? '' : ': blue < 0 < red'}`],
     }));
-    console.log(`${name} ${layer}: weight [${OC}, ${IC}, ${KH}, ${KW}], values ${(await w.min().data())[0].toFixed(4)} … ${(await w.max().data())[0].toFixed(4)}`);
+    console.log(`${name} ${layer}: weight [${OC}, ${IC}, ${KH}, ${KW}], values ${(await w.min().dataAsync())[0].toFixed(4)} … ${(await w.max().dataAsync())[0].toFixed(4)}`);
     console.log(`wrote ${out} (${IC === 3 ? OC : OC * IC} tiles${IC === 3 ? ', RGB' : `, a row per output channel`}; blue < 0 < red)`);
     return 0;
   }),

@@ -13,6 +13,8 @@
 // code 2; other errors print `convnet NAME: message` and exit with code 1.
 
 import type { ParseArgsConfig } from 'node:util';
+import { nearest } from '../tensor/signature.js';
+export { nearest };
 
 export type OptionSpec = NonNullable<ParseArgsConfig['options']>;
 
@@ -57,33 +59,6 @@ export function getCommand(name: string): Command | undefined {
 
 export function listCommands(): Command[] {
   return [...commands.values()];
-}
-
-// ---- suggestions ---------------------------------------------------------------------------------------
-
-/** Edit distance with transpositions (optimal string alignment): 'nomralize' is 1 from 'normalize'. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
-  for (let j = 1; j <= b.length; j++) d[0][j] = j;
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[a.length][b.length];
-}
-
-/** The candidate nearest to `word` when it is near enough to be a slip (a third of its length, at least
- *  2 edits; or a prefix: --epoch for --epochs), else undefined. */
-export function nearest(word: string, candidates: Iterable<string>): string | undefined {
-  let best: string | undefined, bestD = Infinity;
-  for (const c of candidates) {
-    const d = c.startsWith(word) && word.length >= 3 ? 0.5 : editDistance(word.toLowerCase(), c.toLowerCase());
-    if (d < bestD) { best = c; bestD = d; }
-  }
-  return bestD <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
 }
 
 // ---- helpers for flag values -------------------------------------------------------------------------

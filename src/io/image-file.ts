@@ -28,7 +28,7 @@ export function readImage(path: string, opts: DecodeImageOptions = {}): Tensor {
 
 /**
  * Writes a tensor as a PNG file (creating its folder); see ImageEncodeOptions for the normalisation.
- *  Async: the values are read with `await t.data()`, which every backend supports (a GPU's included). Node only. PyTorch: `torchvision.utils.save_image`.
+ *  Async: the values are read with `await t.dataAsync()`, which every backend supports (a GPU's included). Node only. PyTorch: `torchvision.utils.save_image`.
  * @example
  * ```ts
  * await writeImage('out/edges.png', filter2d(img, 'sobel'));
@@ -36,7 +36,7 @@ export function readImage(path: string, opts: DecodeImageOptions = {}): Tensor {
  */
 export async function writeImage(path: string, t: Tensor, opts: ImageEncodeOptions = {}): Promise<void> {
   if (!/\.png$/i.test(path)) throw new Error(`writeImage: only PNG output is supported, got '${path}'`);
-  const bytes = encodePng(t, opts, t instanceof Tensor ? await t.data() : undefined);
+  const bytes = encodePng(t, opts, t instanceof Tensor ? await t.dataAsync() : undefined);
   mkdirSync(dirname(path) || '.', { recursive: true });
   writeFileSync(path, bytes);
 }

@@ -12,7 +12,7 @@
 // 2D canvas stores premultiplied alpha, so the colour of a pixel that is not opaque may come back off by a
 // little; opaque pixels (every JPEG, most PNGs) come back exactly. decodeImageBlob asks for no colour-space
 // conversion and no premultiplication, so an opaque PNG gives the values decodeImage gives in Node.
-// toCanvas reads values with `await t.data()`, the read every backend supports (webgpu's is async).
+// toCanvas reads values with `await t.dataAsync()`, the read every backend supports (webgpu's is async).
 
 import { Tensor } from '../tensor/tensor.js';
 import { fromRgba, toRgba, type ImageEncodeOptions } from './raster.js';
@@ -141,7 +141,7 @@ function rgbaFor(op: string, t: Tensor, opts: ImageEncodeOptions, values: ArrayL
 
 /**
  * The tensor ([H, W], [C, H, W] or [1, C, H, W], C in 1…4) as ImageData, its values mapped to 0…255 as
- * toRgba does (opts: normalize, range, cmap, scale). Async: reads with `await t.data()`. tfjs:
+ * toRgba does (opts: normalize, range, cmap, scale). Async: reads with `await t.dataAsync()`. tfjs:
  * `tf.browser.toPixels` without a canvas (which gives the RGBA bytes).
  * @example
  * ```ts
@@ -151,7 +151,7 @@ function rgbaFor(op: string, t: Tensor, opts: ImageEncodeOptions, values: ArrayL
 export async function toImageData(t: Tensor, opts: ImageEncodeOptions = {}): Promise<ImageData> {
   const op = 'toImageData';
   if (!(t instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${describe(t)}`);
-  const img = rgbaFor(op, t, opts, await t.data());
+  const img = rgbaFor(op, t, opts, await t.dataAsync());
   // toRgba's raster is a fresh (unshared) buffer: ImageData takes it as it is, without a copy.
   return new ImageData(new Uint8ClampedArray(img.data.buffer as ArrayBuffer, img.data.byteOffset, img.data.byteLength), img.width, img.height);
 }

@@ -96,11 +96,11 @@ function valueRange(op: string, s: ArrayLike<number>, normalize: Normalize, rang
 
 /**
  * Renders a tensor as an 8-bit RGBA raster (the step before PNG encoding, or a canvas's ImageData).
- * Reads the values synchronously unless they are given (a GPU tensor: `await t.data()` first, or use
+ * Reads the values synchronously unless they are given (a GPU tensor: `await t.dataAsync()` first, or use
  * writeImage, which does). PyTorch: `torchvision.transforms.functional.to_pil_image` (RGBA).
  * @example
  * ```ts
- * const img = toRgba(featureMap, { normalize: 'minmax', cmap: 'viridis' }, await featureMap.data());
+ * const img = toRgba(featureMap, { normalize: 'minmax', cmap: 'viridis' }, await featureMap.dataAsync());
  * ```
  */
 export function toRgba(t: Tensor, opts: ImageEncodeOptions = {}, values?: ArrayLike<number>): RgbaImage {

@@ -218,7 +218,7 @@ function entriesOf(tensors: TensorMap): [string, Tensor][] {
 
 /**
  * Serialises tensors (and string metadata) to safetensors bytes. Async: the values are read with
- * `await t.data()`, the read every backend supports (a GPU's memory cannot be read synchronously).
+ * `await t.dataAsync()`, the read every backend supports (a GPU's memory cannot be read synchronously).
  * `sha256` computes the checksum ({ checksum: true }); WebCrypto's by default. PyTorch:
  * `safetensors.torch.save`.
  * @example
@@ -248,7 +248,7 @@ export async function serialize(tensors: TensorMap, opts: SerializeOptions = {},
     parts.push({ t, dtype, bytes });
     offset += bytes;
   }
-  const values = await Promise.all(parts.map((p) => p.t.data()));
+  const values = await Promise.all(parts.map((p) => p.t.dataAsync()));
   const data = new Uint8Array(offset);
   writeData(parts, values, data);
   let json = JSON.stringify(header);

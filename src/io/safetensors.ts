@@ -30,7 +30,7 @@ const nodeSha256: SyncSha256 = (chunks) => {
 
 /**
  * Serialises tensors (and string metadata) to safetensors bytes. Async: the values are read with
- * `await t.data()`, the read every backend supports (a GPU's memory cannot be read synchronously).
+ * `await t.dataAsync()`, the read every backend supports (a GPU's memory cannot be read synchronously).
  * The checksum ({ checksum: true }) is computed with Node's SHA-256. PyTorch: `safetensors.torch.save`.
  * @example
  * ```ts

@@ -1,5 +1,5 @@
 // tensor/dtype.ts — the element types a tensor can hold, and the typed arrays that carry them across
-// the library's edges (creation from JS values, data()/dataSync(), files). A leaf: it imports nothing,
+// the library's edges (creation from JS values, dataAsync()/dataSync(), files). A leaf: it imports nothing,
 // so every layer (backend/ included) may use it.
 
 /**

@@ -35,7 +35,7 @@ export function formatTensor(t: Tensor): string {
   } catch (e) {
     // A GPU's memory cannot be read synchronously: say where the data is and how to read it.
     if (!(e instanceof SyncReadError)) throw e;
-    return `tensor(<on ${t.device}: read with await t.data()>, size=(${shape.join(', ')})${dtype === 'float32' ? '' : `, dtype=torch.${dtype}`})`;
+    return `tensor(<on ${t.device}: read with await t.dataAsync()>, size=(${shape.join(', ')})${dtype === 'float32' ? '' : `, dtype=torch.${dtype}`})`;
   }
   const summarize = storage.length > SUMMARIZE_ABOVE;
   const shown: number[] = [];

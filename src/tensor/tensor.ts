@@ -4,7 +4,7 @@
 // methods are attached by ops/methods.ts and backward() by autograd/, so this file depends on nothing
 // above it.
 //
-// Values cross into JS only here (data(), dataSync(), toArray(), item(), printing) and in creation.ts.
+// Values cross into JS only here (dataAsync(), dataSync(), toArray(), item(), printing) and in creation.ts.
 // Nobody has to call dispose(): see tensor/lifetime.ts for what the library frees by itself, and the
 // backends for what the garbage collector frees. dispose() (and `using`) free at once.
 
@@ -65,7 +65,7 @@ let dataOf: (t: Tensor) => Storage | null;
  * y.backward();
  * x.grad;           // tensor([[2., 4.], [6., 8.]])
  * x.shape;          // [2, 2]
- * await x.data();   // Float32Array [1, 2, 3, 4]
+ * await x.dataAsync();   // Float32Array [1, 2, 3, 4]
  * ```
  */
 export class Tensor {
@@ -84,6 +84,8 @@ export class Tensor {
   /** Lifetime bookkeeping (tensor/lifetime.ts): owned by the library only, and its holds. */
   _owned = false;
   _holds = 0;
+  /** Set on the tensors `.data` returns: their in-place writes count no version (PyTorch's `.data`). */
+  _untracked = false;
 
   /** Wraps a storage (normally one a kernel just returned); the tensor takes one reference to it. */
   constructor(storage: Storage, shape: readonly number[], requiresGrad = false) {
@@ -272,7 +274,7 @@ export class Tensor {
 
   /**
    * The single value of a one-element tensor, as a number; read synchronously (not from GPU-computed data:
-   * use `(await t.data())[0]` there). PyTorch: `Tensor.item`.
+   * use `(await t.dataAsync())[0]` there). PyTorch: `Tensor.item`.
    * @example
    * ```ts
    * loss.item();  // 0.6931…
@@ -303,11 +305,46 @@ export class Tensor {
    * PyTorch: `Tensor.cpu().numpy().ravel()`.
    * @example
    * ```ts
-   * const values = await logits.data();
+   * const values = await logits.dataAsync();
    * ```
    */
-  async data(): Promise<DataArray> {
+  async dataAsync(): Promise<DataArray> {
     return readStorageAsync(this.handle());
+  }
+
+  /**
+   * PyTorch's `.data`: a tensor that shares this one's data, outside autograd (no gradient, no history),
+   * whose in-place writes autograd does not count: the tutorial's `w.data.sub_(w.grad!.mul(lr))`. Read
+   * values with {@link Tensor.dataAsync} or {@link Tensor.dataSync}. PyTorch: `Tensor.data`.
+   * @example
+   * ```ts
+   * w.data.sub_(w.grad!.mul(0.01));  // a gradient step, as w.data -= lr * w.grad
+   * ```
+   */
+  get data(): Tensor {
+    const t = new Tensor(this.handle(), this.shape, false);
+    t._untracked = true;
+    return t;
+  }
+
+  /**
+   * Makes this tensor use `value`'s data (shared, not copied), and its shape: PyTorch's
+   * `conv.weight.data = K`. The dtypes must match. Autograd history and `.grad` are kept.
+   */
+  set data(value: Tensor) {
+    if (!(value instanceof Tensor)) {
+      throw new Error(`data: can only assign a Tensor to .data, got ${value === null ? 'null' : Array.isArray(value) ? 'an array (wrap it with tensor(…))' : typeof value}`);
+    }
+    if (value.dtype !== this.dtype) {
+      throw new Error(`data: assigned data has dtype ${value.dtype} but this tensor is ${this.dtype}; convert it first (value.to('${this.dtype}'))`);
+    }
+    const next = value.handle();
+    const prev = this.handle();
+    if (next === prev) return;
+    next.refs++;
+    this._storage = next;
+    this.shape.splice(0, this.shape.length, ...value.shape);
+    if (--prev.refs === 0) freeStorage(prev);
   }
 
   /**
@@ -330,7 +367,7 @@ export class Tensor {
    * ```
    */
   async array(): Promise<NestedArray> {
-    return nest(await this.data(), this.shape);
+    return nest(await this.dataAsync(), this.shape);
   }
 
   /**
@@ -423,6 +460,7 @@ let reading: GradNode | null = null;
 
 /** Counts one in-place write into t's data (ops/inplace.ts calls it after each). */
 export function bumpVersion(t: Tensor): void {
+  if (t._untracked) return;
   const s = dataOf(t);
   if (s) versions.set(s, (versions.get(s) ?? 0) + 1);
 }

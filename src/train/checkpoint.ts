@@ -273,7 +273,7 @@ function publishModel(dir: string, file: string, bytes: Uint8Array): void {
 /**
  * * Saves a checkpoint into `dir`: the model (and, when an optimizer or scheduler is given, the train
  * state) as a new pair of files, then the manifest naming them, then removes the previous pair (see the
- * top of this file). Async: the values are read with `await t.data()` (see io/safetensors.ts).
+ * top of this file). Async: the values are read with `await t.dataAsync()` (see io/safetensors.ts).
  * Node only. PyTorch: `torch.save({'model': model.state_dict(), 'optimizer': …}, path)`, but as safetensors files.
  * @example
  * ```ts

@@ -250,9 +250,9 @@ function predictions(logits: Tensor, y: Tensor): [Tensor, Tensor] {
 }
 
 /** Reads a step's numbers in one go — the loss (if any) and the predicted and true classes — with
- *  `await t.data()`, the read every backend supports (a GPU backend submits the step's work here). */
+ *  `await t.dataAsync()`, the read every backend supports (a GPU backend submits the step's work here). */
 async function readStep(loss: Tensor | undefined, pred: Tensor, truth: Tensor): Promise<{ loss: number; pred: ArrayLike<number>; truth: ArrayLike<number> }> {
-  const [l, p, t] = await Promise.all([loss ? loss.data() : Promise.resolve([NaN]), pred.data(), truth.data()]);
+  const [l, p, t] = await Promise.all([loss ? loss.dataAsync() : Promise.resolve([NaN]), pred.dataAsync(), truth.dataAsync()]);
   return { loss: l[0], pred: p, truth: t };
 }
 
@@ -305,7 +305,7 @@ function batchReleaser(model: Module, lossFn: LossFn | undefined, loader: Iterab
 
 /**
  * Loss and accuracy of `model` over `loader` (noGrad, eval mode; the mode is restored afterwards). Async,
- *  since results are read with `await t.data()` (on a GPU the only read there is), and it yields to the
+ *  since results are read with `await t.dataAsync()` (on a GPU the only read there is), and it yields to the
  *  event loop between batches. PyTorch: none (the evaluation loop people write under `torch.no_grad()`).
  * @example
  * ```ts

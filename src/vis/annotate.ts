@@ -26,7 +26,7 @@
 //   about `tileSize` pixels (96; a lone tile 224), then smaller while the figure is over 2048 pixels on
 //   a side. No figure may exceed 64 megapixels.
 //
-// Values are read with `await t.data()` (any backend, the GPU's included); drawFigure takes values
+// Values are read with `await t.dataAsync()` (any backend, the GPU's included); drawFigure takes values
 // already read.
 
 import { Tensor } from '../tensor/tensor.js';
@@ -120,7 +120,7 @@ export interface FigureOptions {
  *  [count, channels, height, width] row-major. convnet's own.
  * @example
  * ```ts
- * vis.drawFigure({ values: await maps.data(), count: 6, channels: 1, height: 28, width: 28 });
+ * vis.drawFigure({ values: await maps.dataAsync(), count: 6, channels: 1, height: 28, width: 28 });
  * ```
  */
 export interface FigureTiles {
@@ -279,11 +279,11 @@ function capName(cmap: ColorMap): string {
 }
 
 /**
- * Draws a figure from values already read (see FigureTiles; `await t.data()` gives them on any backend).
+ * Draws a figure from values already read (see FigureTiles; `await t.dataAsync()` gives them on any backend).
  * convnet's own.
  * @example
  * ```ts
- * const fig = vis.drawFigure({ values: await img.data(), count: 1, channels: 1, height: 28, width: 28 }, { title: 'x' });
+ * const fig = vis.drawFigure({ values: await img.dataAsync(), count: 1, channels: 1, height: 28, width: 28 }, { title: 'x' });
  * ```
  */
 export function drawFigure(tiles: FigureTiles, opts: FigureOptions = {}): Figure {
@@ -445,7 +445,7 @@ export async function gridFigure(images: Tensor, opts: FigureOptions = {}): Prom
   }
   const [count, channels, height, width] = shape;
   if (count === 0 || height === 0 || width === 0) throw new Error(`${op}: no tiles to draw in a tensor of shape ${shapeStr(images.shape)}`);
-  return drawFigure({ values: await images.data(), count, channels, height, width }, opts);
+  return drawFigure({ values: await images.dataAsync(), count, channels, height, width }, opts);
 }
 
 /**
@@ -469,7 +469,7 @@ export async function featureMapFigure(maps: Tensor, opts: FigureOptions = {}): 
   if (shape.length !== 3) throw new Error(`${op}: expected feature maps [C, H, W] or [1, C, H, W], got shape ${shapeStr(maps.shape)}`);
   const [count, height, width] = shape;
   if (count === 0 || height === 0 || width === 0) throw new Error(`${op}: no maps to draw in a tensor of shape ${shapeStr(maps.shape)}`);
-  return drawFigure({ values: await maps.data(), count, channels: 1, height, width }, opts);
+  return drawFigure({ values: await maps.dataAsync(), count, channels: 1, height, width }, opts);
 }
 
 /**
@@ -492,7 +492,7 @@ export async function kernelFigure(weight: Tensor, opts: FigureOptions & { rgb?:
   const { rgb, ...given } = opts;
   // The caller's options over these defaults; an option given as undefined keeps the default.
   const rest = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) as FigureOptions;
-  const values = await weight.data();
+  const values = await weight.dataAsync();
   if (IC === 3 && rgb !== false) {
     return drawFigure({ values, count: OC, channels: 3, height: KH, width: KW }, {
       normalize: 'symmetric', tileSize: 64, labels: Array.from({ length: OC }, (_, o) => String(o)), ...rest,

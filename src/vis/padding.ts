@@ -72,7 +72,7 @@ export interface PaddingDemoResult {
 
 /**
  * Runs the padding comparison on an image [C, H, W] with an odd square kernel (default: 9×9 box). Async:
- *  the measured sums are read with `await t.data()`, which every backend supports.
+ *  the measured sums are read with `await t.dataAsync()`, which every backend supports.
  * convnet's own (the `convnet padding-demo` command).
  * @example
  * ```ts
@@ -96,7 +96,7 @@ export async function paddingDemo(image: Tensor, kernel: Tensor = boxKernel(9)):
   // The interior (windows inside the crop) and the border band around it, as sums over the deviation.
   const interior = (t: Tensor) => narrow(narrow(t, 1, r, h - 2 * r), 2, r, w - 2 * r);
   const inN = C * Math.max(0, h - 2 * r) * Math.max(0, w - 2 * r), bandN = C * h * w - inN;
-  const read = async (t: Tensor | null): Promise<number> => (t ? (await t.data())[0] : 0);
+  const read = async (t: Tensor | null): Promise<number> => (t ? (await t.dataAsync())[0] : 0);
   const rows = await Promise.all(PADDING_MODES.map(async (mode) => {
     const { y, ad, sums } = noGrad(() => {
       const y = filter2d(crop, kernel, { padding: mode });

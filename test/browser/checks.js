@@ -7,13 +7,13 @@ import {
   initWasmThreads, setNumThreads, getNumThreads,
 } from './convnet.js';
 
-// Values are read with `await t.data()`, the read every backend supports (a GPU backend cannot read
+// Values are read with `await t.dataAsync()`, the read every backend supports (a GPU backend cannot read
 // synchronously); these helpers shape what it returns.
-const values = async (t) => Array.from(await t.data());
-const scalar = async (t) => (await t.data())[0];
+const values = async (t) => Array.from(await t.dataAsync());
+const scalar = async (t) => (await t.dataAsync())[0];
 /** The tensor as nested arrays in its shape, as toArray() would give. */
 async function nested(t) {
-  const v = await t.data();
+  const v = await t.dataAsync();
   const build = (dim, offset) => {
     if (dim === t.shape.length) return v[offset];
     const inner = t.shape.slice(dim + 1).reduce((a, c) => a * c, 1);
@@ -96,7 +96,7 @@ async function convMs() {
     for (const n of [1, 2]) {
       setNumThreads(n);
       const t = performance.now();
-      await F.conv2d(x, w, null, { padding: 1 }).data();
+      await F.conv2d(x, w, null, { padding: 1 }).dataAsync();
       if (rep > 0) ms[n].push(performance.now() - t); // the first is a warm-up
     }
   }
@@ -122,7 +122,7 @@ async function threads(isolated) {
   out.wasmInfo = wasmInfo();
   // The heap grows after the workers started (32 MiB in and out on 2 threads): the workers' instances must
   // see the grown shared memory, since the worker's half of both lies beyond the old end.
-  const big = randn([1 << 23]), got = await F.relu(big).data(), src = await big.data();
+  const big = randn([1 << 23]), got = await F.relu(big).dataAsync(), src = await big.dataAsync();
   let mismatches = 0;
   for (let i = 0; i < src.length; i++) if (got[i] !== Math.max(0, src[i])) mismatches++;
   out.grow = { heapBefore: out.wasmInfo.heapBytes, heapAfter: wasmInfo().heapBytes, mismatches };

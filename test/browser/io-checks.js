@@ -8,7 +8,7 @@ import {
   loadSafetensorsUrl, loadSafetensorsFile, fromPixels, toCanvas, toImageData, decodeImageBlob,
 } from './convnet.js';
 
-const values = async (t) => Array.from(await t.data());
+const values = async (t) => Array.from(await t.dataAsync());
 
 /** dtype, shape and values of every tensor of a map, in its order. */
 async function describeMap(map) {
@@ -19,7 +19,7 @@ async function describeMap(map) {
 
 /** A float32 tensor's values as base64 of their bytes (megapixel images are too big for JSON numbers). */
 async function base64Floats(t) {
-  const v = await t.data();
+  const v = await t.dataAsync();
   const bytes = new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
   let s = '';
   for (let i = 0; i < bytes.length; i += 0x8000) s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));

@@ -97,7 +97,7 @@ export async function manualLoop(steps, pause) {
     opt.zeroGrad();
     const loss = lossFn(model(x), y);
     loss.backward();
-    await loss.data();
+    await loss.dataAsync();
     opt.step();
     if (pause) await pause();
   }

@@ -4,7 +4,7 @@
 
 import { tensor, randn, manualSeed, F, nn, optim, setBackend, getBackend, webgpuInfo } from './convnet.js';
 
-const values = async (t) => Array.from(await t.data());
+const values = async (t) => Array.from(await t.dataAsync());
 
 /** Inputs made once on ref and given as arrays, so both backends see the same numbers. */
 async function inputs(shapes) {
@@ -54,7 +54,7 @@ async function train() {
     const loss = lossFn(model(X), Y);
     loss.backward();
     opt.step();
-    losses.push((await loss.data())[0]);
+    losses.push((await loss.dataAsync())[0]);
   }
   return { backend: getBackend(), losses };
 }

@@ -1,5 +1,5 @@
 // test/helpers/backends.ts — runs a test file's cases on every registered backend, and reads results the
-// way that works on all of them (await t.data()).
+// way that works on all of them (await t.dataAsync()).
 //
 //   forEachBackend('conv2d', (backend) => {
 //     test('x=[1,1,3,3] k=2', async () => { await assertClose(F.conv2d(x, w), [[19, 25], [37, 43]]); });
@@ -50,7 +50,7 @@ export function widestFloat(backend: string): 'float64' | 'float32' {
 }
 
 /** Whether a backend reads computed data synchronously (item(), dataSync(), toArray(), printing). webgpu does
- *  not: only data JS wrote, until a kernel writes it; the rest is read with `await t.data()`. */
+ *  not: only data JS wrote, until a kernel writes it; the rest is read with `await t.dataAsync()`. */
 export function readsSync(backend: string): boolean {
   return backend !== 'webgpu';
 }
@@ -108,7 +108,7 @@ export function test64(name: string, fn: () => unknown): void {
 /** A tensor's values as a plain array, read through data() (the read every backend supports). */
 export async function values(t: Tensor): Promise<number[]> {
   assert.ok(t instanceof Tensor, `expected a Tensor, got ${typeof t}`);
-  return Array.from(await t.data());
+  return Array.from(await t.dataAsync());
 }
 
 /** The tensor as nested arrays in its shape, read through data(). */

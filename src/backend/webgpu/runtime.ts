@@ -13,11 +13,11 @@
 // write must not overtake the dispatches recorded before it), or when the uniform buffer is full. A
 // training step is thus one command buffer, with no readback between ops.
 //
-// Reads. `read` copies into a mappable staging buffer and awaits the map: `await t.data()`. Reads issued
+// Reads. `read` copies into a mappable staging buffer and awaits the map: `await t.dataAsync()`. Reads issued
 // together share one submit. WebGPU has no blocking map, so `readSync` works only for data whose values
 // the CPU still knows: what JS wrote (up to HOST_COPY_LIMIT elements: a batch from a data loader, class
 // labels, which ops must check on the CPU) while no kernel has written it since; for anything else it
-// throws a SyncReadError that says to use `await t.data()`.
+// throws a SyncReadError that says to use `await t.dataAsync()`.
 
 import { Storage, SyncReadError, freedError } from '../storage.js';
 import type { Memory } from '../storage.js';
@@ -419,7 +419,7 @@ export class GpuRuntime {
     const d = this.data(s);
     if (d.host) return d.host.slice();
     throw new SyncReadError(`webgpu backend: this tensor's data (${s.dtype}, ${s.size} elements) is in GPU memory, which WebGPU ` +
-      'cannot read synchronously (dataSync(), item(), toArray(), printing, image encoding): use `await t.data()` instead, ' +
+      'cannot read synchronously (dataSync(), item(), toArray(), printing, image encoding): use `await t.dataAsync()` instead, ' +
       "or move the tensor to a CPU backend first with `await t.moveTo('wasm')`");
   }
 
@@ -435,7 +435,7 @@ export class GpuRuntime {
     this.encoder ??= this.device.createCommandEncoder();
     this.encoder.copyBufferToBuffer(d.buffer, 0, staging, 0, bytes);
     const faults = this.takeFaults();
-    // Reads issued together (Promise.all of several data()) share one submit: it happens once the code
+    // Reads issued together (Promise.all of several dataAsync()) share one submit: it happens once the code
     // that issued them has run to its first await.
     this.readSubmit ??= Promise.resolve().then(() => { this.readSubmit = null; this.flush(); });
     await this.readSubmit;
@@ -562,7 +562,7 @@ interface Collector {
  * callbacks synchronously (cleanupSome, behind --harmony-weak-refs-with-cleanup-some). Both flags take
  * effect for contexts made after they are set, so the registry and gc come from a fresh vm context; the
  * registry works on this context's objects all the same. In a browser there is neither: the registry's
- * callbacks run after the engine's own collections, between tasks (every `await t.data()` is one).
+ * callbacks run after the engine's own collections, between tasks (every `await t.dataAsync()` is one).
  */
 function makeCollector(release: (d: GpuData) => void): Collector {
   const v8 = nodeBuiltin<{ setFlagsFromString(f: string): void }>('node:v8');

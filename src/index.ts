@@ -33,6 +33,7 @@ export { loadSafetensorsUrl, loadSafetensorsFile } from './io/safetensors-web.js
 export { writeFileAtomic } from './io/atomic.js';
 export * as train from './train/index.js';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from './train/index.js';
+export { PRETRAINED, pretrainedFile, type PretrainedEntry } from './train/pretrained.js';
 // a run's record: metrics.jsonl (one line per epoch) and its curves as SVG
 export { readMetrics, writeMetrics, bestRecord } from './train/metrics.js';
 export type { EpochRecord } from './train/metrics.js';

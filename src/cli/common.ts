@@ -1,7 +1,7 @@
 // cli/common.ts — what train, eval and start share: finding the data, picking the backend, building the
 // optimizer and the loaders, and printing what a model learned.
 
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +15,26 @@ import type { Module } from '../nn/module.js';
 import { Adam, AdamW } from '../optim/adam.js';
 import { SGD } from '../optim/sgd.js';
 import { formatConfusion, type EvalResult } from '../train/fit.js';
+import { hasCheckpoint, MANIFEST_FILE, MODEL_FILE } from '../train/checkpoint.js';
+import { PRETRAINED, pretrainedFile } from '../train/pretrained.js';
 import { UsageError } from './registry.js';
 
 /** The Fashion-MNIST subset shipped in the repository (data/fashion-mnist-subset). */
 export const SHIPPED_SUBSET = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/fashion-mnist-subset');
+
+/** The names --checkpoint takes besides paths: the pretrained models shipped in the package. */
+export const PRETRAINED_HELP = `or the name of a pretrained model: ${Object.entries(PRETRAINED).map(([n, e]) => `${n} (${(100 * e.accuracy).toFixed(2)}%)`).join(', ')}`;
+
+/** --checkpoint's value as a path: an existing checkpoint directory or .safetensors file, else the name of a
+ *  pretrained model shipped in the package (an existing path of that name wins). */
+export function checkpointPath(value: string): string {
+  if (existsSync(value)) {
+    if (statSync(value).isDirectory() && !hasCheckpoint(value)) throw new UsageError(`--checkpoint ${value}: the directory has no ${MANIFEST_FILE} or ${MODEL_FILE}`);
+    return value;
+  }
+  if (Object.hasOwn(PRETRAINED, value)) return pretrainedFile(value);
+  throw new UsageError(`--checkpoint ${value}: no such file or directory, and not a pretrained model (${Object.keys(PRETRAINED).join(', ')})`);
+}
 
 /** --data, else the Debian dataset directory when installed, else the shipped subset. */
 export function resolveDataDir(flag: string | undefined, log: (s: string) => void): string {

@@ -1,21 +1,20 @@
 // cli/eval.ts — `convnet eval`: test accuracy of a saved model (a checkpoint directory or a
 // .safetensors file, also one written by PyTorch with the same key names) on an MNIST-format directory.
 
-import { existsSync, statSync } from 'node:fs';
 import { CrossEntropyLoss } from '../nn/loss.js';
 import { evaluate } from '../train/fit.js';
-import { hasCheckpoint, loadCheckpoint, MANIFEST_FILE, MODEL_FILE } from '../train/checkpoint.js';
+import { loadCheckpoint } from '../train/checkpoint.js';
 import { buildModel, MODELS } from '../train/models.js';
 import { FashionMNIST, FASHION_MNIST_MEAN, FASHION_MNIST_STD } from '../data/mnist.js';
 import { DataLoader } from '../data/dataloader.js';
 import { normalize } from '../data/transforms.js';
-import { BACKEND_CHOICES, BACKEND_HELP, describeResult, resolveDataDir, selectBackend } from './common.js';
+import { BACKEND_CHOICES, BACKEND_HELP, checkpointPath, describeResult, PRETRAINED_HELP, resolveDataDir, selectBackend } from './common.js';
 import { choiceFlag, intFlag, registerCommand, stringFlag, UsageError, type CommandContext } from './registry.js';
 
 const usage = `convnet eval --checkpoint F [--data DIR] [--model NAME] [--batch-size B] [--limit N]
 
-  --checkpoint F      a checkpoint directory (from convnet train --out) or a model .safetensors file
-                      (required)
+  --checkpoint F      a checkpoint directory (from convnet train --out) or a model .safetensors file,
+                      ${PRETRAINED_HELP} (required)
   --data DIR          directory with the Fashion-MNIST IDX files; the test split is used
                       (default /usr/share/datasets/fashion-mnist, else the shipped subset)
   --model NAME        ${Object.keys(MODELS).join(' or ')}: needed only when the file does not say (e.g. saved by PyTorch)
@@ -33,15 +32,13 @@ async function run({ values }: CommandContext): Promise<number> {
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const file = stringFlag(values, 'checkpoint');
   if (!file) throw new UsageError('--checkpoint is required');
-  if (!existsSync(file)) throw new UsageError(`--checkpoint ${file}: no such file or directory`);
-  if (statSync(file).isDirectory() && !hasCheckpoint(file)) throw new UsageError(`--checkpoint ${file}: the directory has no ${MANIFEST_FILE} or ${MODEL_FILE}`);
   const modelFlag = values.model !== undefined ? choiceFlag(values, 'model', Object.keys(MODELS), 'lenet5') : undefined;
   const batchSize = intFlag(values, 'batch-size', 500);
   const limit = values.limit !== undefined ? intFlag(values, 'limit', 1) : undefined;
   const backendName = await selectBackend(choiceFlag(values, 'backend', BACKEND_CHOICES, 'auto'));
   const dataDir = resolveDataDir(stringFlag(values, 'data'), out);
 
-  const ckpt = loadCheckpoint(file);
+  const ckpt = loadCheckpoint(checkpointPath(file));
   const name = modelFlag ?? ckpt.modelName;
   if (!name) throw new UsageError(`${file} does not record which model it holds; pass --model (${Object.keys(MODELS).join(', ')})`);
   const testSet = new FashionMNIST(dataDir, { train: false, transform: normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD), limit });

@@ -14,11 +14,13 @@ import { rsubScalar } from './vis-tensor.js';
 import { captureActivations, describeLayer } from '../vis/hooks.js';
 import { featureMapFigure } from '../vis/annotate.js';
 import { intOption, loadModel, parse, requireOption, runCommand, type OptionSpec, type VisCommand } from './vis-common.js';
+import { PRETRAINED_HELP } from './common.js';
 
 const usage = `convnet featuremaps --checkpoint F --layer NAME IMAGE -o maps.png [--model M] [--size S] [--invert] [--scale N]
 
   IMAGE               a PNG or JPEG photo, read as grey
-  -c, --checkpoint F  a checkpoint directory (convnet train --out) or a model .safetensors file (required)
+  -c, --checkpoint F  a checkpoint directory (convnet train --out) or a model .safetensors file,
+                      ${PRETRAINED_HELP} (required)
   -l, --layer NAME    the layer whose output to show, as namedModules() names it: features.0, features.3, …
                       (required)
   -o, --out maps.png  the picture: one tile per channel on one colour scale, with a colour bar (required)

@@ -8,10 +8,12 @@ import { Tensor } from '../tensor/tensor.js';
 import { describeLayer, findModule } from '../vis/hooks.js';
 import { kernelFigure } from '../vis/annotate.js';
 import { intOption, loadModel, parse, requireOption, runCommand, type OptionSpec, type VisCommand } from './vis-common.js';
+import { PRETRAINED_HELP } from './common.js';
 
 const usage = `convnet kernels --checkpoint F --layer NAME -o kernels.png [--model M] [--scale N]
 
-  -c, --checkpoint F  a checkpoint directory (convnet train --out) or a model .safetensors file (required)
+  -c, --checkpoint F  a checkpoint directory (convnet train --out) or a model .safetensors file,
+                      ${PRETRAINED_HELP} (required)
   -l, --layer NAME    a conv layer, as namedModules() names it: features.0, features.3, … (required)
   -o, --out F.png     the picture: a tile per kernel (a row per output channel when there are several
                       input channels; RGB tiles for 3); blue < 0 < red (required)

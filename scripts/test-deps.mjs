@@ -1,11 +1,13 @@
 // scripts/test-deps.mjs — what `npm test` needs beyond npm, provided before the suite starts (npm runs
-// this as `pretest`): Debian's Chromium for the browser tests, and Mesa's EGL and GLES (with llvmpipe) for
-// the webgpu backend's tests on a machine without a GPU (Dawn's OpenGL ES backend). As root on Debian it
+// this as `pretest`): Debian's Chromium for the browser tests, Mesa's EGL and GLES (with llvmpipe) for
+// the webgpu backend's tests on a machine without a GPU (Dawn's OpenGL ES backend), Debian's python3-torch
+// and python3-onnx for the interop tests, and onnxruntime-node in bench/node_modules (scripts/bench-deps.mjs). As root on Debian it
 // installs what is missing with apt-get and says so in one line; otherwise it stops at once with the one
 // command to run. CONVNET_TEST_DEPS=skip leaves the check out.
 
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 /** Each Debian package with a file that shows it is installed (any one of the paths). */
 const NEEDS = [
@@ -14,9 +16,21 @@ const NEEDS = [
   { pkg: 'libegl-mesa0', files: ['/usr/lib/x86_64-linux-gnu/libEGL_mesa.so.0', '/usr/lib/aarch64-linux-gnu/libEGL_mesa.so.0'], why: 'webgpu on Mesa' },
   { pkg: 'libgles2', files: ['/usr/lib/x86_64-linux-gnu/libGLESv2.so.2', '/usr/lib/aarch64-linux-gnu/libGLESv2.so.2'], why: 'webgpu on Mesa' },
   { pkg: 'libgl1-mesa-dri', files: ['/usr/lib/x86_64-linux-gnu/dri/swrast_dri.so', '/usr/lib/aarch64-linux-gnu/dri/swrast_dri.so'], why: 'llvmpipe' },
+  { pkg: 'python3-torch', files: ['/usr/lib/python3/dist-packages/torch/__init__.py'], why: 'the PyTorch fixtures and the --pytorch export test' },
+  { pkg: 'python3-onnx', files: ['/usr/lib/python3/dist-packages/onnx/__init__.py'], why: 'onnx.checker on the exported ONNX models' },
 ];
 
 if (process.env.CONVNET_TEST_DEPS === 'skip') process.exit(0);
+
+// onnxruntime-node, for the ONNX tests, is bench/'s package (kept out of the root's install, issue 13):
+// bench-deps installs bench/node_modules when missing or stale, saying so in one line.
+{
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./bench-deps.mjs', import.meta.url))], { stdio: 'inherit' });
+  if (r.status !== 0) {
+    console.error('npm test: the ONNX tests need onnxruntime-node in bench/node_modules; run `npm run bench:deps`');
+    process.exit(1);
+  }
+}
 
 const missing = NEEDS.filter((n) => !n.files.some((f) => existsSync(f)));
 if (missing.length === 0) process.exit(0);

@@ -31,6 +31,14 @@ export * as safetensors from './io/safetensors.js';
 // (the browser's loaders that need only fetch and Blob, which Node 20 has too)
 export { loadSafetensorsUrl, loadSafetensorsFile } from './io/safetensors-web.js';
 export { writeFileAtomic } from './io/atomic.js';
+// ONNX out and in, and the torch.nn twin of a model (issue 11)
+export { exportOnnx, registerOnnxEmitter, OnnxGraphBuilder, ONNX_OPSET } from './io/onnx-export.js';
+export type { OnnxEmitter, OnnxValue, ExportOnnxOptions } from './io/onnx-export.js';
+export { importOnnx, OnnxModel, ONNX_IMPORT_OPS } from './io/onnx-import.js';
+export type { ImportOnnxOptions } from './io/onnx-import.js';
+export { loadOnnx, externalDataFrom } from './io/onnx-file.js';
+export { pytorchSource } from './io/pytorch-source.js';
+export type { PytorchSourceOptions } from './io/pytorch-source.js';
 export * as train from './train/index.js';
 export { saveCheckpoint, loadCheckpoint, hasCheckpoint } from './train/index.js';
 export { PRETRAINED, pretrainedFile, type PretrainedEntry } from './train/pretrained.js';

@@ -4,3 +4,4 @@ import './train.js';
 import './eval.js';
 import './start.js';
 import './vis-commands.js';
+import './export.js';

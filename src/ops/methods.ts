@@ -9,6 +9,9 @@ import { matmul } from './matmul.js';
 import * as ip from './inplace.js';
 import type { TensorOrNumber } from './util.js';
 import type { DType } from '../tensor/dtype.js';
+import * as ix from './index.js';
+import type { Index } from './index.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -595,3 +598,38 @@ P.add_ = function (o) { ip.add_(this, o); return this; };
 P.sub_ = function (o) { ip.sub_(this, o); return this; };
 P.mul_ = function (o) { ip.mul_(this, o); return this; };
 P.div_ = function (o) { ip.div_(this, o); return this; };
+
+// ---- indexing and the gather family (ops/index.ts)
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** `x[index]`: numpy's basic indexing in a string (`':, 2:6'`, `'::-1'`, `'..., None'`), or a list of
+     *  entries (integers, slice strings, `'...'`, `null`, int32 index tensors, float masks); differentiable.
+     *  Returns a copy. PyTorch: `x[index]`.
+     *  @example
+     *  ```ts
+     *  x.index(':, 2:6');
+     *  x.index([x.gt(0)]);          // the positive elements
+     *  x.index([idx, ':']);         // rows idx (an int32 tensor)
+     *  ```
+     */
+    index(index: Index): Tensor;
+    /** `x[index] = values` in place (every form of {@link Tensor.index}); `values` a number or a tensor that
+     *  broadcasts to `x[index]`'s shape; with `accumulate`, adds. Differentiable, as PyTorch's. Returns x.
+     *  PyTorch: `Tensor.index_put_` (and `x[index] = values`).
+     *  @example
+     *  ```ts
+     *  y.indexPut_(':, 2:6', 0);
+     *  y.indexPut_([i, j], x.index(`${i}:${i + 2}, ${j}:${j + 2}`).mul(k).sum());
+     *  ```
+     */
+    indexPut_(...args: PyArgs<[index: Index, values: TensorOrNumber, accumulate?: boolean], { index?: Index; values?: TensorOrNumber; accumulate?: boolean }>): this;
+  }
+}
+
+P.index = function (i) { return ix.index(this, i); };
+P.indexPut_ = function (...args) {
+  const a = bindArgs('indexPut_', args, { positional: [{ name: 'index', required: true }, { name: 'values', kind: 'tensorOrNumber', required: true }, { name: 'accumulate', kind: 'bool' }] });
+  ix.indexPut_(this, a.index as Index, a.values as TensorOrNumber, (a.accumulate as boolean | undefined) ?? false);
+  return this;
+};

@@ -14,7 +14,7 @@
 
 import { backend } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
-import { Tensor, type NestedArray } from '../tensor/tensor.js';
+import { Tensor, bumpVersion, type NestedArray } from '../tensor/tensor.js';
 import { arange, full, tensor } from '../tensor/creation.js';
 import { internalScope, scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, sameShape, shapeStr } from '../tensor/shape.js';
@@ -311,8 +311,9 @@ export function indexPut_(x: Tensor, idx: Index, value: TensorOrNumber, accumula
       throw new Error(`${op}: values of dtype ${value.dtype} cannot be written into an int32 tensor; convert them first`);
     }
     const v = lift(value, x);
-    const got = broadcastShapes(op, v.shape, shape);
-    if (!sameShape(got, shape)) {
+    let got: number[] | null = null;
+    try { got = broadcastShapes(op, v.shape, shape); } catch { /* reported below */ }
+    if (!got || !sameShape(got, shape)) {
       throw new Error(`${op}: shape mismatch: value tensor of shape ${shapeStr(v.shape)} cannot be broadcast to indexing result of shape ${shapeStr(shape)}`);
     }
     const bk = backend();
@@ -320,6 +321,7 @@ export function indexPut_(x: Tensor, idx: Index, value: TensorOrNumber, accumula
     const src = sameShape(vc.shape, shape) ? vc : wrap(bk.expand(vc.storage, vc.shape, shape), shape);
     if (!recorded) {
       bk.put(x.storage, flat.storage, src.storage, accumulate);
+      bumpVersion(x);
       return;
     }
     takeHistory(x, false, (prev) => {

@@ -12,7 +12,7 @@
 // the index tensors (broadcast together) give one block of dimensions, at the place of the first one
 // when they are next to each other (a slice or None between them separates them), else first.
 
-import { backend } from '../backend/backend.js';
+import { backend, SyncReadError } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor, bumpVersion, type NestedArray } from '../tensor/tensor.js';
 import { arange, full, tensor } from '../tensor/creation.js';
@@ -214,7 +214,15 @@ function plan(op: string, x: Tensor, index: Index): Plan {
           throw new Error(`${op}: the shape of the mask ${shapeStr(it.t.shape)} at index ${d} does not match the shape of the indexed tensor ${shapeStr(x.shape)}` +
             ` (dimensions ${d}…${d + it.dims - 1} are ${shapeStr(covered)})`);
         }
-        const nz = bk.nonzero(it.t.storage, [it.t.numel()]);
+        let nz;
+        try {
+          nz = bk.nonzero(it.t.storage, [it.t.numel()]);
+        } catch (e) {
+          if (!(e instanceof SyncReadError)) throw e;
+          throw new SyncReadError(`${op}: a mask selects a number of elements its values decide, so they are read on the CPU, and the ${it.t.device} ` +
+            'backend cannot read this mask synchronously (it was computed there): use where() or maskedFill() instead, or move the mask first ' +
+            "(await mask.moveTo('wasm'))");
+        }
         pos = wrap(nz, [nz.size]);
       } else {
         pos = checkedPositions(op, it.t, x.shape[d], d);

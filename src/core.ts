@@ -30,6 +30,11 @@ export {
   split, chunk, flip, roll, indexSelect,
 } from './ops/shape.js';
 export { matmul, bmm } from './ops/matmul.js';
+export { index, indexPut_, type Index, type IndexItem } from './ops/index.js';
+export {
+  gather, scatter, scatter_, scatterAdd, scatterAdd_, maskedFill, maskedFill_, sort, argsort, topk, cumsum, type SortResult,
+} from './ops/gather.js';
+export { einsum } from './ops/einsum.js';
 
 export * as F from './nn/functional.js';
 export * as nn from './nn/index.js';

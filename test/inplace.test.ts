@@ -116,14 +116,27 @@ forEachBackend('in-place ops and autograd', (backend) => {
     assert.deepEqual(await values(i), [4, 4, 4]);
   });
 
-  it('refuses writes autograd would not see: a leaf that requires grad, a recorded tensor, an operand that requires grad', () => {
-    const w = randn([3], { requiresGrad: true });
-    const x = randn([3]);
-    assert.throws(() => w.add_(1), /a leaf tensor that requires grad is being used in an in-place operation/);
-    assert.throws(() => w.mul(2).add_(1), /in-place operations on a tensor that autograd recorded \(made by mul\)/);
-    assert.throws(() => x.add_(w), /an operand that requires grad would get no gradient/);
-    assert.throws(() => x.copy_(w), /an operand that requires grad would get no gradient/);
+  it('refuses a write into a leaf that requires grad; records writes into recorded tensors and with operands that require grad', async () => {
+    const w = tensor([1, 2, 3], { requiresGrad: true });
+    const x = tensor([4, 5, 6]);
+    assert.throws(() => w.add_(1), /add_: a leaf Variable that requires grad is being used in an in-place operation/);
+    // Recorded as PyTorch: h = 2w, h += w → d(sum h)/dw = 3; x (a constant) += w, x *= w → x = (x0 + w)·w.
+    const h = w.mul(2).add_(w);
+    assert.equal(h.gradFn?.name, 'add');
+    h.sum().backward();
+    assert.deepEqual(await values(w.grad!), [3, 3, 3]);
+    w.grad = null;
+    x.add_(w).mul_(w);
+    assert.deepEqual(await values(x), [5, 14, 27]);
+    x.sum().backward(); // d/dw (x0 + w)·w = x0 + 2w
+    assert.deepEqual(await values(w.grad!), [6, 9, 12]);
+    w.grad = null;
+    const c = tensor([0, 0, 0]);
+    c.copy_(w.mul(w));
+    c.sum().backward();
+    assert.deepEqual(await values(w.grad!), [2, 4, 6]);
     noGrad(() => { w.add_(1); x.add_(w); x.copy_(w); });
+    assert.equal(w.isLeaf, true);
     assert.throws(() => x.fill_('1' as unknown as number), /fill_: value must be a number/);
     assert.throws(() => x.add_([1] as unknown as number), /add_: other must be a Tensor, got an array/);
   });

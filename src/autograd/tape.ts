@@ -93,7 +93,9 @@ export function record(
     return out;
   }
   out.requiresGrad = true;
-  const node: GradNode = { name, inputs, output: out, saved, versions: null, backward: backwardFn, released: false };
+  let gens: number[] | null = null;
+  for (const t of inputs) if (t._past) { gens = inputs.map((u) => u._past?.length ?? 0); break; }
+  const node: GradNode = { name, inputs, output: out, saved, versions: null, backward: backwardFn, released: false, gens };
   out.gradFn = node;
   for (const t of inputs) hold(t);
   hold(out);
@@ -126,6 +128,15 @@ function castTo(t: Tensor, like: Tensor): Tensor {
   return t.dtype === like.dtype ? t : tensor(t, { dtype: like.dtype });
 }
 
+/** Where the gradient for node's input i goes: the input itself, or, when a recorded in-place op has
+ *  rewritten its history since the node was recorded, the tensor standing for its history then. */
+export function edge(node: GradNode, i: number): Tensor {
+  const t = node.inputs[i];
+  if (!t._past) return t;
+  const g = node.gens?.[i] ?? 0;
+  return g === t._past.length ? t : t._past[g];
+}
+
 /** Orders the graph below `root` so every tensor comes after all tensors computed from it. */
 function reverseTopological(root: Tensor): Tensor[] {
   const order: Tensor[] = [];
@@ -139,7 +150,12 @@ function reverseTopological(root: Tensor): Tensor[] {
     stack.push({ t: top.t, expanded: true });
     const node = top.t.gradFn;
     if (node?.released) throw secondBackwardError(node.name);
-    if (node) for (const inp of node.inputs) if (inp.requiresGrad && !seen.has(inp)) stack.push({ t: inp, expanded: false });
+    if (node) {
+      for (let i = 0; i < node.inputs.length; i++) {
+        const inp = edge(node, i);
+        if (inp.requiresGrad && !seen.has(inp)) stack.push({ t: inp, expanded: false });
+      }
+    }
   }
   return order.reverse();
 }
@@ -211,7 +227,8 @@ export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardO
         made.push(gi as Tensor);
         return true;
       }));
-      node.inputs.forEach((inp, i) => {
+      node.inputs.forEach((_, i) => {
+        const inp = edge(node, i);
         let gi = inputGrads[i];
         if (!gi || !inp.requiresGrad) return;
         if (!sameShape(gi.shape, inp.shape)) {

@@ -18,6 +18,7 @@ import {
   unaryInto, whereInto,
 } from './ref/elementwise.js';
 import { argReduceInto, prodGradInto, reduceInto } from './ref/reduce.js';
+import { countNonzero, nonzeroInto, putInto, sortInto, takeInto } from './ref/index-ops.js';
 import { gemmNN, gemmNT, gemmTN, matmulTT } from './ref/gemm.js';
 import { conv2dGradInputInto, conv2dGradWeightInto, conv2dInto } from './ref/conv.js';
 import { padGradInto, padInto } from './ref/pad.js';
@@ -129,6 +130,25 @@ export function arrayKernels(mem: ArrayMemory): Kernels {
     bincount(x: Storage, length: number): Storage {
       const o = alloc('int32', length);
       bincountInto(v(x), v(o));
+      return o;
+    },
+    take(x: Storage, index: Storage): Storage {
+      const o = like(x, index.size);
+      takeInto(v(x), v(index), v(o));
+      return o;
+    },
+    put(dst: Storage, index: Storage, src: Storage, accumulate: boolean): void {
+      putInto(v(dst), v(index), v(src), accumulate);
+    },
+    sort(x: Storage, l: AxisLayout, descending: boolean): { values: Storage; indices: Storage } {
+      const values = like(x), indices = alloc('int32', x.size);
+      sortInto(v(x), l.outer, l.n, l.inner, descending, v(values), v(indices));
+      return { values, indices };
+    },
+    nonzero(x: Storage, shape: number[]): Storage {
+      const count = countNonzero(v(x));
+      const o = alloc('int32', count * shape.length);
+      nonzeroInto(v(x), shape, v(o));
       return o;
     },
 

@@ -164,6 +164,18 @@ export interface Kernels {
   oneHot(indices: Storage, numClasses: number): Storage;
   /** Counts (int32, `length` of them) of each value of an int32 storage with values in [0, length). */
   bincount(x: Storage, length: number): Storage;
+  /** out[i] = x[index[i]]: a gather by flat position (index int32, every value in [0, x.size)); out has
+   *  index.size elements of x's dtype. Every indexing op (index, gather, take) is this. */
+  take(x: Storage, index: Storage): Storage;
+  /** In place: dst[index[i]] = src[i], or += with `accumulate` (repeated positions add up; without it,
+   *  which write wins at a repeated position is unspecified, as PyTorch's). index int32 in [0, dst.size),
+   *  src of dst's dtype and index's size. The adjoint of take (accumulating into zeros), and index_put_. */
+  put(dst: Storage, index: Storage, src: Storage, accumulate: boolean): void;
+  /** Sorts every row of x seen as [outer, n, inner] along n: the values and their int32 positions (stable: equal
+   *  values keep their order; NaN counts as the largest, as PyTorch's). */
+  sort(x: Storage, layout: AxisLayout, descending: boolean): { values: Storage; indices: Storage };
+  /** int32 [count, shape.length]: the coordinates of x's non-zero elements, in row-major order. */
+  nonzero(x: Storage, shape: number[]): Storage;
 
   // ---- linear algebra, convolution, padding, pooling
   /** Batched matrix product: batch × (M×K) · (K×N) → batch × (M×N). With transA, each A is stored
@@ -243,7 +255,7 @@ export type Backend = Memory & Kernels;
  *  `satisfies` makes the compiler check that the table names every kernel of the interface. */
 const KERNELS = {
   fill: [0], copy: [1], cast: [], unary: [2], binary: [6], where: [], reduce: [], argReduce: [], permute: [],
-  expand: [], cat: [], flip: [], indexSelect: [], indexSelectGrad: [], oneHot: [], bincount: [], matmul: [],
+  expand: [], cat: [], flip: [], indexSelect: [], indexSelectGrad: [], oneHot: [], bincount: [], take: [], put: [0], sort: [], nonzero: [], matmul: [],
   conv2d: [], conv2dGradInput: [], conv2dGradWeight: [], fftConv2d: [], fftConv2dGradInput: [], fftConv2dGradWeight: [],
   pad: [], padGrad: [], maxPool: [], maxPoolGrad: [], avgPool: [], avgPoolGrad: [], softmax: [], softmaxGrad: [],
   leakyRelu: [], leakyReluGrad: [], dropout: [], batchNorm: [3, 4], batchNormGrad: [], prodGrad: [], findInvalidClass: [],

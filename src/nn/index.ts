@@ -20,6 +20,8 @@ export type { ConvLayerOptions } from './conv.js';
 export * as init from './init.js';
 export * as functional from './functional.js';
 export { Linear, Identity } from './linear.js';
+export { Embedding } from './embedding.js';
+export type { EmbeddingOptions } from './embedding.js';
 export type { LinearOptions } from './linear.js';
 export { Flatten } from './flatten.js';
 export { ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax } from './activation.js';

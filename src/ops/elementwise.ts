@@ -232,7 +232,9 @@ export const sub = binaryOp('sub', 'sub', (_a, _b, _o, g) => [g, neg(g)]);
  * mul(tensor([[1], [2]]), tensor([1, 10]));  // tensor([[ 1., 10.], [ 2., 20.]])
  * ```
  */
-export const mul = binaryOp('mul', 'mul', (a, b, _o, g) => [mul(g, b), mul(g, a)]);
+// (Each side's gradient only when that side needs one: a backward reads only what PyTorch's saves, so a
+// tensor written in place since, whose values that gradient does not need, raises no version error.)
+export const mul = binaryOp('mul', 'mul', (a, b, _o, g) => [a.requiresGrad ? mul(g, b) : null, b.requiresGrad ? mul(g, a) : null]);
 /**
  * Elementwise a / b, broadcasting (int32 operands give a float result). PyTorch: `torch.div`.
  * @example
@@ -240,7 +242,7 @@ export const mul = binaryOp('mul', 'mul', (a, b, _o, g) => [mul(g, b), mul(g, a)
  * div(tensor([1, 2]), 4);  // tensor([0.2500, 0.5000])
  * ```
  */
-export const div = binaryOp('div', 'div', (a, b, _o, g) => [div(g, b), neg(div(mul(g, a), mul(b, b)))]);
+export const div = binaryOp('div', 'div', (a, b, _o, g) => [a.requiresGrad ? div(g, b) : null, b.requiresGrad ? neg(div(mul(g, a), mul(b, b))) : null]);
 /**
  * Elementwise a raised to b, broadcasting. PyTorch: `torch.pow`.
  * @example

@@ -2,38 +2,65 @@
 // trailing-underscore methods. They write into the tensor's own data, so every view sharing it sees the
 // change.
 //
-// Autograd: these ops are not recorded. As PyTorch, an in-place op on a leaf that requires grad is an
-// error unless gradients are off (noGrad, as optimizers and initialisers run); so is one on a tensor
-// autograd recorded, or one whose other operand requires grad, since the graph would not see the write
-// (PyTorch records it; convnet refuses rather than give a wrong gradient). Every write counts one version
+// Autograd, as PyTorch: an in-place op on a leaf that requires grad is an error unless gradients are off
+// (noGrad, as optimizers and initialisers run). On a tensor with history, or with an operand that
+// requires grad, the op is recorded (takeHistory): x's gradFn becomes the op's node, whose backward
+// sends the gradient on to x's history before the write and to the operand. Every write counts one version
 // of the data (tensor/tensor.ts), as PyTorch's version counter: a backward that needs the old values of
 // data written since its node was recorded throws PyTorch's error instead of using the new ones.
 //
 // Dtypes, as PyTorch: the result is computed in the promoted dtype and must fit x's (an int32 tensor
 // cannot take a float result); copy_ and fill_ convert, as PyTorch's do.
 
-import { backend, type BinaryOp } from '../backend/backend.js';
-import { isGradEnabled } from '../autograd/tape.js';
-import { Tensor, bumpVersion } from '../tensor/tensor.js';
+import { backend } from '../backend/backend.js';
+import { isGradEnabled, record } from '../autograd/tape.js';
+import { Tensor, bumpVersion, recordVersions } from '../tensor/tensor.js';
+import { fullLike } from '../tensor/creation.js';
+import { add, div, mul, sub } from './elementwise.js';
+import { sumTo } from './reduce.js';
+import { toDtype } from './shape.js';
 import { promoteTypes, type DType } from '../tensor/dtype.js';
 import { broadcastShapes, sameShape, shapeStr } from '../tensor/shape.js';
-import { internalScope } from '../tensor/lifetime.js';
+import { hold, internalScope } from '../tensor/lifetime.js';
 import { cast, lift, requireTensor, type TensorOrNumber } from './util.js';
 
-function checkWritable(op: string, x: Tensor, src?: TensorOrNumber): void {
-  if (!isGradEnabled()) return;
+/**
+ * Whether an in-place op on x with these operands must be recorded for autograd (gradients on, and x or
+ * an operand requires grad). A leaf that requires grad may be written only with gradients off, as in
+ * PyTorch: that throws here.
+ */
+export function checkInPlaceLeaf(op: string, x: Tensor, ...operands: unknown[]): boolean {
+  if (!isGradEnabled()) return false;
   if (x.requiresGrad && x.isLeaf) {
-    throw new Error(`${op}: a leaf tensor that requires grad is being used in an in-place operation; ` +
+    throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation; ` +
       'wrap the update in noGrad(() => …) (as optimizers do), or work on x.detach()');
   }
-  if (x.gradFn) {
-    throw new Error(`${op}: in-place operations on a tensor that autograd recorded (made by ${x.gradFn.name}) are not ` +
-      'supported, since its graph may need the old values; use the out-of-place op instead');
-  }
-  if (src instanceof Tensor && src.requiresGrad) {
-    throw new Error(`${op}: in-place operations are not recorded by autograd, so an operand that requires grad would get ` +
-      'no gradient through it; use the out-of-place op instead (or pass other.detach())');
-  }
+  return x.requiresGrad || operands.some((t) => t instanceof Tensor && t.requiresGrad);
+}
+
+/**
+ * Records an in-place write into x as PyTorch does: `compute(prev)` gets a tensor standing for x as it
+ * was (its history; its data shared with x's, or with `needsOld` a copy of the old values for a backward
+ * that reads them), and returns the recorded result: a tensor sharing x's data that it has written, or
+ * one whose values are then copied into x. x then takes the result's history (x.gradFn is its node), and
+ * autograd nodes recorded from x before the write keep sending their gradients to x's history then
+ * (tensor `_past`; see autograd's edge()). Counts one version of x's data.
+ */
+export function takeHistory(x: Tensor, needsOld: boolean, compute: (prev: Tensor) => Tensor): void {
+  internalScope(() => {
+    const bk = backend();
+    const prev = needsOld ? new Tensor(bk.cast(x.storage, x.dtype), x.shape) : new Tensor(x.storage, x.shape);
+    prev.gradFn = x.gradFn;
+    prev.requiresGrad = x.requiresGrad;
+    const r = compute(prev);
+    if (r.storage !== x.storage) bk.copy(r.storage, x.storage);
+    bumpVersion(x);
+    if (r.gradFn) recordVersions(r.gradFn);
+    hold(prev);
+    (x._past ??= []).push(prev);
+    x.gradFn = r.gradFn;
+    x.requiresGrad = r.requiresGrad;
+  });
 }
 
 /** PyTorch's name of a dtype, for its messages. */
@@ -42,19 +69,30 @@ const TORCH_NAME: Record<DType, string> = { float32: 'Float', float64: 'Double',
 /** x's values become src's (broadcast to x's shape, cast to x's dtype); returns x. */
 export function copy_(x: Tensor, src: TensorOrNumber): Tensor {
   requireTensor('copy_', 'self', x);
-  checkWritable('copy_', x, src);
-  if (typeof src === 'number') return fill(x, src);
+  if (typeof src === 'number') return fill_(x, src);
   requireTensor('copy_', 'src', src);
+  const recorded = checkInPlaceLeaf('copy_', x, src);
   const got = broadcastShapes('copy_', src.shape, x.shape);
   if (!sameShape(got, x.shape)) {
     throw new Error(`copy_: src of shape ${shapeStr(src.shape)} cannot be broadcast to the destination's shape ${shapeStr(x.shape)}`);
   }
-  internalScope(() => {
+  const write = (): void => internalScope(() => {
     const bk = backend();
     const s = sameShape(src.shape, x.shape) ? src : new Tensor(bk.expand(src.storage, src.shape, x.shape), x.shape);
     bk.copy(s.storage, x.storage);
   });
-  bumpVersion(x);
+  if (!recorded) {
+    write();
+    bumpVersion(x);
+    return x;
+  }
+  takeHistory(x, false, (prev) => {
+    write();
+    return record('copy_', new Tensor(x.storage, x.shape), [prev, src], (g) => [
+      prev.requiresGrad ? fullLike(g, 0) : null,
+      src.requiresGrad ? sumTo(g, src.shape) : null,
+    ]);
+  });
   return x;
 }
 
@@ -62,14 +100,15 @@ export function copy_(x: Tensor, src: TensorOrNumber): Tensor {
 export function fill_(x: Tensor, value: number): Tensor {
   requireTensor('fill_', 'self', x);
   if (typeof value !== 'number') throw new Error(`fill_: value must be a number, got ${typeof value}`);
-  checkWritable('fill_', x);
-  return fill(x, value);
-}
-
-/** fill_ once its arguments are checked. */
-function fill(x: Tensor, value: number): Tensor {
-  backend().fill(x.storage, value);
-  bumpVersion(x);
+  if (!checkInPlaceLeaf('fill_', x)) {
+    backend().fill(x.storage, value);
+    bumpVersion(x);
+    return x;
+  }
+  takeHistory(x, false, (prev) => {
+    backend().fill(x.storage, value);
+    return record('fill_', new Tensor(x.storage, x.shape), [prev], (g) => [fullLike(g, 0)]);
+  });
   return x;
 }
 
@@ -77,11 +116,13 @@ export function zero_(x: Tensor): Tensor {
   return fill_(x, 0);
 }
 
-function inplaceBinary(name: string, op: BinaryOp) {
+const OUT_OF_PLACE: Record<'add' | 'sub' | 'mul' | 'div', (a: Tensor, b: TensorOrNumber) => Tensor> = { add, sub, mul, div };
+
+function inplaceBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div') {
   return (x: Tensor, y: TensorOrNumber): Tensor => {
     requireTensor(name, 'self', x);
     if (typeof y !== 'number') requireTensor(name, 'other', y);
-    checkWritable(name, x, y);
+    const recorded = checkInPlaceLeaf(name, x, y);
     // The dtype the out-of-place op would give (a fractional number lifts int32 to float32, and true
     // division of int32 is float32); it must fit into x, as PyTorch's rule for in-place results.
     const other = typeof y === 'number' ? (Number.isInteger(y) ? x.dtype : promoteTypes(x.dtype, 'float32')) : y.dtype;
@@ -90,15 +131,21 @@ function inplaceBinary(name: string, op: BinaryOp) {
     if (x.dtype === 'int32' && result !== 'int32') {
       throw new Error(`${name}: result type ${TORCH_NAME[result]} can't be cast to the desired output type ${TORCH_NAME[x.dtype]}`);
     }
-    internalScope(() => {
-      const b = cast(lift(y, x), x.dtype);
-      const got = broadcastShapes(name, x.shape, b.shape);
-      if (!sameShape(got, x.shape)) {
-        throw new Error(`${name}: the result of shape ${shapeStr(got)} does not fit in place into shape ${shapeStr(x.shape)}`);
-      }
-      backend().binary(op, x.storage, x.shape, b.storage, b.shape, x.shape, x.storage);
-    });
-    bumpVersion(x);
+    const got = broadcastShapes(name, x.shape, typeof y === 'number' ? [] : y.shape);
+    if (!sameShape(got, x.shape)) {
+      throw new Error(`${name}: the result of shape ${shapeStr(got)} does not fit in place into shape ${shapeStr(x.shape)}`);
+    }
+    if (!recorded) {
+      internalScope(() => {
+        const b = cast(lift(y, x), x.dtype);
+        backend().binary(op, x.storage, x.shape, b.storage, b.shape, x.shape, x.storage);
+      });
+      bumpVersion(x);
+      return x;
+    }
+    // Recorded: the out-of-place op on x's history (mul and div read x's old values in their backward,
+    // so they get a copy of them), its result written into x.
+    takeHistory(x, op === 'mul' || op === 'div', (prev) => toDtype(OUT_OF_PLACE[op](prev, y), x.dtype));
     return x;
   };
 }

@@ -9,6 +9,11 @@ import { matmul } from './matmul.js';
 import * as ip from './inplace.js';
 import type { TensorOrNumber } from './util.js';
 import type { DType } from '../tensor/dtype.js';
+import * as ix from './index.js';
+import type { Index } from './index.js';
+import * as gt from './gather.js';
+import type { SortResult } from './gather.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -595,3 +600,133 @@ P.add_ = function (o) { ip.add_(this, o); return this; };
 P.sub_ = function (o) { ip.sub_(this, o); return this; };
 P.mul_ = function (o) { ip.mul_(this, o); return this; };
 P.div_ = function (o) { ip.div_(this, o); return this; };
+
+// ---- indexing and the gather family (ops/index.ts)
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** `x[index]`: numpy's basic indexing in a string (`':, 2:6'`, `'::-1'`, `'..., None'`), or a list of
+     *  entries (integers, slice strings, `'...'`, `null`, int32 index tensors, float masks); differentiable.
+     *  Returns a copy. PyTorch: `x[index]`.
+     *  @example
+     *  ```ts
+     *  x.index(':, 2:6');
+     *  x.index([x.gt(0)]);          // the positive elements
+     *  x.index([idx, ':']);         // rows idx (an int32 tensor)
+     *  ```
+     */
+    index(index: Index): Tensor;
+    /** `x[index] = values` in place (every form of {@link Tensor.index}); `values` a number or a tensor that
+     *  broadcasts to `x[index]`'s shape; with `accumulate`, adds. Differentiable, as PyTorch's. Returns x.
+     *  PyTorch: `Tensor.index_put_` (and `x[index] = values`).
+     *  @example
+     *  ```ts
+     *  y.indexPut_(':, 2:6', 0);
+     *  y.indexPut_([i, j], x.index(`${i}:${i + 2}, ${j}:${j + 2}`).mul(k).sum());
+     *  ```
+     */
+    indexPut_(...args: PyArgs<[index: Index, values: TensorOrNumber, accumulate: boolean], { index?: Index; values?: TensorOrNumber; accumulate?: boolean }>): this;
+  }
+}
+
+P.index = function (i) { return ix.index(this, i); };
+P.indexPut_ = function (...args) {
+  const a = bindArgs('indexPut_', args, { positional: [{ name: 'index', required: true }, { name: 'values', kind: 'tensorOrNumber', required: true }, { name: 'accumulate', kind: 'bool' }] });
+  ix.indexPut_(this, a.index as Index, a.values as TensorOrNumber, (a.accumulate as boolean | undefined) ?? false);
+  return this;
+};
+
+declare module '../tensor/tensor.js' {
+  interface Tensor {
+    /** {@link gather} on this tensor. PyTorch: `Tensor.gather`.
+     *  @example
+     *  ```ts
+     *  logProbs.gather(1, target.unsqueeze(1));
+     *  ```
+     */
+    gather(dim: number, index: Tensor): Tensor;
+    /** {@link scatter} on this tensor (a copy). PyTorch: `Tensor.scatter`.
+     *  @example
+     *  ```ts
+     *  zeros([2, 3]).scatter(1, idx, 1);
+     *  ```
+     */
+    scatter(dim: number, index: Tensor, src: TensorOrNumber, opts?: { reduce?: 'add' | 'sum' }): Tensor;
+    /** {@link scatter_}: scatter in place. PyTorch: `Tensor.scatter_`.
+     *  @example
+     *  ```ts
+     *  y.scatter_(1, idx, 1);
+     *  ```
+     */
+    scatter_(dim: number, index: Tensor, src: TensorOrNumber, opts?: { reduce?: 'add' | 'sum' }): this;
+    /** {@link scatterAdd} on this tensor. PyTorch: `Tensor.scatter_add`.
+     *  @example
+     *  ```ts
+     *  zeros([3]).scatterAdd(0, idx, src);
+     *  ```
+     */
+    scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor;
+    /** {@link scatterAdd_}: scatterAdd in place. PyTorch: `Tensor.scatter_add_`.
+     *  @example
+     *  ```ts
+     *  counts.scatterAdd_(0, idx, src);
+     *  ```
+     */
+    scatterAdd_(dim: number, index: Tensor, src: Tensor): this;
+    /** {@link maskedFill} on this tensor. PyTorch: `Tensor.masked_fill`.
+     *  @example
+     *  ```ts
+     *  scores.maskedFill(mask, -Infinity);
+     *  ```
+     */
+    maskedFill(mask: Tensor, value: TensorOrNumber): Tensor;
+    /** {@link maskedFill_}: maskedFill in place. PyTorch: `Tensor.masked_fill_`.
+     *  @example
+     *  ```ts
+     *  x.maskedFill_(x.lt(0), 0);
+     *  ```
+     */
+    maskedFill_(mask: Tensor, value: TensorOrNumber): this;
+    /** {@link sort} along `dim` (default the last). PyTorch: `Tensor.sort`.
+     *  @example
+     *  ```ts
+     *  const { values, indices } = x.sort(-1, true);
+     *  ```
+     */
+    sort(...args: PyArgs<[dim: number, descending: boolean], { dim?: number; descending?: boolean; stable?: boolean }>): SortResult;
+    /** {@link argsort} along `dim`. PyTorch: `Tensor.argsort`.
+     *  @example
+     *  ```ts
+     *  x.argsort(0);
+     *  ```
+     */
+    argsort(...args: PyArgs<[dim: number, descending: boolean, stable: boolean], { dim?: number; descending?: boolean; stable?: boolean }>): Tensor;
+    /** {@link topk}: the k largest along `dim`. PyTorch: `Tensor.topk`.
+     *  @example
+     *  ```ts
+     *  const { indices } = logits.topk(5);
+     *  ```
+     */
+    topk(...args: PyArgs<[k: number, dim: number, largest: boolean, sorted: boolean], { k?: number; dim?: number; largest?: boolean; sorted?: boolean }>): SortResult;
+    /** {@link cumsum} along `dim`. PyTorch: `Tensor.cumsum`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2, 3]).cumsum(0);  // tensor([1., 3., 6.])
+     *  ```
+     */
+    cumsum(...args: PyArgs<[dim: number], { dim?: number }>): Tensor;
+  }
+}
+
+type AnyArgs = any[]; // eslint-disable-line @typescript-eslint/no-explicit-any
+P.gather = function (...a: AnyArgs) { return gt.gather(this, ...(a as [number, Tensor])); };
+P.scatter = function (...a: AnyArgs) { return (gt.scatter as (...b: AnyArgs) => Tensor)(this, ...a); };
+P.scatter_ = function (...a: AnyArgs) { (gt.scatter_ as (...b: AnyArgs) => Tensor)(this, ...a); return this; };
+P.scatterAdd = function (...a: AnyArgs) { return (gt.scatterAdd as (...b: AnyArgs) => Tensor)(this, ...a); };
+P.scatterAdd_ = function (...a: AnyArgs) { (gt.scatterAdd_ as (...b: AnyArgs) => Tensor)(this, ...a); return this; };
+P.maskedFill = function (...a: AnyArgs) { return (gt.maskedFill as (...b: AnyArgs) => Tensor)(this, ...a); };
+P.maskedFill_ = function (...a: AnyArgs) { (gt.maskedFill_ as (...b: AnyArgs) => Tensor)(this, ...a); return this; };
+P.sort = function (...a: AnyArgs) { return (gt.sort as (...b: AnyArgs) => SortResult)(this, ...a); };
+P.argsort = function (...a: AnyArgs) { return (gt.argsort as (...b: AnyArgs) => Tensor)(this, ...a); };
+P.topk = function (...a: AnyArgs) { return (gt.topk as (...b: AnyArgs) => SortResult)(this, ...a); };
+P.cumsum = function (...a: AnyArgs) { return (gt.cumsum as (...b: AnyArgs) => Tensor)(this, ...a); };

@@ -38,6 +38,10 @@ export interface GradNode {
   backward: (gradOutput: Tensor) => (Tensor | null)[];
   /** Set once backward has used the node and given back what it saved (unless retainGraph). */
   released: boolean;
+  /** Each input's history generation when the node was recorded (its `_past.length`; null: all 0): an
+   *  input written in place by a recorded op since then gets its gradient through the history it had
+   *  then (`input._past[gen]`), as PyTorch's graph edges point at the node, not at the tensor. */
+  gens?: readonly number[] | null;
 }
 
 /**
@@ -86,6 +90,9 @@ export class Tensor {
   _holds = 0;
   /** Set on the tensors `.data` returns: their in-place writes count no version (PyTorch's `.data`). */
   _untracked = false;
+  /** The histories this tensor had before recorded in-place ops rewrote it (ops/inplace.ts): entry k
+   *  stands for the tensor as it was at generation k (its gradFn and requiresGrad then); null: never. */
+  _past: Tensor[] | null = null;
 
   /** Wraps a storage (normally one a kernel just returned); the tensor takes one reference to it. */
   constructor(storage: Storage, shape: readonly number[], requiresGrad = false) {

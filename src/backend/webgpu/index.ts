@@ -20,6 +20,7 @@ import { activationKernels } from './activation.js';
 import { lossKernels } from './loss.js';
 import { optimKernels } from './optim.js';
 import { fftKernels } from './fft.js';
+import { indexKernels } from './index-ops.js';
 
 let runtime: GpuRuntime | null = null;
 
@@ -35,6 +36,7 @@ async function createWebgpuBackend(): Promise<BackendImpl> {
     ...lossKernels(rt),
     ...optimKernels(rt),
     ...fftKernels(rt),
+    ...indexKernels(rt),
   };
   const impl: Record<string, unknown> = {
     name: 'webgpu',

@@ -11,7 +11,7 @@
 // the collector, since that code may keep them.
 
 import { Tensor } from '../tensor/tensor.js';
-import { drop, internalScope, own } from '../tensor/lifetime.js';
+import { disown, drop, internalScope, own } from '../tensor/lifetime.js';
 import { Module, markBuiltIn } from './module.js';
 
 function checkModule(op: string, m: unknown, where: string): Module {
@@ -99,7 +99,9 @@ export class Sequential extends Module {
       const keep: boolean = pure[i] && i + 1 < kids.length && pure[i + 1] && y instanceof Tensor &&
         (fresh || (y === cur && held));
       if (keep) own(y as Tensor);
-      if (held) drop(cur as Tensor);
+      // A layer that returned its input (Identity) hands our hold on it over: to the next layer's turn when
+      // kept, else to the caller, who must get it alive.
+      if (held) (y === cur && !keep ? disown : drop)(cur as Tensor);
       held = keep;
       cur = y;
     }

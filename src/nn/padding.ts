@@ -45,6 +45,8 @@ abstract class PadNd extends Module {
     private readonly mode: PadMode,
     padding: number[],
     value = 0,
+    /** Whether the repr shows the value (ConstantPad*d; ZeroPad*d does not). */
+    private readonly showsValue = false,
   ) {
     super();
     this.padding = padding;
@@ -67,13 +69,7 @@ abstract class PadNd extends Module {
   }
 
   override extraRepr(): string {
-    return pyTuple(this.padding);
-  }
-}
-
-abstract class ConstantPadNd extends PadNd {
-  override extraRepr(): string {
-    return `padding=${pyTuple(this.padding)}, value=${pyFloat(this.value)}`;
+    return this.showsValue ? `padding=${pyTuple(this.padding)}, value=${pyFloat(this.value)}` : pyTuple(this.padding);
   }
 }
 
@@ -134,8 +130,8 @@ export class ZeroPad3d extends PadNd {
  * new nn.ConstantPad1d(1, -1)(tensor([[1, 2]]));  // tensor([[-1., 1., 2., -1.]])
  * ```
  */
-export class ConstantPad1d extends ConstantPadNd {
-  constructor(...args: ConstantPadLayerArgs) { super('ConstantPad1d', 1, 'constant', ...sizedValue('ConstantPad1d', 1, args)); }
+export class ConstantPad1d extends PadNd {
+  constructor(...args: ConstantPadLayerArgs) { super('ConstantPad1d', 1, 'constant', ...sizedValue('ConstantPad1d', 1, args), true); }
 }
 
 /**
@@ -145,8 +141,8 @@ export class ConstantPad1d extends ConstantPadNd {
  * new nn.ConstantPad2d(2, 3.5)(randn([1, 2, 3, 3])).shape;  // [1, 2, 7, 7]
  * ```
  */
-export class ConstantPad2d extends ConstantPadNd {
-  constructor(...args: ConstantPadLayerArgs) { super('ConstantPad2d', 2, 'constant', ...sizedValue('ConstantPad2d', 2, args)); }
+export class ConstantPad2d extends PadNd {
+  constructor(...args: ConstantPadLayerArgs) { super('ConstantPad2d', 2, 'constant', ...sizedValue('ConstantPad2d', 2, args), true); }
 }
 
 /**
@@ -156,8 +152,8 @@ export class ConstantPad2d extends ConstantPadNd {
  * new nn.ConstantPad3d([1, 0, 0, 1, 2, 0], 0.5)(randn([1, 2, 2, 2, 2])).shape;  // [1, 2, 4, 3, 3]
  * ```
  */
-export class ConstantPad3d extends ConstantPadNd {
-  constructor(...args: ConstantPadLayerArgs) { super('ConstantPad3d', 3, 'constant', ...sizedValue('ConstantPad3d', 3, args)); }
+export class ConstantPad3d extends PadNd {
+  constructor(...args: ConstantPadLayerArgs) { super('ConstantPad3d', 3, 'constant', ...sizedValue('ConstantPad3d', 3, args), true); }
 }
 
 /**

@@ -27,7 +27,7 @@ const SIGNATURE = { positional: INTERPOLATE_SIGNATURE.positional.slice(0, 5) } a
 
 /**
  * Resizes [N, C, L], [N, C, H, W] or [N, C, D, H, W] inputs to `size`, or by `scaleFactor`, as
- * {@link interpolate} does with the same arguments (mode 'nearest' by default; 'bilinear' and the other
+ * `F.interpolate` does with the same arguments (mode 'nearest' by default; 'bilinear' and the other
  * linear modes with `alignCorners`). Arguments in PyTorch's order: size, scaleFactor, mode, alignCorners,
  * recomputeScaleFactor. PyTorch: `torch.nn.Upsample`.
  * @example

@@ -20,7 +20,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
-import { fromArray } from '../tensor/creation.js';
+import { tensor } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { requireTensor } from './util.js';
@@ -160,7 +160,7 @@ function axisSampling(mode: InterpolateMode, n: number, m: number, scaleFactor: 
 }
 
 function indexTensor(idx: number[]): Tensor {
-  return fromArray(Int32Array.from(idx), [idx.length]);
+  return tensor(idx, { dtype: 'int32' });
 }
 
 /** Resamples dimension `dim` of x by `s`: a gather, or two gathers and a weighted sum. */
@@ -172,7 +172,7 @@ function resampleAxis(x: Tensor, dim: number, s: AxisSampling): Tensor {
   if (!s.i1) return a;
   // The weights as a column along `dim`, broadcasting over the dimensions after it.
   const wShape = [s.i0.length, ...new Array<number>(x.ndim - dim - 1).fill(1)];
-  const weights = (w: number[]) => reshape(fromArray(x.dtype === 'float64' ? Float64Array.from(w) : Float32Array.from(w), [w.length]), wShape);
+  const weights = (w: number[]) => reshape(tensor(w, { dtype: x.dtype }), wShape);
   const b = indexSelect(x, dim, indexTensor(s.i1));
   return add(mul(a, weights(s.w0!)), mul(b, weights(s.w1!)));
 }

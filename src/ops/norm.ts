@@ -207,7 +207,7 @@ export interface GroupNormOptions {
 }
 
 /**
- * Group normalisation of `input` [N, C, *]: the C channels are split into `numGroups` groups, and each
+ * Group normalisation of `input` (shape [N, C, *]). The C channels are split into `numGroups` groups, and each
  * sample's group is normalised by its own mean and biased variance; then per-channel `weight` and `bias`
  * ([C], optional). Independent of the batch size. Arguments in PyTorch's order — numGroups, weight, bias,
  * eps. PyTorch: `torch.nn.functional.group_norm`.
@@ -258,7 +258,7 @@ export interface InstanceNormOptions {
 }
 
 /**
- * Instance normalisation of `input` [N, C, *]: each sample's channel is normalised by its own mean and
+ * Instance normalisation of `input` (shape [N, C, *]). Each sample's channel is normalised by its own mean and
  * biased variance (useInputStats, the default), or by `runningMean`/`runningVar`; then per-channel `weight`
  * and `bias`. With useInputStats and running buffers given, the buffers move towards the batch average of
  * the instance statistics (unbiased variance), in place, by `momentum`. Arguments in PyTorch's order —

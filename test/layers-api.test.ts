@@ -51,6 +51,14 @@ forEachBackend('layers: worked examples', () => {
     await assertClose(F.groupNorm(x, 3), F.instanceNorm(x), { atol: 1e-5 });
     await assertClose(F.groupNorm(x, 1), F.layerNorm(x, [3, 4, 4]), { atol: 1e-5 });
   });
+  test('an empty batch (N = 0) flows through every new op, with PyTorch\'s shapes', () => {
+    assert.deepEqual(F.convTranspose2d(zeros([0, 2, 3, 3]), randn([2, 3, 3, 3])).shape, [0, 3, 5, 5]);
+    assert.deepEqual(F.interpolate(zeros([0, 2, 3, 3]), { scaleFactor: 2, mode: 'bilinear' }).shape, [0, 2, 6, 6]);
+    assert.deepEqual(F.layerNorm(zeros([0, 4]), [4]).shape, [0, 4]);
+    assert.deepEqual(F.groupNorm(zeros([0, 4, 3]), 2).shape, [0, 4, 3]);
+    assert.deepEqual(F.instanceNorm(zeros([0, 3, 2, 2])).shape, [0, 3, 2, 2]);
+    assert.deepEqual(new nn.ReflectionPad2d(1)(zeros([0, 1, 2, 2])).shape, [0, 1, 4, 4]);
+  });
   test('nn.Identity passes its input through', async () => {
     const x = tensor([1, 2]);
     assert.equal(new nn.Identity()(x), x);

@@ -113,9 +113,10 @@ export const batchNorm = scoped(function batchNorm(
 //   instanceNorm  R = N · C, S = spatial (running statistics: the mean over the batch of the per-instance
 //                 statistics, as PyTorch's instance_norm, which runs batch_norm on the same view)
 
-/** x̂ of the rows of x viewed as [1, R, S]; one value per row normalises to 0 (x − μ = 0). */
+/** x̂ of the rows of x viewed as [1, R, S]; one value per row normalises to 0 (x − μ = 0); an empty input
+ *  (an empty batch) gives an empty output. */
 function standardizeRows(x: Tensor, R: number, S: number, eps: number): Tensor {
-  if (S === 1) return mul(x, 0);
+  if (S === 1 || R === 0) return mul(x, 0);
   const y = batchNorm(reshape(x, [1, R, S]), null, null, null, null, { training: true, eps });
   return reshape(y, x.shape);
 }
@@ -283,7 +284,7 @@ export const instanceNorm = scoped(function instanceNorm(input: Tensor, ...rest:
   const eps = checkEps(op, a.eps ?? 1e-5);
   if (input.ndim < 3) throw new Error(`${op}: expected an input of shape [N, C, *] with spatial dimensions, got ${shapeStr(input.shape)}`);
   const [N, C] = input.shape;
-  const S = input.numel() / Math.max(1, N * C);
+  const S = input.shape.slice(2).reduce((p, d) => p * d, 1);
   if (useInputStats && S <= 1) {
     throw new Error(`${op}: expected more than 1 spatial element when using the input's statistics, got input of shape ${shapeStr(input.shape)}`);
   }
@@ -293,6 +294,7 @@ export const instanceNorm = scoped(function instanceNorm(input: Tensor, ...rest:
   if ((runningMean === null) !== (runningVar === null)) throw new Error(`${op}: runningMean and runningVar must be given together`);
   if (!useInputStats && !runningMean) throw new Error(`${op}: runningMean and runningVar are required when useInputStats is false`);
   const x = input.dtype === 'int32' ? cast(input, 'float32') : input;
+  if (N === 0) return affineChannels(mul(x, 0), weight, bias);  // an empty batch: nothing to normalise or count
   const x3 = reshape(x, [1, N * C, S]);
   // The running buffers, one copy per sample (batchNorm updates or reads them per row).
   const perSample = (t: Tensor) => reshape(expand(unsqueeze(t.detach(), 0), [N, C]), [N * C]);

@@ -36,3 +36,12 @@ export type { CrossEntropyOptions, NllLossOptions, LossOptions, BceWithLogitsOpt
 export { convolve1d } from '../signal/convolve.js';
 export type { Convolve1dOptions } from '../signal/convolve.js';
 export { fftConv2d } from '../ops/conv.js';
+// the layers CNN tutorials use (issue 14): transposed convolution, resizing, normalisation, channel dropout
+export { convTranspose1d, convTranspose2d } from '../ops/conv-transpose.js';
+export type { ConvTransposeOptions } from '../ops/conv-transpose.js';
+export { interpolate } from '../ops/interpolate.js';
+export type { InterpolateOptions, InterpolateMode } from '../ops/interpolate.js';
+export { layerNorm, groupNorm, instanceNorm } from '../ops/norm.js';
+export type { LayerNormOptions, GroupNormOptions, InstanceNormOptions } from '../ops/norm.js';
+export { dropout1d, dropout2d } from '../ops/dropout.js';
+export type { ChannelDropoutOptions } from '../ops/dropout.js';

@@ -34,3 +34,16 @@ export {
 export type { MaxPoolLayerOptions, AvgPoolLayerOptions } from './pooling.js';
 export { Sequential, ModuleList } from './container.js';
 export { MSELoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss } from './loss.js';
+// the layers CNN tutorials use (issue 14)
+export {
+  ZeroPad1d, ZeroPad2d, ZeroPad3d, ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+  ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, CircularPad1d, CircularPad2d, CircularPad3d,
+} from './padding.js';
+export type { PadSize } from './padding.js';
+export { ConvTranspose1d, ConvTranspose2d } from './conv-transpose.js';
+export type { ConvTransposeLayerOptions } from './conv-transpose.js';
+export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d } from './upsample.js';
+export type { UpsampleOptions } from './upsample.js';
+export { LayerNorm, GroupNorm, InstanceNorm1d, InstanceNorm2d } from './normalization.js';
+export type { LayerNormLayerOptions, GroupNormLayerOptions, InstanceNormLayerOptions } from './normalization.js';
+export { Dropout1d, Dropout2d } from './dropout.js';

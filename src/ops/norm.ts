@@ -12,8 +12,13 @@ import { backend } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
-import { shapeStr } from '../tensor/shape.js';
+import { sameShape, shapeStr } from '../tensor/shape.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
+import { noGrad } from '../autograd/tape.js';
 import { cast, copiesOf, requireTensor, wrap } from './util.js';
+import { add, mul } from './elementwise.js';
+import { expand, reshape, unsqueeze } from './shape.js';
+import { mean } from './reduce.js';
 
 /**
  * Options of {@link batchNorm}: `training` (use the batch's statistics, default false), `momentum` (default
@@ -96,4 +101,215 @@ export const batchNorm = scoped(function batchNorm(
     if (bias) out.push(db ? wrap(db, [C]) : null);
     return out;
   }, [...saved, ...copiesOf([x, input])]);
+});
+
+// ---------------------------------------------------------------------------------------------------------
+// Layer, group and instance normalisation. Each normalises the rows of a [1, R, S] view of its input by
+// their own mean and biased variance, x̂ = (x − μ)/√(σ² + ε), which is exactly batchNorm in training on
+// that view (R "channels" of S values each): the same kernel, closed-form backward and float64 sums. The
+// affine weight and bias are then a broadcast multiply and add.
+//   layerNorm     R = the leading elements, S = prod(normalizedShape)
+//   groupNorm     R = N · numGroups, S = (C / numGroups) · spatial
+//   instanceNorm  R = N · C, S = spatial (running statistics: the mean over the batch of the per-instance
+//                 statistics, as PyTorch's instance_norm, which runs batch_norm on the same view)
+
+/** x̂ of the rows of x viewed as [1, R, S]; one value per row normalises to 0 (x − μ = 0); an empty input
+ *  (an empty batch) gives an empty output. */
+function standardizeRows(x: Tensor, R: number, S: number, eps: number): Tensor {
+  if (S === 1 || R === 0) return mul(x, 0);
+  const y = batchNorm(reshape(x, [1, R, S]), null, null, null, null, { training: true, eps });
+  return reshape(y, x.shape);
+}
+
+function checkEps(op: string, eps: unknown): number {
+  if (typeof eps !== 'number' || !(eps >= 0)) throw new Error(`${op}: eps must be a non-negative number, got ${JSON.stringify(eps)}`);
+  return eps;
+}
+
+function checkShape(op: string, name: string, t: Tensor | null | undefined, shape: readonly number[], what: string): void {
+  if (t === null || t === undefined) return;
+  requireTensor(op, name, t);
+  if (!sameShape(t.shape, shape)) throw new Error(`${op}: ${name} must have shape ${shapeStr(shape)} (${what}), got ${shapeStr(t.shape)}`);
+}
+
+/** weight and bias [C] applied along dim 1 of x [N, C, *]. */
+function affineChannels(x: Tensor, weight: Tensor | null, bias: Tensor | null): Tensor {
+  const shape = [x.shape[1], ...new Array<number>(x.ndim - 2).fill(1)];
+  let y = x;
+  if (weight) y = mul(y, reshape(weight, shape));
+  if (bias) y = add(y, reshape(bias, shape));
+  return y;
+}
+
+const isTensorOrNull = { test: (v: unknown) => v === null || v instanceof Tensor, what: 'a Tensor or null' };
+
+/**
+ * Options of {@link layerNorm}: any argument after the input and `normalizedShape`, by name. PyTorch: the
+ * keyword arguments of `F.layer_norm`.
+ * @example
+ * ```ts
+ * F.layerNorm(x, [4], { eps: 1e-6 });
+ * ```
+ */
+export interface LayerNormOptions {
+  normalizedShape?: number | readonly number[];
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/**
+ * Layer normalisation: normalises each sample over its last dimensions (`normalizedShape`, which they must
+ * equal) by their mean and biased variance, then scales by `weight` and shifts by `bias` (both of shape
+ * `normalizedShape`, optional). Arguments in PyTorch's order — normalizedShape, weight, bias, eps — by
+ * position or by name. PyTorch: `torch.nn.functional.layer_norm`.
+ * @example
+ * ```ts
+ * F.layerNorm(tensor([[1, 2, 3], [2, 4, 6]]), [3]);  // each row: [-1.2247, 0, 1.2247]
+ * F.layerNorm(x, [C, H, W], weight, bias, 1e-5);
+ * ```
+ */
+export const layerNorm = scoped(function layerNorm(input: Tensor, ...rest: PyArgs<[normalizedShape: number | readonly number[],
+  weight: Tensor | null, bias: Tensor | null, eps: number], LayerNormOptions>): Tensor {
+  const op = 'layerNorm';
+  const a = bindArgs(op, [input, ...rest], { positional: [
+    { name: 'input', kind: 'tensor', required: true }, { name: 'normalizedShape', kind: 'size', required: true },
+    { name: 'weight', kind: isTensorOrNull }, { name: 'bias', kind: isTensorOrNull }, { name: 'eps', kind: 'number' }] });
+  const ns = typeof a.normalizedShape === 'number' ? [a.normalizedShape] : [...(a.normalizedShape as number[])];
+  const weight = (a.weight ?? null) as Tensor | null, bias = (a.bias ?? null) as Tensor | null;
+  const eps = checkEps(op, a.eps ?? 1e-5);
+  if (ns.length === 0 || ns.some((d) => d < 1)) throw new Error(`${op}: normalizedShape must be a non-empty list of positive integers, got ${JSON.stringify(a.normalizedShape)}`);
+  if (input.ndim < ns.length || !sameShape(input.shape.slice(input.ndim - ns.length), ns)) {
+    throw new Error(`${op}: normalizedShape=${shapeStr(ns)} expects an input of shape [*, ${ns.join(', ')}], got ${shapeStr(input.shape)}`);
+  }
+  checkShape(op, 'weight', weight, ns, 'normalizedShape');
+  checkShape(op, 'bias', bias, ns, 'normalizedShape');
+  const x = input.dtype === 'int32' ? cast(input, 'float32') : input;
+  const S = ns.reduce((p, d) => p * d, 1);
+  let y = standardizeRows(x, x.numel() / S, S, eps);
+  if (weight) y = mul(y, weight);
+  if (bias) y = add(y, bias);
+  return y;
+});
+
+/**
+ * Options of {@link groupNorm}: any argument after the input and `numGroups`, by name. PyTorch: the keyword
+ * arguments of `F.group_norm`.
+ * @example
+ * ```ts
+ * F.groupNorm(x, 4, { eps: 1e-6 });
+ * ```
+ */
+export interface GroupNormOptions {
+  numGroups?: number;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  eps?: number;
+}
+
+/**
+ * Group normalisation of `input` (shape [N, C, *]). The C channels are split into `numGroups` groups, and each
+ * sample's group is normalised by its own mean and biased variance; then per-channel `weight` and `bias`
+ * ([C], optional). Independent of the batch size. Arguments in PyTorch's order — numGroups, weight, bias,
+ * eps. PyTorch: `torch.nn.functional.group_norm`.
+ * @example
+ * ```ts
+ * F.groupNorm(randn([8, 32, 16, 16]), 8).shape;  // [8, 32, 16, 16]
+ * F.groupNorm(x, 2, weight, bias, 1e-5);
+ * ```
+ */
+export const groupNorm = scoped(function groupNorm(input: Tensor, ...rest: PyArgs<[numGroups: number, weight: Tensor | null,
+  bias: Tensor | null, eps: number], GroupNormOptions>): Tensor {
+  const op = 'groupNorm';
+  const a = bindArgs(op, [input, ...rest], { positional: [
+    { name: 'input', kind: 'tensor', required: true }, { name: 'numGroups', kind: 'int', required: true },
+    { name: 'weight', kind: isTensorOrNull }, { name: 'bias', kind: isTensorOrNull }, { name: 'eps', kind: 'number' }] });
+  const G = a.numGroups as number;
+  const weight = (a.weight ?? null) as Tensor | null, bias = (a.bias ?? null) as Tensor | null;
+  const eps = checkEps(op, a.eps ?? 1e-5);
+  if (input.ndim < 2) throw new Error(`${op}: expected an input of shape [N, C, *], got ${shapeStr(input.shape)}`);
+  if (G < 1) throw new Error(`${op}: numGroups must be a positive integer, got ${G}`);
+  const [N, C] = input.shape;
+  if (C % G !== 0) {
+    throw new Error(`${op}: the number of channels must be divisible by numGroups, got input of shape ${shapeStr(input.shape)} and numGroups=${G}`);
+  }
+  checkShape(op, 'weight', weight, [C], 'one value per channel');
+  checkShape(op, 'bias', bias, [C], 'one value per channel');
+  const x = input.dtype === 'int32' ? cast(input, 'float32') : input;
+  const R = N * G;
+  return affineChannels(standardizeRows(x, R, R ? x.numel() / R : 0, eps), weight, bias);
+});
+
+/**
+ * Options of {@link instanceNorm}: any argument after the input, by name. PyTorch: the keyword arguments
+ * of `F.instance_norm` (`use_input_stats` is `useInputStats`).
+ * @example
+ * ```ts
+ * F.instanceNorm(x, { weight, bias, eps: 1e-3 });
+ * ```
+ */
+export interface InstanceNormOptions {
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+  useInputStats?: boolean;
+  momentum?: number;
+  eps?: number;
+}
+
+/**
+ * Instance normalisation of `input` (shape [N, C, *]). Each sample's channel is normalised by its own mean and
+ * biased variance (useInputStats, the default), or by `runningMean`/`runningVar`; then per-channel `weight`
+ * and `bias`. With useInputStats and running buffers given, the buffers move towards the batch average of
+ * the instance statistics (unbiased variance), in place, by `momentum`. Arguments in PyTorch's order —
+ * runningMean, runningVar, weight, bias, useInputStats, momentum, eps. PyTorch: `torch.nn.functional.instance_norm`.
+ * @example
+ * ```ts
+ * F.instanceNorm(randn([4, 3, 32, 32])).shape;  // [4, 3, 32, 32]: each image's channel zero-mean, unit-variance
+ * F.instanceNorm(x, { weight, bias });
+ * ```
+ */
+export const instanceNorm = scoped(function instanceNorm(input: Tensor, ...rest: PyArgs<[runningMean: Tensor | null, runningVar: Tensor | null,
+  weight: Tensor | null, bias: Tensor | null, useInputStats: boolean, momentum: number, eps: number], InstanceNormOptions>): Tensor {
+  const op = 'instanceNorm';
+  const a = bindArgs(op, [input, ...rest], { positional: [
+    { name: 'input', kind: 'tensor', required: true }, { name: 'runningMean', kind: isTensorOrNull }, { name: 'runningVar', kind: isTensorOrNull },
+    { name: 'weight', kind: isTensorOrNull }, { name: 'bias', kind: isTensorOrNull }, { name: 'useInputStats', kind: 'bool' },
+    { name: 'momentum', kind: 'number' }, { name: 'eps', kind: 'number' }] });
+  const runningMean = (a.runningMean ?? null) as Tensor | null, runningVar = (a.runningVar ?? null) as Tensor | null;
+  const weight = (a.weight ?? null) as Tensor | null, bias = (a.bias ?? null) as Tensor | null;
+  const useInputStats = (a.useInputStats ?? true) as boolean;
+  const momentum = (a.momentum ?? 0.1) as number;
+  const eps = checkEps(op, a.eps ?? 1e-5);
+  if (input.ndim < 3) throw new Error(`${op}: expected an input of shape [N, C, *] with spatial dimensions, got ${shapeStr(input.shape)}`);
+  const [N, C] = input.shape;
+  const S = input.shape.slice(2).reduce((p, d) => p * d, 1);
+  if (useInputStats && S <= 1) {
+    throw new Error(`${op}: expected more than 1 spatial element when using the input's statistics, got input of shape ${shapeStr(input.shape)}`);
+  }
+  for (const [name, t] of [['runningMean', runningMean], ['runningVar', runningVar], ['weight', weight], ['bias', bias]] as const) {
+    checkShape(op, name, t, [C], 'one value per channel');
+  }
+  if ((runningMean === null) !== (runningVar === null)) throw new Error(`${op}: runningMean and runningVar must be given together`);
+  if (!useInputStats && !runningMean) throw new Error(`${op}: runningMean and runningVar are required when useInputStats is false`);
+  const x = input.dtype === 'int32' ? cast(input, 'float32') : input;
+  if (N === 0) return affineChannels(mul(x, 0), weight, bias);  // an empty batch: nothing to normalise or count
+  const x3 = reshape(x, [1, N * C, S]);
+  // The running buffers, one copy per sample (batchNorm updates or reads them per row).
+  const perSample = (t: Tensor) => reshape(expand(unsqueeze(t.detach(), 0), [N, C]), [N * C]);
+  let y: Tensor;
+  if (runningMean && runningVar) {
+    const rm = perSample(runningMean), rv = perSample(runningVar);
+    y = batchNorm(x3, rm, rv, null, null, { training: useInputStats, momentum, eps });
+    if (useInputStats) {
+      noGrad(() => {
+        runningMean.copy_(mean(reshape(rm, [N, C]), 0));
+        runningVar.copy_(mean(reshape(rv, [N, C]), 0));
+      });
+    }
+  } else {
+    y = batchNorm(x3, null, null, null, null, { training: true, eps });
+  }
+  return affineChannels(reshape(y, x.shape), weight, bias);
 });

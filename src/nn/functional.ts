@@ -25,6 +25,8 @@ export type { MaxPoolOptions, AvgPoolOptions } from '../ops/pool.js';
 export { relu, sigmoid, tanh } from '../ops/elementwise.js';
 export { linear } from '../ops/linear.js';
 export { softmax, logSoftmax, leakyRelu } from '../ops/activation.js';
+export { elu, gelu, silu, mish, hardswish, softplus, prelu } from '../ops/activation.js';
+export { erf } from '../ops/elementwise.js';
 export { dropout } from '../ops/dropout.js';
 export type { DropoutOptions } from '../ops/dropout.js';
 export { batchNorm } from '../ops/norm.js';

@@ -23,6 +23,7 @@ export { Linear, Identity } from './linear.js';
 export type { LinearOptions } from './linear.js';
 export { Flatten } from './flatten.js';
 export { ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax } from './activation.js';
+export { ELU, GELU, SiLU, Mish, Hardswish, Softplus, PReLU } from './activation.js';
 export { Dropout } from './dropout.js';
 export { BatchNorm1d, BatchNorm2d } from './batchnorm.js';
 export type { BatchNormLayerOptions } from './batchnorm.js';

@@ -32,6 +32,7 @@ export type { DropoutOptions } from '../ops/dropout.js';
 export { batchNorm } from '../ops/norm.js';
 export type { BatchNormOptions } from '../ops/norm.js';
 export { crossEntropy, nllLoss, mseLoss, binaryCrossEntropyWithLogits, oneHot } from '../ops/loss.js';
+export { binaryCrossEntropy, l1Loss, smoothL1Loss, huberLoss, klDiv } from '../ops/loss.js';
 export type { CrossEntropyOptions, NllLossOptions, LossOptions, BceWithLogitsOptions, Reduction } from '../ops/loss.js';
 // signals and the convolution theorem
 export { convolve1d } from '../signal/convolve.js';

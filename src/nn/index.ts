@@ -33,3 +33,4 @@ export {
 export type { MaxPoolLayerOptions, AvgPoolLayerOptions } from './pooling.js';
 export { Sequential, ModuleList } from './container.js';
 export { MSELoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss } from './loss.js';
+export { BCELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss } from './loss.js';

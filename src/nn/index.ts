@@ -34,3 +34,4 @@ export type { MaxPoolLayerOptions, AvgPoolLayerOptions } from './pooling.js';
 export { Sequential, ModuleList } from './container.js';
 export { MSELoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss } from './loss.js';
 export { BCELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss } from './loss.js';
+export * as utils from './utils.js';

@@ -52,6 +52,7 @@ export type { FitOptions, EvaluateOptions, EpochResult, EvalResult, BatchResult,
 export type { ProgressOptions, ProgressStream } from './train/progress.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';
 export * as models from './train/models.js';
+export { summary } from './vis/summary.js';
 
 // images as tensors, signals
 export { kernels, filter2d } from './kernels.js';

@@ -20,6 +20,7 @@ import { Tensor, checkingVersions, recordVersions, type GradNode } from '../tens
 import { disown, drop, hold, internalScope, own, soleHolder } from '../tensor/lifetime.js';
 import { full, tensor } from '../tensor/creation.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
+import { torchBackwardName } from './names.js';
 
 let gradEnabled = true;
 
@@ -93,7 +94,7 @@ export function record(
     return out;
   }
   out.requiresGrad = true;
-  const node: GradNode = { name, inputs, output: out, saved, versions: null, backward: backwardFn, released: false };
+  const node: GradNode = { name: torchBackwardName(name), op: name, inputs, output: out, saved, versions: null, backward: backwardFn, released: false };
   out.gradFn = node;
   for (const t of inputs) hold(t);
   hold(out);
@@ -112,7 +113,7 @@ function release(node: GradNode): void {
   node.inputs = [];
   node.saved = [];
   node.versions = null;
-  node.backward = () => { throw secondBackwardError(node.name); };
+  node.backward = () => { throw secondBackwardError(node.op); };
 }
 
 function secondBackwardError(name: string): Error {
@@ -138,7 +139,7 @@ function reverseTopological(root: Tensor): Tensor[] {
     seen.add(top.t);
     stack.push({ t: top.t, expanded: true });
     const node = top.t.gradFn;
-    if (node?.released) throw secondBackwardError(node.name);
+    if (node?.released) throw secondBackwardError(node.op);
     if (node) for (const inp of node.inputs) if (inp.requiresGrad && !seen.has(inp)) stack.push({ t: inp, expanded: false });
   }
   return order.reverse();
@@ -215,7 +216,7 @@ export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardO
         let gi = inputGrads[i];
         if (!gi || !inp.requiresGrad) return;
         if (!sameShape(gi.shape, inp.shape)) {
-          throw new Error(`backward: ${node.name} returned a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(inp.shape)} (internal error)`);
+          throw new Error(`backward: ${node.op} returned a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(inp.shape)} (internal error)`);
         }
         if (gi.dtype !== inp.dtype) { gi = castTo(gi, inp); own(gi); made.push(gi); }
         pass(inp, gi);

@@ -27,7 +27,7 @@ function checkWritable(op: string, x: Tensor, src?: TensorOrNumber): void {
       'wrap the update in noGrad(() => …) (as optimizers do), or work on x.detach()');
   }
   if (x.gradFn) {
-    throw new Error(`${op}: in-place operations on a tensor that autograd recorded (made by ${x.gradFn.name}) are not ` +
+    throw new Error(`${op}: in-place operations on a tensor that autograd recorded (made by ${x.gradFn.op}) are not ` +
       'supported, since its graph may need the old values; use the out-of-place op instead');
   }
   if (src instanceof Tensor && src.requiresGrad) {

@@ -24,6 +24,7 @@ export {
   add, sub, mul, div, pow, neg, exp, log, sqrt, abs, relu, sigmoid, tanh, sign, square, reciprocal, sin, cos,
   floor, ceil, round, maximum, minimum, clamp, where, eq, ne, lt, le, gt, ge, log1p, expm1, atan2, hypot,
 } from './ops/elementwise.js';
+export { erf } from './ops/elementwise.js';
 export { sum, mean, amax, amin, max, min, argmax, argmin, variance as var, std, logSumExp, prod, bincount } from './ops/reduce.js';
 export {
   reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, clone, narrow, slice, select, cat, stack,
@@ -56,6 +57,7 @@ export type { FitOptions, EvaluateOptions, EpochResult, EvalResult, BatchResult,
 export type { ProgressOptions, ProgressStream } from './train/progress.js';
 export type { EarlyStoppingOptions } from './train/early-stopping.js';
 export * as models from './train/models.js';
+export { summary } from './vis/summary.js';
 
 // images as tensors, signals
 export { kernels, filter2d } from './kernels.js';

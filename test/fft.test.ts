@@ -275,7 +275,7 @@ forEachBackend('conv2d chooses the FFT by itself for large kernels', () => {
       x.grad = null; w.grad = null;
       setFftConvPolicy({ mode: 'always' });
       const viaFft = F.conv2d(x, w, null, { padding: 10 });
-      assert.equal(viaFft.gradFn?.name, 'fftConv2d');
+      assert.equal(viaFft.gradFn?.op, 'fftConv2d');
       viaFft.sum().backward();
       await close(viaFft, await values(direct), 1e-4, 'y');
       await close(x.grad!, await values(dx), 1e-4, 'dx');

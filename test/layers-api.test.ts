@@ -145,7 +145,7 @@ forEachBackend('Dropout1d / Dropout2d', () => {
     const y = F.dropout2d(x, 0.5, true, true);
     assert.equal(y, x);
     assert.ok((await values(x)).every((e) => e === 0 || e === 2));
-    assert.throws(() => new nn.Dropout2d(0.5, true)(ones([1, 2, 2, 2], { requiresGrad: true })), /mul_: a leaf tensor that requires grad/);
+    assert.throws(() => new nn.Dropout2d(0.5, true)(ones([1, 2, 2, 2], { requiresGrad: true })), /mul_: a leaf Variable that requires grad/);
   });
   test('repr, arguments and errors', () => {
     assert.equal(new nn.Dropout2d().toString(), 'Dropout2d(p=0.5, inplace=False)');

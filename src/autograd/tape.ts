@@ -20,6 +20,7 @@ import { Tensor, checkingVersions, recordVersions, type GradNode } from '../tens
 import { disown, drop, hold, internalScope, own, soleHolder } from '../tensor/lifetime.js';
 import { full, tensor } from '../tensor/creation.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
+import { torchBackwardName } from './names.js';
 
 let gradEnabled = true;
 
@@ -95,7 +96,7 @@ export function record(
   out.requiresGrad = true;
   let gens: number[] | null = null;
   for (const t of inputs) if (t._past) { gens = inputs.map((u) => u._past?.length ?? 0); break; }
-  const node: GradNode = { name, inputs, output: out, saved, versions: null, backward: backwardFn, released: false, gens };
+  const node: GradNode = { name: torchBackwardName(name), op: name, inputs, output: out, saved, versions: null, backward: backwardFn, released: false, gens };
   out.gradFn = node;
   for (const t of inputs) hold(t);
   hold(out);
@@ -114,7 +115,7 @@ function release(node: GradNode): void {
   node.inputs = [];
   node.saved = [];
   node.versions = null;
-  node.backward = () => { throw secondBackwardError(node.name); };
+  node.backward = () => { throw secondBackwardError(node.op); };
 }
 
 function secondBackwardError(name: string): Error {
@@ -149,7 +150,7 @@ function reverseTopological(root: Tensor): Tensor[] {
     seen.add(top.t);
     stack.push({ t: top.t, expanded: true });
     const node = top.t.gradFn;
-    if (node?.released) throw secondBackwardError(node.name);
+    if (node?.released) throw secondBackwardError(node.op);
     if (node) {
       for (let i = 0; i < node.inputs.length; i++) {
         const inp = edge(node, i);
@@ -232,7 +233,7 @@ export function backward(root: Tensor, gradient?: Tensor | null, opts: BackwardO
         let gi = inputGrads[i];
         if (!gi || !inp.requiresGrad) return;
         if (!sameShape(gi.shape, inp.shape)) {
-          throw new Error(`backward: ${node.name} returned a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(inp.shape)} (internal error)`);
+          throw new Error(`backward: ${node.op} returned a gradient of shape ${shapeStr(gi.shape)} for an input of shape ${shapeStr(inp.shape)} (internal error)`);
         }
         if (gi.dtype !== inp.dtype) { gi = castTo(gi, inp); own(gi); made.push(gi); }
         pass(inp, gi);

@@ -24,7 +24,7 @@ export { Storage, SyncReadError } from './storage.js';
 
 export type UnaryOp =
   | 'neg' | 'exp' | 'log' | 'sqrt' | 'abs' | 'relu' | 'sigmoid' | 'tanh' | 'sign' | 'reciprocal'
-  | 'square' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round' | 'step' /* x > 0 ? 1 : 0 */ | 'log1p' | 'expm1';
+  | 'square' | 'sin' | 'cos' | 'floor' | 'ceil' | 'round' | 'step' /* x > 0 ? 1 : 0 */ | 'log1p' | 'expm1' | 'erf';
 
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'atan2' | 'hypot'

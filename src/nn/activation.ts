@@ -5,6 +5,11 @@ import { relu, sigmoid, tanh } from '../ops/elementwise.js';
 import { leakyRelu, legacySoftmaxDim, logSoftmax, softmax } from '../ops/activation.js';
 import { Module, markBuiltIn } from './module.js';
 import { pyFloat } from './repr.js';
+import { elu, gelu, hardswish, mish, prelu, silu, softplus } from '../ops/activation.js';
+import { full } from '../tensor/creation.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
+import { oneOf } from '../ops/args.js';
+import { Parameter } from './parameter.js';
 
 /**
  * max(x, 0) elementwise, as a layer. PyTorch: `torch.nn.ReLU`.
@@ -120,3 +125,198 @@ export class LogSoftmax extends SoftmaxBase {
 }
 
 markBuiltIn(ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax);
+
+// ------------------------------------------------------------- ELU, GELU, SiLU, Mish, Hardswish, Softplus,
+// PReLU (issue 14): constructors take PyTorch's positional arguments, or any of them by name.
+
+/**
+ * The exponential linear unit x > 0 ? x : α·(eˣ − 1), as a layer. PyTorch: `torch.nn.ELU(alpha=1.0, inplace=False)`.
+ * @example
+ * ```ts
+ * new nn.ELU()(tensor([-1, 2]));  // tensor([-0.6321,  2.0000])
+ * new nn.ELU({ alpha: 0.5 });
+ * ```
+ */
+export class ELU extends Module {
+  readonly alpha: number;
+  readonly inplace: boolean;
+
+  constructor(...args: PyArgs<[alpha: number, inplace: boolean], { alpha?: number; inplace?: boolean }>) {
+    super();
+    const a = bindArgs('ELU', args, { positional: [{ name: 'alpha', kind: 'number' }, { name: 'inplace', kind: 'bool' }] });
+    this.alpha = (a.alpha as number | undefined) ?? 1;
+    this.inplace = (a.inplace as boolean | undefined) ?? false;
+  }
+
+  forward(x: Tensor): Tensor {
+    return elu(x, this.alpha, this.inplace);
+  }
+
+  override extraRepr(): string {
+    return `alpha=${pyFloat(this.alpha)}${this.inplace ? ', inplace=True' : ''}`;
+  }
+}
+
+/**
+ * The Gaussian error linear unit x·Φ(x) (exact) or its tanh approximation, as a layer.
+ * PyTorch: `torch.nn.GELU(approximate='none')`.
+ * @example
+ * ```ts
+ * new nn.GELU()(tensor([1]));       // tensor([0.8413])
+ * new nn.GELU('tanh')(tensor([1])); // tensor([0.8412])
+ * ```
+ */
+export class GELU extends Module {
+  readonly approximate: 'none' | 'tanh';
+
+  constructor(...args: PyArgs<[approximate: 'none' | 'tanh'], { approximate?: 'none' | 'tanh' }>) {
+    super();
+    const a = bindArgs('GELU', args, { positional: [{ name: 'approximate', kind: 'string' }] });
+    this.approximate = oneOf('GELU', 'approximate', a.approximate, ['none', 'tanh'] as const, 'none');
+  }
+
+  forward(x: Tensor): Tensor {
+    return gelu(x, { approximate: this.approximate });
+  }
+
+  override extraRepr(): string {
+    return `approximate='${this.approximate}'`;
+  }
+}
+
+abstract class InplaceActivation extends Module {
+  readonly inplace: boolean;
+
+  constructor(op: string, args: unknown[]) {
+    super();
+    const a = bindArgs(op, args, { positional: [{ name: 'inplace', kind: 'bool' }] });
+    this.inplace = (a.inplace as boolean | undefined) ?? false;
+  }
+
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
+  }
+}
+
+/**
+ * The sigmoid linear unit (swish) x·σ(x), as a layer. PyTorch: `torch.nn.SiLU(inplace=False)`.
+ * @example
+ * ```ts
+ * new nn.SiLU()(tensor([1]));  // tensor([0.7311])
+ * ```
+ */
+export class SiLU extends InplaceActivation {
+  constructor(...args: PyArgs<[inplace: boolean], { inplace?: boolean }>) {
+    super('SiLU', args);
+  }
+
+  forward(x: Tensor): Tensor {
+    return silu(x, this.inplace);
+  }
+}
+
+/**
+ * Mish, x·tanh(softplus(x)), as a layer. PyTorch: `torch.nn.Mish(inplace=False)`.
+ * @example
+ * ```ts
+ * new nn.Mish()(tensor([1]));  // tensor([0.8651])
+ * ```
+ */
+export class Mish extends InplaceActivation {
+  constructor(...args: PyArgs<[inplace: boolean], { inplace?: boolean }>) {
+    super('Mish', args);
+  }
+
+  forward(x: Tensor): Tensor {
+    return mish(x, this.inplace);
+  }
+}
+
+/**
+ * The hard swish x·relu6(x + 3)/6, as a layer. PyTorch: `torch.nn.Hardswish(inplace=False)`.
+ * @example
+ * ```ts
+ * new nn.Hardswish()(tensor([1]));  // tensor([0.6667])
+ * ```
+ */
+export class Hardswish extends InplaceActivation {
+  constructor(...args: PyArgs<[inplace: boolean], { inplace?: boolean }>) {
+    super('Hardswish', args);
+  }
+
+  forward(x: Tensor): Tensor {
+    return hardswish(x, this.inplace);
+  }
+
+  /** PyTorch's Hardswish prints no arguments. PyTorch: `Hardswish.extra_repr`.
+   * @example
+   * ```ts
+   * String(new nn.Hardswish());  // 'Hardswish()'
+   * ```
+   */
+  override extraRepr(): string {
+    return '';
+  }
+}
+
+/**
+ * log(1 + e^(βx))/β, linear where βx > threshold, as a layer. PyTorch: `torch.nn.Softplus(beta=1, threshold=20)`.
+ * @example
+ * ```ts
+ * new nn.Softplus()(tensor([0]));  // tensor([0.6931])
+ * new nn.Softplus(2, 10);
+ * ```
+ */
+export class Softplus extends Module {
+  readonly beta: number;
+  readonly threshold: number;
+
+  constructor(...args: PyArgs<[beta: number, threshold: number], { beta?: number; threshold?: number }>) {
+    super();
+    const a = bindArgs('Softplus', args, { positional: [{ name: 'beta', kind: 'number' }, { name: 'threshold', kind: 'number' }] });
+    this.beta = (a.beta as number | undefined) ?? 1;
+    this.threshold = (a.threshold as number | undefined) ?? 20;
+    if (this.beta === 0 || !Number.isFinite(this.beta)) throw new Error(`Softplus: beta must be a finite non-zero number, got ${this.beta}`);
+  }
+
+  forward(x: Tensor): Tensor {
+    return softplus(x, this.beta, this.threshold);
+  }
+
+  override extraRepr(): string {
+    return `beta=${this.beta}, threshold=${this.threshold}`;
+  }
+}
+
+/**
+ * The parametric ReLU x > 0 ? x : a·x with a learnable slope `weight`: one shared value
+ * (`numParameters` 1, the default) or one per input channel, all starting at `init` (0.25).
+ * PyTorch: `torch.nn.PReLU(num_parameters=1, init=0.25)`.
+ * @example
+ * ```ts
+ * const act = new nn.PReLU(16);  // one slope per channel of a [N, 16, H, W] input
+ * act.weight.shape;               // [16]
+ * ```
+ */
+export class PReLU extends Module {
+  readonly numParameters: number;
+  weight: Parameter;
+
+  constructor(...args: PyArgs<[numParameters: number, init: number], { numParameters?: number; init?: number }>) {
+    super();
+    const a = bindArgs('PReLU', args, { positional: [{ name: 'numParameters', kind: 'int' }, { name: 'init', kind: 'number' }] });
+    this.numParameters = (a.numParameters as number | undefined) ?? 1;
+    if (this.numParameters < 1) throw new Error(`PReLU: numParameters must be a positive integer, got ${this.numParameters}`);
+    this.weight = new Parameter(full([this.numParameters], (a.init as number | undefined) ?? 0.25));
+  }
+
+  forward(x: Tensor): Tensor {
+    return prelu(x, this.weight);
+  }
+
+  override extraRepr(): string {
+    return `num_parameters=${this.numParameters}`;
+  }
+}
+
+markBuiltIn(ELU, GELU, SiLU, Mish, Hardswish, Softplus, PReLU);

@@ -25,12 +25,15 @@ export type { MaxPoolOptions, AvgPoolOptions } from '../ops/pool.js';
 export { relu, sigmoid, tanh } from '../ops/elementwise.js';
 export { linear } from '../ops/linear.js';
 export { softmax, logSoftmax, leakyRelu } from '../ops/activation.js';
+export { elu, gelu, silu, mish, hardswish, softplus, prelu } from '../ops/activation.js';
+export { erf } from '../ops/elementwise.js';
 export { dropout } from '../ops/dropout.js';
 export type { DropoutOptions } from '../ops/dropout.js';
 export { batchNorm } from '../ops/norm.js';
 export type { BatchNormOptions } from '../ops/norm.js';
 export { crossEntropy, nllLoss, mseLoss, binaryCrossEntropyWithLogits, oneHot } from '../ops/loss.js';
 export { embedding } from '../ops/gather.js';
+export { binaryCrossEntropy, l1Loss, smoothL1Loss, huberLoss, klDiv } from '../ops/loss.js';
 export type { CrossEntropyOptions, NllLossOptions, LossOptions, BceWithLogitsOptions, Reduction } from '../ops/loss.js';
 // signals and the convolution theorem
 export { convolve1d } from '../signal/convolve.js';

@@ -7,6 +7,8 @@ import {
   type BceWithLogitsOptions, type CrossEntropyOptions, type LossOptions, type NllLossOptions, type Reduction,
 } from '../ops/loss.js';
 import { oneOf } from '../ops/args.js';
+import { binaryCrossEntropy, huberLoss, klDiv, l1Loss, smoothL1Loss } from '../ops/loss.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { Module, markBuiltIn } from './module.js';
 
 const REDUCTIONS: readonly Reduction[] = ['none', 'mean', 'sum'];
@@ -127,3 +129,166 @@ export class BCEWithLogitsLoss extends Loss {
 }
 
 markBuiltIn(MSELoss, CrossEntropyLoss, NLLLoss, BCEWithLogitsLoss);
+
+// ---------------------------------------------------- BCELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss
+// (issue 14): PyTorch's positional order, deprecated sizeAverage/reduce slots included (giving them throws).
+
+const DEPRECATED_SLOTS = [{ name: 'sizeAverage' }, { name: 'reduce' }];
+
+function noDeprecated(op: string, a: Record<string, unknown>): void {
+  for (const k of ['sizeAverage', 'reduce']) {
+    if (a[k] !== undefined && a[k] !== null) {
+      throw new Error(`${op}: ${k} is deprecated (as in PyTorch) and not supported; use reduction: 'mean', 'sum' or 'none' ` +
+        `(got ${k}=${JSON.stringify(a[k])})`);
+    }
+  }
+}
+
+abstract class ReducedLoss extends Module {
+  readonly reduction: Reduction;
+
+  constructor(op: string, reduction: unknown) {
+    super();
+    this.reduction = oneOf(op, 'reduction', reduction, REDUCTIONS, 'mean');
+  }
+
+  /**
+   * The loss of `input` against `target`, reduced as the layer's `reduction` says. PyTorch: `forward(input, target)`.
+   * @example
+   * ```ts
+   * const loss = lossFn.forward(pred, target);  // the same as lossFn(pred, target)
+   * ```
+   */
+  abstract override forward(input: Tensor, target: Tensor): Tensor;
+}
+
+/**
+ * Binary cross-entropy between probabilities (after a sigmoid) and targets of the same shape, with an
+ * optional per-element `weight` (a buffer). PyTorch: `torch.nn.BCELoss(weight=None, size_average=None,
+ * reduce=None, reduction='mean')`.
+ * @example
+ * ```ts
+ * const loss = new nn.BCELoss()(F.sigmoid(logits), targets);
+ * ```
+ */
+export class BCELoss extends ReducedLoss {
+  declare weight: Tensor | null;
+
+  constructor(...args: PyArgs<[weight: Tensor | null, sizeAverage: null, reduce: null, reduction: Reduction],
+    { weight?: Tensor | null; sizeAverage?: null; reduce?: null; reduction?: Reduction }>) {
+    const a = bindArgs('BCELoss', args, { positional: [{ name: 'weight' }, ...DEPRECATED_SLOTS, { name: 'reduction', kind: 'string' }] });
+    noDeprecated('BCELoss', a);
+    super('BCELoss', a.reduction);
+    if (a.weight !== undefined && a.weight !== null && !(a.weight instanceof Tensor)) {
+      throw new Error(`BCELoss: weight must be a Tensor or null, got ${typeof a.weight}`);
+    }
+    this.registerBuffer('weight', (a.weight as Tensor | undefined) ?? null);
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return binaryCrossEntropy(input, target, { weight: this.weight, reduction: this.reduction });
+  }
+}
+
+/**
+ * Mean (or summed, or per-element) absolute error. PyTorch: `torch.nn.L1Loss(size_average=None, reduce=None, reduction='mean')`.
+ * @example
+ * ```ts
+ * new nn.L1Loss()(tensor([1, 2]), tensor([2, 4]));  // tensor(1.5000)
+ * ```
+ */
+export class L1Loss extends ReducedLoss {
+  constructor(...args: PyArgs<[sizeAverage: null, reduce: null, reduction: Reduction], { sizeAverage?: null; reduce?: null; reduction?: Reduction }>) {
+    const a = bindArgs('L1Loss', args, { positional: [...DEPRECATED_SLOTS, { name: 'reduction', kind: 'string' }] });
+    noDeprecated('L1Loss', a);
+    super('L1Loss', a.reduction);
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return l1Loss(input, target, { reduction: this.reduction });
+  }
+}
+
+/**
+ * The smooth L1 loss (quadratic below `beta`, linear above; default beta 1). PyTorch:
+ * `torch.nn.SmoothL1Loss(size_average=None, reduce=None, reduction='mean', beta=1.0)`.
+ * @example
+ * ```ts
+ * new nn.SmoothL1Loss({ beta: 0.5 })(pred, target);
+ * ```
+ */
+export class SmoothL1Loss extends ReducedLoss {
+  readonly beta: number;
+
+  constructor(...args: PyArgs<[sizeAverage: null, reduce: null, reduction: Reduction, beta: number],
+    { sizeAverage?: null; reduce?: null; reduction?: Reduction; beta?: number }>) {
+    const a = bindArgs('SmoothL1Loss', args, { positional: [...DEPRECATED_SLOTS, { name: 'reduction', kind: 'string' }, { name: 'beta', kind: 'number' }] });
+    noDeprecated('SmoothL1Loss', a);
+    super('SmoothL1Loss', a.reduction);
+    this.beta = (a.beta as number | undefined) ?? 1;
+    if (!(this.beta >= 0)) throw new Error(`SmoothL1Loss: beta must be a finite number ≥ 0, got ${this.beta}`);
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return smoothL1Loss(input, target, { reduction: this.reduction, beta: this.beta });
+  }
+}
+
+/**
+ * The Huber loss (quadratic below `delta`, linear above; default delta 1). PyTorch:
+ * `torch.nn.HuberLoss(reduction='mean', delta=1.0)`.
+ * @example
+ * ```ts
+ * new nn.HuberLoss('sum', 2)(pred, target);
+ * ```
+ */
+export class HuberLoss extends ReducedLoss {
+  readonly delta: number;
+
+  constructor(...args: PyArgs<[reduction: Reduction, delta: number], { reduction?: Reduction; delta?: number }>) {
+    const a = bindArgs('HuberLoss', args, { positional: [{ name: 'reduction', kind: 'string' }, { name: 'delta', kind: 'number' }] });
+    super('HuberLoss', a.reduction);
+    this.delta = (a.delta as number | undefined) ?? 1;
+    if (!(this.delta > 0)) throw new Error(`HuberLoss: delta must be a finite number > 0, got ${this.delta}`);
+  }
+
+  forward(input: Tensor, target: Tensor): Tensor {
+    return huberLoss(input, target, { reduction: this.reduction, delta: this.delta });
+  }
+}
+
+/**
+ * The Kullback–Leibler divergence of the target distribution from log-probabilities; `reduction:
+ * 'batchmean'` gives the divergence per sample (the default 'mean' divides by every element, as PyTorch).
+ * PyTorch: `torch.nn.KLDivLoss(size_average=None, reduce=None, reduction='mean', log_target=False)`.
+ * @example
+ * ```ts
+ * new nn.KLDivLoss({ reduction: 'batchmean' })(F.logSoftmax(logits, 1), probs);
+ * ```
+ */
+export class KLDivLoss extends Module {
+  readonly reduction: Reduction | 'batchmean';
+  readonly logTarget: boolean;
+
+  constructor(...args: PyArgs<[sizeAverage: null, reduce: null, reduction: Reduction | 'batchmean', logTarget: boolean],
+    { sizeAverage?: null; reduce?: null; reduction?: Reduction | 'batchmean'; logTarget?: boolean }>) {
+    super();
+    const a = bindArgs('KLDivLoss', args, { positional: [...DEPRECATED_SLOTS, { name: 'reduction', kind: 'string' }, { name: 'logTarget', kind: 'bool' }] });
+    noDeprecated('KLDivLoss', a);
+    this.reduction = oneOf('KLDivLoss', 'reduction', a.reduction, ['none', 'batchmean', 'mean', 'sum'] as const, 'mean');
+    this.logTarget = (a.logTarget as boolean | undefined) ?? false;
+  }
+
+  /**
+   * The divergence of `target` from `input` (log-probabilities), reduced as the layer says. PyTorch: `forward(input, target)`.
+   * @example
+   * ```ts
+   * const loss = kl.forward(logp, q);  // the same as kl(logp, q)
+   * ```
+   */
+  forward(input: Tensor, target: Tensor): Tensor {
+    return klDiv(input, target, { reduction: this.reduction, logTarget: this.logTarget });
+  }
+}
+
+markBuiltIn(BCELoss, L1Loss, SmoothL1Loss, HuberLoss, KLDivLoss);

@@ -140,6 +140,14 @@ export const square = unaryOp('square', 'square', (x, _o, g) => mul(g, mul(x, 2)
  * ```
  */
 export const reciprocal = unaryOp('reciprocal', 'reciprocal', (_x, out, g) => neg(mul(g, mul(out, out))));
+/**
+ * The error function 2/√π ∫₀ˣ e^(−t²) dt, elementwise; its gradient is 2/√π · e^(−x²). PyTorch: `torch.erf`.
+ * @example
+ * ```ts
+ * erf(tensor([0, 1]));  // tensor([0.0000, 0.8427])
+ * ```
+ */
+export const erf = unaryOp('erf', 'erf', (x, _o, g) => mul(g, mul(exp(neg(square(x))), 2 / Math.sqrt(Math.PI))));
 
 /** Piecewise-constant maps: zero gradient, recorded so that chains through them still flow. */
 const zeroGrad = (x: Tensor) => mul(x, 0);

@@ -20,8 +20,14 @@ import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, sameShape, shapeStr } from '../tensor/shape.js';
-import { amax } from './reduce.js';
+import { amax, mean, sum } from './reduce.js';
 import { cast, copiesOf, requireTensor, syncValue, wrap } from './util.js';
+import { noGrad } from '../autograd/tape.js';
+import { bindArgs, type ParamSpec, type PyArgs } from '../tensor/signature.js';
+import { oneOf } from './args.js';
+import {
+  abs, add, clamp, div, eq, exp, gt, log, lt, maximum, mul, neg, rsub, sign, square, sub, where,
+} from './elementwise.js';
 
 export type { Reduction };
 
@@ -330,4 +336,191 @@ export const oneHot = scoped(function oneHot(indices: Tensor, numClasses = -1): 
   }
   const ix = cast(indices, 'int32');
   return wrap(bk.oneHot(ix.storage, numClasses), [...indices.shape, numClasses]);
+});
+
+// ------------------------------------------------ binaryCrossEntropy, l1Loss, smoothL1Loss, huberLoss,
+// klDiv (issue 14), as PyTorch 1.13 defines them, with d = x − t:
+//   binaryCrossEntropy  ℓ = −w·(t·max(log x, −100) + (1 − t)·max(log(1 − x), −100))
+//                       ∂ℓ/∂x = w·(x − t) / max((1 − x)·x, 1e-12);   ∂ℓ/∂t = w·(max(log(1 − x), −100) − max(log x, −100))
+//   l1Loss              ℓ = |d|                     (composed: abs, then the reduction's op)
+//   smoothL1Loss        ℓ = |d| < β ? ½d²/β : |d| − ½β            ∂ℓ/∂x = |d| < β ? d/β : sign(d)
+//                       (β = 0: the L1 loss; where d = 0 PyTorch's kernel gives −1 to both input and target, and so does this)
+//   huberLoss           ℓ = |d| < δ ? ½d² : δ·(|d| − ½δ)          ∂ℓ/∂x = clamp(d, −δ, δ)
+//   klDiv               ℓ = t·log t − t·x  (0 where t = 0);  logTarget: ℓ = eᵗ·(t − x)
+//                       ∂ℓ/∂x = −t (−eᵗ);  ∂ℓ/∂t = log t + 1 − x  (eᵗ·(t − x + 1))
+// ∂ℓ/∂t = −∂ℓ/∂x for the difference losses. Reductions: 'mean' divides by the number of elements, 'sum'
+// adds, 'none' keeps ℓ; klDiv's 'batchmean' divides the sum by the batch size (dim 0), the KL divergence.
+// PyTorch's deprecated sizeAverage and reduce keep their positions, so positional calls line up, and
+// giving either throws, naming `reduction`.
+
+function deprecatedReduction(op: string, a: Record<string, unknown>): void {
+  for (const k of ['sizeAverage', 'reduce']) {
+    if (a[k] !== undefined && a[k] !== null) {
+      throw new Error(`${op}: ${k} is deprecated (as in PyTorch) and not supported; use reduction: 'mean', 'sum' or 'none' ` +
+        `(got ${k}=${JSON.stringify(a[k])})`);
+    }
+  }
+}
+
+const REDUCTION_SPEC: ParamSpec = { name: 'reduction', kind: 'string' };
+const DEPRECATED: ParamSpec[] = [{ name: 'sizeAverage' }, { name: 'reduce' }];
+
+/** One node `op` over [input, target]: ℓ from `fwd` (autograd off), reduced; its backward scales `dx`/`dt`. */
+function pointwiseLoss(op: string, x: Tensor, target: Tensor, reduction: Reduction,
+  fwd: (x: Tensor, t: Tensor) => Tensor, dx: (x: Tensor, t: Tensor) => Tensor, dt: ((x: Tensor, t: Tensor) => Tensor) | null,
+  weight: [made: Tensor | null, original: Tensor | null | undefined] = [null, null]): Tensor {
+  const t = cast(target, x.dtype);
+  const out = noGrad(() => {
+    const l = fwd(x, t);
+    return reduction === 'none' ? l : reduction === 'sum' ? sum(l) : mean(l);
+  });
+  const n = x.numel();
+  return record(op, out, [x, target], (g) => {
+    const scale = reduction === 'mean' ? div(g, n) : g;
+    return [
+      x.requiresGrad ? mul(scale, dx(x, t)) : null,
+      target.requiresGrad ? (dt ? mul(scale, dt(x, t)) : null) : null,
+    ];
+  }, copiesOf([t, target], weight));
+}
+
+function lossReduction(op: string, a: Record<string, unknown>): Reduction {
+  deprecatedReduction(op, a);
+  return reductionArg(op, a.reduction);
+}
+
+/**
+ * Binary cross-entropy between probabilities `input` (in [0, 1], e.g. after a sigmoid) and targets of the
+ * same shape, with an optional `weight` broadcast to the input; the logs are clamped at −100, as PyTorch.
+ * Prefer {@link binaryCrossEntropyWithLogits} on logits, which is stable.
+ * PyTorch: `torch.nn.functional.binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction='mean')`.
+ * @example
+ * ```ts
+ * F.binaryCrossEntropy(tensor([0.5]), tensor([1]));  // tensor(0.6931)
+ * ```
+ */
+export const binaryCrossEntropy = scoped(function binaryCrossEntropy(input: Tensor, target: Tensor,
+  ...args: PyArgs<[weight: Tensor | null, sizeAverage: null, reduce: null, reduction: Reduction],
+    { weight?: Tensor | null; sizeAverage?: null; reduce?: null; reduction?: Reduction }>): Tensor {
+  const op = 'binaryCrossEntropy';
+  const a = bindArgs(op, args, { positional: [{ name: 'weight', kind: OPTIONAL_TENSOR }, ...DEPRECATED, REDUCTION_SPEC] });
+  const reduction = lossReduction(op, a);
+  const x = floatInput(op, input);
+  sameShapeTarget(op, x, target);
+  const w = expandedTo(op, 'weight', a.weight as Tensor | null | undefined, x.shape);
+  const wc = w && cast(w, x.dtype);
+  const weighted = (v: Tensor) => (wc ? mul(v, wc) : v);
+  const logs = (x: Tensor) => [maximum(log(x), -100), maximum(log(rsub(1, x)), -100)];
+  return pointwiseLoss(op, x, target, reduction,
+    (x, t) => { const [lx, l1x] = logs(x); return weighted(neg(add(mul(t, lx), mul(rsub(1, t), l1x)))); },
+    (x, t) => weighted(div(sub(x, t), maximum(mul(rsub(1, x), x), BCE_EPS))),
+    (x) => { const [lx, l1x] = logs(x); return weighted(sub(l1x, lx)); },
+    [wc, a.weight as Tensor | null | undefined]);
+});
+
+/** PyTorch's EPSILON of binary_cross_entropy_backward, a C++ float: 1e-12 rounded to float32. */
+const BCE_EPS = Math.fround(1e-12);
+
+const OPTIONAL_TENSOR = { test: (v: unknown) => v === null || v instanceof Tensor, what: 'a Tensor or null' };
+
+/**
+ * Mean (or summed, or per-element) absolute error |x − t|. PyTorch:
+ * `torch.nn.functional.l1_loss(input, target, size_average=None, reduce=None, reduction='mean')`.
+ * @example
+ * ```ts
+ * F.l1Loss(tensor([1, 2]), tensor([2, 4]));  // tensor(1.5000)
+ * ```
+ */
+export const l1Loss = scoped(function l1Loss(input: Tensor, target: Tensor,
+  ...args: PyArgs<[sizeAverage: null, reduce: null, reduction: Reduction], { sizeAverage?: null; reduce?: null; reduction?: Reduction }>): Tensor {
+  const op = 'l1Loss';
+  const reduction = lossReduction(op, bindArgs(op, args, { positional: [...DEPRECATED, REDUCTION_SPEC] }));
+  const x = floatInput(op, input);
+  sameShapeTarget(op, x, target);
+  const l = abs(sub(x, target.dtype === x.dtype ? target : cast(target, x.dtype)));
+  return reduction === 'none' ? l : reduction === 'sum' ? sum(l) : mean(l);
+});
+
+/**
+ * The smooth L1 loss: ½d²/β where |d| < β, |d| − ½β elsewhere (d = x − t; β defaults to 1, and β = 0 is
+ * the L1 loss). PyTorch: `torch.nn.functional.smooth_l1_loss(input, target, size_average=None, reduce=None,
+ * reduction='mean', beta=1.0)`.
+ * @example
+ * ```ts
+ * F.smoothL1Loss(tensor([0, 3]), tensor([0.5, 0]));  // tensor(1.3125)
+ * ```
+ */
+export const smoothL1Loss = scoped(function smoothL1Loss(input: Tensor, target: Tensor,
+  ...args: PyArgs<[sizeAverage: null, reduce: null, reduction: Reduction, beta: number],
+    { sizeAverage?: null; reduce?: null; reduction?: Reduction; beta?: number }>): Tensor {
+  const op = 'smoothL1Loss';
+  const a = bindArgs(op, args, { positional: [...DEPRECATED, REDUCTION_SPEC, { name: 'beta', kind: 'number' }] });
+  const reduction = lossReduction(op, a);
+  const beta = (a.beta as number | undefined) ?? 1;
+  if (!(beta >= 0) || !Number.isFinite(beta)) throw new Error(`${op}: beta must be a finite number ≥ 0, got ${beta}`);
+  const x = floatInput(op, input);
+  sameShapeTarget(op, x, target);
+  const d = (x: Tensor, t: Tensor) => sub(x, t);
+  // β = 0: PyTorch's kernel gives −1 where d = 0 (its d/β is 0/0 there, and it takes the lower branch).
+  const slope = (e: Tensor) => (beta === 0 ? where(gt(e, 0), 1, -1) : where(lt(abs(e), beta), div(e, beta), sign(e)));
+  return pointwiseLoss(op, x, target, reduction,
+    (x, t) => { const e = d(x, t), z = abs(e); return where(lt(z, beta), div(mul(square(e), 0.5), beta || 1), sub(z, 0.5 * beta)); },
+    (x, t) => slope(d(x, t)),
+    (x, t) => (beta === 0 ? where(lt(d(x, t), 0), 1, -1) : neg(slope(d(x, t)))));
+});
+
+/**
+ * The Huber loss: ½d² where |d| < δ, δ·(|d| − ½δ) elsewhere (d = x − t; δ defaults to 1).
+ * PyTorch: `torch.nn.functional.huber_loss(input, target, reduction='mean', delta=1.0)`.
+ * @example
+ * ```ts
+ * F.huberLoss(tensor([0, 3]), tensor([0.5, 0]));  // tensor(1.3125)
+ * ```
+ */
+export const huberLoss = scoped(function huberLoss(input: Tensor, target: Tensor,
+  ...args: PyArgs<[reduction: Reduction, delta: number], { reduction?: Reduction; delta?: number }>): Tensor {
+  const op = 'huberLoss';
+  const a = bindArgs(op, args, { positional: [REDUCTION_SPEC, { name: 'delta', kind: 'number' }] });
+  const reduction = reductionArg(op, a.reduction);
+  const delta = (a.delta as number | undefined) ?? 1;
+  if (!(delta > 0) || !Number.isFinite(delta)) throw new Error(`${op}: delta must be a finite number > 0, got ${delta}`);
+  const x = floatInput(op, input);
+  sameShapeTarget(op, x, target);
+  return pointwiseLoss(op, x, target, reduction,
+    (x, t) => { const e = sub(x, t), z = abs(e); return where(lt(z, delta), mul(square(e), 0.5), mul(sub(z, 0.5 * delta), delta)); },
+    (x, t) => clamp(sub(x, t), -delta, delta),
+    (x, t) => neg(clamp(sub(x, t), -delta, delta)));
+});
+
+const KL_REDUCTIONS = ['none', 'batchmean', 'mean', 'sum'] as const;
+
+/**
+ * The Kullback–Leibler divergence of the target distribution t from log-probabilities `input`:
+ * t·(log t − x) pointwise (with `logTarget`, the target is log t too). `reduction: 'batchmean'` divides the
+ * sum by the batch size, which is the divergence itself; 'mean' (the default, as PyTorch) divides by the
+ * number of elements. PyTorch: `torch.nn.functional.kl_div(input, target, size_average=None, reduce=None,
+ * reduction='mean', log_target=False)`.
+ * @example
+ * ```ts
+ * F.klDiv(F.logSoftmax(logits, 1), probs, { reduction: 'batchmean' });
+ * ```
+ */
+export const klDiv = scoped(function klDiv(input: Tensor, target: Tensor,
+  ...args: PyArgs<[sizeAverage: null, reduce: null, reduction: Reduction | 'batchmean', logTarget: boolean],
+    { sizeAverage?: null; reduce?: null; reduction?: Reduction | 'batchmean'; logTarget?: boolean }>): Tensor {
+  const op = 'klDiv';
+  const a = bindArgs(op, args, { positional: [...DEPRECATED, REDUCTION_SPEC, { name: 'logTarget', kind: 'bool' }] });
+  deprecatedReduction(op, a);
+  const reduction = oneOf(op, 'reduction', a.reduction, KL_REDUCTIONS, 'mean');
+  const logTarget = (a.logTarget as boolean | undefined) ?? false;
+  const x = floatInput(op, input);
+  sameShapeTarget(op, x, target);
+  const l = pointwiseLoss(op, x, target, 'none',
+    logTarget ? (x, t) => mul(exp(t), sub(t, x)) : (x, t) => sub(where(eq(t, 0), 0, mul(t, log(t))), mul(t, x)),
+    logTarget ? (_x, t) => neg(exp(t)) : (_x, t) => neg(t),
+    logTarget ? (x, t) => mul(exp(t), add(sub(t, x), 1)) : (x, t) => add(sub(log(t), x), 1));
+  if (reduction === 'none') return l;
+  if (reduction === 'mean') return mean(l);
+  const s = sum(l);
+  return reduction === 'sum' ? s : div(s, x.ndim ? x.shape[0] : 1);
 });

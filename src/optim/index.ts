@@ -18,8 +18,12 @@ export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
 export type { AdamOptions } from './adam.js';
+export { RMSprop, Adagrad } from './rmsprop.js';
+export type { RMSpropOptions, AdagradOptions } from './rmsprop.js';
 export * as lrScheduler from './lr_scheduler.js';
 export {
   LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, OneCycleLR,
 } from './lr_scheduler.js';
 export type { SchedulerOptions, OneCycleOptions } from './lr_scheduler.js';
+export { ReduceLROnPlateau } from './plateau.js';
+export type { ReduceLROnPlateauOptions } from './plateau.js';

@@ -442,3 +442,6 @@ export class OneCycleLR extends LRScheduler {
     });
   }
 }
+
+export { ReduceLROnPlateau } from './plateau.js';
+export type { ReduceLROnPlateauOptions } from './plateau.js';

@@ -139,7 +139,7 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     params.forEach((p, i) => {
       if (!(p instanceof Tensor)) throw new Error(`${this.opName}: params[${i}] of group ${this.paramGroups.length} is not a Tensor`);
       if (!p.isFloatingPoint) throw new Error(`${this.opName}: params[${i}] is an int32 tensor; only floating-point tensors can be optimized`);
-      if (!p.isLeaf) throw new Error(`${this.opName}: can't optimize a non-leaf Tensor (params[${i}] was computed by ${p.gradFn!.name}); use a Parameter or a detached tensor`);
+      if (!p.isLeaf) throw new Error(`${this.opName}: can't optimize a non-leaf Tensor (params[${i}] was computed by ${p.gradFn!.op}); use a Parameter or a detached tensor`);
     });
     const seen = new Set<Tensor>();
     for (const g of this.paramGroups) for (const p of g.params) seen.add(p);

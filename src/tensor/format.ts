@@ -86,13 +86,8 @@ export function formatTensor(t: Tensor): string {
   if (storage.length === 0 && shape.length > 1) extras.push(`size=(${shape.join(', ')})`);
   if (dtype === 'int32') extras.push('dtype=torch.int32');
   if (dtype === 'float64') extras.push('dtype=torch.float64');
-  if (t.gradFn) extras.push(`grad_fn=<${backwardName(t.gradFn.name)}>`);
+  if (t.gradFn) extras.push(`grad_fn=<${t.gradFn.name}>`);
   else if (t.requiresGrad) extras.push('requires_grad=True');
   return `${prefix}${body}${extras.map((e) => ', ' + e).join('')})`;
 }
 
-/** 'mul' → 'MulBackward0', the way PyTorch names its backward nodes. */
-function backwardName(op: string): string {
-  const base = op.replace(/\(.*\)$/, '');
-  return `${base.charAt(0).toUpperCase()}${base.slice(1)}Backward0`;
-}

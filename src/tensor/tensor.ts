@@ -20,11 +20,15 @@ import { normAxis, numel, sameShape, shapeStr } from './shape.js';
  * @example
  * ```ts
  * const y = tensor([1, 2], { requiresGrad: true }).mul(3);
- * y.gradFn?.name;  // 'mul'
+ * y.gradFn?.name;  // 'MulBackward0', as PyTorch's y.grad_fn.name()
+ * y.gradFn?.op;    // 'mul', convnet's op (error messages use it)
  * ```
  */
 export interface GradNode {
+  /** PyTorch's name for this backward node ('MulBackward0', 'ConvolutionBackward0'), as printed in `grad_fn=<…>`. */
   readonly name: string;
+  /** convnet's name of the op that recorded it ('mul', 'conv2d'). */
+  readonly op: string;
   inputs: readonly Tensor[];
   output: Tensor | null;
   /** Tensors only this node's backward uses (an arg-max, a dropout mask, a cast copy). */

@@ -17,6 +17,7 @@ export { makeGrid, featureMapGrid, kernelGrid } from './grid.js';
 export type { GridOptions, GridNormalize } from './grid.js';
 export { colorAt, toRgba } from '../io/image.js';
 export { captureActivations, findModule, describeLayer } from './hooks.js';
+export { summary } from './summary.js';
 export { drawFigure, figureLayout, featureMapFigure, kernelFigure, gridFigure, formatValue, FIGURE_LAYOUT } from './annotate.js';
 export type { Figure, FigureLayout, FigureLayoutSpec, FigureOptions, FigureTiles, FigureNormalize, TextPlacement } from './annotate.js';
 export { drawText, textWidth, textHeight, glyphRows, hasGlyph, FONT_CHARACTERS, GLYPH_WIDTH, GLYPH_HEIGHT, GLYPH_ADVANCE, CAP_HEIGHT } from './text.js';

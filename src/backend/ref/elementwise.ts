@@ -31,7 +31,26 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   step: (x) => (x > 0 ? 1 : 0),
   log1p: Math.log1p,
   expm1: Math.expm1,
+  erf,
 };
+
+/**
+ * The error function, to float64's precision: erf(x) = 2/√π · e^(−x²) · Σₙ 2ⁿ x^(2n+1) / (1·3·…·(2n+1)),
+ * a series of positive terms (no cancellation); |x| ≥ 6 gives ±1, which erf is to within 2e-17.
+ */
+function erf(x: number): number {
+  if (x !== x) return x;
+  const a = Math.abs(x);
+  if (a >= 6) return Math.sign(x);
+  const x2 = a * a;
+  let term = a, sum = a;
+  for (let n = 1; n < 200 && term > sum * 1e-17; n++) {
+    term *= (2 * x2) / (2 * n + 1);
+    sum += term;
+  }
+  const r = (2 / Math.sqrt(Math.PI)) * Math.exp(-x2) * sum;
+  return x < 0 ? -r : r;
+}
 
 export function unaryInto(op: UnaryOp, x: DataArray, out: DataArray): void {
   const n = x.length;

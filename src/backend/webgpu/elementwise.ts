@@ -41,9 +41,20 @@ const UNARY_F32: Record<UnaryOp, string> = {
   step: 'select(0.0, 1.0, x > 0.0)',
   log1p: 'log1pF(x)',
   expm1: 'expm1F(x)',
+  erf: 'erfF(x)',
 };
 
 const FLOAT_FUNCS = /* wgsl */ `
+// ref's series for erf (positive terms, no cancellation), in f32: |x| ≥ 4 is ±1 to f32's precision.
+fn erfF(x: f32) -> f32 {
+  if (isNan(x)) { return x; }
+  let a = abs(x);
+  if (a >= 4.0) { return sign(x); }
+  let x2 = a * a;
+  var term = a; var sum = a;
+  for (var n = 1; n < 80; n++) { term = term * (2.0 * x2) / f32(2 * n + 1); sum = sum + term; if (term <= sum * 1e-8) { break; } }
+  return sign(x) * 1.1283791670955126 * exp(-x2) * sum;
+}
 // Kahan's forms: exact near 0, where 1 + x rounds away the value.
 fn log1pF(x: f32) -> f32 {
   if (x < -1.0 || isNan(x)) { return nanF(); }

@@ -15,9 +15,9 @@
 export { Optimizer } from './optimizer.js';
 export type { GroupOptions, ParamGroup, ParamGroupSpec, ParamsArg, ParamState, OptimizerStateDict } from './optimizer.js';
 export { SGD } from './sgd.js';
-export type { SGDOptions } from './sgd.js';
+export type { SGDOptions, SGDArgs } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
-export type { AdamOptions } from './adam.js';
+export type { AdamOptions, AdamArgs } from './adam.js';
 export * as lrScheduler from './lr_scheduler.js';
 export {
   LRScheduler, StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, OneCycleLR,

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { Tensor, nn, optim, tensor, ones, arange } from '../src/index.js';
+import { Tensor, manualSeed, nn, optim, tensor, ones, zeros, arange } from '../src/index.js';
 import { assertClose, forEachBackend, values } from './helpers/backends.js';
 
 const LN2 = Math.log(2), LN3 = Math.log(3);
@@ -252,6 +252,44 @@ forEachBackend('nn module constructors: PyTorch\'s positional order, or by name'
     assert.equal(new nn.Parameter(tensor([1])).requiresGrad, true);
     assert.deepEqual(new nn.Parameter().shape, [0]);
     assert.throws(() => new nn.Parameter(tensor([1]), { requires_grad: false } as never), /did you mean requiresGrad\?/);
+  });
+});
+
+forEachBackend('nn.init: PyTorch\'s positional order, or by name', () => {
+  test('kaimingUniform_(w, a, mode, nonlinearity) uses a given by position (it read only an options object)', async () => {
+    // a = 1 with leaky_relu: gain √(2 / (1 + 1)) = 1, so the bound is √3 / √fanIn = √(3/20) for w [4, 20]
+    const w = zeros([4, 20]), u = zeros([4, 20]);
+    manualSeed(7);
+    nn.init.kaimingUniform_(w, 1);
+    manualSeed(7);
+    nn.init.uniform_(u, -Math.sqrt(3 / 20), Math.sqrt(3 / 20));
+    await assertClose(w, u, { atol: 1e-7 });
+    // mode 'fan_out' and 'relu' by position: the bound is √3·√2 / √fanOut = √(6/4)
+    manualSeed(7);
+    nn.init.kaimingUniform_(w, 0, 'fan_out', 'relu');
+    manualSeed(7);
+    nn.init.uniform_(u, { a: -Math.sqrt(6 / 4), b: Math.sqrt(6 / 4) });
+    await assertClose(w, u, { atol: 1e-7 });
+    assert.throws(() => nn.init.kaimingUniform_(w, 0, 'fan_inn' as never), /kaimingUniform_: mode must be one of 'fan_in', 'fan_out', got "fan_inn"/);
+    assert.throws(() => nn.init.kaimingNormal_(w, { non_linearity: 'relu' } as never), /did you mean nonlinearity\?/);
+    assert.throws(() => nn.init.calculateGain('gelu' as never), /calculateGain: nonlinearity must be one of/);
+  });
+
+  test('constant_, uniform_, normal_, xavier*_ and calculateGain by name', async () => {
+    const t = zeros([3]);
+    await assertClose(nn.init.constant_(t, { val: 3 }), [3, 3, 3]);
+    await assertClose(nn.init.uniform_(t, { a: 2, b: 2 }), [2, 2, 2]);      // [2, 2): every value 2
+    await assertClose(nn.init.normal_(t, 5, 0), [5, 5, 5]);                 // std 0: the mean
+    await assertClose(nn.init.zeros_({ tensor: t }), [0, 0, 0]);
+    assert.equal(nn.init.calculateGain({ nonlinearity: 'leaky_relu', param: 1 }), 1);
+    const w = zeros([2, 6]), u = zeros([2, 6]);
+    manualSeed(3);
+    nn.init.xavierUniform_(w, { gain: 2 });                                  // 2·√(6 / (6 + 2)) = √3
+    manualSeed(3);
+    nn.init.uniform_(u, -Math.sqrt(3), Math.sqrt(3));
+    await assertClose(w, u, { atol: 1e-7 });
+    assert.throws(() => nn.init.constant_(t), /constant_: missing required argument 'val'/);
+    assert.throws(() => nn.init.uniform_([1, 2] as never), /uniform_: argument 1 \(tensor\) must be a Tensor/);
   });
 });
 

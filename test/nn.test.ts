@@ -344,12 +344,12 @@ forEachBackend('initialisation and resets write in place without autograd', (bac
   test('BatchNorm resets its statistics and parameters; init.constant_ works outside noGrad', async () => {
     const bn = new nn.BatchNorm2d(2);
     bn(randn([3, 2, 2, 2]).mul(3).add(1));
-    assert.notDeepEqual(await values(bn.running_mean!), [0, 0]);
+    assert.notDeepEqual(await values(bn.runningMean!), [0, 0]);
     bn.weight!.mul(2).sum().backward();
     bn.resetParameters();
-    assert.deepEqual(await values(bn.running_mean!), [0, 0]);
-    assert.deepEqual(await values(bn.running_var!), [1, 1]);
-    assert.deepEqual(await values(bn.num_batches_tracked!), [0]);
+    assert.deepEqual(await values(bn.runningMean!), [0, 0]);
+    assert.deepEqual(await values(bn.runningVar!), [1, 1]);
+    assert.deepEqual(await values(bn.numBatchesTracked!), [0]);
     assert.deepEqual(await values(bn.weight!), [1, 1]);
     assert.deepEqual(await values(bn.bias!), [0, 0]);
     assert.equal(bn.weight!.requiresGrad, true);

@@ -129,16 +129,16 @@ async function run({ values }: CommandContext): Promise<number> {
     model.loadStateDict(ckpt.modelState);
     (opt as { loadStateDict(s: unknown): void }).loadStateDict(ckpt.optimizerState);
     if (scheduler && ckpt.schedulerState !== undefined) scheduler.loadStateDict(ckpt.schedulerState as Parameters<typeof scheduler.loadStateDict>[0]);
-    if (scheduler instanceof CosineAnnealingLR && cfg.epochs > scheduler.tMax) {
+    if (scheduler instanceof CosineAnnealingLR && cfg.epochs > scheduler.TMax) {
       // The saved schedule anneals over the first run's epochs: past its end the lr would sit at 0 and
       // then climb again. Extend it when it has not ended yet; after its end, nothing useful can follow.
-      if (ckpt.epoch >= scheduler.tMax) {
-        throw new UsageError(`--resume --epochs ${cfg.epochs}: the run's cosine schedule ended after epoch ${scheduler.tMax} (lr ${scheduler.etaMin}), ` +
+      if (ckpt.epoch >= scheduler.TMax) {
+        throw new UsageError(`--resume --epochs ${cfg.epochs}: the run's cosine schedule ended after epoch ${scheduler.TMax} (lr ${scheduler.etaMin}), ` +
           `so the epochs after it would not train. Start a new run in another --out (from this checkpoint's weights: ` +
           `convnet eval and PyTorch read ${join(outDir, MODEL_FILE)}), or use --scheduler step or none`);
       }
-      out(`note: the cosine schedule now anneals over ${cfg.epochs} epochs instead of ${scheduler.tMax}, from the current lr`);
-      scheduler.tMax = cfg.epochs;
+      out(`note: the cosine schedule now anneals over ${cfg.epochs} epochs instead of ${scheduler.TMax}, from the current lr`);
+      scheduler.TMax = cfg.epochs;
     }
     // The random streams as they were after the saved epoch: dropout (global) and augmentation. A
     // checkpoint from before they were saved resumes with fresh ones (not bit-identical, but valid).

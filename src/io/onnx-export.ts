@@ -31,7 +31,7 @@ export interface OnnxValue {
  * Emits one module into the graph: returns the ONNX name of its output (the builder then runs the module
  * on `x.tensor` to know its value), or an OnnxValue when it has computed that value itself (containers).
  */
-export type OnnxEmitter<M extends Module = Module> = (module: M, x: OnnxValue, graph: OnnxGraphBuilder, path: string) => string | OnnxValue;
+export type OnnxEmitter<M extends Module<any, any> = Module<any, any>> = (module: M, x: OnnxValue, graph: OnnxGraphBuilder, path: string) => string | OnnxValue;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type ModuleClass = abstract new (...args: any[]) => Module;
@@ -131,7 +131,7 @@ function emitterFor(m: Module): OnnxEmitter | undefined {
  * registerOnnxEmitter(Residual, (m, x, g, path) => g.node('Add', [x.name, g.emit(m.body, x, `${path}.body`).name]));
  * ```
  */
-export function registerOnnxEmitter<M extends Module>(cls: abstract new (...args: any[]) => M, emitter: OnnxEmitter<M>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function registerOnnxEmitter<M extends Module<any, any>>(cls: abstract new (...args: any[]) => M, emitter: OnnxEmitter<M>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
   EMITTERS.set(cls, emitter as OnnxEmitter);
 }
 
@@ -258,13 +258,13 @@ function emitAdaptive(m: nn.AdaptiveAvgPool2d | nn.AdaptiveAvgPool1d | nn.Adapti
 }
 
 function emitBatchNorm(m: nn.BatchNorm2d | nn.BatchNorm1d, x: OnnxValue, g: OnnxGraphBuilder, path: string): string {
-  if (!m.running_mean || !m.running_var) {
+  if (!m.runningMean || !m.runningVar) {
     throw new Error(`exportOnnx: ${m.constructor.name} '${path}' has trackRunningStats=false (it normalises by batch statistics in eval too), which ONNX's inference BatchNormalization cannot express`);
   }
   const C = m.numFeatures;
   const scale = m.weight ? g.weight(join(path, 'weight'), m.weight) : g.floats(join(path, 'weight'), [C], new Array(C).fill(1));
   const bias = m.bias ? g.weight(join(path, 'bias'), m.bias) : g.floats(join(path, 'bias'), [C], new Array(C).fill(0));
-  const inputs = [x.name, scale, bias, g.weight(join(path, 'running_mean'), m.running_mean), g.weight(join(path, 'running_var'), m.running_var)];
+  const inputs = [x.name, scale, bias, g.weight(join(path, 'running_mean'), m.runningMean), g.weight(join(path, 'running_var'), m.runningVar)];
   return g.node('BatchNormalization', inputs, { epsilon: { float: m.eps } }, join(path, 'BatchNormalization'));
 }
 

@@ -344,7 +344,7 @@ export interface ImportOnnxOptions {
  * [...model.stateDict().keys()];    // ['conv1.weight', 'conv1.bias', …]
  * ```
  */
-export class OnnxModel extends Module {
+export class OnnxModel extends Module<Tensor[], Tensor | Tensor[]> {
   declare readonly inputNames: string[];
   declare readonly outputNames: string[];
   declare readonly opset: number;
@@ -395,7 +395,7 @@ export class OnnxModel extends Module {
     if (parts.some((p) => p === '' || p.startsWith('_'))) {
       throw new Error(`importOnnx: initializer name '${name}' cannot be a state-dict key (an empty part or one starting with '_')`);
     }
-    let owner: Module = this;
+    let owner: Module<any, any> = this; // eslint-disable-line @typescript-eslint/no-explicit-any
     for (const p of parts.slice(0, -1)) {
       const rec = owner as unknown as Record<string, unknown>;
       if (rec[p] === undefined) rec[p] = new OnnxParameters();

@@ -21,9 +21,9 @@ const tuple = (v: number | readonly (number | null)[] | null): string => {
 
 type Emit<M> = (m: M) => string;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-const LAYERS = new Map<abstract new (...args: any[]) => Module, Emit<any>>();
+const LAYERS = new Map<abstract new (...args: any[]) => Module<any, any>, Emit<any>>();
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-function layer<M extends Module>(cls: abstract new (...args: any[]) => M, emit: Emit<M>): void {
+function layer<M extends Module<any, any>>(cls: abstract new (...args: any[]) => M, emit: Emit<M>): void {
   LAYERS.set(cls, emit);
 }
 
@@ -45,7 +45,8 @@ layer(nn.AvgPool1d, (m) => `nn.AvgPool1d(kernel_size=${tuple(m.kernelSize)}, str
   `ceil_mode=${pyBool(m.ceilMode)}, count_include_pad=${pyBool(m.countIncludePad)})`);
 for (const [cls, name] of [[nn.AdaptiveAvgPool2d, 'AdaptiveAvgPool2d'], [nn.AdaptiveAvgPool1d, 'AdaptiveAvgPool1d'],
   [nn.AdaptiveMaxPool2d, 'AdaptiveMaxPool2d'], [nn.AdaptiveMaxPool1d, 'AdaptiveMaxPool1d']] as const) {
-  layer(cls, (m: nn.AdaptiveAvgPool2d) => `nn.${name}(${tuple(m.outputSize as number | (number | null)[] | null)})`);
+  layer(cls as abstract new (...args: any[]) => nn.AdaptiveAvgPool2d, (m: nn.AdaptiveAvgPool2d) => // eslint-disable-line @typescript-eslint/no-explicit-any
+    `nn.${name}(${tuple(m.outputSize as number | (number | null)[] | null)})`);
 }
 const bn = (name: string) => (m: nn.BatchNorm2d | nn.BatchNorm1d): string =>
   `nn.${name}(${m.numFeatures}, eps=${m.eps}, momentum=${m.momentum === null ? 'None' : m.momentum}, affine=${pyBool(m.affine)}, ` +

@@ -1,7 +1,8 @@
 // nn/batchnorm.ts — BatchNorm1d and BatchNorm2d, as torch.nn's _BatchNorm.
 //
 // Buffers keep PyTorch's state-dict names: running_mean (zeros), running_var (ones) and
-// num_batches_tracked (int32 here; int64 in PyTorch). In train() the batch statistics normalise (biased
+// num_batches_tracked (int32 here; int64 in PyTorch), in the camelCase fields runningMean, runningVar and
+// numBatchesTracked. Arguments bind as PyTorch's: (numFeatures, eps, momentum, affine, trackRunningStats). In train() the batch statistics normalise (biased
 // variance) and the running buffers move towards them with weight `momentum` (unbiased variance);
 // momentum null means a cumulative average, 1/num_batches_tracked. In eval() the running statistics
 // normalise — unless trackRunningStats is false, which keeps no buffers and always uses the batch.
@@ -10,21 +11,23 @@ import { Tensor } from '../tensor/tensor.js';
 import { ones, zeros } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { batchNorm } from '../ops/norm.js';
+import { bindArgs, type PyArgs, type Signature } from '../tensor/signature.js';
 import { Module, markBuiltIn } from './module.js';
 import { Parameter } from './parameter.js';
 import { ones_, zeros_ } from './init.js';
 import { pyBool, pyFloat } from './repr.js';
 
 /**
- * Options of {@link BatchNorm1d} and {@link BatchNorm2d}: `eps` (default 1e-5), `momentum` (default 0.1,
- * null for a cumulative average), `affine` and `trackRunningStats` (both default true). PyTorch: the keyword
- * arguments of `nn.BatchNorm2d`.
+ * The arguments of {@link BatchNorm1d} and {@link BatchNorm2d} by name (each may also come by position, in
+ * this order): numFeatures, `eps` (default 1e-5), `momentum` (default 0.1, null for a cumulative average),
+ * `affine` and `trackRunningStats` (both default true). PyTorch: the keyword arguments of `nn.BatchNorm2d`.
  * @example
  * ```ts
  * new nn.BatchNorm2d(16, { momentum: 0.01, affine: false });
  * ```
  */
 export interface BatchNormLayerOptions {
+  numFeatures?: number;
   eps?: number;
   /** Weight of each new batch in the running statistics (default 0.1); null = cumulative average. */
   momentum?: number | null;
@@ -34,7 +37,20 @@ export interface BatchNormLayerOptions {
   trackRunningStats?: boolean;
 }
 
-abstract class BatchNormBase extends Module {
+type BatchNormArgs = PyArgs<
+  [numFeatures: number, eps: number, momentum: number | null, affine: boolean, trackRunningStats: boolean],
+  BatchNormLayerOptions
+>;
+
+const BATCH_NORM_SIGNATURE: Signature = {
+  positional: [
+    { name: 'numFeatures', required: true }, { name: 'eps', kind: 'number' },
+    { name: 'momentum', kind: { test: (v) => v === null || typeof v === 'number', what: 'a number or null' } },
+    { name: 'affine', kind: 'bool' }, { name: 'trackRunningStats', kind: 'bool' },
+  ],
+};
+
+abstract class BatchNormBase extends Module<[Tensor], Tensor> {
   readonly numFeatures: number;
   readonly eps: number;
   momentum: number | null;
@@ -42,14 +58,19 @@ abstract class BatchNormBase extends Module {
   readonly trackRunningStats: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
-  declare running_mean: Tensor | null;
-  declare running_var: Tensor | null;
-  declare num_batches_tracked: Tensor | null;
-  /** num_batches_tracked's value and the version of its data when this layer last counted (see forward). */
+  /** The running mean per channel (state-dict key `running_mean`); null without trackRunningStats. */
+  declare runningMean: Tensor | null;
+  /** The running (unbiased) variance per channel (state-dict key `running_var`). */
+  declare runningVar: Tensor | null;
+  /** The number of training batches seen, int32 (state-dict key `num_batches_tracked`). */
+  declare numBatchesTracked: Tensor | null;
+  /** numBatchesTracked's value and the version of its data when this layer last counted (see forward). */
   private counted: { version: number; value: number } | null = null;
 
-  constructor(op: string, numFeatures: number, opts: BatchNormLayerOptions) {
+  constructor(op: string, args: readonly unknown[]) {
     super();
+    const opts = bindArgs(op, args, BATCH_NORM_SIGNATURE) as BatchNormLayerOptions;
+    const numFeatures = opts.numFeatures;
     if (typeof numFeatures !== 'number' || !Number.isInteger(numFeatures) || numFeatures < 1) {
       throw new Error(`${op}: numFeatures must be a positive integer, got ${JSON.stringify(numFeatures)}`);
     }
@@ -59,16 +80,16 @@ abstract class BatchNormBase extends Module {
     if (momentum !== null && (typeof momentum !== 'number' || !Number.isFinite(momentum))) {
       throw new Error(`${op}: momentum must be a number or null, got ${JSON.stringify(momentum)}`);
     }
-    this.numFeatures = numFeatures;
+    this.numFeatures = numFeatures as number;
     this.eps = eps;
     this.momentum = momentum;
     this.affine = opts.affine ?? true;
     this.trackRunningStats = opts.trackRunningStats ?? true;
-    this.weight = this.affine ? new Parameter(ones([numFeatures])) : null;
-    this.bias = this.affine ? new Parameter(zeros([numFeatures])) : null;
+    this.weight = this.affine ? new Parameter(ones([this.numFeatures])) : null;
+    this.bias = this.affine ? new Parameter(zeros([this.numFeatures])) : null;
     if (this.trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([numFeatures]));
-      this.registerBuffer('running_var', ones([numFeatures]));
+      this.registerBuffer('running_mean', zeros([this.numFeatures]));
+      this.registerBuffer('running_var', ones([this.numFeatures]));
       this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }));
     } else {
       this.registerBuffer('running_mean', null);
@@ -87,9 +108,9 @@ abstract class BatchNormBase extends Module {
    */
   resetRunningStats(): void {
     if (!this.trackRunningStats) return;
-    this.running_mean!.zero_();
-    this.running_var!.fill_(1);
-    this.num_batches_tracked!.zero_();
+    this.runningMean!.zero_();
+    this.runningVar!.fill_(1);
+    this.numBatchesTracked!.zero_();
   }
 
   /**
@@ -116,8 +137,8 @@ abstract class BatchNormBase extends Module {
         `but the layer was built for numFeatures=${this.numFeatures}`);
     }
     let factor = this.momentum ?? 0;
-    if (this.training && this.trackRunningStats && this.num_batches_tracked) {
-      const n = this.num_batches_tracked;
+    if (this.training && this.trackRunningStats && this.numBatchesTracked) {
+      const n = this.numBatchesTracked;
       // A cumulative average (momentum null) needs the count itself. It is read once (a GPU cannot read
       // data it computed synchronously) and then counted here, for as long as nothing else changes the
       // buffer (a loadStateDict, a user's write): its version counter tells.
@@ -129,12 +150,12 @@ abstract class BatchNormBase extends Module {
         if (this.momentum === null) factor = 1 / (before + 1);
       }
     }
-    const bnTraining = this.training || (this.running_mean === null && this.running_var === null);
+    const bnTraining = this.training || (this.runningMean === null && this.runningVar === null);
     const useRunning = !this.training || this.trackRunningStats;
     return batchNorm(
       x,
-      useRunning ? this.running_mean : null,
-      useRunning ? this.running_var : null,
+      useRunning ? this.runningMean : null,
+      useRunning ? this.runningVar : null,
       this.weight,
       this.bias,
       { training: bnTraining, momentum: factor, eps: this.eps },
@@ -151,16 +172,18 @@ abstract class BatchNormBase extends Module {
 /**
  * Batch normalisation over [N, C] or [N, C, L] inputs: normalises each channel with the batch's mean and
  * variance in training (updating running statistics) and with the running statistics after `eval()`,
- * then applies a learned scale and shift. PyTorch: `torch.nn.BatchNorm1d`.
+ * then applies a learned scale and shift. Arguments in PyTorch's order (numFeatures, eps, momentum,
+ * affine, trackRunningStats), any of them by name. PyTorch: `torch.nn.BatchNorm1d`.
  * @example
  * ```ts
+ * new nn.BatchNorm1d(4, 0.5, 0.5);  // eps 0.5, momentum 0.5
  * const bn = new nn.BatchNorm1d(64);
  * bn(randn([32, 64])).shape;  // [32, 64]
  * ```
  */
 export class BatchNorm1d extends BatchNormBase {
-  constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
-    super('BatchNorm1d', numFeatures, opts);
+  constructor(...args: BatchNormArgs) {
+    super('BatchNorm1d', args);
   }
 
   protected checkInputDim(x: Tensor): void {
@@ -172,18 +195,19 @@ export class BatchNorm1d extends BatchNormBase {
 
 /**
  * Batch normalisation over [N, C, H, W] inputs, per channel: batch statistics in training (updating
- * `running_mean` and `running_var`), running statistics after `eval()`, then a learned scale and shift.
- * PyTorch: `torch.nn.BatchNorm2d`.
+ * `runningMean` and `runningVar`), running statistics after `eval()`, then a learned scale and shift.
+ * Arguments as {@link BatchNorm1d}'s. PyTorch: `torch.nn.BatchNorm2d`.
  * @example
  * ```ts
  * const bn = new nn.BatchNorm2d(16);
  * bn(randn([8, 16, 28, 28])).shape;  // [8, 16, 28, 28]
+ * bn.runningMean;                    // its state-dict key is PyTorch's, running_mean
  * [...bn.stateDict().keys()];        // ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']
  * ```
  */
 export class BatchNorm2d extends BatchNormBase {
-  constructor(numFeatures: number, opts: BatchNormLayerOptions = {}) {
-    super('BatchNorm2d', numFeatures, opts);
+  constructor(...args: BatchNormArgs) {
+    super('BatchNorm2d', args);
   }
 
   protected checkInputDim(x: Tensor): void {

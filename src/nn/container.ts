@@ -12,6 +12,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { disown, drop, internalScope, own } from '../tensor/lifetime.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { Module, markBuiltIn } from './module.js';
 
 function checkModule(op: string, m: unknown, where: string): Module {
@@ -60,7 +61,7 @@ function indexOf(op: string, n: number, i: number): number {
  * model.length;                        // 5
  * ```
  */
-export class Sequential extends Module {
+export class Sequential extends Module<[Tensor], Tensor> {
   [index: number]: Module;
 
   /** new Sequential(m0, m1, …) names the children '0', '1', …; new Sequential({ conv: …, relu: … })
@@ -85,10 +86,10 @@ export class Sequential extends Module {
    * model.forward(x);  // the same as model(x), without hooks on the Sequential itself
    * ```
    */
-  forward(x: unknown): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  forward(x: Tensor): Tensor {
     const kids = [...this.children()];
     const pure = kids.map((m) => m.keepsNoTensors());
-    let cur = x, held = false;
+    let cur: unknown = x, held = false;
     for (let i = 0; i < kids.length; i++) {
       const m = kids[i];
       const input = cur;
@@ -105,7 +106,7 @@ export class Sequential extends Module {
       held = keep;
       cur = y;
     }
-    return cur;
+    return cur as Tensor;
   }
 
   /**
@@ -181,13 +182,17 @@ export class Sequential extends Module {
  * }
  * ```
  */
-export class ModuleList extends Module {
+export class ModuleList extends Module<[], never> {
   [index: number]: Module;
 
-  constructor(modules: Iterable<Module> = []) {
+  /** new ModuleList(modules) or new ModuleList({ modules }): the modules, in order (none by default). */
+  constructor(...args: PyArgs<[modules: Iterable<Module> | null], { modules?: Iterable<Module> | null }>) {
     super();
     defineLength(this);
-    this.extend(modules);
+    const a = bindArgs('ModuleList', args, {
+      positional: [{ name: 'modules', kind: { test: (v) => v === null || (typeof v === 'object' && Symbol.iterator in v), what: 'an iterable of Modules or null' } }],
+    });
+    this.extend((a.modules as Iterable<Module> | null | undefined) ?? []);
   }
 
   /**

@@ -10,21 +10,27 @@ import { Tensor } from '../tensor/tensor.js';
 import { zeros } from '../tensor/creation.js';
 import { checkGroups, convArgs, convCore, type ConvArgs, type ConvPadding, type PaddingMode } from '../ops/conv.js';
 import { tupleArg, type Size } from '../ops/args.js';
+import { bindArgs, type PyArgs, type Signature } from '../tensor/signature.js';
 import { Module, markBuiltIn } from './module.js';
 import { Parameter } from './parameter.js';
 import { initWeightAndBias } from './init.js';
 
 /**
- * Options of {@link Conv1d} and {@link Conv2d}: stride, padding (a size, per-side sizes, `'same'` or
+ * The arguments of {@link Conv1d} and {@link Conv2d} by name (each may also come by position, in this
+ * order): inChannels, outChannels, kernelSize, stride, padding (a size, per-side sizes, `'same'` or
  * `'valid'`), dilation, groups, whether to learn a bias (default true), and how to pad (`paddingMode`:
  * `'zeros'`, `'reflect'`, `'replicate'` or `'circular'`). PyTorch: the keyword arguments of `nn.Conv2d`
  * (`padding_mode` is `paddingMode`).
  * @example
  * ```ts
  * new nn.Conv2d(3, 16, 3, { stride: 2, padding: 1, bias: false, paddingMode: 'reflect' });
+ * new nn.Conv2d(1, 6, { kernelSize: 5, padding: 2 });
  * ```
  */
 export interface ConvLayerOptions {
+  inChannels?: number;
+  outChannels?: number;
+  kernelSize?: Size;
   stride?: Size;
   padding?: ConvPadding;
   dilation?: Size;
@@ -33,7 +39,23 @@ export interface ConvLayerOptions {
   paddingMode?: PaddingMode;
 }
 
-abstract class ConvNd extends Module implements ConvArgs {
+/** Conv1d's and Conv2d's positional arguments, in PyTorch's order. */
+type ConvLayerArgs = PyArgs<[
+  inChannels: number, outChannels: number, kernelSize: Size, stride: Size, padding: ConvPadding, dilation: Size,
+  groups: number, bias: boolean, paddingMode: PaddingMode,
+], ConvLayerOptions>;
+
+const CONV_SIGNATURE: Signature = {
+  positional: [
+    { name: 'inChannels', kind: 'int', required: true }, { name: 'outChannels', kind: 'int', required: true },
+    { name: 'kernelSize', kind: 'size', required: true }, { name: 'stride', kind: 'size' },
+    { name: 'padding', kind: { test: (v) => typeof v === 'string' || typeof v === 'number' || Array.isArray(v), what: "an integer, a list of integers, 'same' or 'valid'" } },
+    { name: 'dilation', kind: 'size' }, { name: 'groups', kind: 'int' }, { name: 'bias', kind: 'bool' },
+    { name: 'paddingMode', kind: 'string' },
+  ],
+};
+
+abstract class ConvNd extends Module<[Tensor], Tensor> implements ConvArgs {
   readonly inChannels: number;
   readonly outChannels: number;
   readonly kernelSize: number[];
@@ -45,24 +67,25 @@ abstract class ConvNd extends Module implements ConvArgs {
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(op: string, spatial: number, inChannels: number, outChannels: number, kernelSize: Size, opts: ConvLayerOptions) {
+  constructor(op: string, spatial: number, args: readonly unknown[]) {
     super();
+    const { inChannels, outChannels, kernelSize, bias, ...convOpts } = bindArgs(op, args, CONV_SIGNATURE) as unknown as ConvLayerOptions &
+      { inChannels: number; outChannels: number; kernelSize: Size };
     for (const [name, v] of [['inChannels', inChannels], ['outChannels', outChannels]] as const) {
       if (!Number.isInteger(v) || v < 1) throw new Error(`${op}: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
     }
-    const { bias, ...convOpts } = opts;
     // The functional layer's own checks, run here once: forward hands the result to convCore as it is.
-    const args = convArgs(op, convOpts, spatial);
-    const groups = args.groups;
+    const conv = convArgs(op, convOpts, spatial);
+    const groups = conv.groups;
     checkGroups(op, inChannels, outChannels, groups);
     this.inChannels = inChannels;
     this.outChannels = outChannels;
     this.kernelSize = tupleArg(op, 'kernelSize', kernelSize, spatial, 1);
-    this.stride = args.stride;
-    this.dilation = args.dilation;
-    this.padding = args.padding;
+    this.stride = conv.stride;
+    this.dilation = conv.dilation;
+    this.padding = conv.padding;
     this.groups = groups;
-    this.paddingMode = args.paddingMode;
+    this.paddingMode = conv.paddingMode;
     this.weight = new Parameter(zeros([outChannels, inChannels / groups, ...this.kernelSize]));
     this.bias = bias === false ? null : new Parameter(zeros([outChannels]));
     this.resetParameters();
@@ -110,23 +133,26 @@ abstract class ConvNd extends Module implements ConvArgs {
 /**
  * A 2-D convolution layer (cross-correlation, as in every deep-learning library) over [N, C, H, W] or
  * [C, H, W] inputs, with a weight [outChannels, inChannels / groups, kH, kW] and an optional bias, and
- * PyTorch's default initialisation. PyTorch: `torch.nn.Conv2d`.
+ * PyTorch's default initialisation. Arguments in PyTorch's order (inChannels, outChannels, kernelSize,
+ * stride, padding, dilation, groups, bias, paddingMode), any of them by name in a trailing options object.
+ * PyTorch: `torch.nn.Conv2d`.
  * @example
  * ```ts
+ * new nn.Conv2d(1, 1, 3, 1, 1);         // stride 1, padding 1
  * const conv = new nn.Conv2d(5, 10, 3, { padding: 1, paddingMode: 'reflect' });
  * conv(randn([1, 5, 100, 100])).shape;  // [1, 10, 100, 100]
  * conv.weight.shape;                    // [10, 5, 3, 3]
  * ```
  */
 export class Conv2d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvLayerOptions = {}) {
-    super('Conv2d', 2, inChannels, outChannels, kernelSize, opts);
+  constructor(...args: ConvLayerArgs) {
+    super('Conv2d', 2, args);
   }
 }
 
 /**
  * A 1-D convolution layer over [N, C, L] or [C, L] inputs, with a weight [outChannels, inChannels / groups,
- * k] and an optional bias. PyTorch: `torch.nn.Conv1d`.
+ * k] and an optional bias; arguments as {@link Conv2d}'s. PyTorch: `torch.nn.Conv1d`.
  * @example
  * ```ts
  * const conv = new nn.Conv1d(1, 4, 5, { padding: 'same' });
@@ -134,8 +160,8 @@ export class Conv2d extends ConvNd {
  * ```
  */
 export class Conv1d extends ConvNd {
-  constructor(inChannels: number, outChannels: number, kernelSize: Size, opts: ConvLayerOptions = {}) {
-    super('Conv1d', 1, inChannels, outChannels, kernelSize, opts);
+  constructor(...args: ConvLayerArgs) {
+    super('Conv1d', 1, args);
   }
 }
 

@@ -10,7 +10,8 @@ import { pyBool, pyFloat } from './repr.js';
 /**
  * In training mode, zeroes each element with probability `p` (default 0.5) and scales the survivors by
  * 1/(1 − p); after `eval()` it passes its input through. The mask comes from the global seeded generator.
- * PyTorch: `torch.nn.Dropout`.
+ * Arguments in PyTorch's order (p, inplace), either by name. With `inplace` the result is the same, computed
+ * out of place (autograd records no in-place writes), so the input keeps its values. PyTorch: `torch.nn.Dropout`.
  * @example
  * ```ts
  * const drop = new nn.Dropout(0.25);
@@ -19,12 +20,15 @@ import { pyBool, pyFloat } from './repr.js';
  * drop(x);         // x unchanged
  * ```
  */
-export class Dropout extends Module {
+export class Dropout extends Module<[Tensor], Tensor> {
   readonly p: number;
+  readonly inplace: boolean;
 
-  constructor(p = 0.5) {
+  constructor(...args: PyArgs<[p: number, inplace: boolean], { p?: number; inplace?: boolean }>) {
     super();
-    this.p = checkDropoutP('Dropout', p);
+    const a = bindArgs('Dropout', args, { positional: [{ name: 'p', kind: 'number' }, { name: 'inplace', kind: 'bool' }] });
+    this.p = checkDropoutP('Dropout', a.p ?? 0.5);
+    this.inplace = (a.inplace as boolean | undefined) ?? false;
   }
 
   forward(x: Tensor): Tensor {
@@ -32,7 +36,7 @@ export class Dropout extends Module {
   }
 
   override extraRepr(): string {
-    return `p=${pyFloat(this.p)}, inplace=False`;
+    return `p=${pyFloat(this.p)}, inplace=${pyBool(this.inplace)}`;
   }
 }
 

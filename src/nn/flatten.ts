@@ -2,24 +2,27 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { flatten } from '../ops/shape.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { Module, markBuiltIn } from './module.js';
 
 /**
- * Merges dimensions `startDim` … `endDim` (default 1 … −1: everything but the batch dimension) into one.
- * PyTorch: `torch.nn.Flatten`.
+ * Merges dimensions `startDim` … `endDim` (default 1 … −1: everything but the batch dimension) into one;
+ * both by position or by name. PyTorch: `torch.nn.Flatten`.
  * @example
  * ```ts
  * new nn.Flatten()(zeros([8, 16, 5, 5])).shape;  // [8, 400]
+ * new nn.Flatten(0, 1)(zeros([8, 16, 5, 5])).shape;  // [128, 5, 5]
  * ```
  */
-export class Flatten extends Module {
+export class Flatten extends Module<[Tensor], Tensor> {
   readonly startDim: number;
   readonly endDim: number;
 
-  constructor(startDim = 1, endDim = -1) {
+  constructor(...args: PyArgs<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>) {
     super();
-    this.startDim = startDim;
-    this.endDim = endDim;
+    const a = bindArgs('Flatten', args, { positional: [{ name: 'startDim', kind: 'int' }, { name: 'endDim', kind: 'int' }] });
+    this.startDim = (a.startDim as number | undefined) ?? 1;
+    this.endDim = (a.endDim as number | undefined) ?? -1;
   }
 
   forward(x: Tensor): Tensor {

@@ -9,16 +9,21 @@ import { Module, markBuiltIn } from './module.js';
 import { Parameter } from './parameter.js';
 import { initWeightAndBias } from './init.js';
 import { pyBool } from './repr.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 
 /**
- * Options of {@link Linear}: `bias` (default true) says whether it learns a bias. PyTorch: `bias=` of
+ * The arguments of {@link Linear} by name (each may also come by position, in this order): inFeatures,
+ * outFeatures and `bias` (default true: whether it learns a bias). PyTorch: the keyword arguments of
  * `nn.Linear`.
  * @example
  * ```ts
  * new nn.Linear(128, 10, { bias: false });
+ * new nn.Linear({ inFeatures: 128, outFeatures: 10 });
  * ```
  */
 export interface LinearOptions {
+  inFeatures?: number;
+  outFeatures?: number;
   bias?: boolean;
 }
 
@@ -31,25 +36,31 @@ function positiveInt(op: string, name: string, v: unknown): number {
 
 /**
  * A fully connected layer: y = x·Wᵀ + b over the last dimension of `x`, with a weight
- * [outFeatures, inFeatures] and an optional bias, initialised as PyTorch does. PyTorch: `torch.nn.Linear`.
+ * [outFeatures, inFeatures] and an optional bias, initialised as PyTorch does. Arguments in PyTorch's
+ * order (inFeatures, outFeatures, bias), any of them by name in a trailing options object.
+ * PyTorch: `torch.nn.Linear`.
  * @example
  * ```ts
+ * new nn.Linear(4, 2, false).bias;  // null
  * const fc = new nn.Linear(784, 10);
  * fc(randn([64, 784])).shape;  // [64, 10]
  * ```
  */
-export class Linear extends Module {
+export class Linear extends Module<[Tensor], Tensor> {
   readonly inFeatures: number;
   readonly outFeatures: number;
   weight: Parameter;
   bias: Parameter | null;
 
-  constructor(inFeatures: number, outFeatures: number, opts: LinearOptions = {}) {
+  constructor(...args: PyArgs<[inFeatures: number, outFeatures: number, bias: boolean], LinearOptions>) {
     super();
-    this.inFeatures = positiveInt('Linear', 'inFeatures', inFeatures);
-    this.outFeatures = positiveInt('Linear', 'outFeatures', outFeatures);
-    this.weight = new Parameter(zeros([outFeatures, inFeatures]));
-    this.bias = opts.bias === false ? null : new Parameter(zeros([outFeatures]));
+    const a = bindArgs('Linear', args, {
+      positional: [{ name: 'inFeatures', required: true }, { name: 'outFeatures', required: true }, { name: 'bias', kind: 'bool' }],
+    }) as LinearOptions;
+    this.inFeatures = positiveInt('Linear', 'inFeatures', a.inFeatures);
+    this.outFeatures = positiveInt('Linear', 'outFeatures', a.outFeatures);
+    this.weight = new Parameter(zeros([this.outFeatures, this.inFeatures]));
+    this.bias = a.bias === false ? null : new Parameter(zeros([this.outFeatures]));
     this.resetParameters();
   }
 
@@ -81,7 +92,7 @@ export class Linear extends Module {
  * const head = useDropout ? new nn.Dropout(0.5) : new nn.Identity();
  * ```
  */
-export class Identity extends Module {
+export class Identity extends Module<[Tensor], Tensor> {
   forward(x: Tensor): Tensor {
     return x;
   }

@@ -1,24 +1,99 @@
 // nn/loss.ts — loss modules over the fused F forms in ops/loss.ts (which state the exact formulas).
-// Class weights and posWeight are buffers named as PyTorch's (weight, pos_weight).
+// Class weights and posWeight are buffers whose state-dict keys are PyTorch's (weight, pos_weight).
+// Constructor arguments bind as PyTorch's (tensor/signature.ts), the deprecated sizeAverage and reduce
+// included: when either is given it sets the reduction, as PyTorch's _Reduction.legacy_get_string does.
 
 import { Tensor } from '../tensor/tensor.js';
 import {
-  binaryCrossEntropyWithLogits, crossEntropy, mseLoss, nllLoss,
-  type BceWithLogitsOptions, type CrossEntropyOptions, type LossOptions, type NllLossOptions, type Reduction,
+  binaryCrossEntropyWithLogits, crossEntropy, mseLoss, nllLoss, type Reduction,
 } from '../ops/loss.js';
 import { oneOf } from '../ops/args.js';
 import { binaryCrossEntropy, huberLoss, klDiv, l1Loss, smoothL1Loss } from '../ops/loss.js';
-import { bindArgs, type PyArgs } from '../tensor/signature.js';
+import { bindArgs, type ParamSpec, type PyArgs } from '../tensor/signature.js';
 import { Module, markBuiltIn } from './module.js';
 
 const REDUCTIONS: readonly Reduction[] = ['none', 'mean', 'sum'];
 
-abstract class Loss extends Module {
+const optionalTensor = { test: (v: unknown) => v === null || v instanceof Tensor, what: 'a Tensor or null' };
+const legacyBool = { test: (v: unknown) => v === null || typeof v === 'boolean', what: 'a boolean or null' };
+const WEIGHT: ParamSpec = { name: 'weight', kind: optionalTensor };
+const SIZE_AVERAGE: ParamSpec = { name: 'sizeAverage', kind: legacyBool };
+const REDUCE: ParamSpec = { name: 'reduce', kind: legacyBool };
+const REDUCTION: ParamSpec = { name: 'reduction', kind: 'string' };
+const IGNORE_INDEX: ParamSpec = { name: 'ignoreIndex', kind: 'int' };
+
+/**
+ * The arguments every loss layer takes by name: `reduction` ('mean', 'sum' or 'none'), and PyTorch's
+ * deprecated `sizeAverage` and `reduce`, which, when either is given, set the reduction as PyTorch's do
+ * (both true or unset: 'mean'; `reduce` true and `sizeAverage` false: 'sum'; `reduce` false: 'none').
+ * PyTorch: the keyword arguments of `nn.MSELoss`.
+ * @example
+ * ```ts
+ * new nn.MSELoss({ reduction: 'sum' });
+ * ```
+ */
+export interface LossLayerOptions {
+  sizeAverage?: boolean | null;
+  reduce?: boolean | null;
+  reduction?: Reduction;
+}
+
+/**
+ * The arguments of {@link NLLLoss} by name (each may also come by position, in this order): class
+ * `weight`, `sizeAverage`, `ignoreIndex` (default −100), `reduce`, `reduction`. PyTorch: the keyword
+ * arguments of `nn.NLLLoss`.
+ * @example
+ * ```ts
+ * new nn.NLLLoss({ weight: tensor([1, 2, 1]), ignoreIndex: 0 });
+ * ```
+ */
+export interface NLLLossLayerOptions extends LossLayerOptions {
+  weight?: Tensor | null;
+  ignoreIndex?: number;
+}
+
+/**
+ * The arguments of {@link CrossEntropyLoss} by name (each may also come by position, in this order): class
+ * `weight`, `sizeAverage`, `ignoreIndex` (default −100), `reduce`, `reduction`, `labelSmoothing` (default 0).
+ * PyTorch: the keyword arguments of `nn.CrossEntropyLoss`.
+ * @example
+ * ```ts
+ * new nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
+ * ```
+ */
+export interface CrossEntropyLossLayerOptions extends NLLLossLayerOptions {
+  labelSmoothing?: number;
+}
+
+/**
+ * The arguments of {@link BCEWithLogitsLoss} by name (each may also come by position, in this order):
+ * `weight`, `sizeAverage`, `reduce`, `reduction`, `posWeight`. PyTorch: the keyword arguments of
+ * `nn.BCEWithLogitsLoss` (`pos_weight` is `posWeight`).
+ * @example
+ * ```ts
+ * new nn.BCEWithLogitsLoss({ posWeight: tensor([3]) });
+ * ```
+ */
+export interface BCEWithLogitsLossLayerOptions extends LossLayerOptions {
+  weight?: Tensor | null;
+  posWeight?: Tensor | null;
+}
+
+/** PyTorch's _Reduction.legacy_get_string: the reduction that sizeAverage and reduce stand for. */
+function legacyReduction(sizeAverage: boolean | null | undefined, reduce: boolean | null | undefined): Reduction {
+  const avg = sizeAverage ?? true, red = reduce ?? true;
+  if (avg && red) return 'mean';
+  return red ? 'sum' : 'none';
+}
+
+abstract class Loss extends Module<[Tensor, Tensor], Tensor> {
   readonly reduction: Reduction;
 
-  constructor(op: string, reduction: Reduction | undefined) {
+  constructor(op: string, a: LossLayerOptions) {
     super();
-    this.reduction = oneOf(op, 'reduction', reduction, REDUCTIONS, 'mean');
+    const legacy = (a.sizeAverage ?? null) !== null || (a.reduce ?? null) !== null;
+    this.reduction = legacy ? legacyReduction(a.sizeAverage, a.reduce) : oneOf(op, 'reduction', a.reduction, REDUCTIONS, 'mean');
+    if (legacy) oneOf(op, 'reduction', a.reduction, REDUCTIONS, 'mean');
   }
 
   /**
@@ -33,15 +108,17 @@ abstract class Loss extends Module {
 
 /**
  * Mean squared error between input and target, reduced by `reduction` ('mean', 'sum' or 'none').
+ * Arguments in PyTorch's order (sizeAverage, reduce, reduction), any of them by name.
  * PyTorch: `torch.nn.MSELoss`.
  * @example
  * ```ts
  * new nn.MSELoss()(tensor([1, 2]), tensor([1, 4]));  // tensor(2.)
+ * new nn.MSELoss({ reduction: 'sum' });
  * ```
  */
 export class MSELoss extends Loss {
-  constructor(opts: LossOptions = {}) {
-    super('MSELoss', opts.reduction);
+  constructor(...args: PyArgs<[sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction], LossLayerOptions>) {
+    super('MSELoss', bindArgs('MSELoss', args, { positional: [SIZE_AVERAGE, REDUCE, REDUCTION] }));
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -52,12 +129,14 @@ export class MSELoss extends Loss {
 /**
  * Cross-entropy between logits [N, C, …] and targets (class indices, or class probabilities of the
  * logits' shape), with optional class weights, `ignoreIndex` (default −100) and `labelSmoothing`.
- * The weights are a buffer named `weight`, as in PyTorch. PyTorch: `torch.nn.CrossEntropyLoss`.
+ * Arguments in PyTorch's order (weight, sizeAverage, ignoreIndex, reduce, reduction, labelSmoothing), any
+ * of them by name. The weights are a buffer named `weight`, as in PyTorch. PyTorch: `torch.nn.CrossEntropyLoss`.
  * @example
  * ```ts
  * const lossFn = new nn.CrossEntropyLoss({ labelSmoothing: 0.1 });
  * const loss = lossFn(model(x), labels);  // labels: int32 [N]
  * loss.backward();
+ * new nn.CrossEntropyLoss(tensor([1, 2, 1]));  // class weights
  * ```
  */
 export class CrossEntropyLoss extends Loss {
@@ -65,13 +144,19 @@ export class CrossEntropyLoss extends Loss {
   readonly ignoreIndex: number;
   readonly labelSmoothing: number;
 
-  constructor(opts: CrossEntropyOptions = {}) {
-    super('CrossEntropyLoss', opts.reduction);
-    this.registerBuffer('weight', opts.weight ?? null);
-    this.ignoreIndex = opts.ignoreIndex ?? -100;
-    this.labelSmoothing = opts.labelSmoothing ?? 0;
+  constructor(...args: PyArgs<
+    [weight: Tensor | null, sizeAverage: boolean | null, ignoreIndex: number, reduce: boolean | null, reduction: Reduction, labelSmoothing: number],
+    CrossEntropyLossLayerOptions
+  >) {
+    const a = bindArgs('CrossEntropyLoss', args, {
+      positional: [WEIGHT, SIZE_AVERAGE, IGNORE_INDEX, REDUCE, REDUCTION, { name: 'labelSmoothing', kind: 'number' }],
+    }) as CrossEntropyLossLayerOptions;
+    super('CrossEntropyLoss', a);
+    this.registerBuffer('weight', a.weight ?? null);
+    this.ignoreIndex = a.ignoreIndex ?? -100;
+    this.labelSmoothing = a.labelSmoothing ?? 0;
     if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) {
-      throw new Error(`CrossEntropyLoss: labelSmoothing must be between 0 and 1, got ${JSON.stringify(opts.labelSmoothing)}`);
+      throw new Error(`CrossEntropyLoss: labelSmoothing must be between 0 and 1, got ${JSON.stringify(a.labelSmoothing)}`);
     }
   }
 
@@ -84,20 +169,26 @@ export class CrossEntropyLoss extends Loss {
 
 /**
  * Negative log-likelihood of log-probabilities [N, C, …] (e.g. from {@link LogSoftmax}) at the target class
- * indices, with optional class weights and `ignoreIndex`. PyTorch: `torch.nn.NLLLoss`.
+ * indices, with optional class weights and `ignoreIndex`. Arguments in PyTorch's order (weight, sizeAverage,
+ * ignoreIndex, reduce, reduction), any of them by name. PyTorch: `torch.nn.NLLLoss`.
  * @example
  * ```ts
  * const loss = new nn.NLLLoss()(F.logSoftmax(logits, 1), labels);
+ * new nn.NLLLoss(tensor([1, 2, 1]));  // class weights
  * ```
  */
 export class NLLLoss extends Loss {
   declare weight: Tensor | null;
   readonly ignoreIndex: number;
 
-  constructor(opts: NllLossOptions = {}) {
-    super('NLLLoss', opts.reduction);
-    this.registerBuffer('weight', opts.weight ?? null);
-    this.ignoreIndex = opts.ignoreIndex ?? -100;
+  constructor(...args: PyArgs<
+    [weight: Tensor | null, sizeAverage: boolean | null, ignoreIndex: number, reduce: boolean | null, reduction: Reduction],
+    NLLLossLayerOptions
+  >) {
+    const a = bindArgs('NLLLoss', args, { positional: [WEIGHT, SIZE_AVERAGE, IGNORE_INDEX, REDUCE, REDUCTION] }) as NLLLossLayerOptions;
+    super('NLLLoss', a);
+    this.registerBuffer('weight', a.weight ?? null);
+    this.ignoreIndex = a.ignoreIndex ?? -100;
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
@@ -107,7 +198,9 @@ export class NLLLoss extends Loss {
 
 /**
  * Binary cross-entropy on logits (the sigmoid is fused in, which is stable), with optional per-element
- * `weight` and per-class `posWeight` (a buffer named `pos_weight`). PyTorch: `torch.nn.BCEWithLogitsLoss`.
+ * `weight` and per-class `posWeight` (a buffer whose state-dict key is PyTorch's `pos_weight`). Arguments
+ * in PyTorch's order (weight, sizeAverage, reduce, reduction, posWeight), any of them by name.
+ * PyTorch: `torch.nn.BCEWithLogitsLoss`.
  * @example
  * ```ts
  * const loss = new nn.BCEWithLogitsLoss()(logits, targets);  // targets in [0, 1], logits' shape
@@ -115,16 +208,23 @@ export class NLLLoss extends Loss {
  */
 export class BCEWithLogitsLoss extends Loss {
   declare weight: Tensor | null;
-  declare pos_weight: Tensor | null;
+  /** The weight of positive examples (state-dict key `pos_weight`). */
+  declare posWeight: Tensor | null;
 
-  constructor(opts: BceWithLogitsOptions = {}) {
-    super('BCEWithLogitsLoss', opts.reduction);
-    this.registerBuffer('weight', opts.weight ?? null);
-    this.registerBuffer('pos_weight', opts.posWeight ?? null);
+  constructor(...args: PyArgs<
+    [weight: Tensor | null, sizeAverage: boolean | null, reduce: boolean | null, reduction: Reduction, posWeight: Tensor | null],
+    BCEWithLogitsLossLayerOptions
+  >) {
+    const a = bindArgs('BCEWithLogitsLoss', args, {
+      positional: [WEIGHT, SIZE_AVERAGE, REDUCE, REDUCTION, { name: 'posWeight', kind: optionalTensor }],
+    }) as BCEWithLogitsLossLayerOptions;
+    super('BCEWithLogitsLoss', a);
+    this.registerBuffer('weight', a.weight ?? null);
+    this.registerBuffer('pos_weight', a.posWeight ?? null);
   }
 
   forward(input: Tensor, target: Tensor): Tensor {
-    return binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.pos_weight, reduction: this.reduction });
+    return binaryCrossEntropyWithLogits(input, target, { weight: this.weight, posWeight: this.posWeight, reduction: this.reduction });
   }
 }
 

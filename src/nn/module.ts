@@ -4,7 +4,11 @@
 //   function whose prototype is the subclass's, so fields and methods behave as on any object.)
 // - Parameters and submodules are found by reflection over the module's own enumerable fields, in the
 //   order they were assigned, which gives PyTorch's dotted names (features.0.weight). Buffers (running
-//   statistics) are tensors registered with registerBuffer.
+//   statistics) are tensors registered with registerBuffer: the name given is the state-dict key
+//   (PyTorch's, running_mean) and the field holding it is its camelCase (runningMean), as every attribute.
+// - The call is typed by the type parameters: Module<In, Out> is called as (...inputs: In) => Out, which
+//   forward must match. The defaults, (...inputs: any[]) => Tensor, suit a model that maps tensors to a
+//   tensor; a subclass with another forward names its own (Module<[Tensor, Tensor], Tensor> for a loss).
 // - stateDict()/loadStateDict() use those names, so checkpoints match PyTorch's.
 
 import { Tensor } from '../tensor/tensor.js';
@@ -12,6 +16,7 @@ import { tensor } from '../tensor/creation.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { clearGrad, noGrad } from '../autograd/tape.js';
 import { Parameter } from './parameter.js';
+import { camelCase } from '../tensor/signature.js';
 
 /**
  * A function called after a module's forward with the module, its inputs and its output; returning
@@ -47,25 +52,27 @@ export function markBuiltIn(...classes: object[]): void {
   for (const c of classes) builtIns.add(c);
 }
 
-// Modules are callable: their call signature is forward's.
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export interface Module {
+// Modules are callable: their call signature is forward's, as the type parameters give it.
+/* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-declaration-merging */
+export interface Module<In extends unknown[] = any[], Out = Tensor> {
   /**
-   * Calling a module runs its `forward` with the same arguments, then its forward hooks.
-   * PyTorch: `module(x)` (`nn.Module.__call__`).
+   * Calling a module runs its `forward` with the same arguments, then its forward hooks; typed as forward
+   * is (`Module<In, Out>`: `(...inputs: In) => Out`). PyTorch: `module(x)` (`nn.Module.__call__`).
    * @example
    * ```ts
-   * const y = layer(x);  // layer.forward(x), then the hooks
+   * const y: Tensor = layer(x);  // layer.forward(x), then the hooks
    * ```
    */
-  (...inputs: any[]): any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  (...inputs: In): Out;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 /**
  * The base class of every layer and model: a callable object (`module(x)` runs `forward(x)` and the forward
  * hooks) that finds its parameters, buffers and sub-modules in its own fields, with dotted names as
- * PyTorch's. Subclass it and implement `forward`. PyTorch: `torch.nn.Module`.
+ * PyTorch's. Subclass it and implement `forward`. The call is typed as forward: `Module<In, Out>` is called
+ * as `(...inputs: In) => Out`; the defaults (`any[]` in, a `Tensor` out) suit a model that maps tensors to
+ * a tensor, and a module with another forward names its types (`nn.Module<[Tensor, Tensor], Tensor>` for a
+ * loss, `nn.Module<[Tensor], [Tensor, Tensor]>` for two outputs). PyTorch: `torch.nn.Module`.
  * @example
  * ```ts
  * class Net extends nn.Module {
@@ -76,16 +83,21 @@ export interface Module {
  *   }
  * }
  * const net = new Net();
- * net(randn([4, 1, 28, 28])).shape;               // [4, 10]
+ * net(randn([4, 1, 28, 28])).shape;               // [4, 10]: net(x) is a Tensor
  * [...net.namedParameters()].map(([n]) => n);     // ['conv.weight', 'conv.bias', 'fc.weight', 'fc.bias']
+ * class Pair extends nn.Module<[Tensor], [Tensor, Tensor]> {
+ *   forward(x: Tensor): [Tensor, Tensor] { return [x.relu(), x.neg().relu()]; }
+ * }
+ * const [pos, neg] = new Pair()(x);
  * ```
  */
-export abstract class Module {
+export abstract class Module<In extends unknown[] = any[], Out = Tensor> {
+/* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-declaration-merging */
   // Fields of this base class are set in the constructor on the callable it returns: initialisers
   // written here would land on the discarded `this` (JS runs a base class's field initialisers first).
   declare training: boolean;
-  /** Names of fields holding buffers (saved in stateDict, not trained), and the forward hooks. */
-  declare private readonly _buffers: Set<string>;
+  /** Buffers (saved in stateDict, not trained), state-dict key → field name; and the forward hooks. */
+  declare private readonly _buffers: Map<string, string>;
   declare private readonly _forwardHooks: Map<number, ForwardHook>;
 
   constructor() {
@@ -93,9 +105,9 @@ export abstract class Module {
       return (callable as unknown as Module).callWithHooks(inputs);
     };
     Object.setPrototypeOf(callable, new.target.prototype);
-    const self = callable as unknown as Module;
+    const self = callable as unknown as Module<In, Out>;
     self.training = true;
-    Object.defineProperty(self, '_buffers', { value: new Set<string>(), enumerable: false });
+    Object.defineProperty(self, '_buffers', { value: new Map<string, string>(), enumerable: false });
     Object.defineProperty(self, '_forwardHooks', { value: new Map<number, ForwardHook>(), enumerable: false });
     return self;
   }
@@ -108,12 +120,12 @@ export abstract class Module {
    * forward(x: Tensor): Tensor { return this.fc(x).relu(); }
    * ```
    */
-  abstract forward(...inputs: any[]): any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  abstract forward(...inputs: In): Out;
 
   private callWithHooks(inputs: unknown[]): unknown {
-    let out = this.forward(...inputs);
+    let out: unknown = this.forward(...(inputs as In));
     for (const hook of this._forwardHooks.values()) {
-      const replaced = hook(this, inputs, out);
+      const replaced = hook(this as unknown as Module, inputs, out);
       if (replaced !== undefined) out = replaced;
     }
     return out;
@@ -157,16 +169,26 @@ export abstract class Module {
 
   /**
    * Stores a tensor that belongs to the module's state (saved by stateDict, moved with it) but is not a
-   * trained parameter, such as BatchNorm's running mean. PyTorch: `nn.Module.register_buffer`.
+   * trained parameter, such as BatchNorm's running mean. `name` is the state-dict key, as PyTorch's; the
+   * field that holds the tensor is its camelCase (`'running_mean'` → `this.runningMean`). Assigning that
+   * field later replaces the buffer. PyTorch: `nn.Module.register_buffer`.
    * @example
    * ```ts
-   * this.registerBuffer('runningMean', zeros([channels]));
+   * this.registerBuffer('running_mean', zeros([channels]));  // this.runningMean; key 'running_mean'
    * ```
    */
   registerBuffer(name: string, value: Tensor | null): void {
-    (this as unknown as Record<string, unknown>)[name] = value;
-    this._buffers.add(name);
+    if (typeof name !== 'string' || name === '' || name.includes('.')) {
+      throw new Error(`registerBuffer: name must be a non-empty string without '.', got ${JSON.stringify(name)}`);
+    }
+    if (value !== null && !(value instanceof Tensor)) {
+      throw new Error(`registerBuffer: buffer '${name}' must be a Tensor or null, got ${typeof value}`);
+    }
+    const field = camelCase(name);
+    (this as unknown as Record<string, unknown>)[field] = value;
+    this._buffers.set(name, field);
   }
+
 
   private ownEntries(): [string, unknown][] {
     return Object.keys(this).filter((k) => !k.startsWith('_')).map((k) => [k, (this as unknown as Record<string, unknown>)[k]]);
@@ -203,7 +225,7 @@ export abstract class Module {
    * ```
    */
   *namedModules(prefix = ''): Generator<[string, Module]> {
-    yield [prefix, this];
+    yield [prefix, this as unknown as Module];
     for (const [k, m] of this.namedChildren()) yield* m.namedModules(prefix ? `${prefix}.${k}` : k);
   }
 
@@ -256,13 +278,13 @@ export abstract class Module {
    * PyTorch: `nn.Module.named_buffers`.
    * @example
    * ```ts
-   * [...model.namedBuffers()].map(([n]) => n);  // e.g. ['bn1.runningMean', 'bn1.runningVar', …]
+   * [...model.namedBuffers()].map(([n]) => n);  // e.g. ['bn1.running_mean', 'bn1.running_var', …]
    * ```
    */
   *namedBuffers(prefix = ''): Generator<[string, Tensor]> {
     for (const [path, m] of this.namedModules(prefix)) {
-      for (const name of m._buffers) {
-        const v = (m as unknown as Record<string, unknown>)[name];
+      for (const [name, field] of m._buffers) {
+        const v = (m as unknown as Record<string, unknown>)[field];
         if (v instanceof Tensor) yield [path ? `${path}.${name}` : name, v];
       }
     }
@@ -327,7 +349,7 @@ export abstract class Module {
    */
   apply(fn: (m: Module) => void): this {
     for (const c of this.children()) c.apply(fn);
-    fn(this);
+    fn(this as unknown as Module);
     return this;
   }
 
@@ -337,8 +359,8 @@ export abstract class Module {
     for (const [path, m] of this.namedModules()) {
       const pre = path ? `${path}.` : '';
       for (const [k, v] of m.ownEntries()) if (v instanceof Parameter) yield [pre + k, v];
-      for (const name of m._buffers) {
-        const v = (m as unknown as Record<string, unknown>)[name];
+      for (const [name, field] of m._buffers) {
+        const v = (m as unknown as Record<string, unknown>)[field];
         if (v instanceof Tensor) yield [pre + name, v];
       }
     }

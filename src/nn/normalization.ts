@@ -207,8 +207,8 @@ abstract class InstanceNormNd extends Module {
   readonly trackRunningStats: boolean;
   weight: Parameter | null;
   bias: Parameter | null;
-  declare running_mean: Tensor | null;
-  declare running_var: Tensor | null;
+  declare runningMean: Tensor | null;
+  declare runningVar: Tensor | null;
   declare num_batches_tracked: Tensor | null;
 
   constructor(op: string, private readonly spatial: number, args: readonly unknown[]) {
@@ -239,8 +239,8 @@ abstract class InstanceNormNd extends Module {
    */
   resetRunningStats(): void {
     if (!this.trackRunningStats) return;
-    this.running_mean!.zero_();
-    this.running_var!.fill_(1);
+    this.runningMean!.zero_();
+    this.runningVar!.fill_(1);
     this.num_batches_tracked!.zero_();
   }
 
@@ -276,7 +276,7 @@ abstract class InstanceNormNd extends Module {
       throw new Error(`${op}: expected the input's size at dim=${x.ndim - d - 1} to match numFeatures (${this.numFeatures}), got ${channels} (input ${shapeStr(x.shape)})`);
     }
     const batched = x.ndim === d + 2 ? x : unsqueeze(x, 0);
-    const y = instanceNorm(batched, this.running_mean, this.running_var, this.weight, this.bias,
+    const y = instanceNorm(batched, this.runningMean, this.runningVar, this.weight, this.bias,
       this.training || !this.trackRunningStats, this.momentum, this.eps);
     return x.ndim === d + 2 ? y : squeeze(y, 0);
   }

@@ -10,6 +10,8 @@ import { backend } from '../backend/backend.js';
 import { Tensor, bumpVersion } from '../tensor/tensor.js';
 import { Optimizer, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
 import { zerosLike } from '../tensor/creation.js';
+import { bindArgs, type PyArgs, type Signature } from '../tensor/signature.js';
+import { PARAMS } from './optimizer.js';
 
 /**
  * Options of {@link Adam} and {@link AdamW}: `lr` (default 1e-3), `betas` ([0.9, 0.999]), `eps` (1e-8),
@@ -28,10 +30,42 @@ export interface AdamOptions extends GroupOptions {
   maximize: boolean;
 }
 
+/**
+ * The arguments of {@link Adam} and {@link AdamW} by name: params, lr, betas, eps, weightDecay and amsgrad
+ * (each may also come by position, in this order), and `maximize` (by name only, as PyTorch's
+ * keyword-only one). PyTorch: the keyword arguments of `torch.optim.Adam`.
+ * @example
+ * ```ts
+ * new optim.Adam(model.parameters(), { lr: 3e-4, amsgrad: true });
+ * ```
+ */
+export interface AdamArgs {
+  params?: ParamsArg<AdamOptions>;
+  lr?: number;
+  betas?: [number, number];
+  eps?: number;
+  weightDecay?: number;
+  amsgrad?: boolean;
+  maximize?: boolean;
+}
+
+/** Adam's and AdamW's positional arguments, in PyTorch's order. */
+type AdamPositional = PyArgs<
+  [params: ParamsArg<AdamOptions>, lr: number, betas: [number, number], eps: number, weightDecay: number, amsgrad: boolean],
+  AdamArgs
+>;
+
+const ADAM_SIGNATURE: Signature = {
+  positional: [PARAMS, { name: 'lr', kind: 'number' }, { name: 'betas', kind: 'object' }, { name: 'eps', kind: 'number' },
+    { name: 'weightDecay', kind: 'number' }, { name: 'amsgrad', kind: 'bool' }],
+  keywordOnly: [{ name: 'maximize', kind: 'bool' }],
+};
+
 abstract class AdamBase extends Optimizer<AdamOptions> {
   private readonly decoupled: boolean;
 
-  constructor(name: string, decoupled: boolean, params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions>, defaultDecay: number) {
+  constructor(name: string, decoupled: boolean, args: readonly unknown[], defaultDecay: number) {
+    const { params, ...opts } = bindArgs(name, args, ADAM_SIGNATURE) as unknown as AdamArgs & { params: ParamsArg<AdamOptions> };
     super(name, params, {
       lr: opts.lr ?? 1e-3, betas: opts.betas ?? [0.9, 0.999], eps: opts.eps ?? 1e-8,
       weightDecay: opts.weightDecay ?? defaultDecay, amsgrad: opts.amsgrad ?? false, maximize: opts.maximize ?? false,
@@ -75,15 +109,18 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 
 /**
  * Adam: per-parameter step sizes from running averages of the gradient and its square, with bias
- * correction; weight decay (default 0) is added to the gradient. PyTorch: `torch.optim.Adam`.
+ * correction; weight decay (default 0) is added to the gradient. Arguments in PyTorch's order (params, lr,
+ * betas, eps, weightDecay, amsgrad), any of them by name in a trailing options object, `maximize` by name
+ * only. PyTorch: `torch.optim.Adam`.
  * @example
  * ```ts
  * const opt = new optim.Adam(model.parameters(), { lr: 1e-3 });
+ * new optim.Adam(model.parameters(), 0.01);  // lr 0.01
  * ```
  */
 export class Adam extends AdamBase {
-  constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super('Adam', false, params, opts, 0);
+  constructor(...args: AdamPositional) {
+    super('Adam', false, args, 0);
   }
 }
 
@@ -96,7 +133,7 @@ export class Adam extends AdamBase {
  * ```
  */
 export class AdamW extends AdamBase {
-  constructor(params: ParamsArg<AdamOptions>, opts: Partial<AdamOptions> = {}) {
-    super('AdamW', true, params, opts, 1e-2);
+  constructor(...args: AdamPositional) {
+    super('AdamW', true, args, 1e-2);
   }
 }

@@ -15,9 +15,9 @@
 export { Optimizer } from './optimizer.js';
 export type { GroupOptions, ParamGroup, ParamGroupSpec, ParamsArg, ParamState, OptimizerStateDict } from './optimizer.js';
 export { SGD } from './sgd.js';
-export type { SGDOptions } from './sgd.js';
+export type { SGDOptions, SGDArgs } from './sgd.js';
 export { Adam, AdamW } from './adam.js';
-export type { AdamOptions } from './adam.js';
+export type { AdamOptions, AdamArgs } from './adam.js';
 export { RMSprop, Adagrad } from './rmsprop.js';
 export type { RMSpropOptions, AdagradOptions } from './rmsprop.js';
 export * as lrScheduler from './lr_scheduler.js';

@@ -10,6 +10,8 @@
 //   LinearLR          factor from startFactor to endFactor over totalIters epochs
 //   OneCycleLR        warm up to maxLr then anneal (cos or linear), cycling momentum / beta1 inversely
 // Constructing a scheduler sets group.initialLr (PyTorch's initial_lr) and takes the first step (t = 0).
+// Constructor arguments bind as PyTorch's (tensor/signature.ts): positional in its order, e.g.
+// StepLR(optimizer, stepSize, gamma, lastEpoch), or any of them by name in a trailing options object.
 
 /**
  * Learning-rate schedulers: each sets its optimizer's `lr` per parameter group by PyTorch's own formulas,
@@ -24,24 +26,39 @@
 
 import type { GroupOptions, Optimizer } from './optimizer.js';
 import { describeJson, jsonKind, sameJsonShape } from './json-shape.js';
+import { bindArgs, type ParamSpec, type PyArgs } from '../tensor/signature.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+/** Any optimizer, whatever its options. */
+type AnyOptimizer = Optimizer<any>;
+/* eslint-enable @typescript-eslint/no-explicit-any */
+
+const OPTIMIZER: ParamSpec = {
+  name: 'optimizer', required: true,
+  kind: { test: (v) => v !== null && typeof v === 'object' && Array.isArray((v as { paramGroups?: unknown }).paramGroups), what: 'an Optimizer' },
+};
+const LAST_EPOCH: ParamSpec = { name: 'lastEpoch', kind: 'int' };
+const GAMMA: ParamSpec = { name: 'gamma', kind: 'number' };
 
 /**
- * Options every scheduler takes: `lastEpoch`, the index of the last epoch when resuming (default −1: start
- * fresh). PyTorch: the `last_epoch` argument.
+ * The argument every scheduler takes: `lastEpoch`, the index of the last epoch when resuming (default −1:
+ * start fresh), and the optimizer, both also by name. PyTorch: the `last_epoch` argument.
  * @example
  * ```ts
  * new optim.StepLR(opt, 10, { lastEpoch: -1 });
  * ```
  */
 export interface SchedulerOptions {
+  /** The optimizer whose lr the scheduler sets (usually given by position). */
+  optimizer?: AnyOptimizer;
   /** The index of the last epoch when resuming (default −1: start fresh). */
   lastEpoch?: number;
 }
 
 /**
  * The base class of the learning-rate schedulers: on construction it records each group's `initialLr` and
- * takes the first step; each `step()` then sets the groups' lr for the next epoch. PyTorch:
- * `torch.optim.lr_scheduler.LRScheduler`.
+ * takes the first step; each `step()` then sets the groups' lr for the next epoch. Its own arguments are
+ * PyTorch's, (optimizer, lastEpoch), either by name. PyTorch: `torch.optim.lr_scheduler.LRScheduler`.
  * @example
  * ```ts
  * for (let epoch = 0; epoch < 15; epoch++) {
@@ -57,12 +74,11 @@ export abstract class LRScheduler {
   protected lastLr: number[] = [];
   protected stepCount = 0;
 
-  constructor(optimizer: Optimizer<any>, opts: SchedulerOptions = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    if (!optimizer || !Array.isArray(optimizer.paramGroups)) {
-      throw new Error(`${new.target.name}: the first argument must be an Optimizer`);
-    }
+  constructor(...args: PyArgs<[optimizer: AnyOptimizer, lastEpoch: number], SchedulerOptions>) {
+    const a = bindArgs(new.target.name, args, { positional: [OPTIMIZER, LAST_EPOCH] });
+    const optimizer = a.optimizer as AnyOptimizer;
     this.optimizer = optimizer;
-    const lastEpoch = opts.lastEpoch ?? -1;
+    const lastEpoch = (a.lastEpoch as number | undefined) ?? -1;
     if (lastEpoch === -1) {
       for (const g of optimizer.paramGroups) if (g.initialLr === undefined) g.initialLr = g.lr;
     } else {
@@ -139,8 +155,10 @@ export abstract class LRScheduler {
     if (typeof sd !== 'object' || sd === null || Array.isArray(sd)) throw new Error(`${op}: expected an object from stateDict(), got ${jsonKind(sd)}`);
     const mine = this.stateDict();
     const updates: [string, unknown][] = [];
-    for (const [k, v] of Object.entries(sd)) {
-      if (k === 'optimizer') continue;
+    for (const [key, v] of Object.entries(sd)) {
+      if (key === 'optimizer') continue;
+      // Checkpoints written before the field took PyTorch's camelCase (T_max → TMax) said tMax.
+      const k = key === 'tMax' && Object.hasOwn(mine, 'TMax') && !Object.hasOwn(sd, 'TMax') ? 'TMax' : key;
       if (!Object.hasOwn(mine, k)) throw new Error(`${op}: unknown field '${k}' (${this.constructor.name}'s fields: ${Object.keys(mine).join(', ')})`);
       const want = mine[k];
       if (want !== null && want !== undefined && !sameJsonShape(want, v)) {
@@ -164,20 +182,24 @@ function positive(op: string, name: string, v: unknown, integer = true): number 
 }
 
 /**
- * Multiplies the lr by `gamma` (default 0.1) every `stepSize` epochs. PyTorch: `torch.optim.lr_scheduler.StepLR`.
+ * Multiplies the lr by `gamma` (default 0.1) every `stepSize` epochs. Arguments in PyTorch's order
+ * (optimizer, stepSize, gamma, lastEpoch), any of them by name. PyTorch: `torch.optim.lr_scheduler.StepLR`.
  * @example
  * ```ts
  * new optim.StepLR(opt, 30, { gamma: 0.1 });  // lr ×0.1 at epochs 30, 60, …
+ * new optim.StepLR(opt, 2, 0.5);              // lr ×0.5 every 2 epochs
  * ```
  */
 export class StepLR extends LRScheduler {
   stepSize: number;
   gamma: number;
 
-  constructor(optimizer: Optimizer<any>, stepSize: number, opts: SchedulerOptions & { gamma?: number } = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    super(optimizer, opts);
-    this.stepSize = positive('StepLR', 'stepSize', stepSize);
-    this.gamma = opts.gamma ?? 0.1;
+  constructor(...args: PyArgs<[optimizer: AnyOptimizer, stepSize: number, gamma: number, lastEpoch: number],
+    SchedulerOptions & { stepSize?: number; gamma?: number }>) {
+    const a = bindArgs('StepLR', args, { positional: [OPTIMIZER, { name: 'stepSize', required: true }, GAMMA, LAST_EPOCH] });
+    super(a.optimizer as AnyOptimizer, { lastEpoch: a.lastEpoch as number | undefined });
+    this.stepSize = positive('StepLR', 'stepSize', a.stepSize);
+    this.gamma = (a.gamma as number | undefined) ?? 0.1;
     this.initialStep();
   }
 
@@ -189,21 +211,28 @@ export class StepLR extends LRScheduler {
 
 /**
  * Multiplies the lr by `gamma` (default 0.1) at each milestone epoch (a milestone listed twice counts
- * twice). PyTorch: `torch.optim.lr_scheduler.MultiStepLR`.
+ * twice). Arguments in PyTorch's order (optimizer, milestones, gamma, lastEpoch), any of them by name.
+ * PyTorch: `torch.optim.lr_scheduler.MultiStepLR`.
  * @example
  * ```ts
  * new optim.MultiStepLR(opt, [30, 80], { gamma: 0.1 });
+ * new optim.MultiStepLR(opt, [30, 80], 0.5);
  * ```
  */
 export class MultiStepLR extends LRScheduler {
   milestones: number[];
   gamma: number;
 
-  constructor(optimizer: Optimizer<any>, milestones: number[], opts: SchedulerOptions & { gamma?: number } = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    super(optimizer, opts);
-    if (!Array.isArray(milestones)) throw new Error(`MultiStepLR: milestones must be a list of epochs, got ${JSON.stringify(milestones)}`);
-    this.milestones = [...milestones].sort((a, b) => a - b);
-    this.gamma = opts.gamma ?? 0.1;
+  constructor(...args: PyArgs<[optimizer: AnyOptimizer, milestones: number[], gamma: number, lastEpoch: number],
+    SchedulerOptions & { milestones?: number[]; gamma?: number }>) {
+    const a = bindArgs('MultiStepLR', args, { positional: [OPTIMIZER, { name: 'milestones', required: true }, GAMMA, LAST_EPOCH] });
+    super(a.optimizer as AnyOptimizer, { lastEpoch: a.lastEpoch as number | undefined });
+    const milestones = a.milestones;
+    if (!Array.isArray(milestones) || !milestones.every(Number.isInteger)) {
+      throw new Error(`MultiStepLR: milestones must be a list of epochs (integers), got ${JSON.stringify(milestones)}`);
+    }
+    this.milestones = [...(milestones as number[])].sort((x, y) => x - y);
+    this.gamma = (a.gamma as number | undefined) ?? 0.1;
     this.initialStep();
   }
 
@@ -215,7 +244,8 @@ export class MultiStepLR extends LRScheduler {
 }
 
 /**
- * Multiplies the lr by `gamma` every epoch. PyTorch: `torch.optim.lr_scheduler.ExponentialLR`.
+ * Multiplies the lr by `gamma` every epoch. Arguments in PyTorch's order (optimizer, gamma, lastEpoch), any
+ * of them by name. PyTorch: `torch.optim.lr_scheduler.ExponentialLR`.
  * @example
  * ```ts
  * new optim.ExponentialLR(opt, 0.95);
@@ -224,10 +254,10 @@ export class MultiStepLR extends LRScheduler {
 export class ExponentialLR extends LRScheduler {
   gamma: number;
 
-  constructor(optimizer: Optimizer<any>, gamma: number, opts: SchedulerOptions = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    super(optimizer, opts);
-    if (typeof gamma !== 'number') throw new Error(`ExponentialLR: gamma must be a number, got ${JSON.stringify(gamma)}`);
-    this.gamma = gamma;
+  constructor(...args: PyArgs<[optimizer: AnyOptimizer, gamma: number, lastEpoch: number], SchedulerOptions & { gamma?: number }>) {
+    const a = bindArgs('ExponentialLR', args, { positional: [OPTIMIZER, { ...GAMMA, required: true }, LAST_EPOCH] });
+    super(a.optimizer as AnyOptimizer, { lastEpoch: a.lastEpoch as number | undefined });
+    this.gamma = a.gamma as number;
     this.initialStep();
   }
 
@@ -238,26 +268,32 @@ export class ExponentialLR extends LRScheduler {
 }
 
 /**
- * Cosine annealing from the base lr down to `etaMin` (default 0) over `tMax` epochs (then back up,
- * periodically). PyTorch: `torch.optim.lr_scheduler.CosineAnnealingLR`.
+ * Cosine annealing from the base lr down to `etaMin` (default 0) over `TMax` epochs (then back up,
+ * periodically). Arguments in PyTorch's order (optimizer, TMax, etaMin, lastEpoch), any of them by name
+ * (`T_max` is `TMax`). PyTorch: `torch.optim.lr_scheduler.CosineAnnealingLR`.
  * @example
  * ```ts
  * new optim.CosineAnnealingLR(opt, 15, { etaMin: 1e-4 });
+ * new optim.CosineAnnealingLR(opt, 15, 1e-4);
  * ```
  */
 export class CosineAnnealingLR extends LRScheduler {
-  tMax: number;
+  TMax: number;
   etaMin: number;
 
-  constructor(optimizer: Optimizer<any>, tMax: number, opts: SchedulerOptions & { etaMin?: number } = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    super(optimizer, opts);
-    this.tMax = positive('CosineAnnealingLR', 'tMax', tMax);
-    this.etaMin = opts.etaMin ?? 0;
+  constructor(...args: PyArgs<[optimizer: AnyOptimizer, TMax: number, etaMin: number, lastEpoch: number],
+    SchedulerOptions & { TMax?: number; etaMin?: number }>) {
+    const a = bindArgs('CosineAnnealingLR', args, {
+      positional: [OPTIMIZER, { name: 'TMax', required: true }, { name: 'etaMin', kind: 'number' }, LAST_EPOCH],
+    });
+    super(a.optimizer as AnyOptimizer, { lastEpoch: a.lastEpoch as number | undefined });
+    this.TMax = positive('CosineAnnealingLR', 'TMax', a.TMax);
+    this.etaMin = (a.etaMin as number | undefined) ?? 0;
     this.initialStep();
   }
 
   protected getLr(): number[] {
-    const { lastEpoch: t, tMax: T, etaMin } = this;
+    const { lastEpoch: t, TMax: T, etaMin } = this;
     const groups = this.optimizer.paramGroups;
     if (t === 0) return this.groupLrs();
     if (this.stepCount === 1 && t > 0) {
@@ -272,10 +308,12 @@ export class CosineAnnealingLR extends LRScheduler {
 
 /**
  * Scales the lr by a factor moving linearly from `startFactor` to `endFactor` over `totalIters` epochs
- * (a warm-up). PyTorch: `torch.optim.lr_scheduler.LinearLR`.
+ * (a warm-up). Arguments in PyTorch's order (optimizer, startFactor, endFactor, totalIters, lastEpoch), any
+ * of them by name. PyTorch: `torch.optim.lr_scheduler.LinearLR`.
  * @example
  * ```ts
  * new optim.LinearLR(opt, { startFactor: 0.1, totalIters: 5 });
+ * new optim.LinearLR(opt, 0.1, 1, 5);
  * ```
  */
 export class LinearLR extends LRScheduler {
@@ -283,11 +321,15 @@ export class LinearLR extends LRScheduler {
   endFactor: number;
   totalIters: number;
 
-  constructor(optimizer: Optimizer<any>, opts: SchedulerOptions & { startFactor?: number; endFactor?: number; totalIters?: number } = {}) { // eslint-disable-line @typescript-eslint/no-explicit-any
-    super(optimizer, opts);
-    this.startFactor = opts.startFactor ?? 1 / 3;
-    this.endFactor = opts.endFactor ?? 1;
-    this.totalIters = opts.totalIters ?? 5;
+  constructor(...args: PyArgs<[optimizer: AnyOptimizer, startFactor: number, endFactor: number, totalIters: number, lastEpoch: number],
+    SchedulerOptions & { startFactor?: number; endFactor?: number; totalIters?: number }>) {
+    const a = bindArgs('LinearLR', args, {
+      positional: [OPTIMIZER, { name: 'startFactor', kind: 'number' }, { name: 'endFactor', kind: 'number' }, { name: 'totalIters', kind: 'int' }, LAST_EPOCH],
+    }) as { optimizer: AnyOptimizer; startFactor?: number; endFactor?: number; totalIters?: number; lastEpoch?: number };
+    super(a.optimizer, { lastEpoch: a.lastEpoch });
+    this.startFactor = a.startFactor ?? 1 / 3;
+    this.endFactor = a.endFactor ?? 1;
+    this.totalIters = a.totalIters ?? 5;
     if (!(this.startFactor > 0 && this.startFactor <= 1)) {
       throw new Error(`LinearLR: startFactor must be in (0, 1], got ${this.startFactor}`);
     }
@@ -304,16 +346,18 @@ export class LinearLR extends LRScheduler {
 }
 
 /**
- * Options of {@link OneCycleLR}: `maxLr` (required), the length (`totalSteps`, or `epochs` × `stepsPerEpoch`),
- * `pctStart`, `annealStrategy`, momentum cycling, the divisors and `threePhase`. PyTorch: the keyword
- * arguments of `torch.optim.lr_scheduler.OneCycleLR`.
+ * The arguments of {@link OneCycleLR} by name (each may also come by position, in PyTorch's order: maxLr,
+ * totalSteps, epochs, stepsPerEpoch, pctStart, annealStrategy, cycleMomentum, baseMomentum, maxMomentum,
+ * divFactor, finalDivFactor, threePhase, lastEpoch): `maxLr` (required), the length (`totalSteps`, or
+ * `epochs` × `stepsPerEpoch`), `pctStart`, `annealStrategy`, momentum cycling, the divisors and
+ * `threePhase`. PyTorch: the keyword arguments of `torch.optim.lr_scheduler.OneCycleLR`.
  * @example
  * ```ts
  * new optim.OneCycleLR(opt, { maxLr: 0.1, epochs: 10, stepsPerEpoch: loader.length });
  * ```
  */
 export interface OneCycleOptions extends SchedulerOptions {
-  maxLr: number | number[];
+  maxLr?: number | number[];
   totalSteps?: number;
   epochs?: number;
   stepsPerEpoch?: number;
@@ -331,8 +375,9 @@ interface Phase { endStep: number; startLr: string; endLr: string; startMomentum
 
 /**
  * The 1cycle policy (Smith & Topin): warm up to `maxLr`, then anneal far below the start, cycling momentum
- * (or Adam's beta1) the other way. Step it once per batch, `totalSteps` times in all. PyTorch:
- * `torch.optim.lr_scheduler.OneCycleLR`.
+ * (or Adam's beta1) the other way. Step it once per batch, `totalSteps` times in all. Arguments in
+ * PyTorch's order (optimizer, maxLr, totalSteps, epochs, stepsPerEpoch, …; see {@link OneCycleOptions}),
+ * any of them by name. PyTorch: `torch.optim.lr_scheduler.OneCycleLR`.
  * @example
  * ```ts
  * const sched = new optim.OneCycleLR(opt, { maxLr: 0.1, totalSteps: 10 * loader.length });
@@ -346,7 +391,26 @@ export class OneCycleLR extends LRScheduler {
   useBeta1: boolean;
   private phases: Phase[];
 
-  constructor(optimizer: Optimizer<any>, opts: OneCycleOptions) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  constructor(...args: PyArgs<[
+    optimizer: AnyOptimizer, maxLr: number | number[], totalSteps: number | null, epochs: number | null, stepsPerEpoch: number | null,
+    pctStart: number, annealStrategy: 'cos' | 'linear', cycleMomentum: boolean, baseMomentum: number | number[],
+    maxMomentum: number | number[], divFactor: number, finalDivFactor: number, threePhase: boolean, lastEpoch: number,
+  ], OneCycleOptions>) {
+    const numOrList = { test: (v: unknown) => typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number')), what: 'a number or a list of numbers' };
+    const intOrNull = { test: (v: unknown) => v === null || Number.isInteger(v), what: 'an integer or null' };
+    const bound = bindArgs('OneCycleLR', args, {
+      positional: [
+        OPTIMIZER, { name: 'maxLr', kind: numOrList, required: true }, { name: 'totalSteps', kind: intOrNull },
+        { name: 'epochs', kind: intOrNull }, { name: 'stepsPerEpoch', kind: intOrNull }, { name: 'pctStart', kind: 'number' },
+        { name: 'annealStrategy', kind: 'string' }, { name: 'cycleMomentum', kind: 'bool' }, { name: 'baseMomentum', kind: numOrList },
+        { name: 'maxMomentum', kind: numOrList }, { name: 'divFactor', kind: 'number' }, { name: 'finalDivFactor', kind: 'number' },
+        { name: 'threePhase', kind: 'bool' }, LAST_EPOCH,
+      ],
+    });
+    // null stands for "not given" (PyTorch's None), as an absent argument.
+    for (const k of ['totalSteps', 'epochs', 'stepsPerEpoch']) if (bound[k] === null) delete bound[k];
+    const optimizer = bound.optimizer as AnyOptimizer;
+    const opts = bound as unknown as OneCycleOptions & { maxLr: number | number[] };
     // PyTorch fills the groups (initial_lr = maxLr/divFactor) before the base constructor reads them.
     const groups = optimizer.paramGroups as (GroupOptions & Record<string, unknown>)[];
     const fmt = (name: string, v: number | number[]): number[] => {
@@ -383,7 +447,7 @@ export class OneCycleLR extends LRScheduler {
         });
       }
     }
-    super(optimizer, opts);
+    super(optimizer, { lastEpoch: opts.lastEpoch });
     let total: number;
     if (opts.totalSteps !== undefined) total = positive('OneCycleLR', 'totalSteps', opts.totalSteps);
     else if (opts.epochs !== undefined && opts.stepsPerEpoch !== undefined) {

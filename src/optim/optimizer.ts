@@ -14,6 +14,7 @@ import { tensor } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { clearGrad, withGrad } from '../autograd/tape.js';
 import { describeJson, sameJsonShape } from './json-shape.js';
+import type { ParamSpec } from '../tensor/signature.js';
 
 /**
  * The options every parameter group has: the learning rate `lr` (and `initialLr`, which schedulers set),
@@ -82,6 +83,12 @@ export interface OptimizerStateDict<O> {
   state: Record<number, ParamState>;
   paramGroups: (O & { params: number[]; initialLr?: number })[];
 }
+
+/** The `params` slot of an optimizer's signature: an iterable (of tensors or of parameter groups). */
+export const PARAMS: ParamSpec = {
+  name: 'params', required: true,
+  kind: { test: (v) => v !== null && typeof v === 'object' && Symbol.iterator in v, what: 'an iterable of Tensors or a list of parameter groups' },
+};
 
 function copyState(s: ParamState): ParamState {
   const out: ParamState = {};

@@ -8,6 +8,8 @@ import { backend } from '../backend/backend.js';
 import { Tensor, bumpVersion } from '../tensor/tensor.js';
 import { Optimizer, type GroupOptions, type ParamGroup, type ParamsArg } from './optimizer.js';
 import { zerosLike } from '../tensor/creation.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
+import { PARAMS } from './optimizer.js';
 
 /**
  * Options of {@link SGD}: `lr` (required), `momentum`, `dampening`, `weightDecay`, `nesterov` and `maximize`.
@@ -27,15 +29,45 @@ export interface SGDOptions extends GroupOptions {
 }
 
 /**
+ * The arguments of {@link SGD} by name: params, lr, momentum, dampening, weightDecay and nesterov (each may
+ * also come by position, in this order), and `maximize` (by name only, as PyTorch's keyword-only one).
+ * PyTorch: the keyword arguments of `torch.optim.SGD`.
+ * @example
+ * ```ts
+ * new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9, maximize: false });
+ * ```
+ */
+export interface SGDArgs {
+  params?: ParamsArg<SGDOptions>;
+  lr?: number;
+  momentum?: number;
+  dampening?: number;
+  weightDecay?: number;
+  nesterov?: boolean;
+  maximize?: boolean;
+}
+
+/**
  * Stochastic gradient descent with optional momentum (with dampening or Nesterov), weight decay and
- * maximisation; `lr` is required. PyTorch: `torch.optim.SGD`.
+ * maximisation; `lr` is required. Arguments in PyTorch's order (params, lr, momentum, dampening,
+ * weightDecay, nesterov), any of them by name in a trailing options object, `maximize` by name only.
+ * PyTorch: `torch.optim.SGD`.
  * @example
  * ```ts
  * const opt = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+ * new optim.SGD(model.parameters(), 0.05, 0.9);  // the same, by position
  * ```
  */
 export class SGD extends Optimizer<SGDOptions> {
-  constructor(params: ParamsArg<SGDOptions>, opts: Partial<SGDOptions> = {}) {
+  constructor(...args: PyArgs<
+    [params: ParamsArg<SGDOptions>, lr: number, momentum: number, dampening: number, weightDecay: number, nesterov: boolean],
+    SGDArgs
+  >) {
+    const { params, ...opts } = bindArgs('SGD', args, {
+      positional: [PARAMS, { name: 'lr', kind: 'number' }, { name: 'momentum', kind: 'number' }, { name: 'dampening', kind: 'number' },
+        { name: 'weightDecay', kind: 'number' }, { name: 'nesterov', kind: 'bool' }],
+      keywordOnly: [{ name: 'maximize', kind: 'bool' }],
+    }) as unknown as SGDArgs & { params: ParamsArg<SGDOptions> };
     if (opts.lr === undefined) throw new Error('SGD: lr is required (e.g. new optim.SGD(model.parameters(), { lr: 0.01 }))');
     super('SGD', params, {
       lr: opts.lr, momentum: opts.momentum ?? 0, dampening: opts.dampening ?? 0, weightDecay: opts.weightDecay ?? 0,

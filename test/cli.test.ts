@@ -83,8 +83,14 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     const pkg = join(proj, 'node_modules', 'convnet-ts');
     mkdirSync(pkg, { recursive: true });
     for (const f of ['package.json', 'dist', 'assets']) cpSync(join(root, f), join(pkg, f), { recursive: true });
-    for (const dep of Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies)) {
+    // the dependencies and theirs, as npm would install them (flat)
+    const todo = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies);
+    for (const done = new Set<string>(); todo.length;) {
+      const dep = todo.pop()!;
+      if (done.has(dep)) continue;
+      done.add(dep);
       cpSync(join(root, 'node_modules', dep), join(proj, 'node_modules', dep), { recursive: true, dereference: true });
+      todo.push(...Object.keys(JSON.parse(readFileSync(join(root, 'node_modules', dep, 'package.json'), 'utf8')).dependencies ?? {}));
     }
     const r = spawnSync(process.execPath, [join(pkg, 'dist/cli/main.js'), 'tour', 'edge-detection'], { cwd: proj, encoding: 'utf8', timeout: 100_000 });
     assert.equal(r.status, 0, r.stderr + r.stdout);

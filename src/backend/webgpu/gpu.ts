@@ -125,16 +125,27 @@ export function gpuContext(): Promise<GpuContext> {
 /**
  * Whether a real GPU could be behind WebGPU here, without starting anything that prints: in Node on Linux,
  * Dawn reaches a GPU only through Vulkan, so without the Vulkan loader (libvulkan.so.1) there is none (and
- * asking Dawn would print its warning about the missing loader). Elsewhere: whether WebGPU exists at all.
+ * asking Dawn would print its warning about the missing loader), nor without a GPU device node in /dev
+ * (then only lavapipe, Mesa's software Vulkan, would answer, and Dawn rejects it with warnings). Elsewhere:
+ * whether WebGPU exists at all.
  */
 export function mayHaveGpu(): boolean {
   const proc = (globalThis as { process?: { platform?: string; versions?: { node?: string }; env: Record<string, string | undefined> } }).process;
   if (typeof proc?.versions?.node !== 'string') return Boolean((globalThis as { navigator?: { gpu?: unknown } }).navigator?.gpu);
   if (envVar('CONVNET_WEBGPU_FLAGS') !== undefined) return true;
   if (proc.platform !== 'linux') return true;
-  const fs = nodeBuiltin<{ existsSync(p: string): boolean }>('node:fs');
+  const fs = nodeBuiltin<{ existsSync(p: string): boolean; readdirSync(p: string): string[] }>('node:fs');
   if (!fs) return true;
   const dirs = [...(proc.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu',
     '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib64', '/usr/local/lib'];
-  return dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`));
+  if (!dirs.some((d) => fs.existsSync(`${d}/libvulkan.so.1`))) return false;
+  // A GPU shows up as a device node: a DRM render node (AMD, Intel, NVIDIA's open driver), NVIDIA's own
+  // nodes, or WSL2's /dev/dxg. Without one, only Mesa's software Vulkan (lavapipe) could answer, and Dawn
+  // would reject it noisily on stderr (lavapipe lacks features Dawn requires).
+  if (fs.existsSync('/dev/nvidia0') || fs.existsSync('/dev/nvidiactl') || fs.existsSync('/dev/dxg')) return true;
+  try {
+    return fs.readdirSync('/dev/dri').some((n) => n.startsWith('renderD'));
+  } catch {
+    return false;
+  }
 }

@@ -146,7 +146,7 @@ forEachBackend('FashionMNIST', () => {
   });
 
   test('getBatch equals getItem sample by sample (with a transform)', async () => {
-    const ds = new FashionMNIST(SUBSET, { train: false, transform: T.normalize(0.286, 0.353) });
+    const ds = new FashionMNIST(SUBSET, { train: false, transform: new T.Normalize(0.286, 0.353) });
     const idx = Int32Array.of(5, 0, 999, 17);
     const [x, y] = ds.getBatch(idx);
     assert.deepEqual(x.shape, [4, 1, 28, 28]);
@@ -243,7 +243,7 @@ forEachBackend('DataLoader', () => {
   });
 
   test('one shuffled pass over the 60,000 official images visits each once', { skip: skipFull }, async () => {
-    const ds = new FashionMNIST(FULL, { train: true, transform: T.normalize(0.286, 0.353) });
+    const ds = new FashionMNIST(FULL, { train: true, transform: new T.Normalize(0.286, 0.353) });
     const loader = new DataLoader(ds, { batchSize: 64, shuffle: true, seed: 0 });
     const counts = new Array(10).fill(0);
     let n = 0;
@@ -257,16 +257,16 @@ forEachBackend('transforms', () => {
   const img = () => tensor([[[1, 2, 3], [4, 5, 6]]]); // [1, 2, 3]
 
   test('normalize: (x - mean) / std per channel', async () => {
-    const out = T.normalize([1, 2], [2, 4])(tensor([[[1, 3]], [[2, 6]]]));
+    const out = new T.Normalize([1, 2], [2, 4])(tensor([[[1, 3]], [[2, 6]]]));
     assert.deepEqual(await nested(out), [[[0, 1]], [[0, 1]]]);
-    assert.throws(() => T.normalize([0], [0]), /std\[0\] must be positive/);
-    assert.throws(() => T.normalize([0, 1], [1, 1])(tensor([[[1]], [[1]], [[1]]])), /2 means\/stds for an image with 3 channels/);
+    assert.throws(() => new T.Normalize([0], [0]), /std\[0\] must be positive/);
+    assert.throws(() => new T.Normalize([0, 1], [1, 1])(tensor([[[1]], [[1]], [[1]]])), /2 means\/stds for an image with 3 channels/);
   });
 
   test('randomHorizontalFlip / randomVerticalFlip with p = 1 and p = 0', async () => {
-    assert.deepEqual(await nested(T.randomHorizontalFlip(1)(img())), [[[3, 2, 1], [6, 5, 4]]]);
-    assert.deepEqual(await nested(T.randomHorizontalFlip(0)(img())), await nested(img()));
-    assert.deepEqual(await nested(T.randomVerticalFlip(1)(img())), [[[4, 5, 6], [1, 2, 3]]]);
+    assert.deepEqual(await nested(new T.RandomHorizontalFlip(1)(img())), [[[3, 2, 1], [6, 5, 4]]]);
+    assert.deepEqual(await nested(new T.RandomHorizontalFlip(0)(img())), await nested(img()));
+    assert.deepEqual(await nested(new T.RandomVerticalFlip(1)(img())), [[[4, 5, 6], [1, 2, 3]]]);
   });
 
   test('randomCrop with padding: every output is a window of the zero-padded image', async () => {
@@ -277,7 +277,7 @@ forEachBackend('transforms', () => {
     manualSeed(0);
     const got = new Set<string>();
     for (let i = 0; i < 200; i++) {
-      const out = T.randomCrop(2, { padding: 1 })(x);
+      const out = new T.RandomCrop(2, { padding: 1 })(x);
       const s = JSON.stringify(await nested(out));
       assert.ok(windows.has(s), s);
       got.add(s);
@@ -296,15 +296,15 @@ forEachBackend('transforms', () => {
       all.add(JSON.stringify([0, 1].map((ch) => [pad2(ch)[r].slice(c, c + 2), pad2(ch)[r + 1].slice(c, c + 2)])));
     }
     for (let i = 0; i < 300; i++) {
-      const s = JSON.stringify(await nested(T.randomCrop(2, { padding: P })(x2)));
+      const s = JSON.stringify(await nested(new T.RandomCrop(2, { padding: P })(x2)));
       assert.ok(all.has(s), s);
     }
-    assert.deepEqual(T.randomCrop([1, 2])(x).shape, [1, 1, 2]);
-    assert.throws(() => T.randomCrop(3)(x), /crop size \[3, 3\] is larger than the padded image \[2, 2\]/);
+    assert.deepEqual(new T.RandomCrop([1, 2])(x).shape, [1, 1, 2]);
+    assert.throws(() => new T.RandomCrop(3)(x), /crop size \[3, 3\] is larger than the padded image \[2, 2\]/);
   });
 
   test('compose: the batched path gives what the tensor path gives (same seed)', async () => {
-    const tf = T.compose([T.randomCrop(28, { padding: 4 }), T.randomHorizontalFlip(), T.normalize(0.286, 0.353)]);
+    const tf = new T.Compose([new T.RandomCrop(28, { padding: 4 }), new T.RandomHorizontalFlip(), new T.Normalize(0.286, 0.353)]);
     assert.match(tf.repr, /RandomCrop\(size=\(28, 28\), padding=4\)/);
     const ds = new FashionMNIST(SUBSET, { train: false, transform: tf });
     const plain = new FashionMNIST(SUBSET, { train: false });
@@ -319,7 +319,7 @@ forEachBackend('transforms', () => {
   });
 
   test('toTensor scales 8-bit HWC pixels to CHW floats in [0, 1]', async () => {
-    const t = T.toTensor()({ data: Uint8Array.of(0, 255, 51, 102), shape: [1, 2, 2] });
+    const t = new T.ToTensor()({ data: Uint8Array.of(0, 255, 51, 102), shape: [1, 2, 2] });
     assert.deepEqual(t.shape, [2, 1, 2]);
     assert.deepEqual(await values(t), [0, 51 / 255, 1, 102 / 255].map(Math.fround));
   });

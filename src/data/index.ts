@@ -21,4 +21,4 @@ export { readIdx, parseIdx, encodeIdx, IdxFormatError } from './idx.js';
 export type { IdxData, IdxType, IdxArray } from './idx.js';
 export { Generator } from './rng.js';
 export * as transforms from './transforms.js';
-export type { Transform, SampleOp } from './transforms.js';
+export type { Transform, SampleOp, TransformLike } from './transforms.js';

@@ -17,7 +17,7 @@ import { noGrad } from '../autograd/tape.js';
 import { stack, toDtype } from '../ops/shape.js';
 import { Dataset, markFreshBatches } from './dataset.js';
 import { readIdx } from './idx.js';
-import type { SampleOp, Transform } from './transforms.js';
+import { describeTransform, type SampleOp, type TransformLike } from './transforms.js';
 
 /**
  * Options of {@link MNIST}, {@link FashionMNIST} and {@link KMNIST}: the split, transforms of the image and
@@ -32,7 +32,7 @@ export interface MNISTOptions {
   /** The training split (default) or the test split. */
   train?: boolean;
   /** Applied to each image tensor [1, H, W] (float32 in [0, 1]). */
-  transform?: Transform;
+  transform?: TransformLike;
   /** Applied to each label. */
   targetTransform?: (label: number) => number;
   /** Keep only the first `limit` samples. */
@@ -75,7 +75,7 @@ export class MNIST extends Dataset<[Tensor, number]> {
 
   readonly root: string;
   readonly train: boolean;
-  readonly transform?: Transform;
+  readonly transform?: TransformLike;
   /**
    * Applied to each label (see {@link MNISTOptions}). PyTorch: `target_transform`.
    */
@@ -228,7 +228,7 @@ export class MNIST extends Dataset<[Tensor, number]> {
    */
   override toString(): string {
     const lines = [`Dataset ${this.constructor.name}`, `    Number of datapoints: ${this.length}`, `    Root location: ${this.root}`, `    Split: ${this.train ? 'Train' : 'Test'}`];
-    if (this.transform) lines.push(`    Transform: ${this.transform.repr.split('\n').join('\n    ')}`);
+    if (this.transform) lines.push(`    Transform: ${describeTransform(this.transform).split('\n').join('\n    ')}`);
     return lines.join('\n');
   }
 }
@@ -239,7 +239,7 @@ export class MNIST extends Dataset<[Tensor, number]> {
  * PyTorch: `torchvision.datasets.FashionMNIST`.
  * @example
  * ```ts
- * const test = new FashionMNIST({ train: false, transform: transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
+ * const test = new FashionMNIST({ train: false, transform: new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
  * test.classes[test.targets[0]];  // e.g. 'Ankle boot'
  * ```
  */
@@ -265,11 +265,11 @@ export class KMNIST extends MNIST {
 markFreshBatches(MNIST, FashionMNIST, KMNIST);
 
 /**
- * The mean of the Fashion-MNIST training pixels (scaled to [0, 1]), for {@link transforms.normalize}.
+ * The mean of the Fashion-MNIST training pixels (scaled to [0, 1]), for {@link transforms.Normalize}.
  * PyTorch: the constant people pass to `transforms.Normalize`.
  * @example
  * ```ts
- * transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+ * new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
  * ```
  */
 export const FASHION_MNIST_MEAN = 0.2860;
@@ -277,7 +277,7 @@ export const FASHION_MNIST_MEAN = 0.2860;
  * The standard deviation of the Fashion-MNIST training pixels (scaled to [0, 1]), for normalisation.
  * @example
  * ```ts
- * transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+ * new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
  * ```
  */
 export const FASHION_MNIST_STD = 0.3530;
@@ -285,7 +285,7 @@ export const FASHION_MNIST_STD = 0.3530;
  * The mean of the MNIST training pixels (scaled to [0, 1]), for normalisation (the usual 0.1307).
  * @example
  * ```ts
- * transforms.normalize(MNIST_MEAN, MNIST_STD);
+ * new transforms.Normalize(MNIST_MEAN, MNIST_STD);
  * ```
  */
 export const MNIST_MEAN = 0.1307;
@@ -293,7 +293,7 @@ export const MNIST_MEAN = 0.1307;
  * The standard deviation of the MNIST training pixels (scaled to [0, 1]), for normalisation (0.3081).
  * @example
  * ```ts
- * transforms.normalize(MNIST_MEAN, MNIST_STD);
+ * new transforms.Normalize(MNIST_MEAN, MNIST_STD);
  * ```
  */
 export const MNIST_STD = 0.3081;

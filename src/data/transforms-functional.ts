@@ -97,11 +97,12 @@ export function resizeWeights(inSize: number, outSize: number, mode: Interpolati
       const j = outSize === inSize ? i : outSize === 2 * inSize ? i >> 1 : Math.min(Math.floor(Math.fround(i * s32)), inSize - 1);
       w[i * inSize + j] = 1;
     }
-  } else if (antialias && scale > 1) {
-    // PIL's filter, widened by the scale: support interp/2 · scale, taps at (j − centre + 0.5) / scale,
-    // normalised to sum 1. (For scale ≤ 1 antialias is the plain filter, which is the interpolation.)
+  } else if (antialias) {
+    // PIL's filter, widened by the scale when shrinking: support interp/2 · scale, taps at
+    // (j − centre + 0.5) / scale, normalised to sum 1 (so the border needs no clamping). When enlarging
+    // the filter keeps its width; bicubic's is then PIL's (a = −0.5), not PyTorch's plain one (−0.75).
     const interp = mode === 'bilinear' ? 2 : 4;
-    const support = (interp / 2) * scale, inv = 1 / scale;
+    const support = scale >= 1 ? (interp / 2) * scale : interp / 2, inv = scale >= 1 ? 1 / scale : 1;
     const filter = mode === 'bilinear' ? triangle : (x: number) => cubic(x, -0.5);
     for (let i = 0; i < outSize; i++) {
       const center = scale * (i + 0.5);
@@ -377,7 +378,7 @@ function grey(op: string, img: Tensor): Tensor {
 
 /** ratio·img1 + (1 − ratio)·img2, clamped to [0, 1]: torchvision's _blend for float images. */
 function blend(img1: Tensor, img2: Tensor | number, ratio: number): Tensor {
-  return clamp(add(mul(img1, ratio), mul(img2, 1 - ratio)), 0, 1);
+  return clamp(add(mul(img1, ratio), typeof img2 === 'number' ? img2 * (1 - ratio) : mul(img2, 1 - ratio)), 0, 1);
 }
 
 function factorCheck(op: string, name: string, f: unknown): number {

@@ -34,10 +34,10 @@ import { Generator } from './rng.js';
 import {
   type InterpolationMode, imageSize, pairSize, checkMeanStd, resizeImpl, cropImpl, centerCropImpl, rotateImpl,
   hflip, vflip, normalize as normalizeFn, adjustBrightness, adjustContrast, adjustSaturation, adjustHue,
-} from './transforms-functional.js';
+} from './image-ops.js';
 
 export * as functional from './transforms-functional.js';
-export type { InterpolationMode } from './transforms-functional.js';
+export type { InterpolationMode } from './image-ops.js';
 
 /**
  * Options of the random transforms: a {@link Generator} to draw from instead of the global one.
@@ -242,6 +242,7 @@ export class Compose extends Transform {
  * ```
  */
 export class Lambda<I = Tensor, O = Tensor> extends Transform<I, O> {
+  /** The wrapped function. PyTorch: `Lambda.lambd`. */
   readonly lambd: (x: I) => O;
 
   constructor(...args: PyArgs<[lambd: (x: I) => O], { lambd?: (x: I) => O }>) {

@@ -66,6 +66,27 @@ forEachBackend('photo transform classes', () => {
     assert.deepEqual(new T.CenterCrop(3)(rand([2, 3, 13, 17])).shape, [2, 3, 3, 3]);
   });
 
+  test('RandomCrop with a fill: windows of the image padded with the fill; the batched kernel agrees', async () => {
+    const x = tensor([[[1, 2], [3, 4]]]);
+    const v = 0.5;
+    const padded = [[v, v, v, v], [v, 1, 2, v], [v, 3, 4, v], [v, v, v, v]];
+    const windows = new Set<string>();
+    for (let r = 0; r < 3; r++) for (let c = 0; c < 3; c++) windows.add(JSON.stringify([padded[r].slice(c, c + 2), padded[r + 1].slice(c, c + 2)]));
+    const t = new T.RandomCrop(2, 1, false, v, { generator: new Generator(4) });
+    const twin = new T.RandomCrop(2, { padding: 1, fill: v, generator: new Generator(4) });
+    const seen = new Set<string>();
+    for (let k = 0; k < 60; k++) {
+      const out = await values(t(x));
+      const s = JSON.stringify([out.slice(0, 2), out.slice(2, 4)]);
+      assert.ok(windows.has(s), s);
+      seen.add(s);
+      const dst = new Float32Array(4);
+      twin.sample.apply(Float32Array.of(1, 2, 3, 4), dst, [1, 2, 2]);
+      assert.deepEqual(Array.from(dst), out, 'the batched kernel draws and fills the same');
+    }
+    assert.equal(seen.size, 9);
+  });
+
   test('RandomResizedCrop: forward is resizedCrop at getParams (a twin generator replays the draws)', async () => {
     const t = new T.RandomResizedCrop(8, { generator: new Generator(7) });
     const twin = new T.RandomResizedCrop(8, { generator: new Generator(7) });

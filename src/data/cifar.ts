@@ -284,6 +284,8 @@ export class CIFAR100 extends CIFAR10 {
   declare readonly coarseClasses: readonly string[];
 
   protected override setCoarse(coarse: Int32Array): void {
+    const bad = coarse.findIndex((c) => c >= 20);
+    if (bad >= 0) throw new Error(`CIFAR100: coarse label ${coarse[bad]} of record ${bad} is not a superclass index 0..19`);
     Object.defineProperty(this, 'coarseTargets', { value: coarse, enumerable: true });
     const dir = this.files[0].slice(0, this.files[0].lastIndexOf('/'));
     const file = join(dir, 'coarse_label_names.txt');

@@ -7,7 +7,7 @@
 import { Tensor } from '../tensor/tensor.js';
 import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { decodeImageBlob } from '../io/image-web.js';
-import { ImageFolderBase, type ImageFolderOptions } from './folder-base.js';
+import { ImageFolderBase, IMG_EXTENSIONS, makeDataset, type ImageFolderOptions } from './folder-base.js';
 import { markFreshBatches } from './dataset.js';
 
 /** A picked file's path: webkitRelativePath when the browser set it (a folder was picked), else its name. */
@@ -61,13 +61,10 @@ export class WebImageFolder extends ImageFolderBase {
     const root = [...roots][0];
     const rel = full.map((p) => p.slice(root.length + 1));
     // Find what makeDataset keeps, then decode only those.
-    const probe = new (class extends ImageFolderBase {
-      constructor() { super('ImageFolder.fromFiles', root, rel, a as ImageFolderOptions, (r) => r); }
-      protected loadImage(): Tensor { throw new Error('unreachable'); }
-    })();
+    const { samples } = makeDataset('ImageFolder.fromFiles', root, rel, (a.extensions as string[] | undefined) ?? IMG_EXTENSIONS);
     const byPath = new Map(rel.map((p, i) => [p, files[i]]));
     const images = new Map<string, Tensor>();
-    for (const [p] of probe.samples) {
+    for (const [p] of samples) {
       try {
         images.set(p, await decodeImageBlob(byPath.get(p)!, { mode: 'rgb' }));
       } catch (e) {

@@ -76,7 +76,7 @@ export function roundHalfEven(x: number): number {
 // resize
 
 /** The weights of one axis: a [outSize, inSize] matrix whose row i mixes the input pixels output i reads. */
-export function resizeWeights(inSize: number, outSize: number, mode: InterpolationMode, antialias: boolean): Float32Array {
+export function resizeWeights(inSize: number, outSize: number, mode: InterpolationMode, antialias: boolean): Float64Array {
   const w = new Float64Array(outSize * inSize);
   const scale = inSize / outSize;
   if (mode === 'nearest') {
@@ -121,7 +121,7 @@ export function resizeWeights(inSize: number, outSize: number, mode: Interpolati
       for (let k = 0; k < 4; k++) w[i * inSize + Math.min(Math.max(j - 1 + k, 0), inSize - 1)] += c[k];
     }
   }
-  return Float32Array.from(w);
+  return w;
 }
 
 const triangle = (x: number): number => (Math.abs(x) < 1 ? 1 - Math.abs(x) : 0);

@@ -30,6 +30,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { uniform } from '../tensor/random.js';
 import { bindArgs, describeValue, type PyArgs } from '../tensor/signature.js';
+import { add, div, mul, sub } from '../ops/elementwise.js';
+import { toDtype } from '../ops/shape.js';
 import { Generator } from './rng.js';
 import {
   type InterpolationMode, imageSize, pairSize, checkMeanStd, resizeImpl, cropImpl, centerCropImpl, rotateImpl,
@@ -312,7 +314,7 @@ export class ToTensor extends Transform<Tensor | Pixels, Tensor> {
   forward(x: Tensor | Pixels): Tensor {
     if (x instanceof Tensor) {
       if (x.dtype !== 'int32') return x;
-      return x.to('float32').div(255);
+      return div(toDtype(x, 'float32'), 255);
     }
     if (x === null || typeof x !== 'object' || !('data' in x) || !('shape' in x)) throw new Error(`ToTensor: expected a Tensor or { data, shape } pixels, got ${describeValue(x)}`);
     const { data, shape } = x;
@@ -505,8 +507,8 @@ export class RandomCrop extends Transform {
     const out = cropImpl('RandomCrop', x, top, left, this.size[0], this.size[1]);
     if (this.fill === 0) return out;
     // cropImpl pads with zeros; mark what came from outside the image and give it the fill.
-    const inside = cropImpl('RandomCrop', x.mul(0).add(1), top, left, this.size[0], this.size[1]);
-    return out.add(inside.neg().add(1).mul(this.fill));
+    const inside = cropImpl('RandomCrop', add(mul(x, 0), 1), top, left, this.size[0], this.size[1]);
+    return add(out, mul(sub(1, inside), this.fill));
   }
 
   /**

@@ -145,6 +145,16 @@ forEachBackend('FashionMNIST', () => {
     assert.equal(ds.getItem(-1)[1], ds.targets[122]);
   });
 
+  test("torchvision's positional order (root, train, transform, targetTransform, download); misfits and unknown keys throw", () => {
+    const test_ = new FashionMNIST(SUBSET, false);
+    assert.equal(test_.train, false);
+    assert.equal(test_.length, new FashionMNIST(SUBSET, { train: false }).length);
+    assert.equal(new FashionMNIST(SUBSET, false, undefined, (y: number) => y + 10).getItem(0)[1], test_.targets[0] + 10);
+    assert.throws(() => new FashionMNIST(SUBSET, { train: 'no' }), /FashionMNIST: train must be a boolean, got the string "no"/);
+    assert.throws(() => new FashionMNIST(SUBSET, { target_transform: (y: number) => y }), /FashionMNIST: unknown option 'target_transform': did you mean targetTransform\?/);
+    assert.throws(() => new FashionMNIST(SUBSET, { limit: 1.5 }), /FashionMNIST: limit must be an integer, got number 1\.5/);
+  });
+
   test('getBatch equals getItem sample by sample (with a transform)', async () => {
     const ds = new FashionMNIST(SUBSET, { train: false, transform: new T.Normalize(0.286, 0.353) });
     const idx = Int32Array.of(5, 0, 999, 17);

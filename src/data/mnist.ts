@@ -15,6 +15,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { noGrad } from '../autograd/tape.js';
 import { stack, toDtype } from '../ops/shape.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { Dataset, markFreshBatches } from './dataset.js';
 import { readIdx } from './idx.js';
 import { downloadFromMirrors } from './download.js';
@@ -128,12 +129,17 @@ export class MNIST extends Dataset<[Tensor, number]> {
   private readonly scaled: Float32Array;
   private readonly pipeline?: SampleOp;
 
-  constructor(root?: string | (MNISTOptions & { root?: string }), opts: MNISTOptions = {}) {
+  constructor(...args: PyArgs<[root: string, train: boolean, transform: TransformLike, targetTransform: (label: number) => number, download: boolean], MNISTOptions & { root?: string }>) {
     super();
     const ctor = new.target as unknown as typeof MNIST;
-    if (typeof root === 'object' && root !== null) { opts = root; root = root.root; }
     const name = ctor.name;
-    this.root = (root as string | undefined) ?? ctor.defaultRoot;
+    // torchvision's order (root, train, transform, target_transform, download); limit is convnet's, by name.
+    const opts = bindArgs(name, args, {
+      positional: [{ name: 'root', kind: 'string' }, { name: 'train', kind: 'bool' }, { name: 'transform', kind: 'function' },
+        { name: 'targetTransform', kind: 'function' }, { name: 'download', kind: 'bool' }],
+      keywordOnly: [{ name: 'limit', kind: 'int' }],
+    }) as MNISTOptions & { root?: string };
+    this.root = opts.root ?? ctor.defaultRoot;
     this.train = opts.train ?? true;
     this.transform = opts.transform;
     this.targetTransform = opts.targetTransform;

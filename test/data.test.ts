@@ -203,6 +203,16 @@ forEachBackend('DataLoader', () => {
     assert.notDeepEqual((await firstColumn(c))[0], e0);
   });
 
+  test("PyTorch's positional order (dataset, batchSize, shuffle); the rest by name; misfits and unknown keys throw", async () => {
+    const named = new DataLoader(ds(), { batchSize: 10, shuffle: true, seed: 4 });
+    const positional = new DataLoader(ds(), 10, true, { seed: 4 });
+    assert.deepEqual(await firstColumn(positional), await firstColumn(named));
+    assert.equal(new DataLoader(ds(), 7).batchSize, 7);
+    assert.throws(() => new DataLoader(ds(), { batch_size: 4 }), /DataLoader: unknown option 'batch_size': did you mean batchSize\?/);
+    assert.throws(() => new DataLoader(ds(), 4, 'yes'), /DataLoader: argument 3 \(shuffle\) must be a boolean, got the string "yes"/);
+    assert.throws(() => new DataLoader(ds(), 4, true, null), /DataLoader: takes 3 positional arguments \(dataset, batchSize, shuffle\) but 4 were given .*; seed, dropLast, collateFn go in the options object/);
+  });
+
   test('shuffle without a seed follows manualSeed', async () => {
     const loader = new DataLoader(ds(), { batchSize: 10, shuffle: true });
     manualSeed(3); const a = (await firstColumn(loader))[0];

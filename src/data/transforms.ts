@@ -93,7 +93,15 @@ export interface SampleOp {
  */
 export type TransformLike<I = Tensor, O = Tensor> = ((x: I) => O) & { readonly sample?: SampleOp; readonly repr?: string };
 
-/** How a transform prints: its repr, or Lambda() for a plain function. */
+/**
+ * How a transform prints in a data set's description: its `repr`, or `Lambda()` for a plain function.
+ * convnet's own.
+ * @example
+ * ```ts
+ * transforms.describeTransform(new transforms.CenterCrop(8));  // 'CenterCrop(size=(8, 8))'
+ * transforms.describeTransform((x: Tensor) => x);               // 'Lambda()'
+ * ```
+ */
 export function describeTransform(t: unknown): string {
   return typeof (t as { repr?: unknown }).repr === 'string' ? (t as { repr: string }).repr : 'Lambda()';
 }

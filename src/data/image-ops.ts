@@ -197,8 +197,10 @@ export function resizeImpl(op: string, img: Tensor, size: number | readonly numb
   if (h === 0 || w === 0) throw new Error(`${op}: cannot resize an empty image [${img.shape.join(', ')}]`);
   const [oh, ow] = resizedOutputSize(op, [h, w], size, maxSize);
   const aa = antialias && mode !== 'nearest';
-  const wy = toDtype(fromArray(resizeWeights(h, oh, mode, aa), [oh, h]), img.dtype);
-  const wxT = transpose2d(toDtype(fromArray(resizeWeights(w, ow, mode, aa), [ow, w]), img.dtype));
+  // The weights in the image's dtype, made so on the JS side (a float64 tensor would not exist on webgpu).
+  const typed = (v: Float64Array) => (img.dtype === 'float64' ? v : Float32Array.from(v));
+  const wy = fromArray(typed(resizeWeights(h, oh, mode, aa)), [oh, h]);
+  const wxT = transpose2d(fromArray(typed(resizeWeights(w, ow, mode, aa)), [ow, w]));
   return matmul(wy, matmul(img, wxT));
 }
 

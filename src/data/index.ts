@@ -1,8 +1,10 @@
-// data — datasets, the DataLoader, IDX files and image transforms, as torch.utils.data and torchvision.
+// data — datasets, the DataLoader, IDX files, CIFAR, image folders, downloads and image transforms, as
+// torch.utils.data and torchvision.
 
 /**
- * `data`: datasets, the DataLoader, the IDX file format of MNIST and its relatives, and image transforms.
- * PyTorch: `torch.utils.data` and `torchvision.datasets`.
+ * `data`: datasets, the DataLoader, the IDX file format of MNIST and its relatives, CIFAR-10/100,
+ * ImageFolder, downloads of the official files, and image transforms. PyTorch: `torch.utils.data` and
+ * `torchvision.datasets`.
  * @example
  * ```ts
  * import { data } from 'convnet-ts';

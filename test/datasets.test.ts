@@ -199,10 +199,20 @@ describe('download', () => {
       new RegExp(`download: ${srv.url}/kriz/cifar-10-binary\\.tar\\.gz: md5 checksum mismatch \\(expected 0123456789abcdef0123456789abcdef, got ${md5(c10)} for ${c10.length} bytes\\); nothing was written`));
     assert.deepEqual(readdirSync(root), []);
     // SHA-256 works the same way
-    const file = join(root, 'x.tar.gz');
-    await assert.rejects(datasets.downloadUrl(`${srv.url}/kriz/cifar-10-binary.tar.gz`, file, { sha256: 'ab'.repeat(32) }), /sha256 checksum mismatch/);
-    await datasets.downloadUrl(`${srv.url}/kriz/cifar-10-binary.tar.gz`, file, { sha256: createHash('sha256').update(c10).digest('hex') });
-    assert.ok(datasets.checkIntegrity(file, { md5: md5(c10) }));
+    const url = `${srv.url}/kriz/cifar-10-binary.tar.gz`;
+    await assert.rejects(datasets.downloadUrl(url, root, 'x.tar.gz', { sha256: 'ab'.repeat(32) }), /sha256 checksum mismatch/);
+    assert.deepEqual(readdirSync(root), []);
+    const file = await datasets.downloadUrl(url, root, 'x.tar.gz', { sha256: createHash('sha256').update(c10).digest('hex') });
+    assert.equal(file, join(root, 'x.tar.gz'));
+    assert.ok(datasets.checkIntegrity(file, md5(c10)) && !datasets.checkIntegrity(file, '0'.repeat(32)));
+    // torchvision's order: (url, root, filename, md5); the file name defaults to the URL's last part.
+    assert.equal(await datasets.downloadUrl(url, join(root, 'by-name'), undefined, md5(c10)), join(root, 'by-name', 'cifar-10-binary.tar.gz'));
+    assert.throws(() => datasets.checkIntegrity(file, 'not-a-digest'), /checkIntegrity: argument 2 \(md5\) must be 32 hex digits, got the string "not-a-digest"/);
+    // downloadAndExtractArchive unpacks into extractRoot and, with removeFinished, deletes the archive.
+    const out = join(root, 'unpacked');
+    const paths = await datasets.downloadAndExtractArchive(url, join(root, 'dl'), out, undefined, md5(c10), true);
+    assert.ok(paths.includes(join(out, 'cifar-10-batches-bin', 'test_batch.bin')));
+    assert.ok(!existsSync(join(root, 'dl', 'cifar-10-binary.tar.gz')));
   });
 
   test('HTTP errors and network failures are errors naming the URL; nothing is written', async () => {
@@ -213,7 +223,7 @@ describe('download', () => {
     const dead = await serve(new Map());
     dead.server.close();
     await new Promise((r) => setTimeout(r, 20));
-    await assert.rejects(datasets.downloadUrl(`${dead.url}/a.gz`, join(root, 'a.gz')), new RegExp(`download: cannot fetch ${dead.url}/a\\.gz: ECONNREFUSED`));
+    await assert.rejects(datasets.downloadUrl(`${dead.url}/a.gz`, root), new RegExp(`download: cannot fetch ${dead.url}/a\\.gz: ECONNREFUSED`));
     assert.deepEqual(readdirSync(root), []);
   });
 

@@ -179,7 +179,7 @@ export class CIFAR10 extends Dataset<[Tensor, number]> {
     const dir = join(root, layout.folder);
     if (layout.trainFiles.concat(layout.testFiles).every((f) => existsSync(join(dir, f)))) return;
     const archive = join(root, this.url.split('/').pop()!);
-    if (checkIntegrity(archive, { md5: this.tgzMd5 })) {
+    if (checkIntegrity(archive, this.tgzMd5)) {
       extractArchive(archive, root);
       return;
     }

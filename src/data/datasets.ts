@@ -22,4 +22,3 @@ export { ImageFolder } from './folder.js';
 export { ImageFolderBase, IMG_EXTENSIONS } from './folder-base.js';
 export type { ImageFolderOptions } from './folder-base.js';
 export { downloadUrl, downloadAndExtractArchive, downloadFromMirrors, extractArchive, checkIntegrity, readTar } from './download.js';
-export type { Checksum } from './download.js';

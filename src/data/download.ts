@@ -10,24 +10,17 @@
 // outside the target directory (absolute paths, ..) are refused.
 
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { writeFileAtomic } from '../io/atomic.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 
-/**
- * A checksum to verify: the hex digest, `md5` (as torchvision lists) or `sha256`. convnet's own.
- * @example
- * ```ts
- * const sum: Checksum = { md5: 'c32a1d4ab5d03f1284b67883e8d87530' };
- * ```
- */
-export interface Checksum {
-  /** The MD5 hex digest. */
-  md5?: string;
-  /** The SHA-256 hex digest. */
-  sha256?: string;
-}
+const optStr = { test: (v: unknown) => typeof v === 'string', what: 'a string' };
+const hexKind = (n: number) => ({ test: (v: unknown) => typeof v === 'string' && new RegExp(`^[0-9a-fA-F]{${n}}$`).test(v), what: `${n} hex digits` });
+
+/** The checksum to verify: md5 (torchvision's) or sha256 (convnet's addition), whichever is given. */
+interface Checksum { md5?: string; sha256?: string }
 
 function digest(bytes: Uint8Array, sum: Checksum): { kind: string; want: string; got: string } | null {
   const kind = sum.sha256 ? 'sha256' : sum.md5 ? 'md5' : null;
@@ -36,32 +29,53 @@ function digest(bytes: Uint8Array, sum: Checksum): { kind: string; want: string;
   return { kind, want, got: createHash(kind).update(bytes).digest('hex') };
 }
 
-/**
- * Whether `file` exists and, when a checksum is given, matches it. PyTorch:
- * `torchvision.datasets.utils.check_integrity`.
- * @example
- * ```ts
- * checkIntegrity('data/cifar-10-binary.tar.gz', { md5: 'c32a1d4ab5d03f1284b67883e8d87530' });
- * ```
- */
-export function checkIntegrity(file: string, sum: Checksum = {}): boolean {
+function integrity(file: string, sum: Checksum): boolean {
   if (!existsSync(file)) return false;
   const d = digest(readFileSync(file), sum);
   return d === null || d.got === d.want;
 }
 
 /**
- * Fetches `url`, checks its checksum and writes it atomically to `file` (kept if already there and
- * right). Throws, writing nothing, on a network failure, an HTTP error or a checksum that does not match.
- * PyTorch: `torchvision.datasets.utils.download_url`.
+ * Whether `fpath` exists and, when `md5` (or `{ sha256 }`) is given, matches it. PyTorch:
+ * `torchvision.datasets.utils.check_integrity`.
  * @example
  * ```ts
- * await downloadUrl('https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz', 'data/cifar-10-binary.tar.gz',
- *                   { md5: 'c32a1d4ab5d03f1284b67883e8d87530' });
+ * datasets.checkIntegrity('data/cifar-10-binary.tar.gz', 'c32a1d4ab5d03f1284b67883e8d87530');
  * ```
  */
-export async function downloadUrl(url: string, file: string, sum: Checksum = {}): Promise<void> {
-  if (checkIntegrity(file, sum) && (sum.md5 || sum.sha256)) return;
+export function checkIntegrity(...args: PyArgs<[fpath: string, md5: string], { fpath?: string; md5?: string; sha256?: string }>): boolean {
+  const a = bindArgs('checkIntegrity', args, {
+    positional: [{ name: 'fpath', kind: 'string', required: true }, { name: 'md5', kind: hexKind(32) }], keywordOnly: [{ name: 'sha256', kind: hexKind(64) }],
+  });
+  return integrity(a.fpath as string, a as Checksum);
+}
+
+/**
+ * Fetches `url` into `root/filename` (default: the URL's last part), checks its MD5 (or `{ sha256 }`) and
+ * writes it atomically; a file already there that matches (or, with no checksum, any file there) is kept.
+ * Throws, writing nothing, on a network failure, an HTTP error or a checksum that does not match. Resolves
+ * to the file's path. PyTorch: `torchvision.datasets.utils.download_url`.
+ * @example
+ * ```ts
+ * await datasets.downloadUrl('https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz', 'data', undefined,
+ *                            'c32a1d4ab5d03f1284b67883e8d87530');
+ * ```
+ */
+export async function downloadUrl(...args: PyArgs<[url: string, root: string, filename: string, md5: string], { url?: string; root?: string; filename?: string; md5?: string; sha256?: string }>): Promise<string> {
+  const a = bindArgs('downloadUrl', args, {
+    positional: [{ name: 'url', kind: 'string', required: true }, { name: 'root', kind: 'string', required: true }, { name: 'filename', kind: optStr }, { name: 'md5', kind: hexKind(32) }],
+    keywordOnly: [{ name: 'sha256', kind: hexKind(64) }],
+  });
+  const url = a.url as string;
+  const file = join(a.root as string, (a.filename as string | undefined) ?? basenameOf(url));
+  await fetchTo(url, file, a as Checksum);
+  return file;
+}
+
+const basenameOf = (url: string): string => url.split('?')[0].split('/').pop() || 'download';
+
+async function fetchTo(url: string, file: string, sum: Checksum): Promise<void> {
+  if (integrity(file, sum)) return;
   let res: Response;
   try {
     res = await fetch(url);
@@ -121,15 +135,21 @@ export function readTar(bytes: Uint8Array, what = 'tar archive'): { name: string
 }
 
 /**
- * Unpacks a .tar.gz (or .tgz, or plain .tar) archive into `dir`, each file written atomically; returns the
- * paths written. Entries that would land outside `dir` are refused. PyTorch:
- * `torchvision.datasets.utils.extract_archive`.
+ * Unpacks a .tar.gz (or .tgz, or plain .tar) archive into `toPath` (default: the archive's folder), each
+ * file written atomically; the whole archive is read and checked before anything is written, and entries
+ * that would land outside `toPath` are refused. `removeFinished` deletes the archive afterwards. Returns
+ * the paths written. PyTorch: `torchvision.datasets.utils.extract_archive`.
  * @example
  * ```ts
- * extractArchive('data/cifar-10-binary.tar.gz', 'data');
+ * datasets.extractArchive('data/cifar-10-binary.tar.gz');   // into data/
  * ```
  */
-export function extractArchive(archive: string, dir: string): string[] {
+export function extractArchive(...args: PyArgs<[fromPath: string, toPath: string, removeFinished: boolean], { fromPath?: string; toPath?: string; removeFinished?: boolean }>): string[] {
+  const a = bindArgs('extractArchive', args, {
+    positional: [{ name: 'fromPath', kind: 'string', required: true }, { name: 'toPath', kind: 'string' }, { name: 'removeFinished', kind: 'bool' }],
+  });
+  const archive = a.fromPath as string;
+  const dir = (a.toPath as string | undefined) ?? dirname(archive);
   let bytes: Uint8Array = readFileSync(archive);
   if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
@@ -139,48 +159,58 @@ export function extractArchive(archive: string, dir: string): string[] {
     }
   }
   const entries = readTar(bytes, archive);
-  const written: string[] = [];
-  for (const { name, data } of entries) {
+  for (const { name } of entries) {
     const rel = normalize(name);
     if (isAbsolute(name) || rel === '..' || rel.startsWith(`..${sep}`)) throw new Error(`download: ${archive}: the entry ${JSON.stringify(name)} would land outside ${dir}; refused`);
-    const target = join(dir, rel);
-    writeFileAtomic(target, data);
-    written.push(target);
   }
+  const written = entries.map(({ name, data }) => {
+    const target = join(dir, normalize(name));
+    writeFileAtomic(target, data);
+    return target;
+  });
+  if (a.removeFinished) unlinkSync(archive);
   return written;
 }
 
 /**
- * Downloads an archive into `downloadRoot` (checked against its checksum) and unpacks it into
- * `extractRoot` (default the same). PyTorch: `torchvision.datasets.utils.download_and_extract_archive`.
+ * Downloads an archive into `downloadRoot` (checked against `md5`, or `{ sha256 }`) and unpacks it into
+ * `extractRoot` (default the same). Returns the paths unpacked. PyTorch:
+ * `torchvision.datasets.utils.download_and_extract_archive`.
  * @example
  * ```ts
- * await downloadAndExtractArchive('https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz', 'data',
- *                                 { md5: 'c32a1d4ab5d03f1284b67883e8d87530' });
+ * await datasets.downloadAndExtractArchive('https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz', 'data',
+ *                                          { md5: 'c32a1d4ab5d03f1284b67883e8d87530' });
  * ```
  */
-export async function downloadAndExtractArchive(url: string, downloadRoot: string, sum: Checksum = {}, extractRoot = downloadRoot): Promise<string[]> {
-  const file = join(downloadRoot, url.split('/').pop()!.split('?')[0]);
-  await downloadUrl(url, file, sum);
-  return extractArchive(file, extractRoot);
+export async function downloadAndExtractArchive(...args: PyArgs<[url: string, downloadRoot: string, extractRoot: string, filename: string, md5: string, removeFinished: boolean],
+  { url?: string; downloadRoot?: string; extractRoot?: string; filename?: string; md5?: string; removeFinished?: boolean; sha256?: string }>): Promise<string[]> {
+  const a = bindArgs('downloadAndExtractArchive', args, {
+    positional: [{ name: 'url', kind: 'string', required: true }, { name: 'downloadRoot', kind: 'string', required: true }, { name: 'extractRoot', kind: 'string' },
+      { name: 'filename', kind: optStr }, { name: 'md5', kind: hexKind(32) }, { name: 'removeFinished', kind: 'bool' }],
+    keywordOnly: [{ name: 'sha256', kind: hexKind(64) }],
+  });
+  const url = a.url as string, root = a.downloadRoot as string;
+  const file = join(root, (a.filename as string | undefined) ?? basenameOf(url));
+  await fetchTo(url, file, a as Checksum);
+  return extractArchive(file, (a.extractRoot as string | undefined) ?? root, (a.removeFinished as boolean | undefined) ?? false);
 }
 
 /**
- * Tries each mirror in turn for `filename` (checked against `sum`) and writes it to `dir`; the error, if
+ * Tries each mirror in turn for `filename` (checked against `md5`) and writes it to `dir`; the error, if
  * every mirror fails, lists what each one said. convnet's own (torchvision's MNIST.download loop).
  * @example
  * ```ts
- * await downloadFromMirrors(MNIST.mirrors, 'train-images-idx3-ubyte.gz', 'data/MNIST/raw', { md5: 'f68b3c2dcbeaaa9fbdd348bbdeb94873' });
+ * await datasets.downloadFromMirrors(MNIST.mirrors, 'train-images-idx3-ubyte.gz', 'data/MNIST/raw', 'f68b3c2dcbeaaa9fbdd348bbdeb94873');
  * ```
  */
-export async function downloadFromMirrors(mirrors: readonly string[], filename: string, dir: string, sum: Checksum): Promise<string> {
-  const file = join(dir, filename);
-  if (checkIntegrity(file, sum)) return file;
+export async function downloadFromMirrors(mirrors: readonly string[], filename: string, dir: string, md5: string): Promise<string> {
+  const file = join(dir, filename), sum = { md5 };
+  if (integrity(file, sum)) return file;
   const errors: string[] = [];
   for (const mirror of mirrors) {
     const url = mirror.endsWith('/') ? `${mirror}${filename}` : `${mirror}/${filename}`;
     try {
-      await downloadUrl(url, file, sum);
+      await fetchTo(url, file, sum);
       return file;
     } catch (e) {
       errors.push((e as Error).message);

@@ -96,7 +96,7 @@ export class MNIST extends Dataset<[Tensor, number]> {
    */
   static async download(root: string): Promise<void> {
     const dir = join(root, this.name, 'raw');
-    for (const [file, md5] of this.resources) await downloadFromMirrors(this.mirrors, file, dir, { md5 });
+    for (const [file, md5] of this.resources) await downloadFromMirrors(this.mirrors, file, dir, md5);
   }
 
   /**

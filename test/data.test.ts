@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import {
   tensor, arange, manualSeed, Tensor, DataLoader, TensorDataset, Subset, randomSplit, FashionMNIST, MNIST,
-  readIdx, parseIdx, encodeIdx, transforms as T, Dataset,
+  readIdx, parseIdx, encodeIdx, transforms as T, Dataset, Generator,
 } from '../src/index.js';
 import { forEachBackend, nested, values } from './helpers/backends.js';
 import { DEFAULT_IDX_MAX_BYTES } from '../src/data/idx.js';
@@ -255,6 +255,11 @@ forEachBackend('DataLoader', () => {
     assert.deepEqual(await firstColumn(new DataLoader(sub, { batchSize: 2 })), [[9, 2]]);
     assert.deepEqual(randomSplit(ds(), [0.8, 0.2]).map((p) => p.length), [8, 2]);
     assert.throws(() => randomSplit(ds(), [5, 4]), /summing to the dataset's length 10/);
+    // PyTorch's third argument is a generator: the split follows it (a twin draws the same permutation).
+    const byGen = randomSplit(ds(), [6, 4], new Generator(9));
+    assert.deepEqual(Array.from(byGen[0].indices), Array.from(new Generator(9).permutation(10).subarray(0, 6)));
+    assert.throws(() => randomSplit(ds(), [6, 4], { generator: 3 }), /randomSplit: generator must be a Generator, got number 3/);
+    assert.throws(() => randomSplit(ds(), [6, 4], { seeds: 3 }), /randomSplit: unknown option 'seeds': did you mean seed\?/);
   });
 
   test('bad arguments are named', () => {

@@ -248,6 +248,28 @@ describe('download', () => {
     assert.ok(!existsSync(join(tmp, 'dl-evil', 'evil.txt')));
   });
 
+  test('a tar whose entry declares more bytes than follow is damaged: refused before anything is written', () => {
+    const header = Buffer.alloc(512);
+    header.write('a.bin', 0);
+    header.write('00000001750\0', 124); // 1000 bytes declared, 4 present
+    header.write('0', 156);
+    const dir = fresh('dl-short');
+    writeFileSync(join(dir, 'short.tar'), Buffer.concat([header, Buffer.from('abcd')]));
+    assert.throws(() => datasets.extractArchive(join(dir, 'short.tar')), /download: .*short\.tar is damaged: the entry at byte 0 declares 00000001750 \(octal\) bytes, past the end of the archive/);
+    assert.deepEqual(readdirSync(dir), ['short.tar']);
+    // GNU tar's own archive round-trips: every member, byte for byte.
+    const src = fresh('dl-roundtrip-src');
+    mkdirSync(join(src, 'deep', 'er'), { recursive: true });
+    const long = `${'n'.repeat(120)}.bin`; // past ustar's 100-byte name field
+    writeFileSync(join(src, 'deep', 'er', long), Buffer.from([1, 2, 3]));
+    writeFileSync(join(src, 'deep', 'empty'), Buffer.alloc(0));
+    writeFileSync(join(dir, 'rt.tar.gz'), tarGz(src, 'deep'));
+    const out = join(dir, 'out');
+    const written = datasets.extractArchive(join(dir, 'rt.tar.gz'), out);
+    assert.deepEqual(written.map((p) => p.slice(out.length + 1)).sort(), ['deep/empty', `deep/er/${long}`]);
+    assert.deepEqual([...readFileSync(join(out, 'deep', 'er', long))], [1, 2, 3]);
+  });
+
   test('the MNIST family: each file from the first mirror that has it, MD5 checked, read as torchvision lays it out', async () => {
     const images = encodeIdx({ type: 'uint8', shape: [3, 28, 28], data: Uint8Array.from({ length: 3 * 784 }, (_, i) => i % 256) }, { gzip: true });
     const labels = encodeIdx({ type: 'uint8', shape: [3], data: Uint8Array.of(9, 0, 4) }, { gzip: true });

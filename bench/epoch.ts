@@ -17,7 +17,7 @@ if (!existsSync(dir)) {
 const EPOCHS = Number(process.env.EPOCHS ?? 1);
 console.log(`epoch: LeNet-5, full Fashion-MNIST, batch 64, convnet-${getBackend()} ${getNumThreads()} threads; ${firstTouchLine()}`);
 manualSeed(0);
-const train = new FashionMNIST(dir, { train: true, transform: transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
+const train = new FashionMNIST(dir, { train: true, transform: new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
 const loader = new DataLoader(train, { batchSize: 64, shuffle: true, seed: 0 });
 const model = models.lenet5();
 const optimizer = new optim.SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });

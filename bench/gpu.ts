@@ -133,7 +133,7 @@ let lenet: EpochNumbers | { error: string } | null = null;
 async function convnetLenet(): Promise<void> {
   const dir = syntheticFashionMnist(IMAGES);
   manualSeed(0);
-  const norm = transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+  const norm = new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
   const trainSet = new FashionMNIST(dir, { train: true, transform: norm });
   const loader = new DataLoader(trainSet, { batchSize: BATCH, shuffle: true, seed: 0 });
   const model = models.lenet5();

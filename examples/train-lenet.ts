@@ -19,7 +19,7 @@ const epochs = Number(process.argv[3] ?? 4);
 manualSeed(0);
 
 // 1. Data: images as float32 [1, 28, 28] in [0, 1], normalised; labels 0..9.
-const transform = transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+const transform = new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
 const trainSet = new FashionMNIST(dataDir, { train: true, transform });
 const testSet = new FashionMNIST(dataDir, { train: false, transform });
 const trainLoader = new DataLoader(trainSet, { batchSize: 64, shuffle: true, seed: 0 });

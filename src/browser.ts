@@ -47,6 +47,9 @@ export {
 export { fromPixels, toCanvas, toImageData, decodeImageBlob } from './io/image-web.js';
 export type { PixelSource, FromPixelsOptions, DecodeImageBlobOptions } from './io/image-web.js';
 export { fromRgba, toRgba } from './io/raster.js';
+// ImageFolder over the files a user picks (<input type="file" webkitdirectory>), decoded by the browser
+export { WebImageFolder as ImageFolder } from './data/folder-web.js';
+export type { ImageFolderOptions } from './data/folder-base.js';
 export type { ImageEncodeOptions, RgbaImage } from './io/raster.js';
 
 // vis as in Node: grids of feature maps and kernels, activation hooks, the padding demo, figures (an RGBA

@@ -23,6 +23,11 @@ export {
   readIdx, parseIdx, encodeIdx, IdxFormatError,
 } from './data/index.js';
 export type { MNISTOptions, IdxData } from './data/index.js';
+// CIFAR-10/100 (binary release), ImageFolder, and downloads of the official files, as torchvision.datasets
+export { CIFAR10, CIFAR100, ImageFolder } from './data/index.js';
+export type { CIFAROptions, ImageFolderOptions } from './data/index.js';
+/** Data sets read from files and their downloads, as torchvision.datasets. */
+export * as datasets from './data/datasets.js';
 export * as data from './data/index.js';
 
 // checkpoints

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import {
   tensor, arange, manualSeed, Tensor, DataLoader, TensorDataset, Subset, randomSplit, FashionMNIST, MNIST,
-  readIdx, parseIdx, encodeIdx, transforms as T, Dataset,
+  readIdx, parseIdx, encodeIdx, transforms as T, Dataset, Generator,
 } from '../src/index.js';
 import { forEachBackend, nested, values } from './helpers/backends.js';
 import { DEFAULT_IDX_MAX_BYTES } from '../src/data/idx.js';
@@ -145,8 +145,18 @@ forEachBackend('FashionMNIST', () => {
     assert.equal(ds.getItem(-1)[1], ds.targets[122]);
   });
 
+  test("torchvision's positional order (root, train, transform, targetTransform, download); misfits and unknown keys throw", () => {
+    const test_ = new FashionMNIST(SUBSET, false);
+    assert.equal(test_.train, false);
+    assert.equal(test_.length, new FashionMNIST(SUBSET, { train: false }).length);
+    assert.equal(new FashionMNIST(SUBSET, false, undefined, (y: number) => y + 10).getItem(0)[1], test_.targets[0] + 10);
+    assert.throws(() => new FashionMNIST(SUBSET, { train: 'no' }), /FashionMNIST: train must be a boolean, got the string "no"/);
+    assert.throws(() => new FashionMNIST(SUBSET, { target_transform: (y: number) => y }), /FashionMNIST: unknown option 'target_transform': did you mean targetTransform\?/);
+    assert.throws(() => new FashionMNIST(SUBSET, { limit: 1.5 }), /FashionMNIST: limit must be an integer, got number 1\.5/);
+  });
+
   test('getBatch equals getItem sample by sample (with a transform)', async () => {
-    const ds = new FashionMNIST(SUBSET, { train: false, transform: T.normalize(0.286, 0.353) });
+    const ds = new FashionMNIST(SUBSET, { train: false, transform: new T.Normalize(0.286, 0.353) });
     const idx = Int32Array.of(5, 0, 999, 17);
     const [x, y] = ds.getBatch(idx);
     assert.deepEqual(x.shape, [4, 1, 28, 28]);
@@ -193,6 +203,16 @@ forEachBackend('DataLoader', () => {
     assert.notDeepEqual((await firstColumn(c))[0], e0);
   });
 
+  test("PyTorch's positional order (dataset, batchSize, shuffle); the rest by name; misfits and unknown keys throw", async () => {
+    const named = new DataLoader(ds(), { batchSize: 10, shuffle: true, seed: 4 });
+    const positional = new DataLoader(ds(), 10, true, { seed: 4 });
+    assert.deepEqual(await firstColumn(positional), await firstColumn(named));
+    assert.equal(new DataLoader(ds(), 7).batchSize, 7);
+    assert.throws(() => new DataLoader(ds(), { batch_size: 4 }), /DataLoader: unknown option 'batch_size': did you mean batchSize\?/);
+    assert.throws(() => new DataLoader(ds(), 4, 'yes'), /DataLoader: argument 3 \(shuffle\) must be a boolean, got the string "yes"/);
+    assert.throws(() => new DataLoader(ds(), 4, true, null), /DataLoader: takes 3 positional arguments \(dataset, batchSize, shuffle\) but 4 were given .*; seed, dropLast, collateFn go in the options object/);
+  });
+
   test('shuffle without a seed follows manualSeed', async () => {
     const loader = new DataLoader(ds(), { batchSize: 10, shuffle: true });
     manualSeed(3); const a = (await firstColumn(loader))[0];
@@ -235,6 +255,11 @@ forEachBackend('DataLoader', () => {
     assert.deepEqual(await firstColumn(new DataLoader(sub, { batchSize: 2 })), [[9, 2]]);
     assert.deepEqual(randomSplit(ds(), [0.8, 0.2]).map((p) => p.length), [8, 2]);
     assert.throws(() => randomSplit(ds(), [5, 4]), /summing to the dataset's length 10/);
+    // PyTorch's third argument is a generator: the split follows it (a twin draws the same permutation).
+    const byGen = randomSplit(ds(), [6, 4], new Generator(9));
+    assert.deepEqual(Array.from(byGen[0].indices), Array.from(new Generator(9).permutation(10).subarray(0, 6)));
+    assert.throws(() => randomSplit(ds(), [6, 4], { generator: 3 }), /randomSplit: generator must be a Generator, got number 3/);
+    assert.throws(() => randomSplit(ds(), [6, 4], { seeds: 3 }), /randomSplit: unknown option 'seeds': did you mean seed\?/);
   });
 
   test('bad arguments are named', () => {
@@ -243,7 +268,7 @@ forEachBackend('DataLoader', () => {
   });
 
   test('one shuffled pass over the 60,000 official images visits each once', { skip: skipFull }, async () => {
-    const ds = new FashionMNIST(FULL, { train: true, transform: T.normalize(0.286, 0.353) });
+    const ds = new FashionMNIST(FULL, { train: true, transform: new T.Normalize(0.286, 0.353) });
     const loader = new DataLoader(ds, { batchSize: 64, shuffle: true, seed: 0 });
     const counts = new Array(10).fill(0);
     let n = 0;
@@ -257,16 +282,16 @@ forEachBackend('transforms', () => {
   const img = () => tensor([[[1, 2, 3], [4, 5, 6]]]); // [1, 2, 3]
 
   test('normalize: (x - mean) / std per channel', async () => {
-    const out = T.normalize([1, 2], [2, 4])(tensor([[[1, 3]], [[2, 6]]]));
+    const out = new T.Normalize([1, 2], [2, 4])(tensor([[[1, 3]], [[2, 6]]]));
     assert.deepEqual(await nested(out), [[[0, 1]], [[0, 1]]]);
-    assert.throws(() => T.normalize([0], [0]), /std\[0\] must be positive/);
-    assert.throws(() => T.normalize([0, 1], [1, 1])(tensor([[[1]], [[1]], [[1]]])), /2 means\/stds for an image with 3 channels/);
+    assert.throws(() => new T.Normalize([0], [0]), /std\[0\] must be positive/);
+    assert.throws(() => new T.Normalize([0, 1], [1, 1])(tensor([[[1]], [[1]], [[1]]])), /2 means\/stds for an image with 3 channels/);
   });
 
   test('randomHorizontalFlip / randomVerticalFlip with p = 1 and p = 0', async () => {
-    assert.deepEqual(await nested(T.randomHorizontalFlip(1)(img())), [[[3, 2, 1], [6, 5, 4]]]);
-    assert.deepEqual(await nested(T.randomHorizontalFlip(0)(img())), await nested(img()));
-    assert.deepEqual(await nested(T.randomVerticalFlip(1)(img())), [[[4, 5, 6], [1, 2, 3]]]);
+    assert.deepEqual(await nested(new T.RandomHorizontalFlip(1)(img())), [[[3, 2, 1], [6, 5, 4]]]);
+    assert.deepEqual(await nested(new T.RandomHorizontalFlip(0)(img())), await nested(img()));
+    assert.deepEqual(await nested(new T.RandomVerticalFlip(1)(img())), [[[4, 5, 6], [1, 2, 3]]]);
   });
 
   test('randomCrop with padding: every output is a window of the zero-padded image', async () => {
@@ -277,7 +302,7 @@ forEachBackend('transforms', () => {
     manualSeed(0);
     const got = new Set<string>();
     for (let i = 0; i < 200; i++) {
-      const out = T.randomCrop(2, { padding: 1 })(x);
+      const out = new T.RandomCrop(2, { padding: 1 })(x);
       const s = JSON.stringify(await nested(out));
       assert.ok(windows.has(s), s);
       got.add(s);
@@ -296,15 +321,15 @@ forEachBackend('transforms', () => {
       all.add(JSON.stringify([0, 1].map((ch) => [pad2(ch)[r].slice(c, c + 2), pad2(ch)[r + 1].slice(c, c + 2)])));
     }
     for (let i = 0; i < 300; i++) {
-      const s = JSON.stringify(await nested(T.randomCrop(2, { padding: P })(x2)));
+      const s = JSON.stringify(await nested(new T.RandomCrop(2, { padding: P })(x2)));
       assert.ok(all.has(s), s);
     }
-    assert.deepEqual(T.randomCrop([1, 2])(x).shape, [1, 1, 2]);
-    assert.throws(() => T.randomCrop(3)(x), /crop size \[3, 3\] is larger than the padded image \[2, 2\]/);
+    assert.deepEqual(new T.RandomCrop([1, 2])(x).shape, [1, 1, 2]);
+    assert.throws(() => new T.RandomCrop(3)(x), /crop size \[3, 3\] is larger than the padded image \[2, 2\]/);
   });
 
   test('compose: the batched path gives what the tensor path gives (same seed)', async () => {
-    const tf = T.compose([T.randomCrop(28, { padding: 4 }), T.randomHorizontalFlip(), T.normalize(0.286, 0.353)]);
+    const tf = new T.Compose([new T.RandomCrop(28, { padding: 4 }), new T.RandomHorizontalFlip(), new T.Normalize(0.286, 0.353)]);
     assert.match(tf.repr, /RandomCrop\(size=\(28, 28\), padding=4\)/);
     const ds = new FashionMNIST(SUBSET, { train: false, transform: tf });
     const plain = new FashionMNIST(SUBSET, { train: false });
@@ -319,7 +344,7 @@ forEachBackend('transforms', () => {
   });
 
   test('toTensor scales 8-bit HWC pixels to CHW floats in [0, 1]', async () => {
-    const t = T.toTensor()({ data: Uint8Array.of(0, 255, 51, 102), shape: [1, 2, 2] });
+    const t = new T.ToTensor()({ data: Uint8Array.of(0, 255, 51, 102), shape: [1, 2, 2] });
     assert.deepEqual(t.shape, [2, 1, 2]);
     assert.deepEqual(await values(t), [0, 51 / 255, 1, 102 / 255].map(Math.fround));
   });

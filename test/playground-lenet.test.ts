@@ -41,7 +41,7 @@ async function nodePredictions(): Promise<number[]> {
   const model = models.lenet5();
   model.loadStateDict(safetensors.loadFile(PRETRAINED));
   model.eval();
-  const test = new FashionMNIST(SUBSET, { train: false, transform: transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
+  const test = new FashionMNIST(SUBSET, { train: false, transform: new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
   const preds: number[] = [];
   for (const [x] of new DataLoader(test, { batchSize: 500 })) preds.push(...await noGrad(() => argmax(model(x) as Tensor, -1)).dataAsync());
   return preds;

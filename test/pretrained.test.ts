@@ -20,7 +20,7 @@ for (const [name, build] of [['lenet5', models.lenet5]] as const) {
     assert.equal(ck.modelName, name);
     const model = build({ pretrained: true });
     model.eval();
-    const testSet = new FashionMNIST(SUBSET, { train: false, transform: transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
+    const testSet = new FashionMNIST(SUBSET, { train: false, transform: new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
     const ev = await evaluate(model, new DataLoader(testSet, { batchSize: 500 }), { numClasses: 10 });
     assert.equal(ev.total, 1000);
     assert.ok(Math.abs(ev.accuracy - entry.accuracy) <= 0.03, `${name}: ${ev.accuracy} on the subset vs ${entry.accuracy} on the full test set`);

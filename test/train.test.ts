@@ -38,7 +38,7 @@ forEachBackend('LeNet-5 learns Fashion-MNIST (the shipped subset)', (backend) =>
   const plan = backend === 'ref' || backend === 'webgpu' ? { epochs: 2, steps: 120 } : { epochs: 4, steps: 316 };
   test(`${plan.epochs} epochs (${plan.steps} steps of 64) reach >= 75 % on the 1,000 held-out images; the checkpoint round-trips bit-exactly`, { timeout: 240_000 }, async () => {
     manualSeed(0);
-    const norm = T.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+    const norm = new T.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
     const train = new FashionMNIST(SUBSET, { train: true, transform: norm });
     const test_ = new FashionMNIST(SUBSET, { train: false, transform: norm });
     const trainLoader = new DataLoader(train, { batchSize: 64, shuffle: true, seed: 0 });

@@ -10,7 +10,7 @@ import { useBestBackend } from '../backend/webgpu/index.js';
 import { FashionMNIST, FASHION_MNIST_MEAN, FASHION_MNIST_STD } from '../data/mnist.js';
 import { DataLoader } from '../data/dataloader.js';
 import { Generator } from '../data/rng.js';
-import { compose, normalize, randomCrop, randomHorizontalFlip } from '../data/transforms.js';
+import { Compose, Normalize, RandomCrop, RandomHorizontalFlip } from '../data/transforms.js';
 import type { Module } from '../nn/module.js';
 import { Adam, AdamW } from '../optim/adam.js';
 import { SGD } from '../optim/sgd.js';
@@ -104,12 +104,12 @@ export interface LoaderSettings {
 const AUGMENT_STREAM = 0x617567; // 'aug'
 
 export function makeLoaders(s: LoaderSettings) {
-  const norm = normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+  const norm = new Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
   // Augmentation draws from its own generator, whose state checkpoints save (cli/train.ts): a resumed
   // run then crops and flips exactly as an uninterrupted one.
   const augmentRng = new Generator(s.seed, AUGMENT_STREAM);
   const trainTf = s.augment
-    ? compose([randomCrop(28, { padding: 2, generator: augmentRng }), randomHorizontalFlip(0.5, { generator: augmentRng }), norm])
+    ? new Compose([new RandomCrop(28, 2, { generator: augmentRng }), new RandomHorizontalFlip(0.5, { generator: augmentRng }), norm])
     : norm;
   const trainSet = new FashionMNIST(s.dataDir, { train: true, transform: trainTf, limit: s.limit });
   const testSet = new FashionMNIST(s.dataDir, { train: false, transform: norm, limit: s.testLimit });

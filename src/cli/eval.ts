@@ -7,7 +7,7 @@ import { loadCheckpoint } from '../train/checkpoint.js';
 import { buildModel, MODELS } from '../train/models.js';
 import { FashionMNIST, FASHION_MNIST_MEAN, FASHION_MNIST_STD } from '../data/mnist.js';
 import { DataLoader } from '../data/dataloader.js';
-import { normalize } from '../data/transforms.js';
+import { Normalize } from '../data/transforms.js';
 import { BACKEND_CHOICES, BACKEND_HELP, checkpointPath, describeResult, PRETRAINED_HELP, resolveDataDir, selectBackend } from './common.js';
 import { choiceFlag, intFlag, registerCommand, stringFlag, UsageError, type CommandContext } from './registry.js';
 
@@ -41,7 +41,7 @@ async function run({ values }: CommandContext): Promise<number> {
   const ckpt = loadCheckpoint(checkpointPath(file));
   const name = modelFlag ?? ckpt.modelName;
   if (!name) throw new UsageError(`${file} does not record which model it holds; pass --model (${Object.keys(MODELS).join(', ')})`);
-  const testSet = new FashionMNIST(dataDir, { train: false, transform: normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD), limit });
+  const testSet = new FashionMNIST(dataDir, { train: false, transform: new Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD), limit });
   const model = buildModel(name, { numClasses: testSet.classes.length });
   model.loadStateDict(ckpt.modelState);
   const ev = await evaluate(model, new DataLoader(testSet, { batchSize }), { lossFn: new CrossEntropyLoss(), numClasses: testSet.classes.length });

@@ -15,6 +15,7 @@ import { allocArray, type DType } from '../tensor/dtype.js';
 import { noGrad } from '../autograd/tape.js';
 import { stack, toDtype } from '../ops/shape.js';
 import type { Dataset } from './dataset.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { Generator } from './rng.js';
 
 /**
@@ -99,7 +100,14 @@ export class DataLoader<T = unknown, B = T extends unknown[] ? Tensor[] : Tensor
   /** The epoch the next pass draws its order for; advanced by every pass. */
   epoch = 0;
 
-  constructor(dataset: Dataset<T>, opts: DataLoaderOptions<T, B> = {}) {
+  constructor(...args: PyArgs<[dataset: Dataset<T>, batchSize: number, shuffle: boolean], DataLoaderOptions<T, B> & { dataset?: Dataset<T> }>) {
+    // PyTorch's order (dataset, batch_size, shuffle); its later positional slots (sampler, …) are not
+    // supported, so seed, dropLast and collateFn go by name.
+    const opts = bindArgs('DataLoader', args, {
+      positional: [{ name: 'dataset', required: true }, { name: 'batchSize', kind: 'int' }, { name: 'shuffle', kind: 'bool' }],
+      keywordOnly: [{ name: 'seed', kind: 'number' }, { name: 'dropLast', kind: 'bool' }, { name: 'collateFn', kind: 'function' }],
+    }) as unknown as DataLoaderOptions<T, B> & { dataset: Dataset<T> };
+    const dataset = opts.dataset;
     if (!dataset || typeof dataset.getItem !== 'function') throw new Error('DataLoader: dataset must have getItem(index) and length');
     const batchSize = opts.batchSize ?? 1;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`DataLoader: batchSize must be a positive integer, got ${batchSize}`);

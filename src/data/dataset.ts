@@ -8,6 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { indexSelect } from '../ops/shape.js';
 import { noGrad } from '../autograd/tape.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { Generator } from './rng.js';
 
 /** Datasets whose getBatch always makes new tensors that nothing else holds: convnet's own, each file
@@ -202,13 +203,23 @@ export class Subset<T> extends Dataset<T> {
 
 /**
  * Splits a dataset into non-overlapping random subsets of the given lengths (or fractions that sum to 1),
- * shuffled by `seed` or the global generator. PyTorch: `torch.utils.data.random_split`.
+ * shuffled by `generator` (a {@link Generator}, as PyTorch's third argument) or by a `seed` (default 0).
+ * PyTorch: `torch.utils.data.random_split`.
  * @example
  * ```ts
  * const [trainPart, valPart] = randomSplit(train, [0.9, 0.1], { seed: 0 });
+ * randomSplit(train, [0.9, 0.1], new Generator(42));
  * ```
  */
-export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], opts: { seed?: number } = {}): Subset<T>[] {
+export function randomSplit<T>(...args: PyArgs<[dataset: Dataset<T>, lengths: readonly number[], generator: Generator], { dataset?: Dataset<T>; lengths?: readonly number[]; generator?: Generator; seed?: number }>): Subset<T>[] {
+  const a = bindArgs('randomSplit', args, {
+    positional: [{ name: 'dataset', kind: { test: (v) => v instanceof Dataset, what: 'a Dataset' }, required: true },
+      { name: 'lengths', kind: { test: (v) => Array.isArray(v) && v.every((x) => typeof x === 'number'), what: 'a list of lengths or fractions' }, required: true },
+      { name: 'generator', kind: { test: (v) => v instanceof Generator, what: 'a Generator' } }],
+    keywordOnly: [{ name: 'seed', kind: 'number' }],
+  });
+  if (a.generator !== undefined && a.seed !== undefined) throw new Error('randomSplit: give a generator or a seed, not both');
+  const dataset = a.dataset as Dataset<T>, lengths = a.lengths as number[];
   const n = dataset.length;
   let sizes = [...lengths];
   if (sizes.every((v) => v >= 0 && v <= 1) && Math.abs(sizes.reduce((a, b) => a + b, 0) - 1) < 1e-9 && sizes.some((v) => !Number.isInteger(v))) {
@@ -218,7 +229,7 @@ export function randomSplit<T>(dataset: Dataset<T>, lengths: readonly number[], 
   if (sizes.some((v) => !Number.isInteger(v) || v < 0) || sizes.reduce((a, b) => a + b, 0) !== n) {
     throw new Error(`randomSplit: lengths ${JSON.stringify(lengths)} must be non-negative integers summing to the dataset's length ${n} (or fractions summing to 1)`);
   }
-  const perm = new Generator(opts.seed ?? 0).permutation(n);
+  const perm = ((a.generator as Generator | undefined) ?? new Generator((a.seed as number | undefined) ?? 0)).permutation(n);
   const out: Subset<T>[] = [];
   let at = 0;
   for (const s of sizes) { out.push(new Subset(dataset, perm.subarray(at, at + s))); at += s; }

@@ -15,9 +15,11 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { noGrad } from '../autograd/tape.js';
 import { stack, toDtype } from '../ops/shape.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { Dataset, markFreshBatches } from './dataset.js';
 import { readIdx } from './idx.js';
-import type { SampleOp, Transform } from './transforms.js';
+import { downloadFromMirrors } from './download.js';
+import { describeTransform, type SampleOp, type TransformLike } from './transforms.js';
 
 /**
  * Options of {@link MNIST}, {@link FashionMNIST} and {@link KMNIST}: the split, transforms of the image and
@@ -32,11 +34,13 @@ export interface MNISTOptions {
   /** The training split (default) or the test split. */
   train?: boolean;
   /** Applied to each image tensor [1, H, W] (float32 in [0, 1]). */
-  transform?: Transform;
+  transform?: TransformLike;
   /** Applied to each label. */
   targetTransform?: (label: number) => number;
   /** Keep only the first `limit` samples. */
   limit?: number;
+  /** Fetch the official files first when they are missing (only with `create`). */
+  download?: boolean;
 }
 
 const FASHION_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
@@ -72,10 +76,45 @@ function findFile(dataset: string, root: string, prefix: string, kind: 'images' 
 export class MNIST extends Dataset<[Tensor, number]> {
   static readonly defaultRoot: string = '/usr/share/datasets/mnist';
   static readonly classNames: readonly string[] = DIGITS;
+  /** Where {@link MNIST.download} looks for the files, in order (override for a mirror). PyTorch: `MNIST.mirrors`. */
+  static mirrors: string[] = ['https://ossci-datasets.s3.amazonaws.com/mnist/', 'http://yann.lecun.com/exdb/mnist/'];
+  /** The four files and their MD5s, as torchvision lists them. PyTorch: `MNIST.resources`. */
+  static readonly resources: readonly (readonly [string, string])[] = [
+    ['train-images-idx3-ubyte.gz', 'f68b3c2dcbeaaa9fbdd348bbdeb94873'],
+    ['train-labels-idx1-ubyte.gz', 'd53e105ee54ea40749a09fcbcd1e9432'],
+    ['t10k-images-idx3-ubyte.gz', '9fb629c4189551a2d022fa330f9573f3'],
+    ['t10k-labels-idx1-ubyte.gz', 'ec29112dd5afa0611ce80d1b7f02629c'],
+  ];
+
+  /**
+   * Fetches the four gzipped IDX files into torchvision's layout, `root/<Name>/raw/`, unless they are
+   * there already; each file's MD5 is checked, each mirror tried in turn. PyTorch: `MNIST.download`.
+   * @example
+   * ```ts
+   * await FashionMNIST.download('data');   // data/FashionMNIST/raw/train-images-idx3-ubyte.gz, …
+   * ```
+   */
+  static async download(root: string): Promise<void> {
+    const dir = join(root, this.name, 'raw');
+    for (const [file, md5] of this.resources) await downloadFromMirrors(this.mirrors, file, dir, md5);
+  }
+
+  /**
+   * Reads the data set after fetching the official files when `download` is set (see
+   * {@link MNIST.download}). PyTorch: `torchvision.datasets.MNIST(root, download=True)`.
+   * @example
+   * ```ts
+   * const train = await FashionMNIST.create('data', { train: true, download: true });
+   * ```
+   */
+  static async create<T extends MNIST>(this: new (root: string, opts: MNISTOptions) => T, root: string, opts: MNISTOptions = {}): Promise<T> {
+    if (opts.download) await (this as unknown as typeof MNIST).download(root);
+    return new this(root, { ...opts, download: undefined });
+  }
 
   readonly root: string;
   readonly train: boolean;
-  readonly transform?: Transform;
+  readonly transform?: TransformLike;
   /**
    * Applied to each label (see {@link MNISTOptions}). PyTorch: `target_transform`.
    */
@@ -90,19 +129,30 @@ export class MNIST extends Dataset<[Tensor, number]> {
   private readonly scaled: Float32Array;
   private readonly pipeline?: SampleOp;
 
-  constructor(root?: string | (MNISTOptions & { root?: string }), opts: MNISTOptions = {}) {
+  constructor(...args: PyArgs<[root: string, train: boolean, transform: TransformLike, targetTransform: (label: number) => number, download: boolean], MNISTOptions & { root?: string }>) {
     super();
     const ctor = new.target as unknown as typeof MNIST;
-    if (typeof root === 'object' && root !== null) { opts = root; root = root.root; }
     const name = ctor.name;
-    this.root = (root as string | undefined) ?? ctor.defaultRoot;
+    // torchvision's order (root, train, transform, target_transform, download); limit is convnet's, by name.
+    const opts = bindArgs(name, args, {
+      positional: [{ name: 'root', kind: 'string' }, { name: 'train', kind: 'bool' }, { name: 'transform', kind: 'function' },
+        { name: 'targetTransform', kind: 'function' }, { name: 'download', kind: 'bool' }],
+      keywordOnly: [{ name: 'limit', kind: 'int' }],
+    }) as MNISTOptions & { root?: string };
+    this.root = opts.root ?? ctor.defaultRoot;
     this.train = opts.train ?? true;
     this.transform = opts.transform;
     this.targetTransform = opts.targetTransform;
     this.classes = ctor.classNames;
     const prefix = this.train ? 'train' : 't10k';
-    const images = findFile(name, this.root, prefix, 'images');
-    const labels = findFile(name, this.root, prefix, 'labels');
+    let images: string, labels: string;
+    try {
+      images = findFile(name, this.root, prefix, 'images');
+      labels = findFile(name, this.root, prefix, 'labels');
+    } catch (e) {
+      if (!opts.download) throw e;
+      throw new Error(`${(e as Error).message}; download: true needs \`await ${name}.create(root, { download: true })\` (or \`await ${name}.download(root)\` first): a constructor cannot wait for the network`);
+    }
     this.files = { images, labels };
 
     const im = readIdx(images);
@@ -228,7 +278,7 @@ export class MNIST extends Dataset<[Tensor, number]> {
    */
   override toString(): string {
     const lines = [`Dataset ${this.constructor.name}`, `    Number of datapoints: ${this.length}`, `    Root location: ${this.root}`, `    Split: ${this.train ? 'Train' : 'Test'}`];
-    if (this.transform) lines.push(`    Transform: ${this.transform.repr.split('\n').join('\n    ')}`);
+    if (this.transform) lines.push(`    Transform: ${describeTransform(this.transform).split('\n').join('\n    ')}`);
     return lines.join('\n');
   }
 }
@@ -239,13 +289,20 @@ export class MNIST extends Dataset<[Tensor, number]> {
  * PyTorch: `torchvision.datasets.FashionMNIST`.
  * @example
  * ```ts
- * const test = new FashionMNIST({ train: false, transform: transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
+ * const test = new FashionMNIST({ train: false, transform: new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD) });
  * test.classes[test.targets[0]];  // e.g. 'Ankle boot'
  * ```
  */
 export class FashionMNIST extends MNIST {
   static override readonly defaultRoot: string = '/usr/share/datasets/fashion-mnist';
   static override readonly classNames: readonly string[] = FASHION_CLASSES;
+  static override mirrors: string[] = ['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'];
+  static override readonly resources: readonly (readonly [string, string])[] = [
+    ['train-images-idx3-ubyte.gz', '8d4fb7e6c68d591d4c3dfef9ec88bf0d'],
+    ['train-labels-idx1-ubyte.gz', '25c81989df183df01b3e8a0aad5dffbe'],
+    ['t10k-images-idx3-ubyte.gz', 'bef4ecab320f06d8554ea6380940ec79'],
+    ['t10k-labels-idx1-ubyte.gz', 'bb300cfdad3c16e7a12a480ee83cd310'],
+  ];
 }
 
 /**
@@ -259,17 +316,24 @@ export class FashionMNIST extends MNIST {
 export class KMNIST extends MNIST {
   static override readonly defaultRoot: string = '/usr/share/datasets/kmnist';
   static override readonly classNames: readonly string[] = KMNIST_CLASSES;
+  static override mirrors: string[] = ['http://codh.rois.ac.jp/kmnist/dataset/kmnist/'];
+  static override readonly resources: readonly (readonly [string, string])[] = [
+    ['train-images-idx3-ubyte.gz', 'bdb82020997e1d708af4cf47b453dcf7'],
+    ['train-labels-idx1-ubyte.gz', 'e144d726b3acfaa3e44228e80efcd344'],
+    ['t10k-images-idx3-ubyte.gz', '5c965bf0a639b31b8f53240b1b52f4d7'],
+    ['t10k-labels-idx1-ubyte.gz', '7320c461ea6c1c855c0b718fb2a4b134'],
+  ];
 }
 
 // Batches are made anew from the file's bytes (exactly these classes: a subclass's getBatch may differ).
 markFreshBatches(MNIST, FashionMNIST, KMNIST);
 
 /**
- * The mean of the Fashion-MNIST training pixels (scaled to [0, 1]), for {@link transforms.normalize}.
+ * The mean of the Fashion-MNIST training pixels (scaled to [0, 1]), for {@link transforms.Normalize}.
  * PyTorch: the constant people pass to `transforms.Normalize`.
  * @example
  * ```ts
- * transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+ * new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
  * ```
  */
 export const FASHION_MNIST_MEAN = 0.2860;
@@ -277,7 +341,7 @@ export const FASHION_MNIST_MEAN = 0.2860;
  * The standard deviation of the Fashion-MNIST training pixels (scaled to [0, 1]), for normalisation.
  * @example
  * ```ts
- * transforms.normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
+ * new transforms.Normalize(FASHION_MNIST_MEAN, FASHION_MNIST_STD);
  * ```
  */
 export const FASHION_MNIST_STD = 0.3530;
@@ -285,7 +349,7 @@ export const FASHION_MNIST_STD = 0.3530;
  * The mean of the MNIST training pixels (scaled to [0, 1]), for normalisation (the usual 0.1307).
  * @example
  * ```ts
- * transforms.normalize(MNIST_MEAN, MNIST_STD);
+ * new transforms.Normalize(MNIST_MEAN, MNIST_STD);
  * ```
  */
 export const MNIST_MEAN = 0.1307;
@@ -293,7 +357,7 @@ export const MNIST_MEAN = 0.1307;
  * The standard deviation of the MNIST training pixels (scaled to [0, 1]), for normalisation (0.3081).
  * @example
  * ```ts
- * transforms.normalize(MNIST_MEAN, MNIST_STD);
+ * new transforms.Normalize(MNIST_MEAN, MNIST_STD);
  * ```
  */
 export const MNIST_STD = 0.3081;

@@ -18,7 +18,7 @@ function splitmix32(x: number): number {
  * ```ts
  * const g = new Generator(0, epoch);
  * g.permutation(5);  // a reproducible Int32Array permutation of 0…4
- * transforms.randomHorizontalFlip(0.5, { generator: g });
+ * new transforms.RandomHorizontalFlip(0.5, { generator: g });
  * ```
  */
 export class Generator {

@@ -12,7 +12,17 @@ import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { normAxis, splitAt } from '../tensor/shape.js';
-import { cast, requireTensor, wrap } from './util.js';
+import { bindInput, cast, requireTensor, wrap } from './util.js';
+import { checkDType, type DType } from '../tensor/dtype.js';
+import type { PyArgs } from '../tensor/signature.js';
+import { toDtype } from './shape.js';
+import * as ew from './elementwise.js';
+
+/** PyTorch's `inplace=True` of an activation or dropout: convnet computes out of place, so it is refused
+ *  loudly (the result would otherwise be silently not written into the input). */
+export function noInplace(op: string, inplace: unknown): void {
+  if (inplace === true) throw new Error(`${op}: inplace=true is not supported; use the returned tensor (x = F.${op}(x, …))`);
+}
 
 /** [outer, n, inner] around one axis (n = 1 for a 0-d tensor). */
 export function axisLayout(shape: readonly number[], axis: number): AxisLayout {
@@ -44,8 +54,28 @@ const softmaxLike = scoped(function softmaxLike(op: 'softmax' | 'logSoftmax', in
  * F.softmax(tensor([[1, 1]]), 1);  // tensor([[0.5000, 0.5000]])
  * ```
  */
-export function softmax(x: Tensor, dim: number): Tensor {
-  return softmaxLike('softmax', x, dim);
+export function softmax(x: Tensor, ...args: SoftmaxArgs): Tensor {
+  return softmaxLike('softmax', ...softmaxDim('softmax', x, args));
+}
+
+/**
+ * The arguments of {@link softmax} and {@link logSoftmax} after the input: `dim` by position or by name, and
+ * an optional `dtype` to compute in (the input is converted first). PyTorch: `F.softmax(input, dim, dtype=)`.
+ * @example
+ * ```ts
+ * F.softmax(x, { dim: 1, dtype: 'float64' });
+ * ```
+ */
+export type SoftmaxArgs = PyArgs<[dim: number], { dim?: number; dtype?: DType }>;
+
+/** Binds softmax's (dim, dtype); converts the input (differentiably) when a dtype is asked for. */
+function softmaxDim(op: string, x: Tensor, args: readonly unknown[]): [Tensor, number] {
+  const a = bindInput(op, x, args, [{ name: 'dim', kind: 'int' }], [{ name: 'dtype', kind: 'string' }]);
+  if (a.dtype !== undefined) {
+    checkDType(op, a.dtype as DType);
+    x = toDtype(x, a.dtype as DType);
+  }
+  return [x, a.dim as number];
 }
 
 /**
@@ -55,8 +85,8 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * F.logSoftmax(logits, 1);
  * ```
  */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return softmaxLike('logSoftmax', x, dim);
+export function logSoftmax(x: Tensor, ...args: SoftmaxArgs): Tensor {
+  return softmaxLike('logSoftmax', ...softmaxDim('logSoftmax', x, args));
 }
 
 /** PyTorch's legacy rule for a softmax without dim: 0 for 0-, 1- and 3-D inputs, else 1. */
@@ -71,7 +101,10 @@ export function legacySoftmaxDim(ndim: number): number {
  * F.leakyRelu(tensor([-1, 2]), 0.1);  // tensor([-0.1000,  2.0000])
  * ```
  */
-export const leakyRelu = scoped(function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
+export const leakyRelu = scoped(function leakyRelu(input: Tensor, ...args: PyArgs<[negativeSlope: number, inplace: boolean], { negativeSlope?: number; inplace?: boolean }>): Tensor {
+  const a = bindInput('leakyRelu', input, args, [{ name: 'negativeSlope' }, { name: 'inplace', kind: 'bool' }]);
+  noInplace('leakyRelu', a.inplace);
+  const negativeSlope = (a.negativeSlope as number | undefined) ?? 0.01;
   const x = floatInput('leakyRelu', input);
   if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) {
     throw new Error(`leakyRelu: negativeSlope must be a finite number, got ${JSON.stringify(negativeSlope)}`);
@@ -79,3 +112,16 @@ export const leakyRelu = scoped(function leakyRelu(input: Tensor, negativeSlope 
   const out = wrap(backend().leakyRelu(x.storage, negativeSlope), x.shape);
   return record('leakyRelu', out, [x], (g) => [wrap(backend().leakyReluGrad(g.storage, x.storage, negativeSlope), x.shape)]);
 });
+
+/**
+ * max(x, 0) elementwise, with PyTorch's `inplace` argument (only false: convnet's activations return a new
+ * tensor). PyTorch: `torch.nn.functional.relu`.
+ * @example
+ * ```ts
+ * F.relu(tensor([-1, 2]));  // tensor([0., 2.])
+ * ```
+ */
+export function relu(input: Tensor, ...args: PyArgs<[inplace: boolean], { inplace?: boolean }>): Tensor {
+  if (args.length) noInplace('relu', bindInput('relu', input, args, [{ name: 'inplace', kind: 'bool' }]).inplace);
+  return ew.relu(input);
+}

@@ -7,7 +7,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { internalScope, scoped } from '../tensor/lifetime.js';
 import { promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
-import { checkAllocation, cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
+import { bindInput, checkAllocation, cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
+import type { PyArgs } from '../tensor/signature.js';
 import { sumTo } from './reduce.js';
 
 // ---------------------------------------------------------------------------------------------- unary
@@ -21,8 +22,9 @@ function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
 }
 
 function unaryOp(name: string, op: UnaryOp, grad: (x: Tensor, out: Tensor, g: Tensor) => Tensor) {
-  return (x: Tensor): Tensor => {
+  return (x: Tensor, ...extra: never[]): Tensor => {
     requireTensor(name, 'input', x);
+    if (extra.length) bindInput(name, x, extra, []); // takes only the input: an extra argument throws, naming it
     const out = unaryRaw(op, x);
     return record(name, out, [x], (g) => [grad(x, out, g)]);
   };
@@ -368,6 +370,16 @@ export const logicalAnd = scoped((a: Tensor, b: Tensor): Tensor => binaryRaw('lo
 // ------------------------------------------------------------------------------------- clamp, where
 
 /**
+ * The arguments of {@link clamp} after the input: `(min, max)` by position (null leaves a side open), or
+ * `{ min, max }` by name. PyTorch: the `min` and `max` arguments of `torch.clamp`.
+ * @example
+ * ```ts
+ * const args: ClampArgs = [0, { max: 1 }];
+ * ```
+ */
+export type ClampArgs = PyArgs<[min: TensorOrNumber | null | undefined, max: TensorOrNumber | null | undefined], { min?: TensorOrNumber | null; max?: TensorOrNumber | null }>;
+
+/**
  * Limits every element to [min, max] (null or undefined leaves a side open); the gradient flows where
  * min ≤ x ≤ max. PyTorch: `torch.clamp`.
  * @example
@@ -375,8 +387,10 @@ export const logicalAnd = scoped((a: Tensor, b: Tensor): Tensor => binaryRaw('lo
  * clamp(tensor([-2, 0.5, 3]), 0, 1);  // tensor([0.0000, 0.5000, 1.0000])
  * ```
  */
-export const clamp = scoped(function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
-  requireTensor('clamp', 'input', x);
+export const clamp = scoped(function clamp(x: Tensor, ...args: ClampArgs): Tensor {
+  const bound = { test: (v: unknown) => v === null || v instanceof Tensor || (typeof v === 'number' && !Number.isNaN(v)), what: 'a number, a Tensor or null' };
+  const a = bindInput('clamp', x, args, [{ name: 'min', kind: bound }, { name: 'max', kind: bound }]);
+  const min = a.min as TensorOrNumber | null | undefined, max = a.max as TensorOrNumber | null | undefined;
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new Error('clamp: at least one of min and max must be given');
   }

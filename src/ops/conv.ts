@@ -197,7 +197,8 @@ function convolve(op: string, x: Tensor, w: Tensor, bias: Tensor | null, args: C
  * const args: ConvCallArgs = [null, 2, 1];   // F.conv2d(x, w, null, 2, 1): stride 2, padding 1
  * ```
  */
-export type ConvCallArgs = PyArgs<[bias: Tensor | null | undefined, stride: Size, padding: ConvPadding, dilation: Size, groups: number], ConvOptions & { bias?: Tensor | null }>;
+export type ConvCallArgs = PyArgs<[bias: Tensor | null | undefined, stride: Size | undefined, padding: ConvPadding | undefined, dilation: Size | undefined, groups: number | undefined],
+  ConvOptions & { bias?: Tensor | null }>;
 
 const BIAS_KIND = { test: (v: unknown) => v === null || v instanceof Tensor, what: 'a Tensor or null' };
 

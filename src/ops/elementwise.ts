@@ -8,7 +8,7 @@ import { internalScope, scoped } from '../tensor/lifetime.js';
 import { promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
 import { bindInput, checkAllocation, cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
-import type { PyArgs } from '../tensor/signature.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { sumTo } from './reduce.js';
 
 // ---------------------------------------------------------------------------------------------- unary
@@ -192,6 +192,9 @@ function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
+/** The binary ops by name, for add/sub's alpha (filled as they are defined). */
+const binaryOps: Record<string, (x: TensorOrNumber, y: TensorOrNumber) => Tensor> = {};
+
 function binaryOp(name: string, op: BinaryOp, grad: (a: Tensor, b: Tensor, out: Tensor, g: Tensor) => [Tensor | null, Tensor | null]) {
   const run = (a: Tensor, b: Tensor): Tensor => {
     const out = binaryRaw(name, op, a, b);
@@ -200,7 +203,14 @@ function binaryOp(name: string, op: BinaryOp, grad: (a: Tensor, b: Tensor, out: 
       return [ga && a.requiresGrad ? sumTo(ga, a.shape) : null, gb && b.requiresGrad ? sumTo(gb, b.shape) : null];
     });
   };
-  return (x: TensorOrNumber, y: TensorOrNumber): Tensor => {
+  const withAlpha = name === 'add' || name === 'sub';
+  return (x: TensorOrNumber, y: TensorOrNumber, ...extra: [opts?: { alpha?: number }]): Tensor => {
+    if (extra.length) {
+      // PyTorch's keyword-only alpha of add/sub (x + alpha·y); any other extra argument throws, naming it.
+      const a = bindArgs(name, [x, y, ...extra], { positional: ['input', 'other'], keywordOnly: withAlpha ? [{ name: 'alpha', kind: 'number' }] : [] });
+      const alpha = a.alpha as number | undefined;
+      if (alpha !== undefined && alpha !== 1) return internalScope(() => (y instanceof Tensor ? binaryOps[name](x, mul(y, alpha)) : binaryOps[name](x, y * alpha)));
+    }
     if (x instanceof Tensor && y instanceof Tensor) return run(x, y);
     if (!(x instanceof Tensor) && !(y instanceof Tensor)) requireTensor(name, 'input', x);
     // A number becomes a 0-d tensor only this op (and its node) holds: freed with them.
@@ -216,9 +226,11 @@ function binaryOp(name: string, op: BinaryOp, grad: (a: Tensor, b: Tensor, out: 
  * @example
  * ```ts
  * add(tensor([1, 2]), 10);  // tensor([11., 12.])
+ * add(x, y, { alpha: 2 });  // x + 2·y
  * ```
  */
 export const add = binaryOp('add', 'add', (_a, _b, _o, g) => [g, g]);
+binaryOps.add = add;
 /**
  * Elementwise a − b, broadcasting. PyTorch: `torch.sub`.
  * @example
@@ -227,6 +239,7 @@ export const add = binaryOp('add', 'add', (_a, _b, _o, g) => [g, g]);
  * ```
  */
 export const sub = binaryOp('sub', 'sub', (_a, _b, _o, g) => [g, neg(g)]);
+binaryOps.sub = sub;
 /**
  * Elementwise a · b, broadcasting. PyTorch: `torch.mul`.
  * @example
@@ -306,7 +319,8 @@ export function rsub(r: number, x: Tensor): Tensor {
 // They return 1/0 in the operands' float type (convnet has no bool dtype), usable as masks.
 
 function compare(name: string, op: BinaryOp) {
-  return (x: TensorOrNumber, y: TensorOrNumber): Tensor => {
+  return (x: TensorOrNumber, y: TensorOrNumber, ...extra: never[]): Tensor => {
+    if (extra.length) bindArgs(name, [x, y, ...extra], { positional: ['input', 'other'] }); // an extra argument throws, naming it
     if (x instanceof Tensor && y instanceof Tensor) return binaryRaw(name, op, x, y);
     return internalScope(() => {
       const a = x instanceof Tensor ? x : lift(x, y as Tensor);

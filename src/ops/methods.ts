@@ -20,14 +20,14 @@ declare module '../tensor/tensor.js' {
      *  tensor([1, 2]).add(tensor([[10], [20]]));  // tensor([[11., 12.], [21., 22.]])
      *  ```
      */
-    add(other: TensorOrNumber): Tensor;
+    add(other: TensorOrNumber, opts?: { alpha?: number }): Tensor;
     /** Elementwise difference, broadcasting. PyTorch: `Tensor.sub`.
      *  @example
      *  ```ts
      *  tensor([5, 7]).sub(2);  // tensor([3., 5.])
      *  ```
      */
-    sub(other: TensorOrNumber): Tensor;
+    sub(other: TensorOrNumber, opts?: { alpha?: number }): Tensor;
     /** Elementwise product, broadcasting. PyTorch: `Tensor.mul`.
      *  @example
      *  ```ts
@@ -587,30 +587,30 @@ declare module '../tensor/tensor.js' {
 type Rest = (x: Tensor, ...args: unknown[]) => any;
 
 const P = Tensor.prototype;
-P.add = function (o) { return ew.add(this, o); };
-P.sub = function (o) { return ew.sub(this, o); };
-P.mul = function (o) { return ew.mul(this, o); };
-P.div = function (o) { return ew.div(this, o); };
-P.pow = function (o) { return ew.pow(this, o); };
-P.maximum = function (o) { return ew.maximum(this, o); };
-P.minimum = function (o) { return ew.minimum(this, o); };
-P.eq = function (o) { return ew.eq(this, o); };
-P.ne = function (o) { return ew.ne(this, o); };
-P.lt = function (o) { return ew.lt(this, o); };
-P.le = function (o) { return ew.le(this, o); };
-P.gt = function (o) { return ew.gt(this, o); };
-P.ge = function (o) { return ew.ge(this, o); };
-P.neg = function () { return ew.neg(this); };
-P.exp = function () { return ew.exp(this); };
-P.log = function () { return ew.log(this); };
-P.sqrt = function () { return ew.sqrt(this); };
-P.abs = function () { return ew.abs(this); };
-P.relu = function () { return ew.relu(this); };
-P.sigmoid = function () { return ew.sigmoid(this); };
-P.tanh = function () { return ew.tanh(this); };
-P.sign = function () { return ew.sign(this); };
-P.square = function () { return ew.square(this); };
-P.reciprocal = function () { return ew.reciprocal(this); };
+P.add = function (o, ...e) { return ew.add(this, o, ...e); };
+P.sub = function (o, ...e) { return ew.sub(this, o, ...e); };
+P.mul = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.mul as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['mul'];
+P.div = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.div as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['div'];
+P.pow = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.pow as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['pow'];
+P.maximum = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.maximum as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['maximum'];
+P.minimum = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.minimum as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['minimum'];
+P.eq = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.eq as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['eq'];
+P.ne = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.ne as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['ne'];
+P.lt = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.lt as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['lt'];
+P.le = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.le as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['le'];
+P.gt = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.gt as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['gt'];
+P.ge = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.ge as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['ge'];
+P.neg = function (this: Tensor, ...e: unknown[]) { return (ew.neg as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['neg'];
+P.exp = function (this: Tensor, ...e: unknown[]) { return (ew.exp as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['exp'];
+P.log = function (this: Tensor, ...e: unknown[]) { return (ew.log as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['log'];
+P.sqrt = function (this: Tensor, ...e: unknown[]) { return (ew.sqrt as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['sqrt'];
+P.abs = function (this: Tensor, ...e: unknown[]) { return (ew.abs as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['abs'];
+P.relu = function (this: Tensor, ...e: unknown[]) { return (ew.relu as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['relu'];
+P.sigmoid = function (this: Tensor, ...e: unknown[]) { return (ew.sigmoid as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['sigmoid'];
+P.tanh = function (this: Tensor, ...e: unknown[]) { return (ew.tanh as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['tanh'];
+P.sign = function (this: Tensor, ...e: unknown[]) { return (ew.sign as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['sign'];
+P.square = function (this: Tensor, ...e: unknown[]) { return (ew.square as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['square'];
+P.reciprocal = function (this: Tensor, ...e: unknown[]) { return (ew.reciprocal as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['reciprocal'];
 P.clamp = function (...a) { return ew.clamp(this, ...a); };
 P.matmul = function (o) { return matmul(this, o); };
 P.sum = function (...a) { return red.sum(this, ...a); };

@@ -10,7 +10,7 @@ import { checkDType, promoteTypes, type DType } from '../tensor/dtype.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
 import { bindInput, checkAllocation, cast, intList, requireTensor, wrap } from './util.js';
-import type { PyArgs } from '../tensor/signature.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 
 /** Sizes or dims as varargs or one list: `reshape(x, 2, 3)` ≡ `reshape(x, [2, 3])`. */
 export type IntList = number[] | [readonly number[]];
@@ -284,6 +284,11 @@ export function select(x: Tensor, ...args: PyArgs<[dim: number, index: number], 
   return squeeze(narrow(x, axis, index < 0 ? index + size : index, 1), axis);
 }
 
+/** cat/stack's dim (default 0), by position or by name. */
+function joinDim(op: string, tensors: unknown, args: readonly unknown[]): number {
+  return (bindArgs(op, [tensors, ...args], { positional: [{ name: 'tensors', required: true }, { name: 'dim', kind: 'int' }] }).dim as number | undefined) ?? 0;
+}
+
 function isList(v: unknown): boolean {
   return Array.isArray(v);
 }
@@ -297,7 +302,8 @@ function isList(v: unknown): boolean {
  * cat([zeros([2, 3]), ones([2, 1])], 1).shape;  // [2, 4]
  * ```
  */
-export const cat = scoped(function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+export const cat = scoped(function cat(tensors: readonly Tensor[], ...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
+  const dim = joinDim('cat', tensors, args);
   if (!isList(tensors) || tensors.length === 0) throw new Error('cat: expected a non-empty list of tensors');
   tensors.forEach((t, i) => requireTensor('cat', `tensors[${i}]`, t));
   const first = tensors[0];
@@ -332,7 +338,8 @@ export const cat = scoped(function cat(tensors: readonly Tensor[], dim = 0): Ten
  * stack([zeros([3]), ones([3])], 1).shape;  // [3, 2]
  * ```
  */
-export const stack = scoped(function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export const stack = scoped(function stack(tensors: readonly Tensor[], ...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
+  const dim = joinDim('stack', tensors, args);
   if (!isList(tensors) || tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');
   tensors.forEach((t, i) => {
     requireTensor('stack', `tensors[${i}]`, t);
@@ -416,8 +423,10 @@ export function flip(x: Tensor, ...dimList: IntList): Tensor {
  * roll(img, [2, -1], [-2, -1]);           // 2 rows down, 1 column left
  * ```
  */
-export const roll = scoped(function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
-  requireTensor('roll', 'input', x);
+export const roll = scoped(function roll(x: Tensor, ...args: PyArgs<[shifts: number | readonly number[], dims: number | readonly number[] | null | undefined],
+  { shifts?: number | readonly number[]; dims?: number | readonly number[] | null }> & [unknown, ...unknown[]]): Tensor {
+  const b = bindInput('roll', x, args, [{ name: 'shifts', required: true }, { name: 'dims' }]);
+  const shifts = b.shifts as number | readonly number[], dims = b.dims as number | readonly number[] | null | undefined;
   const shiftList = typeof shifts === 'number' ? [shifts] : Array.isArray(shifts) ? [...shifts] : [];
   if (shiftList.length === 0 || shiftList.some((v) => !Number.isInteger(v))) {
     throw new Error(`roll: shifts must be an integer or a non-empty list of integers, got ${JSON.stringify(shifts)}`);

@@ -13,6 +13,7 @@ import {
   F, Tensor, arange, clamp, add, sub, mul, exp, cat, stack, roll, empty, emptyLike, eye, full, fullLike, linspace, manualSeed, max, mean,
   ones, onesLike, rand, randint, randLike, randn, randnLike, softmax, logSoftmax, sum, tensor, zeros, zerosLike, var as variance, std,
   filter2d, argmax, amax, logSumExp, prod, reshape, permute, flatten, transpose, squeeze, unsqueeze, narrow, select, split, chunk, flip,
+  bincount, matmul, bmm,
 } from '../src/index.js';
 import { assertClose, forEachBackend, hasFloat64, nested, scalar, values } from './helpers/backends.js';
 
@@ -298,6 +299,29 @@ forEachBackend('conventions: clamp and the elementwise ops', () => {
     assert.throws(() => exp(x, 2 as never), /exp: takes 1 positional argument \(input\) but 2 were given/);
     // @ts-expect-error: the types refuse it too
     assert.throws(() => x.exp(2 as never), /exp: takes 1 positional argument/);
+  });
+});
+
+forEachBackend('conventions: matmul, bincount, corr2d, convolve2d', () => {
+  test('bincount(input, weights, minlength): minlength by position or by name; weights refused loudly', async () => {
+    const x = tensor([0, 2, 2], { dtype: 'int32' });
+    assert.deepEqual(await nested(bincount(x)), [1, 0, 2]);
+    assert.deepEqual(await nested(bincount(x, null, 5)), [1, 0, 2, 0, 0]);
+    assert.deepEqual(await nested(bincount(x, { minlength: 4 })), [1, 0, 2, 0]);
+    assert.throws(() => bincount(x, tensor([1, 1, 1]) as never), /bincount: weights are not supported/);
+    assert.throws(() => bincount(x, { min_length: 4 } as never), /bincount: unknown option 'min_length': did you mean minlength\?/);
+  });
+
+  test('convolve2d(X, K, mode) ≡ { mode }; matmul, bmm and corr2d refuse extra arguments', async () => {
+    const X = tensor([[1, 2], [3, 4]]), K = tensor([[1]]);
+    assert.deepEqual(await nested(F.convolve2d(X, tensor([[1, 1]]), 'full')), [[1, 3, 2], [3, 7, 4]]);
+    assert.deepEqual(await nested(F.convolve2d(X, tensor([[1, 1]]), { mode: 'full' })), [[1, 3, 2], [3, 7, 4]]);
+    assert.throws(() => F.convolve2d(X, K, { mode: 'full', boundary: 'fill' } as never), /convolve2d: unknown option 'boundary'/);
+    assert.deepEqual(await nested(matmul(X, X)), [[7, 10], [15, 22]]);
+    assert.throws(() => matmul(X, X, X as never), /matmul: takes 2 positional arguments \(input, other\) but 3 were given/);
+    assert.throws(() => X.matmul(X, { out: X } as never), /matmul: unknown option 'out'/);
+    assert.throws(() => bmm(X.unsqueeze(0), X.unsqueeze(0), 1 as never), /bmm: takes 2 positional arguments/);
+    assert.throws(() => F.corr2d(X, K, 1 as never), /corr2d: takes 2 positional arguments \(X, K\)/);
   });
 });
 

@@ -303,7 +303,8 @@ function check2d(op: string, name: string, t: Tensor): void {
  * // tensor([[19., 25.], [37., 43.]])
  * ```
  */
-export const corr2d = scoped(function corr2d(X: Tensor, K: Tensor): Tensor {
+export const corr2d = scoped(function corr2d(X: Tensor, K: Tensor, ...extra: never[]): Tensor {
+  if (extra.length) bindArgs('corr2d', [X, K, ...extra], { positional: ['X', 'K'] }); // an extra argument throws, naming it
   check2d('corr2d', 'X', X);
   check2d('corr2d', 'K', K);
   if (K.shape[0] > X.shape[0] || K.shape[1] > X.shape[1]) {
@@ -336,10 +337,10 @@ export interface Convolve2dOptions {
  * F.convolve2d(X, K, { mode: 'full' });
  * ```
  */
-export const convolve2d = scoped(function convolve2d(X: Tensor, K: Tensor, opts: Convolve2dOptions = {}): Tensor {
+export const convolve2d = scoped(function convolve2d(X: Tensor, K: Tensor, ...args: PyArgs<[mode: 'valid' | 'full' | 'same'], Convolve2dOptions>): Tensor {
   check2d('convolve2d', 'X', X);
   check2d('convolve2d', 'K', K);
-  checkOptions('convolve2d', opts, ['mode']);
+  const opts = bindArgs('convolve2d', [X, K, ...args], { positional: ['X', 'K', { name: 'mode', kind: 'string' }] }) as Convolve2dOptions;
   const mode = oneOf('convolve2d', 'mode', opts.mode, ['valid', 'full', 'same'] as const, 'valid');
   const [kh, kw] = K.shape;
   const rotated = reshape(flip(K, [0, 1]), [1, 1, kh, kw]);

@@ -612,7 +612,7 @@ P.sign = function (this: Tensor, ...e: unknown[]) { return (ew.sign as (...a: un
 P.square = function (this: Tensor, ...e: unknown[]) { return (ew.square as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['square'];
 P.reciprocal = function (this: Tensor, ...e: unknown[]) { return (ew.reciprocal as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['reciprocal'];
 P.clamp = function (...a) { return ew.clamp(this, ...a); };
-P.matmul = function (o) { return matmul(this, o); };
+P.matmul = function (this: Tensor, o: Tensor, ...e: unknown[]) { return (matmul as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['matmul'];
 P.sum = function (...a) { return red.sum(this, ...a); };
 P.mean = function (...a) { return red.mean(this, ...a); };
 P.amax = function (...a) { return red.amax(this, ...a); };

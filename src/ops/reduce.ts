@@ -379,10 +379,15 @@ export function prod(x: Tensor, ...args: ReduceArgs): Tensor {
  * @example
  * ```ts
  * bincount(tensor([0, 2, 2, 3], { dtype: 'int32' }));  // tensor([1, 0, 2, 1], dtype=torch.int32)
+ * bincount(labels, { minlength: 10 });                 // PyTorch's order: (input, weights, minlength)
  * ```
  */
-export const bincount = scoped(function bincount(x: Tensor, opts: { minlength?: number } = {}): Tensor {
+export const bincount = scoped(function bincount(x: Tensor, ...args: PyArgs<[weights: null, minlength: number], { weights?: null; minlength?: number }>): Tensor {
   requireTensor('bincount', 'input', x);
+  const opts = bindArgs('bincount', [x, ...args], { positional: [INPUT, 'weights', { name: 'minlength', kind: 'int' }] }) as { weights?: unknown; minlength?: number };
+  if (opts.weights !== undefined && opts.weights !== null) {
+    throw new Error('bincount: weights are not supported (each value counts 1); sum the weights per value with a one-hot product instead');
+  }
   if (x.ndim !== 1) throw new Error(`bincount: input must be 1-D, got shape ${shapeStr(x.shape)}`);
   const minlength = opts.minlength ?? 0;
   if (!Number.isInteger(minlength) || minlength < 0) throw new Error(`bincount: minlength must be a non-negative integer, got ${minlength}`);

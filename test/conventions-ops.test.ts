@@ -325,6 +325,22 @@ forEachBackend('conventions: matmul, bincount, corr2d, convolve2d', () => {
   });
 });
 
+forEachBackend('conventions: in-place methods', () => {
+  test("add_/sub_ take PyTorch's keyword alpha (p.add_(g, { alpha: -lr })); other extra arguments throw", async () => {
+    const w = tensor([1, 2]), g = tensor([10, 20]);
+    w.add_(g, { alpha: -0.1 });
+    assert.deepEqual(await nested(w), [0, 0]);
+    w.sub_(g, { alpha: 0.5 });
+    assert.deepEqual(await nested(w), [-5, -10]);
+    w.add_(1, { alpha: 2 });
+    assert.deepEqual(await nested(w), [-3, -8]);
+    assert.throws(() => w.add_(g, -0.1 as never), /add_: takes 2 positional arguments \(self, other\) but 3 were given .*; alpha go in the options object/);
+    assert.throws(() => w.mul_(g, { alpha: 2 } as never), /mul_: unknown option 'alpha'/);
+    assert.throws(() => w.fill_(1, 2 as never), /fill_: takes 2 positional arguments/);
+    assert.throws(() => w.zero_(1 as never), /zero_: takes 1 positional argument/);
+  });
+});
+
 forEachBackend('conventions: softmax, dtype shorthands, iteration', (backend) => {
   test('softmax/logSoftmax as methods, at top level and in F: dim by position or by name', async () => {
     const x = tensor([[0, 0], [0, Math.log(3)]]);

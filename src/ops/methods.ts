@@ -10,7 +10,7 @@ import * as ip from './inplace.js';
 import * as act from './activation.js';
 import type { TensorOrNumber } from './util.js';
 import type { DType } from '../tensor/dtype.js';
-import type { PyArgs } from '../tensor/signature.js';
+import { bindArgs, isOptionsObject, type PyArgs } from '../tensor/signature.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -557,14 +557,15 @@ declare module '../tensor/tensor.js' {
      *  noGrad(() => w.add_(w.grad!.mul(-0.1)));  // one step of gradient descent
      *  ```
      */
-    add_(other: TensorOrNumber): this;
+    add_(other: TensorOrNumber, opts?: { alpha?: number }): this;
     /** Subtracts `other` from this tensor, in place. PyTorch: `Tensor.sub_`.
      *  @example
      *  ```ts
      *  noGrad(() => w.sub_(w.grad!.mul(0.1)));
+     *  noGrad(() => w.add_(w.grad!, { alpha: -0.1 }));  // the same step, with PyTorch's alpha
      *  ```
      */
-    sub_(other: TensorOrNumber): this;
+    sub_(other: TensorOrNumber, opts?: { alpha?: number }): this;
     /** Multiplies this tensor by `other`, in place. PyTorch: `Tensor.mul_`.
      *  @example
      *  ```ts
@@ -648,13 +649,22 @@ P.to = function (dtype) { return sh.toDtype(this, dtype); };
 P.float = function () { return sh.toDtype(this, 'float32'); };
 P.double = function () { return sh.toDtype(this, 'float64'); };
 P.int = function () { return sh.toDtype(this, 'int32'); };
-P.copy_ = function (s) { ip.copy_(this, s); return this; };
-P.fill_ = function (v) { ip.fill_(this, v); return this; };
-P.zero_ = function () { ip.zero_(this); return this; };
-P.add_ = function (o) { ip.add_(this, o); return this; };
-P.sub_ = function (o) { ip.sub_(this, o); return this; };
-P.mul_ = function (o) { ip.mul_(this, o); return this; };
-P.div_ = function (o) { ip.div_(this, o); return this; };
+/** An in-place method's arguments after self: only `names` (an extra one throws, naming it); add_/sub_ also
+ *  take PyTorch's keyword alpha, returned (1 when not given). */
+function inplaceArgs(op: string, self: Tensor, args: readonly unknown[], names: readonly string[], alpha = false): number {
+  if (args.length <= names.length && !args.some(isOptionsObject)) return 1;
+  const a = bindArgs(op, [self, ...args], { positional: ['self', ...names], keywordOnly: alpha ? [{ name: 'alpha', kind: 'number' }] : [] });
+  return (a.alpha as number | undefined) ?? 1;
+}
+/** other·alpha, for add_/sub_'s alpha (other itself when alpha is 1). */
+const scaled = (o: TensorOrNumber, alpha: number): TensorOrNumber => (alpha === 1 ? o : o instanceof Tensor ? ew.mul(o, alpha) : o * alpha);
+P.copy_ = function (this: Tensor, s: TensorOrNumber, ...e: unknown[]) { inplaceArgs('copy_', this, [s, ...e], ['src']); ip.copy_(this, s); return this; } as Tensor['copy_'];
+P.fill_ = function (this: Tensor, v: number, ...e: unknown[]) { inplaceArgs('fill_', this, [v, ...e], ['value']); ip.fill_(this, v); return this; } as Tensor['fill_'];
+P.zero_ = function (this: Tensor, ...e: unknown[]) { inplaceArgs('zero_', this, e, []); ip.zero_(this); return this; } as Tensor['zero_'];
+P.add_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { ip.add_(this, scaled(o, inplaceArgs('add_', this, [o, ...e], ['other'], true))); return this; } as Tensor['add_'];
+P.sub_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { ip.sub_(this, scaled(o, inplaceArgs('sub_', this, [o, ...e], ['other'], true))); return this; } as Tensor['sub_'];
+P.mul_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { inplaceArgs('mul_', this, [o, ...e], ['other']); ip.mul_(this, o); return this; } as Tensor['mul_'];
+P.div_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { inplaceArgs('div_', this, [o, ...e], ['other']); ip.div_(this, o); return this; } as Tensor['div_'];
 P.long = function () { return sh.toDtype(this, 'int32'); };
 P.bool = function () { return sh.toDtype(ew.ne(this, 0), 'int32'); };
 P.repeat = function (...r) { return sh.repeat(this, ...r); };

@@ -369,6 +369,11 @@ forEachBackend('conventions: softmax, dtype shorthands, iteration', (backend) =>
     const b = tensor([0, 0.5, -2]).bool();
     assert.deepEqual([b.dtype, await nested(b)], ['int32', [0, 1, 1]]);
     assert.equal(tensor([1, 2], { dtype: 'int32' }).float().dtype, 'float32');
+    assert.equal(x.to('int32').dtype, 'int32');
+    assert.equal(x.to({ dtype: 'int32' }).dtype, 'int32');
+    assert.equal(x.to(tensor([1], { dtype: 'int32' })).dtype, 'int32');
+    assert.throws(() => x.to('cuda' as never), /to: .*cuda/);
+    assert.throws(() => x.to('int32', { non_blocking: true } as never), /to: unknown option 'non_blocking'/);
     if (hasFloat64(backend)) assert.equal(x.double().dtype, 'float64');
   });
 

@@ -456,13 +456,16 @@ declare module '../tensor/tensor.js' {
      *  ```
      */
     flip(...dims: sh.IntList): Tensor;
-    /** Converts to another dtype; differentiable between the float types. PyTorch: `Tensor.to(dtype)`.
+    /** Converts to another dtype, or to `other`'s dtype; differentiable between the float types. PyTorch:
+     *  `Tensor.to(dtype)`, `Tensor.to(other)`.
      *  @example
      *  ```ts
      *  labels.to('float32');
+     *  labels.to({ dtype: 'float32' });
+     *  x.to(w);  // w's dtype
      *  ```
      */
-    to(dtype: DType): Tensor;
+    to(...args: PyArgs<[dtype: DType | Tensor], { dtype?: DType }> & [unknown, ...unknown[]]): Tensor;
     /** Converts to float32. PyTorch: `Tensor.float`.
      *  @example
      *  ```ts
@@ -645,7 +648,10 @@ P.select = function (this: Tensor, ...a: unknown[]) { return (sh.select as Rest)
 P.split = function (this: Tensor, ...a: unknown[]) { return (sh.split as Rest)(this, ...a); } as Tensor['split'];
 P.chunk = function (this: Tensor, ...a: unknown[]) { return (sh.chunk as Rest)(this, ...a); } as Tensor['chunk'];
 P.flip = function (...d) { return sh.flip(this, ...d); };
-P.to = function (dtype) { return sh.toDtype(this, dtype); };
+P.to = function (this: Tensor, ...args: unknown[]) {
+  const a = bindArgs('to', [this, ...args], { positional: ['self', { name: 'dtype', required: true }] });
+  return sh.toDtype(this, a.dtype instanceof Tensor ? a.dtype.dtype : a.dtype as DType);
+} as Tensor['to'];
 P.float = function () { return sh.toDtype(this, 'float32'); };
 P.double = function () { return sh.toDtype(this, 'float64'); };
 P.int = function () { return sh.toDtype(this, 'int32'); };

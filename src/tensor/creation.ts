@@ -354,8 +354,11 @@ export function arange(...args: PyArgs<[start: number, end: number, step: number
   const opts = a as TensorOptions;
   // arange(end) as PyTorch's one-argument overload; arange({ end }) and arange({ start, end }) by name.
   if (end === undefined) {
-    if (start === undefined) throw new Error('arange: missing required argument \'end\'');
-    if (!('start' in (splitOptions(args)[1]))) { end = start; start = 0; } else throw new Error('arange: missing required argument \'end\'');
+    // One positional number is the end (PyTorch's arange(end)); a start given by name needs an end.
+    const startByName = splitOptions(args)[1].start !== undefined;
+    if (start === undefined || startByName) throw new Error('arange: missing required argument \'end\'');
+    end = start;
+    start = 0;
   }
   start ??= 0;
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);

@@ -12,6 +12,7 @@ export {
   tensor, zeros, ones, full, zerosLike, onesLike, fullLike, arange, linspace, eye, rand, randn, randint,
 } from './tensor/creation.js';
 export type { TensorOptions, TensorLike } from './tensor/creation.js';
+export { empty, emptyLike, randLike, randnLike, type RandintOptions, type SizeArgs } from './tensor/creation.js';
 export { manualSeed, randperm, getRngState, setRngState, type RngState } from './tensor/random.js';
 export { setBackend, getBackend, listBackends, fallbackCounts, resetFallbackCounts } from './backend/backend.js';
 export { setNumThreads, getNumThreads, wasmInfo, initWasmThreads, setWasmMemoryLimit } from './backend/wasm/index.js';
@@ -36,6 +37,7 @@ export {
   gather, scatter, scatter_, scatterAdd, scatterAdd_, maskedFill, maskedFill_, sort, argsort, topk, cumsum, type SortResult,
 } from './ops/gather.js';
 export { einsum } from './ops/einsum.js';
+export { softmax, logSoftmax } from './ops/activation.js';
 
 export * as F from './nn/functional.js';
 export * as nn from './nn/index.js';

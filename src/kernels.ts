@@ -20,7 +20,9 @@
 import { Tensor } from './tensor/tensor.js';
 import { tensor } from './tensor/creation.js';
 import { shapeStr } from './tensor/shape.js';
-import { conv2d, type PaddingMode } from './ops/conv.js';
+import { conv2d, type ConvPadding, type PaddingMode } from './ops/conv.js';
+import { tupleArg } from './ops/args.js';
+import { bindArgs } from './tensor/signature.js';
 import { pad } from './ops/pad.js';
 import { reshape, expand, unsqueeze, squeeze } from './ops/shape.js';
 import { add, mul, sqrt } from './ops/elementwise.js';
@@ -116,32 +118,48 @@ export function kernelFromSpec(spec: string): Tensor {
 }
 
 /**
- * Options of {@link filter2d}: how the border is filled (`'reflect'` by default, as image tools do;
- * `'zeros'` as a CNN does; `'none'` for no padding) and the stride. PyTorch: none.
+ * Options of {@link filter2d}, named as {@link conv2d}'s: `padding` is the amount (`'same'`, the default,
+ * keeps the size; `'valid'` pads nothing; or a number or [pH, pW] on each side), `paddingMode` how the
+ * border is filled (`'reflect'` by default, as image tools do; `'zeros'` as a CNN does), and the stride.
+ * PyTorch: none (`F.conv2d`'s `stride`, `padding` and `padding_mode`).
  * @example
  * ```ts
- * filter2d(img, 'laplacian', { padding: 'zeros', stride: 2 });
+ * filter2d(img, 'laplacian', { paddingMode: 'zeros', stride: 2 });
+ * filter2d(img, 'gaussian', { padding: 'valid' });
  * ```
  */
 export interface Filter2dOptions {
+  /** The padding amount: 'same' (default: the output keeps the input's size, divided by the stride),
+   *  'valid' (none), or a number or [pH, pW] on each side, as conv2d's. */
+  padding?: ConvPadding;
   /** How the border is filled ('reflect' default, as image tools do; 'zeros' as a CNN does). */
-  padding?: PaddingMode | 'none';
+  paddingMode?: PaddingMode;
   stride?: number | [number, number];
 }
 
+const FILTER_MODES: readonly PaddingMode[] = ['zeros', 'reflect', 'replicate', 'circular'];
+
 /**
  * Applies a 2-D kernel (a tensor, or a name such as 'sobel-x' or 'gaussian') to every channel of an image
- * [H, W], [C, H, W] or [N, C, H, W] with 'same' size (divided by the stride): a depthwise cross-correlation.
- * 'sobel' gives the gradient magnitude. Differentiable. PyTorch: `F.conv2d` with `groups=C` after `F.pad`.
+ * [H, W], [C, H, W] or [N, C, H, W]: a depthwise cross-correlation. By default the border is reflected and
+ * the size kept ('same', divided by the stride); the options are named as conv2d's (`padding` the amount,
+ * `paddingMode` the fill). 'sobel' gives the gradient magnitude. Differentiable. PyTorch: `F.conv2d` with
+ * `groups=C` after `F.pad`.
  * @example
  * ```ts
  * filter2d(img, kernels.sobelX);
  * filter2d(img, 'sobel');                 // √(sobelX² + sobelY²) per channel
  * filter2d(img, '[[1, 0], [0, -1]]');     // a JSON matrix
+ * filter2d(img, 'box', { padding: 1, paddingMode: 'zeros' });
  * ```
  */
-export function filter2d(x: Tensor, kernel: Tensor | string, opts: Filter2dOptions = {}): Tensor {
+export function filter2d(x: Tensor, kernel: Tensor | string, ...args: [opts?: Filter2dOptions]): Tensor {
   if (!(x instanceof Tensor)) throw new Error(`filter2d: x must be a Tensor, got ${typeof x}`);
+  const a = bindArgs('filter2d', [x, kernel, ...args], {
+    positional: [{ name: 'input', required: true }, { name: 'kernel', required: true }],
+    keywordOnly: ['stride', 'padding', { name: 'paddingMode', kind: 'string' }],
+  });
+  const opts: Filter2dOptions = { stride: a.stride as Filter2dOptions['stride'], padding: a.padding as ConvPadding | undefined, paddingMode: a.paddingMode as PaddingMode | undefined };
   if (x.ndim < 2 || x.ndim > 4) throw new Error(`filter2d: expected an image [H, W], [C, H, W] or [N, C, H, W], got shape ${shapeStr(x.shape)}`);
   if (kernel === 'sobel') {
     const gx = filter2d(x, kernels.sobelX, opts), gy = filter2d(x, kernels.sobelY, opts);
@@ -152,11 +170,21 @@ export function filter2d(x: Tensor, kernel: Tensor | string, opts: Filter2dOptio
   const x4 = x.ndim === 4 ? x : x.ndim === 3 ? unsqueeze(x, 0) : reshape(x, [1, 1, ...x.shape]);
   const C = x4.shape[1];
   const [kh, kw] = k.shape;
-  const mode = opts.padding ?? 'reflect';
-  const modes = ['zeros', 'reflect', 'replicate', 'circular', 'none'];
-  if (!modes.includes(mode)) throw new Error(`filter2d: padding must be one of ${modes.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`);
-  const padded = mode === 'none' ? x4 : pad(x4, [Math.floor((kw - 1) / 2), Math.ceil((kw - 1) / 2), Math.floor((kh - 1) / 2), Math.ceil((kh - 1) / 2)],
-    { mode: mode === 'zeros' ? 'constant' : mode });
+  const mode = opts.paddingMode ?? 'reflect';
+  if (!FILTER_MODES.includes(mode)) throw new Error(`filter2d: paddingMode must be one of ${FILTER_MODES.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(mode)}`);
+  const p = opts.padding ?? 'same';
+  let amounts: number[]; // [left, right, top, bottom]
+  if (p === 'same') amounts = [Math.floor((kw - 1) / 2), Math.ceil((kw - 1) / 2), Math.floor((kh - 1) / 2), Math.ceil((kh - 1) / 2)];
+  else if (p === 'valid') amounts = [0, 0, 0, 0];
+  else if (typeof p === 'string') {
+    const hint = (FILTER_MODES as readonly string[]).includes(p) || p === 'none'
+      ? ` (padding is the amount, as conv2d's; the fill is paddingMode: { paddingMode: '${p === 'none' ? 'zeros' : p}' }${p === 'none' ? ', and no padding is \'valid\'' : ''})` : '';
+    throw new Error(`filter2d: padding must be 'same', 'valid', a number or [pH, pW], got ${JSON.stringify(p)}${hint}`);
+  } else {
+    const [ph, pw] = tupleArg('filter2d', 'padding', p, 2, 0);
+    amounts = [pw, pw, ph, ph];
+  }
+  const padded = amounts.every((v) => v === 0) ? x4 : pad(x4, amounts, { mode: mode === 'zeros' ? 'constant' : mode });
   const w = expand(reshape(k, [1, 1, kh, kw]), [C, 1, kh, kw]);
   const y = conv2d(padded, w, null, { stride: opts.stride ?? 1, groups: C });
   return x.ndim === 4 ? y : x.ndim === 3 ? squeeze(y, 0) : reshape(y, y.shape.slice(2));

@@ -414,7 +414,7 @@ test('a module call is typed by its forward: model(x) is a Tensor to TypeScript'
     // @ts-expect-error a loss takes two tensors
     new nn.MSELoss()(x);
     // @ts-expect-error a Conv2d returns a Tensor, not a pair
-    const [l] = new nn.Conv2d(1, 1, 3)(x);
+    const l: [Tensor, Tensor] = new nn.Conv2d(1, 1, 3)(x);
     // @ts-expect-error Linear's third argument is bias, a boolean
     new nn.Linear(4, 2, 'no');
     void [a, b, c, d, e, f, g, h, k, l];

@@ -147,7 +147,7 @@ forEachBackend('kernels and filter2d (vs numpy, test/fixtures/gen_image_fixtures
   for (const mode of ['reflect', 'zeros'] as const) {
     for (const name of ['sobel-x', 'sobel-y', 'sobel', 'laplacian', 'gaussian']) {
       test(`${name} of the camera crop, padding ${mode}`, async () => {
-        const y = filter2d(cameraCrop(), name, { padding: mode });
+        const y = filter2d(cameraCrop(), name, { paddingMode: mode });
         assert.deepEqual(y.shape, [1, height, width]);
         assert.ok(await maxAbsDiff(y, fx[mode][name]) < 1e-5);
       });
@@ -173,7 +173,7 @@ forEachBackend('kernels and filter2d (vs numpy, test/fixtures/gen_image_fixtures
   test('per channel on RGB, stride, and every padding mode keeps the size', async () => {
     const img = readImage(asset('chelsea.png'));
     for (const padding of ['zeros', 'reflect', 'replicate', 'circular'] as const) {
-      assert.deepEqual(filter2d(img, kernels.gaussian, { padding }).shape, [3, 300, 451]);
+      assert.deepEqual(filter2d(img, kernels.gaussian, { paddingMode: padding }).shape, [3, 300, 451]);
     }
     assert.deepEqual(filter2d(img, 'box', { stride: 2 }).shape, [3, 150, 226]);
     // depthwise: each channel filtered alone

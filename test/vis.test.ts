@@ -313,7 +313,7 @@ forEachBackend('commands', (backend) => {
       assert.equal(r.code, 0, r.err);
       assert.deepEqual(readImage(out).shape, [3, 300, 451]);
     }
-    const r = await capture(() => filterCommand.run([asset('camera.png'), '--kernel', '[[1, -1]]', '--padding', 'zeros', '--stride', '2', '-o', join(dir, backend, 'm.png')]));
+    const r = await capture(() => filterCommand.run([asset('camera.png'), '--kernel', '[[1, -1]]', '--padding-mode', 'zeros', '--stride', '2', '-o', join(dir, backend, 'm.png')]));
     assert.equal(r.code, 0, r.err);
     assert.match(r.out, /\[1, 512, 512\] → \[1, 256, 256\]/);
     assert.equal(readImage(join(dir, backend, 'm.png')).shape[0], 3, 'signed one-channel map → diverging colour');
@@ -323,8 +323,10 @@ forEachBackend('commands', (backend) => {
     let r = await capture(() => filterCommand.run([asset('camera.png'), '-o', join(dir, backend, 'x.png')]));
     assert.equal(r.code, 2);
     assert.match(r.err, /--kernel is required/);
-    r = await capture(() => filterCommand.run([asset('camera.png'), '--kernel', 'sobel', '--padding', 'mirror', '-o', join(dir, backend, 'x.png')]));
-    assert.match(r.err, /--padding must be zeros, reflect, replicate or circular, got 'mirror'/);
+    r = await capture(() => filterCommand.run([asset('camera.png'), '--kernel', 'sobel', '--padding-mode', 'mirror', '-o', join(dir, backend, 'x.png')]));
+    assert.match(r.err, /--padding-mode must be zeros, reflect, replicate or circular, got 'mirror'/);
+    r = await capture(() => filterCommand.run([asset('camera.png'), '--kernel', 'sobel', '--padding', 'zeros', '-o', join(dir, backend, 'x.png')]));
+    assert.match(r.err, /--padding must be same, valid or a number of pixels, got 'zeros' \(the fill is --padding-mode zeros\)/);
     r = await capture(() => filterCommand.run(['/nope.png', '--kernel', 'sobel', '-o', join(dir, backend, 'x.png')]));
     assert.equal(r.code, 1);
     assert.match(r.err, /readImage: cannot read '\/nope.png'/);

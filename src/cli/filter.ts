@@ -1,4 +1,4 @@
-// cli/filter.ts — `convnet filter IMAGE --kernel K [--padding MODE] [--stride S] -o OUT.png`: one kernel
+// cli/filter.ts — `convnet filter IMAGE --kernel K [--padding-mode MODE] [--stride S] -o OUT.png`: one kernel
 // applied to every channel of a photo (a depthwise conv2d), written as a picture.
 //
 // Output normalisation follows what the kernel computes: smoothing and sharpening kernels (sum ≈ 1) give
@@ -9,16 +9,17 @@
 import { readImage, writeImage } from '../io/image-file.js';
 import { rgbToGrey, type ColorMap, type Normalize } from '../io/image.js';
 import { filter2d, kernelFromSpec, FILTER_NAMES } from '../kernels.js';
-import type { PaddingMode } from '../ops/conv.js';
+import type { ConvPadding, PaddingMode } from '../ops/conv.js';
 import { intOption, parse, requireOption, runCommand, UsageError, type OptionSpec, type VisCommand } from './vis-common.js';
 
-const usage = `convnet filter IMAGE --kernel K -o OUT.png [--padding MODE] [--stride S] [--grey] [--normalize N] [--cmap C]
+const usage = `convnet filter IMAGE --kernel K -o OUT.png [--padding-mode MODE] [--padding P] [--stride S] [--grey] [--normalize N] [--cmap C]
 
   IMAGE               a PNG or JPEG photo
   -k, --kernel K      ${FILTER_NAMES.join(', ')}, or a matrix as JSON,
                       e.g. '[[1, 0], [0, -1]]' (required)
   -o, --out OUT.png   the filtered picture (required)
-  -p, --padding MODE  how the border is filled: zeros, reflect, replicate or circular (default reflect)
+  -m, --padding-mode MODE  how the border is filled: zeros, reflect, replicate or circular (default reflect)
+  -p, --padding P     how much: same (keep the size, the default), valid (none) or a number of pixels
   -s, --stride S      step between windows, 1 to 64 (default 1)
   --grey, --gray      filter the grey version of a colour photo (default: every channel)
   --normalize N       how values become pixels: fixed (clip to [0, 1]), minmax (stretch the range),
@@ -28,7 +29,7 @@ const usage = `convnet filter IMAGE --kernel K -o OUT.png [--padding MODE] [--st
                       (default: diverging for derivative kernels, else grey)`;
 
 const options: OptionSpec = {
-      kernel: { type: 'string', short: 'k' }, padding: { type: 'string', short: 'p' }, stride: { type: 'string', short: 's' },
+      kernel: { type: 'string', short: 'k' }, padding: { type: 'string', short: 'p' }, 'padding-mode': { type: 'string', short: 'm' }, stride: { type: 'string', short: 's' },
       out: { type: 'string', short: 'o' }, grey: { type: 'boolean' }, gray: { type: 'boolean' },
       normalize: { type: 'string' }, cmap: { type: 'string' },
     };
@@ -43,9 +44,17 @@ export const filterCommand: VisCommand = {
     if (values.help) { console.log(`usage: ${usage}`); return 0; }
     const spec = requireOption(filterCommand, values, 'kernel');
     const out = requireOption(filterCommand, values, 'out');
-    const padding = (values.padding ?? 'reflect') as PaddingMode;
-    if (!['zeros', 'reflect', 'replicate', 'circular'].includes(padding)) {
-      throw new UsageError(`convnet filter: --padding must be zeros, reflect, replicate or circular, got '${padding}'`);
+    const paddingMode = (values['padding-mode'] ?? 'reflect') as PaddingMode;
+    if (!['zeros', 'reflect', 'replicate', 'circular'].includes(paddingMode)) {
+      throw new UsageError(`convnet filter: --padding-mode must be zeros, reflect, replicate or circular, got '${paddingMode}'`);
+    }
+    const p = (values.padding ?? 'same') as string;
+    let padding: ConvPadding;
+    if (p === 'same' || p === 'valid') padding = p;
+    else if (/^\d+$/.test(p)) padding = Number(p);
+    else {
+      const hint = ['zeros', 'reflect', 'replicate', 'circular'].includes(p) ? ` (the fill is --padding-mode ${p})` : '';
+      throw new UsageError(`convnet filter: --padding must be same, valid or a number of pixels, got '${p}'${hint}`);
     }
     const stride = intOption('filter', 'stride', values.stride, 1, 1, 64);
     let img = readImage(positionals[0]);
@@ -53,7 +62,7 @@ export const filterCommand: VisCommand = {
     if (values.grey || values.gray) img = img.shape[0] === 3 ? rgbToGrey(img) : img;
     const magnitude = spec === 'sobel';
     const kernel = magnitude ? null : kernelFromSpec(spec);
-    const y = filter2d(img, kernel ?? 'sobel', { padding, stride });
+    const y = filter2d(img, kernel ?? 'sobel', { padding, paddingMode, stride });
     const ksum = kernel ? (await kernel.sum().dataAsync())[0] : 0;
     const signed = !magnitude && Math.abs(ksum) < 1e-6;
     const normalize = (values.normalize as Normalize | undefined) ?? (magnitude ? 'minmax' : signed ? 'symmetric' : 'fixed');
@@ -61,7 +70,7 @@ export const filterCommand: VisCommand = {
     await writeImage(out, y, { normalize, cmap });
     const [lo, hi] = [(await y.min().dataAsync())[0], (await y.max().dataAsync())[0]];
     console.log(`filter ${spec} (${kernel ? `${kernel.shape.join('×')} kernel` : 'gradient magnitude of sobel-x, sobel-y'}) ` +
-      `padding=${padding} stride=${stride}: [${img.shape.join(', ')}] → [${y.shape.join(', ')}], values ${lo.toFixed(4)} … ${hi.toFixed(4)}`);
+      `padding=${padding} paddingMode=${paddingMode} stride=${stride}: [${img.shape.join(', ')}] → [${y.shape.join(', ')}], values ${lo.toFixed(4)} … ${hi.toFixed(4)}`);
     console.log(`wrote ${out} (${normalize}${cmap !== 'grey' ? `, ${cmap}` : ''})`);
     return 0;
   }),

@@ -14,15 +14,16 @@
  */
 
 export { conv1d, conv2d, corr2d, convolve2d } from '../ops/conv.js';
-export type { ConvOptions, ConvPadding, PaddingMode, Convolve2dOptions } from '../ops/conv.js';
+export type { ConvOptions, ConvPadding, PaddingMode, Convolve2dOptions, ConvCallArgs } from '../ops/conv.js';
 export { pad } from '../ops/pad.js';
 export type { PadOptions } from '../ops/pad.js';
 export {
   maxPool1d, maxPool2d, avgPool1d, avgPool2d,
   adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d,
 } from '../ops/pool.js';
-export type { MaxPoolOptions, AvgPoolOptions } from '../ops/pool.js';
-export { relu, sigmoid, tanh } from '../ops/elementwise.js';
+export type { MaxPoolOptions, AvgPoolOptions, MaxPoolArgs, MaxPoolIndicesArgs, AvgPoolArgs } from '../ops/pool.js';
+export { sigmoid, tanh } from '../ops/elementwise.js';
+export { relu } from '../ops/activation.js';
 export { linear } from '../ops/linear.js';
 export { softmax, logSoftmax, leakyRelu } from '../ops/activation.js';
 export { elu, gelu, silu, mish, hardswish, softplus, prelu } from '../ops/activation.js';
@@ -30,11 +31,13 @@ export { erf } from '../ops/elementwise.js';
 export { dropout } from '../ops/dropout.js';
 export type { DropoutOptions } from '../ops/dropout.js';
 export { batchNorm } from '../ops/norm.js';
-export type { BatchNormOptions } from '../ops/norm.js';
+export type { BatchNormOptions, BatchNormArgs, BatchNormTensors } from '../ops/norm.js';
 export { crossEntropy, nllLoss, mseLoss, binaryCrossEntropyWithLogits, oneHot } from '../ops/loss.js';
 export { embedding } from '../ops/gather.js';
 export { binaryCrossEntropy, l1Loss, smoothL1Loss, huberLoss, klDiv } from '../ops/loss.js';
 export type { CrossEntropyOptions, NllLossOptions, LossOptions, BceWithLogitsOptions, Reduction } from '../ops/loss.js';
+export type { CrossEntropyArgs, NllLossArgs, MseLossArgs, BceWithLogitsArgs } from '../ops/loss.js';
+export type { SoftmaxArgs } from '../ops/activation.js';
 // signals and the convolution theorem
 export { convolve1d } from '../signal/convolve.js';
 export type { Convolve1dOptions } from '../signal/convolve.js';

@@ -13,13 +13,15 @@ import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { normAxis, shapeStr, splitAt } from '../tensor/shape.js';
 import { bindArgs, type ParamSpec, type PyArgs } from '../tensor/signature.js';
-import { cast, requireTensor, wrap } from './util.js';
+import { checkDType, type DType } from '../tensor/dtype.js';
+import { bindInput, cast, requireTensor, wrap } from './util.js';
 import { oneOf } from './args.js';
 import {
   add, clamp, div, erf, exp, expm1, gt, log1p, lt, minimum, mul, pow, rsub, sigmoid, square, tanh, where,
 } from './elementwise.js';
+import * as ew from './elementwise.js';
 import { copy_ } from './inplace.js';
-import { reshape } from './shape.js';
+import { reshape, toDtype } from './shape.js';
 
 /** [outer, n, inner] around one axis (n = 1 for a 0-d tensor). */
 export function axisLayout(shape: readonly number[], axis: number): AxisLayout {
@@ -51,8 +53,28 @@ const softmaxLike = scoped(function softmaxLike(op: 'softmax' | 'logSoftmax', in
  * F.softmax(tensor([[1, 1]]), 1);  // tensor([[0.5000, 0.5000]])
  * ```
  */
-export function softmax(x: Tensor, dim: number): Tensor {
-  return softmaxLike('softmax', x, dim);
+export function softmax(x: Tensor, ...args: SoftmaxArgs): Tensor {
+  return softmaxLike('softmax', ...softmaxDim('softmax', x, args));
+}
+
+/**
+ * The arguments of {@link softmax} and {@link logSoftmax} after the input: `dim` by position or by name, and
+ * an optional `dtype` to compute in (the input is converted first). PyTorch: `F.softmax(input, dim, dtype=)`.
+ * @example
+ * ```ts
+ * F.softmax(x, { dim: 1, dtype: 'float64' });
+ * ```
+ */
+export type SoftmaxArgs = PyArgs<[dim: number], { dim?: number; dtype?: DType }>;
+
+/** Binds softmax's (dim, dtype); converts the input (differentiably) when a dtype is asked for. */
+function softmaxDim(op: string, x: Tensor, args: readonly unknown[]): [Tensor, number] {
+  const a = bindInput(op, x, args, [{ name: 'dim', kind: 'int' }], [{ name: 'dtype', kind: 'string' }]);
+  if (a.dtype !== undefined) {
+    checkDType(op, a.dtype as DType);
+    x = toDtype(x, a.dtype as DType);
+  }
+  return [x, a.dim as number];
 }
 
 /**
@@ -62,8 +84,8 @@ export function softmax(x: Tensor, dim: number): Tensor {
  * F.logSoftmax(logits, 1);
  * ```
  */
-export function logSoftmax(x: Tensor, dim: number): Tensor {
-  return softmaxLike('logSoftmax', x, dim);
+export function logSoftmax(x: Tensor, ...args: SoftmaxArgs): Tensor {
+  return softmaxLike('logSoftmax', ...softmaxDim('logSoftmax', x, args));
 }
 
 /** PyTorch's legacy rule for a softmax without dim: 0 for 0-, 1- and 3-D inputs, else 1. */
@@ -78,11 +100,17 @@ export function legacySoftmaxDim(ndim: number): number {
  * F.leakyRelu(tensor([-1, 2]), 0.1);  // tensor([-0.1000,  2.0000])
  * ```
  */
-export const leakyRelu = scoped(function leakyRelu(input: Tensor, negativeSlope = 0.01): Tensor {
+export function leakyRelu(input: Tensor, ...args: PyArgs<[negativeSlope: number, inplace: boolean], { negativeSlope?: number; inplace?: boolean }>): Tensor {
+  const a = bindInput('leakyRelu', input, args, [{ name: 'negativeSlope' }, { name: 'inplace', kind: 'bool' }]);
+  const negativeSlope = (a.negativeSlope as number | undefined) ?? 0.01;
   const x = floatInput('leakyRelu', input);
   if (typeof negativeSlope !== 'number' || !Number.isFinite(negativeSlope)) {
     throw new Error(`leakyRelu: negativeSlope must be a finite number, got ${JSON.stringify(negativeSlope)}`);
   }
+  return maybeInplace('leakyRelu', x, (a.inplace as boolean | undefined) ?? false, (v) => leakyReluOp(v, negativeSlope));
+}
+
+const leakyReluOp = scoped((x: Tensor, negativeSlope: number): Tensor => {
   const out = wrap(backend().leakyRelu(x.storage, negativeSlope), x.shape);
   return record('leakyRelu', out, [x], (g) => [wrap(backend().leakyReluGrad(g.storage, x.storage, negativeSlope), x.shape)]);
 });
@@ -107,13 +135,14 @@ function composite(name: string, inputs: Tensor[], forward: () => Tensor, backwa
   return record(name, out, inputs, (g) => backward(g, out));
 }
 
-/** `inplace`: the result is written into x and x returned, as PyTorch; refused where autograd tracks x
- *  (convnet records no in-place activations), with a message that says what to do. */
-function maybeInplace(op: string, x: Tensor, inplace: boolean, fn: (x: Tensor) => Tensor): Tensor {
+/** PyTorch's `inplace=True` of an activation or dropout: the result is written into x and x returned.
+ *  Refused where autograd tracks x (the op's backward reads x's values, which the write would replace),
+ *  with a message that says what to do; nn modules with inplace compute out of place instead. */
+export function maybeInplace(op: string, x: Tensor, inplace: boolean, fn: (x: Tensor) => Tensor): Tensor {
   if (!inplace) return fn(x);
   if (isGradEnabled() && x.requiresGrad) {
-    throw new Error(`${op}: inplace=true on a tensor that requires grad is not supported (convnet records no in-place ` +
-      'activations); use inplace=false, which gives the same values');
+    throw new Error(`${op}: inplace=true on a tensor that requires grad is not supported (the backward needs the ` +
+      'values it would overwrite); use inplace=false, which gives the same values');
   }
   return copy_(x, fn(x));
 }
@@ -278,3 +307,15 @@ export const prelu = scoped(function prelu(input: Tensor, ...args: PyArgs<[weigh
   const wb = n === 1 ? reshape(w, []) : reshape(w, [n, ...new Array<number>(Math.max(0, x.ndim - 2)).fill(1)]);
   return where(gt(x, 0), x, mul(wb, x));
 });
+/**
+ * max(x, 0) elementwise, with PyTorch's `inplace` argument (see maybeInplace). PyTorch:
+ * `torch.nn.functional.relu`.
+ * @example
+ * ```ts
+ * F.relu(tensor([-1, 2]));  // tensor([0., 2.])
+ * ```
+ */
+export function relu(input: Tensor, ...args: PyArgs<[inplace: boolean], { inplace?: boolean }>): Tensor {
+  const inplace = args.length ? bindInput('relu', input, args, [{ name: 'inplace', kind: 'bool' }]).inplace as boolean | undefined : false;
+  return maybeInplace('relu', input, inplace ?? false, ew.relu);
+}

@@ -21,6 +21,7 @@ import { shapeStr } from '../tensor/shape.js';
 import { fftChosen, withFftForced } from './fft-conv.js';
 import { checkOptions, oneOf, tupleArg, type Size } from './args.js';
 import { checkAllocation, cast, copiesOf, requireTensor, wrap } from './util.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { reshape, squeeze, unsqueeze, flip } from './shape.js';
 import { sum } from './reduce.js';
 import { padAs } from './pad.js';
@@ -187,11 +188,30 @@ function convolve(op: string, x: Tensor, w: Tensor, bias: Tensor | null, args: C
   }, copiesOf([xc, input], [wc, w]));
 }
 
-function splitBias(b: Tensor | null | undefined | ConvOptions, opts: ConvOptions | undefined): [Tensor | null, ConvOptions] {
-  // Allows conv2d(x, w, { stride: 2 }) as well as conv2d(x, w, bias, { stride: 2 }).
-  if (b instanceof Tensor || b === null || b === undefined) return [b ?? null, opts ?? {}];
-  if (opts !== undefined) throw new Error('conv: bias must be a Tensor or null');
-  return [null, b];
+/**
+ * The arguments of {@link conv1d}, {@link conv2d} and {@link fftConv2d} after the input and the weight, in
+ * PyTorch's order `(bias, stride, padding, dilation, groups)`, any of them (and convnet's `paddingMode`) by name
+ * in a trailing options object. PyTorch: the arguments of `F.conv2d`.
+ * @example
+ * ```ts
+ * const args: ConvCallArgs = [null, 2, 1];   // F.conv2d(x, w, null, 2, 1): stride 2, padding 1
+ * ```
+ */
+export type ConvCallArgs = PyArgs<[bias: Tensor | null | undefined, stride: Size | undefined, padding: ConvPadding | undefined, dilation: Size | undefined, groups: number | undefined],
+  ConvOptions & { bias?: Tensor | null }>;
+
+const BIAS_KIND = { test: (v: unknown) => v === null || v instanceof Tensor, what: 'a Tensor or null' };
+
+/** Binds conv's (input, weight, bias, stride, padding, dilation, groups, *, paddingMode). */
+function convCall(op: string, input: Tensor, weight: Tensor, args: readonly unknown[]): [Tensor | null, ConvOptions] {
+  requireTensor(op, 'input', input);
+  const a = bindArgs(op, [input, weight, ...args], {
+    positional: [{ name: 'input', kind: 'tensor', required: true }, { name: 'weight', required: true }, { name: 'bias', kind: BIAS_KIND },
+      'stride', 'padding', 'dilation', 'groups'],
+    keywordOnly: ['paddingMode'],
+  });
+  const { bias, input: _i, weight: _w, ...opts } = a;
+  return [(bias as Tensor | null | undefined) ?? null, opts as ConvOptions];
 }
 
 /**
@@ -233,10 +253,11 @@ export const convCore = scoped(function convCore(input: Tensor, weight: Tensor, 
  * const y = F.conv2d(randn([1, 3, 32, 32]), randn([8, 3, 3, 3]), null, { padding: 1 });
  * y.shape;  // [1, 8, 32, 32]
  * F.conv2d(x, w, { stride: 2 });  // no bias
+ * F.conv2d(x, w, b, 1, 1);        // PyTorch's order: bias, stride, padding, dilation, groups
  * ```
  */
-export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
-  const [b, opts] = splitBias(bias, options);
+export function conv2d(input: Tensor, weight: Tensor, ...args: ConvCallArgs): Tensor {
+  const [b, opts] = convCall('conv2d', input, weight, args);
   return convCore(input, weight, b, convArgs('conv2d', opts, 2));
 }
 
@@ -250,8 +271,9 @@ export function conv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | Con
  * F.fftConv2d(img, randn([1, 1, 31, 31]), null, { padding: 'same' });
  * ```
  */
-export function fftConv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
-  return withFftForced(() => conv2d(input, weight, bias, options));
+export function fftConv2d(input: Tensor, weight: Tensor, ...args: ConvCallArgs): Tensor {
+  const [b, opts] = convCall('fftConv2d', input, weight, args);
+  return withFftForced(() => conv2d(input, weight, b, opts));
 }
 
 /**
@@ -262,8 +284,8 @@ export function fftConv2d(input: Tensor, weight: Tensor, bias?: Tensor | null | 
  * F.conv1d(randn([4, 2, 100]), randn([8, 2, 5]), null, { padding: 2 }).shape;  // [4, 8, 100]
  * ```
  */
-export function conv1d(input: Tensor, weight: Tensor, bias?: Tensor | null | ConvOptions, options?: ConvOptions): Tensor {
-  const [b, opts] = splitBias(bias, options);
+export function conv1d(input: Tensor, weight: Tensor, ...args: ConvCallArgs): Tensor {
+  const [b, opts] = convCall('conv1d', input, weight, args);
   return convCore(input, weight, b, convArgs('conv1d', opts, 1));
 }
 
@@ -281,7 +303,8 @@ function check2d(op: string, name: string, t: Tensor): void {
  * // tensor([[19., 25.], [37., 43.]])
  * ```
  */
-export const corr2d = scoped(function corr2d(X: Tensor, K: Tensor): Tensor {
+export const corr2d = scoped(function corr2d(X: Tensor, K: Tensor, ...extra: never[]): Tensor {
+  if (extra.length) bindArgs('corr2d', [X, K, ...extra], { positional: ['X', 'K'] }); // an extra argument throws, naming it
   check2d('corr2d', 'X', X);
   check2d('corr2d', 'K', K);
   if (K.shape[0] > X.shape[0] || K.shape[1] > X.shape[1]) {
@@ -314,10 +337,10 @@ export interface Convolve2dOptions {
  * F.convolve2d(X, K, { mode: 'full' });
  * ```
  */
-export const convolve2d = scoped(function convolve2d(X: Tensor, K: Tensor, opts: Convolve2dOptions = {}): Tensor {
+export const convolve2d = scoped(function convolve2d(X: Tensor, K: Tensor, ...args: PyArgs<[mode: 'valid' | 'full' | 'same'], Convolve2dOptions>): Tensor {
   check2d('convolve2d', 'X', X);
   check2d('convolve2d', 'K', K);
-  checkOptions('convolve2d', opts, ['mode']);
+  const opts = bindArgs('convolve2d', [X, K, ...args], { positional: ['X', 'K', { name: 'mode', kind: 'string' }] }) as Convolve2dOptions;
   const mode = oneOf('convolve2d', 'mode', opts.mode, ['valid', 'full', 'same'] as const, 'valid');
   const [kh, kw] = K.shape;
   const rotated = reshape(flip(K, [0, 1]), [1, 1, kh, kw]);

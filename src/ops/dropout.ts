@@ -8,7 +8,8 @@ import { record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { nextUint32 } from '../tensor/random.js';
-import { cast, requireTensor, wrap } from './util.js';
+import { bindInput, cast, requireTensor, wrap } from './util.js';
+import { maybeInplace } from './activation.js';
 import { mul } from './elementwise.js';
 import { shapeStr } from '../tensor/shape.js';
 import { ones, zeros } from '../tensor/creation.js';
@@ -42,13 +43,19 @@ export function checkDropoutP(op: string, p: unknown): number {
  * ```ts
  * manualSeed(0);
  * F.dropout(ones([8]), 0.5);  // about half 0, the rest 2
+ * F.dropout(x, 0.5, model.training);  // PyTorch's order: p, training
  * ```
  */
-export const dropout = scoped(function dropout(input: Tensor, p = 0.5, opts: DropoutOptions = {}): Tensor {
-  requireTensor('dropout', 'input', input);
+export function dropout(input: Tensor, ...args: PyArgs<[p: number, training: boolean, inplace: boolean], DropoutOptions & { p?: number; inplace?: boolean }>): Tensor {
+  const a = bindInput('dropout', input, args, [{ name: 'p' }, { name: 'training', kind: 'bool' }, { name: 'inplace', kind: 'bool' }]);
+  const p = (a.p as number | undefined) ?? 0.5;
   checkDropoutP('dropout', p);
-  const training = opts.training ?? true;
+  const training = (a.training as boolean | undefined) ?? true;
   if (!training || p === 0) return input;
+  return maybeInplace('dropout', input, (a.inplace as boolean | undefined) ?? false, (x) => dropoutOp(x, p));
+}
+
+const dropoutOp = scoped((input: Tensor, p: number): Tensor => {
   const x = input.dtype === 'int32' ? cast(input, 'float32') : input;
   const { y, mask } = backend().dropout(x.storage, p, nextUint32(), nextUint32());
   const m = wrap(mask, x.shape);

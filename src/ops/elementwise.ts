@@ -7,7 +7,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { internalScope, scoped } from '../tensor/lifetime.js';
 import { promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, sameShape } from '../tensor/shape.js';
-import { checkAllocation, cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
+import { bindInput, checkAllocation, cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { sumTo } from './reduce.js';
 
 // ---------------------------------------------------------------------------------------------- unary
@@ -21,8 +22,9 @@ function unaryRaw(op: UnaryOp, x: Tensor): Tensor {
 }
 
 function unaryOp(name: string, op: UnaryOp, grad: (x: Tensor, out: Tensor, g: Tensor) => Tensor) {
-  return (x: Tensor): Tensor => {
+  return (x: Tensor, ...extra: never[]): Tensor => {
     requireTensor(name, 'input', x);
+    if (extra.length) bindInput(name, x, extra, []); // takes only the input: an extra argument throws, naming it
     const out = unaryRaw(op, x);
     return record(name, out, [x], (g) => [grad(x, out, g)]);
   };
@@ -198,6 +200,9 @@ function binaryRaw(name: string, op: BinaryOp, a: Tensor, b: Tensor): Tensor {
   return out;
 }
 
+/** The binary ops by name, for add/sub's alpha (filled as they are defined). */
+const binaryOps: Record<string, (x: TensorOrNumber, y: TensorOrNumber) => Tensor> = {};
+
 function binaryOp(name: string, op: BinaryOp, grad: (a: Tensor, b: Tensor, out: Tensor, g: Tensor) => [Tensor | null, Tensor | null]) {
   const run = (a: Tensor, b: Tensor): Tensor => {
     const out = binaryRaw(name, op, a, b);
@@ -206,7 +211,14 @@ function binaryOp(name: string, op: BinaryOp, grad: (a: Tensor, b: Tensor, out: 
       return [ga && a.requiresGrad ? sumTo(ga, a.shape) : null, gb && b.requiresGrad ? sumTo(gb, b.shape) : null];
     });
   };
-  return (x: TensorOrNumber, y: TensorOrNumber): Tensor => {
+  const withAlpha = name === 'add' || name === 'sub';
+  return (x: TensorOrNumber, y: TensorOrNumber, ...extra: [opts?: { alpha?: number }]): Tensor => {
+    if (extra.length) {
+      // PyTorch's keyword-only alpha of add/sub (x + alpha·y); any other extra argument throws, naming it.
+      const a = bindArgs(name, [x, y, ...extra], { positional: ['input', 'other'], keywordOnly: withAlpha ? [{ name: 'alpha', kind: 'number' }] : [] });
+      const alpha = a.alpha as number | undefined;
+      if (alpha !== undefined && alpha !== 1) return internalScope(() => (y instanceof Tensor ? binaryOps[name](x, mul(y, alpha)) : binaryOps[name](x, y * alpha)));
+    }
     if (x instanceof Tensor && y instanceof Tensor) return run(x, y);
     if (!(x instanceof Tensor) && !(y instanceof Tensor)) requireTensor(name, 'input', x);
     // A number becomes a 0-d tensor only this op (and its node) holds: freed with them.
@@ -222,9 +234,11 @@ function binaryOp(name: string, op: BinaryOp, grad: (a: Tensor, b: Tensor, out: 
  * @example
  * ```ts
  * add(tensor([1, 2]), 10);  // tensor([11., 12.])
+ * add(x, y, { alpha: 2 });  // x + 2·y
  * ```
  */
 export const add = binaryOp('add', 'add', (_a, _b, _o, g) => [g, g]);
+binaryOps.add = add;
 /**
  * Elementwise a − b, broadcasting. PyTorch: `torch.sub`.
  * @example
@@ -233,6 +247,7 @@ export const add = binaryOp('add', 'add', (_a, _b, _o, g) => [g, g]);
  * ```
  */
 export const sub = binaryOp('sub', 'sub', (_a, _b, _o, g) => [g, neg(g)]);
+binaryOps.sub = sub;
 /**
  * Elementwise a · b, broadcasting. PyTorch: `torch.mul`.
  * @example
@@ -314,7 +329,8 @@ export function rsub(r: number, x: Tensor): Tensor {
 // They return 1/0 in the operands' float type (convnet has no bool dtype), usable as masks.
 
 function compare(name: string, op: BinaryOp) {
-  return (x: TensorOrNumber, y: TensorOrNumber): Tensor => {
+  return (x: TensorOrNumber, y: TensorOrNumber, ...extra: never[]): Tensor => {
+    if (extra.length) bindArgs(name, [x, y, ...extra], { positional: ['input', 'other'] }); // an extra argument throws, naming it
     if (x instanceof Tensor && y instanceof Tensor) return binaryRaw(name, op, x, y);
     return internalScope(() => {
       const a = x instanceof Tensor ? x : lift(x, y as Tensor);
@@ -378,6 +394,16 @@ export const logicalAnd = scoped((a: Tensor, b: Tensor): Tensor => binaryRaw('lo
 // ------------------------------------------------------------------------------------- clamp, where
 
 /**
+ * The arguments of {@link clamp} after the input: `(min, max)` by position (null leaves a side open), or
+ * `{ min, max }` by name. PyTorch: the `min` and `max` arguments of `torch.clamp`.
+ * @example
+ * ```ts
+ * const args: ClampArgs = [0, { max: 1 }];
+ * ```
+ */
+export type ClampArgs = PyArgs<[min: TensorOrNumber | null | undefined, max: TensorOrNumber | null | undefined], { min?: TensorOrNumber | null; max?: TensorOrNumber | null }>;
+
+/**
  * Limits every element to [min, max] (null or undefined leaves a side open); the gradient flows where
  * min ≤ x ≤ max. PyTorch: `torch.clamp`.
  * @example
@@ -385,8 +411,10 @@ export const logicalAnd = scoped((a: Tensor, b: Tensor): Tensor => binaryRaw('lo
  * clamp(tensor([-2, 0.5, 3]), 0, 1);  // tensor([0.0000, 0.5000, 1.0000])
  * ```
  */
-export const clamp = scoped(function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
-  requireTensor('clamp', 'input', x);
+export const clamp = scoped(function clamp(x: Tensor, ...args: ClampArgs): Tensor {
+  const bound = { test: (v: unknown) => v === null || v instanceof Tensor || (typeof v === 'number' && !Number.isNaN(v)), what: 'a number, a Tensor or null' };
+  const a = bindInput('clamp', x, args, [{ name: 'min', kind: bound }, { name: 'max', kind: bound }]);
+  const min = a.min as TensorOrNumber | null | undefined, max = a.max as TensorOrNumber | null | undefined;
   if ((min === undefined || min === null) && (max === undefined || max === null)) {
     throw new Error('clamp: at least one of min and max must be given');
   }

@@ -12,7 +12,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { promoteTypes } from '../tensor/dtype.js';
 import { shapeStr } from '../tensor/shape.js';
-import { cast, copiesOf, requireTensor, wrap } from './util.js';
+import { bindInput, cast, copiesOf, requireTensor, wrap } from './util.js';
+import type { PyArgs } from '../tensor/signature.js';
 
 /**
  * y = x·Wᵀ + b over the last dimension of `input` [*, in], with `weight` [out, in] and an optional `bias`
@@ -22,8 +23,9 @@ import { cast, copiesOf, requireTensor, wrap } from './util.js';
  * F.linear(randn([64, 784]), randn([10, 784]), zeros([10])).shape;  // [64, 10]
  * ```
  */
-export const linear = scoped(function linear(input: Tensor, weight: Tensor, bias: Tensor | null = null): Tensor {
-  requireTensor('linear', 'input', input);
+export const linear = scoped(function linear(input: Tensor, ...args: PyArgs<[weight: Tensor, bias: Tensor | null | undefined], { weight?: Tensor; bias?: Tensor | null }> & [unknown, ...unknown[]]): Tensor {
+  const a = bindInput('linear', input, args, [{ name: 'weight', required: true }, { name: 'bias' }]);
+  const weight = a.weight as Tensor, bias = (a.bias as Tensor | null | undefined) ?? null;
   requireTensor('linear', 'weight', weight);
   if (weight.ndim !== 2) throw new Error(`linear: weight must be 2-D [outFeatures, inFeatures], got shape ${shapeStr(weight.shape)}`);
   const [O, I] = weight.shape;

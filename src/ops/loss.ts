@@ -23,7 +23,7 @@ import { broadcastShapes, sameShape, shapeStr } from '../tensor/shape.js';
 import { amax, mean, sum } from './reduce.js';
 import { cast, copiesOf, requireTensor, syncValue, wrap } from './util.js';
 import { noGrad } from '../autograd/tape.js';
-import { bindArgs, type ParamSpec, type PyArgs } from '../tensor/signature.js';
+import { bindArgs, describeValue, type ParamSpec, type PyArgs } from '../tensor/signature.js';
 import { oneOf } from './args.js';
 import {
   abs, add, clamp, div, eq, exp, gt, log, lt, maximum, mul, neg, rsub, sign, square, sub, where,
@@ -174,6 +174,83 @@ function classIndexLoss(op: 'crossEntropy' | 'nllLoss', x: Tensor, target: Tenso
   [wsum, tgt]);
 }
 
+// ------------------------------------------------------------------------------------ argument binding
+
+/**
+ * Binds a loss's arguments after (input, target), in PyTorch's order `names`, any of them by name in a
+ * trailing options object. PyTorch's deprecated `sizeAverage` and `reduce` keep their slots, so that
+ * positions line up, but giving one throws: `reduction` says the same.
+ */
+function lossCall(op: string, input: Tensor, target: Tensor, args: readonly unknown[], names: readonly string[]): Record<string, unknown> {
+  const a = bindArgs(op, [input, target, ...args], {
+    positional: [{ name: 'input', required: true }, { name: 'target', required: true },
+      ...names.map((name) => ({ name, kind: name === 'ignoreIndex' ? 'int' as const : 'any' as const }))],
+  });
+  for (const old of ['sizeAverage', 'reduce']) {
+    if (a[old] !== undefined && a[old] !== null) {
+      throw new Error(`${op}: ${old} is deprecated (in PyTorch too) and not supported, got ${describeValue(a[old])}; ` +
+        `use reduction: 'mean' (the default), 'sum' or 'none'`);
+    }
+  }
+  return a;
+}
+
+const CE_ARGS = ['weight', 'sizeAverage', 'ignoreIndex', 'reduce', 'reduction', 'labelSmoothing'];
+const NLL_ARGS = CE_ARGS.slice(0, 5);
+const MSE_ARGS = ['sizeAverage', 'reduce', 'reduction'];
+const BCE_LOGITS_ARGS = ['weight', 'sizeAverage', 'reduce', 'reduction', 'posWeight'];
+
+/** PyTorch's deprecated `size_average` and `reduce` arguments, named so that positions line up; giving one throws. */
+interface Deprecated {
+  /** Deprecated in PyTorch; convnet throws when it is given: use `reduction`. */
+  sizeAverage?: null;
+  /** Deprecated in PyTorch; convnet throws when it is given: use `reduction`. */
+  reduce?: null;
+}
+
+/**
+ * The arguments of {@link crossEntropy} after (input, target), in PyTorch's order `(weight, sizeAverage,
+ * ignoreIndex, reduce, reduction, labelSmoothing)`, any of them by name in a trailing options object.
+ * PyTorch: the arguments of `F.cross_entropy`.
+ * @example
+ * ```ts
+ * const args: CrossEntropyArgs = [classWeights, null, -100, null, 'sum'];
+ * ```
+ */
+export type CrossEntropyArgs = PyArgs<[weight: Tensor | null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: Reduction, labelSmoothing: number],
+  CrossEntropyOptions & Deprecated>;
+
+/**
+ * The arguments of {@link nllLoss} after (input, target): `(weight, sizeAverage, ignoreIndex, reduce,
+ * reduction)`, any of them by name. PyTorch: the arguments of `F.nll_loss`.
+ * @example
+ * ```ts
+ * const args: NllLossArgs = [classWeights];
+ * ```
+ */
+export type NllLossArgs = PyArgs<[weight: Tensor | null, sizeAverage: null, ignoreIndex: number, reduce: null, reduction: Reduction], NllLossOptions & Deprecated>;
+
+/**
+ * The arguments of {@link mseLoss} after (input, target): `(sizeAverage, reduce, reduction)`, any of them
+ * by name. PyTorch: the arguments of `F.mse_loss`.
+ * @example
+ * ```ts
+ * const args: MseLossArgs = [{ reduction: 'sum' }];
+ * ```
+ */
+export type MseLossArgs = PyArgs<[sizeAverage: null, reduce: null, reduction: Reduction], LossOptions & Deprecated>;
+
+/**
+ * The arguments of {@link binaryCrossEntropyWithLogits} after (input, target): `(weight, sizeAverage, reduce,
+ * reduction, posWeight)`, any of them by name. PyTorch: the arguments of `F.binary_cross_entropy_with_logits`.
+ * @example
+ * ```ts
+ * const args: BceWithLogitsArgs = [null, null, null, 'mean', posWeight];
+ * ```
+ */
+export type BceWithLogitsArgs = PyArgs<[weight: Tensor | null, sizeAverage: null, reduce: null, reduction: Reduction, posWeight: Tensor | null],
+  BceWithLogitsOptions & Deprecated>;
+
 // ------------------------------------------------------------------------------------- crossEntropy
 
 /**
@@ -184,10 +261,12 @@ function classIndexLoss(op: 'crossEntropy' | 'nllLoss', x: Tensor, target: Tenso
  * ```ts
  * const loss = F.crossEntropy(model(x), labels);
  * loss.backward();
+ * F.crossEntropy(logits, labels, classWeights, { labelSmoothing: 0.1 });
  * ```
  */
-export const crossEntropy = scoped(function crossEntropy(input: Tensor, target: Tensor, opts: CrossEntropyOptions = {}): Tensor {
+export const crossEntropy = scoped(function crossEntropy(input: Tensor, target: Tensor, ...args: CrossEntropyArgs): Tensor {
   const op = 'crossEntropy';
+  const opts = lossCall(op, input, target, args, CE_ARGS) as CrossEntropyOptions;
   const x = floatInput(op, input);
   requireTensor(op, 'target', target);
   const reduction = reductionArg(op, opts.reduction);
@@ -222,8 +301,9 @@ export const crossEntropy = scoped(function crossEntropy(input: Tensor, target: 
  * F.nllLoss(F.logSoftmax(logits, 1), labels);  // the same as F.crossEntropy(logits, labels)
  * ```
  */
-export const nllLoss = scoped(function nllLoss(input: Tensor, target: Tensor, opts: NllLossOptions = {}): Tensor {
+export const nllLoss = scoped(function nllLoss(input: Tensor, target: Tensor, ...args: NllLossArgs): Tensor {
   const op = 'nllLoss';
+  const opts = lossCall(op, input, target, args, NLL_ARGS) as NllLossOptions;
   const x = floatInput(op, input);
   requireTensor(op, 'target', target);
   const reduction = reductionArg(op, opts.reduction);
@@ -250,8 +330,9 @@ function sameShapeTarget(op: string, x: Tensor, target: Tensor): void {
  * F.mseLoss(tensor([1, 2]), tensor([1, 4]));  // tensor(2.)
  * ```
  */
-export const mseLoss = scoped(function mseLoss(input: Tensor, target: Tensor, opts: LossOptions = {}): Tensor {
+export const mseLoss = scoped(function mseLoss(input: Tensor, target: Tensor, ...args: MseLossArgs): Tensor {
   const op = 'mseLoss';
+  const opts = lossCall(op, input, target, args, MSE_ARGS) as LossOptions;
   const x = floatInput(op, input);
   sameShapeTarget(op, x, target);
   const reduction = reductionArg(op, opts.reduction);
@@ -286,8 +367,9 @@ function expandedTo(op: string, name: string, t: Tensor | null | undefined, shap
  * ```
  */
 export const binaryCrossEntropyWithLogits = scoped(function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor,
-  opts: BceWithLogitsOptions = {}): Tensor {
+  ...args: BceWithLogitsArgs): Tensor {
   const op = 'binaryCrossEntropyWithLogits';
+  const opts = lossCall(op, input, target, args, BCE_LOGITS_ARGS) as BceWithLogitsOptions;
   const x = floatInput(op, input);
   sameShapeTarget(op, x, target);
   const reduction = reductionArg(op, opts.reduction);

@@ -11,6 +11,7 @@ import { promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, numel, shapeStr } from '../tensor/shape.js';
 import { checkAllocation, cast, copiesOf, requireTensor, wrap } from './util.js';
 import { expand, reshape, squeeze, unsqueeze } from './shape.js';
+import { bindArgs } from '../tensor/signature.js';
 
 /**
  * Batched matrix product: [B, M, K] · [B, K, N] → [B, M, N]. PyTorch: `torch.bmm`.
@@ -19,7 +20,8 @@ import { expand, reshape, squeeze, unsqueeze } from './shape.js';
  * bmm(randn([8, 2, 3]), randn([8, 3, 4])).shape;  // [8, 2, 4]
  * ```
  */
-export const bmm = scoped(function bmm(a: Tensor, b: Tensor): Tensor {
+export const bmm = scoped(function bmm(a: Tensor, b: Tensor, ...extra: never[]): Tensor {
+  if (extra.length) bindArgs('bmm', [a, b, ...extra], { positional: ['input', 'mat2'] }); // an extra argument throws, naming it
   if (a.ndim !== 3 || b.ndim !== 3 || a.shape[0] !== b.shape[0] || a.shape[2] !== b.shape[1]) {
     throw new Error(`bmm: expected [B, M, K] and [B, K, N], got ${shapeStr(a.shape)} and ${shapeStr(b.shape)}`);
   }
@@ -48,7 +50,8 @@ export const bmm = scoped(function bmm(a: Tensor, b: Tensor): Tensor {
  * matmul(randn([8, 3, 4]), randn([4, 5])).shape;     // [8, 3, 5]
  * ```
  */
-export const matmul = scoped(function matmul(a: Tensor, b: Tensor): Tensor {
+export const matmul = scoped(function matmul(a: Tensor, b: Tensor, ...extra: never[]): Tensor {
+  if (extra.length) bindArgs('matmul', [a, b, ...extra], { positional: ['input', 'other'] }); // an extra argument throws, naming it
   requireTensor('matmul', 'input', a);
   requireTensor('matmul', 'other', b);
   if (a.ndim === 0 || b.ndim === 0) {

@@ -7,13 +7,14 @@ import * as red from './reduce.js';
 import * as sh from './shape.js';
 import { matmul } from './matmul.js';
 import * as ip from './inplace.js';
+import * as act from './activation.js';
 import type { TensorOrNumber } from './util.js';
 import type { DType } from '../tensor/dtype.js';
 import * as ix from './index.js';
 import type { Index } from './index.js';
 import * as gt from './gather.js';
 import type { SortResult } from './gather.js';
-import { bindArgs, type PyArgs } from '../tensor/signature.js';
+import { bindArgs, isOptionsObject, type PyArgs } from '../tensor/signature.js';
 
 declare module '../tensor/tensor.js' {
   interface Tensor {
@@ -23,14 +24,14 @@ declare module '../tensor/tensor.js' {
      *  tensor([1, 2]).add(tensor([[10], [20]]));  // tensor([[11., 12.], [21., 22.]])
      *  ```
      */
-    add(other: TensorOrNumber): Tensor;
+    add(other: TensorOrNumber, opts?: { alpha?: number }): Tensor;
     /** Elementwise difference, broadcasting. PyTorch: `Tensor.sub`.
      *  @example
      *  ```ts
      *  tensor([5, 7]).sub(2);  // tensor([3., 5.])
      *  ```
      */
-    sub(other: TensorOrNumber): Tensor;
+    sub(other: TensorOrNumber, opts?: { alpha?: number }): Tensor;
     /** Elementwise product, broadcasting. PyTorch: `Tensor.mul`.
      *  @example
      *  ```ts
@@ -192,7 +193,7 @@ declare module '../tensor/tensor.js' {
      *  x.clamp(null, 6);                  // only an upper bound
      *  ```
      */
-    clamp(min?: number | null, max?: number | null): Tensor;
+    clamp(...args: ew.ClampArgs): Tensor;
     /** Matrix product, batched over leading dimensions and broadcasting them. PyTorch: `Tensor.matmul`.
      *  @example
      *  ```ts
@@ -208,28 +209,28 @@ declare module '../tensor/tensor.js' {
      *  x.sum(1, true);  // tensor([[3.], [7.]])
      *  ```
      */
-    sum(dim?: number | number[], keepdim?: boolean): Tensor;
+    sum(...args: red.ReduceArgs): Tensor;
     /** Mean of all elements, or over `dim`. PyTorch: `Tensor.mean`.
      *  @example
      *  ```ts
      *  tensor([[1, 2], [3, 4]]).mean(0);  // tensor([2., 3.])
      *  ```
      */
-    mean(dim?: number | number[], keepdim?: boolean): Tensor;
+    mean(...args: red.ReduceArgs): Tensor;
     /** Largest value over all elements or over `dim` (values only). PyTorch: `Tensor.amax`.
      *  @example
      *  ```ts
      *  tensor([[1, 5], [7, 2]]).amax(1);  // tensor([5., 7.])
      *  ```
      */
-    amax(dim?: number | number[], keepdim?: boolean): Tensor;
+    amax(...args: red.ReduceArgs): Tensor;
     /** Smallest value over all elements or over `dim` (values only). PyTorch: `Tensor.amin`.
      *  @example
      *  ```ts
      *  tensor([[1, 5], [7, 2]]).amin(1);  // tensor([1., 2.])
      *  ```
      */
-    amin(dim?: number | number[], keepdim?: boolean): Tensor;
+    amin(...args: red.ReduceArgs): Tensor;
     /** The largest element, as a 0-d tensor. PyTorch: `Tensor.max`.
      *  @example
      *  ```ts
@@ -244,7 +245,14 @@ declare module '../tensor/tensor.js' {
      *  const [values, indices] = tensor([[1, 5], [7, 2]]).max(1);  // values [5, 7], indices [1, 0]
      *  ```
      */
-    max(dim: number, keepdim?: boolean): red.ValuesIndices;
+    max(...args: PyArgs<[dim: number, keepdim: boolean | undefined], red.ArgReduceOptions> & [unknown, ...unknown[]]): red.ValuesIndices;
+    /** The elementwise larger of this tensor and `other`, as {@link Tensor.maximum}. PyTorch: `Tensor.max(other)`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 5]).max(tensor([3, 3]));  // tensor([3., 5.])
+     *  ```
+     */
+    max(other: Tensor): Tensor;
     /** The smallest element, as a 0-d tensor. PyTorch: `Tensor.min`.
      *  @example
      *  ```ts
@@ -258,21 +266,28 @@ declare module '../tensor/tensor.js' {
      *  const { values, indices } = tensor([[1, 5], [7, 2]]).min(1);
      *  ```
      */
-    min(dim: number, keepdim?: boolean): red.ValuesIndices;
+    min(...args: PyArgs<[dim: number, keepdim: boolean | undefined], red.ArgReduceOptions> & [unknown, ...unknown[]]): red.ValuesIndices;
+    /** The elementwise smaller of this tensor and `other`, as {@link Tensor.minimum}. PyTorch: `Tensor.min(other)`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 5]).min(tensor([3, 3]));  // tensor([1., 3.])
+     *  ```
+     */
+    min(other: Tensor): Tensor;
     /** Index of the largest element (of the flattened tensor, or along `dim`), as int32. PyTorch: `Tensor.argmax`.
      *  @example
      *  ```ts
      *  logits.argmax(1);  // the predicted class of each row
      *  ```
      */
-    argmax(dim?: number, keepdim?: boolean): Tensor;
+    argmax(...args: PyArgs<[dim: number | null | undefined, keepdim: boolean | undefined], red.ArgReduceOptions>): Tensor;
     /** Index of the smallest element (of the flattened tensor, or along `dim`), as int32. PyTorch: `Tensor.argmin`.
      *  @example
      *  ```ts
      *  tensor([3, 1, 2]).argmin().item();  // 1
      *  ```
      */
-    argmin(dim?: number, keepdim?: boolean): Tensor;
+    argmin(...args: PyArgs<[dim: number | null | undefined, keepdim: boolean | undefined], red.ArgReduceOptions>): Tensor;
     /** Variance over all elements or over `dim`, with Bessel's correction 1 unless `opts.correction` (or
      *  `unbiased: false`) says otherwise. PyTorch: `Tensor.var`.
      *  @example
@@ -281,28 +296,28 @@ declare module '../tensor/tensor.js' {
      *  tensor([1, 2, 3, 4]).var(0, { correction: 0 });  // tensor(1.2500)
      *  ```
      */
-    var(dim?: number | number[], opts?: red.VarOptions): Tensor;
+    var(...args: red.VarArgs): Tensor;
     /** Standard deviation: the square root of {@link Tensor.var}, with the same options. PyTorch: `Tensor.std`.
      *  @example
      *  ```ts
      *  x.std([0, 2, 3]);  // per-channel spread of an [N, C, H, W] batch
      *  ```
      */
-    std(dim?: number | number[], opts?: red.VarOptions): Tensor;
+    std(...args: red.VarArgs): Tensor;
     /** log Σ exp(x) over `dim`, computed without overflow. PyTorch: `Tensor.logsumexp`.
      *  @example
      *  ```ts
      *  tensor([1000, 1000]).logSumExp(0);  // tensor(1000.6932)
      *  ```
      */
-    logSumExp(dim: number | number[], keepdim?: boolean): Tensor;
+    logSumExp(...args: PyArgs<[dim: number | number[], keepdim: boolean | undefined], red.ReduceOptions> & [unknown, ...unknown[]]): Tensor;
     /** Product of all elements, or over `dim`. PyTorch: `Tensor.prod`.
      *  @example
      *  ```ts
      *  tensor([2, 3, 4]).prod();  // tensor(24.)
      *  ```
      */
-    prod(dim?: number | number[], keepdim?: boolean): Tensor;
+    prod(...args: red.ReduceArgs): Tensor;
     /** The same values in a new shape (one size may be −1, inferred), sharing the data. Takes sizes as
      *  arguments or one array. PyTorch: `Tensor.reshape`.
      *  @example
@@ -325,7 +340,7 @@ declare module '../tensor/tensor.js' {
      *  zeros([8, 3, 4, 4]).flatten(1).shape;  // [8, 48]
      *  ```
      */
-    flatten(startDim?: number, endDim?: number): Tensor;
+    flatten(...args: PyArgs<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>): Tensor;
     /** Removes dimensions of size 1: all of them, or only those in `dim` that are 1. PyTorch: `Tensor.squeeze`.
      *  @example
      *  ```ts
@@ -333,14 +348,14 @@ declare module '../tensor/tensor.js' {
      *  zeros([1, 3, 1]).squeeze(0).shape;  // [3, 1]
      *  ```
      */
-    squeeze(dim?: number | number[]): Tensor;
+    squeeze(...args: PyArgs<[dim: number | number[] | undefined], { dim?: number | number[] }>): Tensor;
     /** Inserts a dimension of size 1 at `dim`. PyTorch: `Tensor.unsqueeze`.
      *  @example
      *  ```ts
      *  zeros([3, 4]).unsqueeze(0).shape;  // [1, 3, 4]
      *  ```
      */
-    unsqueeze(dim: number): Tensor;
+    unsqueeze(...args: PyArgs<[dim: number], { dim?: number }> & [unknown, ...unknown[]]): Tensor;
     /** Reorders the dimensions (a copy). PyTorch: `Tensor.permute`.
      *  @example
      *  ```ts
@@ -354,7 +369,7 @@ declare module '../tensor/tensor.js' {
      *  zeros([2, 3, 4]).transpose(0, 2).shape;  // [4, 3, 2]
      *  ```
      */
-    transpose(dim0: number, dim1: number): Tensor;
+    transpose(...args: PyArgs<[dim0: number, dim1: number], { dim0?: number; dim1?: number }> & [unknown, ...unknown[]]): Tensor;
     /** Transpose of a 2-D tensor; a tensor with fewer dimensions comes back as it is. PyTorch: `Tensor.t`.
      *  @example
      *  ```ts
@@ -404,7 +419,7 @@ declare module '../tensor/tensor.js' {
      *  arange(10).narrow(0, 2, 3);  // tensor([2., 3., 4.])
      *  ```
      */
-    narrow(dim: number, start: number, length: number): Tensor;
+    narrow(...args: PyArgs<[dim: number, start: number, length: number], { dim?: number; start?: number; length?: number }> & [unknown, ...unknown[]]): Tensor;
     /** Python's `x[start:end]` along one dimension: negative indices count from the end and are clamped; step 1.
      *  PyTorch: basic slicing `x[:, start:end]`.
      *  @example
@@ -413,14 +428,14 @@ declare module '../tensor/tensor.js' {
      *  img.slice(-1, 2, 30);       // crop the width
      *  ```
      */
-    slice(dim: number, start?: number, end?: number): Tensor;
+    slice(...args: PyArgs<[dim: number, start: number | undefined, end: number | undefined], { dim?: number; start?: number; end?: number }> & [unknown, ...unknown[]]): Tensor;
     /** The sub-tensor at `index` along `dim`, with that dimension removed. PyTorch: `Tensor.select`.
      *  @example
      *  ```ts
      *  zeros([8, 3, 4]).select(1, 0).shape;  // [8, 4]
      *  ```
      */
-    select(dim: number, index: number): Tensor;
+    select(...args: PyArgs<[dim: number, index: number], { dim?: number; index?: number }> & [unknown, ...unknown[]]): Tensor;
     /** Cuts into pieces of `size` along `dim` (the last may be smaller), or into the listed sizes.
      *  PyTorch: `Tensor.split`.
      *  @example
@@ -429,7 +444,7 @@ declare module '../tensor/tensor.js' {
      *  arange(5).split([1, 4]);  // [0], [1, 2, 3, 4]
      *  ```
      */
-    split(size: number | number[], dim?: number): Tensor[];
+    split(...args: PyArgs<[splitSizeOrSections: number | number[], dim: number], { splitSizeOrSections?: number | number[]; dim?: number }> & [unknown, ...unknown[]]): Tensor[];
     /** Cuts into `chunks` pieces of equal size along `dim` (the last may be smaller, and there may be fewer).
      *  PyTorch: `Tensor.chunk`.
      *  @example
@@ -437,21 +452,24 @@ declare module '../tensor/tensor.js' {
      *  const [a, b] = zeros([4, 6]).chunk(2, 1);  // two [4, 3]
      *  ```
      */
-    chunk(chunks: number, dim?: number): Tensor[];
+    chunk(...args: PyArgs<[chunks: number, dim: number], { chunks?: number; dim?: number }> & [unknown, ...unknown[]]): Tensor[];
     /** Reverses the order of elements along the given dimensions. PyTorch: `Tensor.flip`.
      *  @example
      *  ```ts
      *  tensor([1, 2, 3]).flip(0);  // tensor([3., 2., 1.])
      *  ```
      */
-    flip(dims: number | number[]): Tensor;
-    /** Converts to another dtype; differentiable between the float types. PyTorch: `Tensor.to(dtype)`.
+    flip(...dims: sh.IntList): Tensor;
+    /** Converts to another dtype, or to `other`'s dtype; differentiable between the float types. PyTorch:
+     *  `Tensor.to(dtype)`, `Tensor.to(other)`.
      *  @example
      *  ```ts
      *  labels.to('float32');
+     *  labels.to({ dtype: 'float32' });
+     *  x.to(w);  // w's dtype
      *  ```
      */
-    to(dtype: DType): Tensor;
+    to(...args: PyArgs<[dtype: DType | Tensor], { dtype?: DType }> & [unknown, ...unknown[]]): Tensor;
     /** Converts to float32. PyTorch: `Tensor.float`.
      *  @example
      *  ```ts
@@ -473,6 +491,51 @@ declare module '../tensor/tensor.js' {
      *  ```
      */
     int(): Tensor;
+    /** Converts to int32: convnet has no int64, so PyTorch's long is int32 here (indices and class labels fit).
+     *  PyTorch: `Tensor.long`.
+     *  @example
+     *  ```ts
+     *  tensor([0, 2, 1]).long();  // tensor([0, 2, 1], dtype=torch.int32)
+     *  ```
+     */
+    long(): Tensor;
+    /** 1 where an element is non-zero, 0 elsewhere, as int32: convnet has no bool dtype, and int32 0/1 is what
+     *  masks multiply and sum as. PyTorch: `Tensor.bool`.
+     *  @example
+     *  ```ts
+     *  tensor([0, 0.5, -2]).bool();  // tensor([0, 1, 1], dtype=torch.int32)
+     *  ```
+     */
+    bool(): Tensor;
+    /** Tiles the tensor: `repeats[i]` copies along dimension i (varargs or one list). PyTorch: `Tensor.repeat`.
+     *  @example
+     *  ```ts
+     *  tensor([1, 2]).repeat(2, 2);  // tensor([[1., 2., 1., 2.], [1., 2., 1., 2.]])
+     *  ```
+     */
+    repeat(...repeats: sh.IntList): Tensor;
+    /** exp(x) / Σ exp(x) along `dim`, computed stably. PyTorch: `Tensor.softmax`.
+     *  @example
+     *  ```ts
+     *  logits.softmax(1);  // class probabilities per row
+     *  ```
+     */
+    softmax(...args: act.SoftmaxArgs): Tensor;
+    /** x − log Σ exp(x) along `dim`, computed stably. PyTorch: `Tensor.log_softmax`.
+     *  @example
+     *  ```ts
+     *  logits.logSoftmax(1);
+     *  ```
+     */
+    logSoftmax(...args: act.SoftmaxArgs): Tensor;
+    /** The sub-tensors along the first dimension, `x.select(0, i)` for each i; a 0-d tensor cannot be iterated.
+     *  PyTorch: iterating over a tensor, `for row in x`.
+     *  @example
+     *  ```ts
+     *  for (const row of tensor([[1, 2], [3, 4]])) console.log(row.toString());  // tensor([1., 2.]), tensor([3., 4.])
+     *  ```
+     */
+    [Symbol.iterator](): Iterator<Tensor>;
     /** Writes `src` (a tensor broadcast to this shape, or a number) into this tensor's data, in place; every view
      *  sees it. On a leaf that requires grad, only inside `noGrad`. PyTorch: `Tensor.copy_`.
      *  @example
@@ -501,14 +564,15 @@ declare module '../tensor/tensor.js' {
      *  noGrad(() => w.add_(w.grad!.mul(-0.1)));  // one step of gradient descent
      *  ```
      */
-    add_(other: TensorOrNumber): this;
+    add_(other: TensorOrNumber, opts?: { alpha?: number }): this;
     /** Subtracts `other` from this tensor, in place. PyTorch: `Tensor.sub_`.
      *  @example
      *  ```ts
      *  noGrad(() => w.sub_(w.grad!.mul(0.1)));
+     *  noGrad(() => w.add_(w.grad!, { alpha: -0.1 }));  // the same step, with PyTorch's alpha
      *  ```
      */
-    sub_(other: TensorOrNumber): this;
+    sub_(other: TensorOrNumber, opts?: { alpha?: number }): this;
     /** Multiplies this tensor by `other`, in place. PyTorch: `Tensor.mul_`.
      *  @example
      *  ```ts
@@ -526,80 +590,101 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-/** Accepts reshape(2, 3) and reshape([2, 3]) alike, as PyTorch. */
-function shapeArgs(args: (number | readonly number[])[]): number[] {
-  return args.length === 1 && Array.isArray(args[0]) ? [...(args[0] as number[])] : (args as number[]);
-}
+/** An op called with the tensor and its other arguments passed through (the op binds them). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Rest = (x: Tensor, ...args: unknown[]) => any;
 
 const P = Tensor.prototype;
-P.add = function (o) { return ew.add(this, o); };
-P.sub = function (o) { return ew.sub(this, o); };
-P.mul = function (o) { return ew.mul(this, o); };
-P.div = function (o) { return ew.div(this, o); };
-P.pow = function (o) { return ew.pow(this, o); };
-P.maximum = function (o) { return ew.maximum(this, o); };
-P.minimum = function (o) { return ew.minimum(this, o); };
-P.eq = function (o) { return ew.eq(this, o); };
-P.ne = function (o) { return ew.ne(this, o); };
-P.lt = function (o) { return ew.lt(this, o); };
-P.le = function (o) { return ew.le(this, o); };
-P.gt = function (o) { return ew.gt(this, o); };
-P.ge = function (o) { return ew.ge(this, o); };
-P.neg = function () { return ew.neg(this); };
-P.exp = function () { return ew.exp(this); };
-P.log = function () { return ew.log(this); };
-P.sqrt = function () { return ew.sqrt(this); };
-P.abs = function () { return ew.abs(this); };
-P.relu = function () { return ew.relu(this); };
-P.sigmoid = function () { return ew.sigmoid(this); };
-P.tanh = function () { return ew.tanh(this); };
-P.sign = function () { return ew.sign(this); };
-P.square = function () { return ew.square(this); };
-P.reciprocal = function () { return ew.reciprocal(this); };
-P.clamp = function (lo, hi) { return ew.clamp(this, lo, hi); };
-P.matmul = function (o) { return matmul(this, o); };
-P.sum = function (d, k) { return red.sum(this, d, k); };
-P.mean = function (d, k) { return red.mean(this, d, k); };
-P.amax = function (d, k) { return red.amax(this, d, k); };
-P.amin = function (d, k) { return red.amin(this, d, k); };
-P.max = function (this: Tensor, d?: number, k?: boolean) { return d === undefined ? red.max(this) : red.max(this, d, k); } as Tensor['max'];
-P.min = function (this: Tensor, d?: number, k?: boolean) { return d === undefined ? red.min(this) : red.min(this, d, k); } as Tensor['min'];
-P.argmax = function (d, k) { return red.argmax(this, d, k); };
-P.argmin = function (d, k) { return red.argmin(this, d, k); };
-P.var = function (d, o) { return red.variance(this, d, o); };
-P.std = function (d, o) { return red.std(this, d, o); };
-P.logSumExp = function (d, k) { return red.logSumExp(this, d, k); };
-P.prod = function (d, k) { return red.prod(this, d, k); };
-P.reshape = function (...s) { return sh.reshape(this, shapeArgs(s)); };
-P.view = function (...s) { return sh.reshape(this, shapeArgs(s)); };
-P.flatten = function (a, b) { return sh.flatten(this, a, b); };
-P.squeeze = function (d) { return sh.squeeze(this, d); };
-P.unsqueeze = function (d) { return sh.unsqueeze(this, d); };
-P.permute = function (...d) { return sh.permute(this, shapeArgs(d)); };
-P.transpose = function (a, b) { return sh.transpose(this, a, b); };
+P.add = function (o, ...e) { return ew.add(this, o, ...e); };
+P.sub = function (o, ...e) { return ew.sub(this, o, ...e); };
+P.mul = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.mul as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['mul'];
+P.div = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.div as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['div'];
+P.pow = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.pow as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['pow'];
+P.maximum = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.maximum as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['maximum'];
+P.minimum = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.minimum as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['minimum'];
+P.eq = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.eq as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['eq'];
+P.ne = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.ne as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['ne'];
+P.lt = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.lt as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['lt'];
+P.le = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.le as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['le'];
+P.gt = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.gt as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['gt'];
+P.ge = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { return (ew.ge as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['ge'];
+P.neg = function (this: Tensor, ...e: unknown[]) { return (ew.neg as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['neg'];
+P.exp = function (this: Tensor, ...e: unknown[]) { return (ew.exp as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['exp'];
+P.log = function (this: Tensor, ...e: unknown[]) { return (ew.log as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['log'];
+P.sqrt = function (this: Tensor, ...e: unknown[]) { return (ew.sqrt as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['sqrt'];
+P.abs = function (this: Tensor, ...e: unknown[]) { return (ew.abs as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['abs'];
+P.relu = function (this: Tensor, ...e: unknown[]) { return (ew.relu as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['relu'];
+P.sigmoid = function (this: Tensor, ...e: unknown[]) { return (ew.sigmoid as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['sigmoid'];
+P.tanh = function (this: Tensor, ...e: unknown[]) { return (ew.tanh as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['tanh'];
+P.sign = function (this: Tensor, ...e: unknown[]) { return (ew.sign as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['sign'];
+P.square = function (this: Tensor, ...e: unknown[]) { return (ew.square as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['square'];
+P.reciprocal = function (this: Tensor, ...e: unknown[]) { return (ew.reciprocal as (...a: unknown[]) => Tensor)(this, ...e); } as Tensor['reciprocal'];
+P.clamp = function (...a) { return ew.clamp(this, ...a); };
+P.matmul = function (this: Tensor, o: Tensor, ...e: unknown[]) { return (matmul as (...a: unknown[]) => Tensor)(this, o, ...e); } as Tensor['matmul'];
+P.sum = function (...a) { return red.sum(this, ...a); };
+P.mean = function (...a) { return red.mean(this, ...a); };
+P.amax = function (...a) { return red.amax(this, ...a); };
+P.amin = function (...a) { return red.amin(this, ...a); };
+P.max = function (this: Tensor, ...a: unknown[]) { return (red.max as (x: Tensor, ...r: unknown[]) => Tensor)(this, ...a); } as Tensor['max'];
+P.min = function (this: Tensor, ...a: unknown[]) { return (red.min as (x: Tensor, ...r: unknown[]) => Tensor)(this, ...a); } as Tensor['min'];
+P.argmax = function (...a) { return red.argmax(this, ...a); };
+P.argmin = function (...a) { return red.argmin(this, ...a); };
+P.var = function (...a) { return red.variance(this, ...a); };
+P.std = function (...a) { return red.std(this, ...a); };
+P.logSumExp = function (this: Tensor, ...a: unknown[]) { return (red.logSumExp as Rest)(this, ...a); } as Tensor['logSumExp'];
+P.prod = function (...a) { return red.prod(this, ...a); };
+P.reshape = function (...s) { return sh.reshape(this, ...s); };
+P.view = function (...s) { return sh.reshape(this, ...s); };
+P.flatten = function (...a) { return sh.flatten(this, ...a); };
+P.squeeze = function (...a) { return sh.squeeze(this, ...a); };
+P.unsqueeze = function (this: Tensor, ...a: unknown[]) { return (sh.unsqueeze as Rest)(this, ...a); } as Tensor['unsqueeze'];
+P.permute = function (...d) { return sh.permute(this, ...d); };
+P.transpose = function (this: Tensor, ...a: unknown[]) { return (sh.transpose as Rest)(this, ...a); } as Tensor['transpose'];
 P.t = function () { return sh.t(this); };
 Object.defineProperty(P, 'T', { get(this: Tensor) { return sh.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); } });
-P.expand = function (...s) { return sh.expand(this, shapeArgs(s)); };
+P.expand = function (...s) { return sh.expand(this, ...s); };
 P.expandAs = function (o) { return sh.expand(this, o.shape); };
 P.contiguous = function () { return sh.contiguous(this); };
 P.clone = function () { return sh.clone(this); };
-P.narrow = function (d, s, l) { return sh.narrow(this, d, s, l); };
-P.slice = function (d, s, e) { return sh.slice(this, d, s, e); };
-P.select = function (d, i) { return sh.select(this, d, i); };
-P.split = function (s, d) { return sh.split(this, s, d); };
-P.chunk = function (c, d) { return sh.chunk(this, c, d); };
-P.flip = function (d) { return sh.flip(this, d); };
-P.to = function (dtype) { return sh.toDtype(this, dtype); };
+P.narrow = function (this: Tensor, ...a: unknown[]) { return (sh.narrow as Rest)(this, ...a); } as Tensor['narrow'];
+P.slice = function (this: Tensor, ...a: unknown[]) { return (sh.slice as Rest)(this, ...a); } as Tensor['slice'];
+P.select = function (this: Tensor, ...a: unknown[]) { return (sh.select as Rest)(this, ...a); } as Tensor['select'];
+P.split = function (this: Tensor, ...a: unknown[]) { return (sh.split as Rest)(this, ...a); } as Tensor['split'];
+P.chunk = function (this: Tensor, ...a: unknown[]) { return (sh.chunk as Rest)(this, ...a); } as Tensor['chunk'];
+P.flip = function (...d) { return sh.flip(this, ...d); };
+P.to = function (this: Tensor, ...args: unknown[]) {
+  const a = bindArgs('to', [this, ...args], { positional: ['self', { name: 'dtype', required: true }] });
+  return sh.toDtype(this, a.dtype instanceof Tensor ? a.dtype.dtype : a.dtype as DType);
+} as Tensor['to'];
 P.float = function () { return sh.toDtype(this, 'float32'); };
 P.double = function () { return sh.toDtype(this, 'float64'); };
 P.int = function () { return sh.toDtype(this, 'int32'); };
-P.copy_ = function (s) { ip.copy_(this, s); return this; };
-P.fill_ = function (v) { ip.fill_(this, v); return this; };
-P.zero_ = function () { ip.zero_(this); return this; };
-P.add_ = function (o) { ip.add_(this, o); return this; };
-P.sub_ = function (o) { ip.sub_(this, o); return this; };
-P.mul_ = function (o) { ip.mul_(this, o); return this; };
-P.div_ = function (o) { ip.div_(this, o); return this; };
+/** An in-place method's arguments after self: only `names` (an extra one throws, naming it); add_/sub_ also
+ *  take PyTorch's keyword alpha, returned (1 when not given). */
+function inplaceArgs(op: string, self: Tensor, args: readonly unknown[], names: readonly string[], alpha = false): number {
+  if (args.length <= names.length && !args.some(isOptionsObject)) return 1;
+  const a = bindArgs(op, [self, ...args], { positional: ['self', ...names], keywordOnly: alpha ? [{ name: 'alpha', kind: 'number' }] : [] });
+  return (a.alpha as number | undefined) ?? 1;
+}
+/** other·alpha, for add_/sub_'s alpha (other itself when alpha is 1). */
+const scaled = (o: TensorOrNumber, alpha: number): TensorOrNumber => (alpha === 1 ? o : o instanceof Tensor ? ew.mul(o, alpha) : o * alpha);
+P.copy_ = function (this: Tensor, s: TensorOrNumber, ...e: unknown[]) { inplaceArgs('copy_', this, [s, ...e], ['src']); ip.copy_(this, s); return this; } as Tensor['copy_'];
+P.fill_ = function (this: Tensor, v: number, ...e: unknown[]) { inplaceArgs('fill_', this, [v, ...e], ['value']); ip.fill_(this, v); return this; } as Tensor['fill_'];
+P.zero_ = function (this: Tensor, ...e: unknown[]) { inplaceArgs('zero_', this, e, []); ip.zero_(this); return this; } as Tensor['zero_'];
+P.add_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { ip.add_(this, scaled(o, inplaceArgs('add_', this, [o, ...e], ['other'], true))); return this; } as Tensor['add_'];
+P.sub_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { ip.sub_(this, scaled(o, inplaceArgs('sub_', this, [o, ...e], ['other'], true))); return this; } as Tensor['sub_'];
+P.mul_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { inplaceArgs('mul_', this, [o, ...e], ['other']); ip.mul_(this, o); return this; } as Tensor['mul_'];
+P.div_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { inplaceArgs('div_', this, [o, ...e], ['other']); ip.div_(this, o); return this; } as Tensor['div_'];
+P.long = function () { return sh.toDtype(this, 'int32'); };
+P.bool = function () { return sh.toDtype(ew.ne(this, 0), 'int32'); };
+P.repeat = function (...r) { return sh.repeat(this, ...r); };
+P.softmax = function (...a) { return act.softmax(this, ...a); };
+P.logSoftmax = function (...a) { return act.logSoftmax(this, ...a); };
+P[Symbol.iterator] = function* (this: Tensor): Generator<Tensor> {
+  if (this.ndim === 0) throw new TypeError('iteration over a 0-d tensor');
+  const n = this.shape[0];
+  for (let i = 0; i < n; i++) yield sh.select(this, 0, i);
+};
 
 // ---- indexing and the gather family (ops/index.ts)
 

@@ -15,7 +15,7 @@ import { scoped } from '../tensor/lifetime.js';
 import { sameShape, shapeStr } from '../tensor/shape.js';
 import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { noGrad } from '../autograd/tape.js';
-import { cast, copiesOf, requireTensor, wrap } from './util.js';
+import { bindInput, cast, copiesOf, requireTensor, wrap } from './util.js';
 import { add, mul } from './elementwise.js';
 import { expand, reshape, unsqueeze } from './shape.js';
 import { mean } from './reduce.js';
@@ -44,6 +44,31 @@ function checkChannelVector(name: string, t: Tensor | null | undefined, C: numbe
   }
 }
 
+/** The tensors of {@link batchNorm}, by name. PyTorch: the tensor arguments of `F.batch_norm`.
+ *  @example
+ *  ```ts
+ *  F.batchNorm(x, { runningMean: rm, runningVar: rv, training: true });
+ *  ```
+ */
+export interface BatchNormTensors {
+  runningMean?: Tensor | null;
+  runningVar?: Tensor | null;
+  weight?: Tensor | null;
+  bias?: Tensor | null;
+}
+
+/**
+ * The arguments of {@link batchNorm} after the input, in PyTorch's order `(runningMean, runningVar, weight,
+ * bias, training, momentum, eps)`, any of them by name in a trailing options object. PyTorch: the arguments
+ * of `F.batch_norm`.
+ * @example
+ * ```ts
+ * const args: BatchNormArgs = [rm, rv, null, null, true, 0.1, 1e-5];
+ * ```
+ */
+export type BatchNormArgs = PyArgs<[runningMean: Tensor | null, runningVar: Tensor | null, weight: Tensor | null, bias: Tensor | null,
+  training: boolean, momentum: number, eps: number], BatchNormOptions & BatchNormTensors>;
+
 /**
  * Batch normalisation per channel (dim 1) of `input`: with `training`, by the batch's mean and variance
  * (updating `runningMean`/`runningVar` in place when given), otherwise by the running statistics; then
@@ -51,17 +76,14 @@ function checkChannelVector(name: string, t: Tensor | null | undefined, C: numbe
  * @example
  * ```ts
  * const y = F.batchNorm(x, null, null, null, null, { training: true });  // zero mean, unit variance per channel
+ * F.batchNorm(x, rm, rv, w, b, true, 0.1, 1e-5);                      // PyTorch's order
  * ```
  */
-export const batchNorm = scoped(function batchNorm(
-  input: Tensor,
-  runningMean: Tensor | null,
-  runningVar: Tensor | null,
-  weight: Tensor | null = null,
-  bias: Tensor | null = null,
-  opts: BatchNormOptions = {},
-): Tensor {
-  requireTensor('batchNorm', 'input', input);
+export const batchNorm = scoped(function batchNorm(input: Tensor, ...args: BatchNormArgs): Tensor {
+  const t = { test: (v: unknown) => v === null || v instanceof Tensor, what: 'a Tensor or null' };
+  const opts = bindInput('batchNorm', input, args, [{ name: 'runningMean', kind: t }, { name: 'runningVar', kind: t }, { name: 'weight', kind: t },
+    { name: 'bias', kind: t }, { name: 'training', kind: 'bool' }, { name: 'momentum', kind: 'number' }, { name: 'eps', kind: 'number' }]) as BatchNormOptions & BatchNormTensors;
+  const runningMean = opts.runningMean ?? null, runningVar = opts.runningVar ?? null, weight = opts.weight ?? null, bias = opts.bias ?? null;
   if (input.ndim < 2) {
     throw new Error(`batchNorm: expected an input of shape [N, C] or [N, C, *], got ${shapeStr(input.shape)}`);
   }

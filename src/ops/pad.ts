@@ -9,7 +9,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { numel, shapeStr } from '../tensor/shape.js';
 import { zeros } from '../tensor/creation.js';
 import { checkOptions, oneOf } from './args.js';
-import { checkAllocation, requireTensor, wrap } from './util.js';
+import { bindInput, checkAllocation, requireTensor, wrap } from './util.js';
+import type { PyArgs } from '../tensor/signature.js';
 
 /**
  * Options of {@link pad}: the `mode` ('constant' by default, 'reflect', 'replicate' or 'circular') and the
@@ -86,12 +87,13 @@ export function padAttrs(op: string, x: Tensor, pad: readonly number[], opts: Pa
  * @example
  * ```ts
  * F.pad(x, [1, 1, 2, 0], { mode: 'reflect' });  // width +2, height +2 at the top
+ * F.pad(x, [1, 1], 'constant', 0.5);            // PyTorch's order: pad, mode, value
  * F.pad(tensor([1, 2, 3]), [2, 0], { mode: 'circular' });  // tensor([2., 3., 1., 2., 3.])
  * ```
  */
-export function pad(x: Tensor, padding: readonly number[], opts: PadOptions = {}): Tensor {
-  requireTensor('pad', 'input', x);
-  return padAs('pad', x, padding, opts);
+export function pad(x: Tensor, ...args: PyArgs<[pad: readonly number[], mode: PadMode, value: number | null], PadOptions & { pad?: readonly number[] }> & [unknown, ...unknown[]]): Tensor {
+  const a = bindInput('pad', x, args, [{ name: 'pad', required: true }, { name: 'mode', kind: 'string' }, { name: 'value', kind: { test: (v: unknown) => v === null || typeof v === 'number', what: 'a number or null' } }]);
+  return padAs('pad', x, a.pad as readonly number[], { mode: a.mode as PadMode | undefined, value: (a.value as number | null | undefined) ?? undefined });
 }
 
 /** pad, with errors naming the op that asked for the padding (conv2d's paddingMode, convolve2d). */

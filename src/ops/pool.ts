@@ -15,7 +15,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { numel, shapeStr } from '../tensor/shape.js';
 import { zeros } from '../tensor/creation.js';
 import { boolArg, checkOptions, tupleArg, type Size } from './args.js';
-import { checkAllocation, requireTensor, wrap } from './util.js';
+import { bindInput, checkAllocation, requireTensor, wrap } from './util.js';
+import type { Prefixes, PyArgs } from '../tensor/signature.js';
 
 /**
  * Options of {@link maxPool1d} and {@link maxPool2d}: stride (default: the kernel size), padding, dilation,
@@ -173,14 +174,63 @@ function runAvg(op: string, x: Tensor, a: PoolAttrs, spatial: 1 | 2): Tensor {
   return record(op, y, [x], (g) => [wrap(backend().avgPoolGrad(g.storage, a), x.shape)]);
 }
 
-const MAX_OPTIONS = ['stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'];
-const AVG_OPTIONS = ['stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'];
 
-function maxPool(op: string, spatial: 1 | 2, x: Tensor, kernelSize: Size, opts: MaxPoolOptions): Tensor | [Tensor, Tensor] {
+/** Binds a pooling call's arguments after the input, in PyTorch's order (`names`); kernelSize is required. */
+function poolCall(op: string, x: Tensor, args: readonly unknown[], names: readonly string[]): Record<string, unknown> {
+  const a = bindInput(op, x, args, names.map((name, i) => ({
+    name, required: i === 0, kind: BOOL_ARGS.includes(name) ? 'bool' as const : 'any' as const,
+  })));
+  delete a.input;
+  return a;
+}
+const BOOL_ARGS = ['ceilMode', 'returnIndices', 'countIncludePad'];
+const MAX_ARGS = ['kernelSize', 'stride', 'padding', 'dilation', 'ceilMode', 'returnIndices'];
+const AVG2_ARGS = ['kernelSize', 'stride', 'padding', 'ceilMode', 'countIncludePad', 'divisorOverride'];
+const AVG1_ARGS = AVG2_ARGS.slice(0, 5);
+
+/**
+ * The arguments of {@link maxPool1d} and {@link maxPool2d} after the input, in PyTorch's order `(kernelSize,
+ * stride, padding, dilation, ceilMode, returnIndices)`, any of them by name in a trailing options object.
+ * PyTorch: the arguments of `F.max_pool2d`.
+ * @example
+ * ```ts
+ * const args: MaxPoolArgs = [2, 1];   // F.maxPool2d(x, 2, 1): kernel 2, stride 1
+ * ```
+ */
+export type MaxPoolArgs = PyArgs<[kernelSize: Size, stride: Size | null | undefined, padding: Size, dilation: Size, ceilMode: boolean, returnIndices: false],
+  MaxPoolOptions & { kernelSize?: Size; returnIndices?: false }>;
+/** {@link MaxPoolArgs} asking for the indices too (`returnIndices` true, by position or by name).
+ *  PyTorch: `F.max_pool2d(..., return_indices=True)`.
+ *  @example
+ *  ```ts
+ *  const args: MaxPoolIndicesArgs = [2, { returnIndices: true }];
+ *  ```
+ */
+export type MaxPoolIndicesArgs = [kernelSize: Size, stride: Size | null | undefined, padding: Size, dilation: Size, ceilMode: boolean, returnIndices: true]
+  | [...Prefixes<[kernelSize: Size, stride: Size | null | undefined, padding: Size, dilation: Size, ceilMode: boolean]>, MaxPoolOptions & { kernelSize?: Size; returnIndices: true }];
+
+/**
+ * The arguments of {@link avgPool1d} and {@link avgPool2d} after the input, in PyTorch's order `(kernelSize,
+ * stride, padding, ceilMode, countIncludePad, divisorOverride)`, any of them by name in a trailing options
+ * object (avgPool1d has no divisorOverride). PyTorch: the arguments of `F.avg_pool2d`.
+ * @example
+ * ```ts
+ * const args: AvgPoolArgs = [3, 2, 1, true, false];
+ * ```
+ */
+export type AvgPoolArgs = PyArgs<[kernelSize: Size, stride: Size | null | undefined, padding: Size, ceilMode: boolean, countIncludePad: boolean, divisorOverride: number | null],
+  AvgPoolOptions & { kernelSize?: Size }>;
+
+/** stride as given, or the kernel size when it is left out (undefined, null or an empty list, as PyTorch). */
+function strideOr(op: string, stride: unknown, k: number[], spatial: number): number[] {
+  return stride === undefined || stride === null || (Array.isArray(stride) && stride.length === 0) ? k : tupleArg(op, 'stride', stride as Size, spatial, 1);
+}
+
+function maxPool(op: string, spatial: 1 | 2, x: Tensor, args: readonly unknown[]): Tensor | [Tensor, Tensor] {
   checkInput(op, x, spatial);
-  checkOptions(op, opts, MAX_OPTIONS);
-  const k = tupleArg(op, 'kernelSize', kernelSize, spatial, 1);
-  const s = opts.stride === undefined || (Array.isArray(opts.stride) && opts.stride.length === 0) ? k : tupleArg(op, 'stride', opts.stride, spatial, 1);
+  const opts = poolCall(op, x, args, MAX_ARGS) as unknown as MaxPoolOptions & { kernelSize: Size };
+  const k = tupleArg(op, 'kernelSize', opts.kernelSize, spatial, 1);
+  const s = strideOr(op, opts.stride, k, spatial);
   const p = tupleArg(op, 'padding', opts.padding, spatial, 0, 0);
   const d = tupleArg(op, 'dilation', opts.dilation, spatial, 1, 1);
   const ceil = boolArg(op, 'ceilMode', opts.ceilMode, false);
@@ -190,11 +240,11 @@ function maxPool(op: string, spatial: 1 | 2, x: Tensor, kernelSize: Size, opts: 
   return returnIndices ? [out, indices!] : out;
 }
 
-function avgPool(op: string, spatial: 1 | 2, x: Tensor, kernelSize: Size, opts: AvgPoolOptions): Tensor {
+function avgPool(op: string, spatial: 1 | 2, x: Tensor, args: readonly unknown[]): Tensor {
   checkInput(op, x, spatial);
-  checkOptions(op, opts, spatial === 2 ? AVG_OPTIONS : AVG_OPTIONS.slice(0, 4));
-  const k = tupleArg(op, 'kernelSize', kernelSize, spatial, 1);
-  const s = opts.stride === undefined || (Array.isArray(opts.stride) && opts.stride.length === 0) ? k : tupleArg(op, 'stride', opts.stride, spatial, 1);
+  const opts = poolCall(op, x, args, spatial === 2 ? AVG2_ARGS : AVG1_ARGS) as unknown as AvgPoolOptions & { kernelSize: Size };
+  const k = tupleArg(op, 'kernelSize', opts.kernelSize, spatial, 1);
+  const s = strideOr(op, opts.stride, k, spatial);
   const p = tupleArg(op, 'padding', opts.padding, spatial, 0, 0);
   const ceil = boolArg(op, 'ceilMode', opts.ceilMode, false);
   const countIncludePad = boolArg(op, 'countIncludePad', opts.countIncludePad, true);
@@ -213,9 +263,10 @@ function avgPool(op: string, spatial: 1 | 2, x: Tensor, kernelSize: Size, opts: 
  * @example
  * ```ts
  * F.maxPool2d(randn([1, 6, 28, 28]), 2).shape;  // [1, 6, 14, 14]
+ * F.maxPool2d(x, 3, 1, 1);                       // kernel 3, stride 1, padding 1 (PyTorch's order)
  * ```
  */
-export function maxPool2d(x: Tensor, kernelSize: Size, opts?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool2d(x: Tensor, ...args: MaxPoolArgs): Tensor;
 /**
  * 2-D max pooling that also returns, for each output, the flat index of its maximum within the input plane.
  * PyTorch: `F.max_pool2d(..., return_indices=True)`.
@@ -224,9 +275,9 @@ export function maxPool2d(x: Tensor, kernelSize: Size, opts?: MaxPoolOptions & {
  * const [pooled, indices] = F.maxPool2d(x, 2, { returnIndices: true });
  * ```
  */
-export function maxPool2d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool2d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
-  return maxPool('maxPool2d', 2, x, kernelSize, opts);
+export function maxPool2d(x: Tensor, ...args: MaxPoolIndicesArgs): [Tensor, Tensor];
+export function maxPool2d(x: Tensor, ...args: unknown[]): Tensor | [Tensor, Tensor] {
+  return maxPool('maxPool2d', 2, x, args);
 }
 
 /**
@@ -236,7 +287,7 @@ export function maxPool2d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions = {}
  * F.maxPool1d(randn([1, 4, 10]), 2).shape;  // [1, 4, 5]
  * ```
  */
-export function maxPool1d(x: Tensor, kernelSize: Size, opts?: MaxPoolOptions & { returnIndices?: false }): Tensor;
+export function maxPool1d(x: Tensor, ...args: MaxPoolArgs): Tensor;
 /**
  * 1-D max pooling that also returns the index of each maximum. PyTorch: `F.max_pool1d(..., return_indices=True)`.
  * @example
@@ -244,9 +295,9 @@ export function maxPool1d(x: Tensor, kernelSize: Size, opts?: MaxPoolOptions & {
  * const [pooled, indices] = F.maxPool1d(x, 2, { returnIndices: true });
  * ```
  */
-export function maxPool1d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions & { returnIndices: true }): [Tensor, Tensor];
-export function maxPool1d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions = {}): Tensor | [Tensor, Tensor] {
-  return maxPool('maxPool1d', 1, x, kernelSize, opts);
+export function maxPool1d(x: Tensor, ...args: MaxPoolIndicesArgs): [Tensor, Tensor];
+export function maxPool1d(x: Tensor, ...args: unknown[]): Tensor | [Tensor, Tensor] {
+  return maxPool('maxPool1d', 1, x, args);
 }
 
 /**
@@ -257,8 +308,8 @@ export function maxPool1d(x: Tensor, kernelSize: Size, opts: MaxPoolOptions = {}
  * F.avgPool2d(x, 3, { stride: 2, padding: 1, countIncludePad: false, divisorOverride: 4 });
  * ```
  */
-export function avgPool2d(x: Tensor, kernelSize: Size, opts: AvgPoolOptions = {}): Tensor {
-  return avgPool('avgPool2d', 2, x, kernelSize, opts);
+export function avgPool2d(x: Tensor, ...args: AvgPoolArgs): Tensor {
+  return avgPool('avgPool2d', 2, x, args);
 }
 
 /**
@@ -268,8 +319,8 @@ export function avgPool2d(x: Tensor, kernelSize: Size, opts: AvgPoolOptions = {}
  * F.avgPool1d(tensor([[1, 2, 3, 4]]), 2);  // tensor([[1.5000, 3.5000]])
  * ```
  */
-export function avgPool1d(x: Tensor, kernelSize: Size, opts: Omit<AvgPoolOptions, 'divisorOverride'> = {}): Tensor {
-  return avgPool('avgPool1d', 1, x, kernelSize, opts);
+export function avgPool1d(x: Tensor, ...args: PyArgs<[kernelSize: Size, stride: Size | null | undefined, padding: Size, ceilMode: boolean, countIncludePad: boolean], Omit<AvgPoolOptions, 'divisorOverride'> & { kernelSize?: Size }>): Tensor {
+  return avgPool('avgPool1d', 1, x, args);
 }
 
 function adaptiveAttrs(op: string, x: Tensor, spatial: 1 | 2, outputSize: AdaptiveSize): PoolAttrs {
@@ -298,7 +349,8 @@ function adaptiveAttrs(op: string, x: Tensor, spatial: 1 | 2, outputSize: Adapti
  * F.adaptiveAvgPool2d(randn([8, 64, 7, 7]), 1).shape;  // [8, 64, 1, 1]
  * ```
  */
-export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
+export function adaptiveAvgPool2d(x: Tensor, ...args: PyArgs<[outputSize: AdaptiveSize], { outputSize?: AdaptiveSize }> & [unknown, ...unknown[]]): Tensor {
+  const outputSize = poolCall('adaptiveAvgPool2d', x, args, ['outputSize']).outputSize as AdaptiveSize;
   return runAvg('adaptiveAvgPool2d', x, adaptiveAttrs('adaptiveAvgPool2d', x, 2, outputSize), 2);
 }
 
@@ -309,7 +361,7 @@ export function adaptiveAvgPool2d(x: Tensor, outputSize: AdaptiveSize): Tensor {
  * F.adaptiveMaxPool2d(randn([1, 3, 9, 9]), [2, 2]).shape;  // [1, 3, 2, 2]
  * ```
  */
-export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts?: { returnIndices?: false }): Tensor;
+export function adaptiveMaxPool2d(x: Tensor, ...args: PyArgs<[outputSize: AdaptiveSize, returnIndices: false], { outputSize?: AdaptiveSize; returnIndices?: false }>): Tensor;
 /**
  * Adaptive max pooling that also returns the index of each maximum. PyTorch:
  * `F.adaptive_max_pool2d(..., return_indices=True)`.
@@ -318,8 +370,10 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts?: { 
  * const [pooled, indices] = F.adaptiveMaxPool2d(x, 4, { returnIndices: true });
  * ```
  */
-export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices: true }): [Tensor, Tensor];
-export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { returnIndices?: boolean } = {}): Tensor | [Tensor, Tensor] {
+export function adaptiveMaxPool2d(x: Tensor, ...args: [outputSize: AdaptiveSize, returnIndices: true] | [outputSize: AdaptiveSize, opts: { returnIndices: true }] | [opts: { outputSize: AdaptiveSize; returnIndices: true }]): [Tensor, Tensor];
+export function adaptiveMaxPool2d(x: Tensor, ...args: unknown[]): Tensor | [Tensor, Tensor] {
+  const opts = poolCall('adaptiveMaxPool2d', x, args, ['outputSize', 'returnIndices']) as { outputSize: AdaptiveSize; returnIndices?: boolean };
+  const outputSize = opts.outputSize;
   const { out, indices } = runMax('adaptiveMaxPool2d', x, adaptiveAttrs('adaptiveMaxPool2d', x, 2, outputSize), 2, !!opts.returnIndices);
   return opts.returnIndices ? [out, indices!] : out;
 }
@@ -331,7 +385,8 @@ export function adaptiveMaxPool2d(x: Tensor, outputSize: AdaptiveSize, opts: { r
  * F.adaptiveAvgPool1d(randn([1, 2, 10]), 5).shape;  // [1, 2, 5]
  * ```
  */
-export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
+export function adaptiveAvgPool1d(x: Tensor, ...args: PyArgs<[outputSize: number], { outputSize?: number }> & [unknown, ...unknown[]]): Tensor {
+  const outputSize = poolCall('adaptiveAvgPool1d', x, args, ['outputSize']).outputSize as number;
   return runAvg('adaptiveAvgPool1d', x, adaptiveAttrs('adaptiveAvgPool1d', x, 1, outputSize), 1);
 }
 
@@ -342,7 +397,10 @@ export function adaptiveAvgPool1d(x: Tensor, outputSize: number): Tensor {
  * F.adaptiveMaxPool1d(randn([1, 2, 10]), 5).shape;  // [1, 2, 5]
  * ```
  */
-export function adaptiveMaxPool1d(x: Tensor, outputSize: number): Tensor {
+export function adaptiveMaxPool1d(x: Tensor, ...args: PyArgs<[outputSize: number, returnIndices: boolean], { outputSize?: number; returnIndices?: boolean }> & [unknown, ...unknown[]]): Tensor {
+  const b = poolCall('adaptiveMaxPool1d', x, args, ['outputSize', 'returnIndices']);
+  if (b.returnIndices) throw new Error('adaptiveMaxPool1d: returnIndices is not supported here; use adaptiveMaxPool2d on an [N, C, 1, L] view');
+  const outputSize = b.outputSize as number;
   return runMax('adaptiveMaxPool1d', x, adaptiveAttrs('adaptiveMaxPool1d', x, 1, outputSize), 1, false).out;
 }
 

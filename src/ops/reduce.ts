@@ -8,10 +8,47 @@ import { scoped } from '../tensor/lifetime.js';
 import { normAxes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
 import { cast, requireTensor, syncValue, wrap } from './util.js';
 import { expand, permute, reshape } from './shape.js';
-import { add, div, eq, exp, log, mul, sub, sqrt, where } from './elementwise.js';
+import { add, div, eq, exp, log, maximum, minimum, mul, sub, sqrt, where } from './elementwise.js';
 import { arange } from '../tensor/creation.js';
+import { bindArgs, type ArgKind, type PyArgs, type Signature } from '../tensor/signature.js';
 
 export type Dims = number | number[];
+
+// The reductions take PyTorch's arguments: (input, dim, keepdim) by position, or any of them by name in a
+// trailing options object (`x.mean(1, { keepdim: true })`); keepdim must be a boolean, dim an integer, a list
+// of integers, or null (all dimensions).
+
+/**
+ * The named arguments of a reduction: `dim` (one dimension, a list, or null for all) and `keepdim` (keep
+ * the reduced dimensions as size 1). PyTorch: the `dim=` and `keepdim=` keyword arguments.
+ * @example
+ * ```ts
+ * x.sum({ dim: 1, keepdim: true });
+ * x.mean(1, { keepdim: true });
+ * ```
+ */
+export interface ReduceOptions {
+  dim?: Dims | null;
+  keepdim?: boolean;
+}
+
+/** The positional arguments after `input` of a reduction, as PyTorch orders them. */
+export type ReduceArgs = PyArgs<[dim: Dims | null | undefined, keepdim: boolean | undefined], ReduceOptions>;
+
+const isInt = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v);
+const DIMS: ArgKind = { test: (v) => v === null || isInt(v) || (Array.isArray(v) && v.every(isInt)), what: 'an integer, a list of integers or null' };
+const DIM: ArgKind = { test: (v) => v === null || isInt(v), what: 'an integer or null' };
+const INPUT = { name: 'input', kind: 'tensor', required: true } as const;
+const REDUCE: Signature = { positional: [INPUT, { name: 'dim', kind: DIMS }, { name: 'keepdim', kind: 'bool' }] };
+const REDUCE_ONE: Signature = { positional: [INPUT, { name: 'dim', kind: DIM }, { name: 'keepdim', kind: 'bool' }] };
+
+/** Binds (input, dim, keepdim) of reduction `op` (input checked first, with the op's own message). */
+function reduceArgs(op: string, x: Tensor, args: readonly unknown[], sig: Signature = REDUCE): [Dims | undefined, boolean] {
+  requireTensor(op, 'input', x);
+  if (args.length === 0) return [undefined, false];
+  const a = bindArgs(op, [x, ...args], sig);
+  return [(a.dim ?? undefined) as Dims | undefined, (a.keepdim as boolean | undefined) ?? false];
+}
 
 function keptShape(shape: number[], axes: number[]): number[] {
   return shape.map((d, i) => (axes.includes(i) ? 1 : d));
@@ -37,10 +74,11 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
  * ```ts
  * sum(tensor([[1, 2], [3, 4]]));        // tensor(10.)
  * sum(tensor([[1, 2], [3, 4]]), 1);     // tensor([3., 7.])
+ * sum(x, 1, true);  sum(x, { dim: 1, keepdim: true });  // the same
  * ```
  */
-export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  requireTensor('sum', 'input', x);
+export function sum(x: Tensor, ...args: ReduceArgs): Tensor {
+  const [dim, keepdim] = reduceArgs('sum', x, args);
   const axes = normAxes('sum', dim, x.ndim);
   const out = wrap(backend().reduce('sum', x.storage, x.shape, axes), finalShape(x.shape, axes, keepdim));
   return record('sum', out, [x], (g) => [expand(reshape(g, keptShape(x.shape, axes)), x.shape)]);
@@ -54,16 +92,16 @@ export function sum(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  * mean(x, [2, 3], true);                // per-channel mean of [N, C, H, W], shape [N, C, 1, 1]
  * ```
  */
-export const mean = scoped(function mean(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  requireTensor('mean', 'input', x);
+export const mean = scoped(function mean(x: Tensor, ...args: ReduceArgs): Tensor {
+  const [dim, keepdim] = reduceArgs('mean', x, args);
   if (x.dtype === 'int32') throw new Error('mean: input must be a floating-point tensor, got int32');
   const axes = normAxes('mean', dim, x.ndim);
   const count = axes.reduce((p, a) => p * x.shape[a], 1);
   return div(sum(x, dim, keepdim), count);
 });
 
-function extremum(op: 'max' | 'min', name: string, x: Tensor, dim: Dims | undefined, keepdim: boolean): Tensor {
-  requireTensor(name, 'input', x);
+function extremum(op: 'max' | 'min', name: string, x: Tensor, args: readonly unknown[]): Tensor {
+  const [dim, keepdim] = reduceArgs(name, x, args);
   if (x.numel() === 0) throw new Error(`${name}: cannot reduce an empty tensor of shape ${shapeStr(x.shape)}`);
   const axes = normAxes(name, dim, x.ndim);
   const out = wrap(backend().reduce(op, x.storage, x.shape, axes), finalShape(x.shape, axes, keepdim));
@@ -84,8 +122,8 @@ function extremum(op: 'max' | 'min', name: string, x: Tensor, dim: Dims | undefi
  * amax(tensor([[1, 5], [7, 2]]), 1);    // tensor([5., 7.])
  * ```
  */
-export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return extremum('max', 'amax', x, dim, keepdim);
+export function amax(x: Tensor, ...args: ReduceArgs): Tensor {
+  return extremum('max', 'amax', x, args);
 }
 
 /**
@@ -95,8 +133,8 @@ export function amax(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  * amin(tensor([[1, 5], [7, 2]]), 1);    // tensor([1., 2.])
  * ```
  */
-export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  return extremum('min', 'amin', x, dim, keepdim);
+export function amin(x: Tensor, ...args: ReduceArgs): Tensor {
+  return extremum('min', 'amin', x, args);
 }
 
 /**
@@ -106,8 +144,9 @@ export function amin(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  * argmax(logits, 1);  // predicted class per row
  * ```
  */
-export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return argReduce('argmax', x, dim, keepdim);
+export function argmax(x: Tensor, ...args: PyArgs<[dim: number | null | undefined, keepdim: boolean | undefined], ArgReduceOptions>): Tensor {
+  const [dim, keepdim] = reduceArgs('argmax', x, args, REDUCE_ONE);
+  return argReduce('argmax', x, dim as number | undefined, keepdim);
 }
 
 /**
@@ -117,8 +156,22 @@ export function argmax(x: Tensor, dim?: number, keepdim = false): Tensor {
  * argmin(tensor([3, 1, 2])).item();  // 1
  * ```
  */
-export function argmin(x: Tensor, dim?: number, keepdim = false): Tensor {
-  return argReduce('argmin', x, dim, keepdim);
+export function argmin(x: Tensor, ...args: PyArgs<[dim: number | null | undefined, keepdim: boolean | undefined], ArgReduceOptions>): Tensor {
+  const [dim, keepdim] = reduceArgs('argmin', x, args, REDUCE_ONE);
+  return argReduce('argmin', x, dim as number | undefined, keepdim);
+}
+
+/**
+ * The named arguments of argmax, argmin, and max/min along a dimension: one `dim` and `keepdim`.
+ * PyTorch: the `dim=` and `keepdim=` keyword arguments of `torch.argmax`.
+ * @example
+ * ```ts
+ * logits.argmax({ dim: 1, keepdim: true });
+ * ```
+ */
+export interface ArgReduceOptions {
+  dim?: number | null;
+  keepdim?: boolean;
 }
 
 function argReduce(op: 'argmax' | 'argmin', x: Tensor, dim: number | undefined, keepdim: boolean): Tensor {
@@ -169,10 +222,22 @@ const extremumAlong = scoped(function extremumAlong(op: 'max' | 'min', x: Tensor
  * ```
  */
 export function max(x: Tensor): Tensor;
-export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  if (dim === undefined) return amax(x);
-  return extremumAlong('max', x, dim, keepdim);
+export function max(x: Tensor, other: Tensor): Tensor;
+export function max(x: Tensor, ...args: PyArgs<[dim: number, keepdim: boolean | undefined], ArgReduceOptions> & [unknown, ...unknown[]]): ValuesIndices;
+export function max(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  return maxMin('max', x, args);
+}
+
+/** max/min's three overloads: of all elements, along a dim with indices, or elementwise with another tensor. */
+function maxMin(op: 'max' | 'min', x: Tensor, args: readonly unknown[]): Tensor | ValuesIndices {
+  requireTensor(op, 'input', x);
+  if (args.length === 1 && args[0] instanceof Tensor) return op === 'max' ? maximum(x, args[0]) : minimum(x, args[0]);
+  const [dim, keepdim] = reduceArgs(op, x, args, REDUCE_ONE);
+  if (dim === undefined) {
+    if (keepdim) throw new Error(`${op}: keepdim needs a dim (max over all elements gives a 0-d tensor)`);
+    return op === 'max' ? amax(x) : amin(x);
+  }
+  return extremumAlong(op, x, dim as number, keepdim);
 }
 
 /**
@@ -185,56 +250,83 @@ export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIn
  * ```
  */
 export function min(x: Tensor): Tensor;
-export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
-export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
-  if (dim === undefined) return amin(x);
-  return extremumAlong('min', x, dim, keepdim);
+export function min(x: Tensor, other: Tensor): Tensor;
+export function min(x: Tensor, ...args: PyArgs<[dim: number, keepdim: boolean | undefined], ArgReduceOptions> & [unknown, ...unknown[]]): ValuesIndices;
+export function min(x: Tensor, ...args: unknown[]): Tensor | ValuesIndices {
+  return maxMin('min', x, args);
 }
 
 /**
- * Options of `var` and `std`: the correction subtracted from the count, and `keepdim`. PyTorch: the
- * `correction=`, `unbiased=` and `keepdim=` arguments of `torch.var`.
+ * Named arguments of `var` and `std`: `dim`, the correction subtracted from the count (or PyTorch 1.x's
+ * `unbiased`), and `keepdim`. PyTorch: the `dim=`, `correction=`, `unbiased=` and `keepdim=` arguments of
+ * `torch.var`.
  * @example
  * ```ts
  * x.var(0, { correction: 0, keepdim: true });
  * ```
  */
 export interface VarOptions {
+  dim?: Dims | null;
   /** Bessel's correction: divide by N − correction (PyTorch's default 1; 0 gives the population variance). */
   correction?: number;
-  /** Older spelling: unbiased=false is correction 0. */
+  /** PyTorch 1.x's spelling: unbiased=false is correction 0. */
   unbiased?: boolean;
   keepdim?: boolean;
 }
 
+/** The arguments of var and std after `input`: PyTorch 1.x's (dim, unbiased, keepdim), or (unbiased). */
+export type VarArgs = PyArgs<[dim: Dims | null | undefined, unbiased: boolean | undefined, keepdim: boolean | undefined], VarOptions> | PyArgs<[unbiased: boolean], VarOptions>;
+
+const VAR: Signature = {
+  positional: [INPUT, { name: 'dim', kind: DIMS }, { name: 'unbiased', kind: 'bool' }, { name: 'keepdim', kind: 'bool' }],
+  keywordOnly: [{ name: 'correction', kind: 'number' }],
+};
+const VAR_UNBIASED: Signature = { positional: [INPUT, { name: 'unbiased', kind: 'bool' }], keywordOnly: [{ name: 'dim', kind: DIMS }, { name: 'correction', kind: 'number' }, { name: 'keepdim', kind: 'bool' }] };
+
+/** Binds var/std's arguments: dims, the correction and keepdim. */
+function varArgs(op: string, x: Tensor, args: readonly unknown[]): [Dims | undefined, number, boolean] {
+  requireTensor(op, 'input', x);
+  // torch.var(input, unbiased): a boolean right after the input is `unbiased`, as PyTorch's overload.
+  const a = bindArgs(op, [x, ...args], typeof args[0] === 'boolean' ? VAR_UNBIASED : VAR);
+  if (a.unbiased !== undefined && a.correction !== undefined) throw new Error(`${op}: give either unbiased or correction, not both`);
+  const correction = (a.correction as number | undefined) ?? (a.unbiased === false ? 0 : 1);
+  return [(a.dim ?? undefined) as Dims | undefined, correction, (a.keepdim as boolean | undefined) ?? false];
+}
+
 /**
- * Variance over all elements or over `dim`, dividing by N − correction (1 unless `opts` says otherwise).
- * Exported as `var`. PyTorch: `torch.var`.
+ * Variance over all elements or over `dim`, dividing by N − correction (1 unless told otherwise; PyTorch
+ * 1.x's positional `unbiased` false is correction 0). Exported as `var`. PyTorch: `torch.var`.
  * @example
  * ```ts
  * import { var as variance } from 'convnet-ts';
  * variance(tensor([1, 2, 3, 4]));                        // tensor(1.6667)
+ * variance(tensor([1, 2, 3, 4]), 0, false);              // tensor(1.2500), unbiased=False
  * variance(tensor([1, 2, 3, 4]), 0, { correction: 0 });  // tensor(1.2500)
  * ```
  */
-export const variance = scoped(function variance(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
-  requireTensor('var', 'input', x);
-  const axes = normAxes('var', dim, x.ndim);
-  const correction = opts.correction ?? (opts.unbiased === false ? 0 : 1);
-  const n = axes.reduce((p, a) => p * x.shape[a], 1);
-  const centered = sub(x, mean(x, axes, true));
-  return div(sum(mul(centered, centered), axes, opts.keepdim ?? false), Math.max(0, n - correction));
+export const variance = scoped(function variance(x: Tensor, ...args: VarArgs): Tensor {
+  const [dim, correction, keepdim] = varArgs('var', x, args);
+  return varianceOf(x, dim, correction, keepdim);
 });
 
+function varianceOf(x: Tensor, dim: Dims | undefined, correction: number, keepdim: boolean): Tensor {
+  const axes = normAxes('var', dim, x.ndim);
+  const n = axes.reduce((p, a) => p * x.shape[a], 1);
+  const centered = sub(x, mean(x, axes, true));
+  return div(sum(mul(centered, centered), axes, keepdim), Math.max(0, n - correction));
+}
+
 /**
- * Standard deviation: the square root of the variance, with the same options. PyTorch: `torch.std`.
+ * Standard deviation: the square root of the variance, with the same arguments. PyTorch: `torch.std`.
  * @example
  * ```ts
- * std(tensor([1, 2, 3, 4]), 0, { unbiased: false });  // tensor(1.1180)
+ * std(tensor([1, 2, 3, 4]), 0, false);                // tensor(1.1180)
+ * std(tensor([1, 2, 3, 4]), { unbiased: false });     // the same
  * ```
  */
-export const std = scoped(function std(x: Tensor, dim?: Dims, opts: VarOptions = {}): Tensor {
-  return sqrt(variance(x, dim, opts));
+export const std = scoped(function std(x: Tensor, ...args: VarArgs): Tensor {
+  const [dim, correction, keepdim] = varArgs('std', x, args);
+  return sqrt(varianceOf(x, dim, correction, keepdim));
 });
 
 /**
@@ -244,8 +336,10 @@ export const std = scoped(function std(x: Tensor, dim?: Dims, opts: VarOptions =
  * logSumExp(tensor([1000, 1000]), 0);  // tensor(1000.6932), no overflow
  * ```
  */
-export const logSumExp = scoped(function logSumExp(x: Tensor, dim: Dims, keepdim = false): Tensor {
+export const logSumExp = scoped(function logSumExp(x: Tensor, ...args: PyArgs<[dim: Dims, keepdim: boolean | undefined], ReduceOptions> & [unknown, ...unknown[]]): Tensor {
   requireTensor('logSumExp', 'input', x);
+  const a = bindArgs('logSumExp', [x, ...args], { positional: [INPUT, { name: 'dim', kind: DIMS, required: true }, { name: 'keepdim', kind: 'bool' }] });
+  const dim = a.dim as Dims, keepdim = (a.keepdim as boolean | undefined) ?? false;
   const axes = normAxes('logSumExp', dim, x.ndim);
   const m0 = amax(x.detach(), axes, true);
   const m = where(eq(m0, Infinity), 0, where(eq(m0, -Infinity), 0, m0)); // ±inf maxima must not poison x − m
@@ -262,8 +356,8 @@ export const logSumExp = scoped(function logSumExp(x: Tensor, dim: Dims, keepdim
  * prod(tensor([2, 3, 4]));  // tensor(24.)
  * ```
  */
-export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
-  requireTensor('prod', 'input', x);
+export function prod(x: Tensor, ...args: ReduceArgs): Tensor {
+  const [dim, keepdim] = reduceArgs('prod', x, args);
   const axes = normAxes('prod', dim, x.ndim);
   const out = wrap(backend().reduce('prod', x.storage, x.shape, axes), finalShape(x.shape, axes, keepdim));
   return record('prod', out, [x], (g) => {
@@ -285,10 +379,15 @@ export function prod(x: Tensor, dim?: Dims, keepdim = false): Tensor {
  * @example
  * ```ts
  * bincount(tensor([0, 2, 2, 3], { dtype: 'int32' }));  // tensor([1, 0, 2, 1], dtype=torch.int32)
+ * bincount(labels, { minlength: 10 });                 // PyTorch's order: (input, weights, minlength)
  * ```
  */
-export const bincount = scoped(function bincount(x: Tensor, opts: { minlength?: number } = {}): Tensor {
+export const bincount = scoped(function bincount(x: Tensor, ...args: PyArgs<[weights: null, minlength: number], { weights?: null; minlength?: number }>): Tensor {
   requireTensor('bincount', 'input', x);
+  const opts = bindArgs('bincount', [x, ...args], { positional: [INPUT, 'weights', { name: 'minlength', kind: 'int' }] }) as { weights?: unknown; minlength?: number };
+  if (opts.weights !== undefined && opts.weights !== null) {
+    throw new Error('bincount: weights are not supported (each value counts 1); sum the weights per value with a one-hot product instead');
+  }
   if (x.ndim !== 1) throw new Error(`bincount: input must be 1-D, got shape ${shapeStr(x.shape)}`);
   const minlength = opts.minlength ?? 0;
   if (!Number.isInteger(minlength) || minlength < 0) throw new Error(`bincount: minlength must be a non-negative integer, got ${minlength}`);

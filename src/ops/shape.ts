@@ -9,7 +9,11 @@ import { Tensor } from '../tensor/tensor.js';
 import { checkDType, promoteTypes, type DType } from '../tensor/dtype.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
-import { checkAllocation, cast, requireTensor, wrap } from './util.js';
+import { bindInput, checkAllocation, cast, intList, requireTensor, wrap } from './util.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
+
+/** Sizes or dims as varargs or one list: `reshape(x, 2, 3)` ≡ `reshape(x, [2, 3])`. */
+export type IntList = number[] | [readonly number[]];
 import { sumTo } from './reduce.js';
 import { axisLayout } from './activation.js';
 
@@ -19,15 +23,38 @@ function view(x: Tensor, shape: readonly number[], name: string): Tensor {
 }
 
 /**
+ * Tiles the tensor: `repeats[i]` copies along dimension i (given as varargs or one list; with more
+ * repeats than dimensions, the tensor is first viewed with leading 1s). Composed of a reshape, an
+ * expand and a reshape, so its gradient sums the copies. PyTorch: `Tensor.repeat`.
+ * @example
+ * ```ts
+ * repeat(tensor([1, 2]), 2, 2);  // tensor([[1., 2., 1., 2.], [1., 2., 1., 2.]])
+ * ```
+ */
+export function repeat(x: Tensor, ...repeats: IntList): Tensor {
+  requireTensor('repeat', 'input', x);
+  const reps = intList('repeat', 'repeats', repeats);
+  if (reps.length < x.ndim) {
+    throw new Error(`repeat: the number of repeats (${reps.length}) can not be smaller than the number of dimensions of the tensor (${x.ndim}, shape ${shapeStr(x.shape)})`);
+  }
+  reps.forEach((r, i) => { if (r < 0) throw new Error(`repeat: repeats must be non-negative, got ${r} for dimension ${i}`); });
+  const shape = [...new Array<number>(reps.length - x.ndim).fill(1), ...x.shape];
+  const tiled = expand(reshape(x, shape.flatMap((d) => [1, d])), shape.flatMap((d, i) => [reps[i], d]));
+  return reshape(tiled, shape.map((d, i) => d * reps[i]));
+}
+
+/**
  * The same values in a new shape, sharing the data; one size may be −1 and is inferred.
  * PyTorch: `torch.reshape`.
  * @example
  * ```ts
  * reshape(arange(6), [2, -1]).shape;  // [2, 3]
+ * reshape(arange(6), 2, -1).shape;    // the same
  * ```
  */
-export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+export function reshape(x: Tensor, ...sizes: IntList): Tensor {
   requireTensor('reshape', 'input', x);
+  const shape = intList('reshape', 'the sizes', sizes);
   const n = x.numel();
   const infer = shape.filter((d) => d === -1).length;
   if (infer > 1) throw new Error(`reshape: only one dimension can be -1, got ${shapeStr(shape)}`);
@@ -56,8 +83,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
  * flatten(zeros([8, 3, 4, 4]), 1).shape;  // [8, 48]
  * ```
  */
-export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
-  requireTensor('flatten', 'input', x);
+export function flatten(x: Tensor, ...args: PyArgs<[startDim: number, endDim: number], { startDim?: number; endDim?: number }>): Tensor {
+  const a = bindInput('flatten', x, args, [{ name: 'startDim', kind: 'int' }, { name: 'endDim', kind: 'int' }]);
+  const startDim = (a.startDim as number | undefined) ?? 0, endDim = (a.endDim as number | undefined) ?? -1;
   if (x.ndim === 0) return reshape(x, [1]);
   const s = normAxis('flatten', startDim, x.ndim, 'startDim');
   const e = normAxis('flatten', endDim, x.ndim, 'endDim');
@@ -74,8 +102,8 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
  * squeeze(zeros([1, 3, 1]), 0).shape;  // [3, 1]
  * ```
  */
-export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
-  requireTensor('squeeze', 'input', x);
+export function squeeze(x: Tensor, ...args: PyArgs<[dim: number | number[] | undefined], { dim?: number | number[] }>): Tensor {
+  const dim = bindInput('squeeze', x, args, [{ name: 'dim', kind: 'size' }]).dim as number | number[] | undefined;
   if (dim === undefined) return reshape(x, x.shape.filter((d) => d !== 1));
   const axes = (Array.isArray(dim) ? dim : [dim]).map((d) => normAxis('squeeze', d, x.ndim));
   return reshape(x, x.shape.filter((d, i) => !(axes.includes(i) && d === 1)));
@@ -89,8 +117,8 @@ export function squeeze(x: Tensor, dim?: number | number[]): Tensor {
  * unsqueeze(zeros([3, 4]), -1).shape;  // [3, 4, 1]
  * ```
  */
-export function unsqueeze(x: Tensor, dim: number): Tensor {
-  requireTensor('unsqueeze', 'input', x);
+export function unsqueeze(x: Tensor, ...args: PyArgs<[dim: number], { dim?: number }> & [unknown, ...unknown[]]): Tensor {
+  const dim = bindInput('unsqueeze', x, args, [{ name: 'dim', kind: 'int', required: true }]).dim as number;
   const a = normAxis('unsqueeze', dim, x.ndim + 1);
   const shape = [...x.shape];
   shape.splice(a, 0, 1);
@@ -102,10 +130,12 @@ export function unsqueeze(x: Tensor, dim: number): Tensor {
  * @example
  * ```ts
  * permute(zeros([8, 28, 28, 3]), [0, 3, 1, 2]).shape;  // NHWC → NCHW: [8, 3, 28, 28]
+ * permute(zeros([8, 28, 28, 3]), 0, 3, 1, 2).shape;    // the same
  * ```
  */
-export function permute(x: Tensor, dims: readonly number[]): Tensor {
+export function permute(x: Tensor, ...dimList: IntList): Tensor {
   requireTensor('permute', 'input', x);
+  const dims = intList('permute', 'dims', dimList);
   if (dims.length !== x.ndim) {
     throw new Error(`permute: dims ${shapeStr(dims)} has ${dims.length} entries but the input has ${x.ndim} dimensions`);
   }
@@ -125,8 +155,9 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
  * transpose(zeros([2, 3]), 0, 1).shape;  // [3, 2]
  * ```
  */
-export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  requireTensor('transpose', 'input', x);
+export function transpose(x: Tensor, ...args: PyArgs<[dim0: number, dim1: number], { dim0?: number; dim1?: number }> & [unknown, ...unknown[]]): Tensor {
+  const b0 = bindInput('transpose', x, args, [{ name: 'dim0', kind: 'int', required: true }, { name: 'dim1', kind: 'int', required: true }]);
+  const dim0 = b0.dim0 as number, dim1 = b0.dim1 as number;
   const a = normAxis('transpose', dim0, x.ndim, 'dim0'), b = normAxis('transpose', dim1, x.ndim, 'dim1');
   const perm = x.shape.map((_, i) => i);
   perm[a] = b; perm[b] = a;
@@ -147,8 +178,9 @@ export function t(x: Tensor): Tensor {
  * expand(tensor([[1], [2]]), [2, 3]);  // tensor([[1., 1., 1.], [2., 2., 2.]])
  * ```
  */
-export function expand(x: Tensor, shape: readonly number[]): Tensor {
+export function expand(x: Tensor, ...sizes: IntList): Tensor {
   requireTensor('expand', 'input', x);
+  const shape = intList('expand', 'the sizes', sizes);
   const lead = shape.length - x.ndim;
   if (lead < 0) throw new Error(`expand: target ${shapeStr(shape)} has fewer dimensions than the input ${shapeStr(x.shape)}`);
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
@@ -195,8 +227,9 @@ function cropAttrs(x: Tensor, axis: number, start: number, length: number): PadA
  * narrow(arange(10), 0, 2, 3);  // tensor([2., 3., 4.])
  * ```
  */
-export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
-  requireTensor('narrow', 'input', x);
+export function narrow(x: Tensor, ...args: PyArgs<[dim: number, start: number, length: number], { dim?: number; start?: number; length?: number }> & [unknown, ...unknown[]]): Tensor {
+  const b = bindInput('narrow', x, args, [{ name: 'dim', kind: 'int', required: true }, { name: 'start', kind: 'int', required: true }, { name: 'length', kind: 'int', required: true }]);
+  const dim = b.dim as number, start = b.start as number, length = b.length as number;
   const axis = normAxis('narrow', dim, x.ndim);
   const size = x.shape[axis];
   if (!Number.isInteger(start) || start < -size || start > size) {
@@ -222,8 +255,9 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
  * slice(img, -1, 2, 30);        // crop columns 2 … 29
  * ```
  */
-export function slice(x: Tensor, dim: number, start = 0, end?: number): Tensor {
-  requireTensor('slice', 'input', x);
+export function slice(x: Tensor, ...args: PyArgs<[dim: number, start: number | undefined, end: number | undefined], { dim?: number; start?: number; end?: number }> & [unknown, ...unknown[]]): Tensor {
+  const b = bindInput('slice', x, args, [{ name: 'dim', kind: 'int', required: true }, { name: 'start', kind: 'int' }, { name: 'end', kind: 'int' }]);
+  const dim = b.dim as number, start = (b.start as number | undefined) ?? 0, end = b.end as number | undefined;
   const axis = normAxis('slice', dim, x.ndim);
   const size = x.shape[axis];
   const norm = (v: number) => Math.min(size, Math.max(0, v < 0 ? v + size : v));
@@ -239,14 +273,20 @@ export function slice(x: Tensor, dim: number, start = 0, end?: number): Tensor {
  * select(zeros([8, 3, 4]), 1, 0).shape;  // [8, 4]
  * ```
  */
-export function select(x: Tensor, dim: number, index: number): Tensor {
-  requireTensor('select', 'input', x);
+export function select(x: Tensor, ...args: PyArgs<[dim: number, index: number], { dim?: number; index?: number }> & [unknown, ...unknown[]]): Tensor {
+  const b = bindInput('select', x, args, [{ name: 'dim', kind: 'int', required: true }, { name: 'index', kind: 'int', required: true }]);
+  const dim = b.dim as number, index = b.index as number;
   const axis = normAxis('select', dim, x.ndim);
   const size = x.shape[axis];
   if (!Number.isInteger(index) || index < -size || index >= size) {
     throw new Error(`select: index ${index} is out of range for dimension ${dim} of size ${size}`);
   }
   return squeeze(narrow(x, axis, index < 0 ? index + size : index, 1), axis);
+}
+
+/** cat/stack's dim (default 0), by position or by name. */
+function joinDim(op: string, tensors: unknown, args: readonly unknown[]): number {
+  return (bindArgs(op, [tensors, ...args], { positional: [{ name: 'tensors', required: true }, { name: 'dim', kind: 'int' }] }).dim as number | undefined) ?? 0;
 }
 
 function isList(v: unknown): boolean {
@@ -262,7 +302,8 @@ function isList(v: unknown): boolean {
  * cat([zeros([2, 3]), ones([2, 1])], 1).shape;  // [2, 4]
  * ```
  */
-export const cat = scoped(function cat(tensors: readonly Tensor[], dim = 0): Tensor {
+export const cat = scoped(function cat(tensors: readonly Tensor[], ...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
+  const dim = joinDim('cat', tensors, args);
   if (!isList(tensors) || tensors.length === 0) throw new Error('cat: expected a non-empty list of tensors');
   tensors.forEach((t, i) => requireTensor('cat', `tensors[${i}]`, t));
   const first = tensors[0];
@@ -297,7 +338,8 @@ export const cat = scoped(function cat(tensors: readonly Tensor[], dim = 0): Ten
  * stack([zeros([3]), ones([3])], 1).shape;  // [3, 2]
  * ```
  */
-export const stack = scoped(function stack(tensors: readonly Tensor[], dim = 0): Tensor {
+export const stack = scoped(function stack(tensors: readonly Tensor[], ...args: PyArgs<[dim: number], { dim?: number }>): Tensor {
+  const dim = joinDim('stack', tensors, args);
   if (!isList(tensors) || tensors.length === 0) throw new Error('stack: expected a non-empty list of tensors');
   tensors.forEach((t, i) => {
     requireTensor('stack', `tensors[${i}]`, t);
@@ -318,8 +360,9 @@ export const stack = scoped(function stack(tensors: readonly Tensor[], dim = 0):
  * split(arange(5), [1, 4]).map((t) => t.shape);  // [[1], [4]]
  * ```
  */
-export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
-  requireTensor('split', 'input', x);
+export function split(x: Tensor, ...args: PyArgs<[splitSizeOrSections: number | number[], dim: number], { splitSizeOrSections?: number | number[]; dim?: number }> & [unknown, ...unknown[]]): Tensor[] {
+  const b = bindInput('split', x, args, [{ name: 'splitSizeOrSections', kind: 'size', required: true }, { name: 'dim', kind: 'int' }]);
+  const size = b.splitSizeOrSections as number | number[], dim = (b.dim as number | undefined) ?? 0;
   const axis = normAxis('split', dim, x.ndim);
   const total = x.shape[axis];
   let sizes: number[];
@@ -345,7 +388,9 @@ export function split(x: Tensor, size: number | number[], dim = 0): Tensor[] {
  * const [a, b] = chunk(zeros([4, 6]), 2, 1);  // two [4, 3]
  * ```
  */
-export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
+export function chunk(x: Tensor, ...args: PyArgs<[chunks: number, dim: number], { chunks?: number; dim?: number }> & [unknown, ...unknown[]]): Tensor[] {
+  const b = bindInput('chunk', x, args, [{ name: 'chunks', kind: 'int', required: true }, { name: 'dim', kind: 'int' }]);
+  const chunks = b.chunks as number, dim = (b.dim as number | undefined) ?? 0;
   const axis = normAxis('chunk', dim, x.ndim);
   if (!Number.isInteger(chunks) || chunks <= 0) throw new Error(`chunk: chunks must be a positive integer, got ${chunks}`);
   return split(x, Math.max(1, Math.ceil(x.shape[axis] / chunks)), axis);
@@ -356,11 +401,12 @@ export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
  * @example
  * ```ts
  * flip(tensor([[1, 2], [3, 4]]), 1);  // tensor([[2., 1.], [4., 3.]])
+ * flip(x, [0, 1]);  flip(x, 0, 1);     // both dims, either way
  * ```
  */
-export function flip(x: Tensor, dims: number | number[]): Tensor {
+export function flip(x: Tensor, ...dimList: IntList): Tensor {
   requireTensor('flip', 'input', x);
-  const axes = (Array.isArray(dims) ? dims : [dims]).map((d) => normAxis('flip', d, x.ndim));
+  const axes = intList('flip', 'dims', dimList).map((d) => normAxis('flip', d, x.ndim));
   const twice = axes.find((a, i) => axes.indexOf(a) !== i);
   if (twice !== undefined) throw new Error(`flip: dim ${twice} appears more than once in dims [${axes.join(', ')}] (as in PyTorch, a dim flips once)`);
   const result = wrap(backend().flip(x.storage, x.shape, axes), x.shape);
@@ -377,8 +423,10 @@ export function flip(x: Tensor, dims: number | number[]): Tensor {
  * roll(img, [2, -1], [-2, -1]);           // 2 rows down, 1 column left
  * ```
  */
-export const roll = scoped(function roll(x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor {
-  requireTensor('roll', 'input', x);
+export const roll = scoped(function roll(x: Tensor, ...args: PyArgs<[shifts: number | readonly number[], dims: number | readonly number[] | null | undefined],
+  { shifts?: number | readonly number[]; dims?: number | readonly number[] | null }> & [unknown, ...unknown[]]): Tensor {
+  const b = bindInput('roll', x, args, [{ name: 'shifts', required: true }, { name: 'dims' }]);
+  const shifts = b.shifts as number | readonly number[], dims = b.dims as number | readonly number[] | null | undefined;
   const shiftList = typeof shifts === 'number' ? [shifts] : Array.isArray(shifts) ? [...shifts] : [];
   if (shiftList.length === 0 || shiftList.some((v) => !Number.isInteger(v))) {
     throw new Error(`roll: shifts must be an integer or a non-empty list of integers, got ${JSON.stringify(shifts)}`);

@@ -5,6 +5,7 @@ import { backend, SyncReadError, type Storage } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { scalarLike } from '../tensor/creation.js';
+import { bindArgs, describeValue, type ParamSpec } from '../tensor/signature.js';
 export { checkAllocation } from '../tensor/creation.js';
 
 export type TensorOrNumber = Tensor | number;
@@ -54,4 +55,26 @@ export function syncValue(t: Tensor, why: string): number {
     if (e instanceof SyncReadError) throw new SyncReadError(why);
     throw e;
   }
+}
+
+/**
+ * Binds a PyTorch-style call `op(input, ...args)` after checking `input` is a Tensor (with the op's own
+ * message): the parameters after the input by position, or by name in a trailing options object. Returns
+ * the given values by name (see bindArgs).
+ */
+export function bindInput(op: string, x: unknown, args: readonly unknown[], params: readonly (string | ParamSpec)[],
+  keywordOnly: readonly (string | ParamSpec)[] = []): Record<string, unknown> {
+  requireTensor(op, 'input', x);
+  return bindArgs(op, [x, ...args], { positional: [{ name: 'input', kind: 'tensor', required: true }, ...params], keywordOnly });
+}
+
+/** A list of integers given as varargs or as one list (`reshape(2, 3)`, `reshape([2, 3])`); no options. */
+export function intList(op: string, what: string, args: readonly unknown[]): number[] {
+  const list = args.length === 1 && (Array.isArray(args[0]) || ArrayBuffer.isView(args[0])) ? [...(args[0] as ArrayLike<unknown> as unknown[])] : [...args];
+  list.forEach((v, i) => {
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      throw new Error(`${op}: ${what} must be integers, given as varargs or one list; entry ${i} is ${describeValue(v)}`);
+    }
+  });
+  return list as number[];
 }

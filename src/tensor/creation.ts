@@ -7,6 +7,7 @@ import { Tensor, type NestedArray } from './tensor.js';
 import { allocArray, bytesPerElement, checkDType, dtypeOf, type DataArray, type DType } from './dtype.js';
 import { checkShape, numel, shapeStr } from './shape.js';
 import { normal, randomInt, uniform } from './random.js';
+import { bindArgs, checkKeys, describeValue, sizeArgs, splitOptions, type PyArgs } from './signature.js';
 
 
 /**
@@ -96,7 +97,10 @@ function flatten(op: string, data: NestedArray, shape: number[], out: DataArray)
  * const w = tensor([[1, -1]], { requiresGrad: true });
  * ```
  */
-export function tensor(data: TensorLike | Tensor, opts: TensorOptions = {}): Tensor {
+export function tensor(...args: PyArgs<[data: TensorLike | Tensor], TensorOptions & { data?: TensorLike | Tensor }>): Tensor {
+  const a = bindArgs('tensor', args, { positional: [{ name: 'data', required: true }], keywordOnly: CREATION_KEYS });
+  const data = a.data as TensorLike | Tensor;
+  const opts = a as TensorOptions;
   let values: DataArray;
   let shape: number[];
   if (data instanceof Tensor) {
@@ -129,26 +133,61 @@ export function tensor(data: TensorLike | Tensor, opts: TensorOptions = {}): Ten
   return t;
 }
 
+/** The keyword arguments every creation function takes (PyTorch's `dtype=` and `requires_grad=`). */
+const CREATION_KEYS = [{ name: 'dtype', kind: 'string' }, { name: 'requiresGrad', kind: 'bool' }] as const;
+
+/**
+ * The arguments of a function that takes a size as varargs or one list (PyTorch's `*size`), then
+ * options: `zeros(6, 8)`, `zeros([6, 8])`, `zeros(6, 8, { dtype })`, `zeros({ size: [6, 8] })`. Returns
+ * the shape and the checked options.
+ */
+function sizeAndOptions(op: string, args: readonly unknown[]): [number[], TensorOptions] {
+  const [positional, opts] = splitOptions(args);
+  checkKeys(op, opts, ['size', 'dtype', 'requiresGrad']);
+  let shape: number[];
+  if (opts.size !== undefined) {
+    if (positional.length) throw new Error(`${op}: got multiple values for argument 'size' (by position and in the options object)`);
+    [shape] = sizeArgs(op, [opts.size]);
+  } else {
+    if (!positional.length) throw new Error(`${op}: missing required argument 'size' (give it as varargs, ${op}(2, 3), or one list, ${op}([2, 3]))`);
+    [shape] = sizeArgs(op, positional);
+  }
+  return [shape, creationOptions(op, opts)];
+}
+
+/** The dtype and requiresGrad options, kind-checked. */
+function creationOptions(op: string, opts: Record<string, unknown>): TensorOptions {
+  if (opts.requiresGrad !== undefined && typeof opts.requiresGrad !== 'boolean') {
+    throw new Error(`${op}: requiresGrad must be a boolean, got ${describeValue(opts.requiresGrad)}`);
+  }
+  return { dtype: opts.dtype as DType | undefined, requiresGrad: opts.requiresGrad as boolean | undefined };
+}
+
+/** A size argument that is one integer or one list of integers (full, randint): checked and copied. */
 function sizeArg(op: string, size: number | readonly number[]): number[] {
   const shape = typeof size === 'number' ? [size] : [...size];
   checkShape(op, shape);
   return shape;
 }
 
+/** The arguments of a creation function: PyTorch's size, either as varargs or one list, then options. */
+export type SizeArgs = [...size: number[], opts: TensorOptions] | number[] | [size: readonly number[], opts?: TensorOptions] | [opts: TensorOptions & { size: number | readonly number[] }];
+
 /**
  * A tensor of the given size with every element `value`. PyTorch: `torch.full`.
  * @example
  * ```ts
  * full([2, 3], 7);  // tensor([[7., 7., 7.], [7., 7., 7.]])
+ * full([2], 0.5, { dtype: 'float64' });
  * ```
  */
-export function full(size: number | readonly number[], value: number, opts: TensorOptions = {}): Tensor {
-  return filled('full', size, value, opts);
+export function full(...args: PyArgs<[size: number | readonly number[], fillValue: number], TensorOptions & { size?: number | readonly number[]; fillValue?: number }>): Tensor {
+  const a = bindArgs('full', args, { positional: [{ name: 'size', kind: 'size', required: true }, { name: 'fillValue', kind: 'number', required: true }], keywordOnly: CREATION_KEYS });
+  return filled('full', sizeArg('full', a.size as number[]), a.fillValue as number, a as TensorOptions);
 }
 
 /** full, zeros and ones, under their own names in errors. */
-function filled(op: string, size: number | readonly number[], value: number, opts: TensorOptions): Tensor {
-  const shape = sizeArg(op, size);
+function filled(op: string, shape: number[], value: number, opts: TensorOptions): Tensor {
   const dtype = dtypeOption(op, opts) ?? 'float32';
   checkAllocation(op, shape, dtype);
   const b = backend();
@@ -163,12 +202,14 @@ function filled(op: string, size: number | readonly number[], value: number, opt
  * A tensor of zeros (float32 unless `opts.dtype`). PyTorch: `torch.zeros`.
  * @example
  * ```ts
- * zeros([2, 3]).shape;                // [2, 3]
+ * zeros(2, 3).shape;                 // [2, 3]
+ * zeros([2, 3]).shape;                // [2, 3], the same
  * zeros(5, { dtype: 'int32' });
  * ```
  */
-export function zeros(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
-  return filled('zeros', size, 0, opts);
+export function zeros(...args: SizeArgs): Tensor {
+  const [shape, opts] = sizeAndOptions('zeros', args);
+  return filled('zeros', shape, 0, opts);
 }
 
 /**
@@ -176,10 +217,36 @@ export function zeros(size: number | readonly number[], opts: TensorOptions = {}
  * @example
  * ```ts
  * ones([1, 1, 3, 3]).div(9);  // a 3×3 box filter
+ * ones(2, 2, { requiresGrad: true });
  * ```
  */
-export function ones(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
-  return filled('ones', size, 1, opts);
+export function ones(...args: SizeArgs): Tensor {
+  const [shape, opts] = sizeAndOptions('ones', args);
+  return filled('ones', shape, 1, opts);
+}
+
+/**
+ * A tensor of the given size whose values are not meant to be read before they are written; convnet
+ * gives zeros (its buffers come from a pool, so nothing is saved by leaving them unset). PyTorch:
+ * `torch.empty`.
+ * @example
+ * ```ts
+ * const out = empty(2, 3);  // then fill it: out.copy_(…)
+ * ```
+ */
+export function empty(...args: SizeArgs): Tensor {
+  const [shape, opts] = sizeAndOptions('empty', args);
+  return filled('empty', shape, 0, opts);
+}
+
+/** The options of the `*Like` functions: the dtype (default the input's) and requiresGrad. */
+type LikeOptions = TensorOptions & { input?: Tensor };
+
+/** Binds `(input, opts)` of a `*Like` function; returns the input and its options with the input's dtype as default. */
+function likeArgs(op: string, args: readonly unknown[], extra: { name: string; kind: 'number'; required: true }[] = []): [Tensor, Record<string, unknown>, TensorOptions] {
+  const a = bindArgs(op, args, { positional: [{ name: 'input', kind: 'tensor', required: true }, ...extra], keywordOnly: CREATION_KEYS });
+  const t = a.input as Tensor;
+  return [t, a, { dtype: (a.dtype as DType | undefined) ?? t.dtype, requiresGrad: a.requiresGrad as boolean | undefined }];
 }
 
 /**
@@ -189,8 +256,9 @@ export function ones(size: number | readonly number[], opts: TensorOptions = {})
  * const acc = zerosLike(w);
  * ```
  */
-export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return full(t.shape, 0, { dtype: t.dtype, ...opts });
+export function zerosLike(...args: PyArgs<[input: Tensor], LikeOptions>): Tensor {
+  const [t, , opts] = likeArgs('zerosLike', args);
+  return filled('zerosLike', [...t.shape], 0, opts);
 }
 
 /**
@@ -200,8 +268,22 @@ export function zerosLike(t: Tensor, opts: TensorOptions = {}): Tensor {
  * y.backward(onesLike(y));  // the gradient of y.sum()
  * ```
  */
-export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
-  return full(t.shape, 1, { dtype: t.dtype, ...opts });
+export function onesLike(...args: PyArgs<[input: Tensor], LikeOptions>): Tensor {
+  const [t, , opts] = likeArgs('onesLike', args);
+  return filled('onesLike', [...t.shape], 1, opts);
+}
+
+/**
+ * A tensor of `t`'s shape and dtype (or `opts.dtype`) not meant to be read before it is written (zeros in
+ * convnet, see {@link empty}). PyTorch: `torch.empty_like`.
+ * @example
+ * ```ts
+ * const buf = emptyLike(x);
+ * ```
+ */
+export function emptyLike(...args: PyArgs<[input: Tensor], LikeOptions>): Tensor {
+  const [t, , opts] = likeArgs('emptyLike', args);
+  return filled('emptyLike', [...t.shape], 0, opts);
 }
 
 /**
@@ -211,8 +293,33 @@ export function onesLike(t: Tensor, opts: TensorOptions = {}): Tensor {
  * fullLike(x, -1);
  * ```
  */
-export function fullLike(t: Tensor, value: number, opts: TensorOptions = {}): Tensor {
-  return full(t.shape, value, { dtype: t.dtype, ...opts });
+export function fullLike(...args: PyArgs<[input: Tensor, fillValue: number], LikeOptions & { fillValue?: number }>): Tensor {
+  const [t, a, opts] = likeArgs('fullLike', args, [{ name: 'fillValue', kind: 'number', required: true }]);
+  return filled('fullLike', [...t.shape], a.fillValue as number, opts);
+}
+
+/**
+ * Uniform values in [0, 1) of `t`'s shape and float dtype (or `opts.dtype`). PyTorch: `torch.rand_like`.
+ * @example
+ * ```ts
+ * const noise = randLike(x);
+ * ```
+ */
+export function randLike(...args: PyArgs<[input: Tensor], LikeOptions>): Tensor {
+  const [t, , opts] = likeArgs('randLike', args);
+  return rand(t.shape, opts);
+}
+
+/**
+ * Standard normal values of `t`'s shape and float dtype (or `opts.dtype`). PyTorch: `torch.randn_like`.
+ * @example
+ * ```ts
+ * const noisy = x.add(randnLike(x).mul(0.1));
+ * ```
+ */
+export function randnLike(...args: PyArgs<[input: Tensor], LikeOptions>): Tensor {
+  const [t, , opts] = likeArgs('randnLike', args);
+  return randn(t.shape, opts);
 }
 
 /** fromArray, then requiresGrad as asked: the ranges and random tensors below. */
@@ -237,10 +344,23 @@ function drawn(dtype: DType, n: number, next: () => number): DataArray {
  * arange(4);                                      // tensor([0., 1., 2., 3.])
  * arange(1, 2, 0.25);                             // tensor([1.0000, 1.2500, 1.5000, 1.7500])
  * arange(0, 10, 1, { dtype: 'int32' });
+ * arange(10, { dtype: 'int32' });               // the same
  * ```
  */
-export function arange(start: number, end?: number, step = 1, opts: TensorOptions = {}): Tensor {
-  if (end === undefined) { end = start; start = 0; }
+export function arange(...args: PyArgs<[start: number, end: number, step: number], TensorOptions & { start?: number; end?: number; step?: number }>): Tensor {
+  const a = bindArgs('arange', args, { positional: [{ name: 'start', kind: 'number' }, { name: 'end', kind: 'number' }, { name: 'step', kind: 'number' }], keywordOnly: CREATION_KEYS });
+  let start = a.start as number | undefined, end = a.end as number | undefined;
+  const step = (a.step as number | undefined) ?? 1;
+  const opts = a as TensorOptions;
+  // arange(end) as PyTorch's one-argument overload; arange({ end }) and arange({ start, end }) by name.
+  if (end === undefined) {
+    // One positional number is the end (PyTorch's arange(end)); a start given by name needs an end.
+    const startByName = splitOptions(args)[1].start !== undefined;
+    if (start === undefined || startByName) throw new Error('arange: missing required argument \'end\'');
+    end = start;
+    start = 0;
+  }
+  start ??= 0;
   if (step === 0 || !Number.isFinite(step)) throw new Error(`arange: step must be a non-zero finite number, got ${step}`);
   if ((end - start) / step < 0) throw new Error(`arange: upper bound and step are inconsistent: start=${start}, end=${end}, step=${step}`);
   const n = Math.max(0, Math.ceil((end - start) / step));
@@ -258,7 +378,10 @@ export function arange(start: number, end?: number, step = 1, opts: TensorOption
  * linspace(0, 1, 5);  // tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
  * ```
  */
-export function linspace(start: number, end: number, steps: number, opts: TensorOptions = {}): Tensor {
+export function linspace(...args: PyArgs<[start: number, end: number, steps: number], TensorOptions & { start?: number; end?: number; steps?: number }>): Tensor {
+  const a = bindArgs('linspace', args, { positional: [{ name: 'start', kind: 'number', required: true }, { name: 'end', kind: 'number', required: true }, { name: 'steps', kind: 'number', required: true }], keywordOnly: CREATION_KEYS });
+  const start = a.start as number, end = a.end as number, steps = a.steps as number;
+  const opts = a as TensorOptions;
   if (!Number.isInteger(steps) || steps < 0) throw new Error(`linspace: steps must be a non-negative integer, got ${steps}`);
   const dtype = dtypeOption('linspace', opts) ?? 'float32';
   checkAllocation('linspace', [steps], dtype);
@@ -275,9 +398,13 @@ export function linspace(start: number, end: number, steps: number, opts: Tensor
  * ```ts
  * eye(3);     // the 3×3 identity
  * eye(2, 4);  // [2, 4]
+ * eye(3, { dtype: 'float64' });
  * ```
  */
-export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor {
+export function eye(...args: PyArgs<[n: number, m: number], TensorOptions & { n?: number; m?: number }>): Tensor {
+  const a = bindArgs('eye', args, { positional: [{ name: 'n', kind: 'int', required: true }, { name: 'm', kind: 'int' }], keywordOnly: CREATION_KEYS });
+  const n = a.n as number, m = (a.m as number | undefined) ?? n;
+  const opts = a as TensorOptions;
   checkShape('eye', [n, m], 'n, m');
   const dtype = dtypeOption('eye', opts) ?? 'float32';
   checkAllocation('eye', [n, m], dtype);
@@ -292,11 +419,12 @@ export function eye(n: number, m: number = n, opts: TensorOptions = {}): Tensor 
  * ```ts
  * manualSeed(0);
  * rand([2, 2]);
+ * rand(2, 2);  // the same shape
  * ```
  */
-export function rand(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
-  const shape = sizeArg('rand', size);
-  const dtype = dtypeOption('rand', opts) ?? 'float32';
+export function rand(...args: SizeArgs): Tensor {
+  const [shape, opts] = sizeAndOptions('rand', args);
+  const dtype = floatDtype('rand', opts);
   checkAllocation('rand', shape, dtype);
   return fromValues(drawn(dtype, numel(shape), uniform), shape, opts);
 }
@@ -306,31 +434,63 @@ export function rand(size: number | readonly number[], opts: TensorOptions = {})
  * @example
  * ```ts
  * const x = randn([1, 3, 32, 32]);
+ * const w = randn(3, 3, { requiresGrad: true });
  * ```
  */
-export function randn(size: number | readonly number[], opts: TensorOptions = {}): Tensor {
-  const shape = sizeArg('randn', size);
-  const dtype = dtypeOption('randn', opts) ?? 'float32';
+export function randn(...args: SizeArgs): Tensor {
+  const [shape, opts] = sizeAndOptions('randn', args);
+  const dtype = floatDtype('randn', opts);
   checkAllocation('randn', shape, dtype);
   return fromValues(drawn(dtype, numel(shape), normal), shape, opts);
 }
 
 /**
- * Random integers in [low, high), int32 unless `opts.dtype`, from the global seeded generator.
- * PyTorch: `torch.randint(low, high, size)`.
+ * Random integers in [low, high) (low 0 when only `high` is given), int32 unless `opts.dtype`, from the
+ * global seeded generator. PyTorch's overloads: `torch.randint(high, size)` and `torch.randint(low, high,
+ * size)`; the size is a list, as PyTorch requires.
  * @example
  * ```ts
  * const labels = randint(0, 10, [64]);
+ * randint(10, [2, 3]);                 // low 0
+ * randint({ high: 10, size: [4] });
  * ```
  */
-export function randint(low: number, high: number, size: number | readonly number[], opts: TensorOptions = {}): Tensor {
-  if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low) {
-    throw new Error(`randint: expected integers low < high, got low=${low}, high=${high}`);
-  }
-  const shape = sizeArg('randint', size);
-  const dtype = dtypeOption('randint', opts) ?? 'int32';
+export function randint(...args: PyArgs<[low: number, high: number, size: readonly number[]], RandintOptions> | PyArgs<[high: number, size: readonly number[]], RandintOptions>): Tensor {
+  const [positional, named] = splitOptions(args);
+  // PyTorch picks the overload by how many arguments there are: (high, size) or (low, high, size).
+  const withLow = positional.length >= 3 || named.low !== undefined || (positional.length === 2 && named.size !== undefined);
+  const sizeKind = { test: (v: unknown) => Array.isArray(v) && v.every((d) => Number.isInteger(d)), what: 'a list of integers (PyTorch\'s size is a tuple)' };
+  const a = bindArgs('randint', args, {
+    positional: [...(withLow ? [{ name: 'low', kind: 'int' as const, required: true }] : []), { name: 'high', kind: 'int', required: true }, { name: 'size', kind: sizeKind, required: true }],
+    keywordOnly: [...(withLow ? [] : ['low']), ...CREATION_KEYS],
+  });
+  const low = (a.low as number | undefined) ?? 0, high = a.high as number;
+  if (high <= low) throw new Error(`randint: expected low < high, got low=${low}, high=${high}`);
+  const shape = sizeArg('randint', a.size as number[]);
+  const dtype = dtypeOption('randint', a) ?? 'int32';
   checkAllocation('randint', shape, dtype);
-  return fromArray(drawn(dtype, numel(shape), () => randomInt(low, high)), shape);
+  return fromValues(drawn(dtype, numel(shape), () => randomInt(low, high)), shape, a as TensorOptions);
+}
+
+/**
+ * Options of {@link randint}: any of its arguments by name, and the creation options.
+ * PyTorch: the keyword arguments of `torch.randint`.
+ * @example
+ * ```ts
+ * randint(0, 10, { size: [8], dtype: 'float32' });
+ * ```
+ */
+export interface RandintOptions extends TensorOptions {
+  low?: number;
+  high?: number;
+  size?: readonly number[];
+}
+
+/** The float dtype of a random tensor: float32 unless opts.dtype names float64 (random ints come from randint). */
+function floatDtype(op: string, opts: TensorOptions): DType {
+  const dtype = dtypeOption(op, opts) ?? 'float32';
+  if (dtype === 'int32') throw new Error(`${op}: dtype must be a floating-point type, got int32 (random integers come from randint)`);
+  return dtype;
 }
 
 /** A 0-d tensor holding value, of like's dtype (a fraction lifts int32 to float32). */

@@ -91,7 +91,7 @@ export async function paddingDemo(image: Tensor, kernel: Tensor = boxKernel(9)):
   const [, H, W] = image.shape;
   if (H <= 4 * r || W <= 4 * r) throw new Error(`paddingDemo: image ${shapeStr(image.shape)} is too small for a ${kernel.shape[0]}×${kernel.shape[0]} kernel`);
   const crop = narrow(narrow(image, 1, r, H - 2 * r), 2, r, W - 2 * r);
-  const truth = filter2d(image, kernel, { padding: 'none' });
+  const truth = filter2d(image, kernel, { padding: 'valid' });
   const [C, h, w] = crop.shape;
   // The interior (windows inside the crop) and the border band around it, as sums over the deviation.
   const interior = (t: Tensor) => narrow(narrow(t, 1, r, h - 2 * r), 2, r, w - 2 * r);
@@ -99,7 +99,7 @@ export async function paddingDemo(image: Tensor, kernel: Tensor = boxKernel(9)):
   const read = async (t: Tensor | null): Promise<number> => (t ? (await t.dataAsync())[0] : 0);
   const rows = await Promise.all(PADDING_MODES.map(async (mode) => {
     const { y, ad, sums } = noGrad(() => {
-      const y = filter2d(crop, kernel, { padding: mode });
+      const y = filter2d(crop, kernel, { paddingMode: mode });
       const d = sub(y, truth), ad = abs(d);
       return { y, ad, sums: [inN ? sum(interior(ad)) : null, inN ? sum(interior(d)) : null, sum(ad), sum(d)] };
     });

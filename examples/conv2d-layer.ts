@@ -21,9 +21,7 @@ console.log(String(strided), '→', `[${strided(x).shape.join(', ')}]`);
 
 heading('A layer with a fixed kernel is corr2d plus its bias');
 const layer = new nn.Conv2d(1, 1, [1, 2]);
-// Parameters are written in place with gradients off, as PyTorch's `with torch.no_grad(): w.copy_(K)`.
-noGrad(() => {
-  layer.weight.copy_(tensor([[[[1, -1]]]]));
-  layer.bias!.fill_(0.5);
-});
+// Parameters set as in PyTorch: layer.weight.data = K; with torch.no_grad(): layer.bias.fill_(0.5)
+layer.weight.data = tensor([[[[1, -1]]]]);
+noGrad(() => layer.bias!.fill_(0.5));
 console.log('Conv2d(1, 1, (1, 2)), weight [[1, -1]], bias 0.5 on [[1, 1, 0, 0]]:', String(noGrad(() => layer(tensor([[[[1, 1, 0, 0]]]])))));

@@ -5,11 +5,11 @@
 // X is a 6×8 image of ones whose columns 2–5 are zero; Y = corr2d(X, [[1, -1]]) marks its vertical
 // edges (1 for white→black, −1 for black→white). A Conv2d with a 1×2 kernel (and a bias) starts from
 // random values and is trained by the plain gradient-descent loop: squared error summed, backward,
-// `w -= lr · grad` under noGrad, gradients zeroed. After 20 steps at lr 0.01 the printed loss has fallen;
+// `w.data -= lr · w.grad` (outside autograd, through .data as in PyTorch), gradients zeroed. After 20 steps at lr 0.01 the printed loss has fallen;
 // with more steps the kernel converges to [1, -1] and the bias to 0, the edge detector we started from.
 
 import { fileURLToPath } from 'node:url';
-import { ones, zeros, cat, nn, F, noGrad, manualSeed, tensor, type Tensor } from '../src/index.js';
+import { ones, nn, F, manualSeed, tensor, type Tensor } from '../src/index.js';
 
 export interface LearnKernelResult {
   /** The summed squared error after each step (losses[i] is step i + 1). */
@@ -21,8 +21,9 @@ export interface LearnKernelResult {
 }
 
 export function edgeData(): { X: Tensor; Y: Tensor } {
-  // PyTorch: X = torch.ones((6, 8)); X[:, 2:6] = 0 — here built from its three column blocks.
-  const X = cat([ones([6, 2]), zeros([6, 4]), ones([6, 2])], 1);
+  // PyTorch: X = torch.ones(6, 8); X[:, 2:6] = 0
+  const X = ones(6, 8);
+  X.indexPut_(':, 2:6', 0);
   const K = tensor([[1, -1]]);
   const Y = F.corr2d(X, K);
   return { X, Y };
@@ -40,15 +41,15 @@ export async function learnKernel(opts: { steps?: number; lr?: number; seed?: nu
   const Y = Y0.reshape([1, 1, 6, 7]);
   const losses: number[] = [];
   for (let i = 0; i < steps; i++) {
-    const Yhat = conv2d(X) as Tensor;
+    const Yhat = conv2d(X);
     const l = Yhat.sub(Y).pow(2).sum();
-    conv2d.zeroGrad();
     l.backward();
-    // Update the kernel (and the bias) by hand, w -= lr * grad, with gradients off: PyTorch's
-    // `conv2d.weight.data[:] -= lr * conv2d.weight.grad`.
-    noGrad(() => {
-      for (const p of conv2d.parameters()) p.sub_(p.grad!.mul(lr));
-    });
+    // Update the kernel (and the bias) by hand, as the tutorial: conv2d.weight.data -= lr * conv2d.weight.grad
+    conv2d.weight.data.sub_(conv2d.weight.grad!.mul(lr));
+    conv2d.bias!.data.sub_(conv2d.bias!.grad!.mul(lr));
+    // and zero the gradients: conv2d.weight.grad.zero_()
+    conv2d.weight.grad!.zero_();
+    conv2d.bias!.grad!.zero_();
     const loss = (await l.dataAsync())[0]; // loss.item() in PyTorch; data() reads on every backend, a GPU's too
     losses.push(loss);
     if ((i + 1) % every === 0) opts.log?.(i + 1, loss);

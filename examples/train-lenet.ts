@@ -48,7 +48,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   const t0 = performance.now();
   for (const [x, y] of trainLoader) {
     optimizer.zeroGrad();
-    const logits = model(x) as Tensor;
+    const logits = model(x);
     const loss = lossFn(logits, y);
     loss.backward();
     optimizer.step();
@@ -63,7 +63,7 @@ for (let epoch = 1; epoch <= epochs; epoch++) {
   let correct = 0, total = 0;
   noGrad(() => {
     for (const [x, y] of testLoader) {
-      const pred = (model(x) as Tensor).argmax(1);
+      const pred = model(x).argmax(1);
       correct += pred.eq(y).sum().item();
       total += y.shape[0];
     }

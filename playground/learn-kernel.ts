@@ -8,7 +8,7 @@
 
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import { ones, zeros, cat, tensor, nn, F, noGrad, manualSeed, type Tensor } from '../src/browser.js';
+import { ones, tensor, nn, F, noGrad, manualSeed, type Tensor } from '../src/browser.js';
 import { el, byId, fill, navBar, matrixTable, rowsOf, startThreads } from './_common.js';
 
 declare global { interface Window { ready?: boolean } }
@@ -20,7 +20,8 @@ const TOLERANCE = 1e-4;
 /** …or after this many steps. */
 const MAX_STEPS = 5000;
 
-const X = cat([ones([6, 2]), zeros([6, 4]), ones([6, 2])], 1);
+const X = ones(6, 8); // X[:, 2:6] = 0: columns 2–5 black
+X.indexPut_(':, 2:6', 0);
 const Y = F.corr2d(X, tensor([[1, -1]]));
 const X4 = X.reshape([1, 1, 6, 8]), Y4 = Y.reshape([1, 1, 6, 7]);
 
@@ -53,7 +54,7 @@ function reset(): void {
 async function step(): Promise<number> {
   const lr = Number(lrInput.value);
   if (!(lr > 0 && lr <= 0.05)) throw new Error('the learning rate must be in (0, 0.05]: larger ones diverge');
-  const Yhat = conv(X4) as Tensor;
+  const Yhat = conv(X4);
   const l = Yhat.sub(Y4).pow(2).sum();
   conv.zeroGrad();
   l.backward();
@@ -71,7 +72,7 @@ async function render(): Promise<void> {
   const w = Array.from(await conv.weight.dataAsync()), b = (await conv.bias!.dataAsync())[0];
   distance = Math.max(Math.abs(w[0] - 1), Math.abs(w[1] + 1), Math.abs(b));
   const converged = distance < TOLERANCE;
-  const Yhat = noGrad(() => conv(X4) as Tensor).reshape([6, 7]);
+  const Yhat = noGrad(() => conv(X4)).reshape([6, 7]);
   fill(byId('params'),
     matrixTable('kernel', [w], { caption: 'kernel (learned)', digits: 6 }),
     matrixTable('bias', [[b]], { caption: 'bias', digits: 6 }),

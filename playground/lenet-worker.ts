@@ -94,7 +94,7 @@ async function inspect(x: Tensor): Promise<{ probs: number[]; maps: Figure }> {
   const wasTraining = model.training;
   model.eval();
   try {
-    const logits = noGrad(() => model(x) as Tensor);
+    const logits = noGrad(() => model(x));
     const probs = Array.from(await noGrad(() => F.softmax(logits, -1)).dataAsync());
     const acts = vis.captureActivations(model, ['features.1'], x).get('features.1')!;
     const maps = await vis.featureMapFigure(acts, { title: 'conv1 feature maps', labels: false, tileSize: 56, ncol: 6, colorBar: false });
@@ -133,7 +133,7 @@ async function predictAll(): Promise<{ predictions: number[]; accuracy: number; 
   try {
     for (let s = 0; s < test!.n; s += 500) {
       const x = test!.x.narrow(0, s, Math.min(500, test!.n - s));
-      predictions.push(...await noGrad(() => argmax(model(x) as Tensor, -1)).dataAsync());
+      predictions.push(...await noGrad(() => argmax(model(x), -1)).dataAsync());
     }
   } finally {
     model.train(wasTraining);

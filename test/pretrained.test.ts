@@ -13,7 +13,7 @@ import { models, PRETRAINED, pretrainedFile, FashionMNIST, DataLoader, evaluate,
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SUBSET = join(root, 'data/fashion-mnist-subset');
 
-for (const [name, build] of [['lenet5', models.lenet5]] as const) {
+for (const [name, build] of [['lenet5', models.lenet5], ['cnn-bn', models.cnnBn]] as const) {
   test(`models.${name}({ pretrained: true }) classifies the held-out subset within 3 points of its full test accuracy`, async () => {
     const entry = PRETRAINED[name];
     const ck = loadCheckpoint(pretrainedFile(name)); // verifies convnet.file-sha256
@@ -36,7 +36,7 @@ test('pretrained options are checked', () => {
   assert.throws(() => models.lenet5({ pretrained: true, numClasses: 5 }), /models\.lenet5: the pretrained weights have 10 classes \(Fashion-MNIST\), not numClasses=5/);
   assert.throws(() => models.lenet5({ pretrianed: true } as never), /models\.lenet5: unknown option 'pretrianed': did you mean pretrained\?/);
   assert.throws(() => models.cnnBn({ pretrained: 'yes' } as never), /models\.cnnBn: pretrained must be a boolean, got "yes"/);
-  assert.throws(() => pretrainedFile('resnet18'), /pretrained: no pretrained model 'resnet18'; available: lenet5$/);
+  assert.throws(() => pretrainedFile('resnet18'), /pretrained: no pretrained model 'resnet18'; available: lenet5, cnn-bn$/);
 });
 
 test('convnet eval --checkpoint lenet5 takes the pretrained model by name', async () => {

@@ -33,6 +33,11 @@ export const PRETRAINED: Readonly<Record<string, PretrainedEntry>> = {
     accuracy: 0.9026,
     command: 'convnet train --model lenet5 --data DIR --epochs 10 --seed 0',
   },
+  'cnn-bn': {
+    file: 'cnn-bn-fashion-mnist.safetensors',
+    accuracy: 0.9232,
+    command: 'convnet train --model cnn-bn --data DIR --epochs 10 --seed 0',
+  },
 };
 
 /** The directory of the shipped weights: data/pretrained/ at the package root (two levels above this file,

@@ -274,7 +274,7 @@ export abstract class Module<In extends unknown[] = any[], Out = Tensor> {
   }
 
   /**
-   * Every buffer (see {@link Module.registerBuffer}) of this module and its descendants, with dotted names.
+   * Every buffer (see {@link registerBuffer}) of this module and its descendants, with dotted names.
    * PyTorch: `nn.Module.named_buffers`.
    * @example
    * ```ts
@@ -303,7 +303,7 @@ export abstract class Module<In extends unknown[] = any[], Out = Tensor> {
 
   /**
    * Sets training mode (dropout active, BatchNorm using batch statistics) for this module and all below it;
-   * `train(false)` is {@link Module.eval}. Returns the module. PyTorch: `nn.Module.train`.
+   * `train(false)` is {@link eval}. Returns the module. PyTorch: `nn.Module.train`.
    * @example
    * ```ts
    * model.train();

@@ -25,6 +25,7 @@ forEachBackend(`gradFn names vs PyTorch (${fx.generator})`, (backend) => {
     'F.mseLoss(m, t)': () => F.mseLoss(m(), randn([2, 5])), 'F.gelu(m)': () => F.gelu(m()), 'F.elu(m)': () => F.elu(m()),
     'F.smoothL1Loss(m, t)': () => F.smoothL1Loss(m(), randn([2, 5])), 'F.adaptiveAvgPool2d(x, 2)': () => F.adaptiveAvgPool2d(x(), 2),
     'm.clamp(0, 1)': () => m().clamp(0, 1), 'm.sigmoid()': () => m().sigmoid(),
+    'x.mean()': () => x().mean(), 'm.mean(1)': () => m().mean(1), 'm.sum(1)': () => m().sum(1), 'm.matmul(W)': () => m().matmul(randn([5, 3])),
   };
   for (const c of fx.gradFn) {
     test(`${c.expr}: ${c.name}`, () => {

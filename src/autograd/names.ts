@@ -11,7 +11,7 @@ const TORCH_NAMES: Record<string, string> = {
   cos: 'CosBackward0', square: 'PowBackward0', reciprocal: 'ReciprocalBackward0', sign: 'SignBackward0', floor: 'FloorBackward0',
   ceil: 'CeilBackward0', round: 'RoundBackward0', erf: 'ErfBackward0', maximum: 'MaximumBackward0', minimum: 'MinimumBackward0',
   atan2: 'Atan2Backward0', hypot: 'HypotBackward0', clamp: 'ClampBackward1', where: 'WhereBackward0',
-  sum: 'SumBackward0', mean: 'MeanBackward0', amax: 'AmaxBackward0', amin: 'AminBackward0', max: 'MaxBackward1', min: 'MinBackward1',
+  sum: 'SumBackward0', mean: 'MeanBackward0', 'sum(dim)': 'SumBackward1', 'mean(dim)': 'MeanBackward1', amax: 'AmaxBackward0', amin: 'AminBackward0', max: 'MaxBackward1', min: 'MinBackward1',
   prod: 'ProdBackward0', var: 'VarBackward0', std: 'StdBackward0', logSumExp: 'LogsumexpBackward0',
   reshape: 'ViewBackward0', view: 'ViewBackward0', flatten: 'ViewBackward0', squeeze: 'SqueezeBackward1', unsqueeze: 'UnsqueezeBackward0',
   permute: 'PermuteBackward0', transpose: 'TransposeBackward0', expand: 'ExpandBackward0', clone: 'CloneBackward0',

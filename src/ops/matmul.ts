@@ -5,12 +5,14 @@
 
 import { backend } from '../backend/backend.js';
 import { scoped } from '../tensor/lifetime.js';
-import { record } from '../autograd/tape.js';
+import { noGrad, record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { promoteTypes } from '../tensor/dtype.js';
 import { broadcastShapes, numel, shapeStr } from '../tensor/shape.js';
 import { checkAllocation, cast, copiesOf, requireTensor, wrap } from './util.js';
-import { expand, reshape, squeeze, unsqueeze } from './shape.js';
+import { expand, permute, reshape, squeeze, unsqueeze } from './shape.js';
+
+const transpose2d = (t: Tensor): Tensor => permute(t, [1, 0]);
 import { bindArgs } from '../tensor/signature.js';
 
 /**
@@ -63,6 +65,14 @@ export const matmul = scoped(function matmul(a: Tensor, b: Tensor, ...extra: nev
   const K2 = b2.shape[b2.ndim - 2], N = b2.shape[b2.ndim - 1];
   if (K !== K2) {
     throw new Error(`matmul: shapes ${shapeStr(a.shape)} and ${shapeStr(b.shape)} cannot be multiplied (${M}x${K} and ${K2}x${N})`);
+  }
+  if (a.ndim === 2 && b.ndim === 2) {
+    // A plain matrix product is one node (PyTorch's MmBackward0): dA = g·Bᵀ, dB = Aᵀ·g.
+    const out = noGrad(() => reshape(bmm(unsqueeze(a, 0), unsqueeze(b, 0)), [M, N]));
+    return record('matmul', out, [a, b], (g) => [
+      a.requiresGrad ? matmul(g, transpose2d(b)) : null,
+      b.requiresGrad ? matmul(transpose2d(a), g) : null,
+    ]);
   }
   const batch = broadcastShapes('matmul', a2.shape.slice(0, -2), b2.shape.slice(0, -2));
   const B = numel(batch);

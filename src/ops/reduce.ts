@@ -2,7 +2,7 @@
 // indices along one dim), argmax/argmin, var/std, logSumExp, prod; and sumTo, the adjoint of broadcasting.
 
 import { backend } from '../backend/backend.js';
-import { record } from '../autograd/tape.js';
+import { noGrad, record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { normAxes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
@@ -81,7 +81,7 @@ export function sum(x: Tensor, ...args: ReduceArgs): Tensor {
   const [dim, keepdim] = reduceArgs('sum', x, args);
   const axes = normAxes('sum', dim, x.ndim);
   const out = wrap(backend().reduce('sum', x.storage, x.shape, axes), finalShape(x.shape, axes, keepdim));
-  return record('sum', out, [x], (g) => [expand(reshape(g, keptShape(x.shape, axes)), x.shape)]);
+  return record(dim === undefined ? 'sum' : 'sum(dim)', out, [x], (g) => [expand(reshape(g, keptShape(x.shape, axes)), x.shape)]);
 }
 
 /**
@@ -97,7 +97,9 @@ export const mean = scoped(function mean(x: Tensor, ...args: ReduceArgs): Tensor
   if (x.dtype === 'int32') throw new Error('mean: input must be a floating-point tensor, got int32');
   const axes = normAxes('mean', dim, x.ndim);
   const count = axes.reduce((p, a) => p * x.shape[a], 1);
-  return div(sum(x, dim, keepdim), count);
+  // One node (PyTorch's MeanBackward0), not the sum and division it is computed as: each input gets g/count.
+  const out = noGrad(() => div(sum(x, dim, keepdim), count));
+  return record(dim === undefined ? 'mean' : 'mean(dim)', out, [x], (g) => [div(expand(reshape(g, keptShape(x.shape, axes)), x.shape), count)]);
 });
 
 function extremum(op: 'max' | 'min', name: string, x: Tensor, args: readonly unknown[]): Tensor {

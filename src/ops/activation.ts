@@ -7,14 +7,14 @@
 // Shifting by the row maximum keeps exp() from overflowing, so large logits give exact results, not NaN.
 // A row whose maximum is −∞ (all −∞) gives NaN, as PyTorch does.
 
-import { backend, type AxisLayout } from '../backend/backend.js';
+import { backend } from '../backend/backend.js';
 import { isGradEnabled, noGrad, record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
-import { normAxis, shapeStr, splitAt } from '../tensor/shape.js';
+import { normAxis, shapeStr } from '../tensor/shape.js';
 import { bindArgs, type ParamSpec, type PyArgs } from '../tensor/signature.js';
 import { checkDType, type DType } from '../tensor/dtype.js';
-import { bindInput, cast, requireTensor, wrap } from './util.js';
+import { axisLayout, bindInput, cast, requireTensor, wrap } from './util.js';
 import { oneOf } from './args.js';
 import {
   add, clamp, div, erf, exp, expm1, gt, log1p, lt, minimum, mul, pow, rsub, sigmoid, square, tanh, where,
@@ -22,12 +22,6 @@ import {
 import * as ew from './elementwise.js';
 import { copy_ } from './inplace.js';
 import { reshape, toDtype } from './shape.js';
-
-/** [outer, n, inner] around one axis (n = 1 for a 0-d tensor). */
-export function axisLayout(shape: readonly number[], axis: number): AxisLayout {
-  const [outer, n, inner] = splitAt(shape, axis, axis);
-  return { outer, n, inner };
-}
 
 function floatInput(op: string, x: Tensor): Tensor {
   requireTensor(op, 'input', x);

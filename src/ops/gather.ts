@@ -18,8 +18,7 @@ import { broadcastShapes, normAxis, sameShape, shapeStr } from '../tensor/shape.
 import { add, ge, mul, where } from './elementwise.js';
 import { matmul } from './matmul.js';
 import { expand, narrow, reshape, toDtype, transpose } from './shape.js';
-import { axisLayout } from './activation.js';
-import { cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
+import { axisLayout, cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
 import { checkInPlaceLeaf, takeHistory } from './inplace.js';
 
 function strides(shape: readonly number[]): number[] {

@@ -116,11 +116,8 @@ export function zero_(x: Tensor): Tensor {
   return fill_(x, 0);
 }
 
-/** The out-of-place op an in-place one records (looked up at call time: elementwise.ts and this file
- *  import each other through the activations). */
-function outOfPlace(op: 'add' | 'sub' | 'mul' | 'div'): (a: Tensor, b: TensorOrNumber) => Tensor {
-  return { add, sub, mul, div }[op];
-}
+/** The out-of-place op each in-place one records. */
+const OUT_OF_PLACE: Record<'add' | 'sub' | 'mul' | 'div', (a: Tensor, b: TensorOrNumber) => Tensor> = { add, sub, mul, div };
 
 function inplaceBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div') {
   return (x: Tensor, y: TensorOrNumber): Tensor => {
@@ -149,7 +146,7 @@ function inplaceBinary(name: string, op: 'add' | 'sub' | 'mul' | 'div') {
     }
     // Recorded: the out-of-place op on x's history (mul and div read x's old values in their backward,
     // so they get a copy of them), its result written into x.
-    takeHistory(x, op === 'mul' || op === 'div', (prev) => toDtype(outOfPlace(op)(prev, y), x.dtype));
+    takeHistory(x, op === 'mul' || op === 'div', (prev) => toDtype(OUT_OF_PLACE[op](prev, y), x.dtype));
     return x;
   };
 }

@@ -9,13 +9,12 @@ import { Tensor } from '../tensor/tensor.js';
 import { checkDType, promoteTypes, type DType } from '../tensor/dtype.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
-import { bindInput, checkAllocation, cast, intList, requireTensor, wrap } from './util.js';
+import { axisLayout, bindInput, checkAllocation, cast, intList, requireTensor, wrap } from './util.js';
 import { bindArgs, type PyArgs } from '../tensor/signature.js';
 
 /** Sizes or dims as varargs or one list: `reshape(x, 2, 3)` ≡ `reshape(x, [2, 3])`. */
 export type IntList = number[] | [readonly number[]];
 import { sumTo } from './reduce.js';
-import { axisLayout } from './activation.js';
 
 function view(x: Tensor, shape: readonly number[], name: string): Tensor {
   const out = new Tensor(x.storage, shape);

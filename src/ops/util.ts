@@ -1,7 +1,8 @@
 // ops/util.ts — what every op file shares: wrapping kernel results, casts and the copies they make, scalar
 // lifting, argument checks.
 
-import { backend, SyncReadError, type Storage } from '../backend/backend.js';
+import { backend, SyncReadError, type AxisLayout, type Storage } from '../backend/backend.js';
+import { splitAt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { scalarLike } from '../tensor/creation.js';
@@ -77,4 +78,10 @@ export function intList(op: string, what: string, args: readonly unknown[]): num
     }
   });
   return list as number[];
+}
+
+/** [outer, n, inner] around one axis (n = 1 for a 0-d tensor): how the axis kernels see a tensor. */
+export function axisLayout(shape: readonly number[], axis: number): AxisLayout {
+  const [outer, n, inner] = splitAt(shape, axis, axis);
+  return { outer, n, inner };
 }

@@ -5,7 +5,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Tensor, gradcheck, manualSeed, nn, ones, randn, tensor, zeros } from '../src/index.js';
+import { F, Tensor, gradcheck, manualSeed, nn, noGrad, ones, randn, tensor, zeros } from '../src/index.js';
 import { assertClose, forEachBackend, nested, test64, values } from './helpers/backends.js';
 
 const g64 = (shape: number[]) => randn(shape, { dtype: 'float64', requiresGrad: true });
@@ -212,6 +212,11 @@ forEachBackend('layers: calling conventions and reprs', () => {
     assert.deepEqual([...new nn.InstanceNorm2d(3, { affine: true, trackRunningStats: true }).stateDict().keys()],
       ['weight', 'bias', 'running_mean', 'running_var', 'num_batches_tracked']);
     assert.deepEqual([...new nn.LayerNorm(4).stateDict().keys()], ['weight', 'bias']);
+    // the buffers are camelCase attributes (running_mean → runningMean), which resetRunningStats resets
+    const inorm = new nn.InstanceNorm2d(2, { trackRunningStats: true });
+    noGrad(() => { inorm.runningMean!.fill_(3); inorm.runningVar!.fill_(5); inorm.numBatchesTracked!.fill_(7); });
+    inorm.resetRunningStats();
+    assert.deepEqual([inorm.runningMean!.toArray(), inorm.runningVar!.toArray(), inorm.numBatchesTracked!.item()], [[0, 0], [1, 1], 0]);
     assert.throws(() => new nn.LayerNorm(4, { elementwise_affine: false }), /LayerNorm: unknown option 'elementwise_affine': did you mean elementwiseAffine\?/);
     assert.throws(() => new nn.InstanceNorm2d(3, { track_running_stats: true }), /did you mean trackRunningStats\?/);
     assert.throws(() => new nn.GroupNorm(2, 4, 1e-5, 'yes'), /GroupNorm: argument 4 \(affine\) must be a boolean/);

@@ -209,7 +209,7 @@ abstract class InstanceNormNd extends Module {
   bias: Parameter | null;
   declare runningMean: Tensor | null;
   declare runningVar: Tensor | null;
-  declare num_batches_tracked: Tensor | null;
+  declare numBatchesTracked: Tensor | null;
 
   constructor(op: string, private readonly spatial: number, args: readonly unknown[]) {
     super();
@@ -241,7 +241,7 @@ abstract class InstanceNormNd extends Module {
     if (!this.trackRunningStats) return;
     this.runningMean!.zero_();
     this.runningVar!.fill_(1);
-    this.num_batches_tracked!.zero_();
+    this.numBatchesTracked!.zero_();
   }
 
   /**

@@ -17,6 +17,7 @@ import { captureActivations } from '../vis/hooks.js';
 import { writeRgbaPng } from '../io/image-file.js';
 import { reshape } from '../ops/shape.js';
 import { FASHION_MNIST_MEAN, FASHION_MNIST_STD } from '../data/mnist.js';
+import { PRETRAINED } from '../train/pretrained.js';
 
 const usage = `convnet start [--epochs N] [--data DIR] [--backend NAME]
 
@@ -60,7 +61,8 @@ async function run({ values }: CommandContext): Promise<number> {
   const pictures = await drawWhatItLearned(model, testSet, stringFlag(values, 'out') ?? join('out', 'start'));
   out(`pictures: ${pictures.join(', ')}`);
   out(`test accuracy ${(100 * ev.accuracy).toFixed(2)}% on ${ev.total} held-out images (chance: 10%; after epoch 1: ${(100 * first).toFixed(1)}%), trained in ${secs.toFixed(1)} s`);
-  out('next: convnet train --epochs 10 --data /usr/share/datasets/fashion-mnist (the full 60,000 images) for about 89%');
+  out('next: convnet train --epochs 10 --data /usr/share/datasets/fashion-mnist (the full 60,000 images) for about 90%,');
+  out(`      or convnet eval --checkpoint lenet5: the LeNet-5 that command trained, shipped (${(100 * PRETRAINED.lenet5.accuracy).toFixed(2)}% on the full test set)`);
   return 0;
 }
 

@@ -5,7 +5,8 @@
 // ceil-mode pools, divisorOverride, adaptive pools, the activations; and the layers of the PyTorch-ports
 // issue: every padding layer, ConvTranspose1d/2d, InstanceNorm/GroupNorm/LayerNorm with moved parameters,
 // Upsample in every mode, ELU/GELU/SiLU/Mish/Hardswish/Softplus/PReLU, channel dropout, Embedding on int64
-// indices). onnx.checker (Debian's python3-onnx) accepts the exported files. Errors name the layer. Every
+// indices); importOnnx of each exported file agrees with onnxruntime to 1e-4 as well. onnx.checker
+// (Debian's python3-onnx) accepts the exported files. Errors name the layer. Every
 // case runs on every backend.
 
 import { test } from 'node:test';
@@ -67,6 +68,11 @@ async function agrees(model: nn.Module, x: Tensor, tol = 1e-5): Promise<Uint8Arr
   assert.deepEqual(got.dims, (model(x) as Tensor).shape);
   const err = maxAbsDiff(got.data, want);
   assert.ok(err <= tol, `onnxruntime and convnet differ by ${err} (> ${tol})`);
+  // importOnnx runs the ops the exporter wrote: it agrees with onnxruntime on the same file to 1e-4.
+  const back = importOnnx(bytes);
+  back.eval();
+  const again = maxAbsDiff(got.data, await noGrad(() => back(x) as Tensor).dataAsync());
+  assert.ok(again <= 1e-4, `importOnnx of the exported file and onnxruntime differ by ${again}`);
   return bytes;
 }
 
@@ -190,6 +196,7 @@ forEachBackend('exportOnnx vs onnxruntime-node', (backend) => {
     assert.deepEqual(got.dims, [2, 5, 3]);
     const err = maxAbsDiff(got.data, want);
     assert.ok(err <= 1e-5, `onnxruntime and convnet differ by ${err}`);
+    assert.ok(maxAbsDiff(got.data, await noGrad(() => importOnnx(bytes)(x) as Tensor).dataAsync()) <= 1e-4);
   });
 
   if (backend === 'ref') {

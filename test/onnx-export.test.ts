@@ -2,15 +2,19 @@
 // input, agrees with convnet's own forward to 1e-5 (LeNet-5, the BatchNorm CNN with moved statistics, a
 // ResNet-style net whose residual block is taught to the exporter with registerOnnxEmitter, and one
 // Sequential per group of layer options: every padding mode, 'same', strides, dilations, groups, Conv1d,
-// ceil-mode pools, divisorOverride, adaptive pools, the activations). onnx.checker (Debian's python3-onnx)
-// accepts the exported files. Errors name the layer. Every case runs on every backend.
+// ceil-mode pools, divisorOverride, adaptive pools, the activations; and the layers of the PyTorch-ports
+// issue: every padding layer, ConvTranspose1d/2d, InstanceNorm/GroupNorm/LayerNorm with moved parameters,
+// Upsample in every mode, ELU/GELU/SiLU/Mish/Hardswish/Softplus/PReLU, channel dropout, Embedding on int64
+// indices); importOnnx of each exported file agrees with onnxruntime to 1e-4 as well. onnx.checker
+// (Debian's python3-onnx) accepts the exported files. Errors name the layer. Every
+// case runs on every backend.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Tensor, add, manualSeed, models, nn, noGrad, randn, relu } from '../src/index.js';
+import { Tensor, add, manualSeed, models, nn, noGrad, randint, randn, relu } from '../src/index.js';
 import { exportOnnx, registerOnnxEmitter } from '../src/io/onnx-export.js';
 import { importOnnx } from '../src/io/onnx-import.js';
 import { forEachBackend } from './helpers/backends.js';
@@ -64,6 +68,11 @@ async function agrees(model: nn.Module, x: Tensor, tol = 1e-5): Promise<Uint8Arr
   assert.deepEqual(got.dims, (model(x) as Tensor).shape);
   const err = maxAbsDiff(got.data, want);
   assert.ok(err <= tol, `onnxruntime and convnet differ by ${err} (> ${tol})`);
+  // importOnnx runs the ops the exporter wrote: it agrees with onnxruntime on the same file to 1e-4.
+  const back = importOnnx(bytes);
+  back.eval();
+  const again = maxAbsDiff(got.data, await noGrad(() => back(x) as Tensor).dataAsync());
+  assert.ok(again <= 1e-4, `importOnnx of the exported file and onnxruntime differ by ${again}`);
   return bytes;
 }
 
@@ -99,6 +108,50 @@ const LAYER_CASES: { name: string; input: number[]; build: () => nn.Module }[] =
   ) },
 ];
 
+/** Every parameter (norm scales and shifts, PReLU slopes included) and running statistic set off its default. */
+function perturb(model: nn.Module): nn.Module {
+  noGrad(() => {
+    for (const p of model.parameters()) p.copy_(randn(p.shape).mul(0.3).add(p.shape.length === 1 ? 0.8 : 0));
+    for (const [k, b] of model.namedBuffers()) if (k.endsWith('running_mean') || k.endsWith('running_var')) b.copy_(randn(b.shape).mul(0.2).abs().add(k.endsWith('var') ? 0.5 : 0));
+  });
+  return model;
+}
+
+const NEW_LAYER_CASES: { name: string; input: number[]; build: () => nn.Module; scale?: number }[] = [
+  { name: 'padding layers in 1-D: zero, constant, reflection, replication, circular', input: [2, 3, 7], build: () => new nn.Sequential(
+    new nn.ConstantPad1d(1, -2), new nn.ReflectionPad1d([0, 3]), new nn.CircularPad1d(2), new nn.ZeroPad1d([2, 0]), new nn.ReplicationPad1d([1, 2]),
+  ) },
+  { name: 'padding layers in 2-D and 3-D (unbatched): zero, constant (negative crops), reflection, replication, circular', input: [2, 3, 5, 6], build: () => new nn.Sequential(
+    new nn.ZeroPad2d([1, 2, 0, 1]), new nn.ConstantPad2d([-1, 2, 1, -1], 0.5), new nn.ReflectionPad2d([2, 1, 1, 2]), new nn.ReplicationPad2d([0, 1, 2, 0]),
+    new nn.CircularPad2d([1, 2, 2, 1]), new nn.ConstantPad1d(1, -2), new nn.ReplicationPad3d(1), new nn.ReflectionPad3d([1, 0, 0, 1, 1, 1]), new nn.CircularPad3d([0, 1, 1, 0, 1, 0]), new nn.ConstantPad3d(1, 1.5), new nn.ZeroPad3d([1, 0, 0, 0, 0, 0]),
+  ) },
+  { name: 'ConvTranspose2d (outputPadding, dilation, groups), InstanceNorm2d (affine; running stats), GroupNorm, LayerNorm', input: [2, 3, 6, 5], build: () => {
+    const m = new nn.Sequential(
+      new nn.ConvTranspose2d(3, 4, 3, { stride: 2, padding: 1, outputPadding: 1 }), new nn.InstanceNorm2d(4, { affine: true }), new nn.GroupNorm(2, 4),
+      new nn.ConvTranspose2d(4, 4, [3, 2], { stride: [1, 2], dilation: [2, 1], groups: 2, bias: false }), new nn.InstanceNorm2d(4, { trackRunningStats: true }),
+      new nn.LayerNorm([16, 20]), new nn.GroupNorm(4, 4, { affine: false }), new nn.LayerNorm(20, { elementwiseAffine: false }), new nn.InstanceNorm2d(4),
+    );
+    return perturb(m);
+  } },
+  { name: 'ConvTranspose1d, InstanceNorm1d, GroupNorm and LayerNorm on 1-D signals, Dropout1d; an unbatched ConvTranspose1d', input: [2, 4, 7], build: () => perturb(new nn.Sequential(
+    new nn.ConvTranspose1d(4, 6, 3, { stride: 2, dilation: 2, groups: 2 }), new nn.InstanceNorm1d(6, { affine: true }), new nn.GroupNorm(3, 6),
+    new nn.LayerNorm(17), new nn.Dropout1d(0.2), new nn.ConvTranspose1d(6, 2, 2, { padding: 1, outputPadding: 1, stride: 2 }),
+  )) },
+  { name: 'Upsample: nearest, nearest-exact, bilinear (alignCorners both ways, recomputed scale), area; UpsamplingNearest2d/Bilinear2d', input: [1, 2, 5, 4], build: () => new nn.Sequential(
+    new nn.Upsample({ scaleFactor: 2 }), new nn.Upsample({ scaleFactor: 1.5, mode: 'bilinear' }), new nn.UpsamplingBilinear2d({ size: [9, 7] }),
+    new nn.UpsamplingNearest2d({ size: [11, 13] }), new nn.Upsample({ scaleFactor: [0.5, 0.75], mode: 'nearest-exact' }),
+    new nn.Upsample({ scaleFactor: 2, mode: 'bilinear', alignCorners: true }), new nn.Upsample({ scaleFactor: 1.7, mode: 'bilinear', recomputeScaleFactor: true }),
+    new nn.Upsample({ size: [17, 5], mode: 'area' }), new nn.UpsamplingNearest2d({ scaleFactor: 3 }),
+  ) },
+  { name: 'Upsample on 1-D signals: linear, nearest to a size', input: [2, 3, 7], build: () => new nn.Sequential(
+    new nn.Upsample({ scaleFactor: 2, mode: 'linear' }), new nn.Upsample({ size: 10 }), new nn.Upsample({ scaleFactor: 1.5, mode: 'linear', alignCorners: true }),
+  ) },
+  { name: 'activations: ELU, GELU (none, tanh), SiLU, Mish, Hardswish, Softplus (β, threshold), PReLU (per channel, shared), Dropout2d', input: [2, 4, 3, 5], scale: 4, build: () => perturb(new nn.Sequential(
+    new nn.ELU(0.7), new nn.GELU(), new nn.SiLU(), new nn.Mish(), new nn.Hardswish(), new nn.Softplus({ beta: 2, threshold: 5 }), new nn.PReLU(4),
+    new nn.GELU('tanh'), new nn.PReLU(), new nn.Dropout2d(0.3), new nn.Softplus(), new nn.Flatten(), new nn.PReLU(60), new nn.Softplus(-0.5, 1),
+  )) },
+];
+
 forEachBackend('exportOnnx vs onnxruntime-node', (backend) => {
   test('LeNet-5 (models.lenet5) agrees to 1e-5', async () => {
     manualSeed(1);
@@ -126,6 +179,26 @@ forEachBackend('exportOnnx vs onnxruntime-node', (backend) => {
     });
   }
 
+  for (const c of NEW_LAYER_CASES) {
+    test(c.name, async () => {
+      manualSeed(7);
+      await agrees(c.build(), randn(c.input).mul(c.scale ?? 1));
+    });
+  }
+
+  test('Embedding as Gather on int64 indices (torch.onnx.export declares a LongTensor input int64), then LayerNorm and Linear', async () => {
+    manualSeed(8);
+    const model = perturb(new nn.Sequential(new nn.Embedding(10, 6, { paddingIdx: 0 }), new nn.LayerNorm(6), new nn.Linear(6, 3)));
+    const x = randint(0, 10, [2, 5]);
+    const bytes = await exportOnnx(model, x);
+    const want = await noGrad(() => model(x) as Tensor).dataAsync();
+    const got = await runOrt(bytes, BigInt64Array.from(await x.dataAsync(), (v) => BigInt(v)), x.shape);
+    assert.deepEqual(got.dims, [2, 5, 3]);
+    const err = maxAbsDiff(got.data, want);
+    assert.ok(err <= 1e-5, `onnxruntime and convnet differ by ${err}`);
+    assert.ok(maxAbsDiff(got.data, await noGrad(() => importOnnx(bytes)(x) as Tensor).dataAsync()) <= 1e-4);
+  });
+
   if (backend === 'ref') {
     test('onnx.checker accepts the exported models; a path gets the same bytes', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'convnet-onnx-'));
@@ -134,7 +207,7 @@ forEachBackend('exportOnnx vs onnxruntime-node', (backend) => {
         const files: string[] = [];
         const nets: [string, nn.Module, number[]][] = [
           ['lenet5', models.lenet5(), [1, 1, 28, 28]], ['cnn-bn', models.cnnBn(), [1, 1, 28, 28]], ['resnet-style', resnetStyle(), [1, 3, 16, 16]],
-          ...LAYER_CASES.map((c, i): [string, nn.Module, number[]] => [`layers${i}`, c.build(), c.input]),
+          ...[...LAYER_CASES, ...NEW_LAYER_CASES].map((c, i): [string, nn.Module, number[]] => [`layers${i}`, c.build(), c.input]),
         ];
         for (const [name, model, shape] of nets) {
           const file = join(dir, `${name}.onnx`);
@@ -142,6 +215,9 @@ forEachBackend('exportOnnx vs onnxruntime-node', (backend) => {
           assert.deepEqual(new Uint8Array(readFileSync(file)), bytes);
           files.push(file);
         }
+        const embedding = join(dir, 'embedding.onnx');
+        await exportOnnx(new nn.Sequential(new nn.Embedding(10, 4), new nn.GELU()), randint(0, 10, [3]), embedding);
+        files.push(embedding);
         onnxChecker(files);
       } finally {
         rmSync(dir, { recursive: true, force: true });
@@ -180,6 +256,13 @@ forEachBackend('exportOnnx vs onnxruntime-node', (backend) => {
       await assert.rejects(exportOnnx(new nn.Sequential(new nn.MaxPool2d(2, { returnIndices: true })), randn([1, 1, 4, 4])),
         /exportOnnx: MaxPool2d '0' with returnIndices=true/);
       await assert.rejects(exportOnnx(models.lenet5(), randn([1, 1, 28, 28]), { path: 'x.onnx', opset: 12 } as never), /exportOnnx: unknown option 'opset'/);
+      // 30 · 2.1 = 63 in PyTorch, but 30 · float32(2.1) = 62.99999 gives the runtime 62 rows.
+      await assert.rejects(exportOnnx(new nn.Sequential({ up: new nn.Upsample({ scaleFactor: 2.1 }) }), randn([1, 1, 30, 4])),
+        /exportOnnx: Upsample 'up' with scaleFactor 2\.1 on size 30 gives 63, but ONNX's float32 scale 2\.09999.* gives 62/);
+      await assert.rejects(exportOnnx(new nn.Sequential(new nn.Upsample({ size: [3, 3], mode: 'area' })), randn([1, 1, 7, 6])),
+        /exportOnnx: Upsample '0' with mode 'area' maps input size \[7,6\] to \[3,3\]/);
+      await assert.rejects(exportOnnx(new nn.Sequential(new nn.ReflectionPad2d([-1, 1, 0, 0])), randn([1, 1, 4, 4])),
+        /exportOnnx: ReflectionPad2d '0' with negative padding \[-1,1,0,0\] is not exportable/);
     });
   }
 });

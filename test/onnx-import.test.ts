@@ -5,8 +5,12 @@
 // onnxruntime-node running the same file to 1e-4 (relative to the output's largest magnitude, at least 1)
 // on every backend. ResNet-18 runs at 32×32 everywhere and at 224×224 on wasm only: the readable ref
 // backend takes ~16 s for one 224×224 image here, and webgpu on Mesa's llvmpipe (a software adapter) tens
-// of seconds, past this file's time budget. Also: stateDict keys are
-// the initializer names, parameters train, and errors name the op and node.
+// of seconds, past this file's time budget. The layers of the PyTorch-ports issue as PyTorch exports them
+// (gen_onnx_layers_fixtures.py: padding through the dynamic Pad-list chain and circular Slice/Concat,
+// ConvTranspose, InstanceNormalization, GroupNorm's Reshape/InstanceNormalization, LayerNorm's
+// ReduceMean/Pow/Sqrt/Div, Resize in three modes, Elu, Erf, HardSigmoid, Softplus, PRelu, Gather on int64
+// indices) agree the same way. Also: stateDict keys are the initializer names, parameters train, and
+// errors name the op and node.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -91,6 +95,25 @@ forEachBackend('importOnnx vs onnxruntime-node', (backend) => {
     });
   }
 
+  test('padding layers, ConvTranspose2d, InstanceNorm2d, GroupNorm, LayerNorm, Upsample (nearest, bilinear, align_corners to a size), ELU, GELU, SiLU, Mish, Hardswish, Softplus(β), PReLU (PyTorch export) agree to 1e-4', async () => {
+    await agreesWithOrt(join(FIXTURES, 'layers2d.onnx'), [2, 3, 6, 5]);
+  });
+
+  test('ReflectionPad1d, ConvTranspose1d (dilation, groups), InstanceNorm1d, GELU(tanh), Upsample linear, Softplus (PyTorch export) agree to 1e-4', async () => {
+    await agreesWithOrt(join(FIXTURES, 'layers1d.onnx'), [2, 4, 7]);
+  });
+
+  test('Embedding (Gather of int64 indices fed as int32), LayerNorm, Linear, Softmax (PyTorch export) agree to 1e-4', async () => {
+    const file = join(FIXTURES, 'embedding.onnx');
+    const idx = Int32Array.from({ length: 10 }, (_, i) => (i * 7 + 3) % 10);
+    const model = loadOnnx(file);
+    const y = noGrad(() => model(tensor(Array.from(idx), { dtype: 'int32' }).reshape([2, 5])) as Tensor);
+    const want = await runOrt(file, BigInt64Array.from(idx, (v) => BigInt(v)), [2, 5]);
+    assert.deepEqual(y.shape, want.dims);
+    const err = maxAbsDiff(await y.dataAsync(), want.data);
+    assert.ok(err <= 1e-4, `convnet and onnxruntime differ by ${err}`);
+  });
+
   test('parameters train: one SGD step on the imported LeNet-5 lowers its loss', async () => {
     const model = loadOnnx(join(FIXTURES, 'lenet5.onnx'));
     const x = tensor(input([4, 1, 28, 28])).reshape([4, 1, 28, 28]);
@@ -130,6 +153,22 @@ test('loadStateDict changes what the imported model computes', async () => {
   model.loadStateDict(sd);
   const after = await (model(x) as Tensor).dataAsync();
   assert.ok(Array.from(after).every((v, i) => Math.abs(v - before[i] - 1) < 1e-5));
+});
+
+test('the layer fixtures keep their initializer names as stateDict keys (those PyTorch folded, such as onnx::PRelu_222, too)', () => {
+  assert.deepEqual([...loadOnnx(join(FIXTURES, 'layers1d.onnx')).stateDict().keys()], ['1.weight', '1.bias']);
+  assert.deepEqual([...loadOnnx(join(FIXTURES, 'embedding.onnx')).stateDict().keys()].sort(), ['0.weight', '1.bias', '1.weight', '2.bias', 'onnx::MatMul_22']);
+  assert.deepEqual([...loadOnnx(join(FIXTURES, 'layers2d.onnx')).stateDict().keys()].sort(), ['13.bias', '13.weight', '20.bias', '20.weight',
+    '5.bias', '5.weight', '7.bias', '7.weight', 'onnx::Add_218', 'onnx::Mul_217', 'onnx::PRelu_222']);
+});
+
+test('Resize modes convnet cannot reproduce are errors naming the node and the mode', () => {
+  const model = decodeModel(readFileSync(join(FIXTURES, 'layers1d.onnx')), 'test');
+  const resize = model.graph!.node!.find((n) => n.opType === 'Resize')!;
+  resize.attribute!.find((a) => a.name === 'mode')!.s = new TextEncoder().encode('cubic');
+  const m = importOnnx(encodeModel(model));
+  assert.throws(() => m(tensor(input([1, 4, 7])).reshape([1, 4, 7])),
+    /OnnxModel: Resize node '\/4\/Resize': mode 'cubic' with coordinate_transformation_mode 'half_pixel' is not supported/);
 });
 
 test('an unsupported op is an error naming the op type and the node', () => {

@@ -1,4 +1,7 @@
 // io/onnx-export.ts — exportOnnx: a convnet model as an ONNX graph (opset 13), written with onnx-proto.
+// Every layer is written with opset-13 ops (what ONNX 13 lacks is composed: GELU from Erf or Tanh, SiLU,
+// Mish, Hardswish from HardSigmoid, LayerNorm and GroupNorm from ReduceMean/InstanceNormalization), so no
+// layer raises the opset.
 //
 // The exporter walks modules, not ops. Each module class has one emitter in EMITTERS (a table from class
 // to function; registerOnnxEmitter adds one for a user's own module): it gets the module, the value
@@ -72,6 +75,14 @@ export class OnnxGraphBuilder {
     const n = this.fresh(name);
     this.initializers.push({ name: n, proto: floatTensorProto(n, dims, values) });
     return n;
+  }
+
+  /**
+   * A float constant (a `Constant` node, not an initializer: fixed numbers such as eps or a norm's unit
+   * scale stay out of the imported model's parameters); returns its output's name.
+   */
+  constant(name: string, dims: readonly number[], values: readonly number[]): string {
+    return this.node('Constant', [], { value: { tensor: floatTensorProto(name, dims, values) } }, name);
   }
 
   /** An int64 initializer (a 1-D list: pads, shapes, axes). */
@@ -327,6 +338,190 @@ registerOnnxEmitter(nn.LogSoftmax, (m, x, g, p) => g.node('LogSoftmax', [x.name]
 registerOnnxEmitter(nn.Dropout, identity);
 registerOnnxEmitter(nn.Identity, identity);
 
+// ── The layers of the PyTorch-ports issue (14): padding, ConvTranspose, Upsample, the normalisations,
+// Embedding and the newer activations. ──
+
+/** Runs `f` on a batched value: an unbatched input (`spatial` + 1 dims) is unsqueezed first and squeezed after. */
+function withBatch(g: OnnxGraphBuilder, x: OnnxValue, spatial: number, path: string, f: (name: string) => string): string {
+  if (x.tensor.ndim !== spatial + 1) return f(x.name);
+  const axes = g.ints(`${path}.batch_axes`, [0]);
+  const y = f(g.node('Unsqueeze', [x.name, axes], {}, join(path, 'Unsqueeze')));
+  return g.node('Squeeze', [y, axes], {}, join(path, 'Squeeze'));
+}
+
+const PAD_MODES = new Map<ModuleClass, 'reflect' | 'edge' | 'circular'>([
+  [nn.ReflectionPad1d, 'reflect'], [nn.ReflectionPad2d, 'reflect'], [nn.ReflectionPad3d, 'reflect'],
+  [nn.ReplicationPad1d, 'edge'], [nn.ReplicationPad2d, 'edge'], [nn.ReplicationPad3d, 'edge'],
+  [nn.CircularPad1d, 'circular'], [nn.CircularPad2d, 'circular'], [nn.CircularPad3d, 'circular'],
+]);
+
+type PadLayer = nn.ZeroPad2d;
+
+/**
+ * The padding layers: a Pad node (constant with the layer's value, reflect, edge) over the last d dims;
+ * circular padding as Slice/Concat (Pad's 'wrap' needs opset 19). F.pad's list runs last dim first.
+ */
+function emitPadLayer(m: PadLayer, x: OnnxValue, g: OnnxGraphBuilder, path: string): string {
+  const mode = PAD_MODES.get(m.constructor as ModuleClass) ?? 'constant';
+  const d = m.padding.length / 2;
+  const lo = Array.from({ length: d }, (_, i) => m.padding[2 * (d - 1 - i)]);
+  const hi = Array.from({ length: d }, (_, i) => m.padding[2 * (d - 1 - i) + 1]);
+  if (mode !== 'constant' && [...lo, ...hi].some((p) => p < 0)) {
+    throw new Error(`exportOnnx: ${m.constructor.name} '${path}' with negative padding ${JSON.stringify(m.padding)} is not exportable (only constant padding crops)`);
+  }
+  if (mode === 'circular') return circularPad(g, x.name, x.tensor.shape, lo, hi, path);
+  return padNode(g, x.name, x.tensor.ndim, lo, hi, mode, path, mode === 'constant' ? m.value : undefined);
+}
+
+/** ConvTranspose1d/2d: ConvTranspose with pads, output_padding, dilations and groups as the layer's. */
+function emitConvTranspose(m: nn.ConvTranspose2d | nn.ConvTranspose1d, x: OnnxValue, g: OnnxGraphBuilder, path: string): string {
+  const inputs = [g.weight(join(path, 'weight'), m.weight)];
+  if (m.bias) inputs.push(g.weight(join(path, 'bias'), m.bias));
+  return withBatch(g, x, m.kernelSize.length, path, (name) => g.node('ConvTranspose', [name, ...inputs], {
+    kernel_shape: m.kernelSize, strides: m.stride, pads: symmetricPads(m.padding), dilations: m.dilation, group: m.groups,
+    output_padding: m.outputPadding,
+  }, join(path, 'ConvTranspose')));
+}
+
+/**
+ * Upsample as Resize, with the attributes torch.onnx.export writes: nearest as asymmetric/floor,
+ * nearest-exact as half_pixel/round_prefer_ceil, the linear modes as half_pixel (align_corners with
+ * alignCorners). A scale factor goes in as Resize's scales (the samples are placed by it, as PyTorch
+ * does), a size or a recomputed scale as sizes. 'area' is adaptive average pooling: exportable where the
+ * input tiles the output.
+ */
+function emitUpsample(m: nn.Upsample, x: OnnxValue, g: OnnxGraphBuilder, path: string, y: Tensor): string {
+  const n = x.tensor.ndim;
+  const inSize = x.tensor.shape.slice(2), outSize = y.shape.slice(2);
+  const name = m.constructor.name;
+  if (m.mode === 'area') {
+    if (outSize.every((o) => o === 1)) return g.node('GlobalAveragePool', [x.name], {}, join(path, 'GlobalAveragePool'));
+    if (inSize.some((l, i) => l % outSize[i] !== 0)) {
+      throw new Error(`exportOnnx: ${name} '${path}' with mode 'area' maps input size ${JSON.stringify(inSize)} to ${JSON.stringify(outSize)}, ` +
+        'whose uneven windows ONNX cannot express; use an input size divisible by the output size');
+    }
+    const k = inSize.map((l, i) => l / outSize[i]);
+    return g.node('AveragePool', [x.name], { kernel_shape: k, strides: k }, join(path, 'AveragePool'));
+  }
+  const attrs: Record<string, AttrValue> = m.mode === 'nearest' ? { mode: 'nearest', coordinate_transformation_mode: 'asymmetric', nearest_mode: 'floor' }
+    : m.mode === 'nearest-exact' ? { mode: 'nearest', coordinate_transformation_mode: 'half_pixel', nearest_mode: 'round_prefer_ceil' }
+      : { mode: 'linear', coordinate_transformation_mode: m.alignCorners ? 'align_corners' : 'half_pixel' };
+  if (m.scaleFactor !== null && !m.recomputeScaleFactor) {
+    const sf = typeof m.scaleFactor === 'number' ? new Array<number>(n - 2).fill(m.scaleFactor) : m.scaleFactor;
+    // The runtime sizes the output as floor(in · scale) in float32: where that is not PyTorch's size, no
+    // Resize reproduces both the size and the sample positions.
+    const bad = inSize.findIndex((l, i) => Math.floor(Math.fround(l * Math.fround(sf[i]))) !== outSize[i]);
+    if (bad >= 0) {
+      throw new Error(`exportOnnx: ${name} '${path}' with scaleFactor ${sf[bad]} on size ${inSize[bad]} gives ${outSize[bad]}, ` +
+        `but ONNX's float32 scale ${Math.fround(sf[bad])} gives ${Math.floor(Math.fround(inSize[bad] * Math.fround(sf[bad])))}; use a size or another scale factor`);
+    }
+    const scales = g.constant(`${path}.scales`, [n], [1, 1, ...sf]);
+    return g.node('Resize', [x.name, '', scales], attrs, join(path, 'Resize'));
+  }
+  return g.node('Resize', [x.name, '', '', g.ints(`${path}.sizes`, y.shape)], attrs, join(path, 'Resize'));
+}
+
+/** LayerNorm from ReduceMean, Sub, Mul, Add, Sqrt and Div over the last dims (LayerNormalization needs opset 17). */
+function emitLayerNorm(m: nn.LayerNorm, x: OnnxValue, g: OnnxGraphBuilder, path: string): string {
+  const axes = m.normalizedShape.map((_, i) => i - m.normalizedShape.length);
+  const mu = g.node('ReduceMean', [x.name], { axes, keepdims: 1 }, join(path, 'mean'));
+  const d = g.node('Sub', [x.name, mu], {}, join(path, 'centered'));
+  const v = g.node('ReduceMean', [g.node('Mul', [d, d], {}, join(path, 'square'))], { axes, keepdims: 1 }, join(path, 'var'));
+  const std = g.node('Sqrt', [g.node('Add', [v, g.constant(`${path}.eps`, [], [m.eps])], {}, join(path, 'var_eps'))], {}, join(path, 'std'));
+  let y = g.node('Div', [d, std], {}, join(path, 'normalized'));
+  if (m.weight) y = g.node('Mul', [y, g.weight(join(path, 'weight'), m.weight)], {}, join(path, 'scale'));
+  if (m.bias) y = g.node('Add', [y, g.weight(join(path, 'bias'), m.bias)], {}, join(path, 'shift'));
+  return y;
+}
+
+/** A per-channel [C] parameter as [C, 1, …] so it broadcasts over an input of rank `rank` (channels at dim 1). */
+function channelwise(g: OnnxGraphBuilder, name: string, t: Tensor, rank: number, path: string, tag: string): string {
+  const w = g.weight(name, t);
+  if (rank <= 2) return w;
+  return g.node('Reshape', [w, g.ints(`${path}.${tag}_shape`, [t.shape[0], ...new Array<number>(rank - 2).fill(1)])], {}, join(path, `${tag}_channelwise`));
+}
+
+/** GroupNorm as torch.onnx.export writes it: Reshape to [N, G, −1], InstanceNormalization, Reshape back, then the affine. */
+function emitGroupNorm(m: nn.GroupNorm, x: OnnxValue, g: OnnxGraphBuilder, path: string): string {
+  const G = m.numGroups, rank = x.tensor.ndim;
+  const grouped = g.node('Reshape', [x.name, g.ints(`${path}.group_shape`, [0, G, -1])], {}, join(path, 'group'));
+  const normed = g.node('InstanceNormalization', [grouped, g.constant(`${path}.unit_scale`, [G], new Array<number>(G).fill(1)),
+    g.constant(`${path}.zero_bias`, [G], new Array<number>(G).fill(0))], { epsilon: { float: m.eps } }, join(path, 'InstanceNormalization'));
+  let y = g.node('Reshape', [normed, g.ints(`${path}.shape`, [0, ...x.tensor.shape.slice(1)])], {}, join(path, 'ungroup'));
+  if (m.weight) y = g.node('Mul', [y, channelwise(g, join(path, 'weight'), m.weight, rank, path, 'weight')], {}, join(path, 'scale'));
+  if (m.bias) y = g.node('Add', [y, channelwise(g, join(path, 'bias'), m.bias, rank, path, 'bias')], {}, join(path, 'shift'));
+  return y;
+}
+
+/** InstanceNorm1d/2d: InstanceNormalization (statistics of each instance); with trackRunningStats, eval uses the running ones: BatchNormalization. */
+function emitInstanceNorm(m: nn.InstanceNorm2d | nn.InstanceNorm1d, x: OnnxValue, g: OnnxGraphBuilder, path: string): string {
+  const C = m.numFeatures, spatial = m instanceof nn.InstanceNorm2d ? 2 : 1;
+  const scale = m.weight ? g.weight(join(path, 'weight'), m.weight) : g.constant(`${path}.unit_scale`, [C], new Array<number>(C).fill(1));
+  const bias = m.bias ? g.weight(join(path, 'bias'), m.bias) : g.constant(`${path}.zero_bias`, [C], new Array<number>(C).fill(0));
+  return withBatch(g, x, spatial, path, (name) => {
+    if (m.trackRunningStats && m.runningMean && m.runningVar) {
+      return g.node('BatchNormalization', [name, scale, bias, g.weight(join(path, 'running_mean'), m.runningMean), g.weight(join(path, 'running_var'), m.runningVar)],
+        { epsilon: { float: m.eps } }, join(path, 'BatchNormalization'));
+    }
+    return g.node('InstanceNormalization', [name, scale, bias], { epsilon: { float: m.eps } }, join(path, 'InstanceNormalization'));
+  });
+}
+
+/** GELU: 0.5·x·(1 + Erf(x/√2)), or with approximate='tanh' 0.5·x·(1 + Tanh(√(2/π)·(x + 0.044715·x³))) (Gelu needs opset 20). */
+function emitGelu(m: nn.GELU, x: OnnxValue, g: OnnxGraphBuilder, path: string): string {
+  const c = (tag: string, v: number) => g.constant(`${path}.${tag}`, [], [v]);
+  let inner: string;
+  if (m.approximate === 'tanh') {
+    const cube = g.node('Mul', [x.name, g.node('Mul', [x.name, x.name], {}, join(path, 'square'))], {}, join(path, 'cube'));
+    const arg = g.node('Add', [x.name, g.node('Mul', [cube, c('k', 0.044715)], {}, join(path, 'cubic'))], {}, join(path, 'poly'));
+    inner = g.node('Tanh', [g.node('Mul', [arg, c('sqrt_2_over_pi', Math.sqrt(2 / Math.PI))], {}, join(path, 'scaled'))], {}, join(path, 'Tanh'));
+  } else {
+    inner = g.node('Erf', [g.node('Div', [x.name, c('sqrt2', Math.SQRT2)], {}, join(path, 'Div'))], {}, join(path, 'Erf'));
+  }
+  const onePlus = g.node('Add', [inner, c('one', 1)], {}, join(path, 'one_plus'));
+  return g.node('Mul', [g.node('Mul', [x.name, onePlus], {}, join(path, 'Mul')), c('half', 0.5)], {}, join(path, 'half'));
+}
+
+/**
+ * Softplus: Softplus(β·x)/β, and where β·x > threshold PyTorch's x (a Where), unless the threshold is so
+ * large that log(1 + e^−threshold)/|β| is below float32's reach.
+ */
+function emitSoftplus(m: nn.Softplus, x: OnnxValue, g: OnnxGraphBuilder, path: string): string {
+  const bx = m.beta === 1 ? x.name : g.node('Mul', [x.name, g.constant(`${path}.beta`, [], [m.beta])], {}, join(path, 'beta_x'));
+  let y = g.node('Softplus', [bx], {}, join(path, 'Softplus'));
+  if (m.beta !== 1) y = g.node('Div', [y, g.constant(`${path}.beta_div`, [], [m.beta])], {}, join(path, 'Div'));
+  if (Math.log1p(Math.exp(-m.threshold)) / Math.abs(m.beta) <= 1e-8) return y;
+  const over = g.node('Greater', [bx, g.constant(`${path}.threshold`, [], [m.threshold])], {}, join(path, 'over_threshold'));
+  return g.node('Where', [over, x.name, y], {}, join(path, 'Where'));
+}
+
+registerOnnxEmitter(nn.ConvTranspose2d, emitConvTranspose);
+registerOnnxEmitter(nn.ConvTranspose1d, emitConvTranspose);
+for (const cls of [nn.ZeroPad1d, nn.ZeroPad2d, nn.ZeroPad3d, nn.ConstantPad1d, nn.ConstantPad2d, nn.ConstantPad3d, ...PAD_MODES.keys()]) {
+  registerOnnxEmitter(cls as abstract new () => PadLayer, emitPadLayer);
+}
+registerOnnxEmitter(nn.Upsample, (m, x, g, p) => {
+  const y = m(x.tensor);
+  return { name: emitUpsample(m, x, g, p, y), tensor: y };
+});
+registerOnnxEmitter(nn.LayerNorm, emitLayerNorm);
+registerOnnxEmitter(nn.GroupNorm, emitGroupNorm);
+registerOnnxEmitter(nn.InstanceNorm2d, emitInstanceNorm);
+registerOnnxEmitter(nn.InstanceNorm1d, emitInstanceNorm);
+registerOnnxEmitter(nn.Dropout1d, identity);
+registerOnnxEmitter(nn.Dropout2d, identity);
+registerOnnxEmitter(nn.Embedding, (m, x, g, p) => g.node('Gather', [g.weight(join(p, 'weight'), m.weight), x.name], { axis: 0 }, join(p, 'Gather')));
+registerOnnxEmitter(nn.ELU, (m, x, g, p) => g.node('Elu', [x.name], { alpha: { float: m.alpha } }, join(p, 'Elu')));
+registerOnnxEmitter(nn.GELU, emitGelu);
+registerOnnxEmitter(nn.SiLU, (_m, x, g, p) => g.node('Mul', [x.name, g.node('Sigmoid', [x.name], {}, join(p, 'Sigmoid'))], {}, join(p, 'Mul')));
+registerOnnxEmitter(nn.Mish, (_m, x, g, p) => g.node('Mul', [x.name,
+  g.node('Tanh', [g.node('Softplus', [x.name], {}, join(p, 'Softplus'))], {}, join(p, 'Tanh'))], {}, join(p, 'Mul')));
+registerOnnxEmitter(nn.Hardswish, (_m, x, g, p) => g.node('Mul', [x.name,
+  g.node('HardSigmoid', [x.name], { alpha: { float: 1 / 6 }, beta: { float: 0.5 } }, join(p, 'HardSigmoid'))], {}, join(p, 'Mul')));
+registerOnnxEmitter(nn.Softplus, emitSoftplus);
+registerOnnxEmitter(nn.PReLU, (m, x, g, p) => g.node('PRelu', [x.name,
+  m.numParameters === 1 ? g.weight(join(p, 'weight'), m.weight) : channelwise(g, join(p, 'weight'), m.weight, x.tensor.ndim, p, 'weight')], {}, join(p, 'PRelu')));
+
 /** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
   /** The graph input's name (default 'input'). */
@@ -341,7 +536,9 @@ export interface ExportOnnxOptions {
 export async function onnxModelProto(model: Module, example: Tensor, opts: ExportOnnxOptions = {}): Promise<ModelProto> {
   if (!(model instanceof Module)) throw new Error(`exportOnnx: model must be an nn.Module, got ${model === null ? 'null' : typeof model}`);
   if (!(example instanceof Tensor)) throw new Error(`exportOnnx: exampleInput must be a Tensor, got ${example === null ? 'null' : typeof example}`);
-  if (example.dtype !== 'float32') throw new Error(`exportOnnx: exampleInput must be float32, got ${example.dtype}`);
+  if (example.dtype !== 'float32' && example.dtype !== 'int32') {
+    throw new Error(`exportOnnx: exampleInput must be float32 (or int32 indices for an Embedding), got ${example.dtype}`);
+  }
   const inputName = opts.inputName ?? 'input';
   const outputName = opts.outputName ?? 'output';
   const g = new OnnxGraphBuilder();
@@ -367,8 +564,9 @@ export async function onnxModelProto(model: Module, example: Tensor, opts: Expor
     const t = init.tensor!;
     initializer.push(floatTensorProto(init.name, t.shape, await t.dataAsync()));
   }
-  const valueInfo = (name: string, shape: readonly number[]) => ({
-    name, type: { tensorType: { elemType: 1, shape: { dim: shape.map((d) => ({ dimValue: d })) } } },
+  // int32 indices are declared int64, as torch.onnx.export writes a LongTensor input.
+  const valueInfo = (name: string, t: Tensor) => ({
+    name, type: { tensorType: { elemType: t.dtype === 'int32' ? 7 : 1, shape: { dim: t.shape.map((d) => ({ dimValue: d })) } } },
   });
   return {
     irVersion: 7,
@@ -379,8 +577,8 @@ export async function onnxModelProto(model: Module, example: Tensor, opts: Expor
       name: model.constructor.name,
       node: g.nodes,
       initializer,
-      input: [valueInfo(inputName, example.shape)],
-      output: [valueInfo(outputName, out.tensor.shape)],
+      input: [valueInfo(inputName, example)],
+      output: [valueInfo(outputName, out.tensor)],
     },
   };
 }
@@ -389,7 +587,9 @@ export async function onnxModelProto(model: Module, example: Tensor, opts: Expor
  * Exports `model` as an ONNX model (opset 13) traced on `exampleInput`: returns the `.onnx` bytes and, with
  * `path`, writes them there atomically (Node). Every convnet layer is covered (conv with every padding
  * mode, pools with ceil mode, BatchNorm in eval, linear, activations, flatten, dropout as identity,
- * Sequential and the model zoo); a module without an emitter is an error naming it
+ * Sequential and the model zoo; the padding layers, ConvTranspose, Upsample as Resize, LayerNorm,
+ * GroupNorm, InstanceNorm, Embedding as Gather on an int32 example declared int64, ELU, GELU, SiLU, Mish,
+ * Hardswish, Softplus, PReLU, all at opset 13); a module without an emitter is an error naming it
  * (see {@link registerOnnxEmitter}). Initializers take the state-dict names. The model is run in eval mode.
  * PyTorch: `torch.onnx.export(model, args, f)`.
  * @example

@@ -8,7 +8,9 @@
 // the chain x.view(x.size(0), -1) exports) are computed in JS, and they are not in the stateDict.
 //
 // The op set is the table OPS below; a graph with any other op is refused when imported, with an error
-// naming the op type and the node. Opset 13 semantics (Softmax's axis before 13 is handled too).
+// naming the op type and the node. Opset 13 semantics (Softmax's axis before 13 is handled too). Static
+// values go through Slice, Transpose, ConstantOfShape and Cast in JS too: PyTorch computes a padding
+// layer's Pad list with such a chain.
 
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
@@ -17,13 +19,15 @@ import { Parameter } from '../nn/parameter.js';
 import { conv1d, conv2d } from '../ops/conv.js';
 import { pad } from '../ops/pad.js';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../ops/pool.js';
-import { add, clamp, div, mul, relu, sigmoid, sub, tanh, sqrt, exp } from '../ops/elementwise.js';
-import { leakyRelu, logSoftmax, softmax } from '../ops/activation.js';
-import { batchNorm } from '../ops/norm.js';
+import { add, clamp, div, erf, exp, gt, log, mul, neg, pow, relu, sigmoid, sqrt, sub, tanh, where } from '../ops/elementwise.js';
+import { elu, hardswish, leakyRelu, logSoftmax, softmax, softplus } from '../ops/activation.js';
+import { batchNorm, instanceNorm } from '../ops/norm.js';
+import { convTranspose1d, convTranspose2d } from '../ops/conv-transpose.js';
+import { interpolate, type InterpolateMode } from '../ops/interpolate.js';
 import { linear } from '../ops/linear.js';
 import { matmul } from '../ops/matmul.js';
 import { amax, mean } from '../ops/reduce.js';
-import { cat, indexSelect, permute, reshape, select, squeeze, transpose, unsqueeze } from '../ops/shape.js';
+import { cat, indexSelect, narrow, permute, reshape, select, squeeze, toDtype, transpose, unsqueeze } from '../ops/shape.js';
 import {
   attrFloat, attrInt, attrInts, attributes, attrString, decodeModel, num, readTensorProto,
   type AttributeProto, type ExternalDataReader, type NodeProto, type TensorProto,
@@ -179,6 +183,113 @@ function axesOf(c: OpCall, i: number, attr: string): number[] | null {
 
 type OpFn = (c: OpCall) => Value | Value[];
 
+/** A static value's elements at the per-axis index lists `idx` (row-major): Slice, and Gather on constants. */
+function staticPick(v: Static, idx: number[][]): Static {
+  const strides = v.dims.map((_, i) => prod(v.dims.slice(i + 1)));
+  const out: number[] = [];
+  const walk = (axis: number, offset: number): void => {
+    if (axis === idx.length) { out.push(v.values[offset]); return; }
+    for (const i of idx[axis]) walk(axis + 1, offset + i * strides[axis]);
+  };
+  walk(0, 0);
+  return { dims: idx.map((l) => l.length), float: v.float, values: out };
+}
+
+/** The indices ONNX's Slice takes along an axis of size d (starts and ends clamped as the spec says). */
+function sliceIndices(d: number, start: number, end: number, step: number, where: string): number[] {
+  if (step === 0) throw new Error(`${where}: steps must not be 0`);
+  let s = start < 0 ? start + d : start, e = end < 0 ? end + d : end;
+  if (step > 0) { s = Math.min(Math.max(s, 0), d); e = Math.min(Math.max(e, 0), d); }
+  else { s = Math.min(Math.max(s, 0), d - 1); e = Math.min(Math.max(e, -1), d - 1); }
+  const out: number[] = [];
+  for (let i = s; step > 0 ? i < e : i > e; i += step) out.push(i);
+  return out;
+}
+
+function sliceOp(c: OpCall): Value {
+  const x = input(c, 0, 'data');
+  const dims = isStatic(x) ? x.dims : x.shape;
+  const starts = c.opset >= 10 ? staticIn(c, 1, 'starts').values : attrInts(c.attrs, 'starts', [])!;
+  const ends = c.opset >= 10 ? staticIn(c, 2, 'ends').values : attrInts(c.attrs, 'ends', [])!;
+  const axes = (c.opset >= 10 ? (c.inputs[3] ? staticIn(c, 3, 'axes').values : null) : attrInts(c.attrs, 'axes', null)) ?? starts.map((_, i) => i);
+  const steps = c.opset >= 10 && c.inputs[4] ? staticIn(c, 4, 'steps').values : starts.map(() => 1);
+  const idx = dims.map((d) => Array.from({ length: d }, (_, i) => i));
+  axes.forEach((a, k) => { const ax = axisOf(a, dims.length); idx[ax] = sliceIndices(dims[ax], starts[k], ends[k], steps[k], c.where); });
+  if (isStatic(x)) return staticPick(x, idx);
+  let y = x;
+  idx.forEach((list, ax) => {
+    if (list.length === dims[ax] && list.every((v, i) => v === i)) return;
+    const contiguous = list.every((v, i) => i === 0 || v === list[i - 1] + 1);
+    y = contiguous && list.length > 0 ? narrow(y, ax, list[0], list.length) : indexSelect(y, ax, fromArray(Int32Array.from(list), [list.length]));
+  });
+  return y;
+}
+
+function staticTranspose(v: Static, perm: number[]): Static {
+  const dims = perm.map((p) => v.dims[p]);
+  const strides = v.dims.map((_, i) => prod(v.dims.slice(i + 1)));
+  const out: number[] = [];
+  const walk = (axis: number, offset: number): void => {
+    if (axis === perm.length) { out.push(v.values[offset]); return; }
+    for (let i = 0; i < dims[axis]; i++) walk(axis + 1, offset + i * strides[perm[axis]]);
+  };
+  walk(0, 0);
+  return { dims, float: v.float, values: out };
+}
+
+function convTransposeOp(c: OpCall): Tensor {
+  const x = tensorIn(c, 0, 'X'), w = tensorIn(c, 1, 'W');
+  const b = c.inputs[2] ? tensorIn(c, 2, 'B') : null;
+  const n = w.ndim - 2;
+  if (n !== 1 && n !== 2) throw new Error(`${c.where}: only 1-D and 2-D transposed convolutions are supported, got weight of shape [${w.shape.join(', ')}]`);
+  if (c.attrs.has('output_shape')) throw new Error(`${c.where}: output_shape is not supported (give pads and output_padding)`);
+  const autoPad = attrString(c.attrs, 'auto_pad', 'NOTSET');
+  if (autoPad !== 'NOTSET' && autoPad !== 'VALID') throw new Error(`${c.where}: auto_pad '${autoPad}' is not supported (NOTSET, VALID)`);
+  const stride = attrInts(c.attrs, 'strides', null) ?? new Array(n).fill(1);
+  const dilation = attrInts(c.attrs, 'dilations', null) ?? new Array(n).fill(1);
+  const outputPadding = attrInts(c.attrs, 'output_padding', null) ?? new Array(n).fill(0);
+  const pads = autoPad === 'VALID' ? new Array(2 * n).fill(0) : attrInts(c.attrs, 'pads', null) ?? new Array(2 * n).fill(0);
+  const lo = pads.slice(0, n), hi = pads.slice(n);
+  if (lo.some((p, i) => p !== hi[i])) throw new Error(`${c.where}: asymmetric pads [${pads.join(', ')}] are not supported`);
+  const opts = { stride, padding: lo, outputPadding, groups: attrInt(c.attrs, 'group', 1), dilation };
+  return n === 2 ? convTranspose2d(x, w, b, opts) : convTranspose1d(x, w, b, opts);
+}
+
+/**
+ * Resize as F.interpolate: nearest with asymmetric coordinates and floor (PyTorch's 'nearest'), nearest
+ * with half_pixel and round_prefer_ceil ('nearest-exact'), linear with half_pixel (pytorch_half_pixel
+ * where no output axis has length 1) or align_corners; by scales (which place the samples) or sizes.
+ */
+function resizeOp(c: OpCall): Tensor {
+  const x = tensorIn(c, 0, 'X');
+  const r = x.ndim;
+  const mode = attrString(c.attrs, 'mode', 'nearest');
+  const ctm = attrString(c.attrs, 'coordinate_transformation_mode', c.opset >= 11 ? 'half_pixel' : 'asymmetric');
+  const nearestMode = attrString(c.attrs, 'nearest_mode', 'round_prefer_floor');
+  const scales = c.opset >= 11 ? (c.inputs[2] ? staticIn(c, 2, 'scales').values : []) : staticIn(c, 1, 'scales').values;
+  const sizes = c.opset >= 11 && c.inputs[3] ? staticIn(c, 3, 'sizes').values : [];
+  if (r < 3 || r > 5) throw new Error(`${c.where}: only 3-D to 5-D inputs (N, C, spatial…) are supported, got shape [${x.shape.join(', ')}]`);
+  const outSize = sizes.length ? sizes : x.shape.map((d, i) => Math.floor(d * scales[i]));
+  if (outSize.length !== r) throw new Error(`${c.where}: needs scales or sizes with ${r} entries, got scales [${scales.join(', ')}] and sizes [${sizes.join(', ')}]`);
+  if (outSize[0] !== x.shape[0] || outSize[1] !== x.shape[1]) throw new Error(`${c.where}: resizing the batch or channel axis is not supported (output [${outSize.join(', ')}])`);
+  let m: InterpolateMode, alignCorners: boolean | null = null;
+  if (mode === 'nearest' && ctm === 'asymmetric' && nearestMode === 'floor') m = 'nearest';
+  else if (mode === 'nearest' && ctm === 'half_pixel' && nearestMode === 'round_prefer_ceil') m = 'nearest-exact';
+  else if (mode === 'linear' && (ctm === 'half_pixel' || ctm === 'align_corners' || (ctm === 'pytorch_half_pixel' && outSize.every((o) => o > 1)))) {
+    m = (['linear', 'bilinear', 'trilinear'] as const)[r - 3];
+    alignCorners = ctm === 'align_corners';
+  } else {
+    throw new Error(`${c.where}: mode '${mode}' with coordinate_transformation_mode '${ctm}'${mode === 'nearest' ? ` and nearest_mode '${nearestMode}'` : ''} ` +
+      "is not supported (nearest/asymmetric/floor, nearest/half_pixel/round_prefer_ceil, linear/half_pixel, linear/align_corners)");
+  }
+  const o = sizes.length || ctm === 'align_corners' ? { size: outSize.slice(2) } : { scaleFactor: scales.slice(2) };
+  return interpolate(x, { ...o, mode: m, alignCorners });
+}
+
+function unary(f: (x: Tensor) => Tensor): OpFn {
+  return (c) => f(tensorIn(c, 0, 'X'));
+}
+
 /** The ONNX ops importOnnx runs, each with convnet's ops (so gradients flow through all of them). */
 const OPS: Record<string, OpFn> = {
   Conv: conv,
@@ -229,9 +340,36 @@ const OPS: Record<string, OpFn> = {
   },
   Reshape: (c) => reshapeTo(input(c, 0, 'data'), staticIn(c, 1, 'shape').values, attrInt(c.attrs, 'allowzero', 0) === 1, c.where),
   Transpose: (c) => {
-    const x = tensorIn(c, 0, 'data');
-    return permute(x, attrInts(c.attrs, 'perm', null) ?? x.shape.map((_, i) => x.ndim - 1 - i));
+    const x = input(c, 0, 'data');
+    const dims = isStatic(x) ? x.dims : x.shape;
+    const perm = attrInts(c.attrs, 'perm', null) ?? dims.map((_, i) => dims.length - 1 - i);
+    return isStatic(x) ? staticTranspose(x, perm) : permute(x, perm);
   },
+  Slice: sliceOp,
+  ConstantOfShape: (c) => {
+    const shape = staticIn(c, 0, 'input').values;
+    const t = c.attrs.get('value')?.t;
+    const v = t ? readTensorProto(t, c.where) : { float: true, values: [0] };
+    return { dims: shape, float: v.float, values: new Array<number>(prod(shape)).fill(v.values[0]) };
+  },
+  ConvTranspose: convTransposeOp,
+  Resize: resizeOp,
+  InstanceNormalization: (c) => instanceNorm(tensorIn(c, 0, 'input'), null, null, tensorIn(c, 1, 'scale'), tensorIn(c, 2, 'B'),
+    { useInputStats: true, eps: attrFloat(c.attrs, 'epsilon', 1e-5) }),
+  PRelu: (c) => {
+    const x = tensorIn(c, 0, 'X');
+    return add(relu(x), mul(clamp(x, null, 0), tensorIn(c, 1, 'slope')));
+  },
+  Elu: (c) => elu(tensorIn(c, 0, 'X'), attrFloat(c.attrs, 'alpha', 1)),
+  Softplus: unary((x) => softplus(x)),
+  HardSigmoid: (c) => clamp(add(mul(tensorIn(c, 0, 'X'), attrFloat(c.attrs, 'alpha', 0.2)), attrFloat(c.attrs, 'beta', 0.5)), 0, 1),
+  HardSwish: unary((x) => hardswish(x)),
+  Erf: unary(erf),
+  Neg: unary(neg),
+  Log: unary(log),
+  Pow: (c) => binary(c, pow, Math.pow),
+  Greater: (c) => binary(c, gt, (a, b) => (a > b ? 1 : 0)),
+  Where: (c) => where(tensorIn(c, 0, 'condition'), tensorIn(c, 1, 'X'), tensorIn(c, 2, 'Y')),
   Pad: (c) => {
     const x = tensorIn(c, 0, 'data');
     const pads = c.opset >= 11 ? staticIn(c, 1, 'pads').values : attrInts(c.attrs, 'pads', [])!;
@@ -269,7 +407,15 @@ const OPS: Record<string, OpFn> = {
     return { dims: [dims.length], float: false, values: [...dims] };
   },
   Gather: (c) => {
-    const data = input(c, 0, 'data'), idx = staticIn(c, 1, 'indices');
+    const data = input(c, 0, 'data'), indices = input(c, 1, 'indices');
+    if (!isStatic(indices)) {
+      // Computed indices (an Embedding's input): non-negative, gathered as one indexSelect.
+      const t = tensorIn(c, 0, 'data');
+      const axis = axisOf(attrInt(c.attrs, 'axis', 0), t.ndim);
+      const flat = reshape(indices.dtype === 'int32' ? indices : toDtype(indices, 'int32'), [indices.numel()]);
+      return reshape(indexSelect(t, axis, flat), [...t.shape.slice(0, axis), ...indices.shape, ...t.shape.slice(axis + 1)]);
+    }
+    const idx = indices;
     if (isStatic(data)) {
       if (data.dims.length !== 1) throw new Error(`${c.where}: Gather on a constant of rank ${data.dims.length} is not supported`);
       return { dims: idx.dims, float: data.float, values: idx.values.map((i) => data.values[axisOf(i, data.values.length)]) };
@@ -454,9 +600,11 @@ export class OnnxModel extends Module<Tensor[], Tensor | Tensor[]> {
 /**
  * Reads an ONNX model (bytes of a `.onnx` file, as `torch.onnx.export` writes) as an nn.Module that runs
  * on every backend and trains: its parameters are the float initializers, its stateDict keys their names.
- * Runs the ops PyTorch exports for CNNs ({@link ONNX_IMPORT_OPS}: Conv, Gemm, MatMul, pools, BatchNormalization,
- * Relu, Clip, Softmax, Flatten, Reshape, Pad, Concat, Add, Mul, …); any other op is an error naming the op
- * and the node. Initializers in a side file (ONNX external data) are read with `opts.externalData`
+ * Runs the ops PyTorch exports for CNNs ({@link ONNX_IMPORT_OPS}: Conv, ConvTranspose, Gemm, MatMul, pools,
+ * BatchNormalization, InstanceNormalization, Resize (nearest, nearest-exact and linear as PyTorch places the
+ * samples), Relu, PRelu, Elu, Erf, Softplus, HardSigmoid, Clip, Softmax, Flatten, Reshape, Pad, Slice,
+ * Concat, Gather (on an Embedding's computed indices too), Add, Mul, Pow, Where, …); any other op is an
+ * error naming the op and the node. Initializers in a side file (ONNX external data) are read with `opts.externalData`
  * ({@link loadOnnx} reads them from the model's folder). PyTorch: none (`onnx2torch.convert` is the closest).
  * @example
  * ```ts

@@ -29,13 +29,14 @@ export function num(v: Int64): number {
 }
 
 /** An attribute's value for the builder: a number (INT, or FLOAT when `floats` names it), a list of ints, a string. */
-export type AttrValue = number | readonly number[] | string | { float: number };
+export type AttrValue = number | readonly number[] | string | { float: number } | { tensor: TensorProto };
 
-/** Builds an AttributeProto: integers and int lists as INT/INTS, `{ float }` as FLOAT, strings as STRING. */
+/** Builds an AttributeProto: integers and int lists as INT/INTS, `{ float }` as FLOAT, strings as STRING, `{ tensor }` as TENSOR. */
 export function attribute(name: string, v: AttrValue): AttributeProto {
   if (typeof v === 'string') return { name, type: ATTR.STRING, s: new TextEncoder().encode(v) };
   if (typeof v === 'number') return { name, type: ATTR.INT, i: v };
   if (Array.isArray(v)) return { name, type: ATTR.INTS, ints: [...(v as number[])] };
+  if (typeof v === 'object' && 'tensor' in v) return { name, type: ATTR.TENSOR, t: v.tensor };
   return { name, type: ATTR.FLOAT, f: (v as { float: number }).float };
 }
 

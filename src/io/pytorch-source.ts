@@ -64,6 +64,61 @@ layer(nn.Softmax, (m) => `nn.Softmax(dim=${m.dim ?? 'None'})`);
 layer(nn.LogSoftmax, (m) => `nn.LogSoftmax(dim=${m.dim ?? 'None'})`);
 layer(nn.Dropout, (m) => `nn.Dropout(p=${pyFloat(m.p)})`);
 
+// The layers of the PyTorch-ports issue (14). PyTorch 1.13 has no ZeroPad1d/3d (ConstantPad with 0.0 is
+// the same layer) and no CircularPad1d/2d/3d (2.1 adds them): the source defines CircularPad, F.pad in
+// circular mode, when a model uses one.
+const floats = (v: number | readonly number[] | null): string =>
+  (v === null ? 'None' : typeof v === 'number' ? pyFloat(v) : `(${v.map(pyFloat).join(', ')}${v.length === 1 ? ',' : ''})`);
+const pyOpt = (v: boolean | null): string => (v === null ? 'None' : pyBool(v));
+for (const d of [1, 2, 3] as const) {
+  const cls = (name: string) => (nn as unknown as Record<string, abstract new (...args: any[]) => nn.ZeroPad2d>)[`${name}${d}d`]; // eslint-disable-line @typescript-eslint/no-explicit-any
+  layer(cls('ZeroPad'), (m) => (d === 2 ? `nn.ZeroPad2d(${tuple(m.padding)})` : `nn.ConstantPad${d}d(${tuple(m.padding)}, 0.0)`));
+  layer(cls('ConstantPad'), (m) => `nn.ConstantPad${d}d(${tuple(m.padding)}, ${pyFloat(m.value)})`);
+  layer(cls('ReflectionPad'), (m) => `nn.ReflectionPad${d}d(${tuple(m.padding)})`);
+  layer(cls('ReplicationPad'), (m) => `nn.ReplicationPad${d}d(${tuple(m.padding)})`);
+  layer(cls('CircularPad'), (m) => `CircularPad(${tuple(m.padding)})`);
+}
+const convT = (name: string) => (m: nn.ConvTranspose2d | nn.ConvTranspose1d): string =>
+  `nn.${name}(${m.inChannels}, ${m.outChannels}, kernel_size=${tuple(m.kernelSize)}, stride=${tuple(m.stride)}, padding=${tuple(m.padding)}, ` +
+  `output_padding=${tuple(m.outputPadding)}, groups=${m.groups}, bias=${pyBool(m.bias !== null)}, dilation=${tuple(m.dilation)}, padding_mode='zeros')`;
+layer(nn.ConvTranspose2d, convT('ConvTranspose2d'));
+layer(nn.ConvTranspose1d, convT('ConvTranspose1d'));
+layer(nn.Upsample, (m) => `nn.Upsample(size=${tuple(m.size)}, scale_factor=${floats(m.scaleFactor)}, mode='${m.mode}', ` +
+  `align_corners=${pyOpt(m.alignCorners)}, recompute_scale_factor=${pyOpt(m.recomputeScaleFactor)})`);
+layer(nn.UpsamplingNearest2d, (m) => `nn.UpsamplingNearest2d(size=${tuple(m.size)}, scale_factor=${floats(m.scaleFactor)})`);
+layer(nn.UpsamplingBilinear2d, (m) => `nn.UpsamplingBilinear2d(size=${tuple(m.size)}, scale_factor=${floats(m.scaleFactor)})`);
+layer(nn.LayerNorm, (m) => `nn.LayerNorm(${tuple(m.normalizedShape)}, eps=${m.eps}, elementwise_affine=${pyBool(m.elementwiseAffine)})`);
+layer(nn.GroupNorm, (m) => `nn.GroupNorm(${m.numGroups}, ${m.numChannels}, eps=${m.eps}, affine=${pyBool(m.affine)})`);
+const instanceNorm = (name: string) => (m: nn.InstanceNorm2d | nn.InstanceNorm1d): string =>
+  `nn.${name}(${m.numFeatures}, eps=${m.eps}, momentum=${m.momentum}, affine=${pyBool(m.affine)}, track_running_stats=${pyBool(m.trackRunningStats)})`;
+layer(nn.InstanceNorm2d, instanceNorm('InstanceNorm2d'));
+layer(nn.InstanceNorm1d, instanceNorm('InstanceNorm1d'));
+layer(nn.Dropout2d, (m) => `nn.Dropout2d(p=${pyFloat(m.p)})`);
+layer(nn.Dropout1d, (m) => `nn.Dropout1d(p=${pyFloat(m.p)})`);
+layer(nn.Embedding, (m) => `nn.Embedding(${m.numEmbeddings}, ${m.embeddingDim}, padding_idx=${m.paddingIdx ?? 'None'})`);
+layer(nn.ELU, (m) => `nn.ELU(alpha=${pyFloat(m.alpha)})`);
+layer(nn.GELU, (m) => `nn.GELU(approximate='${m.approximate}')`);
+layer(nn.SiLU, () => 'nn.SiLU()');
+layer(nn.Mish, () => 'nn.Mish()');
+layer(nn.Hardswish, () => 'nn.Hardswish()');
+layer(nn.Softplus, (m) => `nn.Softplus(beta=${pyFloat(m.beta)}, threshold=${pyFloat(m.threshold)})`);
+layer(nn.PReLU, (m) => `nn.PReLU(num_parameters=${m.numParameters})`);
+
+const CIRCULAR_PAD = `
+
+class CircularPad(nn.Module):
+    \"\"\"F.pad(x, padding, mode='circular'): convnet's CircularPad1d/2d/3d (torch.nn has them from PyTorch 2.1).\"\"\"
+
+    def __init__(self, padding):
+        super().__init__()
+        self.padding = padding
+
+    def forward(self, x):
+        if x.dim() == len(self.padding) // 2 + 1:  # unbatched, which F.pad's circular mode takes from PyTorch 2.0
+            return nn.functional.pad(x.unsqueeze(0), self.padding, mode='circular').squeeze(0)
+        return nn.functional.pad(x, self.padding, mode='circular')
+`;
+
 function emitterOf(m: Module): Emit<Module> | undefined {
   for (let c = m.constructor; c && c !== Module; c = Object.getPrototypeOf(c)) {
     const e = LAYERS.get(c as abstract new () => Module);
@@ -134,6 +189,9 @@ export interface PytorchSourceOptions {
  * zoo's): `__init__` builds the same layers under the same names, `forward` runs them in order, so its
  * `state_dict()` keys are `model.stateDict()`'s and convnet's safetensors load with `load_state_dict`.
  * The file also defines `load_convnet_weights(path)` (safetensors.torch.load_file, or a built-in reader).
+ * Every convnet layer has its twin, the padding layers, ConvTranspose, Upsample, the normalisations,
+ * Embedding and the newer activations included (PyTorch 1.13 lacks ZeroPad1d/3d, written as ConstantPad
+ * with 0.0, and the CircularPad layers, for which the file defines a small `CircularPad` module).
  * An unknown module is an error naming it. convnet's own (PyTorch: `print(model)` is the closest).
  * @example
  * ```ts
@@ -177,5 +235,5 @@ ${init.join('\n')}
     def forward(self, x):
 ${kids.map((kid) => `        x = ${call(kid)}(x)`).join('\n') || '        pass'}
         return x
-${READER}`;
+${init.some((l) => l.includes('CircularPad(')) ? CIRCULAR_PAD : ''}${READER}`;
 }

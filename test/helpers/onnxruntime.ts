@@ -14,7 +14,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** The subset of onnxruntime-node's API the tests use. */
 export interface Ort {
   InferenceSession: { create(model: string | Uint8Array, opts?: object): Promise<{ run(feeds: Record<string, unknown>): Promise<Record<string, { data: Float32Array; dims: readonly number[] }>> }> };
-  Tensor: new (type: 'float32', data: Float32Array, dims: readonly number[]) => unknown;
+  Tensor: new (type: 'float32' | 'int64', data: Float32Array | BigInt64Array, dims: readonly number[]) => unknown;
 }
 
 let ort: Ort | null = null;
@@ -32,11 +32,12 @@ export function onnxruntime(): Ort {
   return ort;
 }
 
-/** Runs an ONNX model in onnxruntime-node on one float32 input; returns the first output's values and dims. */
-export async function runOrt(model: string | Uint8Array, input: Float32Array, dims: readonly number[], name = 'input'): Promise<{ data: Float32Array; dims: number[] }> {
+/** Runs an ONNX model in onnxruntime-node on one float32 (or int64 indices) input; returns the first output's values and dims. */
+export async function runOrt(model: string | Uint8Array, input: Float32Array | BigInt64Array, dims: readonly number[], name = 'input'): Promise<{ data: Float32Array; dims: number[] }> {
   const o = onnxruntime();
   const session = await o.InferenceSession.create(model, { intraOpNumThreads: 1 });
-  const out = await session.run({ [name]: new o.Tensor('float32', input, dims) });
+  const feed = input instanceof BigInt64Array ? new o.Tensor('int64', input, dims) : new o.Tensor('float32', input, dims);
+  const out = await session.run({ [name]: feed });
   const first = Object.values(out)[0];
   return { data: first.data, dims: [...first.dims] };
 }

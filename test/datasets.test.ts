@@ -133,6 +133,22 @@ function tarGz(dir: string, entry: string): Buffer {
   return readFileSync(out);
 }
 
+/** A ustar header block for a regular file: name, declared size, and its checksum (the sum of the header's
+ *  bytes with the checksum field read as spaces, as tar writes it). */
+function ustarHeader(name: string, size: number): Buffer {
+  const header = Buffer.alloc(512);
+  header.write(name, 0);
+  header.write('0000644\0', 100);
+  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
+  header.write('0', 156);
+  header.write('ustar\0', 257);
+  header.write('00', 263);
+  header.fill(' ', 148, 156);
+  const sum = header.reduce((a, b) => a + b, 0);
+  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
+  return header;
+}
+
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
 /** A local server: path → body (a Buffer, or a status code to answer with); counts requests per path. */
@@ -231,17 +247,13 @@ describe('download', () => {
     const broken = c10.subarray(0, c10.length >> 1);
     class Broken extends CIFAR10 { static override url = `${srv.url}/kriz/broken.tar.gz`; static override tgzMd5 = md5(broken); }
     const root = fresh('dl-broken');
-    await assert.rejects(Broken.create(root, { download: true }), /download: .*broken\.tar\.gz is not a valid gzip stream/);
+    await assert.rejects(Broken.create(root, { download: true }), /download: .*broken\.tar\.gz is damaged: zlib: unexpected end of file/);
     assert.deepEqual(temporaries(root), []);
     assert.ok(!existsSync(join(root, 'cifar-10-batches-bin')));
   });
 
   test('an archive entry that would land outside the target is refused', () => {
-    const header = Buffer.alloc(512);
-    header.write('../evil.txt', 0);
-    header.write('0000644\0', 100);
-    header.write('00000000004\0', 124);
-    header.write('0', 156);
+    const header = ustarHeader('../evil.txt', 4);
     const archive = join(fresh('dl-evil'), 'evil.tar');
     writeFileSync(archive, Buffer.concat([header, Buffer.from('bad!'), Buffer.alloc(508 + 1024)]));
     assert.throws(() => datasets.extractArchive(archive, join(tmp, 'dl-evil', 'out')), /the entry "\.\.\/evil\.txt" would land outside .*; refused/);
@@ -249,13 +261,10 @@ describe('download', () => {
   });
 
   test('a tar whose entry declares more bytes than follow is damaged: refused before anything is written', () => {
-    const header = Buffer.alloc(512);
-    header.write('a.bin', 0);
-    header.write('00000001750\0', 124); // 1000 bytes declared, 4 present
-    header.write('0', 156);
+    const header = ustarHeader('a.bin', 1000); // 1000 bytes declared, 4 present
     const dir = fresh('dl-short');
     writeFileSync(join(dir, 'short.tar'), Buffer.concat([header, Buffer.from('abcd')]));
-    assert.throws(() => datasets.extractArchive(join(dir, 'short.tar')), /download: .*short\.tar is damaged: the entry at byte 0 declares 00000001750 \(octal\) bytes, past the end of the archive/);
+    assert.throws(() => datasets.extractArchive(join(dir, 'short.tar')), /download: .*short\.tar is damaged: TAR_BAD_ARCHIVE: Truncated input/);
     assert.deepEqual(readdirSync(dir), ['short.tar']);
     // GNU tar's own archive round-trips: every member, byte for byte.
     const src = fresh('dl-roundtrip-src');

@@ -5,14 +5,14 @@
 // with io/atomic.ts (a temporary file renamed over the target), and so is each file of an archive. A bad
 // checksum, an HTTP error or a network failure is an error naming the URL and what went wrong.
 //
-// The tar reader is a small one of our own (ustar, with GNU long names and pax headers skipped): the
-// archives are the data sets' own, and a dependency for 60 lines was not worth it. Entries that would land
-// outside the target directory (absolute paths, ..) are refused.
+// Archives are read with the npm package `tar` (node-tar, npm's own: ustar, GNU and pax headers, gzip,
+// header checksums in strict mode), into memory; the whole archive is checked before a file is written,
+// and entries that would land outside the target directory (absolute paths, ..) are refused.
 
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { Parser as TarParser, type ReadEntry } from 'tar';
 import { writeFileAtomic } from '../io/atomic.js';
 import { bindArgs, type PyArgs } from '../tensor/signature.js';
 
@@ -98,39 +98,30 @@ async function fetchTo(url: string, file: string, sum: Checksum): Promise<void> 
 }
 
 /**
- * The entries of a tar archive (ustar/GNU; regular files only, directories implied): name and bytes.
- * convnet's own.
+ * The regular files of a tar archive, gzipped or not (ustar, GNU and pax headers, long names), read with
+ * the npm package `tar` (node-tar) in strict mode: a damaged header or stream is an error naming `what`.
+ * Directories, links and devices are skipped. convnet's own (Python: `tarfile`).
  * @example
  * ```ts
- * for (const { name, data } of readTar(gunzipSync(bytes))) console.log(name, data.length);
+ * for (const { name, data } of readTar(readFileSync('cifar-10-binary.tar.gz'))) console.log(name, data.length);
  * ```
  */
 export function readTar(bytes: Uint8Array, what = 'tar archive'): { name: string; data: Uint8Array }[] {
   const out: { name: string; data: Uint8Array }[] = [];
-  const text = (o: number, n: number) => {
-    let end = o;
-    while (end < o + n && bytes[end] !== 0) end++;
-    return Buffer.from(bytes.subarray(o, end)).toString('utf8');
-  };
-  let longName: string | null = null;
-  for (let off = 0; off + 512 <= bytes.length;) {
-    if (bytes.subarray(off, off + 512).every((b) => b === 0)) break; // end-of-archive blocks
-    const sizeField = text(off + 124, 12).trim();
-    const size = parseInt(sizeField || '0', 8);
-    const type = String.fromCharCode(bytes[off + 156] || 48);
-    if (!Number.isFinite(size) || size < 0 || off + 512 + size > bytes.length) {
-      throw new Error(`download: ${what} is damaged: the entry at byte ${off} declares ${sizeField || '?'} (octal) bytes, past the end of the archive`);
-    }
-    const prefix = text(off + 345, 155);
-    let name = longName ?? (prefix ? `${prefix}/${text(off, 100)}` : text(off, 100));
-    longName = null;
-    const data = bytes.subarray(off + 512, off + 512 + size);
-    off += 512 + Math.ceil(size / 512) * 512;
-    if (type === 'L') { longName = Buffer.from(data).toString('utf8').replace(/\0+$/, ''); continue; }
-    if (type !== '0' && type !== '7') continue; // directories, links, pax headers: nothing to write
-    name = name.replace(/^\.\//, '');
-    out.push({ name, data });
-  }
+  let failure: Error | null = null;
+  const parser = new TarParser({ strict: true });
+  parser.on('entry', (entry: ReadEntry) => {
+    const chunks: Buffer[] = [];
+    entry.on('data', (c: Buffer) => chunks.push(c));
+    entry.on('end', () => {
+      if (entry.type === 'File' || entry.type === 'OldFile' || entry.type === 'ContiguousFile') {
+        out.push({ name: entry.path.replace(/^\.\//, ''), data: new Uint8Array(Buffer.concat(chunks)) });
+      }
+    });
+  });
+  parser.on('error', (e: Error) => { failure ??= e; });
+  parser.end(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)); // the parser runs synchronously on a whole buffer
+  if (failure) throw new Error(`download: ${what} is damaged: ${(failure as Error).message}`);
   return out;
 }
 
@@ -150,15 +141,7 @@ export function extractArchive(...args: PyArgs<[fromPath: string, toPath: string
   });
   const archive = a.fromPath as string;
   const dir = (a.toPath as string | undefined) ?? dirname(archive);
-  let bytes: Uint8Array = readFileSync(archive);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new Error(`download: ${archive} is not a valid gzip stream: ${(e as Error).message}`);
-    }
-  }
-  const entries = readTar(bytes, archive);
+  const entries = readTar(readFileSync(archive), archive); // gzipped or not: the parser tells
   for (const { name } of entries) {
     const rel = normalize(name);
     if (isAbsolute(name) || rel === '..' || rel.startsWith(`..${sep}`)) throw new Error(`download: ${archive}: the entry ${JSON.stringify(name)} would land outside ${dir}; refused`);

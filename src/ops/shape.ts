@@ -361,8 +361,20 @@ export const stack = scoped(function stack(tensors: readonly Tensor[], ...args: 
  * ```
  */
 export function split(x: Tensor, ...args: PyArgs<[splitSizeOrSections: number | number[], dim: number], { splitSizeOrSections?: number | number[]; dim?: number }> & [unknown, ...unknown[]]): Tensor[] {
-  const b = bindInput('split', x, args, [{ name: 'splitSizeOrSections', kind: 'size', required: true }, { name: 'dim', kind: 'int' }]);
-  const size = b.splitSizeOrSections as number | number[], dim = (b.dim as number | undefined) ?? 0;
+  return splitAs('splitSizeOrSections', x, args);
+}
+
+/**
+ * {@link split} with its first parameter named `name`: torch.split's `splitSizeOrSections`, or
+ * Tensor.split's `splitSize` (PyTorch names the method's differently).
+ * @example
+ * ```ts
+ * splitAs('splitSize', arange(5), [{ splitSize: 2 }]);  // as arange(5).split({ splitSize: 2 })
+ * ```
+ */
+export function splitAs(name: 'splitSizeOrSections' | 'splitSize', x: Tensor, args: readonly unknown[]): Tensor[] {
+  const b = bindInput('split', x, args, [{ name, kind: 'size', required: true }, { name: 'dim', kind: 'int' }]);
+  const size = b[name] as number | number[], dim = (b.dim as number | undefined) ?? 0;
   const axis = normAxis('split', dim, x.ndim);
   const total = x.shape[axis];
   let sizes: number[];
@@ -461,9 +473,9 @@ export const roll = scoped(function roll(x: Tensor, ...args: PyArgs<[shifts: num
  * // tensor([[5., 6.], [1., 2.]])
  * ```
  */
-export const indexSelect = scoped(function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  requireTensor('indexSelect', 'input', x);
-  requireTensor('indexSelect', 'index', index);
+export const indexSelect = scoped(function indexSelect(x: Tensor, ...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }> & [unknown, ...unknown[]]): Tensor {
+  const b = bindInput('indexSelect', x, args, [{ name: 'dim', kind: 'int', required: true }, { name: 'index', kind: 'tensor', required: true }]);
+  const dim = b.dim as number, index = b.index as Tensor;
   const axis = normAxis('indexSelect', dim, Math.max(x.ndim, 1));
   if (index.ndim > 1) throw new Error(`indexSelect: index must be 0-D or 1-D, got shape ${shapeStr(index.shape)}`);
   const l = axisLayout(x.shape, axis);

@@ -122,14 +122,10 @@ export function randomInt(lo: number, hi: number): number {
 }
 
 /**
- * A seeded random permutation of 0 … n − 1 (Fisher–Yates) from the global generator, as an Int32Array
- * (not a tensor). PyTorch: `torch.randperm`.
- * @example
- * ```ts
- * const order = randperm(10);  // e.g. Int32Array [3, 7, 0, …]
- * ```
+ * A seeded random permutation of 0 … n − 1 (Fisher–Yates) from the global generator, as JS integers:
+ * what {@link randperm} (tensor/creation.ts) makes a tensor of.
  */
-export function randperm(n: number): Int32Array {
+export function permutation(n: number): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {

@@ -645,9 +645,9 @@ P.transpose = function (this: Tensor, ...a: unknown[]) { return (sh.transpose as
 P.t = function () { return sh.t(this); };
 Object.defineProperty(P, 'T', { get(this: Tensor) { return sh.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); } });
 P.expand = function (...s) { return sh.expand(this, ...s); };
-P.expandAs = function (o) { return sh.expand(this, o.shape); };
+P.expandAs = function (this: Tensor, ...a: unknown[]) { const o = bindArgs('expandAs', [this, ...a], { positional: ['self', { name: 'other', kind: 'tensor', required: true }] }).other as Tensor; return sh.expand(this, o.shape); } as Tensor['expandAs'];
 P.contiguous = function () { return sh.contiguous(this); };
-P.clone = function () { return sh.clone(this); };
+P.clone = function (...a) { return sh.clone(this, ...a); };
 P.narrow = function (this: Tensor, ...a: unknown[]) { return (sh.narrow as Rest)(this, ...a); } as Tensor['narrow'];
 P.slice = function (this: Tensor, ...a: unknown[]) { return (sh.slice as Rest)(this, ...a); } as Tensor['slice'];
 P.select = function (this: Tensor, ...a: unknown[]) { return (sh.select as Rest)(this, ...a); } as Tensor['select'];
@@ -658,9 +658,9 @@ P.to = function (this: Tensor, ...args: unknown[]) {
   const a = bindArgs('to', [this, ...args], { positional: ['self', { name: 'dtype', required: true }] });
   return sh.toDtype(this, a.dtype instanceof Tensor ? a.dtype.dtype : a.dtype as DType);
 } as Tensor['to'];
-P.float = function () { return sh.toDtype(this, 'float32'); };
-P.double = function () { return sh.toDtype(this, 'float64'); };
-P.int = function () { return sh.toDtype(this, 'int32'); };
+P.float = function (this: Tensor, ...a: unknown[]) { bindArgs('float', a, { positional: [] }); return sh.toDtype(this, 'float32'); } as Tensor['float'];
+P.double = function (this: Tensor, ...a: unknown[]) { bindArgs('double', a, { positional: [] }); return sh.toDtype(this, 'float64'); } as Tensor['double'];
+P.int = function (this: Tensor, ...a: unknown[]) { bindArgs('int', a, { positional: [] }); return sh.toDtype(this, 'int32'); } as Tensor['int'];
 /** An in-place method's arguments after self, bound by position or by name (`names`; an extra one throws,
  *  naming it); add_/sub_ also take PyTorch's keyword alpha (1 when not given). */
 function inplaceArgs(op: string, self: Tensor, args: readonly unknown[], names: readonly string[], alpha = false): Record<string, unknown> {
@@ -679,8 +679,8 @@ P.add_ = function (this: Tensor, ...e: unknown[]) { const a = inplaceArgs('add_'
 P.sub_ = function (this: Tensor, ...e: unknown[]) { const a = inplaceArgs('sub_', this, e, ['other'], true); ip.sub_(this, scaled(a.other as TensorOrNumber, a.alpha as number)); return this; } as Tensor['sub_'];
 P.mul_ = function (this: Tensor, ...e: unknown[]) { ip.mul_(this, inplaceArgs('mul_', this, e, ['other']).other as TensorOrNumber); return this; } as Tensor['mul_'];
 P.div_ = function (this: Tensor, ...e: unknown[]) { ip.div_(this, inplaceArgs('div_', this, e, ['other']).other as TensorOrNumber); return this; } as Tensor['div_'];
-P.long = function () { return sh.toDtype(this, 'int32'); };
-P.bool = function () { return sh.toDtype(ew.ne(this, 0), 'int32'); };
+P.long = function (this: Tensor, ...a: unknown[]) { bindArgs('long', a, { positional: [] }); return sh.toDtype(this, 'int32'); } as Tensor['long'];
+P.bool = function (this: Tensor, ...a: unknown[]) { bindArgs('bool', a, { positional: [] }); return sh.toDtype(ew.ne(this, 0), 'int32'); } as Tensor['bool'];
 P.repeat = function (...r) { return sh.repeat(this, ...r); };
 P.softmax = function (...a) { return act.softmax(this, ...a); };
 P.logSoftmax = function (...a) { return act.logSoftmax(this, ...a); };
@@ -718,7 +718,7 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-P.index = function (i) { return ix.index(this, i); };
+P.index = function (this: Tensor, ...a: unknown[]) { return ix.index(this, bindArgs('index', [this, ...a], { positional: ['self', { name: 'indices', required: true }] }).indices as Index); } as Tensor['index'];
 P.indexPut_ = function (...args) {
   const a = bindArgs('indexPut_', args, { positional: [{ name: 'index', required: true }, { name: 'values', kind: 'tensorOrNumber', required: true }, { name: 'accumulate', kind: 'bool' }] });
   ix.indexPut_(this, a.index as Index, a.values as TensorOrNumber, (a.accumulate as boolean | undefined) ?? false);

@@ -33,7 +33,7 @@ function view(x: Tensor, shape: readonly number[], name: string): Tensor {
  */
 export function repeat(x: Tensor, ...repeats: IntList): Tensor {
   requireTensor('repeat', 'input', x);
-  const reps = intList('repeat', 'repeats', repeats);
+  const reps = intList('repeat', 'repeats', repeats, 'repeats');
   if (reps.length < x.ndim) {
     throw new Error(`repeat: the number of repeats (${reps.length}) can not be smaller than the number of dimensions of the tensor (${x.ndim}, shape ${shapeStr(x.shape)})`);
   }
@@ -54,7 +54,7 @@ export function repeat(x: Tensor, ...repeats: IntList): Tensor {
  */
 export function reshape(x: Tensor, ...sizes: IntList): Tensor {
   requireTensor('reshape', 'input', x);
-  const shape = intList('reshape', 'the sizes', sizes);
+  const shape = intList('reshape', 'the sizes', sizes, 'shape');
   const n = x.numel();
   const infer = shape.filter((d) => d === -1).length;
   if (infer > 1) throw new Error(`reshape: only one dimension can be -1, got ${shapeStr(shape)}`);
@@ -135,7 +135,7 @@ export function unsqueeze(x: Tensor, ...args: PyArgs<[dim: number], { dim?: numb
  */
 export function permute(x: Tensor, ...dimList: IntList): Tensor {
   requireTensor('permute', 'input', x);
-  const dims = intList('permute', 'dims', dimList);
+  const dims = intList('permute', 'dims', dimList, 'dims');
   if (dims.length !== x.ndim) {
     throw new Error(`permute: dims ${shapeStr(dims)} has ${dims.length} entries but the input has ${x.ndim} dimensions`);
   }
@@ -180,7 +180,7 @@ export function t(x: Tensor): Tensor {
  */
 export function expand(x: Tensor, ...sizes: IntList): Tensor {
   requireTensor('expand', 'input', x);
-  const shape = intList('expand', 'the sizes', sizes);
+  const shape = intList('expand', 'the sizes', sizes, 'size');
   const lead = shape.length - x.ndim;
   if (lead < 0) throw new Error(`expand: target ${shapeStr(shape)} has fewer dimensions than the input ${shapeStr(x.shape)}`);
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
@@ -206,8 +206,8 @@ export function contiguous(x: Tensor): Tensor {
  * const snapshot = clone(w);
  * ```
  */
-export function clone(x: Tensor): Tensor {
-  requireTensor('clone', 'input', x);
+export function clone(x: Tensor, ...args: PyArgs<[], Record<string, never>>): Tensor {
+  bindInput('clone', x, args, []);
   const out = wrap(backend().cast(x.storage, x.dtype), x.shape);
   return record('clone', out, [x], (g) => [g]);
 }
@@ -418,7 +418,7 @@ export function chunk(x: Tensor, ...args: PyArgs<[chunks: number, dim: number], 
  */
 export function flip(x: Tensor, ...dimList: IntList): Tensor {
   requireTensor('flip', 'input', x);
-  const axes = intList('flip', 'dims', dimList).map((d) => normAxis('flip', d, x.ndim));
+  const axes = intList('flip', 'dims', dimList, 'dims').map((d) => normAxis('flip', d, x.ndim));
   const twice = axes.find((a, i) => axes.indexOf(a) !== i);
   if (twice !== undefined) throw new Error(`flip: dim ${twice} appears more than once in dims [${axes.join(', ')}] (as in PyTorch, a dim flips once)`);
   const result = wrap(backend().flip(x.storage, x.shape, axes), x.shape);

@@ -13,7 +13,8 @@ export {
 } from './tensor/creation.js';
 export type { TensorOptions, TensorLike } from './tensor/creation.js';
 export { empty, emptyLike, randLike, randnLike, type RandintOptions, type SizeArgs } from './tensor/creation.js';
-export { manualSeed, randperm, getRngState, setRngState, type RngState } from './tensor/random.js';
+export { randperm, type RandpermOptions, type PermutationSource } from './tensor/creation.js';
+export { manualSeed, getRngState, setRngState, type RngState } from './tensor/random.js';
 export { setBackend, getBackend, listBackends, fallbackCounts, resetFallbackCounts } from './backend/backend.js';
 export { setNumThreads, getNumThreads, wasmInfo, initWasmThreads, setWasmMemoryLimit } from './backend/wasm/index.js';
 export { webgpuInfo, webgpuSync, webgpuTrim, useBestBackend, type WebgpuInfo } from './backend/webgpu/index.js';

@@ -21,6 +21,9 @@ import { disown, drop, hold, internalScope, own, soleHolder } from '../tensor/li
 import { full, tensor } from '../tensor/creation.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
 import { torchBackwardName } from './names.js';
+import { bindArgs, type PyArgs } from '../tensor/signature.js';
+
+const GRADIENT = { test: (v: unknown) => v === null || v instanceof Tensor, what: 'a Tensor or null' };
 
 let gradEnabled = true;
 
@@ -278,13 +281,16 @@ declare module '../tensor/tensor.js' {
      * y.backward(onesLike(y), { retainGraph: true });
      * ```
      */
-    backward(gradient?: Tensor | null, opts?: BackwardOptions): void;
+    backward(...args: PyArgs<[gradient: Tensor | null | undefined, retainGraph: boolean], BackwardOptions & { gradient?: Tensor | null }>): void;
   }
 }
 
-Tensor.prototype.backward = function (this: Tensor, gradient?: Tensor | null, opts?: BackwardOptions): void {
-  backward(this, gradient, opts);
-};
+Tensor.prototype.backward = function (this: Tensor, ...args: unknown[]): void {
+  // PyTorch's Tensor.backward(gradient=None, retain_graph=None, create_graph=False, inputs=None): gradient by
+  // position or by name, retainGraph too (createGraph and inputs are not supported, so they throw as unknown).
+  const a = bindArgs('backward', [this, ...args], { positional: ['self', { name: 'gradient', kind: GRADIENT }, { name: 'retainGraph', kind: 'bool' }] });
+  backward(this, a.gradient as Tensor | null | undefined, { retainGraph: a.retainGraph as boolean | undefined });
+} as Tensor['backward'];
 
 /** Sets t.grad to null (optimizer.zeroGrad, module.zeroGrad); a gradient no user code was handed is
  *  freed at once. */

@@ -9,8 +9,7 @@
 // getBatch (TensorDataset, MNIST, FashionMNIST), a whole batch is made at once.
 
 import { Tensor } from '../tensor/tensor.js';
-import { fromArray } from '../tensor/creation.js';
-import { randperm } from '../tensor/random.js';
+import { fromArray, randperm } from '../tensor/creation.js';
 import { allocArray, type DType } from '../tensor/dtype.js';
 import { noGrad } from '../autograd/tape.js';
 import { stack, toDtype } from '../ops/shape.js';
@@ -160,7 +159,12 @@ export class DataLoader<T = unknown, B = T extends unknown[] ? Tensor[] : Tensor
       for (let i = 0; i < n; i++) p[i] = i;
       return p;
     }
-    return this.seed === undefined ? randperm(n) : new Generator(this.seed, this.epoch).permutation(n);
+    // randperm's tensor, read back through the edge API (its data was written from JS, so every backend
+    // reads it synchronously).
+    const perm = this.seed === undefined ? randperm(n) : randperm(n, { generator: new Generator(this.seed, this.epoch) });
+    const order = perm.dataSync() as Int32Array;
+    perm.dispose();
+    return order;
   }
 
   /**

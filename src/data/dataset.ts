@@ -8,7 +8,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { indexSelect } from '../ops/shape.js';
 import { noGrad } from '../autograd/tape.js';
-import { bindArgs, type PyArgs } from '../tensor/signature.js';
+import { bindArgs, checkKeys, splitOptions, type PyArgs } from '../tensor/signature.js';
 import { Generator } from './rng.js';
 
 /** Datasets whose getBatch always makes new tensors that nothing else holds: convnet's own, each file
@@ -106,8 +106,11 @@ export function gatherRows(t: Tensor, indices: Int32Array): Tensor {
 export class TensorDataset extends Dataset<Tensor[]> {
   readonly tensors: Tensor[];
 
-  constructor(...tensors: Tensor[]) {
+  constructor(...given: Tensor[]) {
     super();
+    // PyTorch's TensorDataset(*tensors): tensors only, no keyword arguments.
+    const [tensors, opts] = splitOptions(given) as [Tensor[], Record<string, unknown>];
+    checkKeys('TensorDataset', opts, []);
     if (tensors.length === 0) throw new Error('TensorDataset: needs at least one tensor');
     tensors.forEach((t, i) => {
       if (!(t instanceof Tensor)) throw new Error(`TensorDataset: argument ${i} is not a Tensor`);
@@ -164,8 +167,9 @@ markFreshBatches(TensorDataset);
 export class Subset<T> extends Dataset<T> {
   readonly indices: Int32Array;
 
-  constructor(readonly dataset: Dataset<T>, indices: ArrayLike<number>) {
+  constructor(readonly dataset: Dataset<T>, indices: ArrayLike<number>, ...rest: [] | [Record<string, never>]) {
     super();
+    bindArgs('Subset', [dataset, indices, ...rest], { positional: ['dataset', 'indices'] });
     const n = dataset.length;
     this.indices = Int32Array.from(indices);
     for (const i of this.indices) if (i < 0 || i >= n) throw new Error(`Subset: index ${i} is out of range for a dataset of ${n} items`);

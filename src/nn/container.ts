@@ -12,7 +12,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { disown, drop, internalScope, own } from '../tensor/lifetime.js';
-import { bindArgs, type PyArgs } from '../tensor/signature.js';
+import { bindArgs, checkKeys, describeValue, splitOptions, type PyArgs } from '../tensor/signature.js';
 import { Module, markBuiltIn } from './module.js';
 
 function checkModule(op: string, m: unknown, where: string): Module {
@@ -71,10 +71,20 @@ export class Sequential extends Module<[Tensor], Tensor> {
     defineLength(this);
     const first = modules[0] as unknown;
     if (modules.length === 1 && !(first instanceof Module) && first !== null && typeof first === 'object') {
+      // PyTorch's Sequential(OrderedDict): every value must be a module (a stray option is named as one).
       const entries = first instanceof Map ? [...first.entries()] : Object.entries(first as Record<string, Module>);
-      for (const [k, m] of entries) setChild('Sequential', this, k, m);
+      for (const [k, m] of entries) {
+        if (!(m instanceof Module)) {
+          throw new Error(`Sequential: ${JSON.stringify(k)} is not a Module (got ${describeValue(m)}); ` +
+            'new Sequential({ name: module, … }) takes modules by name, and Sequential takes no options');
+        }
+        setChild('Sequential', this, k, m);
+      }
     } else {
-      (modules as Module[]).forEach((m, i) => setChild('Sequential', this, String(i), m));
+      // Modules as varargs, as PyTorch's Sequential(*args); it takes no keyword arguments.
+      const [mods, opts] = splitOptions(modules);
+      checkKeys('Sequential', opts, []);
+      (mods as Module[]).forEach((m, i) => setChild('Sequential', this, String(i), m));
     }
   }
 

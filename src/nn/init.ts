@@ -64,7 +64,8 @@ export function calculateGain(...args: PyArgs<[nonlinearity: Nonlinearity, param
  * nn.init.calculateFanInAndFanOut(zeros([16, 3, 5, 5]));  // [75, 400]
  * ```
  */
-export function calculateFanInAndFanOut(t: Tensor): [number, number] {
+export function calculateFanInAndFanOut(...args: PyArgs<[tensor: Tensor], { tensor?: Tensor }>): [number, number] {
+  const t = bindArgs('calculateFanInAndFanOut', args, { positional: [{ name: 'tensor', kind: 'tensor', required: true }] }).tensor as Tensor;
   if (t.ndim < 2) throw new Error(`init: fan in and fan out need a tensor with at least 2 dimensions, got shape [${t.shape.join(', ')}]`);
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return [t.shape[1] * receptive, t.shape[0] * receptive];

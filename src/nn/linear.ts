@@ -86,13 +86,22 @@ export class Linear extends Module<[Tensor], Tensor> {
 }
 
 /**
- * Returns its input unchanged: a placeholder where a model expects a layer. PyTorch: `torch.nn.Identity`.
+ * Returns its input unchanged: a placeholder where a model expects a layer. As PyTorch's, it accepts any
+ * arguments and ignores them (`nn.Identity(54, unused='abc')` → `new nn.Identity(54, { unused: 'abc' })`),
+ * so it can stand in for a layer without changing the call. PyTorch: `torch.nn.Identity`.
  * @example
  * ```ts
  * const head = useDropout ? new nn.Dropout(0.5) : new nn.Identity();
+ * new nn.Identity(54, { unused: 'argument' });  // the arguments are ignored
  * ```
  */
 export class Identity extends Module<[Tensor], Tensor> {
+  /** Any arguments, ignored (PyTorch's `*args, **kwargs`). */
+  // eslint-disable-next-line @typescript-eslint/no-unused-vars
+  constructor(..._args: unknown[]) {
+    super();
+  }
+
   forward(x: Tensor): Tensor {
     return x;
   }

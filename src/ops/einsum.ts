@@ -13,6 +13,7 @@ import { matmul } from './matmul.js';
 import { sum } from './reduce.js';
 import { permute, reshape } from './shape.js';
 import { requireTensor } from './util.js';
+import { checkKeys, splitOptions } from '../tensor/signature.js';
 
 interface Term { t: Tensor; labels: string[] }
 
@@ -80,7 +81,10 @@ function sumUnneeded(term: Term, needed: Set<string>): Term {
  * einsum('ii', m);                      // trace
  * ```
  */
-export const einsum = scoped(function einsum(equation: string, ...operands: (Tensor | Tensor[])[]): Tensor {
+export const einsum = scoped(function einsum(equation: string, ...given: (Tensor | Tensor[] | Record<string, never>)[]): Tensor {
+  const [rest, opts] = splitOptions(given);
+  checkKeys('einsum', opts, []);
+  const operands = rest as (Tensor | Tensor[])[];
   if (typeof equation !== 'string') throw new Error(`einsum: equation must be a string, got ${typeof equation}`);
   const ops = operands.length === 1 && Array.isArray(operands[0]) ? operands[0] : (operands as Tensor[]);
   ops.forEach((t, i) => requireTensor('einsum', `operand ${i}`, t));

@@ -440,8 +440,11 @@ export const clamp = scoped(function clamp(x: Tensor, ...args: ClampArgs): Tenso
  * where(x.gt(0), x, 0);  // relu by hand
  * ```
  */
-export const where = scoped(function where(cond: Tensor, x: TensorOrNumber, y: TensorOrNumber): Tensor {
-  requireTensor('where', 'condition', cond);
+export const where = scoped(function where(...args: PyArgs<[condition: Tensor, input: TensorOrNumber, other: TensorOrNumber],
+  { condition?: Tensor; input?: TensorOrNumber; other?: TensorOrNumber }>): Tensor {
+  const w = bindArgs('where', args, { positional: [{ name: 'condition', kind: 'tensor', required: true },
+    { name: 'input', kind: 'tensorOrNumber', required: true }, { name: 'other', kind: 'tensorOrNumber', required: true }] });
+  const cond = w.condition as Tensor, x = w.input as TensorOrNumber, y = w.other as TensorOrNumber;
   const like = x instanceof Tensor ? x : y instanceof Tensor ? y : cond.dtype === 'int32' ? lift(0.5, cond) : cond;
   const a = lift(x, like), b = lift(y, like);
   let shape = broadcastShapes('where', cond.shape, a.shape);

@@ -21,7 +21,8 @@ import { broadcastShapes, sameShape, shapeStr } from '../tensor/shape.js';
 import { add, lt, mul } from './elementwise.js';
 import { sumTo } from './reduce.js';
 import { expand, reshape } from './shape.js';
-import { cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
+import { bindInput, cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
+import type { PyArgs } from '../tensor/signature.js';
 import { checkInPlaceLeaf, takeHistory } from './inplace.js';
 
 /**
@@ -281,8 +282,8 @@ function planned(op: string, x: Tensor, index: Index): Plan {
  * index(x, [x.gt(5)]);                        // the elements above 5, shape [6]
  * ```
  */
-export const index = scoped(function index(x: Tensor, idx: Index): Tensor {
-  requireTensor('index', 'self', x);
+export const index = scoped(function index(x: Tensor, ...args: PyArgs<[indices: Index], { indices?: Index }> & [unknown, ...unknown[]]): Tensor {
+  const idx = bindInput('index', x, args, [{ name: 'indices', required: true }]).indices as Index;
   const { flat, shape } = planned('index', x, idx);
   const out = wrap(backend().take(x.storage, flat.storage), shape);
   const keep = flat;
@@ -307,9 +308,11 @@ export const index = scoped(function index(x: Tensor, idx: Index): Tensor {
  * indexPut_(y, [0, 0], k.mul(2));   // y[0, 0] = 2k, differentiable in k
  * ```
  */
-export function indexPut_(x: Tensor, idx: Index, value: TensorOrNumber, accumulate = false): Tensor {
+export function indexPut_(x: Tensor, ...args: PyArgs<[indices: Index, values: TensorOrNumber, accumulate: boolean],
+  { indices?: Index; values?: TensorOrNumber; accumulate?: boolean }> & [unknown, ...unknown[]]): Tensor {
   const op = 'indexPut_';
-  requireTensor(op, 'self', x);
+  const a = bindInput(op, x, args, [{ name: 'indices', required: true }, { name: 'values', required: true }, { name: 'accumulate' }]);
+  const idx = a.indices as Index, value = a.values as TensorOrNumber, accumulate = (a.accumulate ?? false) as boolean;
   if (typeof value !== 'number') requireTensor(op, 'values', value);
   if (typeof accumulate !== 'boolean') throw new Error(`${op}: accumulate must be a boolean, got ${describe(accumulate)}`);
   const recorded = checkInPlaceLeaf(op, x, value);

@@ -96,10 +96,18 @@ export function copy_(x: Tensor, src: TensorOrNumber): Tensor {
   return x;
 }
 
-/** Every value of x becomes `value` (converted to x's dtype); returns x. */
-export function fill_(x: Tensor, value: number): Tensor {
+/** Every value of x becomes `value`, a number or a 0-d tensor (converted to x's dtype; a tensor's
+ *  gradient is the sum of x's); returns x. */
+export function fill_(x: Tensor, value: number | Tensor): Tensor {
   requireTensor('fill_', 'self', x);
-  if (typeof value !== 'number') throw new Error(`fill_: value must be a number, got ${typeof value}`);
+  if (value instanceof Tensor) {
+    if (value.ndim !== 0) {
+      throw new Error(`fill_: value must be a number or a 0-dim tensor, got a Tensor of shape ${shapeStr(value.shape)}`);
+    }
+    checkInPlaceLeaf('fill_', x, value);
+    return copy_(x, value);
+  }
+  if (typeof value !== 'number') throw new Error(`fill_: value must be a number or a 0-dim tensor, got ${typeof value}`);
   if (!checkInPlaceLeaf('fill_', x)) {
     backend().fill(x.storage, value);
     bumpVersion(x);

@@ -21,7 +21,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, sameShape, shapeStr } from '../tensor/shape.js';
 import { amax, mean, sum } from './reduce.js';
-import { cast, copiesOf, requireTensor, syncValue, wrap } from './util.js';
+import { bindInput, cast, copiesOf, requireTensor, syncValue, wrap } from './util.js';
 import { noGrad } from '../autograd/tape.js';
 import { bindArgs, describeValue, type ParamSpec, type PyArgs } from '../tensor/signature.js';
 import { oneOf } from './args.js';
@@ -395,9 +395,9 @@ export const binaryCrossEntropyWithLogits = scoped(function binaryCrossEntropyWi
  * F.oneHot(tensor([0, 2], { dtype: 'int32' }), 3);  // [[1, 0, 0], [0, 0, 1]], int32
  * ```
  */
-export const oneHot = scoped(function oneHot(indices: Tensor, numClasses = -1): Tensor {
+export const oneHot = scoped(function oneHot(indices: Tensor, ...args: PyArgs<[numClasses: number], { numClasses?: number }>): Tensor {
   const op = 'oneHot';
-  requireTensor(op, 'input', indices);
+  let numClasses = (bindInput(op, indices, args, [{ name: 'numClasses', kind: 'int' }]).numClasses as number | undefined) ?? -1;
   const infer = numClasses === -1;
   if (!infer && (!Number.isInteger(numClasses) || numClasses < 1)) {
     throw new Error(`${op}: numClasses must be a positive integer or -1, got ${numClasses}`);

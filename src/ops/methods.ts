@@ -444,7 +444,7 @@ declare module '../tensor/tensor.js' {
      *  arange(5).split([1, 4]);  // [0], [1, 2, 3, 4]
      *  ```
      */
-    split(...args: PyArgs<[splitSizeOrSections: number | number[], dim: number], { splitSizeOrSections?: number | number[]; dim?: number }> & [unknown, ...unknown[]]): Tensor[];
+    split(...args: PyArgs<[splitSize: number | number[], dim: number], { splitSize?: number | number[]; dim?: number }> & [unknown, ...unknown[]]): Tensor[];
     /** Cuts into `chunks` pieces of equal size along `dim` (the last may be smaller, and there may be fewer).
      *  PyTorch: `Tensor.chunk`.
      *  @example
@@ -543,14 +543,16 @@ declare module '../tensor/tensor.js' {
      *  noGrad(() => conv.weight.copy_(tensor([[[[1, -1]]]])));
      *  ```
      */
-    copy_(src: TensorOrNumber): this;
-    /** Sets every element to `value`, in place. PyTorch: `Tensor.fill_`.
+    copy_(...args: PyArgs<[src: TensorOrNumber], { src?: TensorOrNumber }>): this;
+    /** Sets every element to `value` (a number, or a 0-d tensor, whose gradient is then the sum of this
+     *  tensor's), in place. PyTorch: `Tensor.fill_`.
      *  @example
      *  ```ts
      *  zeros([2, 2]).fill_(7);
+     *  zeros([2, 2]).fill_(tensor(7));  // a 0-d tensor
      *  ```
      */
-    fill_(value: number): this;
+    fill_(...args: PyArgs<[value: number | Tensor], { value?: number | Tensor }>): this;
     /** Sets every element to 0, in place. PyTorch: `Tensor.zero_`.
      *  @example
      *  ```ts
@@ -564,7 +566,7 @@ declare module '../tensor/tensor.js' {
      *  noGrad(() => w.add_(w.grad!.mul(-0.1)));  // one step of gradient descent
      *  ```
      */
-    add_(other: TensorOrNumber, opts?: { alpha?: number }): this;
+    add_(...args: PyArgs<[other: TensorOrNumber], { other?: TensorOrNumber; alpha?: number }>): this;
     /** Subtracts `other` from this tensor, in place. PyTorch: `Tensor.sub_`.
      *  @example
      *  ```ts
@@ -572,21 +574,21 @@ declare module '../tensor/tensor.js' {
      *  noGrad(() => w.add_(w.grad!, { alpha: -0.1 }));  // the same step, with PyTorch's alpha
      *  ```
      */
-    sub_(other: TensorOrNumber, opts?: { alpha?: number }): this;
+    sub_(...args: PyArgs<[other: TensorOrNumber], { other?: TensorOrNumber; alpha?: number }>): this;
     /** Multiplies this tensor by `other`, in place. PyTorch: `Tensor.mul_`.
      *  @example
      *  ```ts
      *  x.mul_(0.5);
      *  ```
      */
-    mul_(other: TensorOrNumber): this;
+    mul_(...args: PyArgs<[other: TensorOrNumber], { other?: TensorOrNumber }>): this;
     /** Divides this tensor by `other`, in place; an int32 tensor refuses a float result. PyTorch: `Tensor.div_`.
      *  @example
      *  ```ts
      *  x.div_(255);
      *  ```
      */
-    div_(other: TensorOrNumber): this;
+    div_(...args: PyArgs<[other: TensorOrNumber], { other?: TensorOrNumber }>): this;
   }
 }
 
@@ -643,40 +645,42 @@ P.transpose = function (this: Tensor, ...a: unknown[]) { return (sh.transpose as
 P.t = function () { return sh.t(this); };
 Object.defineProperty(P, 'T', { get(this: Tensor) { return sh.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); } });
 P.expand = function (...s) { return sh.expand(this, ...s); };
-P.expandAs = function (o) { return sh.expand(this, o.shape); };
+P.expandAs = function (this: Tensor, ...a: unknown[]) { const o = bindArgs('expandAs', [this, ...a], { positional: ['self', { name: 'other', kind: 'tensor', required: true }] }).other as Tensor; return sh.expand(this, o.shape); } as Tensor['expandAs'];
 P.contiguous = function () { return sh.contiguous(this); };
-P.clone = function () { return sh.clone(this); };
+P.clone = function (...a) { return sh.clone(this, ...a); };
 P.narrow = function (this: Tensor, ...a: unknown[]) { return (sh.narrow as Rest)(this, ...a); } as Tensor['narrow'];
 P.slice = function (this: Tensor, ...a: unknown[]) { return (sh.slice as Rest)(this, ...a); } as Tensor['slice'];
 P.select = function (this: Tensor, ...a: unknown[]) { return (sh.select as Rest)(this, ...a); } as Tensor['select'];
-P.split = function (this: Tensor, ...a: unknown[]) { return (sh.split as Rest)(this, ...a); } as Tensor['split'];
+P.split = function (this: Tensor, ...a: unknown[]) { return sh.splitAs('splitSize', this, a); } as Tensor['split'];
 P.chunk = function (this: Tensor, ...a: unknown[]) { return (sh.chunk as Rest)(this, ...a); } as Tensor['chunk'];
 P.flip = function (...d) { return sh.flip(this, ...d); };
 P.to = function (this: Tensor, ...args: unknown[]) {
   const a = bindArgs('to', [this, ...args], { positional: ['self', { name: 'dtype', required: true }] });
   return sh.toDtype(this, a.dtype instanceof Tensor ? a.dtype.dtype : a.dtype as DType);
 } as Tensor['to'];
-P.float = function () { return sh.toDtype(this, 'float32'); };
-P.double = function () { return sh.toDtype(this, 'float64'); };
-P.int = function () { return sh.toDtype(this, 'int32'); };
-/** An in-place method's arguments after self: only `names` (an extra one throws, naming it); add_/sub_ also
- *  take PyTorch's keyword alpha, returned (1 when not given). */
-function inplaceArgs(op: string, self: Tensor, args: readonly unknown[], names: readonly string[], alpha = false): number {
-  if (args.length <= names.length && !args.some(isOptionsObject)) return 1;
-  const a = bindArgs(op, [self, ...args], { positional: ['self', ...names], keywordOnly: alpha ? [{ name: 'alpha', kind: 'number' }] : [] });
-  return (a.alpha as number | undefined) ?? 1;
+P.float = function (this: Tensor, ...a: unknown[]) { bindArgs('float', a, { positional: [] }); return sh.toDtype(this, 'float32'); } as Tensor['float'];
+P.double = function (this: Tensor, ...a: unknown[]) { bindArgs('double', a, { positional: [] }); return sh.toDtype(this, 'float64'); } as Tensor['double'];
+P.int = function (this: Tensor, ...a: unknown[]) { bindArgs('int', a, { positional: [] }); return sh.toDtype(this, 'int32'); } as Tensor['int'];
+/** An in-place method's arguments after self, bound by position or by name (`names`; an extra one throws,
+ *  naming it); add_/sub_ also take PyTorch's keyword alpha (1 when not given). */
+function inplaceArgs(op: string, self: Tensor, args: readonly unknown[], names: readonly string[], alpha = false): Record<string, unknown> {
+  const a = bindArgs(op, [self, ...args], {
+    positional: ['self', ...names.map((name) => ({ name, required: true }))],
+    keywordOnly: alpha ? [{ name: 'alpha', kind: 'number' }] : [],
+  });
+  return { alpha: 1, ...a };
 }
 /** other·alpha, for add_/sub_'s alpha (other itself when alpha is 1). */
 const scaled = (o: TensorOrNumber, alpha: number): TensorOrNumber => (alpha === 1 ? o : o instanceof Tensor ? ew.mul(o, alpha) : o * alpha);
-P.copy_ = function (this: Tensor, s: TensorOrNumber, ...e: unknown[]) { inplaceArgs('copy_', this, [s, ...e], ['src']); ip.copy_(this, s); return this; } as Tensor['copy_'];
-P.fill_ = function (this: Tensor, v: number, ...e: unknown[]) { inplaceArgs('fill_', this, [v, ...e], ['value']); ip.fill_(this, v); return this; } as Tensor['fill_'];
+P.copy_ = function (this: Tensor, ...e: unknown[]) { ip.copy_(this, inplaceArgs('copy_', this, e, ['src']).src as TensorOrNumber); return this; } as Tensor['copy_'];
+P.fill_ = function (this: Tensor, ...e: unknown[]) { ip.fill_(this, inplaceArgs('fill_', this, e, ['value']).value as number | Tensor); return this; } as Tensor['fill_'];
 P.zero_ = function (this: Tensor, ...e: unknown[]) { inplaceArgs('zero_', this, e, []); ip.zero_(this); return this; } as Tensor['zero_'];
-P.add_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { ip.add_(this, scaled(o, inplaceArgs('add_', this, [o, ...e], ['other'], true))); return this; } as Tensor['add_'];
-P.sub_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { ip.sub_(this, scaled(o, inplaceArgs('sub_', this, [o, ...e], ['other'], true))); return this; } as Tensor['sub_'];
-P.mul_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { inplaceArgs('mul_', this, [o, ...e], ['other']); ip.mul_(this, o); return this; } as Tensor['mul_'];
-P.div_ = function (this: Tensor, o: TensorOrNumber, ...e: unknown[]) { inplaceArgs('div_', this, [o, ...e], ['other']); ip.div_(this, o); return this; } as Tensor['div_'];
-P.long = function () { return sh.toDtype(this, 'int32'); };
-P.bool = function () { return sh.toDtype(ew.ne(this, 0), 'int32'); };
+P.add_ = function (this: Tensor, ...e: unknown[]) { const a = inplaceArgs('add_', this, e, ['other'], true); ip.add_(this, scaled(a.other as TensorOrNumber, a.alpha as number)); return this; } as Tensor['add_'];
+P.sub_ = function (this: Tensor, ...e: unknown[]) { const a = inplaceArgs('sub_', this, e, ['other'], true); ip.sub_(this, scaled(a.other as TensorOrNumber, a.alpha as number)); return this; } as Tensor['sub_'];
+P.mul_ = function (this: Tensor, ...e: unknown[]) { ip.mul_(this, inplaceArgs('mul_', this, e, ['other']).other as TensorOrNumber); return this; } as Tensor['mul_'];
+P.div_ = function (this: Tensor, ...e: unknown[]) { ip.div_(this, inplaceArgs('div_', this, e, ['other']).other as TensorOrNumber); return this; } as Tensor['div_'];
+P.long = function (this: Tensor, ...a: unknown[]) { bindArgs('long', a, { positional: [] }); return sh.toDtype(this, 'int32'); } as Tensor['long'];
+P.bool = function (this: Tensor, ...a: unknown[]) { bindArgs('bool', a, { positional: [] }); return sh.toDtype(ew.ne(this, 0), 'int32'); } as Tensor['bool'];
 P.repeat = function (...r) { return sh.repeat(this, ...r); };
 P.softmax = function (...a) { return act.softmax(this, ...a); };
 P.logSoftmax = function (...a) { return act.logSoftmax(this, ...a); };
@@ -714,7 +718,7 @@ declare module '../tensor/tensor.js' {
   }
 }
 
-P.index = function (i) { return ix.index(this, i); };
+P.index = function (this: Tensor, ...a: unknown[]) { return ix.index(this, bindArgs('index', [this, ...a], { positional: ['self', { name: 'indices', required: true }] }).indices as Index); } as Tensor['index'];
 P.indexPut_ = function (...args) {
   const a = bindArgs('indexPut_', args, { positional: [{ name: 'index', required: true }, { name: 'values', kind: 'tensorOrNumber', required: true }, { name: 'accumulate', kind: 'bool' }] });
   ix.indexPut_(this, a.index as Index, a.values as TensorOrNumber, (a.accumulate as boolean | undefined) ?? false);

@@ -32,7 +32,7 @@ function view(x: Tensor, shape: readonly number[], name: string): Tensor {
  */
 export function repeat(x: Tensor, ...repeats: IntList): Tensor {
   requireTensor('repeat', 'input', x);
-  const reps = intList('repeat', 'repeats', repeats);
+  const reps = intList('repeat', 'repeats', repeats, 'repeats');
   if (reps.length < x.ndim) {
     throw new Error(`repeat: the number of repeats (${reps.length}) can not be smaller than the number of dimensions of the tensor (${x.ndim}, shape ${shapeStr(x.shape)})`);
   }
@@ -53,7 +53,7 @@ export function repeat(x: Tensor, ...repeats: IntList): Tensor {
  */
 export function reshape(x: Tensor, ...sizes: IntList): Tensor {
   requireTensor('reshape', 'input', x);
-  const shape = intList('reshape', 'the sizes', sizes);
+  const shape = intList('reshape', 'the sizes', sizes, 'shape');
   const n = x.numel();
   const infer = shape.filter((d) => d === -1).length;
   if (infer > 1) throw new Error(`reshape: only one dimension can be -1, got ${shapeStr(shape)}`);
@@ -134,7 +134,7 @@ export function unsqueeze(x: Tensor, ...args: PyArgs<[dim: number], { dim?: numb
  */
 export function permute(x: Tensor, ...dimList: IntList): Tensor {
   requireTensor('permute', 'input', x);
-  const dims = intList('permute', 'dims', dimList);
+  const dims = intList('permute', 'dims', dimList, 'dims');
   if (dims.length !== x.ndim) {
     throw new Error(`permute: dims ${shapeStr(dims)} has ${dims.length} entries but the input has ${x.ndim} dimensions`);
   }
@@ -179,7 +179,7 @@ export function t(x: Tensor): Tensor {
  */
 export function expand(x: Tensor, ...sizes: IntList): Tensor {
   requireTensor('expand', 'input', x);
-  const shape = intList('expand', 'the sizes', sizes);
+  const shape = intList('expand', 'the sizes', sizes, 'size');
   const lead = shape.length - x.ndim;
   if (lead < 0) throw new Error(`expand: target ${shapeStr(shape)} has fewer dimensions than the input ${shapeStr(x.shape)}`);
   const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
@@ -205,8 +205,8 @@ export function contiguous(x: Tensor): Tensor {
  * const snapshot = clone(w);
  * ```
  */
-export function clone(x: Tensor): Tensor {
-  requireTensor('clone', 'input', x);
+export function clone(x: Tensor, ...args: PyArgs<[], Record<string, never>>): Tensor {
+  bindInput('clone', x, args, []);
   const out = wrap(backend().cast(x.storage, x.dtype), x.shape);
   return record('clone', out, [x], (g) => [g]);
 }
@@ -360,8 +360,20 @@ export const stack = scoped(function stack(tensors: readonly Tensor[], ...args: 
  * ```
  */
 export function split(x: Tensor, ...args: PyArgs<[splitSizeOrSections: number | number[], dim: number], { splitSizeOrSections?: number | number[]; dim?: number }> & [unknown, ...unknown[]]): Tensor[] {
-  const b = bindInput('split', x, args, [{ name: 'splitSizeOrSections', kind: 'size', required: true }, { name: 'dim', kind: 'int' }]);
-  const size = b.splitSizeOrSections as number | number[], dim = (b.dim as number | undefined) ?? 0;
+  return splitAs('splitSizeOrSections', x, args);
+}
+
+/**
+ * {@link split} with its first parameter named `name`: torch.split's `splitSizeOrSections`, or
+ * Tensor.split's `splitSize` (PyTorch names the method's differently).
+ * @example
+ * ```ts
+ * splitAs('splitSize', arange(5), [{ splitSize: 2 }]);  // as arange(5).split({ splitSize: 2 })
+ * ```
+ */
+export function splitAs(name: 'splitSizeOrSections' | 'splitSize', x: Tensor, args: readonly unknown[]): Tensor[] {
+  const b = bindInput('split', x, args, [{ name, kind: 'size', required: true }, { name: 'dim', kind: 'int' }]);
+  const size = b[name] as number | number[], dim = (b.dim as number | undefined) ?? 0;
   const axis = normAxis('split', dim, x.ndim);
   const total = x.shape[axis];
   let sizes: number[];
@@ -405,7 +417,7 @@ export function chunk(x: Tensor, ...args: PyArgs<[chunks: number, dim: number], 
  */
 export function flip(x: Tensor, ...dimList: IntList): Tensor {
   requireTensor('flip', 'input', x);
-  const axes = intList('flip', 'dims', dimList).map((d) => normAxis('flip', d, x.ndim));
+  const axes = intList('flip', 'dims', dimList, 'dims').map((d) => normAxis('flip', d, x.ndim));
   const twice = axes.find((a, i) => axes.indexOf(a) !== i);
   if (twice !== undefined) throw new Error(`flip: dim ${twice} appears more than once in dims [${axes.join(', ')}] (as in PyTorch, a dim flips once)`);
   const result = wrap(backend().flip(x.storage, x.shape, axes), x.shape);
@@ -460,9 +472,9 @@ export const roll = scoped(function roll(x: Tensor, ...args: PyArgs<[shifts: num
  * // tensor([[5., 6.], [1., 2.]])
  * ```
  */
-export const indexSelect = scoped(function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
-  requireTensor('indexSelect', 'input', x);
-  requireTensor('indexSelect', 'index', index);
+export const indexSelect = scoped(function indexSelect(x: Tensor, ...args: PyArgs<[dim: number, index: Tensor], { dim?: number; index?: Tensor }> & [unknown, ...unknown[]]): Tensor {
+  const b = bindInput('indexSelect', x, args, [{ name: 'dim', kind: 'int', required: true }, { name: 'index', kind: 'tensor', required: true }]);
+  const dim = b.dim as number, index = b.index as Tensor;
   const axis = normAxis('indexSelect', dim, Math.max(x.ndim, 1));
   if (index.ndim > 1) throw new Error(`indexSelect: index must be 0-D or 1-D, got shape ${shapeStr(index.shape)}`);
   const l = axisLayout(x.shape, axis);

@@ -6,7 +6,7 @@ import { splitAt } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import type { DType } from '../tensor/dtype.js';
 import { scalarLike } from '../tensor/creation.js';
-import { bindArgs, describeValue, type ParamSpec } from '../tensor/signature.js';
+import { bindArgs, checkKeys, describeValue, splitOptions, type ParamSpec } from '../tensor/signature.js';
 export { checkAllocation } from '../tensor/creation.js';
 
 export type TensorOrNumber = Tensor | number;
@@ -69,8 +69,15 @@ export function bindInput(op: string, x: unknown, args: readonly unknown[], para
   return bindArgs(op, [x, ...args], { positional: [{ name: 'input', kind: 'tensor', required: true }, ...params], keywordOnly });
 }
 
-/** A list of integers given as varargs or as one list (`reshape(2, 3)`, `reshape([2, 3])`); no options. */
-export function intList(op: string, what: string, args: readonly unknown[]): number[] {
+/** A list of integers given as varargs or as one list (`reshape(2, 3)`, `reshape([2, 3])`), or by `name` in a
+ *  trailing options object (`reshape(x, { shape: [2, 3] })`); any other key throws. */
+export function intList(op: string, what: string, given: readonly unknown[], name?: string): number[] {
+  let [args, opts] = splitOptions(given);
+  checkKeys(op, opts, name ? [name] : []);
+  if (name && opts[name] !== undefined) {
+    if (args.length) throw new Error(`${op}: got multiple values for argument '${name}' (by position and in the options object)`);
+    args = [opts[name]];
+  }
   const list = args.length === 1 && (Array.isArray(args[0]) || ArrayBuffer.isView(args[0])) ? [...(args[0] as ArrayLike<unknown> as unknown[])] : [...args];
   list.forEach((v, i) => {
     if (typeof v !== 'number' || !Number.isInteger(v)) {

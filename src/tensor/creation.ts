@@ -6,7 +6,7 @@ import { backend, storageFrom } from '../backend/backend.js';
 import { Tensor, type NestedArray } from './tensor.js';
 import { allocArray, bytesPerElement, checkDType, dtypeOf, type DataArray, type DType } from './dtype.js';
 import { checkShape, numel, shapeStr } from './shape.js';
-import { normal, randomInt, uniform } from './random.js';
+import { normal, permutation, randomInt, uniform } from './random.js';
 import { bindArgs, checkKeys, describeValue, sizeArgs, splitOptions, type PyArgs } from './signature.js';
 
 
@@ -470,6 +470,62 @@ export function randint(...args: PyArgs<[low: number, high: number, size: readon
   const dtype = dtypeOption('randint', a) ?? 'int32';
   checkAllocation('randint', shape, dtype);
   return fromValues(drawn(dtype, numel(shape), () => randomInt(low, high)), shape, a as TensorOptions);
+}
+
+/**
+ * A source of random permutations, as {@link randperm}'s `generator` takes: convnet's `Generator` (whose
+ * `permutation(n)` draws one), or any object with that method.
+ * @example
+ * ```ts
+ * randperm(10, { generator: new Generator(0) });
+ * ```
+ */
+export interface PermutationSource {
+  permutation(n: number): ArrayLike<number>;
+}
+
+/**
+ * Options of {@link randperm}: `n` by name, the generator to draw from (the global seeded one by default),
+ * and the creation options. PyTorch: the keyword arguments of `torch.randperm`.
+ * @example
+ * ```ts
+ * randperm({ n: 5, dtype: 'float32' });
+ * ```
+ */
+export interface RandpermOptions extends TensorOptions {
+  n?: number;
+  generator?: PermutationSource;
+}
+
+const GENERATOR_KIND = {
+  test: (v: unknown) => v !== null && typeof v === 'object' && typeof (v as PermutationSource).permutation === 'function',
+  what: 'a Generator',
+};
+
+/**
+ * A random permutation of 0 … n − 1 (Fisher–Yates), as a 1-D int32 tensor (PyTorch's default is int64,
+ * which convnet does not have): drawn from the global seeded generator ({@link manualSeed}), or from
+ * `generator`. PyTorch: `torch.randperm`.
+ * @example
+ * ```ts
+ * randperm(5);                                // e.g. tensor([3, 0, 4, 1, 2], dtype=torch.int32)
+ * randperm(5, { generator: new Generator(0) });
+ * randperm(5, { dtype: 'float32' });
+ * ```
+ */
+export function randperm(...args: PyArgs<[n: number], RandpermOptions>): Tensor {
+  const a = bindArgs('randperm', args, {
+    positional: [{ name: 'n', kind: 'int', required: true }],
+    keywordOnly: [{ name: 'generator', kind: GENERATOR_KIND }, ...CREATION_KEYS],
+  });
+  const n = a.n as number;
+  if (n < 0) throw new Error(`randperm: n must be non-negative, got ${n}`);
+  const dtype = dtypeOption('randperm', a) ?? 'int32';
+  checkAllocation('randperm', [n], dtype);
+  const p = a.generator === undefined ? permutation(n) : (a.generator as PermutationSource).permutation(n);
+  const values = allocArray(dtype, n);
+  for (let i = 0; i < n; i++) values[i] = p[i];
+  return fromValues(values, [n], a as TensorOptions);
 }
 
 /**

@@ -1,6 +1,8 @@
 // tensor/random.ts — the seeded generator behind rand/randn/randint/shuffles, so runs are reproducible.
 // xoshiro128** (32-bit state words, fast in JS); seeded by splitmix32 from one integer.
 
+import { bindArgs } from './signature.js';
+
 let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 let spare: number | null = null; // Box–Muller's second value, cleared by a reseed
 
@@ -26,7 +28,12 @@ function splitmix32(seed: number): () => number {
  * const b = randn([3]);  // the same values as a
  * ```
  */
-export function manualSeed(seed: number): void {
+export function manualSeed(...args: [seed: number] | [seed: number, opts: Record<string, never>] | [opts: { seed?: number }]): void {
+  seedAt(bindArgs('manualSeed', args, { positional: [{ name: 'seed', kind: 'number', required: true }] }).seed as number);
+}
+
+/** Seeds the global generator (manualSeed's work, once its argument is bound). */
+function seedAt(seed: number): void {
   if (!Number.isFinite(seed)) throw new Error(`manualSeed: seed must be a finite number, got ${seed}`);
   const next = splitmix32(Math.floor(seed));
   s0 = next(); s1 = next(); s2 = next(); s3 = next();
@@ -34,7 +41,7 @@ export function manualSeed(seed: number): void {
   if ((s0 | s1 | s2 | s3) === 0) s0 = 1;
 }
 
-manualSeed(Date.now() ^ (Math.random() * 0x7fffffff));
+seedAt(Date.now() ^ (Math.random() * 0x7fffffff));
 
 /**
  * The global generator's state, as {@link getRngState} returns it: plain JSON, for checkpoints.
@@ -122,14 +129,10 @@ export function randomInt(lo: number, hi: number): number {
 }
 
 /**
- * A seeded random permutation of 0 … n − 1 (Fisher–Yates) from the global generator, as an Int32Array
- * (not a tensor). PyTorch: `torch.randperm`.
- * @example
- * ```ts
- * const order = randperm(10);  // e.g. Int32Array [3, 7, 0, …]
- * ```
+ * A seeded random permutation of 0 … n − 1 (Fisher–Yates) from the global generator, as JS integers:
+ * what {@link randperm} (tensor/creation.ts) makes a tensor of.
  */
-export function randperm(n: number): Int32Array {
+export function permutation(n: number): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   for (let i = n - 1; i > 0; i--) {

@@ -13,6 +13,7 @@ import type { DataArray, DType } from './dtype.js';
 import { formatTensor } from './format.js';
 import { bornInScope, setTensorCheck } from './lifetime.js';
 import { normAxis, numel, sameShape, shapeStr } from './shape.js';
+import { bindArgs } from './signature.js';
 
 /**
  * One recorded operation: its inputs, the tensors its backward keeps, and the function that maps the
@@ -278,7 +279,16 @@ export class Tensor {
    * ```
    */
   size(dim: number): number;
-  size(dim?: number): number | number[] {
+  /**
+   * The size of `dim` given by name. PyTorch: `Tensor.size(dim=…)`.
+   * @example
+   * ```ts
+   * zeros([2, 3]).size({ dim: 0 });  // 2
+   * ```
+   */
+  size(opts: { dim?: number }): number | number[];
+  size(...args: unknown[]): number | number[] {
+    const dim = bindArgs('size', args, { positional: [{ name: 'dim', kind: 'int' }] }).dim as number | undefined;
     if (dim === undefined) return [...this.shape];
     return this.shape[normAxis('size', dim, this.ndim)];
   }
@@ -393,7 +403,8 @@ export class Tensor {
    * await y.moveTo('wasm');
    * ```
    */
-  async moveTo(name: string): Promise<this> {
+  async moveTo(...args: [name: string] | [name: string, opts: Record<string, never>] | [opts: { name?: string }]): Promise<this> {
+    const name = bindArgs('moveTo', args, { positional: [{ name: 'name', kind: 'string', required: true }] }).name as string;
     await moveStorageAsync(this.handle(), name);
     return this;
   }
@@ -406,7 +417,8 @@ export class Tensor {
    * const w = randn([3, 3]).requiresGrad_();
    * ```
    */
-  requiresGrad_(flag = true): this {
+  requiresGrad_(...args: [requiresGrad?: boolean] | [requiresGrad: boolean, opts: Record<string, never>] | [opts: { requiresGrad?: boolean }]): this {
+    const flag = (bindArgs('requiresGrad_', args, { positional: [{ name: 'requiresGrad', kind: 'bool' }] }).requiresGrad as boolean | undefined) ?? true;
     if (!this.isLeaf && !flag) {
       throw new Error('requiresGrad_: cannot turn off requiresGrad on a non-leaf tensor; use detach()');
     }

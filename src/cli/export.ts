@@ -2,7 +2,6 @@
 // file (exportOnnx) and/or as the source of its torch.nn twin (pytorchSource), with its weights as
 // safetensors for PyTorch's load_state_dict.
 
-import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { randn } from '../tensor/creation.js';
 import { manualSeed } from '../tensor/random.js';
@@ -13,6 +12,7 @@ import { pytorchSource } from '../io/pytorch-source.js';
 import { saveFile } from '../io/safetensors.js';
 import { writeFileAtomic } from '../io/atomic.js';
 import { choiceFlag, intFlag, registerCommand, stringFlag, UsageError, type CommandContext } from './registry.js';
+import { checkpointPath, PRETRAINED_HELP } from './common.js';
 
 const usage = `convnet export (--onnx FILE | --pytorch FILE.py) [--model NAME] [--checkpoint F] [options]
 
@@ -27,7 +27,8 @@ const usage = `convnet export (--onnx FILE | --pytorch FILE.py) [--model NAME] [
                       (default: none)
   --model NAME        ${Object.keys(MODELS).join(' or ')} (default: the checkpoint's, else lenet5)
   --checkpoint F      a checkpoint directory (convnet train --out) or a .safetensors file whose weights the
-                      model takes (default: freshly initialised weights, seeded by --seed)
+                      model takes, ${PRETRAINED_HELP}
+                      (default: freshly initialised weights, seeded by --seed)
   --input-shape S     the example input's shape, N,C,H,W (default 1,1,28,28)
   --class-name NAME   the Python class's name for --pytorch (default: the model's, e.g. Lenet5)
   --seed N            seed of the fresh weights without --checkpoint (default 0)
@@ -57,10 +58,9 @@ async function run({ values }: CommandContext): Promise<number> {
   const weightsFile = stringFlag(values, 'weights');
   if (!onnxFile && !pyFile && !weightsFile) throw new UsageError('say what to write: --onnx FILE, --pytorch FILE.py (and/or --weights FILE)');
   const ckptPath = stringFlag(values, 'checkpoint');
-  if (ckptPath !== undefined && !existsSync(ckptPath)) throw new UsageError(`--checkpoint ${ckptPath}: no such file or directory`);
   const shape = shapeFlag(stringFlag(values, 'input-shape'));
   const seed = intFlag(values, 'seed', 0, 0);
-  const ckpt = ckptPath !== undefined ? loadCheckpoint(ckptPath) : null;
+  const ckpt = ckptPath !== undefined ? loadCheckpoint(checkpointPath(ckptPath)) : null;
   const name = values.model !== undefined ? choiceFlag(values, 'model', Object.keys(MODELS), 'lenet5') : ckpt?.modelName ?? 'lenet5';
   if (!Object.hasOwn(MODELS, name)) throw new UsageError(`the checkpoint's model '${name}' is not in the zoo; pass --model (${Object.keys(MODELS).join(', ')})`);
   // The checkpoint's classifier says how many classes (its last weight's rows).

@@ -4,12 +4,13 @@
 
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inkOfPng, readLine } from './helpers/figure.js';
+import { convnet as runCli } from './helpers/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SUBSET = join(root, 'data/fashion-mnist-subset');
@@ -17,18 +18,8 @@ let tmp = '';
 before(() => { tmp = mkdtempSync(join(tmpdir(), 'convnet-cli-')); });
 after(() => { rmSync(tmp, { recursive: true, force: true }); });
 
-/** Runs the CLI in a child process. Asynchronous, so that the tests of this file can run two at a time
- *  (spawnSync would block the event loop, and with it every other test of the file). */
-function convnet(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { cwd: root, timeout: 180_000 });
-    let out = '', err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+/** Runs the built CLI (test/helpers/cli.ts). */
+const convnet = (...args: string[]) => runCli(args);
 
 describe('convnet', { concurrency: 2 }, () => { // its tests are child processes with their own folders
   test('train: an --out that cannot be written is an error before any training; an interrupted save\'s temporaries are removed at the next start', async () => {

@@ -18,6 +18,7 @@ import { saveFile } from '../src/io/safetensors.js';
 import { pytorchSource } from '../src/io/pytorch-source.js';
 import { maxAbsDiff } from './helpers/onnxruntime.js';
 import { getCommand, UsageError } from '../src/cli/registry.js';
+import { convnetSync } from './helpers/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -47,7 +48,7 @@ after(() => rmSync(dir, { recursive: true, force: true }));
 const cases: Case[] = [];
 let torchOut: { shape: number[]; data: number[] }[] = [];
 let cliRun: { status: number | null; stdout: string; stderr: string } = { status: null, stdout: '', stderr: '' };
-const cli = (args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), ...args], { encoding: 'utf8', cwd: root });
+const cli = (args: string[]) => convnetSync(args);
 
 async function addCase(name: string, model: nn.Module, shape: number[] | Tensor, className = 'Model', file?: string, weights?: string): Promise<void> {
   const i = cases.length;

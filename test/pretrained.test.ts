@@ -5,10 +5,10 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { models, PRETRAINED, pretrainedFile, FashionMNIST, DataLoader, evaluate, loadCheckpoint, FASHION_MNIST_MEAN, FASHION_MNIST_STD, transforms } from '../src/index.js';
+import { convnet } from './helpers/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SUBSET = join(root, 'data/fashion-mnist-subset');
@@ -40,14 +40,7 @@ test('pretrained options are checked', () => {
 });
 
 test('convnet eval --checkpoint lenet5 takes the pretrained model by name', async () => {
-  const r = await new Promise<{ code: number | null; out: string; err: string }>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cli/main.ts'), 'eval', '--checkpoint', 'lenet5', '--data', SUBSET, '--limit', '200', '--backend', 'ref'], { cwd: root, timeout: 120_000 });
-    let out = '', err = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
+  const r = await convnet(['eval', '--checkpoint', 'lenet5', '--data', SUBSET, '--limit', '200', '--backend', 'ref']);
   assert.equal(r.code, 0, r.err);
   assert.match(r.out, /^lenet5 from lenet5 \(epoch 10\) on 200 test images/m);
   const acc = Number(/test accuracy ([\d.]+)%/.exec(r.out)?.[1]);

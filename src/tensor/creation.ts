@@ -481,6 +481,7 @@ export function randint(...args: PyArgs<[low: number, high: number, size: readon
  * ```
  */
 export interface PermutationSource {
+  /** A random permutation of 0 … n − 1, drawn from this source. */
   permutation(n: number): ArrayLike<number>;
 }
 

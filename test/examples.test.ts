@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { TOUR } from '../src/cli/tour.js';
 import { readsSync, testBackends } from './helpers/backends.js';
+import { requireBuiltCli } from './helpers/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 let out = '';
@@ -20,8 +21,12 @@ after(() => { for (const d of outs) rmSync(d, { recursive: true, force: true });
 /** The backend the examples run on: each describe block below runs once per backend. */
 let exampleBackend = 'wasm';
 
+/** Runs one example as `convnet tour` does: its build in dist/examples under plain node (no tsx, which
+ *  spent two seconds compiling the library for each of these processes); a dist/ older than the sources
+ *  is refused (test/helpers/cli.ts). */
 function run(name: string): string {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'examples', `${name}.ts`), '--out', out],
+  requireBuiltCli();
+  const r = spawnSync(process.execPath, [join(root, 'dist', 'examples', `${name}.js`), '--out', out],
     { cwd: root, encoding: 'utf8', env: { ...process.env, CONVNET_BACKEND: exampleBackend } });
   assert.equal(r.status, 0, `examples/${name}.ts failed on ${exampleBackend}:\n${r.stderr}`);
   return r.stdout;
@@ -91,7 +96,13 @@ for (const backend of testBackends().filter(readsSync)) describe(`examples (the 
 
   test('learn-kernel (the training engineer\'s example) runs', { skip: !existsSync(join(root, 'examples', 'learn-kernel.ts')) }, () => {
     const s = run('learn-kernel');
-    assert.ok(s.length > 0);
+    // the printed losses fall, and 100 steps learn the tutorial's edge detector [1, -1] back (bias 0)
+    const losses = [...s.matchAll(/epoch (\d+), loss ([\d.]+)/g)].slice(0, 4).map((m) => Number(m[2]));
+    assert.equal(losses.length, 4, s);
+    assert.ok(losses[3] < losses[0], `losses at steps 5–20: ${losses.join(' ')}`);
+    const m = /kernel after 100 steps: \[(-?[\d.]+), (-?[\d.]+)\].*bias (-?[\d.]+)/.exec(s);
+    assert.ok(m, s);
+    assert.ok(Math.abs(Number(m[1]) - 1) < 0.01 && Math.abs(Number(m[2]) + 1) < 0.01 && Math.abs(Number(m[3])) < 0.01, m[0]);
   });
 
   test('single-channel: the 5×5 input with kernel 1…9, valid / padding 1 / stride 2 (numpy)', () => {

@@ -63,5 +63,5 @@ test('noExtraArgs: a positional-only function names an options key, and an extra
   noExtraArgs('f', [1, { b: undefined }], ['a']);
   assert.throws(() => noExtraArgs('f', [1, { bogusKey: 1 }], ['a']), /^Error: f: unknown option 'bogusKey' \(it takes no options\)$/);
   assert.throws(() => noExtraArgs('f', [1, 2], ['a']), /^Error: f: takes 1 argument \(a\) but 2 were given \(the extra one is number 2\)$/);
-  assert.throws(() => noExtraArgs('g', [1, 2, {}], ['a', 'b']), /g: takes 2 arguments \(a, b\) but 3 were given \(the extra one is an options object \{\}\)/);
+  assert.throws(() => noExtraArgs('g', [1, 2, 3, {}], ['a', 'b']), /g: takes 2 arguments \(a, b\) but 4 were given \(the extra one is number 3\)/);
 });

@@ -114,7 +114,6 @@ const NO_OPTIONS: Record<string, Record<string, string>> = {
   },
 };
 
-const IO = 'in src/io/, which this branch leaves alone while main changes it (ONNX coverage): follow-up';
 const OWN = "convnet's own (no PyTorch twin), not yet on bindArgs: follow-up";
 /**
  * Known stragglers the audit found and this branch has not fixed yet, with the reason. The audit checks that
@@ -122,14 +121,6 @@ const OWN = "convnet's own (no PyTorch twin), not yet on bindArgs: follow-up";
  */
 const PENDING: Record<string, Record<string, string>> = {
   top: {
-    OnnxGraphBuilder: IO,
-    OnnxModel: IO,
-    externalDataFrom: IO,
-    loadOnnx: IO,
-    loadSafetensorsFile: IO,
-    loadSafetensorsUrl: IO,
-    registerOnnxEmitter: IO,
-    writeFileAtomic: IO,
     Complex: OWN,
     complex: OWN,
     EarlyStopping: OWN,

@@ -20,6 +20,9 @@ import { checkKeys, isOptionsObject, noExtraArgs } from '../tensor/signature.js'
  */
 export type Normalize = 'fixed' | 'minmax' | 'symmetric';
 
+/** The keys of ImageEncodeOptions, which toRgba, encodePng and writeImage check their options against. */
+export const IMAGE_ENCODE_KEYS: readonly string[] = ['normalize', 'range', 'cmap', 'scale'];
+
 /**
  * How a tensor's values become 0…255 pixels: toRgba, encodePng, writeImage, and in the browser toCanvas.
  * PyTorch: the `normalize`/`value_range`/`scale_each` of `torchvision.utils.save_image`; `cmap` as
@@ -29,9 +32,6 @@ export type Normalize = 'fixed' | 'minmax' | 'symmetric';
  * toRgba(kernel, { normalize: 'symmetric', cmap: 'diverging', scale: 8 });
  * ```
  */
-/** The keys of ImageEncodeOptions, which toRgba, encodePng and writeImage check their options against. */
-export const IMAGE_ENCODE_KEYS: readonly string[] = ['normalize', 'range', 'cmap', 'scale'];
-
 export interface ImageEncodeOptions {
   /** How values become 0…255: 'fixed' (default, opts.range or [0, 1], clamped), 'minmax', 'symmetric'. */
   normalize?: Normalize;

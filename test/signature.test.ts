@@ -2,7 +2,7 @@
 // object naming any argument, errors for unknown, snake_case, doubled, missing and misfit arguments.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bindArgs, sizeArgs, checkKeys, camelCase, type Signature } from '../src/tensor/signature.js';
+import { bindArgs, sizeArgs, checkKeys, camelCase, noExtraArgs, type Signature } from '../src/tensor/signature.js';
 import { tensor } from '../src/index.js';
 
 const conv: Signature = {
@@ -55,4 +55,13 @@ test('camelCase of PyTorch names', () => {
   assert.equal(camelCase('padding_mode'), 'paddingMode');
   assert.equal(camelCase('count_include_pad'), 'countIncludePad');
   assert.equal(camelCase('bias'), 'bias');
+});
+
+test('noExtraArgs: a positional-only function names an options key, and an extra argument, by op', () => {
+  noExtraArgs('f', [1], ['a']);
+  noExtraArgs('f', [1, {}], ['a']);
+  noExtraArgs('f', [1, { b: undefined }], ['a']);
+  assert.throws(() => noExtraArgs('f', [1, { bogusKey: 1 }], ['a']), /^Error: f: unknown option 'bogusKey' \(it takes no options\)$/);
+  assert.throws(() => noExtraArgs('f', [1, 2], ['a']), /^Error: f: takes 1 argument \(a\) but 2 were given \(the extra one is number 2\)$/);
+  assert.throws(() => noExtraArgs('g', [1, 2, 3, {}], ['a', 'b']), /g: takes 2 arguments \(a, b\) but 4 were given \(the extra one is number 3\)/);
 });

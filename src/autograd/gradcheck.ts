@@ -6,6 +6,7 @@
 // probability 1, at the cost of one backward and 2·numel(inputs) forwards.
 
 import { Tensor } from '../tensor/tensor.js';
+import { checkKeys, noExtraArgs } from '../tensor/signature.js';
 import { fromArray } from '../tensor/creation.js';
 import { normal } from '../tensor/random.js';
 import { noGrad } from './tape.js';
@@ -53,6 +54,8 @@ export function gradcheck(
   inputs: Tensor[],
   opts: GradcheckOptions = {},
 ): boolean {
+  noExtraArgs('gradcheck', arguments, ['fn', 'inputs', 'opts']);
+  checkKeys('gradcheck', opts, ['eps', 'atol', 'rtol', 'raiseException']);
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-3, raiseException = true } = opts;
   const values = inputs.map((t) => Float64Array.from(t.dataSync()));
   const leaves = inputs.map((t, i) => leafOf(values[i], t.shape, t.requiresGrad));

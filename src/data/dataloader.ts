@@ -9,6 +9,7 @@
 // getBatch (TensorDataset, MNIST, FashionMNIST), a whole batch is made at once.
 
 import { Tensor } from '../tensor/tensor.js';
+import { noExtraArgs } from '../tensor/signature.js';
 import { fromArray, randperm } from '../tensor/creation.js';
 import { allocArray, type DType } from '../tensor/dtype.js';
 import { noGrad } from '../autograd/tape.js';
@@ -47,6 +48,7 @@ export interface DataLoaderOptions<T, B> {
  * ```
  */
 export function defaultCollate(samples: unknown[]): unknown {
+  noExtraArgs('defaultCollate', arguments, ['samples']);
   if (samples.length === 0) throw new Error('defaultCollate: no samples');
   const first = samples[0];
   if (first instanceof Tensor) {

@@ -14,7 +14,7 @@ import { existsSync, readFileSync, unlinkSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { Parser as TarParser, type ReadEntry } from 'tar';
 import { writeFileAtomic } from '../io/atomic.js';
-import { bindArgs, type PyArgs } from '../tensor/signature.js';
+import { bindArgs, checkKeys, isOptionsObject, noExtraArgs, type PyArgs } from '../tensor/signature.js';
 
 const optStr = { test: (v: unknown) => typeof v === 'string', what: 'a string' };
 const hexKind = (n: number) => ({ test: (v: unknown) => typeof v === 'string' && new RegExp(`^[0-9a-fA-F]{${n}}$`).test(v), what: `${n} hex digits` });
@@ -107,6 +107,11 @@ async function fetchTo(url: string, file: string, sum: Checksum): Promise<void> 
  * ```
  */
 export function readTar(bytes: Uint8Array, what = 'tar archive'): { name: string; data: Uint8Array }[] {
+  noExtraArgs('readTar', arguments, ['bytes', 'what']);
+  if (isOptionsObject(what)) { // readTar(bytes, { what })
+    checkKeys('readTar', what, ['what']);
+    what = (what as { what?: string }).what ?? 'tar archive';
+  }
   const out: { name: string; data: Uint8Array }[] = [];
   let failure: Error | null = null;
   const parser = new TarParser({ strict: true });
@@ -187,6 +192,7 @@ export async function downloadAndExtractArchive(...args: PyArgs<[url: string, do
  * ```
  */
 export async function downloadFromMirrors(mirrors: readonly string[], filename: string, dir: string, md5: string): Promise<string> {
+  noExtraArgs('downloadFromMirrors', arguments, ['mirrors', 'filename', 'dir', 'md5']);
   const file = join(dir, filename), sum = { md5 };
   if (integrity(file, sum)) return file;
   const errors: string[] = [];

@@ -8,6 +8,7 @@
 
 import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { checkKeys, isOptionsObject, noExtraArgs } from '../tensor/signature.js';
 
 /**
  * The typed arrays IDX files hold, one per {@link IdxType}. The IDX format has no PyTorch function
@@ -82,6 +83,12 @@ export const DEFAULT_IDX_MAX_BYTES = 2 ** 30;
  * ```
  */
 export function parseIdx(raw: Uint8Array, file = '<bytes>', opts: { maxBytes?: number } = {}): IdxData & { shape: number[] } {
+  noExtraArgs('parseIdx', arguments, ['raw', 'file', 'opts']);
+  if (isOptionsObject(file)) { // parseIdx(raw, { file?, maxBytes? })
+    opts = file as { maxBytes?: number };
+    file = (opts as { file?: string }).file ?? '<bytes>';
+    checkKeys('parseIdx', opts, ['file', 'maxBytes']);
+  } else checkKeys('parseIdx', opts, ['maxBytes']);
   const maxBytes = opts.maxBytes ?? DEFAULT_IDX_MAX_BYTES;
   const tooBig = (what: string) => new IdxFormatError(file, `${what} more than the limit of ${maxBytes} bytes (pass maxBytes to allow more)`);
   let bytes = raw;
@@ -146,6 +153,8 @@ export function parseIdx(raw: Uint8Array, file = '<bytes>', opts: { maxBytes?: n
  * ```
  */
 export function readIdx(file: string, opts: { maxBytes?: number } = {}): IdxData & { shape: number[] } {
+  noExtraArgs('readIdx', arguments, ['file', 'opts']);
+  checkKeys('readIdx', opts, ['maxBytes']);
   let raw: Uint8Array;
   try {
     raw = readFileSync(file);
@@ -166,6 +175,8 @@ export function readIdx(file: string, opts: { maxBytes?: number } = {}): IdxData
  * ```
  */
 export function encodeIdx(idx: IdxData, opts: { gzip?: boolean } = {}): Uint8Array {
+  noExtraArgs('encodeIdx', arguments, ['idx', 'opts']);
+  checkKeys('encodeIdx', opts, ['gzip']);
   const entry = Object.entries(CODES).find(([, c]) => c.type === idx.type);
   if (!entry) throw new Error(`encodeIdx: unknown type '${idx.type}'`);
   const [codeStr, { size }] = entry;

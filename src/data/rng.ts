@@ -3,6 +3,8 @@
 // initialisation or anything else drew from the global generator (tensor/random.ts).
 // mulberry32 seeded through splitmix32: 32-bit state, fast in JS, plenty for permutations.
 
+import { checkKeys, splitOptions } from '../tensor/signature.js';
+
 function splitmix32(x: number): number {
   x = (x + 0x9e3779b9) >>> 0;
   x = Math.imul(x ^ (x >>> 16), 0x85ebca6b) >>> 0;
@@ -28,7 +30,9 @@ export class Generator {
   constructor(seed: number, ...stream: number[]) {
     if (!Number.isFinite(seed)) throw new Error(`Generator: seed must be a finite number, got ${seed}`);
     let s = splitmix32(Math.floor(seed) >>> 0);
-    for (const k of stream) s = splitmix32(s ^ (Math.floor(k) >>> 0));
+    const [streams, opts] = splitOptions(stream);
+    checkKeys('Generator', opts, []);
+    for (const k of streams as number[]) s = splitmix32(s ^ (Math.floor(k) >>> 0));
     this.state = s;
   }
 

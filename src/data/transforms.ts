@@ -27,6 +27,7 @@
  */
 
 import { Tensor } from '../tensor/tensor.js';
+import { noExtraArgs } from '../tensor/signature.js';
 import { fromArray } from '../tensor/creation.js';
 import { uniform } from '../tensor/random.js';
 import { bindArgs, describeValue, type PyArgs } from '../tensor/signature.js';
@@ -103,6 +104,7 @@ export type TransformLike<I = Tensor, O = Tensor> = ((x: I) => O) & { readonly s
  * ```
  */
 export function describeTransform(t: unknown): string {
+  noExtraArgs('describeTransform', arguments, ['t']);
   return typeof (t as { repr?: unknown }).repr === 'string' ? (t as { repr: string }).repr : 'Lambda()';
 }
 

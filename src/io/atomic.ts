@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readdirSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { noExtraArgs } from '../tensor/signature.js';
 
 /** The temporary file's name: the target's, then 16 random hex digits. The pid, a clock and a counter
  *  were not enough: worker threads share the pid, and each thread had its own counter. */
@@ -40,6 +41,7 @@ export function removeOrphanedTemporaries(dir: string, minAgeMs = 60_000): strin
  * ```
  */
 export function writeFileAtomic(file: string, data: Uint8Array | string | readonly (Uint8Array | string)[]): void {
+  noExtraArgs('writeFileAtomic', arguments, ['file', 'data']);
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true });
   const tmp = tmpName(file);

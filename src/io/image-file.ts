@@ -3,7 +3,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
-import { decodeImage, encodePng, encodeRgbaPng, type DecodeImageOptions, type ImageEncodeOptions, type RgbaImage } from './image.js';
+import { checkKeys, noExtraArgs } from '../tensor/signature.js';
+import { IMAGE_ENCODE_KEYS } from './raster.js';
+import { decodeImage, encodePng, encodeRgbaPng, DECODE_IMAGE_KEYS, type DecodeImageOptions, type ImageEncodeOptions, type RgbaImage } from './image.js';
 
 /**
  * Reads a PNG or JPEG file into a float32 [C, H, W] tensor in [0, 1] (torchvision.io.read_image). Node only.
@@ -13,6 +15,7 @@ import { decodeImage, encodePng, encodeRgbaPng, type DecodeImageOptions, type Im
  * ```
  */
 export function readImage(path: string, opts: DecodeImageOptions = {}): Tensor {
+  checkKeys('readImage', opts, DECODE_IMAGE_KEYS);
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -35,6 +38,7 @@ export function readImage(path: string, opts: DecodeImageOptions = {}): Tensor {
  * ```
  */
 export async function writeImage(path: string, t: Tensor, opts: ImageEncodeOptions = {}): Promise<void> {
+  checkKeys('writeImage', opts, IMAGE_ENCODE_KEYS);
   if (!/\.png$/i.test(path)) throw new Error(`writeImage: only PNG output is supported, got '${path}'`);
   const bytes = encodePng(t, opts, t instanceof Tensor ? await t.dataAsync() : undefined);
   mkdirSync(dirname(path) || '.', { recursive: true });
@@ -50,6 +54,7 @@ export async function writeImage(path: string, t: Tensor, opts: ImageEncodeOptio
  * ```
  */
 export function writeRgbaPng(path: string, img: RgbaImage): void {
+  noExtraArgs('writeRgbaPng', arguments, ['path', 'img']);
   if (!/\.png$/i.test(path)) throw new Error(`writeRgbaPng: only PNG output is supported, got '${path}'`);
   const bytes = encodeRgbaPng(img);
   mkdirSync(dirname(path) || '.', { recursive: true });

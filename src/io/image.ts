@@ -23,7 +23,8 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { colorAt, type ColorMap } from './colormap.js';
-import { fromRgba, toRgba, type ImageEncodeOptions, type RgbaImage } from './raster.js';
+import { fromRgba, toRgba, IMAGE_ENCODE_KEYS, type ImageEncodeOptions, type RgbaImage } from './raster.js';
+import { checkKeys, noExtraArgs } from '../tensor/signature.js';
 
 // The rasters (io/raster.ts: no codecs there, so the browser build has them too).
 export { fromRgba, toRgba };
@@ -54,6 +55,9 @@ export interface DecodeImageOptions {
    *  bytes of PNG can declare gigabytes of pixels. Default DEFAULT_MAX_PIXELS (100 megapixels). */
   maxPixels?: number;
 }
+
+/** The keys of DecodeImageOptions, which decodeImage and readImage check their options against. */
+export const DECODE_IMAGE_KEYS: readonly string[] = ['mode', 'maxPixels'];
 
 export const DEFAULT_MAX_PIXELS = 100_000_000;
 
@@ -91,6 +95,7 @@ function isJpeg(b: Uint8Array): boolean {
  * ```
  */
 export function decodeImage(bytes: Uint8Array, opts: DecodeImageOptions = {}): Tensor {
+  checkKeys('decodeImage', opts, DECODE_IMAGE_KEYS);
   if (!(bytes instanceof Uint8Array)) throw new Error(`decodeImage: bytes must be a Uint8Array (or Buffer), got ${typeof bytes}`);
   const mode = opts.mode ?? 'unchanged';
   if (!['unchanged', 'grey', 'gray', 'rgb', 'rgba'].includes(mode)) {
@@ -143,6 +148,7 @@ export function decodeImage(bytes: Uint8Array, opts: DecodeImageOptions = {}): T
  * ```
  */
 export function rgbToGrey(t: Tensor): Tensor {
+  noExtraArgs('rgbToGrey', arguments, ['t']);
   const cAxis = t.ndim - 3;
   if ((t.ndim !== 3 && t.ndim !== 4) || (t.shape[cAxis] !== 3 && t.shape[cAxis] !== 4)) {
     throw new Error(`rgbToGrey: expected an RGB image [3, H, W] or [N, 3, H, W], got shape ${shapeStr(t.shape)}`);
@@ -171,6 +177,7 @@ export type { ColorMap };
  * ```
  */
 export function encodePng(t: Tensor, opts: ImageEncodeOptions = {}, values?: ArrayLike<number>): Uint8Array {
+  checkKeys('encodePng', opts, IMAGE_ENCODE_KEYS);
   const img = toRgba(t, opts, values);
   const C = t.ndim === 2 ? 1 : t.shape[t.ndim - 3];
   const coloured = C >= 3 || (opts.cmap !== undefined && opts.cmap !== 'grey' && opts.cmap !== 'gray');
@@ -192,6 +199,7 @@ export function encodePng(t: Tensor, opts: ImageEncodeOptions = {}, values?: Arr
  * ```
  */
 export function encodeRgbaPng(img: RgbaImage): Uint8Array {
+  noExtraArgs('encodeRgbaPng', arguments, ['img']);
   const { width, height, data } = img ?? ({} as RgbaImage);
   if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1) {
     throw new Error(`encodeRgbaPng: width and height must be positive integers, got ${JSON.stringify(width)}×${JSON.stringify(height)}`);

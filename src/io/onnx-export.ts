@@ -15,6 +15,7 @@
 // and Dropout is the identity. What ONNX cannot say exactly is an error naming the layer and the option.
 
 import { Tensor } from '../tensor/tensor.js';
+import { noExtraArgs } from '../tensor/signature.js';
 import { noGrad } from '../autograd/tape.js';
 import { Module } from '../nn/module.js';
 import * as nn from '../nn/index.js';
@@ -49,6 +50,11 @@ export class OnnxGraphBuilder {
   readonly initializers: { name: string; proto?: TensorProto; tensor?: Tensor }[] = [];
   private readonly names = new Set<string>();
   private counter = 0;
+
+  /** An empty graph; it takes no arguments. */
+  constructor() {
+    noExtraArgs('OnnxGraphBuilder', arguments, []);
+  }
 
   /** A name not used yet, from `base`. */
   fresh(base: string): string {
@@ -143,6 +149,7 @@ function emitterFor(m: Module): OnnxEmitter | undefined {
  * ```
  */
 export function registerOnnxEmitter<M extends Module<any, any>>(cls: abstract new (...args: any[]) => M, emitter: OnnxEmitter<M>): void { // eslint-disable-line @typescript-eslint/no-explicit-any
+  noExtraArgs('registerOnnxEmitter', arguments, ['cls', 'emitter']);
   EMITTERS.set(cls, emitter as OnnxEmitter);
 }
 

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { importOnnx, type OnnxModel } from './onnx-import.js';
+import { noExtraArgs } from '../tensor/signature.js';
 
 /**
  * Reads the side files of an ONNX model's external data from `dir` (the model's folder), each once; a
@@ -15,6 +16,7 @@ import { importOnnx, type OnnxModel } from './onnx-import.js';
  * ```
  */
 export function externalDataFrom(dir: string): (location: string) => Uint8Array {
+  noExtraArgs('externalDataFrom', arguments, ['dir']);
   const cache = new Map<string, Uint8Array>();
   return (location) => {
     const rel = normalize(location);
@@ -44,6 +46,7 @@ export function externalDataFrom(dir: string): (location: string) => Uint8Array 
  * ```
  */
 export function loadOnnx(path: string): OnnxModel {
+  noExtraArgs('loadOnnx', arguments, ['path']);
   if (typeof path !== 'string') throw new Error(`loadOnnx: path must be a string, got ${typeof path}`);
   return importOnnx(readFileSync(path), { externalData: externalDataFrom(dirname(path)) });
 }

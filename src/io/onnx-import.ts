@@ -13,6 +13,7 @@
 // layer's Pad list with such a chain.
 
 import { Tensor } from '../tensor/tensor.js';
+import { bindArgs } from '../tensor/signature.js';
 import { fromArray } from '../tensor/creation.js';
 import { Module } from '../nn/module.js';
 import { Parameter } from '../nn/parameter.js';
@@ -500,6 +501,7 @@ export class OnnxModel extends Module<Tensor[], Tensor | Tensor[]> {
 
   constructor(bytes: Uint8Array, opts: ImportOnnxOptions = {}) {
     super();
+    bindArgs('OnnxModel', Array.from(arguments), { positional: [{ name: 'bytes', required: true }], keywordOnly: ['externalData'] });
     const model = decodeModel(bytes, 'importOnnx');
     const graph = model.graph;
     if (!graph) throw new Error('importOnnx: the model has no graph');

@@ -7,6 +7,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { colorAt, type ColorMap } from './colormap.js';
+import { checkKeys, isOptionsObject, noExtraArgs } from '../tensor/signature.js';
 
 /**
  * How toRgba maps values to 0…255: 'fixed' (a given range, default [0, 1], clamped), 'minmax' (the
@@ -18,6 +19,9 @@ import { colorAt, type ColorMap } from './colormap.js';
  * ```
  */
 export type Normalize = 'fixed' | 'minmax' | 'symmetric';
+
+/** The keys of ImageEncodeOptions, which toRgba, encodePng and writeImage check their options against. */
+export const IMAGE_ENCODE_KEYS: readonly string[] = ['normalize', 'range', 'cmap', 'scale'];
 
 /**
  * How a tensor's values become 0…255 pixels: toRgba, encodePng, writeImage, and in the browser toCanvas.
@@ -63,6 +67,12 @@ export interface RgbaImage {
  * ```
  */
 export function fromRgba(img: RgbaImage, channels: 1 | 2 | 3 | 4 | number = 3): Tensor {
+  // channels may also come by name: fromRgba(img, { channels: 1 }) (img itself is a plain object).
+  noExtraArgs('fromRgba', arguments, ['img', 'channels']);
+  if (isOptionsObject(channels)) {
+    checkKeys('fromRgba', channels, ['channels']);
+    channels = (channels as { channels?: number }).channels ?? 3;
+  }
   const { width: W, height: H, data } = img;
   const n = W * H;
   if (data.length !== 4 * n) throw new Error(`fromRgba: ${data.length} bytes do not hold a ${W}×${H} RGBA image`);
@@ -105,6 +115,7 @@ function valueRange(op: string, s: ArrayLike<number>, normalize: Normalize, rang
  */
 export function toRgba(t: Tensor, opts: ImageEncodeOptions = {}, values?: ArrayLike<number>): RgbaImage {
   const op = 'toRgba';
+  checkKeys(op, opts, IMAGE_ENCODE_KEYS);
   if (!(t instanceof Tensor)) throw new Error(`${op}: expected a Tensor, got ${typeof t}`);
   let shape = t.shape;
   if (shape.length === 4 && shape[0] === 1) shape = shape.slice(1);

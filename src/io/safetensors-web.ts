@@ -17,6 +17,7 @@
 // dependencies): one database, 'convnet-safetensors', whose one store 'files' maps a name to the file's
 // bytes. A database of our own, because idb-keyval creates its store only when it creates the database.
 
+import { checkKeys, noExtraArgs } from '../tensor/signature.js';
 import { createStore, del, get, keys, set, type UseStore } from 'idb-keyval';
 import {
   deserializeAsync, serialize, SafetensorsError, type SafetensorsContents, type TensorMap,
@@ -152,6 +153,9 @@ export async function downloadSafetensors(tensors: TensorMap, filename = 'model.
   return bytes;
 }
 
+// The keys of fetch's RequestInit (undici's dispatcher among them), which loadSafetensorsUrl checks.
+const REQUEST_INIT_KEYS = ['body', 'cache', 'credentials', 'duplex', 'headers', 'integrity', 'keepalive', 'method', 'mode', 'priority', 'redirect', 'referrer', 'referrerPolicy', 'signal', 'window', 'dispatcher'];
+
 /**
  * Tensors and metadata of the safetensors file at `url` (fetched with `init`), checksum verified when
  * present. tfjs: `tf.loadLayersModel(url)` (its `http://` model IO); PyTorch: `torch.hub.load_state_dict_from_url`.
@@ -161,6 +165,9 @@ export async function downloadSafetensors(tensors: TensorMap, filename = 'model.
  * ```
  */
 export async function loadSafetensorsUrl(url: string | URL, init?: RequestInit): Promise<SafetensorsContents> {
+  // init is fetch's RequestInit: its keys are checked so a misspelt one is not ignored.
+  noExtraArgs('loadSafetensorsUrl', arguments, ['url', 'init']);
+  if (init !== undefined) checkKeys('loadSafetensorsUrl', init, REQUEST_INIT_KEYS);
   const source = String(url);
   let res: Response;
   try {
@@ -181,6 +188,7 @@ export async function loadSafetensorsUrl(url: string | URL, init?: RequestInit):
  * ```
  */
 export async function loadSafetensorsFile(file: Blob): Promise<SafetensorsContents> {
+  noExtraArgs('loadSafetensorsFile', arguments, ['file']);
   if (typeof Blob === 'undefined' || !(file instanceof Blob)) {
     throw new Error(`loadSafetensorsFile: file must be a File or Blob, got ${file === null ? 'null' : typeof file}`);
   }

@@ -15,6 +15,7 @@
  */
 
 import { Tensor } from '../tensor/tensor.js';
+import { noExtraArgs } from '../tensor/signature.js';
 import { noGrad } from '../autograd/tape.js';
 import { normalFill, uniformFill } from '../tensor/creation.js';
 import { bindArgs, type ParamSpec, type PyArgs } from '../tensor/signature.js';
@@ -233,6 +234,7 @@ export function xavierNormal_(...args: PyArgs<[tensor: Tensor, gain: number], { 
  * ```
  */
 export function initWeightAndBias(weight: Tensor, bias: Tensor | null): void {
+  noExtraArgs('initWeightAndBias', arguments, ['weight', 'bias']);
   kaimingUniform_(weight, Math.sqrt(5));
   if (bias) {
     const [fanIn] = calculateFanInAndFanOut(weight);

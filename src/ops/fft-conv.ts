@@ -7,6 +7,7 @@
 // setFftConvPolicy({ mode: 'never' }) turns it off, 'always' forces it; F.fftConv2d forces it for one call.
 
 import { type Conv2dAttrs, getBackend } from '../backend/backend.js';
+import { checkKeys, noExtraArgs } from '../tensor/signature.js';
 import { convFftGrid } from '../backend/fft-core.js';
 
 export interface FftConvPolicy {
@@ -34,6 +35,8 @@ const policy: FftConvPolicy = { mode: 'auto', minKernelArea: 81, ratio: 1.5, bac
  * ```
  */
 export function setFftConvPolicy(p: Partial<FftConvPolicy>): FftConvPolicy {
+  noExtraArgs('setFftConvPolicy', arguments, ['p']);
+  checkKeys('setFftConvPolicy', p, ['mode', 'minKernelArea', 'ratio', 'backends']);
   if (p.mode !== undefined && !['auto', 'always', 'never'].includes(p.mode)) {
     throw new Error(`setFftConvPolicy: mode must be 'auto', 'always' or 'never', got ${JSON.stringify(p.mode)}`);
   }

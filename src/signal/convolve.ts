@@ -8,6 +8,7 @@
 // Built from conv1d, pad and flip, so it is differentiable with respect to both signals.
 
 import { Tensor } from '../tensor/tensor.js';
+import { checkKeys, noExtraArgs } from '../tensor/signature.js';
 import { shapeStr } from '../tensor/shape.js';
 import { conv1d } from '../ops/conv.js';
 import { pad } from '../ops/pad.js';
@@ -34,6 +35,8 @@ export interface Convolve1dOptions {
  * ```
  */
 export function convolve1d(a: Tensor, v: Tensor, opts: Convolve1dOptions = {}): Tensor {
+  noExtraArgs('convolve1d', arguments, ['a', 'v', 'opts']);
+  checkKeys('convolve1d', opts, ['mode']);
   for (const [name, t] of [['a', a], ['v', v]] as const) {
     if (!(t instanceof Tensor)) throw new Error(`convolve1d: ${name} must be a Tensor, got ${t === null ? 'null' : typeof t}`);
     if (t.ndim !== 1) throw new Error(`convolve1d: ${name} must be 1-D, got shape ${shapeStr(t.shape)}`);

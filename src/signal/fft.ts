@@ -15,6 +15,7 @@
 // The transforms are not recorded for autograd (F.fftConv2d, which runs the same transforms, is).
 
 import { backend, type FftAttrs } from '../backend/backend.js';
+import { checkKeys, isOptionsObject, noExtraArgs } from '../tensor/signature.js';
 import { Tensor } from '../tensor/tensor.js';
 import { arange, zeros } from '../tensor/creation.js';
 import type { DType } from '../tensor/dtype.js';
@@ -79,6 +80,11 @@ export class Complex {
   readonly im: Tensor;
 
   constructor(re: Tensor, im?: Tensor) {
+    noExtraArgs('Complex', arguments, ['re', 'im']);
+    if (isOptionsObject(im)) { // new Complex(re, { im })
+      checkKeys('Complex', im, ['im']);
+      im = (im as { im?: Tensor }).im;
+    }
     if (!(re instanceof Tensor)) throw new Error(`Complex: re must be a Tensor, got ${typeof re}`);
     const imag = im ?? zeros(re.shape, { dtype: re.dtype === 'float64' ? 'float64' : 'float32' });
     if (!(imag instanceof Tensor)) throw new Error(`Complex: im must be a Tensor, got ${typeof im}`);
@@ -232,6 +238,8 @@ export class Complex {
  * ```
  */
 export function complex(re: Tensor, im?: Tensor): Complex {
+  noExtraArgs('complex', arguments, ['re', 'im']);
+  if (isOptionsObject(im)) checkKeys('complex', im, ['im']);
   return new Complex(re, im);
 }
 

@@ -1,7 +1,7 @@
 // tensor/random.ts — the seeded generator behind rand/randn/randint/shuffles, so runs are reproducible.
 // xoshiro128** (32-bit state words, fast in JS); seeded by splitmix32 from one integer.
 
-import { bindArgs } from './signature.js';
+import { bindArgs, noExtraArgs } from './signature.js';
 
 let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
 let spare: number | null = null; // Box–Muller's second value, cleared by a reseed
@@ -80,6 +80,7 @@ export function getRngState(): RngState {
  * ```
  */
 export function setRngState(state: RngState): void {
+  noExtraArgs('setRngState', arguments, ['state']);
   const w = (state as Partial<RngState> | null)?.xoshiro128;
   if (!Array.isArray(w) || w.length !== 4 || !w.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff) || w.every((v) => v === 0)) {
     throw new Error(`setRngState: state.xoshiro128 must be 4 integers in [0, 2^32), not all 0, got ${JSON.stringify(w)}`);

@@ -224,3 +224,25 @@ export function sizeArgs(op: string, args: readonly unknown[], min = 0): [number
   }
   return [size as number[], opts];
 }
+
+/**
+ * For a convnet function that takes its arguments by position only (no options object): throws, naming
+ * `op`, when more than `names.length` arguments came. A trailing options object is checked as options
+ * (so an empty one, or one whose values are all undefined, passes) and its keys are named as unknown.
+ *
+ * @example
+ * ```ts
+ * export function rgbToGrey(t: Tensor): Tensor {
+ *   noExtraArgs('rgbToGrey', arguments, ['t']);
+ * ```
+ */
+export function noExtraArgs(op: string, args: ArrayLike<unknown>, names: readonly string[]): void {
+  if (args.length <= names.length) return;
+  const extra = args[names.length];
+  if (args.length === names.length + 1 && isOptionsObject(extra)) {
+    checkKeys(op, extra, []);
+    return;
+  }
+  const where = names.length ? `${names.length} argument${names.length === 1 ? '' : 's'} (${names.join(', ')})` : 'no arguments';
+  throw new Error(`${op}: takes ${where} but ${args.length} were given (the extra one is ${describeValue(extra)})`);
+}

@@ -34,6 +34,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, join } from 'node:path';
 import { Tensor } from '../tensor/tensor.js';
 import { fromArray } from '../tensor/creation.js';
+import { checkKeys, noExtraArgs } from '../tensor/signature.js';
 import type { Module } from '../nn/module.js';
 import { readFile, serialize } from '../io/safetensors.js';
 import { linkFileAtomic, writeFileAtomic } from '../io/atomic.js';
@@ -231,6 +232,7 @@ function parseJson(source: string, key: string, text: string | undefined): Json 
  * ```
  */
 export function hasCheckpoint(dir: string): boolean {
+  noExtraArgs('hasCheckpoint', arguments, ['dir']);
   return existsSync(join(dir, MANIFEST_FILE)) || existsSync(join(dir, MODEL_FILE));
 }
 
@@ -281,6 +283,8 @@ function publishModel(dir: string, file: string, bytes: Uint8Array): void {
  * ```
  */
 export async function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): Promise<{ modelFile: string; trainStateFile?: string; manifestFile: string }> {
+  noExtraArgs('saveCheckpoint', arguments, ['dir', 'opts']);
+  checkKeys('saveCheckpoint', opts ?? {}, ['model', 'optimizer', 'scheduler', 'epoch', 'modelName', 'config', 'rng']);
   const { model, epoch } = opts;
   if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`saveCheckpoint: epoch must be a non-negative integer, got ${epoch}`);
   const common: Record<string, string> = { 'convnet.epoch': String(epoch) };
@@ -327,6 +331,7 @@ export async function saveCheckpoint(dir: string, opts: SaveCheckpointOptions): 
  * ```
  */
 export function loadCheckpoint(path: string): LoadedCheckpoint {
+  noExtraArgs('loadCheckpoint', arguments, ['path']);
   const isDir = existsSync(path) && statSync(path).isDirectory();
   if (!isDir) return loadPair(path, undefined, undefined, false);
   const manifest = readManifest(path);

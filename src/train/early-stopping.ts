@@ -13,6 +13,8 @@
 // The decision depends only on the metric's sequence, so a resumed run replays the epochs it already has
 // (`history`, e.g. read back from metrics.jsonl) and stops exactly where an uninterrupted run would.
 
+import { checkKeys } from '../tensor/signature.js';
+
 /**
  * The metrics early stopping can watch: each is a field of an epoch's result. convnet's own.
  * @example
@@ -93,6 +95,7 @@ export class EarlyStopping {
 
   constructor(opts: EarlyStoppingOptions) {
     if (opts === null || typeof opts !== 'object') throw new Error(`EarlyStopping: options must be an object { patience, minDelta?, monitor? }, got ${String(opts)}`);
+    checkKeys('EarlyStopping', opts, ['patience', 'minDelta', 'monitor', 'history']);
     const { patience, minDelta = 0, monitor = 'testAccuracy' } = opts;
     if (!Number.isSafeInteger(patience) || patience < 1) {
       throw new Error(`EarlyStopping: patience must be an integer >= 1 (epochs without improvement before stopping), got ${String(patience)}`);

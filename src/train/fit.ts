@@ -22,6 +22,7 @@
 
 import { Tensor } from '../tensor/tensor.js';
 import { internalScope } from '../tensor/lifetime.js';
+import { checkKeys, noExtraArgs } from '../tensor/signature.js';
 import { noGrad } from '../autograd/tape.js';
 import { argmax } from '../ops/reduce.js';
 import { toDtype } from '../ops/shape.js';
@@ -313,6 +314,8 @@ function batchReleaser(model: Module, lossFn: LossFn | undefined, loader: Iterab
  * ```
  */
 export function evaluate(model: Module, loader: Iterable<Tensor[]>, opts: EvaluateOptions = {}): Promise<EvalResult> {
+  noExtraArgs('evaluate', arguments, ['model', 'loader', 'opts']);
+  checkKeys('evaluate', opts, ['lossFn', 'numClasses', 'onBatch', 'signal']);
   return evaluateOn('evaluate', 'loader', model, loader, opts);
 }
 
@@ -427,6 +430,8 @@ function lengthOf(loader: unknown): number {
  * ```
  */
 export async function fit(model: Module, trainLoader: Iterable<Tensor[]>, opts: FitOptions): Promise<EpochResult[]> {
+  noExtraArgs('fit', arguments, ['model', 'trainLoader', 'opts']);
+  checkKeys('fit', opts ?? {}, ['epochs', 'optimizer', 'lossFn', 'testLoader', 'scheduler', 'startEpoch', 'maxSteps', 'onEpoch', 'onBatch', 'signal', 'progress', 'earlyStopping']);
   const { epochs, optimizer, lossFn } = opts;
   if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`fit: epochs must be a non-negative integer, got ${epochs}`);
   if (!optimizer || typeof optimizer.step !== 'function') throw new Error('fit: optimizer must have zeroGrad() and step() (e.g. new optim.SGD(model.parameters(), { lr: 0.1 }))');

@@ -14,6 +14,7 @@
 
 import { readFileSync } from 'node:fs';
 import { writeFileAtomic } from '../io/atomic.js';
+import { checkKeys, isOptionsObject, noExtraArgs } from '../tensor/signature.js';
 import { maximises, type Monitor } from './early-stopping.js';
 
 /**
@@ -129,6 +130,7 @@ export function parseMetrics(text: string, source = 'metrics.jsonl'): EpochRecor
  * ```
  */
 export function readMetrics(file: string): EpochRecord[] {
+  noExtraArgs('readMetrics', arguments, ['file']);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -148,6 +150,7 @@ export function readMetrics(file: string): EpochRecord[] {
  * ```
  */
 export function writeMetrics(file: string, records: readonly EpochRecord[]): void {
+  noExtraArgs('writeMetrics', arguments, ['file', 'records']);
   writeFileAtomic(file, formatMetrics(records));
 }
 
@@ -162,6 +165,11 @@ export function writeMetrics(file: string, records: readonly EpochRecord[]): voi
  * ```
  */
 export function bestRecord<R extends EpochRecord>(records: readonly R[], monitor: Monitor = 'testAccuracy'): R | undefined {
+  noExtraArgs('bestRecord', arguments, ['records', 'monitor']);
+  if (isOptionsObject(monitor)) { // bestRecord(records, { monitor })
+    checkKeys('bestRecord', monitor, ['monitor']);
+    monitor = (monitor as { monitor?: Monitor }).monitor ?? 'testAccuracy';
+  }
   let best: R | undefined;
   for (const r of records) {
     const v = r[monitor];

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Tensor } from '../tensor/tensor.js';
 import { loadCheckpoint } from './checkpoint.js';
+import { noExtraArgs } from '../tensor/signature.js';
 import { setPretrainedLoader } from './pretrained-hook.js';
 
 /** A pretrained model of the zoo: its file in data/pretrained/, what it scores, and how it was made. */
@@ -52,6 +53,7 @@ const DIR = fileURLToPath(new URL('../../data/pretrained/', import.meta.url));
  * ```
  */
 export function pretrainedFile(name: string): string {
+  noExtraArgs('pretrainedFile', arguments, ['name']);
   const entry = Object.hasOwn(PRETRAINED, name) ? PRETRAINED[name] : undefined;
   if (!entry) throw new Error(`pretrained: no pretrained model '${name}'; available: ${Object.keys(PRETRAINED).join(', ')}`);
   const file = DIR + entry.file;

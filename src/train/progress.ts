@@ -8,6 +8,8 @@
 // rather than `cli-progress`: ~100 lines, no dependency, and it knows what a training run needs
 // (images/s, running loss and accuracy, ETA across epochs, the epoch summary line).
 
+import { checkKeys, noExtraArgs } from '../tensor/signature.js';
+
 /**
  * What Progress writes to: process.stderr, a file stream, or any object with write(text). A structural
  *  type rather than NodeJS.WritableStream, so that the browser build's types need no @types/node. convnet's own.
@@ -108,6 +110,8 @@ export class Progress {
   private drawn = false;
 
   constructor(opts: ProgressOptions = {}) {
+    noExtraArgs('Progress', arguments, ['opts']);
+    checkKeys('Progress', opts, ['stream', 'summaryStream', 'onLine', 'tty', 'logEvery', 'silent']);
     // process is read through globalThis: a bare `process` is a ReferenceError in a browser, even when
     // the display is silent or has a stream of its own.
     const stderr = (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr;

@@ -9,6 +9,8 @@
 // graphics (vega); none is a dependency of convnet today. Every piece of text (the title comes from the
 // caller, e.g. a directory name) is escaped, so the picture is well-formed XML whatever it says.
 
+import { checkKeys, noExtraArgs } from '../tensor/signature.js';
+
 /**
  * What a curve point needs of an epoch (fit's EpochResult and a metrics.jsonl record both have it). convnet's own.
  * @example
@@ -160,6 +162,8 @@ function panel(p: PanelSpec, x: number, y: number, w: number, h: number, xt: Ret
  * ```
  */
 export function plotCurves(records: readonly CurveRecord[], opts: PlotCurvesOptions = {}): string {
+  noExtraArgs('plotCurves', arguments, ['records', 'opts']);
+  checkKeys('plotCurves', opts, ['title', 'width', 'height']);
   if (!Array.isArray(records)) throw new Error(`plotCurves: records must be an array of { epoch, trainLoss, … }, got ${typeof records}`);
   records.forEach((r, i) => {
     if (!Number.isFinite(r?.epoch)) throw new Error(`plotCurves: records[${i}].epoch must be a number, got ${JSON.stringify(r?.epoch)}`);

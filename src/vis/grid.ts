@@ -13,6 +13,7 @@
 // - computed by the backend's ops, not recorded for autograd.
 
 import { Tensor } from '../tensor/tensor.js';
+import { noExtraArgs } from '../tensor/signature.js';
 import { full } from '../tensor/creation.js';
 import { shapeStr } from '../tensor/shape.js';
 import { internalScope } from '../tensor/lifetime.js';
@@ -159,6 +160,7 @@ export function kernelGrid(weight: Tensor, opts: GridOptions & { rgb?: boolean }
  * ```
  */
 export function upscale(t: Tensor, factor: number): Tensor {
+  noExtraArgs('upscale', arguments, ['t', 'factor']);
   if (!Number.isInteger(factor) || factor < 1) throw new Error(`upscale: factor must be a positive integer, got ${factor}`);
   if (t.ndim < 2) throw new Error(`upscale: expected at least 2 dimensions, got shape ${shapeStr(t.shape)}`);
   const lead = t.shape.slice(0, -2), H = t.shape[t.ndim - 2], W = t.shape[t.ndim - 1];

@@ -9,6 +9,7 @@
 // restored afterwards.
 
 import { Tensor } from '../tensor/tensor.js';
+import { noExtraArgs } from '../tensor/signature.js';
 import { zeros } from '../tensor/creation.js';
 import { noGrad } from '../autograd/tape.js';
 import type { Module } from '../nn/module.js';
@@ -49,6 +50,7 @@ function ownParams(m: Module, seen: Set<Tensor>): { total: number; trainable: nu
  * ```
  */
 export function summary(model: Module, inputShape: readonly number[]): string {
+  noExtraArgs('summary', arguments, ['model', 'inputShape']);
   if (!model || typeof (model as Module).namedModules !== 'function') throw new Error(`summary: model must be an nn.Module, got ${typeof model}`);
   if (!Array.isArray(inputShape) || !inputShape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new Error(`summary: inputShape must be a list of non-negative integers (batch dimension included), got ${JSON.stringify(inputShape)}`);

@@ -19,6 +19,7 @@
 import type { DataArray, DType } from '../tensor/dtype.js';
 import { Storage, SyncReadError, freedError, type Memory } from './storage.js';
 import { debugFlag, envVar } from './env.js';
+import { noExtraArgs } from '../tensor/keys.js';
 
 export { Storage, SyncReadError } from './storage.js';
 
@@ -408,7 +409,8 @@ function syncBackend(name: string): Backend | null {
  * await setBackend('webgpu');     // a GPU: wait for it
  * ```
  */
-export function setBackend(name: string): Promise<void> {
+export function setBackend(name: string, ...extra: never[]): Promise<void> {
+  noExtraArgs('setBackend', [name, ...extra], ['name']);
   const b = start(name);
   if (!b) throw new Error(`setBackend: unknown backend '${name}'; registered: ${[...registry.keys()].join(', ')}`);
   if (!(b instanceof Promise)) {

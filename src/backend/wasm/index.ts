@@ -19,6 +19,7 @@ import { elementwiseKernels } from './elementwise.js';
 import { rt } from './runtime.js';
 import { MAX_PAGES } from './heap.js';
 import { mem, type MemoryStats } from './memory.js';
+import { noExtraArgs } from '../../tensor/keys.js';
 
 /** Every kernel call: a new tick, and its storage arguments resident and stamped (so that allocations
  *  during the call never spill them, and views are taken only after the memory has grown). */
@@ -72,7 +73,10 @@ let instance: BackendImpl | null = null;
  * setNumThreads(1);  // deterministic timing on a shared machine
  * ```
  */
-export function setNumThreads(n: number): void { rt().setNumThreads(n); }
+export function setNumThreads(n: number, ...extra: never[]): void {
+  noExtraArgs('setNumThreads', [n, ...extra], ['n']);
+  rt().setNumThreads(n);
+}
 /**
  * The number of threads the wasm kernels use. PyTorch: `torch.get_num_threads`.
  * @example
@@ -105,7 +109,8 @@ export function wasmInfo(): { relaxedSimd: boolean; sharedMemory: boolean; threa
  * setWasmMemoryLimit(1024 * 2 ** 20);  // 1 GiB
  * ```
  */
-export function setWasmMemoryLimit(bytes: number): void {
+export function setWasmMemoryLimit(bytes: number, ...extra: never[]): void {
+  noExtraArgs('setWasmMemoryLimit', [bytes, ...extra], ['bytes']);
   if (!Number.isFinite(bytes) || bytes < 0) throw new Error(`setWasmMemoryLimit: expected a non-negative number of bytes, got ${bytes}`);
   rt().heap.softLimit = bytes;
 }

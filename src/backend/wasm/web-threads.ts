@@ -14,6 +14,7 @@
 
 import { rt } from './runtime.js';
 import { Pool, WORKER_SOURCE, nodeThreads, type WorkerData } from './threads.js';
+import { noExtraArgs } from '../../tensor/keys.js';
 
 // The worker: threads.ts's source as is, with require('node:worker_threads').workerData being the first
 // message. 'ready' goes out before the loop, which never returns to the worker's event loop; after close()
@@ -43,7 +44,8 @@ let queue: Promise<unknown> = Promise.resolve();
  * const n = await initWasmThreads();  // in a page: before training
  * ```
  */
-export function initWasmThreads(n?: number): Promise<number> {
+export function initWasmThreads(n?: number, ...extra: never[]): Promise<number> {
+  noExtraArgs('initWasmThreads', [n, ...extra], ['n']);
   const next = queue.then(() => start(n));
   queue = next.catch(() => undefined);
   return next;

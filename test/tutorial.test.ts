@@ -5,29 +5,10 @@ import { it } from 'node:test';
 import assert from 'node:assert/strict';
 import { tensor, randn, nn, F, Tensor } from '../src/index.js';
 import { assertClose, forEachBackend, nested, readsSync, values } from './helpers/backends.js';
+import { corrByHand, EDGE, K9, X5 } from './helpers/tutorial.js';
 
-const X5 = [[3, 4, 6, 5, 7], [2, 4, 6, 8, 2], [1, 6, 7, 8, 4], [9, 7, 4, 6, 2], [3, 7, 5, 4, 1]];
-const K9 = [[1, 2, 3], [4, 5, 6], [7, 8, 9]];
 
-/** Cross-correlation by its definition, on plain arrays, with zero padding and stride. */
-function corrByHand(x: number[][], k: number[][], pad = 0, stride = 1): number[][] {
-  const H = x.length, W = x[0].length, kh = k.length, kw = k[0].length;
-  const at = (i: number, j: number) => (i >= 0 && i < H && j >= 0 && j < W ? x[i][j] : 0);
-  const out: number[][] = [];
-  for (let i = -pad; i + kh <= H + pad; i += stride) {
-    const row: number[] = [];
-    for (let j = -pad; j + kw <= W + pad; j += stride) {
-      let s = 0;
-      for (let a = 0; a < kh; a++) for (let b = 0; b < kw; b++) s += at(i + a, j + b) * k[a][b];
-      row.push(s);
-    }
-    out.push(row);
-  }
-  return out;
-}
 
-/** The tutorial's 6x8 image: ones, with columns 2..5 set to zero (X = ones(6, 8); X[:, 2:6] = 0). */
-const EDGE = Array.from({ length: 6 }, () => Array.from({ length: 8 }, (_, j) => (j >= 2 && j < 6 ? 0 : 1)));
 
 function edgeImage(): Tensor {
   return tensor(EDGE);

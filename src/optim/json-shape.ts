@@ -19,3 +19,11 @@ export function describeJson(like: unknown): string {
   const k = jsonKind(like);
   return `${/^[aeiou]/.test(k) ? 'an' : 'a'} ${k}`;
 }
+
+/** A scheduler's state as plain JSON data: every field except the optimizer (LRScheduler's and
+ *  ReduceLROnPlateau's stateDict; ±∞ becomes null in JSON, which their loadStateDict reads back). */
+export function schedulerState(scheduler: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(scheduler)) if (k !== 'optimizer') out[k] = JSON.parse(JSON.stringify(v));
+  return out;
+}

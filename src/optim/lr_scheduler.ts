@@ -25,7 +25,7 @@
  */
 
 import type { GroupOptions, Optimizer } from './optimizer.js';
-import { describeJson, jsonKind, sameJsonShape } from './json-shape.js';
+import { describeJson, jsonKind, sameJsonShape, schedulerState } from './json-shape.js';
 import { bindArgs, type ParamSpec, type PyArgs } from '../tensor/signature.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -137,9 +137,7 @@ export abstract class LRScheduler {
    * ```
    */
   stateDict(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[k] = JSON.parse(JSON.stringify(v));
-    return out;
+    return schedulerState(this);
   }
 
   /**

@@ -10,7 +10,7 @@
 import type { Optimizer } from './optimizer.js';
 import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { Tensor } from '../tensor/tensor.js';
-import { describeJson, jsonKind, sameJsonShape } from './json-shape.js';
+import { describeJson, jsonKind, sameJsonShape, schedulerState } from './json-shape.js';
 
 type Mode = 'min' | 'max';
 type ThresholdMode = 'rel' | 'abs';
@@ -153,9 +153,7 @@ export class ReduceLROnPlateau {
    * ```
    */
   stateDict(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(this)) if (k !== 'optimizer') out[k] = JSON.parse(JSON.stringify(v));
-    return out;
+    return schedulerState(this);
   }
 
   /**

@@ -19,6 +19,7 @@ import {
 import { MANIFEST_FILE, MODEL_FILE, TRAIN_STATE_FILE } from '../src/train/checkpoint.js';
 import { fromArray } from '../src/tensor/creation.js';
 import { forEachBackend, hasFloat64, values } from './helpers/backends.js';
+import { requireBuiltCli } from './helpers/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 let tmp = '';
@@ -188,7 +189,8 @@ describe('atomic writes', () => {
     const delay = () => { seed = (Math.imul(seed, 1103515245) + 12345) >>> 0; return 5 + (seed % 120); };
     let lastSaved = 0;
     for (let kill = 0; kill < 8; kill++) {
-      const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'test/helpers/checkpoint-saver.ts'), dir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+      requireBuiltCli();
+      const child = spawn(process.execPath, [join(root, 'test/helpers/checkpoint-saver.mjs'), dir], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
       let out = '';
       await new Promise<void>((resolve, reject) => {
         child.stdout.on('data', (d) => { out += d; if (out.includes('ready') && !child.killed) setTimeout(() => { child.kill('SIGKILL'); resolve(); }, delay()); });

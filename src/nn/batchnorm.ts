@@ -50,7 +50,21 @@ const BATCH_NORM_SIGNATURE: Signature = {
   ],
 };
 
-abstract class BatchNormBase extends Module<[Tensor], Tensor> {
+/** The settings NormBase keeps, once the subclass has bound and checked its arguments. */
+export interface NormSettings {
+  numFeatures: number;
+  eps: number;
+  momentum: number | null;
+  affine: boolean;
+  trackRunningStats: boolean;
+}
+
+/**
+ * What batch and instance normalisation share, as torch.nn's _NormBase: the settings, the affine weight
+ * and bias (ones and zeros), the running statistics as buffers with PyTorch's state-dict names, and their
+ * resets. nn/normalization.ts's InstanceNorm extends it too.
+ */
+export abstract class NormBase extends Module<[Tensor], Tensor> {
   readonly numFeatures: number;
   readonly eps: number;
   momentum: number | null;
@@ -64,38 +78,21 @@ abstract class BatchNormBase extends Module<[Tensor], Tensor> {
   declare runningVar: Tensor | null;
   /** The number of training batches seen, int32 (state-dict key `num_batches_tracked`). */
   declare numBatchesTracked: Tensor | null;
-  /** numBatchesTracked's value and the version of its data when this layer last counted (see forward). */
-  private counted: { version: number; value: number } | null = null;
 
-  constructor(op: string, args: readonly unknown[]) {
+  constructor(settings: NormSettings) {
     super();
-    const opts = bindArgs(op, args, BATCH_NORM_SIGNATURE) as BatchNormLayerOptions;
-    const numFeatures = opts.numFeatures;
-    if (typeof numFeatures !== 'number' || !Number.isInteger(numFeatures) || numFeatures < 1) {
-      throw new Error(`${op}: numFeatures must be a positive integer, got ${JSON.stringify(numFeatures)}`);
-    }
-    const eps = opts.eps ?? 1e-5;
-    if (typeof eps !== 'number' || !(eps >= 0)) throw new Error(`${op}: eps must be a non-negative number, got ${JSON.stringify(opts.eps)}`);
-    const momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
-    if (momentum !== null && (typeof momentum !== 'number' || !Number.isFinite(momentum))) {
-      throw new Error(`${op}: momentum must be a number or null, got ${JSON.stringify(momentum)}`);
-    }
-    this.numFeatures = numFeatures as number;
-    this.eps = eps;
-    this.momentum = momentum;
-    this.affine = opts.affine ?? true;
-    this.trackRunningStats = opts.trackRunningStats ?? true;
-    this.weight = this.affine ? new Parameter(ones([this.numFeatures])) : null;
-    this.bias = this.affine ? new Parameter(zeros([this.numFeatures])) : null;
-    if (this.trackRunningStats) {
-      this.registerBuffer('running_mean', zeros([this.numFeatures]));
-      this.registerBuffer('running_var', ones([this.numFeatures]));
-      this.registerBuffer('num_batches_tracked', zeros([], { dtype: 'int32' }));
-    } else {
-      this.registerBuffer('running_mean', null);
-      this.registerBuffer('running_var', null);
-      this.registerBuffer('num_batches_tracked', null);
-    }
+    const C = settings.numFeatures;
+    this.numFeatures = C;
+    this.eps = settings.eps;
+    this.momentum = settings.momentum;
+    this.affine = settings.affine;
+    this.trackRunningStats = settings.trackRunningStats;
+    this.weight = this.affine ? new Parameter(ones([C])) : null;
+    this.bias = this.affine ? new Parameter(zeros([C])) : null;
+    const track = this.trackRunningStats;
+    this.registerBuffer('running_mean', track ? zeros([C]) : null);
+    this.registerBuffer('running_var', track ? ones([C]) : null);
+    this.registerBuffer('num_batches_tracked', track ? zeros([], { dtype: 'int32' }) : null);
   }
 
   /**
@@ -122,10 +119,34 @@ abstract class BatchNormBase extends Module<[Tensor], Tensor> {
    */
   resetParameters(): void {
     this.resetRunningStats();
-    if (this.affine) {
-      ones_(this.weight!);
-      zeros_(this.bias!);
-    }
+    if (this.weight) ones_(this.weight);
+    if (this.bias) zeros_(this.bias);
+  }
+}
+
+/** BatchNorm's arguments bound and checked (PyTorch's defaults: eps 1e-5, momentum 0.1, affine and
+ *  trackRunningStats true). */
+function batchNormSettings(op: string, args: readonly unknown[]): NormSettings {
+  const opts = bindArgs(op, args, BATCH_NORM_SIGNATURE) as BatchNormLayerOptions;
+  const numFeatures = opts.numFeatures;
+  if (typeof numFeatures !== 'number' || !Number.isInteger(numFeatures) || numFeatures < 1) {
+    throw new Error(`${op}: numFeatures must be a positive integer, got ${JSON.stringify(numFeatures)}`);
+  }
+  const eps = opts.eps ?? 1e-5;
+  if (typeof eps !== 'number' || !(eps >= 0)) throw new Error(`${op}: eps must be a non-negative number, got ${JSON.stringify(opts.eps)}`);
+  const momentum = opts.momentum === undefined ? 0.1 : opts.momentum;
+  if (momentum !== null && (typeof momentum !== 'number' || !Number.isFinite(momentum))) {
+    throw new Error(`${op}: momentum must be a number or null, got ${JSON.stringify(momentum)}`);
+  }
+  return { numFeatures, eps, momentum, affine: opts.affine ?? true, trackRunningStats: opts.trackRunningStats ?? true };
+}
+
+abstract class BatchNormBase extends NormBase {
+  /** numBatchesTracked's value and the version of its data when this layer last counted (see forward). */
+  private counted: { version: number; value: number } | null = null;
+
+  constructor(op: string, args: readonly unknown[]) {
+    super(batchNormSettings(op, args));
   }
 
   protected abstract checkInputDim(x: Tensor): void;

@@ -15,6 +15,7 @@ import { groupNorm, instanceNorm, layerNorm } from '../ops/norm.js';
 import { squeeze, unsqueeze } from '../ops/shape.js';
 import { Module, markBuiltIn } from './module.js';
 import { Parameter } from './parameter.js';
+import { NormBase, type NormSettings } from './batchnorm.js';
 import { ones_, zeros_ } from './init.js';
 import { pyBool, pyFloat, pyTuple } from './repr.js';
 
@@ -199,62 +200,26 @@ export interface InstanceNormLayerOptions {
 export type InstanceNormLayerArgs = PyArgs<[numFeatures: number, eps: number, momentum: number, affine: boolean, trackRunningStats: boolean],
   InstanceNormLayerOptions>;
 
-abstract class InstanceNormNd extends Module {
-  readonly numFeatures: number;
-  readonly eps: number;
-  momentum: number;
-  readonly affine: boolean;
-  readonly trackRunningStats: boolean;
-  weight: Parameter | null;
-  bias: Parameter | null;
-  declare runningMean: Tensor | null;
-  declare runningVar: Tensor | null;
-  declare numBatchesTracked: Tensor | null;
+/** InstanceNorm's arguments bound and checked (PyTorch's defaults: eps 1e-5, momentum 0.1, affine and
+ *  trackRunningStats false). */
+function instanceNormSettings(op: string, args: readonly unknown[]): NormSettings {
+  const a = bindArgs(op, args, { positional: [
+    { name: 'numFeatures', kind: 'int', required: true }, { name: 'eps', kind: 'number' }, { name: 'momentum', kind: 'number' },
+    { name: 'affine', kind: 'bool' }, { name: 'trackRunningStats', kind: 'bool' }] });
+  const C = a.numFeatures as number;
+  if (C < 1) throw new Error(`${op}: numFeatures must be a positive integer, got ${C}`);
+  return {
+    numFeatures: C, eps: checkEps(op, (a.eps ?? 1e-5) as number), momentum: (a.momentum ?? 0.1) as number,
+    affine: (a.affine ?? false) as boolean, trackRunningStats: (a.trackRunningStats ?? false) as boolean,
+  };
+}
+
+abstract class InstanceNormNd extends NormBase {
+  /** A number here (instance norm has no cumulative average): NormBase's momentum, narrowed. */
+  declare momentum: number;
 
   constructor(op: string, private readonly spatial: number, args: readonly unknown[]) {
-    super();
-    const a = bindArgs(op, args, { positional: [
-      { name: 'numFeatures', kind: 'int', required: true }, { name: 'eps', kind: 'number' }, { name: 'momentum', kind: 'number' },
-      { name: 'affine', kind: 'bool' }, { name: 'trackRunningStats', kind: 'bool' }] });
-    const C = a.numFeatures as number;
-    if (C < 1) throw new Error(`${op}: numFeatures must be a positive integer, got ${C}`);
-    this.numFeatures = C;
-    this.eps = checkEps(op, (a.eps ?? 1e-5) as number);
-    this.momentum = (a.momentum ?? 0.1) as number;
-    this.affine = (a.affine ?? false) as boolean;
-    this.trackRunningStats = (a.trackRunningStats ?? false) as boolean;
-    this.weight = this.affine ? new Parameter(ones([C])) : null;
-    this.bias = this.affine ? new Parameter(zeros([C])) : null;
-    this.registerBuffer('running_mean', this.trackRunningStats ? zeros([C]) : null);
-    this.registerBuffer('running_var', this.trackRunningStats ? ones([C]) : null);
-    this.registerBuffer('num_batches_tracked', this.trackRunningStats ? zeros([], { dtype: 'int32' }) : null);
-  }
-
-  /**
-   * Sets the running mean to 0, the running variance to 1 and the batch count to 0. PyTorch: `reset_running_stats`.
-   * @example
-   * ```ts
-   * inorm.resetRunningStats();
-   * ```
-   */
-  resetRunningStats(): void {
-    if (!this.trackRunningStats) return;
-    this.runningMean!.zero_();
-    this.runningVar!.fill_(1);
-    this.numBatchesTracked!.zero_();
-  }
-
-  /**
-   * Resets the running statistics and sets the scale to 1 and the shift to 0. PyTorch: `reset_parameters`.
-   * @example
-   * ```ts
-   * inorm.resetParameters();
-   * ```
-   */
-  resetParameters(): void {
-    this.resetRunningStats();
-    if (this.weight) ones_(this.weight);
-    if (this.bias) zeros_(this.bias);
+    super(instanceNormSettings(op, args));
   }
 
   /**

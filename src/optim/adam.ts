@@ -75,11 +75,10 @@ abstract class AdamBase extends Optimizer<AdamOptions> {
 
   protected override validate(g: ParamGroup<AdamOptions>): void {
     super.validate(g);
-    if (!(g.eps >= 0)) throw new Error(`${this.opName}: invalid epsilon value: ${g.eps}`);
+    this.requireNonNegative(g, 'eps', 'weightDecay');
     if (!Array.isArray(g.betas) || g.betas.length !== 2) throw new Error(`${this.opName}: betas must be a pair [beta1, beta2], got ${JSON.stringify(g.betas)}`);
     if (!(g.betas[0] >= 0 && g.betas[0] < 1)) throw new Error(`${this.opName}: invalid beta parameter at index 0: ${g.betas[0]}`);
     if (!(g.betas[1] >= 0 && g.betas[1] < 1)) throw new Error(`${this.opName}: invalid beta parameter at index 1: ${g.betas[1]}`);
-    if (!(g.weightDecay >= 0)) throw new Error(`${this.opName}: invalid weightDecay value: ${g.weightDecay}`);
   }
 
   protected updateGroup(g: ParamGroup<AdamOptions>): void {

@@ -171,6 +171,15 @@ export abstract class Optimizer<O extends GroupOptions = GroupOptions> {
     if (typeof group.lr !== 'number' || !(group.lr >= 0)) throw new Error(`${this.opName}: invalid learning rate: ${group.lr}`);
   }
 
+  /** PyTorch's checks of a group's settings that must be ≥ 0, with its messages ("invalid weightDecay
+   *  value: -1"; eps is "epsilon"). */
+  protected requireNonNegative(group: ParamGroup<O>, ...names: (keyof O & string)[]): void {
+    for (const name of names) {
+      const v = (group as unknown as Record<string, unknown>)[name];
+      if (!((v as number) >= 0)) throw new Error(`${this.opName}: invalid ${name === 'eps' ? 'epsilon' : name} value: ${v}`);
+    }
+  }
+
   /**
    * Clears every parameter's gradient: to null (default, as PyTorch 2) or, with `setToNone: false`, to
    * zeros. A gradient no user code was handed is freed at once. PyTorch: `Optimizer.zero_grad`.

@@ -73,10 +73,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
 
   protected override validate(g: ParamGroup<RMSpropOptions>): void {
     super.validate(g);
-    if (!(g.eps >= 0)) throw new Error(`RMSprop: invalid epsilon value: ${g.eps}`);
-    if (!(g.momentum >= 0)) throw new Error(`RMSprop: invalid momentum value: ${g.momentum}`);
-    if (!(g.weightDecay >= 0)) throw new Error(`RMSprop: invalid weightDecay value: ${g.weightDecay}`);
-    if (!(g.alpha >= 0)) throw new Error(`RMSprop: invalid alpha value: ${g.alpha}`);
+    this.requireNonNegative(g, 'eps', 'momentum', 'weightDecay', 'alpha');
   }
 
   protected updateGroup(g: ParamGroup<RMSpropOptions>): void {
@@ -160,10 +157,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
 
   protected override validate(g: ParamGroup<AdagradOptions>): void {
     super.validate(g);
-    if (!(g.lrDecay >= 0)) throw new Error(`Adagrad: invalid lrDecay value: ${g.lrDecay}`);
-    if (!(g.weightDecay >= 0)) throw new Error(`Adagrad: invalid weightDecay value: ${g.weightDecay}`);
-    if (!(g.initialAccumulatorValue >= 0)) throw new Error(`Adagrad: invalid initialAccumulatorValue value: ${g.initialAccumulatorValue}`);
-    if (!(g.eps >= 0)) throw new Error(`Adagrad: invalid epsilon value: ${g.eps}`);
+    this.requireNonNegative(g, 'lrDecay', 'weightDecay', 'initialAccumulatorValue', 'eps');
   }
 
   protected updateGroup(g: ParamGroup<AdagradOptions>): void {

@@ -77,8 +77,7 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected override validate(g: ParamGroup<SGDOptions>): void {
     super.validate(g);
-    if (!(g.momentum >= 0)) throw new Error(`SGD: invalid momentum value: ${g.momentum}`);
-    if (!(g.weightDecay >= 0)) throw new Error(`SGD: invalid weightDecay value: ${g.weightDecay}`);
+    this.requireNonNegative(g, 'momentum', 'weightDecay');
     if (g.nesterov && (g.momentum <= 0 || g.dampening !== 0)) throw new Error('SGD: Nesterov momentum requires a momentum and zero dampening');
   }
 

@@ -13,42 +13,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { F, Tensor, nn } from '../src/index.js';
-import { assertFixture, buildModule, fromFixture, loadFixture, stateDictFrom, type FixtureTensor, type ModuleSpec } from './nn-fixtures.js';
+import { assertFixture, checkModuleCase, fromFixture, loadFixture, type FixtureTensor, type ModuleCase } from './nn-fixtures.js';
 import { forEachBackend, widestFloat } from './helpers/backends.js';
 
-interface ModuleCase {
-  name: string; group: string; module: ModuleSpec; forwardOptions: Record<string, unknown>; repr: string; training: boolean;
-  stateDict: Record<string, FixtureTensor>; input: FixtureTensor; output: FixtureTensor; gradOutput: FixtureTensor;
-  gradInput: FixtureTensor; grads: Record<string, FixtureTensor>; stateDictAfter: Record<string, FixtureTensor>;
+interface LayerModuleCase extends ModuleCase {
+  group: string;
 }
 interface FunctionCase {
   name: string; group: string; op: string; tensors: Record<string, FixtureTensor>; args: unknown[]; options: Record<string, unknown>;
   output: FixtureTensor; gradOutput: FixtureTensor; grads: Record<string, FixtureTensor>;
 }
 
-const fx = loadFixture<{ generator: string; modules: ModuleCase[]; functions: FunctionCase[] }>('layers.json');
+const fx = loadFixture<{ generator: string; modules: LayerModuleCase[]; functions: FunctionCase[] }>('layers.json');
 
-async function checkState(m: nn.Module, expected: Record<string, FixtureTensor>, what: string): Promise<void> {
-  const sd = m.stateDict();
-  assert.deepEqual([...sd.keys()], Object.keys(expected), `${what}: state dict keys (PyTorch's names and order)`);
-  for (const [k, v] of Object.entries(expected)) await assertFixture(sd.get(k)!, v, `${what} ${k}`);
-}
-
-async function runModule(c: ModuleCase): Promise<void> {
-  const m = buildModule(c.module);
-  assert.equal(m.toString(), c.repr);
-  m.loadStateDict(stateDictFrom(c.stateDict));
-  m.train(c.training);
-  const x = fromFixture(c.input).requiresGrad_();
-  const out = (Object.keys(c.forwardOptions).length ? m(x, c.forwardOptions) : m(x)) as Tensor;
-  await assertFixture(out, c.output, 'output');
-  out.mul(fromFixture(c.gradOutput)).sum().backward();
-  await assertFixture(x.grad!, c.gradInput, 'input grad');
-  const params = new Map(m.namedParameters());
-  assert.deepEqual([...params.keys()].sort(), Object.keys(c.grads).sort(), 'parameters with gradients');
-  for (const [k, g] of Object.entries(c.grads)) await assertFixture(params.get(k)!.grad!, g, `grad ${k}`);
-  await checkState(m, c.stateDictAfter, 'after forward');
-}
 
 async function runFunction(c: FunctionCase, dtype: 'float32' | 'float64'): Promise<void> {
   const ts: Record<string, Tensor> = {};
@@ -71,7 +48,7 @@ const groups = [...new Set([...fx.modules.map((c) => c.group), ...fx.functions.m
 for (const group of groups) {
   forEachBackend(`${group} vs PyTorch (${fx.generator})`, (backend) => {
     const wide = widestFloat(backend);
-    for (const c of fx.modules.filter((m) => m.group === group)) test(`nn.${c.name}`, () => runModule(c));
+    for (const c of fx.modules.filter((m) => m.group === group)) test(`nn.${c.name}`, () => checkModuleCase(c));
     for (const c of fx.functions.filter((f) => f.group === group)) {
       test(`F.${c.name} ${wide}`, () => runFunction(c, wide));
       if (wide !== 'float32') test(`F.${c.name} float32`, () => runFunction(c, 'float32'));

@@ -53,3 +53,36 @@ export function buildModule(spec: ModuleSpec): nn.Module {
 export function stateDictFrom(sd: Record<string, FixtureTensor>): Map<string, Tensor> {
   return new Map(Object.entries(sd).map(([k, v]) => [k, fromFixture(v, k.endsWith('num_batches_tracked') ? 'int32' : 'float32')]));
 }
+
+/** A module's state dict against a fixture's: PyTorch's keys in PyTorch's order, and the values. */
+export async function checkState(m: nn.Module, expected: Record<string, FixtureTensor>, what: string): Promise<void> {
+  const sd = m.stateDict();
+  assert.deepEqual([...sd.keys()], Object.keys(expected), `${what}: state dict keys (PyTorch's names and order)`);
+  for (const [k, v] of Object.entries(expected)) await assertFixture(sd.get(k)!, v, `${what} ${k}`);
+}
+
+/** One module case of a PyTorch fixture (nn.json, layers.json): the module built from its spec prints as
+ *  PyTorch's repr, takes PyTorch's state dict, and gives PyTorch's output, input gradient, parameter
+ *  gradients and state dict after the forward (running statistics). */
+export interface ModuleCase {
+  name: string; module: ModuleSpec; repr: string; training: boolean; forwardOptions?: Record<string, unknown>;
+  stateDict: Record<string, FixtureTensor>; input: FixtureTensor; output: FixtureTensor; gradOutput: FixtureTensor;
+  gradInput: FixtureTensor; grads: Record<string, FixtureTensor>; stateDictAfter: Record<string, FixtureTensor>;
+}
+
+/** Runs a ModuleCase and checks everything it records. */
+export async function checkModuleCase(c: ModuleCase): Promise<void> {
+  const m = buildModule(c.module);
+  assert.equal(m.toString(), c.repr);
+  m.loadStateDict(stateDictFrom(c.stateDict));
+  m.train(c.training);
+  const x = fromFixture(c.input).requiresGrad_();
+  const out = (c.forwardOptions && Object.keys(c.forwardOptions).length ? m(x, c.forwardOptions) : m(x)) as Tensor;
+  await assertFixture(out, c.output, 'output');
+  out.mul(fromFixture(c.gradOutput)).sum().backward();
+  await assertFixture(x.grad!, c.gradInput, 'input grad');
+  const params = new Map(m.namedParameters());
+  assert.deepEqual([...params.keys()].sort(), Object.keys(c.grads).sort(), 'parameters with gradients');
+  for (const [k, g] of Object.entries(c.grads)) await assertFixture(params.get(k)!.grad!, g, `grad ${k}`);
+  await checkState(m, c.stateDictAfter, 'after forward');
+}

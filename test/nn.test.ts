@@ -13,21 +13,16 @@ import assert from 'node:assert/strict';
 import {
   F, Tensor, gradcheck, manualSeed, nn, randn, tensor, zeros, ones, matmul,
 } from '../src/index.js';
-import { assertFixture, buildModule, fromFixture, loadFixture, stateDictFrom, type FixtureTensor, type ModuleSpec } from './nn-fixtures.js';
+import { assertFixture, buildModule, checkModuleCase, checkState, fromFixture, loadFixture, stateDictFrom, type FixtureTensor, type ModuleCase, type ModuleSpec } from './nn-fixtures.js';
 import { assertBackwardAfterSwitch, forEachBackend, values, widestFloat } from './helpers/backends.js';
 
-interface LayerCase {
-  name: string; module: ModuleSpec; repr: string; training: boolean;
-  stateDict: Record<string, FixtureTensor>; input: FixtureTensor; output: FixtureTensor; gradOutput: FixtureTensor;
-  gradInput: FixtureTensor; grads: Record<string, FixtureTensor>; stateDictAfter: Record<string, FixtureTensor>;
-}
 interface BnSteps {
   name: string; module: ModuleSpec; inputs: FixtureTensor[]; after: Record<string, FixtureTensor>[];
   evalInput: FixtureTensor; evalOutput: FixtureTensor;
 }
 interface NnFixture {
   generator: string;
-  layers: LayerCase[];
+  layers: ModuleCase[];
   bnSteps: BnSteps[];
   reprs: { module: ModuleSpec; repr: string }[];
   network: {
@@ -38,28 +33,11 @@ interface NnFixture {
 
 const fx = loadFixture<NnFixture>('nn.json');
 
-async function checkState(m: nn.Module, expected: Record<string, FixtureTensor>, what: string): Promise<void> {
-  const sd = m.stateDict();
-  assert.deepEqual([...sd.keys()], Object.keys(expected), `${what}: state dict keys (PyTorch's names and order)`);
-  for (const [k, v] of Object.entries(expected)) await assertFixture(sd.get(k)!, v, `${what} ${k}`);
-}
 
 forEachBackend(`layers vs PyTorch (${fx.generator})`, () => {
   for (const c of fx.layers) {
     test(c.name, async () => {
-      const m = buildModule(c.module);
-      assert.equal(m.toString(), c.repr);
-      m.loadStateDict(stateDictFrom(c.stateDict));
-      m.train(c.training);
-      const x = fromFixture(c.input).requiresGrad_();
-      const out = m(x) as Tensor;
-      await assertFixture(out, c.output, 'output');
-      out.mul(fromFixture(c.gradOutput)).sum().backward();
-      await assertFixture(x.grad!, c.gradInput, 'input grad');
-      const params = new Map(m.namedParameters());
-      assert.deepEqual([...params.keys()].sort(), Object.keys(c.grads).sort(), 'parameters with gradients');
-      for (const [k, g] of Object.entries(c.grads)) await assertFixture(params.get(k)!.grad!, g, `grad ${k}`);
-      await checkState(m, c.stateDictAfter, 'after forward');
+      await checkModuleCase(c);
     });
   }
 });

@@ -20,6 +20,7 @@
 // otherwise python3 is asked directly.
 // The one-command run on a lent GPU machine is bench/gpu/run.sh (see bench/gpu/README.md).
 
+import './dawn.js'; // the webgpu backend finds Dawn in bench/node_modules
 import { firstTouchLine } from './first-touch.js';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';

@@ -23,6 +23,7 @@
 // --no-webgpu (leave out both webgpu columns), --webgpu-only (only those; a software adapter needs minutes).
 // Layouts: each library gets its native layout (tfjs NHWC, the others NCHW); conversion is not timed.
 
+import './dawn.js'; // the webgpu backend finds Dawn in bench/node_modules
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -8,6 +8,7 @@
 // The webgpu row names its adapter ("software adapter" for llvmpipe: CPU emulation, not GPU speed); its
 // steps only queue GPU work, so it is timed as k steps then one webgpuSync(), per step (bench/gpu/common.ts),
 // and compared with PyTorch on its own line, not counted in the CPU ratio.
+import './dawn.js'; // the webgpu backend finds Dawn in bench/node_modules
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

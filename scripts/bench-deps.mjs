@@ -1,10 +1,11 @@
 // scripts/bench-deps.mjs — the benchmarks' peer libraries (tfjs-core and its cpu, wasm and webgpu backends,
-// onnxruntime-node: ~370 MB) are bench/'s own package (bench/package.json, bench/package-lock.json), so the
+// onnxruntime-node: ~370 MB) and Dawn (the npm package webgpu, 132 MB, which the tests' webgpu backend
+// loads from there: bench/dawn.ts) are bench/'s own package (bench/package.json, bench/package-lock.json), so the
 // root's `npm install` leaves them out. npm runs this before `npm run bench` and `npm run bench:gpu`
 // (prebench, prebench:gpu; `npm run bench:deps` alone): when bench/node_modules is missing or was installed
 // from another bench/package-lock.json, it runs `npm ci --prefix bench` and says so in one line; otherwise
 // it prints nothing. Files in bench/ resolve bare imports from bench/node_modules first, then the root's
-// (tsx, webgpu). The stamp it leaves, bench/node_modules/.convnet-bench-deps, holds a hash of bench's
+// (tsx). The stamp it leaves, bench/node_modules/.convnet-bench-deps, holds a hash of bench's
 // package.json and lock, Node's ABI, platform and architecture.
 
 import { createHash } from 'node:crypto';
@@ -26,7 +27,7 @@ const want = hash.digest('hex');
 if (existsSync(stamp) && readFileSync(stamp, 'utf8').trim() === want) process.exit(0);
 
 const why = existsSync(join(bench, 'node_modules')) ? `out of date with ${relative(root, lock)}` : 'first use';
-console.log(`bench: installing the benchmark peers into bench/node_modules (${why}; npm ci --prefix bench, ~370 MB)`);
+console.log(`bench: installing the benchmark peers into bench/node_modules (${why}; npm ci --prefix bench, ~500 MB)`);
 
 // Run the npm that runs this script where there is one (npm sets npm_execpath to its CLI), else `npm`.
 const cli = process.env.npm_execpath;

@@ -1,7 +1,7 @@
 // scripts/test-deps.mjs — what `npm test` needs beyond npm, provided before the suite starts (npm runs
 // this as `pretest`): Debian's Chromium for the browser tests, Mesa's EGL and GLES (with llvmpipe) for
 // the webgpu backend's tests on a machine without a GPU (Dawn's OpenGL ES backend), Debian's python3-torch
-// and python3-onnx for the interop tests, and onnxruntime-node in bench/node_modules (scripts/bench-deps.mjs). As root on Debian it
+// and python3-onnx for the interop tests, and onnxruntime-node and Dawn (webgpu) in bench/node_modules (scripts/bench-deps.mjs). As root on Debian it
 // installs what is missing with apt-get and says so in one line; otherwise it stops at once with the one
 // command to run. CONVNET_TEST_DEPS=skip leaves the check out.
 
@@ -27,7 +27,7 @@ if (process.env.CONVNET_TEST_DEPS === 'skip') process.exit(0);
 {
   const r = spawnSync(process.execPath, [fileURLToPath(new URL('./bench-deps.mjs', import.meta.url))], { stdio: 'inherit' });
   if (r.status !== 0) {
-    console.error('npm test: the ONNX tests need onnxruntime-node in bench/node_modules; run `npm run bench:deps`');
+    console.error('npm test: the ONNX and webgpu tests need onnxruntime-node and Dawn (webgpu) in bench/node_modules; run `npm run bench:deps`');
     process.exit(1);
   }
 }

@@ -59,12 +59,13 @@ say "compressing $NODE_BIN ($NODE_VERSION)"
 xz -T2 -6 -c "$NODE_BIN" >"$KIT/node.xz"
 
 # 3. The webgpu package, linux-x64 only (the other platforms' binaries are ~110 MB more).
-WEBGPU_VERSION=$(node -p "require('./node_modules/webgpu/package.json').version")
+#    It is bench/'s package (bench/package.json), installed by scripts/bench-deps.mjs above.
+WEBGPU_VERSION=$(node -p "require('./bench/node_modules/webgpu/package.json').version")
 say "packing webgpu $WEBGPU_VERSION (linux-x64)"
-[ -f node_modules/webgpu/dist/linux-x64/dawn.node ] || { echo "prepare.sh: node_modules/webgpu/dist/linux-x64/dawn.node is missing (npm install)" >&2; exit 1; }
+[ -f bench/node_modules/webgpu/dist/linux-x64/dawn.node ] || { echo "prepare.sh: bench/node_modules/webgpu/dist/linux-x64/dawn.node is missing (npm run bench:deps)" >&2; exit 1; }
 files=(webgpu/package.json webgpu/index.js webgpu/dist/linux-x64)
-[ -f node_modules/webgpu/LICENSE.md ] && files+=(webgpu/LICENSE.md)
-tar -C node_modules -cf - "${files[@]}" | xz -T2 -6 -c >"$KIT/webgpu.tar.xz"
+[ -f bench/node_modules/webgpu/LICENSE.md ] && files+=(webgpu/LICENSE.md)
+tar -C bench/node_modules -cf - "${files[@]}" | xz -T2 -6 -c >"$KIT/webgpu.tar.xz"
 
 cp bench/gpu_torch.py "$KIT/gpu_torch.py"
 

@@ -3,7 +3,7 @@
 
 import { existsSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { getBackend, listBackends, setBackend } from '../backend/backend.js';
 import { useBestBackend } from '../backend/webgpu/index.js';
@@ -44,8 +44,11 @@ export function resolveDataDir(flag: string | undefined, log: (s: string) => voi
   return SHIPPED_SUBSET;
 }
 
-/** Whether the `webgpu` npm package (Dawn, an optional peer dependency) is installed. */
+/** Whether the `webgpu` npm package (Dawn, an optional peer dependency) is installed, or
+ *  CONVNET_WEBGPU_PACKAGE names a folder holding it (the backend loads it from there). */
 function hasDawn(): boolean {
+  const folder = process.env.CONVNET_WEBGPU_PACKAGE;
+  if (folder) return existsSync(join(folder, 'package.json'));
   try {
     createRequire(import.meta.url).resolve('webgpu');
     return true;

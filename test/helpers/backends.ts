@@ -9,6 +9,7 @@
 // and the previous one restored after them, so no file leaves the backend switched. `ref` is the
 // oracle: its block runs first, and tests that compare a backend with ref do so explicitly.
 
+import '../../bench/dawn.js'; // Dawn lives in bench/node_modules (issue 13: a light root install)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Tensor, getBackend, listBackends, setBackend, tensor, type NestedArray } from '../../src/index.js';

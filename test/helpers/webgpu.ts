@@ -10,6 +10,7 @@
 // .ci/run installs them). A machine without them fails these tests rather than skipping them; set
 // CONVNET_TEST_WEBGPU=0 to leave webgpu out knowingly (testBackends and these files then say so).
 
+import '../../bench/dawn.js'; // Dawn lives in bench/node_modules (issue 13: a light root install)
 import { after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Backend, Storage } from '../../src/backend/backend.js';

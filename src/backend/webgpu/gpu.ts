@@ -55,15 +55,37 @@ async function deviceFor(adapter: GPUAdapter, route: string): Promise<GpuContext
 
 type DawnModule = { create(flags: string[]): GPU; globals?: Record<string, unknown> };
 
-/** Loads the `webgpu` package without letting a bundler follow the import (the browser has navigator.gpu). */
+/**
+ * Where Dawn's Node bindings come from: CONVNET_WEBGPU_PACKAGE, the folder of an installed `webgpu` package,
+ * when it is set (this repository's tests and benchmarks install Dawn into bench/node_modules rather than
+ * the root's, so that `npm install` stays light); otherwise the package `webgpu` as Node resolves it from
+ * here. The import is hidden from bundlers (the browser has navigator.gpu).
+ */
 async function loadDawn(): Promise<DawnModule> {
-  const name = 'webgpu';
+  const folder = envVar('CONVNET_WEBGPU_PACKAGE');
+  const spec = folder ? dawnEntry(folder) : 'webgpu';
   try {
-    return (await import(/* @vite-ignore */ name)) as DawnModule;
+    return (await import(/* @vite-ignore */ spec)) as DawnModule;
   } catch (e) {
-    throw new Error(`webgpu backend: the npm package 'webgpu' (Dawn for Node) could not be loaded: ${(e as Error).message}. ` +
-      "Install it with `npm install webgpu`.");
+    const where = folder ? `from CONVNET_WEBGPU_PACKAGE=${folder}` : '';
+    throw new Error(`webgpu backend: the npm package 'webgpu' (Dawn for Node) could not be loaded${where ? ` ${where}` : ''}: ` +
+      `${(e as Error).message}. Install it with \`npm install webgpu\`${folder ? ', or point CONVNET_WEBGPU_PACKAGE at its folder' : ''}.`);
   }
+}
+
+/** The file URL of the entry module of the `webgpu` package installed in `folder` (its package.json's main). */
+function dawnEntry(folder: string): string {
+  const fs = nodeBuiltin<typeof import('node:fs')>('node:fs');
+  const path = nodeBuiltin<typeof import('node:path')>('node:path');
+  const url = nodeBuiltin<typeof import('node:url')>('node:url');
+  if (!fs || !path || !url) throw new Error('webgpu backend: CONVNET_WEBGPU_PACKAGE needs Node');
+  let main = 'index.js';
+  try {
+    main = (JSON.parse(fs.readFileSync(path.join(folder, 'package.json'), 'utf8')) as { main?: string }).main ?? main;
+  } catch {
+    // No readable package.json: the import below names the missing file.
+  }
+  return url.pathToFileURL(path.resolve(folder, main)).href;
 }
 
 /** Dawn objects stay alive only while something holds them: keep every GPU instance created here. */

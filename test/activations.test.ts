@@ -6,7 +6,7 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { F, Tensor, erf, gradcheck, nn, noGrad, randn, tensor } from '../src/index.js';
+import { F, Tensor, erf, gradcheck, manualSeed, nn, noGrad, randn, tensor } from '../src/index.js';
 import { assertFixture, fromFixture, loadFixture, type FixtureTensor } from './nn-fixtures.js';
 import { forEachBackend, values, widestFloat } from './helpers/backends.js';
 
@@ -60,6 +60,26 @@ forEachBackend(`activations vs PyTorch (${fx.generator})`, (backend) => {
   }
 });
 
+// inplace=true on a tensor with history: the write is recorded (as PyTorch's relu_, elu_, …), so the
+// result and the gradient reaching the history before the write are PyTorch's out-of-place fixtures.
+const INPLACE_FNS = new Set(['elu', 'silu', 'mish', 'hardswish', 'leakyRelu']);
+forEachBackend(`activations inplace under autograd vs PyTorch (${fx.generator})`, (backend) => {
+  const wide = widestFloat(backend);
+  for (const c of fx.activations.filter((a) => INPLACE_FNS.has(a.fn))) {
+    test(`F.${c.fn}(…, inplace) ${c.name} ${wide}`, async () => {
+      const [atol, rtol] = wide === 'float64' ? [1e-9, 1e-9] : [1e-4, 1e-4];
+      const leaf = fromFixture(c.input, wide).requiresGrad_();
+      const h = leaf.mul(1);
+      const f = (F as unknown as Record<string, Fn>)[c.fn];
+      const out = f(h, ...c.args, { ...c.options, inplace: true });
+      assert.equal(out, h);
+      await assertFixture(h, c.output, 'output written in place', atol, rtol);
+      h.mul(fromFixture(c.gradOutput, wide)).sum().backward();
+      await assertFixture(leaf.grad!, c.gradInput, 'grad through the write', atol, rtol);
+    });
+  }
+});
+
 forEachBackend('activations: gradcheck (float64 central differences)', () => {
   // Inputs kept away from the kinks (0 for prelu, ±3 for hardswish) and the softplus thresholds, where
   // a central difference straddles two branches.
@@ -100,13 +120,26 @@ forEachBackend('activations: conventions and errors', () => {
     assert.throws(() => new nn.PReLU(0), /PReLU: numParameters must be a positive integer, got 0/);
   });
 
-  test('inplace writes into the input where autograd does not track it, and refuses where it does', async () => {
+  test('inplace writes into the input; on a leaf that requires grad it throws PyTorch\'s error', async () => {
     const x = tensor([-1, 1]);
     const y = new nn.SiLU(true)(x) as Tensor;
     assert.equal(y, x);
     await assertFixture(x, [-0.2689414213699951, 0.7310585786300049], 'silu in place');
     const leaf = tensor([-1, 1], { requiresGrad: true });
-    assert.throws(() => F.elu(leaf, 1, true), /elu: inplace=true on a tensor that requires grad is not supported/);
+    assert.throws(() => F.elu(leaf, 1, true), /elu: a leaf Variable that requires grad is being used in an in-place operation/);
+    noGrad(() => F.elu(leaf, 1, true));
+    await assertFixture(leaf, [Math.expm1(-1), 1], 'elu in place under noGrad');
+  });
+
+  test('a network with ReLU(inplace), Dropout(inplace) after conv, BatchNorm and Linear: the gradients of the out-of-place network, bit for bit', async () => {
+    const grads = async (inplace: boolean): Promise<number[][]> => {
+      manualSeed(0);
+      const m = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 1 }), new nn.BatchNorm2d(4), new nn.ReLU(inplace), new nn.MaxPool2d(2),
+        new nn.Conv2d(4, 4, 3), new nn.LeakyReLU(0.1, inplace), new nn.Dropout(0.3, inplace), new nn.Flatten(), new nn.Linear(4, 3), new nn.ReLU(inplace));
+      m(randn([2, 1, 6, 6])).sum().backward();
+      return Promise.all(m.parameters().map((p) => values(p.grad!)));
+    };
+    assert.deepEqual(await grads(true), await grads(false));
   });
 
   test('repr as PyTorch prints it', () => {

@@ -475,19 +475,28 @@ forEachBackend('conventions: F in PyTorch\'s positional order', () => {
     manualSeed(1);
     const d = await values(F.dropout(ones(1000), 0.5, true));
     assert.ok(d.every((v) => v === 0 || v === 2) && d.includes(0) && d.includes(2));
-    // inplace=true writes into the input and returns it, outside autograd; where autograd tracks the input
-    // it throws (the backward needs the values the write would replace)
+    // inplace=true writes into the input and returns it; where autograd tracks the input the write is
+    // recorded, as PyTorch's: the gradient of dropout at ones is its own output (mask / (1 − p))
     const xd = ones(8);
     assert.equal(F.dropout(xd, 0.5, true, true), xd);
     assert.ok((await values(xd)).every((v) => v === 0 || v === 2));
-    assert.throws(() => F.dropout(ones([2], { requiresGrad: true }).mul(1), 0.5, true, true), /dropout: inplace=true on a tensor that requires grad is not supported/);
+    const leafD = ones([64], { requiresGrad: true }), hd = leafD.mul(1);
+    assert.equal(F.dropout(hd, 0.5, true, true), hd);
+    hd.sum().backward();
+    assert.deepEqual(await values(leafD.grad!), await values(hd));
+    assert.throws(() => F.dropout(ones([2], { requiresGrad: true }), 0.5, true, true), /dropout: a leaf Variable that requires grad is being used in an in-place operation/);
     assert.throws(() => F.dropout(x, 0.5, 'yes' as never), /dropout: argument 3 \(training\) must be a boolean/);
     assert.deepEqual(await nested(F.relu(x, false)), [0, 2, 3]);
     assert.deepEqual(await nested(F.relu(x, { inplace: false })), [0, 2, 3]);
     const xr = tensor([-1, 2, 3]);
     assert.equal(F.relu(xr, true), xr);
     assert.deepEqual(await nested(xr), [0, 2, 3]);
-    assert.throws(() => F.relu(tensor([1], { requiresGrad: true }).mul(1), true), /relu: inplace=true on a tensor that requires grad is not supported/);
+    // relu_ on a tensor with history: recorded as PyTorch's ReluBackward0; d relu(2a)/da = 2·[a > 0]
+    const leafR = tensor([-1, 2, -3, 4], { requiresGrad: true }), hr = leafR.mul(2);
+    assert.equal(F.relu(hr, true), hr);
+    assert.equal(hr.gradFn?.name, 'ReluBackward0');
+    hr.sum().backward();
+    assert.deepEqual(await nested(leafR.grad!), [0, 2, 0, 2]);
     await assertClose(F.leakyRelu(x, 0.1), [-0.1, 2, 3]);
     await assertClose(F.leakyRelu(x, { negativeSlope: 0.1 }), [-0.1, 2, 3]);
     const xl = tensor([-1, 2, 3]);

@@ -1,8 +1,8 @@
 // nn/activation.ts — ReLU, LeakyReLU, Tanh, Sigmoid, Softmax, LogSoftmax as modules (stateless).
 
 import { Tensor } from '../tensor/tensor.js';
-import { relu, sigmoid, tanh } from '../ops/elementwise.js';
-import { leakyRelu, legacySoftmaxDim, logSoftmax, softmax } from '../ops/activation.js';
+import { sigmoid, tanh } from '../ops/elementwise.js';
+import { leakyRelu, legacySoftmaxDim, logSoftmax, relu, softmax } from '../ops/activation.js';
 import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { Module, markBuiltIn } from './module.js';
 import { pyFloat } from './repr.js';
@@ -11,15 +11,15 @@ import { full } from '../tensor/creation.js';
 import { oneOf } from '../ops/args.js';
 import { Parameter } from './parameter.js';
 
-// Arguments bind as PyTorch's (tensor/signature.ts). `inplace` is accepted and printed; the result is the
-// same, computed out of place (autograd records no in-place writes), so the input keeps its values.
+// Arguments bind as PyTorch's (tensor/signature.ts). `inplace`, as PyTorch's, writes the result into the
+// input and returns it; autograd records the write (ops/activation.ts maybeInplace).
 
 /** The `inplace` argument, bound alone. */
 const INPLACE = { positional: [{ name: 'inplace', kind: 'bool' as const }] };
 
 /**
- * max(x, 0) elementwise, as a layer. Its one argument, `inplace`, by position or by name, gives the same
- * result (computed out of place). PyTorch: `torch.nn.ReLU`.
+ * max(x, 0) elementwise, as a layer. Its one argument, `inplace`, by position or by name, writes the
+ * result into the input and returns it. PyTorch: `torch.nn.ReLU`.
  * @example
  * ```ts
  * new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
@@ -35,7 +35,7 @@ export class ReLU extends Module<[Tensor], Tensor> {
   }
 
   forward(x: Tensor): Tensor {
-    return relu(x);
+    return relu(x, this.inplace);
   }
 
   override extraRepr(): string {
@@ -45,7 +45,7 @@ export class ReLU extends Module<[Tensor], Tensor> {
 
 /**
  * x where x ≥ 0, `negativeSlope`·x elsewhere (default slope 0.01). Arguments in PyTorch's order
- * (negativeSlope, inplace), either by name; `inplace` gives the same result (computed out of place).
+ * (negativeSlope, inplace), either by name; `inplace` writes the result into the input and returns it.
  * PyTorch: `torch.nn.LeakyReLU`.
  * @example
  * ```ts
@@ -69,7 +69,7 @@ export class LeakyReLU extends Module<[Tensor], Tensor> {
   }
 
   forward(x: Tensor): Tensor {
-    return leakyRelu(x, this.negativeSlope);
+    return leakyRelu(x, this.negativeSlope, this.inplace);
   }
 
   override extraRepr(): string {

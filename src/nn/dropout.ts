@@ -10,8 +10,8 @@ import { pyBool, pyFloat } from './repr.js';
 /**
  * In training mode, zeroes each element with probability `p` (default 0.5) and scales the survivors by
  * 1/(1 − p); after `eval()` it passes its input through. The mask comes from the global seeded generator.
- * Arguments in PyTorch's order (p, inplace), either by name. With `inplace` the result is the same, computed
- * out of place (autograd records no in-place writes), so the input keeps its values. PyTorch: `torch.nn.Dropout`.
+ * Arguments in PyTorch's order (p, inplace), either by name. With `inplace`, training writes the result into
+ * the input and returns it (autograd records the write, as PyTorch's). PyTorch: `torch.nn.Dropout`.
  * @example
  * ```ts
  * const drop = new nn.Dropout(0.25);
@@ -32,7 +32,7 @@ export class Dropout extends Module<[Tensor], Tensor> {
   }
 
   forward(x: Tensor): Tensor {
-    return dropout(x, this.p, { training: this.training });
+    return dropout(x, this.p, { training: this.training, inplace: this.inplace });
   }
 
   override extraRepr(): string {

@@ -8,7 +8,7 @@
 // A row whose maximum is −∞ (all −∞) gives NaN, as PyTorch does.
 
 import { backend } from '../backend/backend.js';
-import { isGradEnabled, noGrad, record } from '../autograd/tape.js';
+import { noGrad, record } from '../autograd/tape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { scoped } from '../tensor/lifetime.js';
 import { normAxis, shapeStr } from '../tensor/shape.js';
@@ -20,7 +20,7 @@ import {
   add, clamp, div, erf, exp, expm1, gt, log1p, lt, minimum, mul, pow, rsub, sigmoid, square, tanh, where,
 } from './elementwise.js';
 import * as ew from './elementwise.js';
-import { copy_ } from './inplace.js';
+import { checkInPlaceLeaf, copy_, takeHistory } from './inplace.js';
 import { reshape, toDtype } from './shape.js';
 
 function floatInput(op: string, x: Tensor): Tensor {
@@ -130,15 +130,15 @@ function composite(name: string, inputs: Tensor[], forward: () => Tensor, backwa
 }
 
 /** PyTorch's `inplace=True` of an activation or dropout: the result is written into x and x returned.
- *  Refused where autograd tracks x (the op's backward reads x's values, which the write would replace),
- *  with a message that says what to do; nn modules with inplace compute out of place instead. */
+ *  Where autograd tracks x, the write is recorded as PyTorch records `relu_` (takeHistory): x's gradFn
+ *  becomes the op's node (ReluBackward0, …), and the op's backward reads a copy of x's values from before
+ *  the write, so every activation's derivative is exact. A leaf that requires grad is refused, with
+ *  PyTorch's error. */
 export function maybeInplace(op: string, x: Tensor, inplace: boolean, fn: (x: Tensor) => Tensor): Tensor {
   if (!inplace) return fn(x);
-  if (isGradEnabled() && x.requiresGrad) {
-    throw new Error(`${op}: inplace=true on a tensor that requires grad is not supported (the backward needs the ` +
-      'values it would overwrite); use inplace=false, which gives the same values');
-  }
-  return copy_(x, fn(x));
+  if (!checkInPlaceLeaf(op, x)) return copy_(x, fn(x));
+  takeHistory(x, true, (prev) => toDtype(fn(prev), x.dtype));
+  return x;
 }
 
 const INPLACE: ParamSpec = { name: 'inplace', kind: 'bool' };

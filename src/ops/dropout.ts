@@ -105,8 +105,8 @@ function channelDropout(op: string, input: Tensor, rest: unknown[], batchedDims:
  * Zeroes whole channels of `input` [N, C, H, W] with probability `p` (default 0.5)
  * each, and scales the kept ones by 1/(1 − p): for convolutional feature maps, whose neighbouring pixels are
  * too correlated for element-wise dropout. The mask comes from the global seeded generator. Arguments in
- * PyTorch's order — p, training (default true), inplace (only outside autograd's graph: convnet does not
- * record in-place ops). A 3-D input is an error: PyTorch 1.13 reads it as (N, C, L) with a deprecation
+ * PyTorch's order — p, training (default true), inplace (the input is multiplied by the mask in place, a write
+ * autograd records as PyTorch's). A 3-D input is an error: PyTorch 1.13 reads it as (N, C, L) with a deprecation
  * warning, later releases as (C, H, W); use dropout1d, or unsqueeze(0). PyTorch: `torch.nn.functional.dropout2d`.
  * @example
  * ```ts

@@ -128,14 +128,12 @@ forEachBackend('fit and evaluate: onBatch and signal', () => {
     const model = tinyCnn();
     const big = new DataLoader(new TensorDataset(randn([4000, 1, 5, 5]), fromArray(new Int32Array(4000), [4000])), { batchSize: 2 });
     let batches = 0;
-    const t0 = performance.now();
     await assert.rejects(fit(model, big, {
       epochs: 1, optimizer: new optim.SGD(model.parameters(), { lr: 0.01 }), lossFn: new nn.CrossEntropyLoss(), progress: false,
       signal: AbortSignal.timeout(100), onBatch: () => { batches++; },
     }), (e: Error) => e.name === 'TimeoutError');
-    const ms = performance.now() - t0;
+    // Counted, not timed: a fit that never yielded would run all 2000 batches before the timer could fire.
     assert.ok(batches > 0 && batches < 2000, `${batches} of 2000 batches ran`);
-    assert.ok(ms < 2000, `fit stopped ${ms.toFixed(0)} ms after it started (the timer was 100 ms)`);
   });
 
   test('evaluate: onBatch per batch with its loss and accuracy (computed here, batch by batch), and an abort in it rejects and restores the mode', async () => {

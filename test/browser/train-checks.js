@@ -81,7 +81,7 @@ export async function measureGaps(work) {
   const fg = gaps(frames), tg = gaps(ticks);
   return {
     ms: t1 - t0, maxFrameGap: fg.at(-1), maxTimerGap: tg.at(-1), p90FrameGap: p90(fg), p90TimerGap: p90(tg),
-    frames: frames.filter((t) => t > t0 && t < t1).length, ...info,
+    frames: frames.filter((t) => t > t0 && t < t1).length, ticks: ticks.filter((t) => t > t0 && t < t1).length, ...info,
   };
 }
 

@@ -68,17 +68,28 @@ export function gemmNT(
   }
 }
 
-/** C[M×N] (+)= A[K×M]ᵀ · B[K×N]: rank-1 updates along K, contiguous along N. */
+/** C[M×N] (+)= A[K×M]ᵀ · B[K×N]: rank-1 updates along K, contiguous along N, four at a time (each row of C
+ *  is loaded and stored once per four rows of B instead of once per row: conv's input gradient is this). */
 export function gemmTN(
   M: number, N: number, K: number,
   A: FloatArray, aOff: number, B: FloatArray, bOff: number, C: FloatArray, cOff: number,
   accumulate: boolean,
 ): void {
   if (!accumulate) C.fill(0, cOff, cOff + M * N);
-  for (let k = 0; k < K; k++) {
+  let k = 0;
+  for (; k + 4 <= K; k += 4) {
+    const b0 = bOff + k * N, b1 = b0 + N, b2 = b1 + N, b3 = b2 + N;
+    const a0 = aOff + k * M, a1 = a0 + M, a2 = a1 + M, a3 = a2 + M;
+    for (let i = 0; i < M; i++) {
+      const x0 = A[a0 + i], x1 = A[a1 + i], x2 = A[a2 + i], x3 = A[a3 + i]; // as above: a zero still multiplies
+      const c = cOff + i * N;
+      for (let j = 0; j < N; j++) C[c + j] += x0 * B[b0 + j] + x1 * B[b1 + j] + x2 * B[b2 + j] + x3 * B[b3 + j];
+    }
+  }
+  for (; k < K; k++) {
     const b = bOff + k * N;
     for (let i = 0; i < M; i++) {
-      const x = A[aOff + k * M + i]; // as above: a zero still multiplies
+      const x = A[aOff + k * M + i];
       const c = cOff + i * N;
       for (let j = 0; j < N; j++) C[c + j] += x * B[b + j];
     }

@@ -17,7 +17,7 @@ import {
   binaryInto, bincountInto, castInto, catInto, expandInto, flipInto, indexSelectGradInto, indexSelectInto, oneHotInto, permuteInto,
   unaryInto, whereInto,
 } from './ref/elementwise.js';
-import { argReduceInto, prodGradInto, reduceInto } from './ref/reduce.js';
+import { argReduceInto, cumsumInto, prodGradInto, reduceInto } from './ref/reduce.js';
 import { countNonzero, nonzeroInto, putInto, sortInto, takeInto } from './ref/index-ops.js';
 import { gemmNN, gemmNT, gemmTN, matmulTT } from './ref/gemm.js';
 import { conv2dGradInputInto, conv2dGradWeightInto, conv2dInto } from './ref/conv.js';
@@ -90,6 +90,11 @@ export function arrayKernels(mem: ArrayMemory): Kernels {
     argReduce(op: 'argmax' | 'argmin', x: Storage, shape: number[], axis: number): Storage {
       const o = alloc('int32', numel(shape.map((d, i) => (i === axis ? 1 : d))));
       argReduceInto(op, v(x), shape, axis, v(o));
+      return o;
+    },
+    cumsum(x: Storage, l: AxisLayout, reverse: boolean): Storage {
+      const o = like(x);
+      cumsumInto(v(x), l.outer, l.n, l.inner, reverse, v(o));
       return o;
     },
     permute(x: Storage, shape: number[], perm: number[]): Storage {

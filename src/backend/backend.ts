@@ -149,6 +149,10 @@ export interface Kernels {
   reduce(op: ReduceOp, x: Storage, shape: number[], axes: number[]): Storage;
   /** Index (int32) of the first maximum (minimum) along one axis; a NaN counts as the extreme. */
   argReduce(op: 'argmax' | 'argmin', x: Storage, shape: number[], axis: number): Storage;
+  /** Running sums of every row of x seen as [outer, n, inner] along n, serially in index order: out[r] =
+   *  x[0] + … + x[r], or with `reverse` x[r] + … + x[n−1] (the adjoint, cumsum's backward). Output of x's
+   *  dtype; an int32 running sum that leaves int32 throws (at the next read on a GPU). */
+  cumsum(x: Storage, layout: AxisLayout, reverse: boolean): Storage;
   /** Copy with permuted axes: out.shape[i] = shape[perm[i]]. */
   permute(x: Storage, shape: number[], perm: number[]): Storage;
   /** Broadcast (materialise) `x` of `shape` to `outShape`. */
@@ -255,7 +259,7 @@ export type Backend = Memory & Kernels;
 /** Every kernel, with the argument positions it writes into ("in place"; the fallback copies those back).
  *  `satisfies` makes the compiler check that the table names every kernel of the interface. */
 const KERNELS = {
-  fill: [0], copy: [1], cast: [], unary: [2], binary: [6], where: [], reduce: [], argReduce: [], permute: [],
+  fill: [0], copy: [1], cast: [], unary: [2], binary: [6], where: [], reduce: [], argReduce: [], cumsum: [], permute: [],
   expand: [], cat: [], flip: [], indexSelect: [], indexSelectGrad: [], oneHot: [], bincount: [], take: [], put: [0], sort: [], nonzero: [], matmul: [],
   conv2d: [], conv2dGradInput: [], conv2dGradWeight: [], fftConv2d: [], fftConv2dGradInput: [], fftConv2dGradWeight: [],
   pad: [], padGrad: [], maxPool: [], maxPoolGrad: [], avgPool: [], avgPoolGrad: [], softmax: [], softmaxGrad: [],

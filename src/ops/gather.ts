@@ -5,8 +5,8 @@
 // positions are index·stride(dim) + Σ (other coordinates)·stride, computed with tensor ops, and the work
 // is the backend's take / put (see ops/index.ts). sort's order comes from the `sort` kernel (ref's, through
 // the fallback on other backends); its values are then a gather, so they are differentiable by
-// construction. cumsum is a product with a triangular matrix of ones: exact in the order of its sums and
-// differentiable, at O(n²) in the size of the summed dimension.
+// construction. cumsum is the backend's `cumsum` kernel (a serial running sum per row, O(n)); its
+// backward is the same kernel run in reverse on the gradient.
 
 import { backend } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
@@ -15,9 +15,8 @@ import { arange, full } from '../tensor/creation.js';
 import { internalScope, scoped } from '../tensor/lifetime.js';
 import { bindArgs, type PyArgs } from '../tensor/signature.js';
 import { broadcastShapes, normAxis, sameShape, shapeStr } from '../tensor/shape.js';
-import { add, ge, mul, where } from './elementwise.js';
-import { matmul } from './matmul.js';
-import { expand, narrow, reshape, toDtype, transpose } from './shape.js';
+import { add, mul, where } from './elementwise.js';
+import { expand, narrow, reshape, toDtype } from './shape.js';
 import { axisLayout, cast, lift, requireTensor, wrap, type TensorOrNumber } from './util.js';
 import { checkInPlaceLeaf, takeHistory } from './inplace.js';
 
@@ -336,9 +335,11 @@ export const topk = scoped(function topk(...args: PyArgs<[input: Tensor, k: numb
 // ------------------------------------------------------------------------------------------- cumsum
 
 /**
- * Running sums along `dim`: out[i] = input[0] + … + input[i]. Differentiable. Computed as a product with
- * a triangular matrix of ones (O(n²) in the dimension's size; int32 input is summed in float32, exact
- * below 2²⁴, and returned as int32). PyTorch: `torch.cumsum`.
+ * Running sums along `dim`: out[i] = input[0] + … + input[i], summed serially in index order (O(n)).
+ * Differentiable (the gradient is the reverse running sum of the output's gradient). The result has the
+ * input's dtype: float32 sums run in a float64 accumulator on the CPU backends, as PyTorch's CPU kernel
+ * (in float32 on webgpu, which has no float64); int32 sums are exact, and a running sum that leaves
+ * int32 throws (PyTorch would return int64). PyTorch: `torch.cumsum`.
  * @example
  * ```ts
  * cumsum(tensor([1, 2, 3]), 0);  // tensor([1., 3., 6.])
@@ -348,15 +349,9 @@ export const cumsum = scoped(function cumsum(...args: PyArgs<[input: Tensor, dim
   const a = bindArgs('cumsum', args, { positional: [{ name: 'input', kind: 'tensor', required: true }, { name: 'dim', kind: 'int', required: true }] });
   const x = a.input as Tensor;
   const axis = normAxis('cumsum', a.dim as number, Math.max(x.ndim, 1));
-  if (x.ndim === 0) return toDtype(x, x.dtype);
-  const xf = x.dtype === 'int32' ? toDtype(x, 'float32') : x;
-  const n = x.shape[axis];
-  const r = arange(0, n, 1, { dtype: xf.dtype });
-  const tri = ge(reshape(r, [1, n]), reshape(r, [n, 1])); // tri[i][j] = 1 where i ≤ j
-  const last = axis === x.ndim - 1 ? xf : transpose(xf, axis, -1);
-  let out = matmul(last, tri);
-  if (axis !== x.ndim - 1) out = transpose(out, axis, -1);
-  return x.dtype === 'int32' ? toDtype(out, 'int32') : out;
+  const l = axisLayout(x.ndim ? x.shape : [1], axis);
+  const out = wrap(backend().cumsum(x.storage, l, false), x.shape);
+  return record('cumsum', out, [x], (g) => [wrap(backend().cumsum(g.storage, l, true), x.shape)]);
 });
 
 

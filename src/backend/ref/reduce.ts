@@ -1,5 +1,6 @@
-// backend/ref/reduce.ts — reductions over any set of axes, arg-max/min along one axis, and the gradient
-// of a product. Each run of adjacent reduced axes is read in place as [outer, R, inner], last run first.
+// backend/ref/reduce.ts — reductions over any set of axes, arg-max/min along one axis, the gradient
+// of a product, and running sums (cumsum). Each run of adjacent reduced axes is read in place as
+// [outer, R, inner], last run first.
 
 import type { ReduceOp } from '../backend.js';
 import { allocArray, dtypeOf, type DataArray } from '../../tensor/dtype.js';
@@ -10,6 +11,12 @@ import { splitAt } from '../../tensor/shape.js';
 export function overflowMessage(op: ReduceOp, value?: number): string {
   return `${op}: the int32 ${op === 'sum' ? 'sum' : 'product'}${value === undefined ? '' : ` ${value}`} does not fit in int32 ` +
     `(PyTorch would give int64, which convnet does not have): convert the input to float32 or float64 first, e.g. x.float().${op}()`;
+}
+
+/** The error of an int32 cumsum whose running sum leaves int32 (same reason as overflowMessage's). */
+export function cumsumOverflowMessage(value?: number): string {
+  return `cumsum: the int32 running sum${value === undefined ? '' : ` ${value}`} does not fit in int32 ` +
+    '(PyTorch would give int64, which convnet does not have): convert the input to float32 or float64 first, e.g. x.float().cumsum(dim)';
 }
 
 function reduceBlock(op: ReduceOp, x: DataArray, outer: number, R: number, inner: number, out: DataArray): void {
@@ -82,5 +89,44 @@ export function prodGradInto(x: DataArray, g: DataArray, outer: number, R: numbe
     for (let r = 0; r < R; r++) { out[base + r] = pre; pre *= x[base + r]; }
     let suf = 1;
     for (let r = R - 1; r >= 0; r--) { out[base + r] *= suf; suf *= x[base + r]; }
+  }
+}
+
+/**
+ * Running sums of every row of x seen as [outer, n, inner] along n: out[r] = x[0] + … + x[r], or with
+ * `reverse` out[r] = x[r] + … + x[n−1] (the adjoint: cumsum's backward). Serial, in index order, with a
+ * float64 accumulator whatever the dtype: PyTorch's CPU kernel (cumsum_cpu_kernel) accumulates in
+ * at::acc_type<scalar_t, false> (false: not CUDA), which is double for float, so a float32 row's running
+ * sums are rounded to float32 only when stored. int32 sums are exact (the accumulator never holds more
+ * than an int32 plus one int32 before the check) and a running sum outside int32 throws.
+ */
+export function cumsumInto(x: DataArray, outer: number, n: number, inner: number, reverse: boolean, out: DataArray): void {
+  const checked = out instanceof Int32Array;
+  const step = reverse ? -inner : inner;
+  const first = reverse ? (n - 1) * inner : 0;
+  if (inner === 1) {
+    for (let o = 0; o < outer; o++) {
+      let p = o * n + first, acc = 0;
+      for (let r = 0; r < n; r++, p += step) {
+        acc += x[p];
+        if (checked && !(acc >= -2147483648 && acc <= 2147483647)) throw new Error(cumsumOverflowMessage(acc));
+        out[p] = acc;
+      }
+    }
+    return;
+  }
+  // inner > 1: walk whole rows of `inner` values (contiguous), one accumulator per column.
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    let row = o * n * inner + first;
+    for (let r = 0; r < n; r++, row += step) {
+      for (let i = 0; i < inner; i++) {
+        const s = acc[i] + x[row + i];
+        if (checked && !(s >= -2147483648 && s <= 2147483647)) throw new Error(cumsumOverflowMessage(s));
+        acc[i] = s;
+        out[row + i] = s;
+      }
+    }
   }
 }

@@ -1,5 +1,5 @@
-// backend/webgpu/reduce.ts — reduce, argReduce, prodGrad, and the data movers permute, expand, cat, flip,
-// indexSelect, indexSelectGrad, oneHot, bincount.
+// backend/webgpu/reduce.ts — reduce, argReduce, cumsum, prodGrad, and the data movers permute, expand, cat,
+// flip, indexSelect, indexSelectGrad, oneHot, bincount.
 //
 // Semantics are ref's (backend/ref/reduce.ts, backend/ref/elementwise.ts): max and min propagate NaN;
 // argmax/argmin give the first extreme, a NaN counting as the extreme (the first NaN wins); an empty
@@ -18,6 +18,14 @@
 // is a tree of short serial runs, a few 1e-8 relative from ref's float64 sum (a serial float32 sum
 // drifts to ~4e-6).
 //
+// cumsum is one invocation per (outer, inner) line, walking its n values serially in ref's order
+// (forwards, or backwards for the reverse sum that is its gradient), CUMSUM_STEPS values per dispatch;
+// neighbouring invocations are neighbouring columns, so their reads coalesce when inner > 1. The accumulator is the element type:
+// f32 (WGSL has no f64; ref accumulates in float64, as PyTorch's CPU kernel, so long float32 rows
+// differ from ref by the float32 rounding of each running sum, as PyTorch's CUDA kernel does from its
+// CPU one), and i32 exactly, an overflow setting a fault bit as reduce's does (every running sum is an
+// output, so it faults exactly where ref throws).
+//
 // Data movers. permute, expand and flip are one strided gather (zero strides broadcast, negative ones
 // walk backwards), over the shape collapsed the same way. cat writes each input's slice with one
 // dispatch. indexSelectGrad is a deterministic gather (WGSL has no float atomics, and atomics would sum
@@ -31,7 +39,7 @@ import type { Storage } from '../storage.js';
 import type { DType } from '../../tensor/dtype.js';
 import { numel, stridesOf } from '../../tensor/shape.js';
 import { GpuRuntime, Params, groups1d } from './runtime.js';
-import { overflowMessage, reduceInto } from '../ref/reduce.js';
+import { cumsumOverflowMessage, overflowMessage, reduceInto } from '../ref/reduce.js';
 import { COMMON, MAIN_1D, at, wgslType } from './wgsl.js';
 
 /** Collapsed dims a shader walks (uniform arrays of this length). */
@@ -40,6 +48,11 @@ const MAX_DIMS = 8;
 const WG = 128;
 /** Values each lane accumulates serially before the tree takes over. */
 const SERIAL = 64;
+/** cumsum: steps of the serial walk per dispatch. llvmpipe (Mesa's software Vulkan, where the tests run
+ *  without a GPU) ends a shader loop after 65,535 iterations, so a long row is walked in several
+ *  dispatches, each resuming from the running sum the previous one stored (the same sums, in the same
+ *  order); on a GPU it also keeps each dispatch short. */
+const CUMSUM_STEPS = 16384;
 /** prodGrad: rows up to this length run one per invocation; longer ones one per workgroup. */
 const PROD_ROW_SERIAL = 32;
 
@@ -122,7 +135,7 @@ function emptyValue(op: ReduceOp, dtype: DType): number {
 /** Inputs up to this size with a host copy are reduced on the CPU (see reduce). */
 const HOST_REDUCE_LIMIT = 1 << 16;
 
-export function reduceKernels(rt: GpuRuntime): Pick<Kernels, 'reduce' | 'argReduce' | 'prodGrad' | 'permute' | 'expand' | 'cat' |
+export function reduceKernels(rt: GpuRuntime): Pick<Kernels, 'reduce' | 'argReduce' | 'cumsum' | 'prodGrad' | 'permute' | 'expand' | 'cat' |
   'flip' | 'indexSelect' | 'indexSelectGrad' | 'oneHot' | 'bincount'> {
   // ------------------------------------------------------------------------------------ helpers
 
@@ -346,6 +359,52 @@ fn main(@builtin(workgroup_id) wg: vec3u, @builtin(num_workgroups) nwg: vec3u, @
     return out;
   };
 
+  // ------------------------------------------------------------------------------------- cumsum
+
+  const cumsum = (x: Storage, l: AxisLayout, reverse: boolean): Storage => {
+    const { outer, n, inner } = l;
+    const out = rt.alloc(x.dtype, x.size);
+    const lines = outer * inner;
+    if (lines === 0 || n === 0) return out;
+    const T = wgslType(x.dtype);
+    const checked = T === 'i32';
+    const fault = checked ? rt.fault(cumsumOverflowMessage()) : null;
+    // i32: the sum wraps; an overflow is when both operands' signs differ from the sum's. One atomic per
+    // line at most (after its walk), not one per element.
+    const step = checked ? `let s = acc + v;
+    if (((acc ^ s) & (v ^ s)) < 0) { bad = true; }
+    acc = s;` : 'acc = acc + v;';
+    // Step r of the walk is row `pos(r)`: r forwards, n − 1 − r in reverse.
+    const pos = (r: string): string => (reverse ? `(p.n - 1u - ${r})` : r);
+    const k = rt.kernel(`cumsum ${T}${reverse ? ' reverse' : ''}`, `${COMMON}
+@group(0) @binding(0) var<storage, read> X: array<${T}>;
+@group(0) @binding(1) var<storage, read_write> Y: array<${T}>;
+${checked ? '@group(0) @binding(2) var<storage, read_write> FAULT: array<atomic<u32>>;' : ''}
+struct Params { lines: u32, n: u32, inner: u32, r0: u32, r1: u32 }
+@group(0) @binding(${checked ? 3 : 2}) var<uniform> p: Params;
+${MAIN_1D}
+  if (i >= p.lines) { return; }
+  let base = (i / p.inner) * p.n * p.inner + i % p.inner;
+  // Steps [r0, r1) of the walk; a later dispatch resumes from the running sum the previous one stored.
+  var acc = ${T}(0);
+  if (p.r0 > 0u) { acc = Y[base + ${pos('(p.r0 - 1u)')} * p.inner]; }${checked ? `
+  var bad = false;` : ''}
+  for (var r = p.r0; r < p.r1; r++) {
+    let j = base + ${pos('r')} * p.inner;
+    let v = X[j];
+    ${step}
+    Y[j] = acc;
+  }
+  ${checked ? `if (bad) { atomicOr(&FAULT[0], ${fault!.bit}u); }` : ''}
+}`, checked ? 3 : 2);
+    for (let r0 = 0; r0 < n; r0 += CUMSUM_STEPS) {
+      const params = new Params().u(lines, n, inner, r0, Math.min(n, r0 + CUMSUM_STEPS));
+      if (fault) rt.run(k, [x, out, fault.word], params, groups1d(lines), [1, 2]);
+      else rt.run(k, [x, out], params, groups1d(lines), [1]);
+    }
+    return out;
+  };
+
   // ----------------------------------------------------------------------------------- prodGrad
 
   const prodGrad = (x: Storage, g: Storage, outer: number, R: number): Storage => {
@@ -535,6 +594,7 @@ ${MAIN_1D}
   return {
     reduce,
     argReduce,
+    cumsum,
     prodGrad,
 
     permute(x: Storage, shape: number[], perm: number[]): Storage {

@@ -343,6 +343,44 @@ forEachBackend('conventions: in-place methods', () => {
     // @ts-expect-error: the types refuse it too
     assert.throws(() => w.zero_(1 as never), /zero_: takes 1 positional argument/);
   });
+
+  // PyTorch's view ops return views: x.t().add_(1) changes x there. convnet's return copies, so such a
+  // write used to change only the copy, silently; it now throws, naming the op, and x keeps its values.
+  test('writing in place into what transpose, permute, narrow, select, split, expand or basic indexing returned throws; x is unchanged', async () => {
+    const x = tensor([[1, 2], [3, 4]]);
+    const cases: [RegExp, () => unknown][] = [
+      [/add_: this tensor's data is a copy made by permute \(transpose, t, movedim\), which returns a view of its input in PyTorch but a copy in convnet/, () => x.t().add_(1)],
+      [/fill_: .*copy made by permute/, () => transpose(x, 0, 1).fill_(0)],
+      [/mul_: .*copy made by permute/, () => permute(x, 1, 0).mul_(2)],
+      [/fill_: .*copy made by narrow/, () => narrow(x, 1, 0, 1).fill_(0)],
+      [/fill_: .*copy made by narrow/, () => select(x, 0, 1).fill_(0)],
+      [/fill_: .*copy made by narrow/, () => split(x, 1)[0].zero_()], // zero_ is fill_(0)
+      [/copy_: .*copy made by expand/, () => x.index('0').clone().expand(3, 2).copy_(zeros(3, 2))],
+      [/fill_: .*copy made by index \(basic indexing\).*x\.indexPut_\(index, value\)/, () => x.index('0, :').fill_(9)],
+      [/indexPut_: .*copy made by index/, () => x.index(':, 1').indexPut_('0', 5)],
+      [/relu: .*copy made by permute/, () => F.relu(x.t(), true)],
+      // data shared with the copy shares its mark: reshape, squeeze, .data
+      [/mul_: .*copy made by narrow/, () => squeeze(narrow(x, 0, 0, 1), 0).mul_(2)],
+      [/fill_: .*copy made by permute/, () => x.t().data.fill_(0)],
+    ];
+    for (const [msg, write] of cases) assert.throws(write, msg);
+    assert.deepEqual(await nested(x), [[1, 2], [3, 4]]);
+    // Fresh data may be written: clone(), advanced indexing (a copy in PyTorch too), reshape of x itself
+    // (a view of x in both, and the write reaches x).
+    const c = x.t().clone();
+    c.add_(10);
+    assert.deepEqual(await nested(c), [[11, 13], [12, 14]]);
+    const adv = x.index([tensor([1, 0], { dtype: 'int32' })]);
+    adv.fill_(0);
+    assert.deepEqual(await nested(adv), [[0, 0], [0, 0]]);
+    x.reshape(4).add_(1);
+    assert.deepEqual(await nested(x), [[2, 3], [4, 5]]);
+    // A leaf's gradient that came through permute is its own data: clipping writes into it.
+    const w = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+    w.t().mul(tensor([[1, 2], [3, 4]])).sum().backward();
+    w.grad!.mul_(0.5);
+    assert.deepEqual(await nested(w.grad!), [[0.5, 1.5], [1, 2]]);
+  });
 });
 
 forEachBackend('conventions: softmax, dtype shorthands, iteration', (backend) => {

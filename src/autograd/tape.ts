@@ -16,7 +16,7 @@
 // (tensor/tensor.ts), and its backward throws PyTorch's error if it reads any of it at another version.
 
 import { backend } from '../backend/backend.js';
-import { Tensor, checkingVersions, recordVersions, type GradNode } from '../tensor/tensor.js';
+import { Tensor, checkingVersions, recordVersions, unmarkViewCopy, type GradNode } from '../tensor/tensor.js';
 import { disown, drop, hold, internalScope, own, soleHolder } from '../tensor/lifetime.js';
 import { full, tensor } from '../tensor/creation.js';
 import { shapeStr, sameShape } from '../tensor/shape.js';
@@ -255,7 +255,7 @@ function accumulateGrad(t: Tensor, g: Tensor, mayTake: boolean): boolean {
   const bk = backend();
   if (!t._grad) {
     const take = mayTake && g.dtype === t.dtype && soleHolder(g);
-    if (take) disown(g);
+    if (take) { disown(g); unmarkViewCopy(g); } // no one else sees g: .grad is fresh data, as PyTorch's
     t._grad = take ? g : tensor(g, { dtype: t.dtype }); // a copy
     t._gradExposed = false;
     return take;

@@ -6,7 +6,7 @@
 // the result is then one `take` kernel (a gather by flat position), and the backward of indexing is
 // one `put` with accumulate (repeated positions add their gradients). indexPut_ writes with `put`.
 // convnet's tensors are contiguous, so x.index(…) returns a copy where PyTorch's basic indexing returns a
-// view: write through indexPut_, never into what index returned.
+// view: write through indexPut_. A write into what basic indexing returned throws (markViewCopy).
 //
 // Where the dimensions of advanced indices go, as PyTorch: integers select (their dimension goes), and
 // the index tensors (broadcast together) give one block of dimensions, at the place of the first one
@@ -14,7 +14,7 @@
 
 import { backend, SyncReadError } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
-import { Tensor, bumpVersion, type NestedArray } from '../tensor/tensor.js';
+import { Tensor, bumpVersion, markViewCopy, type NestedArray } from '../tensor/tensor.js';
 import { arange, full, tensor } from '../tensor/creation.js';
 import { internalScope, scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, sameShape, shapeStr } from '../tensor/shape.js';
@@ -286,6 +286,8 @@ export const index = scoped(function index(x: Tensor, ...args: PyArgs<[indices: 
   const idx = bindInput('index', x, args, [{ name: 'indices', required: true }]).indices as Index;
   const { flat, shape } = planned('index', x, idx);
   const out = wrap(backend().take(x.storage, flat.storage), shape);
+  // Basic indexing is a view in PyTorch (writes into it change x), advanced indexing a copy there too.
+  if (isBasicIndex(idx)) markViewCopy(out, 'index (basic indexing)');
   const keep = flat;
   return record('index', out, [x], (g) => {
     const z = full([x.numel()], 0, { dtype: g.dtype });
@@ -293,6 +295,13 @@ export const index = scoped(function index(x: Tensor, ...args: PyArgs<[indices: 
     return [reshape(z, x.shape)];
   }, [keep]);
 });
+
+/** Whether an index uses only integers, slices, None and '...' (PyTorch's basic indexing), no tensor or list. */
+function isBasicIndex(idx: Index): boolean {
+  if (idx instanceof Tensor) return false;
+  if (!Array.isArray(idx)) return true;
+  return (idx as readonly IndexItem[]).every((item) => !(item instanceof Tensor) && !Array.isArray(item));
+}
 
 /**
  * Writes `value` (a number, or a tensor that broadcasts to the shape of `x[index]`) into `x` at

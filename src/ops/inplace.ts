@@ -14,7 +14,7 @@
 
 import { backend } from '../backend/backend.js';
 import { isGradEnabled, record } from '../autograd/tape.js';
-import { Tensor, bumpVersion, recordVersions } from '../tensor/tensor.js';
+import { Tensor, bumpVersion, checkNotViewCopy, recordVersions } from '../tensor/tensor.js';
 import { fullLike } from '../tensor/creation.js';
 import { add, div, mul, sub } from './elementwise.js';
 import { sumTo } from './reduce.js';
@@ -27,9 +27,10 @@ import { cast, lift, requireTensor, type TensorOrNumber } from './util.js';
 /**
  * Whether an in-place op on x with these operands must be recorded for autograd (gradients on, and x or
  * an operand requires grad). A leaf that requires grad may be written only with gradients off, as in
- * PyTorch: that throws here.
+ * PyTorch: that throws here, as does a write into a copy that stands for a PyTorch view (checkNotViewCopy).
  */
 export function checkInPlaceLeaf(op: string, x: Tensor, ...operands: unknown[]): boolean {
+  checkNotViewCopy(op, x);
   if (!isGradEnabled()) return false;
   if (x.requiresGrad && x.isLeaf) {
     throw new Error(`${op}: a leaf Variable that requires grad is being used in an in-place operation; ` +

@@ -5,7 +5,7 @@
 
 import { backend, type PadAttrs } from '../backend/backend.js';
 import { record } from '../autograd/tape.js';
-import { Tensor } from '../tensor/tensor.js';
+import { Tensor, markViewCopy } from '../tensor/tensor.js';
 import { checkDType, promoteTypes, type DType } from '../tensor/dtype.js';
 import { scoped } from '../tensor/lifetime.js';
 import { broadcastShapes, normAxis, numel, sameShape, shapeStr } from '../tensor/shape.js';
@@ -144,7 +144,7 @@ export function permute(x: Tensor, ...dimList: IntList): Tensor {
   const out = wrap(backend().permute(x.storage, x.shape, perm), perm.map((p) => x.shape[p]));
   const inverse = new Array<number>(perm.length);
   perm.forEach((p, i) => { inverse[p] = i; });
-  return record('permute', out, [x], (g) => [permute(g, inverse)]);
+  return record('permute', markViewCopy(out, 'permute (transpose, t, movedim)'), [x], (g) => [permute(g, inverse)]);
 }
 
 /**
@@ -190,7 +190,7 @@ export function expand(x: Tensor, ...sizes: IntList): Tensor {
   if (sameShape(x.shape, target)) return x;
   checkAllocation('expand', target, x.dtype);
   const out = wrap(backend().expand(x.storage, x.shape, target), target);
-  return record('expand', out, [x], (g) => [sumTo(g, x.shape)]);
+  return record('expand', markViewCopy(out, 'expand'), [x], (g) => [sumTo(g, x.shape)]);
 }
 
 /** Always contiguous already; kept for PyTorch code that calls it. */
@@ -242,7 +242,7 @@ export function narrow(x: Tensor, ...args: PyArgs<[dim: number, start: number, l
   const a = cropAttrs(x, axis, s, length);
   const out = wrap(backend().pad(x.storage, a), a.outShape);
   const inverse: PadAttrs = { shape: a.outShape, outShape: a.shape, before: a.before.map((v) => -v), after: a.after.map((v) => -v), mode: 'constant', value: 0 };
-  return record('narrow', out, [x], (g) => [wrap(backend().pad(g.storage, inverse), x.shape)]);
+  return record('narrow', markViewCopy(out, 'narrow (select, slicing, split, chunk, unbind)'), [x], (g) => [wrap(backend().pad(g.storage, inverse), x.shape)]);
 }
 
 /**

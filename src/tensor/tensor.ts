@@ -481,8 +481,39 @@ const versions = new WeakMap<Storage, number>();
 /** The node whose backward is running (see checkingVersions); null otherwise. */
 let reading: GradNode | null = null;
 
+// Copies that stand for PyTorch views. convnet's tensors are contiguous, so transpose, permute, narrow,
+// select, expand and basic indexing return copies where PyTorch returns views of the input; a write into
+// such a result changes the original in PyTorch and would silently not change it here. Their data is
+// marked, and an in-place write into marked data throws (checkNotViewCopy), naming the op that made it. A
+// tensor sharing that data (reshape, squeeze, .data, detach) shares the mark; clone() gives fresh data.
+const viewCopies = new WeakMap<Storage, string>();
+
+/** Marks t's data as the copy `op` made where PyTorch returns a view (t is fresh data, not the input's). */
+export function markViewCopy<T extends Tensor>(t: T, op: string): T {
+  const s = dataOf(t);
+  if (s) viewCopies.set(s, op);
+  return t;
+}
+
+/** Drops the mark from data nothing else can see (a gradient autograd hands to a leaf's .grad). */
+export function unmarkViewCopy(t: Tensor): void {
+  const s = dataOf(t);
+  if (s) viewCopies.delete(s);
+}
+
+/** Throws where t's data is a copy standing for a PyTorch view (see markViewCopy): `op` would write into it. */
+export function checkNotViewCopy(op: string, t: Tensor): void {
+  const s = dataOf(t);
+  const from = s ? viewCopies.get(s) : undefined;
+  if (from === undefined) return;
+  throw new Error(`${op}: this tensor's data is a copy made by ${from}, which returns a view of its input in PyTorch but a ` +
+    `copy in convnet, so writing into it in place would leave the original unchanged. Write into the original ` +
+    `(e.g. x.indexPut_(index, value) for x.index(index)), or clone() the ${from} result to make the copy explicit`);
+}
+
 /** Counts one in-place write into t's data (ops/inplace.ts calls it after each). */
 export function bumpVersion(t: Tensor): void {
+  checkNotViewCopy('in-place write', t);
   if (t._untracked) return;
   const s = dataOf(t);
   if (s) versions.set(s, (versions.get(s) ?? 0) + 1);

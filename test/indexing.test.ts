@@ -4,13 +4,15 @@
 // PyTorch refuses): forward and the gradients of sum(output · gradOutput), on every backend, in float64
 // where the backend has it (abs/rel 1e-9) else float32 (1e-4). Then gradcheck, the tutorial's corr2d
 // loop learning K's gradient, in-place autograd (version counter, leaf, history kept for earlier uses),
-// and argument errors.
+// the sort kernel on each backend (ties, NaN, int32, a middle axis, rows longer than 1024 against ref's
+// result, no fallback to ref), and argument errors.
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   F, Tensor, arange, argsort, cumsum, einsum, gather, gradcheck, index, indexPut_, maskedFill, nn, noGrad, scatter,
   scatterAdd, sort, tensor, manualSeed, randn, topk, where, zeros, type Index, type IndexItem,
+  fallbackCounts, resetFallbackCounts, setBackend,
 } from '../src/index.js';
 import { assertFixture, fromFixture, loadFixture, type FixtureTensor } from './nn-fixtures.js';
 import { forEachBackend, test64, values, widestFloat } from './helpers/backends.js';
@@ -243,6 +245,89 @@ forEachBackend('indexing: gradcheck', () => {
     test64(name, () => assert.equal(gradcheck(fn, inputs), true));
   }
 }, { float64: true });
+
+/** Deterministic pseudo-random values (an LCG), with ties (few distinct values) and, if asked, NaNs. */
+function lcgValues(count: number, seed: number, distinct: number, nanEvery = 0): number[] {
+  let s = seed >>> 0;
+  const out: number[] = [];
+  for (let i = 0; i < count; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out.push(nanEvery && i % nanEvery === 3 ? NaN : (s % distinct) - distinct / 2 + (distinct > 1000 ? (s >>> 20) / 4096 : 0));
+  }
+  return out;
+}
+
+forEachBackend('sort kernel', (backend) => {
+  /** Sorts `data` (shape, dtype) along `dim` on ref, then back on this backend: ref's values and indices. */
+  async function onRef(data: number[], shape: number[], dtype: 'float32' | 'int32', dim: number, descending: boolean): Promise<[number[], number[]]> {
+    await setBackend('ref');
+    try {
+      const r = sort(tensor(data, { dtype }).reshape(shape), dim, descending);
+      return [await values(r.values), await values(r.indices)];
+    } finally {
+      await setBackend(backend);
+    }
+  }
+
+  test('stable with ties, ascending and descending; NaN last ascending, first descending', async () => {
+    const x = tensor([2, NaN, 1, 2, -0, 1, NaN, 0, -3]);
+    const a = sort(x);
+    assert.deepEqual(await values(a.values), [-3, -0, 0, 1, 1, 2, 2, NaN, NaN]);
+    assert.deepEqual(await values(a.indices), [8, 4, 7, 2, 5, 0, 3, 1, 6]);
+    const d = sort(x, 0, true);
+    assert.deepEqual(await values(d.values), [NaN, NaN, 2, 2, 1, 1, -0, 0, -3]);
+    assert.deepEqual(await values(d.indices), [1, 6, 0, 3, 2, 5, 4, 7, 8]);
+    assert.deepEqual(await values(argsort(x, { descending: true })), [1, 6, 0, 3, 2, 5, 4, 7, 8]);
+    const t = topk(x, 3);
+    assert.deepEqual(await values(t.values), [NaN, NaN, 2]);
+    assert.deepEqual(await values(t.indices), [1, 6, 0]);
+    assert.deepEqual(await values(topk(x, 2, 0, false).indices), [8, 4]);
+  });
+
+  test('int32, and the middle axis of a 3-D tensor', async () => {
+    const y = tensor([[[3, 1], [1, 5], [2, 5]], [[0, 0], [9, -1], [0, 2]]], { dtype: 'int32' });
+    const s = sort(y, 1);
+    assert.equal(s.values.dtype, 'int32');
+    assert.equal(s.indices.dtype, 'int32');
+    assert.deepEqual(await values(s.values), [1, 1, 2, 5, 3, 5, 0, -1, 0, 0, 9, 2]);
+    assert.deepEqual(await values(s.indices), [1, 0, 2, 1, 0, 2, 0, 1, 2, 0, 1, 2]);
+    const d = sort(y, 1, true);
+    assert.deepEqual(await values(d.values), [3, 5, 2, 5, 1, 1, 9, 2, 0, 0, 0, -1]);
+    assert.deepEqual(await values(d.indices), [0, 1, 2, 2, 1, 0, 1, 2, 0, 0, 2, 1]);
+    const f = tensor([[[0.5, NaN], [NaN, 1]], [[-1, 2], [-1, 2]]]);
+    assert.deepEqual(await values(argsort(f, 1)), [0, 1, 1, 0, 0, 0, 1, 1]);
+    assert.deepEqual(await values(argsort(f, 1, true)), [1, 0, 0, 1, 0, 0, 1, 1]);
+  });
+
+  test('rows longer than 1024 (5000 values, and a middle axis of 1500) agree with ref', async () => {
+    const cases: [number[], number[], 'float32' | 'int32', number][] = [
+      [lcgValues(5000, 1, 1000, 97), [5000], 'float32', 0],
+      [lcgValues(5000, 2, 100000), [5000], 'float32', 0],
+      [lcgValues(5000, 3, 50), [5000], 'int32', 0],
+      [lcgValues(2 * 1500 * 3, 4, 300, 41), [2, 1500, 3], 'float32', 1],
+      [lcgValues(2 * 1500 * 3, 5, 300), [2, 1500, 3], 'int32', 1],
+    ];
+    for (const [data, shape, dtype, dim] of cases) {
+      for (const descending of [false, true]) {
+        const r = sort(tensor(data, { dtype }).reshape(shape), dim, descending);
+        const [v, ix] = await onRef(data, shape, dtype, dim, descending);
+        const what = `${dtype} [${shape}] dim ${dim}${descending ? ' descending' : ''}`;
+        assert.deepEqual(await values(r.values), v, `values, ${what}`);
+        assert.deepEqual(await values(r.indices), ix, `indices, ${what}`);
+      }
+    }
+  });
+
+  test(`sort, argsort and topk run on ${backend}'s own kernel (no fallback to ref)`, async () => {
+    resetFallbackCounts();
+    const x = randn([3, 7]);
+    await values(sort(x, 1).values);
+    await values(argsort(x, 0, true));
+    await values(topk(x, 2).indices);
+    await values(sort(tensor([]), 0).indices);
+    assert.deepEqual(Object.keys(fallbackCounts()).filter((k) => k.includes('sort')), []);
+  });
+});
 
 describe('indexing: errors name the op and show the index', () => {
   const x = zeros([3, 4]);

@@ -3,9 +3,9 @@
 //
 // gather and scatter address x along one dimension with an index tensor of the same rank: their flat
 // positions are index·stride(dim) + Σ (other coordinates)·stride, computed with tensor ops, and the work
-// is the backend's take / put (see ops/index.ts). sort's order comes from the `sort` kernel (ref's, through
-// the fallback on other backends); its values are then a gather, so they are differentiable by
-// construction. cumsum is the backend's `cumsum` kernel (a serial running sum per row, O(n)); its
+// is the backend's take / put (see ops/index.ts). sort's order comes from the backend's `sort` kernel
+// (the JS loop on ref and wasm, a merge sort on webgpu); its values are then a gather, so they are
+// differentiable by construction. cumsum is the backend's `cumsum` kernel (a serial running sum per row, O(n)); its
 // backward is the same kernel run in reverse on the gradient.
 
 import { backend } from '../backend/backend.js';

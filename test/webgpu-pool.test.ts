@@ -5,7 +5,10 @@
 
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { PadAttrs, PadMode, PoolAttrs } from '../src/backend/backend.js';
+import type { Backend, PadAttrs, PadMode, PoolAttrs } from '../src/backend/backend.js';
+import type { Storage } from '../src/backend/storage.js';
+import type { DataArray } from '../src/tensor/dtype.js';
+import { webgpuInfo } from '../src/index.js';
 import { backend } from '../src/backend/index.js';
 import { zeros } from '../src/tensor/creation.js';
 import type { Tensor } from '../src/tensor/tensor.js';
@@ -148,6 +151,22 @@ describe('webgpu pooling and padding', { skip: webgpuWanted ? false : 'CONVNET_T
       await gpu.compare(`avgPoolGrad ${c.name}`, (b, S) => b.avgPoolGrad(S(rnd(outputSize(a))), a), AVG_TOL);
     });
   }
+
+  // Mesa's llvmpipe stops a shader invocation's loops after 65,535 iterations, silently: a global average
+  // pool over 256×256 came out wrong there. Such windows are refused on llvmpipe; below the limit they match ref.
+  test('pooling windows of 128×128 match ref; of 256×256, on llvmpipe, refused by name (its loop limit)', async () => {
+    const llvmpipe = /llvmpipe/i.test(webgpuInfo()?.adapter ?? '');
+    for (const [kernel, op] of [['avgPool', ap2] as const, ['maxPool', mp2] as const]) {
+      const ok = captured(kernel, [1, 2, 128, 128], op(128));
+      const x = rnd(inputSize(ok));
+      await gpu.compare(`${kernel} 128²`, (b, S) => (kernel === 'avgPool' ? b.avgPool(S(x), ok) : b.maxPool(S(x), ok, true)), AVG_TOL);
+      const big = captured(kernel, [1, 2, 256, 256], op(256));
+      const xb = rnd(inputSize(big));
+      const run = (b: Backend, S: (a: DataArray) => Storage) => (kernel === 'avgPool' ? b.avgPool(S(xb), big) : b.maxPool(S(xb), big, true));
+      if (llvmpipe) assert.throws(() => run(gpu.G, (v) => gpu.onGpu(v)), new RegExp(`webgpu ${kernel}: one shader invocation would loop 65536 times`));
+      else await gpu.compare(`${kernel} 256²`, run, AVG_TOL);
+    }
+  });
 
   test('avgPool propagates NaN and ±∞', async () => {
     const a = captured('avgPool', [1, 2, 7, 9], ap2(3, { stride: 2, padding: 1 }));

@@ -288,6 +288,7 @@ ${body}
     },
 
     classLoss(kind, x, target, weight, a) {
+      rt.serialLimit('classLoss', 3 * a.C); // a row's classes are walked in one invocation, a few times
       const T = targetType(target), none = a.reduction === 'none';
       const k = lossKernel(`classLoss ${T}`, inputsOf(['X', 'f32'], ['TG', T], ['W', 'f32']), CLASS_PARAMS,
         `${ROW_FUNCS}${classOfFn(T)}${CLASS_WEIGHT}`, /* wgsl */ `
@@ -315,6 +316,7 @@ ${body}
     },
 
     classLossGrad(kind, x, target, weight, g, weightSum, a) {
+      rt.serialLimit('classLossGrad', 4 * a.C); // a row's classes are walked in one invocation, a few times
       const T = targetType(target);
       const k = gradKernel(`classLossGrad ${T}`, [...inputsOf(['X', 'f32'], ['TG', T], ['W', 'f32'], ['G', 'f32'], ['WS', 'f32']),
         ['DX', 'f32', true]], CLASS_PARAMS, `${ROW_FUNCS}${classOfFn(T)}${CLASS_WEIGHT}${SCALE}`, /* wgsl */ `
@@ -354,6 +356,7 @@ ${body}
     },
 
     crossEntropyProb(x, target, weight, a) {
+      rt.serialLimit('crossEntropyProb', 3 * a.C); // a row's classes are walked in one invocation, a few times
       const none = a.reduction === 'none';
       const k = lossKernel('crossEntropyProb', inputsOf(['X', 'f32'], ['TP', 'f32'], ['W', 'f32']), CLASS_PARAMS,
         `${ROW_FUNCS}${CLASS_WEIGHT}`, /* wgsl */ `
@@ -374,6 +377,7 @@ ${body}
     },
 
     crossEntropyProbGrad(x, target, weight, g, a, need) {
+      rt.serialLimit('crossEntropyProbGrad', 4 * a.C); // a row's classes are walked in one invocation, a few times
       const k = gradKernel(`crossEntropyProbGrad${needName(need)}`, [...inputsOf(['X', 'f32'], ['TP', 'f32'], ['W', 'f32'], ['G', 'f32']),
         ...outputs(need)], CLASS_PARAMS, `${ROW_FUNCS}${CLASS_WEIGHT}${SCALE}`, /* wgsl */ `
   let base = (j / p.inner) * p.C * p.inner + j % p.inner;

@@ -327,6 +327,13 @@ ${MAIN_1D}
   DX[i] = s;
 }`;
 
+/** The most taps one pooling window has (also a bound on how many windows read one input position): the
+ *  loop count of one invocation of the pooling kernels and of their gradients (see GpuRuntime.serialLimit). */
+function windowTaps(a: PoolAttrs): number {
+  const most = (c: Int32Array): number => c.reduce((m, v) => Math.max(m, v), 1);
+  return most(a.h.count) * most(a.w.count);
+}
+
 // ------------------------------------------------------------------------------------------ kernels
 
 export function poolKernels(rt: GpuRuntime): Pick<Kernels, 'maxPool' | 'maxPoolGrad' | 'avgPool' | 'avgPoolGrad' | 'pad' | 'padGrad'> {
@@ -336,6 +343,7 @@ export function poolKernels(rt: GpuRuntime): Pick<Kernels, 'maxPool' | 'maxPoolG
 
   return {
     maxPool(x: Storage, a: PoolAttrs, needArgmax: boolean): { out: Storage; argmax: Storage | null } {
+      rt.serialLimit('maxPool', windowTaps(a));
       const T = wgslType(x.dtype);
       const n = a.planes * a.h.outSize * a.w.outSize;
       const out = rt.alloc(x.dtype, n);
@@ -348,6 +356,7 @@ export function poolKernels(rt: GpuRuntime): Pick<Kernels, 'maxPool' | 'maxPoolG
     },
 
     maxPoolGrad(dy: Storage, argmax: Storage, a: PoolAttrs): Storage {
+      rt.serialLimit('maxPoolGrad', windowTaps(a));
       const T = wgslType(dy.dtype);
       const n = a.planes * a.h.size * a.w.size;
       const dx = rt.alloc(dy.dtype, n);
@@ -359,6 +368,7 @@ export function poolKernels(rt: GpuRuntime): Pick<Kernels, 'maxPool' | 'maxPoolG
     },
 
     avgPool(x: Storage, a: PoolAttrs): Storage {
+      rt.serialLimit('avgPool', windowTaps(a));
       requireFloat('avgPool', x);
       const n = a.planes * a.h.outSize * a.w.outSize;
       const out = rt.alloc('float32', n);
@@ -369,6 +379,7 @@ export function poolKernels(rt: GpuRuntime): Pick<Kernels, 'maxPool' | 'maxPoolG
     },
 
     avgPoolGrad(dy: Storage, a: PoolAttrs): Storage {
+      rt.serialLimit('avgPoolGrad', windowTaps(a));
       requireFloat('avgPoolGrad', dy);
       const n = a.planes * a.h.size * a.w.size;
       const dx = rt.alloc('float32', n);

@@ -30,6 +30,9 @@ import { envVar, nodeBuiltin } from '../env.js';
 const USAGE = { MAP_READ: 0x1, COPY_SRC: 0x4, COPY_DST: 0x8, UNIFORM: 0x40, STORAGE: 0x80 } as const;
 const MAP_READ = 0x1;
 
+/** Mesa's llvmpipe ends a shader invocation's loops after this many iterations (see serialLimit). */
+const LLVMPIPE_LOOP_LIMIT = 65535;
+
 /** The webgpu backend's record of one storage. */
 export interface GpuData {
   buffer: GPUBuffer;
@@ -202,6 +205,19 @@ export class GpuRuntime {
   private readonly faultMessages: string[] = [];
   /** Whether a kernel bound faultWord since the last read looked at it. */
   private faultsPending = false;
+
+  /**
+   * Refuses a kernel whose one invocation would run `iterations` loop iterations in all, on Mesa's llvmpipe,
+   * which ends a shader invocation's loops after 65,535 iterations (counted across its loops) and so returns
+   * a silently wrong result; measured: a cross-entropy over 40,000 classes, a global average pool over a
+   * 256×256 map. A real GPU, and SwiftShader, have no such limit.
+   */
+  serialLimit(op: string, iterations: number): void {
+    if (iterations <= LLVMPIPE_LOOP_LIMIT || !/llvmpipe/i.test(this.ctx.description)) return;
+    throw new Error(`webgpu ${op}: one shader invocation would loop ${iterations} times, and this adapter ` +
+      `(${this.ctx.description}) stops a shader's loops after ${LLVMPIPE_LOOP_LIMIT} iterations, which would ` +
+      "give a wrong result; run this op on a CPU backend (setBackend('wasm'), or t.moveTo('wasm')), or on a real GPU");
+  }
 
   /**
    * For a kernel that detects `message`'s condition: the storage to bind as

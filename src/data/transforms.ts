@@ -559,6 +559,46 @@ function flipSample(name: string, axis: 'h' | 'v', coin: () => boolean): SampleO
   };
 }
 
+/** The two random flips: one class, told its name and axis, so that their checks and draws are written once. */
+abstract class RandomFlip extends Transform {
+  readonly p: number;
+  declare readonly sample: SampleOp;
+  declare private readonly draw: () => number;
+
+  constructor(private readonly op: 'RandomHorizontalFlip' | 'RandomVerticalFlip', args: unknown[]) {
+    super();
+    const a = bindArgs(op, args, { positional: [{ name: 'p', kind: 'number' }], keywordOnly: [{ name: 'generator', kind: generatorKind }] });
+    this.p = probability(op, (a.p as number | undefined) ?? 0.5);
+    Object.defineProperty(this, 'draw', { value: drawFrom(a.generator as Generator | undefined), enumerable: false });
+    const axis = op === 'RandomHorizontalFlip' ? 'h' : 'v';
+    Object.defineProperty(this, 'sample', { value: flipSample(op, axis, () => this.draw() < this.p), enumerable: false });
+  }
+
+  /**
+   * Flips one image, or not. PyTorch: `RandomHorizontalFlip.forward`, `RandomVerticalFlip.forward`.
+   * @example
+   * ```ts
+   * new transforms.RandomHorizontalFlip(1).forward(img);  // always flipped
+   * ```
+   */
+  forward(x: Tensor): Tensor {
+    requireImage(this.op, x);
+    if (!(this.draw() < this.p)) return x;
+    return this.op === 'RandomHorizontalFlip' ? hflip(x) : vflip(x);
+  }
+
+  /**
+   * `RandomHorizontalFlip(p=…)` or `RandomVerticalFlip(p=…)`. PyTorch: their `repr`.
+   * @example
+   * ```ts
+   * new transforms.RandomHorizontalFlip().repr;  // 'RandomHorizontalFlip(p=0.5)'
+   * ```
+   */
+  get repr(): string {
+    return `${this.op}(p=${pyNum(this.p)})`;
+  }
+}
+
 /**
  * Mirrors the image left to right with probability `p` (default 0.5). PyTorch:
  * `torchvision.transforms.RandomHorizontalFlip`.
@@ -567,40 +607,9 @@ function flipSample(name: string, axis: 'h' | 'v', coin: () => boolean): SampleO
  * new transforms.RandomHorizontalFlip(0.5, { generator: new Generator(1) });
  * ```
  */
-export class RandomHorizontalFlip extends Transform {
-  readonly p: number;
-  declare readonly sample: SampleOp;
-  declare private readonly draw: () => number;
-
+export class RandomHorizontalFlip extends RandomFlip {
   constructor(...args: PyArgs<[p: number], { p?: number } & RandomOptions>) {
-    super();
-    const a = bindArgs('RandomHorizontalFlip', args, { positional: [{ name: 'p', kind: 'number' }], keywordOnly: [{ name: 'generator', kind: generatorKind }] });
-    this.p = probability('RandomHorizontalFlip', (a.p as number | undefined) ?? 0.5);
-    Object.defineProperty(this, 'draw', { value: drawFrom(a.generator as Generator | undefined), enumerable: false });
-    Object.defineProperty(this, 'sample', { value: flipSample('RandomHorizontalFlip', 'h', () => this.draw() < this.p), enumerable: false });
-  }
-
-  /**
-   * Flips one image, or not. PyTorch: `RandomHorizontalFlip.forward`.
-   * @example
-   * ```ts
-   * new transforms.RandomHorizontalFlip(1).forward(img);  // always flipped
-   * ```
-   */
-  forward(x: Tensor): Tensor {
-    requireImage('RandomHorizontalFlip', x);
-    return this.draw() < this.p ? hflip(x) : x;
-  }
-
-  /**
-   * `RandomHorizontalFlip(p=…)`. PyTorch: `repr(RandomHorizontalFlip)`.
-   * @example
-   * ```ts
-   * new transforms.RandomHorizontalFlip().repr;  // 'RandomHorizontalFlip(p=0.5)'
-   * ```
-   */
-  get repr(): string {
-    return `RandomHorizontalFlip(p=${pyNum(this.p)})`;
+    super('RandomHorizontalFlip', args);
   }
 }
 
@@ -612,40 +621,9 @@ export class RandomHorizontalFlip extends Transform {
  * new transforms.RandomVerticalFlip(0.1);
  * ```
  */
-export class RandomVerticalFlip extends Transform {
-  readonly p: number;
-  declare readonly sample: SampleOp;
-  declare private readonly draw: () => number;
-
+export class RandomVerticalFlip extends RandomFlip {
   constructor(...args: PyArgs<[p: number], { p?: number } & RandomOptions>) {
-    super();
-    const a = bindArgs('RandomVerticalFlip', args, { positional: [{ name: 'p', kind: 'number' }], keywordOnly: [{ name: 'generator', kind: generatorKind }] });
-    this.p = probability('RandomVerticalFlip', (a.p as number | undefined) ?? 0.5);
-    Object.defineProperty(this, 'draw', { value: drawFrom(a.generator as Generator | undefined), enumerable: false });
-    Object.defineProperty(this, 'sample', { value: flipSample('RandomVerticalFlip', 'v', () => this.draw() < this.p), enumerable: false });
-  }
-
-  /**
-   * Flips one image, or not. PyTorch: `RandomVerticalFlip.forward`.
-   * @example
-   * ```ts
-   * new transforms.RandomVerticalFlip(1).forward(img);
-   * ```
-   */
-  forward(x: Tensor): Tensor {
-    requireImage('RandomVerticalFlip', x);
-    return this.draw() < this.p ? vflip(x) : x;
-  }
-
-  /**
-   * `RandomVerticalFlip(p=…)`. PyTorch: `repr(RandomVerticalFlip)`.
-   * @example
-   * ```ts
-   * new transforms.RandomVerticalFlip().repr;  // 'RandomVerticalFlip(p=0.5)'
-   * ```
-   */
-  get repr(): string {
-    return `RandomVerticalFlip(p=${pyNum(this.p)})`;
+    super('RandomVerticalFlip', args);
   }
 }
 

@@ -152,6 +152,8 @@ const POOL_LIMIT = 1 << 30;
 export class GpuRuntime {
   readonly device: GPUDevice;
   readonly ctx: GpuContext;
+  /** The adapter is Mesa's llvmpipe, which cuts long shader loops short (see serialLimit). */
+  private readonly loopLimited: boolean;
   backend!: Memory;
   private readonly pool = new Map<number, GPUBuffer[]>();
   private readonly pipelines = new Map<string, Kernel>();
@@ -175,6 +177,7 @@ export class GpuRuntime {
 
   constructor(ctx: GpuContext) {
     this.ctx = ctx;
+    this.loopLimited = /llvmpipe/i.test(ctx.description);
     this.device = ctx.device;
     this.uniform = this.device.createBuffer({ size: SLOTS * SLOT_BYTES, usage: USAGE.UNIFORM | USAGE.COPY_DST });
     // A command the GPU rejects (a bug here, or memory running out) must not give silent zeros: the error is
@@ -213,7 +216,7 @@ export class GpuRuntime {
    * 256×256 map. A real GPU, and SwiftShader, have no such limit.
    */
   serialLimit(op: string, iterations: number): void {
-    if (iterations <= LLVMPIPE_LOOP_LIMIT || !/llvmpipe/i.test(this.ctx.description)) return;
+    if (iterations <= LLVMPIPE_LOOP_LIMIT || !this.loopLimited) return;
     throw new Error(`webgpu ${op}: one shader invocation would loop ${iterations} times, and this adapter ` +
       `(${this.ctx.description}) stops a shader's loops after ${LLVMPIPE_LOOP_LIMIT} iterations, which would ` +
       "give a wrong result; run this op on a CPU backend (setBackend('wasm'), or t.moveTo('wasm')), or on a real GPU");

@@ -67,7 +67,9 @@ export async function buildPlayground(opts = {}) {
   for (const f of readdirSync(images)) if (/\.(png|jpe?g)$/i.test(f)) cpSync(join(images, f), join(outDir, 'static', 'images', f));
   copyPlaygroundData(outDir); // the Fashion-MNIST subset and the pretrained LeNet-5 (scripts/playground-data.mjs)
   if (docs) {
-    const typedoc = join(ROOT, 'node_modules', '.bin', 'typedoc');
+    // TypeDoc is test/'s package (test/node_modules, installed by `npm run build:playground`'s pre step).
+    const typedoc = join(ROOT, 'test', 'node_modules', '.bin', 'typedoc');
+    if (!existsSync(typedoc)) throw new Error('build-playground: the API reference needs TypeDoc in test/node_modules: run `npm run test:deps` (or build with --no-docs)');
     const r = spawnSync(typedoc, ['--out', join(outDir, 'reference')], { cwd: ROOT, stdio: opts.quiet ? 'pipe' : 'inherit' });
     if (r.status !== 0) throw new Error(`build-playground: typedoc failed (exit ${r.status})${opts.quiet ? `\n${r.stdout}${r.stderr}` : ''}`);
   }

@@ -16,7 +16,8 @@ import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+// playwright-core is test/'s package (test/node_modules): the helper there imports it.
+import { launchChromium } from '../test/helpers/chromium.js';
 // @ts-expect-error — a plain .mjs script, no type declarations
 import { copyPlaygroundData } from './playground-data.mjs';
 
@@ -48,7 +49,7 @@ function serveDir(dir: string): Promise<{ url: string; close: () => void }> {
 
 /** Opens the page, trains for `epochs`, classifies a test image, and saves a full-page screenshot. */
 export async function screenshotLenet(pageUrl: string, outFile: string, epochs = 4): Promise<void> {
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--no-first-run', '--disable-background-networking'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, deviceScaleFactor: 1 });
     const errors: string[] = [];

@@ -1,13 +1,14 @@
 // scripts/test-deps.mjs — what `npm test` needs beyond npm, provided before the suite starts (npm runs
 // this as `pretest`): Debian's Chromium for the browser tests, Mesa's EGL and GLES (with llvmpipe) for
 // the webgpu backend's tests on a machine without a GPU (Dawn's OpenGL ES backend), Debian's python3-torch
-// and python3-onnx for the interop tests, and onnxruntime-node and Dawn (webgpu) in bench/node_modules (scripts/bench-deps.mjs). As root on Debian it
+// and python3-onnx for the interop tests, onnxruntime-node and Dawn (webgpu) in bench/node_modules, and
+// playwright-core and TypeDoc in test/node_modules (both side packages: scripts/side-package.mjs). As root on Debian it
 // installs what is missing with apt-get and says so in one line; otherwise it stops at once with the one
 // command to run. CONVNET_TEST_DEPS=skip leaves the check out.
 
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { ensureSidePackage } from './side-package.mjs';
 
 /** Each Debian package with a file that shows it is installed (any one of the paths). */
 const NEEDS = [
@@ -22,14 +23,11 @@ const NEEDS = [
 
 if (process.env.CONVNET_TEST_DEPS === 'skip') process.exit(0);
 
-// onnxruntime-node, for the ONNX tests, is bench/'s package (kept out of the root's install, issue 13):
-// bench-deps installs bench/node_modules when missing or stale, saying so in one line.
-{
-  const r = spawnSync(process.execPath, [fileURLToPath(new URL('./bench-deps.mjs', import.meta.url))], { stdio: 'inherit' });
-  if (r.status !== 0) {
-    console.error('npm test: the ONNX and webgpu tests need onnxruntime-node and Dawn (webgpu) in bench/node_modules; run `npm run bench:deps`');
-    process.exit(1);
-  }
+// onnxruntime-node and Dawn (bench/'s package), playwright-core and TypeDoc (test/'s) are kept out of the
+// root's install (issue 13): installed here when missing or stale, saying so in one line.
+if (!ensureSidePackage('bench') || !ensureSidePackage('test')) {
+  console.error('npm test: the ONNX, webgpu, browser and docs tests need bench/ and test/ packages; run `npm run bench:deps && npm run test:deps`');
+  process.exit(1);
 }
 
 const missing = NEEDS.filter((n) => !n.files.some((f) => existsSync(f)));

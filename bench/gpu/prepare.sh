@@ -9,7 +9,7 @@
 #   .gpu-kit/  node.xz            this machine's Node 20 binary, xz-compressed (≈99 MB raw)
 #              gpu.mjs            bench/gpu.ts bundled by esbuild with convnet, tfjs-core and
 #                                 tfjs-backend-webgpu inside (from bench/node_modules, which
-#                                 scripts/bench-deps.mjs installs first); only `webgpu` left outside
+#                                 scripts/side-package.mjs installs first); only `webgpu` left outside
 #              webgpu.tar.xz      the npm package `webgpu` (Dawn) trimmed to its linux-x64 binary
 #              gpu_torch.py       the PyTorch side, the version the bundle was built with
 #              MANIFEST           versions, commit, sizes and sha256 of the above
@@ -44,7 +44,7 @@ mkdir -p "$KIT"
 #    `require`; tfjs-core calls it for Node built-ins, so the banner defines one.
 #    The tfjs packages are bench/'s own (bench/package.json): install them first if they are not there.
 #    esbuild, like Node, resolves bench/'s bare imports from bench/node_modules, then the root's.
-node scripts/bench-deps.mjs
+node scripts/side-package.mjs bench
 say "bundling bench/gpu.ts"
 node_modules/.bin/esbuild bench/gpu.ts --bundle --platform=node --format=esm --target=node20 \
   --external:webgpu --outfile="$KIT/gpu.mjs" --log-level=warning --legal-comments=none \
@@ -59,7 +59,7 @@ say "compressing $NODE_BIN ($NODE_VERSION)"
 xz -T2 -6 -c "$NODE_BIN" >"$KIT/node.xz"
 
 # 3. The webgpu package, linux-x64 only (the other platforms' binaries are ~110 MB more).
-#    It is bench/'s package (bench/package.json), installed by scripts/bench-deps.mjs above.
+#    It is bench/'s package (bench/package.json), installed by scripts/side-package.mjs above.
 WEBGPU_VERSION=$(node -p "require('./bench/node_modules/webgpu/package.json').version")
 say "packing webgpu $WEBGPU_VERSION (linux-x64)"
 [ -f bench/node_modules/webgpu/dist/linux-x64/dawn.node ] || { echo "prepare.sh: bench/node_modules/webgpu/dist/linux-x64/dawn.node is missing (npm run bench:deps)" >&2; exit 1; }

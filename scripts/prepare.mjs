@@ -17,7 +17,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** What the build reads. kernels.generated.ts is not an input: build:wasm writes it from assembly/. */
-export const INPUTS = ['src', 'assembly', 'examples', 'scripts/build-browser.mjs', 'scripts/build-examples.mjs', 'tsconfig.json', 'asconfig.json', 'package.json'];
+export const INPUTS = ['src', 'assembly', 'examples', 'scripts/build-browser.mjs', 'scripts/build-cli.mjs', 'scripts/build-examples.mjs', 'tsconfig.json', 'asconfig.json', 'package.json'];
 const GENERATED = /kernels\.generated\.ts$/;
 export const STAMP = 'dist/.build-inputs';
 
@@ -40,7 +40,7 @@ export function inputsHash(root, inputs = INPUTS) {
 /** Whether `root`'s dist/ was built from the inputs as they are now. */
 export function isUpToDate(root, inputs = INPUTS) {
   const stamp = join(root, STAMP);
-  return existsSync(stamp) && existsSync(join(root, 'dist/cli/main.js')) && readFileSync(stamp, 'utf8').trim() === inputsHash(root, inputs);
+  return existsSync(stamp) && existsSync(join(root, 'dist/cli/convnet.js')) && readFileSync(stamp, 'utf8').trim() === inputsHash(root, inputs);
 }
 
 export function writeStamp(root, inputs = INPUTS) {

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inkOfPng, readLine } from './helpers/figure.js';
-import { convnet as runCli } from './helpers/cli.js';
+import { CLI, convnet as runCli } from './helpers/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const SUBSET = join(root, 'data/fashion-mnist-subset');
@@ -42,8 +42,13 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
     assert.ok(existsSync(join(out, 'model.safetensors')));
   });
 
-  test('the shebang makes dist/cli/main.js executable as `convnet`', async () => {
-    assert.ok(readFileSync(join(root, 'src/cli/main.ts'), 'utf8').startsWith('#!/usr/bin/env node\n'));
+  test('package.json\'s bin is the one-file bundle dist/cli/convnet.js, whose shebang makes it executable as `convnet`', async () => {
+    const bin = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).bin.convnet;
+    assert.equal(join(root, bin), CLI);
+    assert.ok(readFileSync(CLI, 'utf8').startsWith('#!/usr/bin/env node\n'));
+    // one file: no import of convnet's own modules (only node: built-ins and npm packages)
+    const relative = [...readFileSync(CLI, 'utf8').matchAll(/^import .* from ["'](\.[^"']*)["']/gm)].map((m) => m[1]);
+    assert.deepEqual(relative, []);
   });
 
   test('help lists the commands; no command is a usage error', async () => {
@@ -83,7 +88,8 @@ describe('convnet', { concurrency: 2 }, () => { // its tests are child processes
       cpSync(join(root, 'node_modules', dep), join(proj, 'node_modules', dep), { recursive: true, dereference: true });
       todo.push(...Object.keys(JSON.parse(readFileSync(join(root, 'node_modules', dep, 'package.json'), 'utf8')).dependencies ?? {}));
     }
-    const r = spawnSync(process.execPath, [join(pkg, 'dist/cli/main.js'), 'tour', 'edge-detection'], { cwd: proj, encoding: 'utf8', timeout: 100_000 });
+    const bin = JSON.parse(readFileSync(join(pkg, 'package.json'), 'utf8')).bin.convnet;
+    const r = spawnSync(process.execPath, [join(pkg, bin), 'tour', 'edge-detection'], { cwd: proj, encoding: 'utf8', timeout: 100_000 });
     assert.equal(r.status, 0, r.stderr + r.stdout);
     assert.match(r.stdout, new RegExp(`1 of 1 sections ran; pictures in ${join(proj, 'out').replace(/[/\\]/g, '.')}/`));
     assert.deepEqual([...readFileSync(join(proj, 'out', 'edge-detection', 'sobel.png')).subarray(0, 4)], [0x89, 0x50, 0x4e, 0x47]);

@@ -101,6 +101,9 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
+  // The command runs as one bundled file (scripts/build-cli.mjs): stack traces name the sources through its
+  // source map when someone asks for them.
+  if (debugFlag('stack')) process.setSourceMapsEnabled(true);
   main(process.argv.slice(2)).then((code) => { process.exitCode = code; }, (e) => {
     process.stderr.write(`convnet: ${(e as Error).stack ?? e}\n`);
     process.exitCode = 1;

@@ -1,5 +1,5 @@
-// test/helpers/cli.ts — runs the `convnet` command as users get it: the built dist/cli/main.js under plain
-// node (no tsx: each child saves the second tsx spends compiling the sources). `npm test` builds dist/
+// test/helpers/cli.ts — runs the `convnet` command as users get it: the built dist/cli/convnet.js (package.json's
+// bin, one bundled file: scripts/build-cli.mjs) under plain node (no tsx: each child saves the second tsx spends compiling the sources). `npm test` builds dist/
 // first when the sources changed (its pretest runs scripts/prepare.mjs); a test file run on its own
 // against a dist/ older than the sources fails at once, saying so, instead of testing old code.
 
@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { isUpToDate } from '../../scripts/prepare.mjs';
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const CLI = join(root, 'dist', 'cli', 'main.js');
+export const CLI = join(root, 'dist', 'cli', 'convnet.js');
 
 let checked = false;
 /** Throws when dist/ was not built from the sources as they are now. */

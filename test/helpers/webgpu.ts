@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import type { Backend, Storage } from '../../src/backend/backend.js';
 import { backend, getBackend, setBackend } from '../../src/backend/index.js';
 import { dtypeOf, type DataArray } from '../../src/tensor/dtype.js';
+import { webgpuRuntime } from '../../src/backend/webgpu/index.js';
 
 /** Whether this run tests the webgpu backend (everything but CONVNET_TEST_WEBGPU=0). */
 export const webgpuWanted = process.env.CONVNET_TEST_WEBGPU !== '0';
@@ -97,6 +98,24 @@ export function close(name: string, got: ArrayLike<number>, want: ArrayLike<numb
     if (Number.isNaN(w) && Number.isNaN(g)) continue;
     if (g === w) continue;
     if (!(Math.abs(g - w) <= tol + rtol * Math.abs(w))) assert.fail(`${name}: element ${i} of ${want.length}: webgpu ${g} vs ref ${w}`);
+  }
+}
+
+/**
+ * Runs f with the webgpu runtime's serialSteps (the steps of a long walk one shader invocation takes per
+ * dispatch) set to `steps`, then restores it; null leaves it alone. Small inputs then take the path of
+ * long rows and large pooling windows, split over several dispatches.
+ */
+export async function withSerialSteps<T>(steps: number | null, f: () => Promise<T>): Promise<T> {
+  if (steps === null) return f();
+  const rt = webgpuRuntime();
+  assert.ok(rt, 'withSerialSteps: webgpu not started');
+  const saved = rt.serialSteps;
+  rt.serialSteps = steps;
+  try {
+    return await f();
+  } finally {
+    rt.serialSteps = saved;
   }
 }
 

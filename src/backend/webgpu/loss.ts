@@ -7,6 +7,9 @@
 //
 // Layout and threads. Input [outer, C, inner]; one invocation per position j (outer·inner of them) walks
 // its C classes at stride inner, so neighbouring invocations read neighbouring addresses when inner > 1.
+// A row of more than rt.serialSteps / 4 classes (4,096; the kernels walk a row up to four times, and Mesa's
+// llvmpipe ends an invocation's loops after 65,535 iterations) is walked over several dispatches instead,
+// its sums kept per position between them, and then read by a kernel without loops (see walkKernel).
 // Log-probabilities are kept as (x − m) − log Σ exp(x − m) with the row maximum m, never as x − lse: with
 // float32 logits near ±3e38 lse = m + log s rounds to m and x − lse overflows. Smoothing and probability
 // terms scale before they subtract when m − x overflows, so a finite ref loss stays finite here.
@@ -77,6 +80,11 @@ fn rowStats(base: u32) -> Row {
   for (var c = 0u; c < p.C; c++) { s += exp(X[base + c * p.inner] - m); }
   return Row(m, log(s));
 }
+// The same from the state a row walk leaves (max, Σ exp(x − max), NaN seen, ·); see walkKernel.
+fn rowOf(a: vec4f) -> Row {
+  if (a.z != 0.0 || isInf(a.x)) { return Row(nanF(), nanF()); }
+  return Row(a.x, log(a.y));
+}
 // −k·log p for the logit x (k ≥ 0): k·(ls + (m − x)), or with k applied first when m − x overflows.
 fn negLogP(k: f32, r: Row, x: f32) -> f32 {
   let d = r.m - x;
@@ -108,8 +116,76 @@ const CLASS_WEIGHT = /* wgsl */ `
 fn wOf(c: u32) -> f32 { if ((p.flags & 1u) != 0u) { return W[c]; } return 1.0; }
 `;
 
-/** Params of the class-index and probability kernels (one layout for all). */
-const CLASS_PARAMS = `struct Params { n: u32, C: u32, inner: u32, flags: u32, ignI: i32, ignF: f32, eps: f32, kind: u32, red: u32, count: f32 }`;
+/** Params of the class-index and probability kernels (one layout for all); c0, c1 and phase only for the
+ *  row walks of long rows (see walkKernel). */
+const CLASS_PARAMS = `struct Params { n: u32, C: u32, inner: u32, flags: u32, ignI: i32, ignF: f32, eps: f32, kind: u32, red: u32, count: f32,
+  c0: u32, c1: u32, phase: u32 }`;
+
+/** Label smoothing's part of a class loss, (ε/C)·Σ_c w_c·(−log p_c), ε/C applied per term so that no term
+ *  overflows alone: smoothTerm for class c (logit x), smoothSum for the row at base. */
+const SMOOTHING = /* wgsl */ `
+fn smoothTerm(c: u32, x: f32, r: Row) -> f32 { return wOf(c) * negLogP(p.eps / f32(p.C), r, x); }
+fn smoothSum(base: u32, r: Row) -> f32 {
+  var sm = 0.0;
+  for (var c = 0u; c < p.C; c++) { sm += smoothTerm(c, X[base + c * p.inner], r); }
+  return sm;
+}
+`;
+
+/**
+ * classLossGrad. Per position (gradOf): the target y (−1 ignored, −2 invalid), the upstream factor s, w_y,
+ * and the factors of dℓ/dlog p_c = −pa·w_y·[c = y] − pb·w_c, whose logSoftmax adjoint gives the logits
+ * p_c·total − pb·w_c − pa·w_y·[c = y], total = pa·w_y + pb·Σ_c w_c. Per class (gradAt): that value at
+ * class c, element q (NaN on an invalid target's row, 0 on an ignored one; −s·w_y at y for nll).
+ */
+const CLASS_GRAD = /* wgsl */ `
+struct Grad { y: i32, s: f32, wy: f32, pa: f32, pb: f32, total: f32 }
+fn gradOf(j: u32, y: i32, wsum: f32) -> Grad {
+  if (y < 0) { return Grad(y, 0.0, 0.0, 0.0, 0.0, 0.0); }
+  let s = scaleAt(j, WS[0]);
+  let wy = wOf(u32(y));
+  let pa = s * (1.0 - p.eps);
+  let pb = s * p.eps / f32(p.C);
+  return Grad(y, s, wy, pa, pb, pa * wy + pb * wsum);
+}
+fn gradAt(g: Grad, r: Row, c: u32, q: u32) -> f32 {
+  if (g.y < 0) { return select(0.0, nanF(), g.y == -2); }
+  if (p.kind == 1u) { return select(0.0, -g.s * g.wy, c == u32(g.y)); }
+  var d = probOf(r, X[q]) * g.total - g.pb * wOf(c);
+  if (c == u32(g.y)) { d = d - g.pa * g.wy; }
+  return d;
+}
+`;
+
+/** crossEntropyProb with target probabilities TP, for class c (element q): probTerm, its loss term
+ *  w_c·t_c·(−log p_c) with t_c the smoothed target (nothing where t_c = 0); probGradX, the gradient by
+ *  log p_c (the logits get it minus p_c·Σ of it); probGradT, by the target; s the upstream factor. */
+const PROB_TERMS = /* wgsl */ `
+fn probTerm(c: u32, q: u32, r: Row) -> f32 {
+  let tc = TP[q] * (1.0 - p.eps) + p.eps / f32(p.C);
+  if (tc == 0.0) { return 0.0; }
+  return wOf(c) * negLogP(tc, r, X[q]);
+}
+fn probGradX(s: f32, c: u32, q: u32) -> f32 { return -s * wOf(c) * (TP[q] * (1.0 - p.eps) + p.eps / f32(p.C)); }
+fn probGradT(s: f32, r: Row, c: u32, q: u32) -> f32 { return s * wOf(c) * negLogP(1.0 - p.eps, r, X[q]); }
+`;
+
+/** Loops of one invocation of the class kernels' one-dispatch form: up to four walks over a row's C
+ *  classes. Rows where 4·C exceeds GpuRuntime.serialSteps take the walked form (see walkKernel). */
+const ROW_WALKS = 4;
+
+/** classLoss's per-position loss: `row` gives the row's statistics, `smoothing` its smoothing sum (WGSL). */
+const classLossBody = (row: string, smoothing: string): string => /* wgsl */ `
+  let y = classOf(j);
+  if (y == -1) { return vec2f(0.0); }
+  if (y == -2) { return vec2f(nanF(), nanF()); }
+  let base = (j / p.inner) * p.C * p.inner + j % p.inner;
+  var r = Row(0.0, 0.0);   // nll: the input is log p itself
+  if (p.kind == 0u) { r = ${row}; }
+  let wy = wOf(u32(y));
+  var l = wy * negLogP(1.0 - p.eps, r, X[base + u32(y) * p.inner]);
+  if (p.eps > 0.0) { l += ${smoothing}; }
+  return vec2f(l, wy);`;
 
 /** The fixed summation tree of one workgroup (call from uniform control flow). */
 const TREE = /* wgsl */ `
@@ -258,18 +334,76 @@ fn scaleAt(j: u32, denom: f32) -> f32 {
   const outputs = (need: { input: boolean; target: boolean }): Binding[] =>
     [...(need.input ? [['DX', 'f32', true] as Binding] : []), ...(need.target ? [['DT', 'f32', true] as Binding] : [])];
 
-  /** A 1-D gradient shader of one invocation per position (or element). */
-  const gradKernel = (name: string, list: Binding[], params: string, funcs: string, body: string): Kernel =>
+  /** A 1-D gradient shader of one invocation per position j (or element j, for mse and bce); with
+   *  `perClass`, one per element e of the [outer, C, inner] logits, at class c of position j. */
+  const gradKernel = (name: string, list: Binding[], params: string, funcs: string, body: string, perClass = false): Kernel =>
     rt.kernel(name, `${COMMON}${LOSS_FUNCS}
 ${bindings(list)}
 ${params}
 @group(0) @binding(${list.length}) var<uniform> p: Params;
 ${funcs}
 ${MAIN_1D}
-  let j = i;
-  if (j >= p.n) { return; }
+${perClass ? `  let e = i;
+  if (e >= p.n * p.C) { return; }
+  let c = (e / p.inner) % p.C;
+  let j = (e / (p.inner * p.C)) * p.inner + e % p.inner;` : `  let j = i;
+  if (j >= p.n) { return; }`}
 ${body}
 }`, list.length);
+
+  /**
+   * Rows of more than serialSteps / ROW_WALKS classes are walked over several dispatches instead (Mesa's
+   * llvmpipe ends an invocation's loops after 65,535 iterations; see GpuRuntime.serialSteps). One
+   * invocation per position walks classes [c0, c1) of its row per dispatch, resuming from the state it
+   * stored, A[j] = (max, Σ exp(x − max), NaN seen, Σ term): phase 0 takes the maximum and notes NaNs,
+   * phase 1 sums the exponentials, phase 2 sums `term` (WGSL of the class c, its element q, the row's
+   * statistics r, the position j). Each runs in the one-dispatch kernel's order, so the sums are the same.
+   * Then a kernel of no loops reads A: one invocation per position for the losses, per element for the
+   * gradients, all of whose writes are independent.
+   */
+  const walkKernel = (name: string, inputs: Binding[], funcs: string, term: string): Kernel => rt.kernel(`${name} row walk`, `${COMMON}${LOSS_FUNCS}
+${bindings([...inputs, ['A', 'vec4f', true]])}
+${CLASS_PARAMS}
+@group(0) @binding(${inputs.length + 1}) var<uniform> p: Params;
+${funcs}
+${MAIN_1D}
+  let j = i;
+  if (j >= p.n) { return; }
+  let base = (j / p.inner) * p.C * p.inner + j % p.inner;
+  var a = vec4f(-infF(), 0.0, 0.0, 0.0);
+  if (p.c0 > 0u || p.phase > 0u) { a = A[j]; }
+  if (p.phase == 0u) {
+    for (var c = p.c0; c < p.c1; c++) {
+      let v = X[base + c * p.inner];
+      if (isNan(v)) { a.z = 1.0; }
+      if (v > a.x) { a.x = v; }
+    }
+  } else if (p.phase == 1u) {
+    for (var c = p.c0; c < p.c1; c++) { a.y += exp(X[base + c * p.inner] - a.x); }
+  } else {
+    let r = rowOf(a);
+    for (var c = p.c0; c < p.c1; c++) { let q = base + c * p.inner; a.w += ${term}; }
+  }
+  A[j] = a;
+}`, inputs.length + 1);
+
+  /** Whether rows of C classes take the walked form. */
+  const walked = (C: number): boolean => ROW_WALKS * C > rt.serialSteps;
+
+  /** Runs the first `phases` phases of the walk kernel k over every row, serialSteps classes per dispatch;
+   *  returns A (the caller frees it once its last reader is recorded). */
+  const walkRows = (k: Kernel, inputs: Storage[], params: () => Params, a: ClassLossAttrs, phases: number): Storage => {
+    const n = a.outer * a.inner;
+    const A = rt.alloc('float32', 4 * n);
+    for (let phase = 0; phase < phases; phase++) {
+      for (const [c0, c1] of rt.chunks(a.C)) rt.run(k, [...inputs, A], params().u(c0, c1, phase), groups1d(n), [inputs.length]);
+    }
+    return A;
+  };
+
+  /** Params of the probability kernels. */
+  const probParams = (weight: Storage | null, a: ClassLossAttrs): Params => new Params().u(a.outer * a.inner, a.C, a.inner, weight ? HAS_W : 0)
+    .i(0).f(0, a.labelSmoothing).u(0, REDUCTION_CODE[a.reduction]).f(a.outer * a.inner);
 
   /** Allocates what `need` asks for and runs k with [inputs…, dx?, dt?]. */
   const runGrad = (k: Kernel, inputs: Storage[], params: Params, n: number, sizes: { dx: number; dt: number },
@@ -288,114 +422,123 @@ ${body}
     },
 
     classLoss(kind, x, target, weight, a) {
-      rt.serialLimit('classLoss', 3 * a.C); // a row's classes are walked in one invocation, a few times
-      const T = targetType(target), none = a.reduction === 'none';
-      const k = lossKernel(`classLoss ${T}`, inputsOf(['X', 'f32'], ['TG', T], ['W', 'f32']), CLASS_PARAMS,
-        `${ROW_FUNCS}${classOfFn(T)}${CLASS_WEIGHT}`, /* wgsl */ `
-  let y = classOf(j);
-  if (y == -1) { return vec2f(0.0); }
-  if (y == -2) { return vec2f(nanF(), nanF()); }
-  let base = (j / p.inner) * p.C * p.inner + j % p.inner;
-  var r = Row(0.0, 0.0);   // nll: the input is log p itself
-  if (p.kind == 0u) { r = rowStats(base); }
-  let wy = wOf(u32(y));
-  var l = wy * negLogP(1.0 - p.eps, r, X[base + u32(y) * p.inner]);
-  if (p.eps > 0.0) {
-    // (ε/C)·Σ_c w_c·(−log p_c), ε/C applied per term so that no term overflows alone
-    let k = p.eps / f32(p.C);
-    var sm = 0.0;
-    for (var c = 0u; c < p.C; c++) { sm += wOf(c) * negLogP(k, r, X[base + c * p.inner]); }
-    l += sm;
-  }
-  return vec2f(l, wy);`, none, true);
-      const out = rt.alloc('float32', none ? a.outer * a.inner : 1), ws = rt.alloc('float32', 1);
+      const T = targetType(target), none = a.reduction === 'none', n = a.outer * a.inner;
       const eps = kind === 'nll' ? 0 : a.labelSmoothing;
-      runLoss(k, [x, target, weight ?? absent()], classParams(target, weight, a, kind === 'nll' ? 1 : 0, eps), a.outer * a.inner,
-        out, a.reduction, ws);
+      const params = (): Params => classParams(target, weight, a, kind === 'nll' ? 1 : 0, eps);
+      const list = inputsOf(['X', 'f32'], ['TG', T], ['W', 'f32']), inputs = [x, target, weight ?? absent()];
+      const out = rt.alloc('float32', none ? n : 1), ws = rt.alloc('float32', 1);
+      // nll reads one logit per position: only cross-entropy walks rows
+      if (kind === 'nll' || !walked(a.C)) {
+        const k = lossKernel(`classLoss ${T}`, list, CLASS_PARAMS, `${ROW_FUNCS}${classOfFn(T)}${CLASS_WEIGHT}${SMOOTHING}`,
+          classLossBody('rowStats(base)', 'smoothSum(base, r)'), none, true);
+        runLoss(k, inputs, params(), n, out, a.reduction, ws);
+      } else {
+        const walk = walkKernel('classLoss', inputsOf(['X', 'f32'], ['W', 'f32']), `${ROW_FUNCS}${CLASS_WEIGHT}${SMOOTHING}`,
+          'smoothTerm(c, X[q], r)');
+        const A = walkRows(walk, [x, weight ?? absent()], params, a, eps > 0 ? 3 : 2);
+        const k = lossKernel(`classLoss ${T} walked`, [...list, ['A', 'vec4f', false]], CLASS_PARAMS, `${ROW_FUNCS}${classOfFn(T)}${CLASS_WEIGHT}`,
+          classLossBody('rowOf(A[j])', 'A[j].w'), none, true);
+        runLoss(k, [...inputs, A], params(), n, out, a.reduction, ws);
+        rt.free(A);
+      }
       return { out, weightSum: ws };
     },
 
     classLossGrad(kind, x, target, weight, g, weightSum, a) {
-      rt.serialLimit('classLossGrad', 4 * a.C); // a row's classes are walked in one invocation, a few times
-      const T = targetType(target);
-      const k = gradKernel(`classLossGrad ${T}`, [...inputsOf(['X', 'f32'], ['TG', T], ['W', 'f32'], ['G', 'f32'], ['WS', 'f32']),
-        ['DX', 'f32', true]], CLASS_PARAMS, `${ROW_FUNCS}${classOfFn(T)}${CLASS_WEIGHT}${SCALE}`, /* wgsl */ `
+      const T = targetType(target), n = a.outer * a.inner;
+      const eps = kind === 'nll' ? 0 : a.labelSmoothing;
+      const params = (): Params => classParams(target, weight, a, kind === 'nll' ? 1 : 0, eps);
+      const list = inputsOf(['X', 'f32'], ['TG', T], ['W', 'f32'], ['G', 'f32'], ['WS', 'f32']);
+      const inputs = [x, target, weight ?? absent(), g, weightSum];
+      const funcs = `${ROW_FUNCS}${classOfFn(T)}${CLASS_WEIGHT}${SCALE}${CLASS_GRAD}`;
+      const dx = rt.alloc('float32', x.size);
+      if (!walked(a.C)) {
+        const k = gradKernel(`classLossGrad ${T}`, [...list, ['DX', 'f32', true]], CLASS_PARAMS, funcs, /* wgsl */ `
   let y = classOf(j);
   let base = (j / p.inner) * p.C * p.inner + j % p.inner;
-  if (y < 0) {
-    let v = select(0.0, nanF(), y == -2);
-    for (var c = 0u; c < p.C; c++) { DX[base + c * p.inner] = v; }
-    return;
-  }
-  let s = scaleAt(j, WS[0]);
-  let wy = wOf(u32(y));
-  let yq = base + u32(y) * p.inner;
-  if (p.kind == 1u) {
-    for (var c = 0u; c < p.C; c++) { DX[base + c * p.inner] = 0.0; }
-    DX[yq] = -s * wy;
-    return;
-  }
-  // dℓ/dlog p_c = −pa·w_y·[c = y] − pb·w_c; the logits get that minus p_c·Σ (the logSoftmax adjoint)
-  let pa = s * (1.0 - p.eps);
-  let pb = s * p.eps / f32(p.C);
   var wsum = f32(p.C);
-  if ((p.flags & 1u) != 0u) { wsum = 0.0; for (var c = 0u; c < p.C; c++) { wsum += W[c]; } }
-  let total = pa * wy + pb * wsum;
-  let r = rowStats(base);
+  var r = Row(0.0, 0.0);
+  if (y >= 0 && p.kind == 0u) {
+    if ((p.flags & 1u) != 0u) { wsum = 0.0; for (var c = 0u; c < p.C; c++) { wsum += W[c]; } }
+    r = rowStats(base);
+  }
+  let gr = gradOf(j, y, wsum);
   for (var c = 0u; c < p.C; c++) {
     let q = base + c * p.inner;
-    DX[q] = probOf(r, X[q]) * total - pb * wOf(c);
-  }
-  DX[yq] = DX[yq] - pa * wy;`);
-      const dx = rt.alloc('float32', x.size);
-      const eps = kind === 'nll' ? 0 : a.labelSmoothing;
-      const n = a.outer * a.inner;
-      rt.run(k, [x, target, weight ?? absent(), g, weightSum, dx], classParams(target, weight, a, kind === 'nll' ? 1 : 0, eps),
-        groups1d(n), [5]);
+    DX[q] = gradAt(gr, r, c, q);
+  }`);
+        rt.run(k, [...inputs, dx], params(), groups1d(n), [5]);
+        return dx;
+      }
+      // nll's gradient needs no row statistics, only its one-dispatch loop over the classes split up
+      const walk = walkKernel('classLossGrad', inputsOf(['X', 'f32'], ['W', 'f32']), ROW_FUNCS, 'W[c]');
+      const A = walkRows(walk, [x, weight ?? absent()], params, a, kind === 'nll' ? 0 : weight ? 3 : 2);
+      const k = gradKernel(`classLossGrad ${T} walked`, [...list, ['A', 'vec4f', false], ['DX', 'f32', true]], CLASS_PARAMS, funcs, /* wgsl */ `
+  let a = A[j];
+  var wsum = f32(p.C);
+  if ((p.flags & 1u) != 0u) { wsum = a.w; }
+  DX[e] = gradAt(gradOf(j, classOf(j), wsum), rowOf(a), c, e);`, true);
+      rt.run(k, [...inputs, A, dx], params(), groups1d(x.size), [6]);
+      rt.free(A);
       return dx;
     },
 
     crossEntropyProb(x, target, weight, a) {
-      rt.serialLimit('crossEntropyProb', 3 * a.C); // a row's classes are walked in one invocation, a few times
-      const none = a.reduction === 'none';
-      const k = lossKernel('crossEntropyProb', inputsOf(['X', 'f32'], ['TP', 'f32'], ['W', 'f32']), CLASS_PARAMS,
-        `${ROW_FUNCS}${CLASS_WEIGHT}`, /* wgsl */ `
+      const none = a.reduction === 'none', n = a.outer * a.inner;
+      const list = inputsOf(['X', 'f32'], ['TP', 'f32'], ['W', 'f32']), inputs = [x, target, weight ?? absent()];
+      const funcs = `${ROW_FUNCS}${CLASS_WEIGHT}${PROB_TERMS}`;
+      const out = rt.alloc('float32', none ? n : 1);
+      if (!walked(a.C)) {
+        const k = lossKernel('crossEntropyProb', list, CLASS_PARAMS, funcs, /* wgsl */ `
   let base = (j / p.inner) * p.C * p.inner + j % p.inner;
   let r = rowStats(base);
   var s = 0.0;
-  for (var c = 0u; c < p.C; c++) {
-    let q = base + c * p.inner;
-    let tc = TP[q] * (1.0 - p.eps) + p.eps / f32(p.C);
-    if (tc != 0.0) { s += wOf(c) * negLogP(tc, r, X[q]); }
-  }
+  for (var c = 0u; c < p.C; c++) { s += probTerm(c, base + c * p.inner, r); }
   return vec2f(s, 1.0);`, none, !none);
-      const out = rt.alloc('float32', none ? a.outer * a.inner : 1);
-      const params = new Params().u(a.outer * a.inner, a.C, a.inner, weight ? HAS_W : 0).i(0).f(0, a.labelSmoothing)
-        .u(0, REDUCTION_CODE[a.reduction]).f(a.outer * a.inner);
-      runLoss(k, [x, target, weight ?? absent()], params, a.outer * a.inner, out, a.reduction, null);
+        runLoss(k, inputs, probParams(weight, a), n, out, a.reduction, null);
+      } else {
+        const A = walkRows(walkKernel('crossEntropyProb', list, funcs, 'probTerm(c, q, r)'), inputs, () => probParams(weight, a), a, 3);
+        const k = lossKernel('crossEntropyProb walked', inputsOf(['A', 'vec4f']), CLASS_PARAMS, '', 'return vec2f(A[j].w, 1.0);', none, !none);
+        runLoss(k, [A], probParams(weight, a), n, out, a.reduction, null);
+        rt.free(A);
+      }
       return out;
     },
 
     crossEntropyProbGrad(x, target, weight, g, a, need) {
-      rt.serialLimit('crossEntropyProbGrad', 4 * a.C); // a row's classes are walked in one invocation, a few times
-      const k = gradKernel(`crossEntropyProbGrad${needName(need)}`, [...inputsOf(['X', 'f32'], ['TP', 'f32'], ['W', 'f32'], ['G', 'f32']),
-        ...outputs(need)], CLASS_PARAMS, `${ROW_FUNCS}${CLASS_WEIGHT}${SCALE}`, /* wgsl */ `
+      const n = a.outer * a.inner, sizes = { dx: x.size, dt: target.size };
+      const list = inputsOf(['X', 'f32'], ['TP', 'f32'], ['W', 'f32'], ['G', 'f32']), inputs = [x, target, weight ?? absent(), g];
+      const funcs = `${ROW_FUNCS}${CLASS_WEIGHT}${SCALE}${PROB_TERMS}`;
+      if (!walked(a.C)) {
+        const k = gradKernel(`crossEntropyProbGrad${needName(need)}`, [...list, ...outputs(need)], CLASS_PARAMS, funcs, /* wgsl */ `
   let base = (j / p.inner) * p.C * p.inner + j % p.inner;
   let s = scaleAt(j, p.count);
   let r = rowStats(base);
   var sumq = 0.0;
   for (var c = 0u; c < p.C; c++) {
     let q = base + c * p.inner;
-    let wc = wOf(c);
-    let g = -s * wc * (TP[q] * (1.0 - p.eps) + p.eps / f32(p.C));
+    let g = probGradX(s, c, q);
     sumq += g;
     ${need.input ? 'DX[q] = g;' : ''}
-    ${need.target ? 'DT[q] = s * wc * negLogP(1.0 - p.eps, r, X[q]);' : ''}
+    ${need.target ? 'DT[q] = probGradT(s, r, c, q);' : ''}
   }
   ${need.input ? 'for (var c = 0u; c < p.C; c++) { let q = base + c * p.inner; DX[q] = DX[q] - probOf(r, X[q]) * sumq; }' : ''}`);
-      const params = new Params().u(a.outer * a.inner, a.C, a.inner, weight ? HAS_W : 0).i(0).f(0, a.labelSmoothing)
-        .u(0, REDUCTION_CODE[a.reduction]).f(a.outer * a.inner);
-      return runGrad(k, [x, target, weight ?? absent(), g], params, a.outer * a.inner, { dx: x.size, dt: target.size }, need);
+        return runGrad(k, inputs, probParams(weight, a), n, sizes, need);
+      }
+      if (!need.input && !need.target) return { dx: null, dt: null };
+      // phase 2 (Σ of the gradient by log p) only for dx
+      const walk = walkKernel('crossEntropyProbGrad', list, funcs, 'probGradX(scaleAt(j, p.count), c, q)');
+      const A = walkRows(walk, inputs, () => probParams(weight, a), a, need.input ? 3 : 2);
+      const k = gradKernel(`crossEntropyProbGrad${needName(need)} walked`, [...list, ['A', 'vec4f', false], ...outputs(need)], CLASS_PARAMS,
+        funcs, /* wgsl */ `
+  let s = scaleAt(j, p.count);
+  let a = A[j];
+  let r = rowOf(a);
+  ${need.input ? 'DX[e] = probGradX(s, c, e) - probOf(r, X[e]) * a.w;' : ''}
+  ${need.target ? 'DT[e] = probGradT(s, r, c, e);' : ''}`, true);
+      const grads = runGrad(k, [...inputs, A], probParams(weight, a), x.size, sizes, need);
+      rt.free(A);
+      return grads;
     },
 
     mseLoss(x, t, reduction) {

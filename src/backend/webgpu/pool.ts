@@ -18,6 +18,13 @@
 // offsets, then the lists). The pooling windows of an axis and the padding tables are separable, so an
 // input element's readers are the product of its per-axis lists.
 //
+// Long walks. Each pooling invocation walks a window (forward) or an input's readers (gradient) serially,
+// and Mesa's llvmpipe ends an invocation's loops after 65,535 iterations. So a kernel is dispatched once
+// per rt.serialSteps steps of the longest walk (one dispatch for ordinary windows), each dispatch taking
+// steps [t0, t1) of every walk and resuming from what the one before stored in the output: the running
+// maximum and its arg-max, the running sum (divided once its window's last tap is in), the running
+// gradient sum. The steps stay in the same order, so the results are those of one dispatch.
+//
 // Per-call numbers go in Params; the window, divisor and inverse tables go through rt.constant (made
 // once per distinct content). Shaders vary only by element type and by whether max pooling writes the
 // arg-max.
@@ -158,106 +165,127 @@ function valueParam(params: Params, dtype: DType, v: number): Params {
 
 const lowest = (T: 'f32' | 'i32'): string => (T === 'f32' ? '-infF()' : 'bitcast<i32>(0x80000000u)');
 
-/** One invocation per output element: the window's first maximum (or first NaN) and its plane index. */
+/**
+ * WGSL that runs `body` for steps p.t0 … p.t1 − 1 of a walk over a `rows` × `cols` grid (a pooling window,
+ * or the windows that read one input), row by row, with `row` and `col` (u32) the step's place, until
+ * `stop` holds (the body may set it and break). A grid of more than rt.serialSteps steps is walked over
+ * several dispatches, each resuming from what the previous one stored; its two loops then run about
+ * serialSteps + (rows touched) ≤ 2·serialSteps + 1 times in all, within llvmpipe's limit. The caller has returned
+ * when t0 > 0 and t0 ≥ rows·cols (a grid done in an earlier dispatch).
+ */
+const gridWalk = (rows: string, cols: string, body: string, stop = 'false'): string => `
+  var row = 0u;
+  var col0 = 0u;
+  if (${cols} > 0u) { row = p.t0 / ${cols}; col0 = p.t0 % ${cols}; }
+  var left = min(p.t1, ${rows} * ${cols}) - p.t0;
+  loop {
+    if (left == 0u || ${stop}) { break; }
+    let run = min(${cols} - col0, left);
+    for (var col = col0; col < col0 + run; col++) {
+${body}
+    }
+    left -= run;
+    col0 = 0u;
+    row++;
+  }`;
+
+/** The window of output i: plane, row oh and column ow, start (hs, ws) and taps (hc, wc); and a return when
+ *  this dispatch's steps start past its end. */
+const OUTPUT_WINDOW = `
+  let ow = i % p.OW; let t = i / p.OW; let oh = t % p.OH; let plane = t / p.OH;
+  let hs = u32(win[oh]); let hc = u32(win[p.OH + oh]);
+  let ws = u32(win[2u * p.OH + ow]); let wc = u32(win[2u * p.OH + p.OW + ow]);
+  if (p.t0 > 0u && p.t0 >= hc * wc) { return; }
+  let base = plane * p.H * p.W;`;
+
+/** The input element i (plane, ih, iw), the ranges of its readers in the inverse table along h
+ *  (inv[ha … ha + nh)) and along w (inv[wa … wa + nw); the w part's offsets count from p.wBase), and a
+ *  return when this dispatch starts past them. */
+const INPUT_READERS = `
+  let iw = i % p.W; let t = i / p.W; let ih = t % p.H; let plane = t / p.H;
+  let ha = u32(inv[ih]); let nh = u32(inv[ih + 1u]) - ha;
+  let wa = p.wBase + u32(inv[p.wBase + iw]); let nw = u32(inv[p.wBase + iw + 1u]) - u32(inv[p.wBase + iw]);
+  if (p.t0 > 0u && p.t0 >= nh * nw) { return; }`;
+
+/** One invocation per output element: the window's first maximum (or first NaN) and its plane index.
+ *  A later dispatch of a long window resumes from the maximum (and arg-max) stored so far. */
 const maxPoolShader = (T: 'f32' | 'i32', argmax: boolean): string => `${COMMON}
 @group(0) @binding(0) var<storage, read> X: array<${T}>;
 @group(0) @binding(1) var<storage, read> win: array<i32>;
 @group(0) @binding(2) var<storage, read_write> Y: array<${T}>;
 ${argmax ? '@group(0) @binding(3) var<storage, read_write> A: array<i32>;' : ''}
-struct Params { n: u32, H: u32, W: u32, OH: u32, OW: u32, hstep: u32, wstep: u32 }
+struct Params { n: u32, H: u32, W: u32, OH: u32, OW: u32, hstep: u32, wstep: u32, t0: u32, t1: u32 }
 @group(0) @binding(${argmax ? 4 : 3}) var<uniform> p: Params;
 ${MAIN_1D}
   if (i >= p.n) { return; }
-  let ow = i % p.OW; let t = i / p.OW; let oh = t % p.OH; let plane = t / p.OH;
-  let hs = u32(win[oh]); let hc = u32(win[p.OH + oh]);
-  let ws = u32(win[2u * p.OH + ow]); let wc = u32(win[2u * p.OH + p.OW + ow]);
-  let base = plane * p.H * p.W;
+${OUTPUT_WINDOW}
   var best = ${lowest(T)};
   var bi = hs * p.W + ws;
-  var ih = hs;
-  var nan = false;
-  for (var a = 0u; a < hc; a++) {
-    var iw = ws;
-    for (var b = 0u; b < wc; b++) {
-      let j = ih * p.W + iw;
+  if (p.t0 > 0u) { best = Y[i];${argmax ? ' bi = u32(A[i]);' : ''} }
+  var nan = ${T === 'f32' ? 'isNan(best)' : 'false'}; // a NaN found earlier ends the search
+${gridWalk('hc', 'wc', `      let j = (hs + row * p.hstep) * p.W + ws + col * p.wstep;
       let v = X[base + j];
       ${T === 'f32' ? 'nan = isNan(v);' : ''}
-      if (v > best || nan) { best = v; bi = j; if (nan) { break; } }
-      iw += p.wstep;
-    }
-    if (nan) { break; }
-    ih += p.hstep;
-  }
+      if (v > best || nan) { best = v; bi = j; if (nan) { break; } }`, 'nan')}
   Y[i] = best;
   ${argmax ? 'A[i] = i32(bi);' : ''}
 }`;
 
-/** One invocation per input element: Σ dy over the windows whose arg-max it is, in ascending output order. */
+/** One invocation per input element: Σ dy over the windows whose arg-max it is, in ascending output order
+ *  (a later dispatch adds to the sum stored so far). */
 const maxPoolGradShader = (T: 'f32' | 'i32'): string => `${COMMON}
 @group(0) @binding(0) var<storage, read> DY: array<${T}>;
 @group(0) @binding(1) var<storage, read> AM: array<i32>;
 @group(0) @binding(2) var<storage, read> inv: array<i32>;
 @group(0) @binding(3) var<storage, read_write> DX: array<${T}>;
-struct Params { n: u32, H: u32, W: u32, OH: u32, OW: u32, wBase: u32 }
+struct Params { n: u32, H: u32, W: u32, OH: u32, OW: u32, wBase: u32, t0: u32, t1: u32 }
 @group(0) @binding(4) var<uniform> p: Params;
 ${MAIN_1D}
   if (i >= p.n) { return; }
-  let iw = i % p.W; let t = i / p.W; let ih = t % p.H; let plane = t / p.H;
+${INPUT_READERS}
   let me = i32(ih * p.W + iw);
-  let wb = p.wBase;
   var s: ${T} = ${T}(0);
-  for (var a = u32(inv[ih]); a < u32(inv[ih + 1u]); a++) {
-    let row = (plane * p.OH + u32(inv[a])) * p.OW;
-    for (var b = u32(inv[wb + iw]); b < u32(inv[wb + iw + 1u]); b++) {
-      let o = row + u32(inv[wb + b]);
-      if (AM[o] == me) { s += DY[o]; }
-    }
-  }
+  if (p.t0 > 0u) { s = DX[i]; }
+${gridWalk('nh', 'nw', `      let o = (plane * p.OH + u32(inv[ha + row])) * p.OW + u32(inv[wa + col]);
+      if (AM[o] == me) { s += DY[o]; }`)}
   DX[i] = s;
 }`;
 
+/** One invocation per output element: the window's sum, divided once its last tap is in (a long window's
+ *  earlier dispatches store the running sum). */
 const AVG_POOL = `${COMMON}
 @group(0) @binding(0) var<storage, read> X: array<f32>;
 @group(0) @binding(1) var<storage, read> win: array<i32>;
 @group(0) @binding(2) var<storage, read> div: array<f32>;
 @group(0) @binding(3) var<storage, read_write> Y: array<f32>;
-struct Params { n: u32, H: u32, W: u32, OH: u32, OW: u32 }
+struct Params { n: u32, H: u32, W: u32, OH: u32, OW: u32, t0: u32, t1: u32 }
 @group(0) @binding(4) var<uniform> p: Params;
 ${MAIN_1D}
   if (i >= p.n) { return; }
-  let ow = i % p.OW; let t = i / p.OW; let oh = t % p.OH; let plane = t / p.OH;
-  let hs = u32(win[oh]); let hc = u32(win[p.OH + oh]);
-  let ws = u32(win[2u * p.OH + ow]); let wc = u32(win[2u * p.OH + p.OW + ow]);
-  let base = plane * p.H * p.W;
+${OUTPUT_WINDOW}
   var s = 0.0;
-  for (var ih = hs; ih < hs + hc; ih++) {
-    let r = base + ih * p.W;
-    for (var iw = ws; iw < ws + wc; iw++) { s += X[r + iw]; }
-  }
-  Y[i] = s / (div[oh] * div[p.OH + ow]);
+  if (p.t0 > 0u) { s = Y[i]; }
+${gridWalk('hc', 'wc', '      s += X[base + (hs + row) * p.W + ws + col];')}
+  if (p.t1 >= hc * wc) { s = s / (div[oh] * div[p.OH + ow]); }
+  Y[i] = s;
 }`;
 
-/** One invocation per input element: Σ dy/divisor over the windows that contain it, in ascending order. */
+/** One invocation per input element: Σ dy/divisor over the windows that contain it, in ascending order
+ *  (a later dispatch adds to the sum stored so far). */
 const AVG_POOL_GRAD = `${COMMON}
 @group(0) @binding(0) var<storage, read> DY: array<f32>;
 @group(0) @binding(1) var<storage, read> inv: array<i32>;
 @group(0) @binding(2) var<storage, read> div: array<f32>;
 @group(0) @binding(3) var<storage, read_write> DX: array<f32>;
-struct Params { n: u32, H: u32, W: u32, OH: u32, OW: u32, wBase: u32 }
+struct Params { n: u32, H: u32, W: u32, OH: u32, OW: u32, wBase: u32, t0: u32, t1: u32 }
 @group(0) @binding(4) var<uniform> p: Params;
 ${MAIN_1D}
   if (i >= p.n) { return; }
-  let iw = i % p.W; let t = i / p.W; let ih = t % p.H; let plane = t / p.H;
-  let wb = p.wBase;
+${INPUT_READERS}
   var s = 0.0;
-  for (var a = u32(inv[ih]); a < u32(inv[ih + 1u]); a++) {
-    let oh = u32(inv[a]);
-    let row = (plane * p.OH + oh) * p.OW;
-    for (var b = u32(inv[wb + iw]); b < u32(inv[wb + iw + 1u]); b++) {
-      let ow = u32(inv[wb + b]);
-      s += DY[row + ow] / (div[oh] * div[p.OH + ow]);
-    }
-  }
+  if (p.t0 > 0u) { s = DX[i]; }
+${gridWalk('nh', 'nw', `      let oh = u32(inv[ha + row]); let ow = u32(inv[wa + col]);
+      s += DY[(plane * p.OH + oh) * p.OW + ow] / (div[oh] * div[p.OH + ow]);`)}
   DX[i] = s;
 }`;
 
@@ -327,11 +355,19 @@ ${MAIN_1D}
   DX[i] = s;
 }`;
 
-/** The most taps one pooling window has (also a bound on how many windows read one input position): the
- *  loop count of one invocation of the pooling kernels and of their gradients (see GpuRuntime.serialLimit). */
+/** The most taps one pooling window has: the steps of the forward kernels' longest walk. */
 function windowTaps(a: PoolAttrs): number {
-  const most = (c: Int32Array): number => c.reduce((m, v) => Math.max(m, v), 1);
-  return most(a.h.count) * most(a.w.count);
+  const most = (c: Int32Array): number => c.reduce((m, v) => Math.max(m, v), 0);
+  return most(a.h.count.subarray(0, a.h.outSize)) * most(a.w.count.subarray(0, a.w.outSize));
+}
+
+/** The most windows that read one input, from an inverse table (poolInverse): the steps of the gradient
+ *  kernels' longest walk. */
+function mostReaders(table: Int32Array, wBase: number, H: number, W: number): number {
+  let h = 0, w = 0;
+  for (let i = 0; i < H; i++) h = Math.max(h, table[i + 1] - table[i]);
+  for (let i = 0; i < W; i++) w = Math.max(w, table[wBase + i + 1] - table[wBase + i]);
+  return h * w;
 }
 
 // ------------------------------------------------------------------------------------------ kernels
@@ -343,50 +379,57 @@ export function poolKernels(rt: GpuRuntime): Pick<Kernels, 'maxPool' | 'maxPoolG
 
   return {
     maxPool(x: Storage, a: PoolAttrs, needArgmax: boolean): { out: Storage; argmax: Storage | null } {
-      rt.serialLimit('maxPool', windowTaps(a));
       const T = wgslType(x.dtype);
       const n = a.planes * a.h.outSize * a.w.outSize;
       const out = rt.alloc(x.dtype, n);
       const argmax = needArgmax ? rt.alloc('int32', n) : null;
       const k = rt.kernel(`maxPool ${T}${needArgmax ? ' argmax' : ''}`, maxPoolShader(T, needArgmax), needArgmax ? 4 : 3);
-      const params = new Params().u(n, a.h.size, a.w.size, a.h.outSize, a.w.outSize, a.h.step, a.w.step);
       const win = rt.constant(windowTable(a));
-      rt.run(k, argmax ? [x, win, out, argmax] : [x, win, out], params, groups1d(n), argmax ? [2, 3] : [2]);
+      for (const [t0, t1] of rt.chunks(windowTaps(a))) {
+        const params = new Params().u(n, a.h.size, a.w.size, a.h.outSize, a.w.outSize, a.h.step, a.w.step, t0, t1);
+        rt.run(k, argmax ? [x, win, out, argmax] : [x, win, out], params, groups1d(n), argmax ? [2, 3] : [2]);
+      }
       return { out, argmax };
     },
 
     maxPoolGrad(dy: Storage, argmax: Storage, a: PoolAttrs): Storage {
-      rt.serialLimit('maxPoolGrad', windowTaps(a));
       const T = wgslType(dy.dtype);
       const n = a.planes * a.h.size * a.w.size;
       const dx = rt.alloc(dy.dtype, n);
       const { table, wBase } = poolInverse(a, 'max');
       const k = rt.kernel(`maxPoolGrad ${T}`, maxPoolGradShader(T), 4);
-      const params = new Params().u(n, a.h.size, a.w.size, a.h.outSize, a.w.outSize, wBase);
-      rt.run(k, [dy, argmax, rt.constant(table), dx], params, groups1d(n), [3]);
+      const inv = rt.constant(table);
+      for (const [t0, t1] of rt.chunks(mostReaders(table, wBase, a.h.size, a.w.size))) {
+        const params = new Params().u(n, a.h.size, a.w.size, a.h.outSize, a.w.outSize, wBase, t0, t1);
+        rt.run(k, [dy, argmax, inv, dx], params, groups1d(n), [3]);
+      }
       return dx;
     },
 
     avgPool(x: Storage, a: PoolAttrs): Storage {
-      rt.serialLimit('avgPool', windowTaps(a));
       requireFloat('avgPool', x);
       const n = a.planes * a.h.outSize * a.w.outSize;
       const out = rt.alloc('float32', n);
       const k = rt.kernel('avgPool', AVG_POOL, 4);
-      const params = new Params().u(n, a.h.size, a.w.size, a.h.outSize, a.w.outSize);
-      rt.run(k, [x, rt.constant(windowTable(a)), rt.constant(divisorTable(a)), out], params, groups1d(n), [3]);
+      const win = rt.constant(windowTable(a)), div = rt.constant(divisorTable(a));
+      for (const [t0, t1] of rt.chunks(windowTaps(a))) {
+        const params = new Params().u(n, a.h.size, a.w.size, a.h.outSize, a.w.outSize, t0, t1);
+        rt.run(k, [x, win, div, out], params, groups1d(n), [3]);
+      }
       return out;
     },
 
     avgPoolGrad(dy: Storage, a: PoolAttrs): Storage {
-      rt.serialLimit('avgPoolGrad', windowTaps(a));
       requireFloat('avgPoolGrad', dy);
       const n = a.planes * a.h.size * a.w.size;
       const dx = rt.alloc('float32', n);
       const { table, wBase } = poolInverse(a, 'avg');
       const k = rt.kernel('avgPoolGrad', AVG_POOL_GRAD, 4);
-      const params = new Params().u(n, a.h.size, a.w.size, a.h.outSize, a.w.outSize, wBase);
-      rt.run(k, [dy, rt.constant(table), rt.constant(divisorTable(a)), dx], params, groups1d(n), [3]);
+      const inv = rt.constant(table), div = rt.constant(divisorTable(a));
+      for (const [t0, t1] of rt.chunks(mostReaders(table, wBase, a.h.size, a.w.size))) {
+        const params = new Params().u(n, a.h.size, a.w.size, a.h.outSize, a.w.outSize, wBase, t0, t1);
+        rt.run(k, [dy, inv, div, dx], params, groups1d(n), [3]);
+      }
       return dx;
     },
 

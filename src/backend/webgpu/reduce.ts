@@ -19,7 +19,7 @@
 // drifts to ~4e-6).
 //
 // cumsum is one invocation per (outer, inner) line, walking its n values serially in ref's order
-// (forwards, or backwards for the reverse sum that is its gradient), CUMSUM_STEPS values per dispatch;
+// (forwards, or backwards for the reverse sum that is its gradient), rt.serialSteps values per dispatch;
 // neighbouring invocations are neighbouring columns, so their reads coalesce when inner > 1. The accumulator is the element type:
 // f32 (WGSL has no f64; ref accumulates in float64, as PyTorch's CPU kernel, so long float32 rows
 // differ from ref by the float32 rounding of each running sum, as PyTorch's CUDA kernel does from its
@@ -48,11 +48,6 @@ const MAX_DIMS = 8;
 const WG = 128;
 /** Values each lane accumulates serially before the tree takes over. */
 const SERIAL = 64;
-/** cumsum: steps of the serial walk per dispatch. llvmpipe (Mesa's software Vulkan, where the tests run
- *  without a GPU) ends a shader loop after 65,535 iterations, so a long row is walked in several
- *  dispatches, each resuming from the running sum the previous one stored (the same sums, in the same
- *  order); on a GPU it also keeps each dispatch short. */
-const CUMSUM_STEPS = 16384;
 /** prodGrad: rows up to this length run one per invocation; longer ones one per workgroup. */
 const PROD_ROW_SERIAL = 32;
 
@@ -397,8 +392,10 @@ ${MAIN_1D}
   }
   ${checked ? `if (bad) { atomicOr(&FAULT[0], ${fault!.bit}u); }` : ''}
 }`, checked ? 3 : 2);
-    for (let r0 = 0; r0 < n; r0 += CUMSUM_STEPS) {
-      const params = new Params().u(lines, n, inner, r0, Math.min(n, r0 + CUMSUM_STEPS));
+    // A long line is walked over several dispatches (see GpuRuntime.serialSteps), each resuming from the
+    // running sum the previous one stored: the same sums, in the same order.
+    for (const [r0, r1] of rt.chunks(n)) {
+      const params = new Params().u(lines, n, inner, r0, r1);
       if (fault) rt.run(k, [x, out, fault.word], params, groups1d(lines), [1, 2]);
       else rt.run(k, [x, out], params, groups1d(lines), [1]);
     }

@@ -63,6 +63,12 @@ function packColsFwd(x: i32, at: i32, n: i32, c0: i32, q0: i32, kc: i32, p0: i32
         } else if (sW == 1 && iw >= 0 && iw + NR <= W) {
           const s = plane + (ih * W + iw) * 4;
           stv(d, ldv(s)); stv(d + 16, ldv(s + 16));
+        } else if (sW == 2 && iw >= 0 && iw + 2 * NR <= W) {
+          // Stride 2 (a stem such as ResNet's 7×7): the even lanes of 16 consecutive pixels. Gathering them
+          // one by one made packing cost as much as the product itself.
+          const s = plane + (ih * W + iw) * 4;
+          stv(d, v128.shuffle<f32>(ldv(s), ldv(s + 16), 0, 2, 4, 6));
+          stv(d + 16, v128.shuffle<f32>(ldv(s + 32), ldv(s + 48), 0, 2, 4, 6));
         } else {
           const row = plane + ih * W * 4;
           for (let j = 0, iwj = iw; j < NR; j++, iwj += sW) stf(d + j * 4, <u32>iwj < <u32>W ? ldf(row + iwj * 4) : 0);

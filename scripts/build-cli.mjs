@@ -23,6 +23,8 @@ export const cliBuildOptions = {
   target: 'node20',
   packages: 'external',
   sourcemap: true,
+  // The map names the files in src/, which the package ships: no need to copy them into it (2.5 → 0.4 MB).
+  sourcesContent: false,
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,

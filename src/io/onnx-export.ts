@@ -1,4 +1,4 @@
-// io/onnx-export.ts — exportOnnx: a convnet model as an ONNX graph (opset 13), written with onnx-proto.
+// io/onnx-export.ts — exportOnnx: a convnet model as an ONNX graph (opset 13), written with protobufjs (io/onnx-proto.ts).
 // Every layer is written with opset-13 ops (what ONNX 13 lacks is composed: GELU from Erf or Tanh, SiLU,
 // Mish, Hardswish from HardSigmoid, LayerNorm and GroupNorm from ReduceMean/InstanceNormalization), so no
 // layer raises the opset.

@@ -1,29 +1,28 @@
-// io/onnx-proto.ts — the ONNX protobuf messages, through the npm package onnx-proto (protobufjs code
-// generated from onnx.proto, ONNX 1.10), and the small conversions both directions need: a tensor's
-// elements to and from a TensorProto (raw little-endian bytes, the typed repeated fields, or external data
-// in a side file), attributes by name, and int64 fields (protobufjs hands them back as Long objects).
+// io/onnx-proto.ts — the ONNX protobuf messages (io/onnx-schema.ts, encoded and decoded by protobufjs's
+// reflection), and the small conversions both directions need: a tensor's elements to and from a
+// TensorProto (raw little-endian bytes, the typed repeated fields, or external data in a side file),
+// attributes by name, and int64 fields (protobufjs hands them back as Long objects).
 //
 // Only the data types a CNN's graph holds are read: FLOAT, DOUBLE (read as float32), INT64, INT32, INT8,
 // UINT8 and BOOL (integers as JS numbers). Any other data type is an error naming the tensor.
 
-import onnxProto from 'onnx-proto';
+import protobuf from 'protobufjs/light.js';
+import { ONNX_DESCRIPTOR, type AttributeProto, type Int64, type ModelProto, type NodeProto, type TensorProto } from './onnx-schema.js';
 
-/** The generated message classes of onnx.proto (ModelProto, GraphProto, NodeProto, TensorProto, …). */
-export const onnx = onnxProto.onnx;
-export type ModelProto = onnxProto.onnx.IModelProto;
-export type GraphProto = onnxProto.onnx.IGraphProto;
-export type NodeProto = onnxProto.onnx.INodeProto;
-export type TensorProto = onnxProto.onnx.ITensorProto;
-export type AttributeProto = onnxProto.onnx.IAttributeProto;
+export type { AttributeProto, GraphProto, ModelProto, NodeProto, TensorProto } from './onnx-schema.js';
+
+/** onnx.ModelProto's encoder and decoder, built from the descriptor on first use. */
+let modelType: protobuf.Type | null = null;
+function modelProto(): protobuf.Type {
+  modelType ??= protobuf.Root.fromJSON(ONNX_DESCRIPTOR).lookupType('onnx.ModelProto');
+  return modelType;
+}
 
 export const DT = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
 export const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
 
-/** An int64 field as protobufjs decodes it (a number, or a Long when the `long` package is present). */
-type Int64 = number | { toNumber(): number } | null | undefined;
-
 /** A JS number from an int64 field. */
-export function num(v: Int64): number {
+export function num(v: Int64 | null | undefined): number {
   if (v === null || v === undefined) return 0;
   return typeof v === 'number' ? v : v.toNumber();
 }
@@ -152,14 +151,15 @@ export function readTensorProto(t: TensorProto, op: string, externalData?: Exter
 
 /** Serializes a ModelProto to bytes. */
 export function encodeModel(model: ModelProto): Uint8Array {
-  const b = onnx.ModelProto.encode(onnx.ModelProto.create(model)).finish();
+  const type = modelProto();
+  const b = type.encode(type.create(model)).finish();
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength); // a plain Uint8Array, not Node's Buffer
 }
 
 /** Parses ModelProto bytes; a file that is not one is an error naming `op`. */
-export function decodeModel(bytes: Uint8Array, op: string): onnxProto.onnx.ModelProto {
+export function decodeModel(bytes: Uint8Array, op: string): ModelProto {
   try {
-    return onnx.ModelProto.decode(bytes);
+    return modelProto().decode(bytes) as ModelProto;
   } catch (e) {
     throw new Error(`${op}: the bytes are not an ONNX model (${(e as Error).message})`);
   }

@@ -15,6 +15,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSy
 import { spawnSync } from 'node:child_process';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { slimInstall } from './slim-install.mjs';
 
 /** What the build reads. kernels.generated.ts is not an input: build:wasm writes it from assembly/. */
 export const INPUTS = ['src', 'assembly', 'examples', 'scripts/build-browser.mjs', 'scripts/build-cli.mjs', 'scripts/build-examples.mjs', 'tsconfig.json', 'asconfig.json', 'package.json'];
@@ -52,10 +53,14 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = fileURLToPath(new URL('..', import.meta.url));
   if (process.argv.includes('--stamp')) {
     writeStamp(root);
-  } else if (isUpToDate(root)) {
-    console.log('prepare: dist/ is up to date with the sources (scripts/prepare.mjs); not rebuilding');
   } else {
-    const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
-    process.exit(r.status ?? 1);
+    if (isUpToDate(root)) {
+      console.log('prepare: dist/ is up to date with the sources (scripts/prepare.mjs); not rebuilding');
+    } else {
+      const r = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit', shell: process.platform === 'win32' });
+      if (r.status !== 0) process.exit(r.status ?? 1);
+    }
+    // In this process rather than a second one: npx runs prepare before the first `npx convnet` of a clone.
+    slimInstall(root);
   }
 }

@@ -1,5 +1,5 @@
-// scripts/slim-install.mjs — the last step of npm's `prepare` (after every `npm install` and `npm ci` in a
-// clone): replaces Binaryen's command-line tools with one-line stubs.
+// scripts/slim-install.mjs — the last step of npm's `prepare` (scripts/prepare.mjs, after every `npm install`
+// and `npm ci` in a clone): replaces Binaryen's command-line tools with one-line stubs.
 //
 // Why: AssemblyScript, which builds the WebAssembly kernels, depends on the npm package binaryen. That
 // package is Binaryen's library (index.js, 13 MB, which the compiler calls) plus nine command-line tools
@@ -36,8 +36,11 @@ process.exit(1);
   return freed;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url) && process.env.CONVNET_KEEP_BINARYEN_TOOLS !== '1') {
-  const root = fileURLToPath(new URL('..', import.meta.url));
+/** What prepare runs last (scripts/prepare.mjs): stubs the tools under `root`'s node_modules and says so. */
+export function slimInstall(root) {
+  if (process.env.CONVNET_KEEP_BINARYEN_TOOLS === '1') return;
   const freed = stubBinaryenTools(join(root, 'node_modules', 'binaryen', 'bin'));
   if (freed > 0) console.log(`prepare: replaced Binaryen's unused command-line tools with stubs, ${(freed / 2 ** 20).toFixed(0)} MB freed (scripts/slim-install.mjs; CONVNET_KEEP_BINARYEN_TOOLS=1 keeps them)`);
 }
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) slimInstall(fileURLToPath(new URL('..', import.meta.url)));

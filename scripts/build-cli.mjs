@@ -10,7 +10,6 @@
 // source strings, so nothing moves.
 
 import { build } from 'esbuild';
-import { chmodSync, existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 export const cliBuildOptions = {
@@ -33,9 +32,5 @@ export const cliBuildOptions = {
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const result = await build(cliBuildOptions);
   const out = result.metafile.outputs['dist/cli/convnet.js'];
-  // The bin was dist/cli/main.js (tsc's output) before this bundle: npx keeps a clone's bin links in its
-  // cache (~/.npm/_npx), so an older link may still point there. tsc writes it without the execute bit.
-  const previousBin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
-  if (existsSync(previousBin)) chmodSync(previousBin, 0o755);
   console.log(`dist/cli/convnet.js: ${(out.bytes / 1024).toFixed(0)} KiB, ${Object.keys(out.inputs).length} modules`);
 }

@@ -47,7 +47,7 @@ export function attributes(node: NodeProto): Map<string, AttributeProto> {
 /** An INT attribute, or `fallback` when absent. */
 export function attrInt(attrs: Map<string, AttributeProto>, name: string, fallback: number): number {
   const a = attrs.get(name);
-  return a ? num(a.i as Int64) : fallback;
+  return a ? num(a.i) : fallback;
 }
 
 /** A FLOAT attribute, or `fallback` when absent. */
@@ -59,7 +59,7 @@ export function attrFloat(attrs: Map<string, AttributeProto>, name: string, fall
 /** An INTS attribute, or `fallback` when absent. */
 export function attrInts(attrs: Map<string, AttributeProto>, name: string, fallback: number[] | null): number[] | null {
   const a = attrs.get(name);
-  return a ? (a.ints ?? []).map((v) => num(v as Int64)) : fallback;
+  return a ? (a.ints ?? []).map(num) : fallback;
 }
 
 /** A STRING attribute, or `fallback` when absent. */
@@ -100,7 +100,7 @@ function byteView(bytes: Uint8Array): DataView {
  */
 export function readTensorProto(t: TensorProto, op: string, externalData?: ExternalDataReader): TensorContents {
   const name = t.name ?? '';
-  const dims = (t.dims ?? []).map((d) => num(d as Int64));
+  const dims = (t.dims ?? []).map(num);
   const n = dims.reduce((a, b) => a * b, 1);
   const type = t.dataType ?? 0;
   let raw: Uint8Array | null = t.rawData && t.rawData.length > 0 ? t.rawData : null;
@@ -142,7 +142,7 @@ export function readTensorProto(t: TensorProto, op: string, externalData?: Exter
         : type === DT.INT8 ? v.getInt8(i) : v.getUint8(i);
     }
   } else {
-    const src = (type === DT.INT64 ? t.int64Data ?? [] : t.int32Data ?? []) as Int64[];
+    const src = (type === DT.INT64 ? t.int64Data ?? [] : t.int32Data ?? []);
     if (src.length !== n) throw new Error(`${op}: tensor '${name}' of dims [${dims.join(', ')}] has ${src.length} values`);
     for (let i = 0; i < n; i++) out[i] = num(src[i]);
   }

@@ -1,7 +1,8 @@
 // test/helpers/cli.ts — runs the `convnet` command as users get it: the built dist/cli/convnet.js (package.json's
-// bin, one bundled file: scripts/build-cli.mjs) under plain node (no tsx: each child saves the second tsx spends compiling the sources). `npm test` builds dist/
-// first when the sources changed (its pretest runs scripts/prepare.mjs); a test file run on its own
-// against a dist/ older than the sources fails at once, saying so, instead of testing old code.
+// bin, one bundled file: scripts/build-cli.mjs) under plain node (no tsx: each child saves the second tsx
+// spends compiling the sources). `npm test` builds dist/ first when the sources changed (its pretest runs
+// scripts/prepare.mjs); a test file run on its own against a dist/ older than the sources fails at once,
+// saying so, instead of testing old code.
 
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { dirname, join } from 'node:path';
